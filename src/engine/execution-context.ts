@@ -1,0 +1,27 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { FairwayEvent, StepTools } from "./step-types.js";
+
+/**
+ * What code running inside a Fairway function handler can learn about its run, without being passed
+ * anything: agents use it to turn each inference and tool call into a step automatically.
+ */
+export interface ExecutionContext {
+  runId: string;
+  functionId: string;
+  /** 0-based attempt of the current execution. */
+  attempt: number;
+  event: FairwayEvent;
+  step: StepTools;
+}
+
+const storage = new AsyncLocalStorage<ExecutionContext>();
+
+/** The context of the run whose handler is executing in this async call chain, or `undefined` outside one. */
+export function currentExecution(): ExecutionContext | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` with `context` as the current execution. Used by the executor only. */
+export function runInExecution<T>(context: ExecutionContext, fn: () => T): T {
+  return storage.run(context, fn);
+}

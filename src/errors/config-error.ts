@@ -1,0 +1,28 @@
+import { FairwayError } from "./fairway-error.js";
+
+/**
+ * Invalid or incompatible configuration, thrown at definition time (never at run time).
+ * `path` names the field, e.g. `"concurrency[1].key"` or `"throttle.period"`; `rule` says what it broke.
+ *
+ * @example new ConfigError("throttle.period", "must be a duration between 1s and 7d", "0s")
+ */
+export class ConfigError extends FairwayError {
+  readonly path: string;
+  readonly rule: string;
+
+  constructor(path: string, rule: string, received?: unknown) {
+    const got = received === undefined ? "" : ` (received ${describe(received)})`;
+    super("config_invalid", `${path}: ${rule}${got}`);
+    this.path = path;
+    this.rule = rule;
+  }
+}
+
+function describe(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
