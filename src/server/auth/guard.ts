@@ -1,0 +1,45 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { ForbiddenError } from "../../errors/forbidden-error.js";
+import type { Principal, ServerAuth } from "./server-auth.js";
+
+/** Hono variables set by {@link guard}. */
+export interface AuthVariables {
+  principal: Principal;
+}
+
+/** Roles that may call an endpoint. */
+export type Role = Principal["role"];
+
+const NEEDED: Record<Role, string> = { admin: "signing key", sender: "event key", tenant: "tenant token" };
+
+/**
+ * Middleware that authenticates the caller and lets through only `roles`. The credential is
+ * `Authorization: Bearer <key|token>`; a tenant token may also come as the `token` query parameter
+ * (browsers' `EventSource` cannot send headers). Keys are never read from the URL.
+ *
+ * @throws AuthError (401) for missing or bad credentials, ForbiddenError (403) for a role not allowed.
+ */
+export function guard(auth: ServerAuth, roles: Role[]): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const principal = auth.authenticate(credentialOf(c));
+    if (!roles.includes(principal.role)) {
+      const needed = roles.map((role) => NEEDED[role]).join(" or ");
+      throw new ForbiddenError(
+        `This endpoint needs a ${needed}; the credential sent is a ${NEEDED[principal.role]}.`,
+        needed,
+      );
+    }
+    c.set("principal", principal);
+    await next();
+  };
+}
+
+function credentialOf(c: Context): string | undefined {
+  const header = c.req.header("authorization");
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1] ?? "";
+  }
+  const token = c.req.query("token");
+  return token?.startsWith("fwt1.") ? token : undefined;
+}

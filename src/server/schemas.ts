@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** Inngest's ingest limits: at most 5,000 events per request, names up to 512 characters. */
+export const MAX_EVENTS_PER_REQUEST = 5000;
+
+/** One event as accepted by the event API; unknown fields are rejected. */
+export const eventSchema = z.strictObject({
+  name: z.string().min(1).max(512),
+  data: z.record(z.string(), z.unknown()).optional(),
+  id: z.string().min(1).max(512).optional(),
+  ts: z.number().int().nonnegative().optional(),
+  v: z.string().max(128).optional(),
+});
+
+/** `POST /api/events` and `POST /e/:eventKey`: one event or a non-empty array of them. */
+export const sendBodySchema = z.union([eventSchema, z.array(eventSchema).min(1).max(MAX_EVENTS_PER_REQUEST)]);
+
+/** Run statuses, as the engine reports them. */
+export const runStatusSchema = z.enum([
+  "queued",
+  "running",
+  "sleeping",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+  "skipped",
+]);
+
+/** A time bound in a query: ms since the epoch, or an ISO-8601 date. */
+const timeSchema = z.union([
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
+  z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
+]);
+
+/** Query of `GET /api/runs`. */
+export const listRunsQuerySchema = z.strictObject({
+  function: z.string().min(1).optional(),
+  status: runStatusSchema.optional(),
+  concurrencyKey: z.string().min(1).optional(),
+  since: timeSchema.optional(),
+  until: timeSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).optional(),
+  token: z.string().optional(),
+});
+
+/** Query of the SSE endpoints: resume point and (for `EventSource`, which cannot send headers) a tenant token. */
+export const streamQuerySchema = z.strictObject({
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .optional(),
+  token: z.string().optional(),
+});
+
+/** Body of `POST /api/runs/:runId/cancel`. */
+export const cancelBodySchema = z.strictObject({ reason: z.string().max(1000).optional() }).optional();
+
+/** Body of `POST /api/tokens`. */
+export const tokenBodySchema = z.strictObject({
+  userId: z.string().min(1).max(256),
+  expiresIn: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+});

@@ -1,0 +1,118 @@
+import type { Context } from "hono";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import type { BufferedEvent, EventBuffer } from "./event-buffer.js";
+
+/** One SSE message before encoding: `data` is sent as JSON. */
+export interface SseMessage {
+  event: string;
+  data: unknown;
+}
+
+/** What {@link serveSse} streams: a filtered view of an {@link EventBuffer}. */
+export interface SseFeed<T> {
+  buffer: EventBuffer<T>;
+  /** Which buffered events belong to this stream. */
+  filter: (value: T) => boolean;
+  toMessage: (value: T) => SseMessage;
+  /** True for the event after which the stream is over; a `stream.ended` message follows it unless it is one. */
+  isEnd: (value: T) => boolean;
+  /**
+   * The current state as messages, sent on a fresh connection and when a `Last-Event-ID` is older than
+   * the buffer. `ended: true` closes the stream right after (the thing streamed is already over).
+   */
+  snapshot?: () => Promise<{ messages: SseMessage[]; ended: boolean }>;
+  /** Comment line interval that keeps proxies from closing an idle stream, ms. @default 15000 */
+  keepAliveMs?: number;
+}
+
+/**
+ * Streams `feed` as Server-Sent Events. Each message's `id` is the buffer sequence number, so a client
+ * that reconnects with `Last-Event-ID` (header, or `lastEventId` query parameter) gets exactly the
+ * events it missed, or a fresh snapshot when they are no longer buffered. Closes after the end event.
+ */
+export function serveSse<T>(c: Context, feed: SseFeed<T>): Response {
+  const lastEventId = parseLastEventId(c.req.header("last-event-id") ?? c.req.query("lastEventId"));
+  return streamSSE(c, (stream) => pump(stream, feed, lastEventId));
+}
+
+async function pump<T>(
+  stream: SSEStreamingApi,
+  feed: SseFeed<T>,
+  lastEventId: number | undefined,
+): Promise<void> {
+  let sent = lastEventId ?? 0;
+  let ended = false;
+  let chain = Promise.resolve();
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const pending: BufferedEvent<T>[] = [];
+  let live = false;
+
+  const write = async (id: number, message: SseMessage) => {
+    if (ended) return;
+    await stream.writeSSE({ id: String(id), event: message.event, data: JSON.stringify(message.data) });
+  };
+  const end = async (id: number) => {
+    if (ended) return;
+    await write(id, { event: "stream.ended", data: {} });
+    ended = true;
+    finish();
+  };
+  const deliver = async (event: BufferedEvent<T>) => {
+    if (ended || event.seq <= sent) return;
+    sent = event.seq;
+    const message = feed.toMessage(event.value);
+    await write(event.seq, message);
+    if (feed.isEnd(event.value)) {
+      if (message.event === "stream.ended") {
+        ended = true;
+        finish();
+      } else await end(event.seq);
+    }
+  };
+  const sendSnapshot = async () => {
+    if (!feed.snapshot) return;
+    const at = feed.buffer.lastSeq;
+    const snapshot = await feed.snapshot();
+    for (const message of snapshot.messages) await write(at, message);
+    sent = Math.max(sent, at);
+    if (snapshot.ended) await end(at);
+  };
+
+  const unsubscribe = feed.buffer.subscribe((event) => {
+    if (!feed.filter(event.value)) return;
+    if (!live) pending.push(event);
+    else chain = chain.then(() => deliver(event));
+  });
+  const keepAlive = setInterval(() => {
+    chain = chain.then(() => stream.write(": keep-alive\n\n").then(() => undefined));
+  }, feed.keepAliveMs ?? 15_000);
+  keepAlive.unref();
+  stream.onAbort(() => {
+    ended = true;
+    finish();
+  });
+
+  try {
+    if (lastEventId === undefined) await sendSnapshot();
+    else {
+      const replay = feed.buffer.since(lastEventId, feed.filter);
+      if (replay.complete) for (const event of replay.events) await deliver(event);
+      else await sendSnapshot();
+    }
+    for (const event of pending) await deliver(event);
+    live = true;
+    await done;
+    await chain;
+  } finally {
+    unsubscribe();
+    clearInterval(keepAlive);
+  }
+}
+
+function parseLastEventId(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
