@@ -1,0 +1,72 @@
+/**
+ * What the research desk prints: the live per-user table while the load runs, and the final summary.
+ *
+ * @module
+ */
+import { formatMs } from "./stats.js";
+import { type Column, renderTable } from "./table.js";
+import type { TenantSnapshot } from "./tenant-tracker.js";
+
+const TENANT_COLUMNS: Column[] = [
+  { header: "user" },
+  { header: "plan" },
+  { header: "sent", align: "right" },
+  { header: "queued", align: "right" },
+  { header: "running", align: "right" },
+  { header: "done", align: "right" },
+  { header: "skipped", align: "right" },
+  { header: "failed", align: "right" },
+  { header: "max running", align: "right" },
+  { header: "start p50", align: "right" },
+  { header: "start p99", align: "right" },
+];
+
+/** The per-user table: queued / running / done, and start latency so far. */
+export function renderTenantTable(tenants: readonly TenantSnapshot[]): string {
+  return renderTable(
+    TENANT_COLUMNS,
+    tenants.map((t) => [
+      t.userId,
+      t.plan,
+      String(t.sent),
+      String(t.queued),
+      String(t.running),
+      String(t.completed),
+      String(t.skipped),
+      String(t.failed),
+      String(t.maxRunning),
+      formatMs(t.startP50),
+      formatMs(t.startP99),
+    ]),
+  );
+}
+
+/** Everything the summary reports. */
+export interface SummaryInput {
+  modelName: string;
+  tenants: readonly TenantSnapshot[];
+  skipReasons: ReadonlyArray<{ reason: string; count: number }>;
+  /** Completed answers that cite the file the question list names, and how many were checked. */
+  citations: { correct: number; checked: number };
+  elapsedMs: number;
+  globalMaxRunning: number;
+}
+
+/** The final summary: per-user table, skipped runs with reasons, and source-citation accuracy. */
+export function renderSummary(input: SummaryInput): string {
+  const accepted = input.tenants.reduce((sum, t) => sum + t.sent, 0);
+  const skipped = input.skipReasons.reduce((sum, s) => sum + s.count, 0);
+  const { correct, checked } = input.citations;
+  const share = checked === 0 ? "–" : `${((100 * correct) / checked).toFixed(1)}%`;
+  const lines = [
+    `Research desk summary — model: ${input.modelName}`,
+    `${accepted} questions accepted in ${formatMs(input.elapsedMs)}; at most ${input.globalMaxRunning} runs executing at once.`,
+    "",
+    renderTenantTable(input.tenants),
+    "",
+    skipped === 0 ? "Skipped runs: none." : `Skipped runs: ${skipped}`,
+    ...input.skipReasons.map((s) => `  ${s.count} × ${s.reason}`),
+    `Answers citing the right source file: ${correct}/${checked} (${share})`,
+  ];
+  return lines.join("\n");
+}
