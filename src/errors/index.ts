@@ -7,3 +7,6 @@ export { NonRetriableError } from "./non-retriable-error.js";
 export { NotFoundError } from "./not-found-error.js";
 export { RetryAfterError } from "./retry-after-error.js";
 export { ValidationError, type ValidationIssue } from "./validation-error.js";
+export { InvalidResponseError } from "./invalid-response-error.js";
+export { MissingApiKeyError } from "./missing-api-key-error.js";
+export { ModelCallError, type ModelCallErrorDetails } from "./model-call-error.js";

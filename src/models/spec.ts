@@ -16,6 +16,12 @@ export interface ToolMessage {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /**
+   * Set when the model's argument text could not be used (malformed or empty JSON, or not an object):
+   * says why and names the tool. `input` is then `{}`; the caller must not run the tool and should
+   * answer the call with an `{ error }` tool result instead.
+   */
+  inputError?: string;
 }
 
 /** Plain text from the system, the user or the assistant. */
@@ -100,7 +106,10 @@ export interface ModelResponse {
   output: Message[];
   stopReason: StopReason;
   usage: Usage;
-  /** The provider's response body (non-streaming) or the assembled final message (streaming). */
+  /**
+   * The provider's response body (non-streaming); when streamed, `{ streamed: true, ... }` with the
+   * provider's own final stop reason (and usage, where the stream reports it).
+   */
   raw: unknown;
 }
 

@@ -1,0 +1,82 @@
+import { isErrorResult, textOf, toolResultText } from "../shared/text.js";
+import type { ToolNameMap } from "../shared/tool-names.js";
+import type { Message } from "../spec.js";
+
+/** A content block of an Anthropic Messages API request. */
+export type AnthropicBlock =
+  | { type: "text"; text: string }
+  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
+  | { type: "tool_result"; tool_use_id: string; content: string; is_error?: boolean };
+
+export interface AnthropicMessage {
+  role: "user" | "assistant";
+  content: AnthropicBlock[];
+}
+
+export interface AnthropicPrompt {
+  system?: string;
+  messages: AnthropicMessage[];
+}
+
+/**
+ * Maps Fairway messages to the Messages API's `system` and `messages`, keeping Anthropic's rules:
+ * - every system message goes into top-level `system` (joined by blank lines);
+ * - `tool_call` → assistant `tool_use` blocks; `tool_result` → user `tool_result` blocks (`is_error` for
+ *   AgentKit `{error}` results);
+ * - consecutive turns of one role are merged, and in a user turn the `tool_result` blocks come before any
+ *   text, so results sit right after their `tool_use` turn and roles alternate (pitfall R03);
+ * - a final assistant turn without tool calls is sent as user content, so the request never ends with an
+ *   assistant turn (prefill is refused with tools and by newer models; pitfall R02);
+ * - empty text blocks are dropped (the API rejects them).
+ */
+export function convertMessages(messages: readonly Message[], names: ToolNameMap): AnthropicPrompt {
+  const system: string[] = [];
+  const turns: AnthropicMessage[] = [];
+  const add = (role: AnthropicMessage["role"], blocks: AnthropicBlock[]) => {
+    if (blocks.length === 0) return;
+    const last = turns.at(-1);
+    if (last?.role === role) last.content.push(...blocks);
+    else turns.push({ role, content: blocks });
+  };
+  for (const message of messages) {
+    if (message.type === "text") {
+      const text = textOf(message.content);
+      if (message.role === "system") system.push(text);
+      else add(message.role, text.trim() === "" ? [] : [{ type: "text", text }]);
+    } else if (message.type === "tool_call") {
+      add(
+        "assistant",
+        message.tools.map((tool) => ({
+          type: "tool_use",
+          id: tool.id,
+          name: names.toProvider(tool.name),
+          input: tool.input,
+        })),
+      );
+    } else {
+      const block: AnthropicBlock = {
+        type: "tool_result",
+        tool_use_id: message.tool.id,
+        content: toolResultText(message.content),
+      };
+      if (isErrorResult(message.content)) block.is_error = true;
+      add("user", [block]);
+    }
+  }
+  const last = turns.at(-1);
+  if (last?.role === "assistant" && last.content.every((block) => block.type === "text")) {
+    turns.pop();
+    add("user", last.content);
+  }
+  for (const turn of turns) if (turn.role === "user") turn.content = resultsFirst(turn.content);
+  const prompt: AnthropicPrompt = { messages: turns };
+  if (system.length > 0) prompt.system = system.join("\n\n");
+  return prompt;
+}
+
+function resultsFirst(blocks: AnthropicBlock[]): AnthropicBlock[] {
+  return [
+    ...blocks.filter((block) => block.type === "tool_result"),
+    ...blocks.filter((block) => block.type !== "tool_result"),
+  ];
+}

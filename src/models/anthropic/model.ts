@@ -1,0 +1,81 @@
+import { type CallSettings, callProvider, readJsonObject } from "../shared/http.js";
+import { parseReply } from "../shared/parse-reply.js";
+import { ResponseAssembler } from "../shared/response-assembler.js";
+import { parseToolArguments } from "../shared/tool-arguments.js";
+import type { Model, ModelRequest, ModelResponse } from "../spec.js";
+import { messageSchema } from "./api.js";
+import { convertMessages } from "./convert-messages.js";
+import { mapStopReason } from "./map-finish-reason.js";
+import { prepareTools } from "./prepare-tools.js";
+import { readMessageStream } from "./stream.js";
+import { mergeUsage } from "./usage.js";
+
+export interface AnthropicConfig {
+  settings: CallSettings;
+  /** Full URL of the Messages endpoint. */
+  url: string;
+  /** Auth and version headers, built per call (keys are read when used). */
+  headers: () => Record<string, string>;
+  /** Merged into every body (must hold `max_tokens`); Fairway's own fields win. */
+  defaultParameters: Record<string, unknown>;
+}
+
+/** A `Model` speaking Anthropic's Messages API. */
+export class AnthropicModel implements Model {
+  readonly format = "anthropic";
+  readonly modelName: string;
+
+  constructor(private readonly config: AnthropicConfig) {
+    this.modelName = config.settings.model;
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResponse> {
+    const { settings } = this.config;
+    const tools = prepareTools(request);
+    const body: Record<string, unknown> = {
+      ...this.config.defaultParameters,
+      model: settings.model,
+      ...convertMessages(request.messages, tools.names),
+      ...tools.body,
+    };
+    const streaming = request.onDelta !== undefined;
+    if (streaming) body.stream = true;
+    // Tool input arrives as an object (or, streamed, as JSON text that is empty for tools without input).
+    const parse = (name: string, text: string) => parseToolArguments(name, text, true);
+    const assembler = new ResponseAssembler(request.messages, tools.names, parse, request.onDelta);
+    const providerRequest = {
+      url: this.config.url,
+      headers: this.config.headers(),
+      body,
+      signal: request.signal,
+    };
+    return callProvider(settings, providerRequest, async (response) => {
+      if (streaming) {
+        const stop = await readMessageStream(settings, response, assembler);
+        const stopReason = assembler.stopReason(mapStopReason(stop));
+        return {
+          output: assembler.output(),
+          stopReason,
+          usage: assembler.usage,
+          raw: { streamed: true, stop_reason: stop },
+        };
+      }
+      const raw = await readJsonObject(settings, response);
+      const message = parseReply(settings, messageSchema(), raw, "response body");
+      (message.content ?? []).forEach((block, index) => {
+        if (block.type === "text") assembler.text(String(index), block.text ?? "");
+        if (block.type === "tool_use") {
+          assembler.toolStart(String(index), block.id, block.name ?? "");
+          assembler.toolArguments(String(index), JSON.stringify(block.input ?? {}));
+        }
+      });
+      mergeUsage(assembler.usage, message.usage);
+      return {
+        output: assembler.output(),
+        stopReason: assembler.stopReason(mapStopReason(message.stop_reason)),
+        usage: assembler.usage,
+        raw,
+      };
+    });
+  }
+}

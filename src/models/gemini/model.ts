@@ -1,0 +1,60 @@
+import { type CallSettings, callProvider, readJsonObject } from "../shared/http.js";
+import { ResponseAssembler } from "../shared/response-assembler.js";
+import { readSseJson } from "../shared/sse.js";
+import { parseToolArguments } from "../shared/tool-arguments.js";
+import type { Model, ModelRequest, ModelResponse } from "../spec.js";
+import { convertMessages } from "./convert-messages.js";
+import { prepareTools } from "./prepare-tools.js";
+import { GeminiResponseReader } from "./read-response.js";
+
+export interface GeminiConfig {
+  settings: CallSettings;
+  /** Base URL up to the API version, e.g. `https://generativelanguage.googleapis.com/v1beta`. */
+  baseUrl: string;
+  /** Auth headers, built per call (keys are read when used). */
+  headers: () => Record<string, string>;
+  /** Merged into every body (`generationConfig`, `safetySettings`, …); Fairway's own fields win. */
+  defaultParameters: Record<string, unknown>;
+}
+
+/** A `Model` speaking Gemini's `generateContent` / `streamGenerateContent` API. */
+export class GeminiModel implements Model {
+  readonly format = "gemini";
+  readonly modelName: string;
+
+  constructor(private readonly config: GeminiConfig) {
+    this.modelName = config.settings.model;
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResponse> {
+    const { settings } = this.config;
+    const tools = prepareTools(request);
+    const body = {
+      ...this.config.defaultParameters,
+      ...convertMessages(request.messages, tools.names),
+      ...tools.body,
+    };
+    const streaming = request.onDelta !== undefined;
+    const model = settings.model.replace(/^models\//, "");
+    const method = streaming ? "streamGenerateContent?alt=sse" : "generateContent";
+    const url = `${this.config.baseUrl.replace(/\/+$/, "")}/models/${encodeURIComponent(model)}:${method}`;
+    const parse = (name: string, text: string) => parseToolArguments(name, text, true);
+    const assembler = new ResponseAssembler(request.messages, tools.names, parse, request.onDelta);
+    const reader = new GeminiResponseReader(settings, assembler);
+    return callProvider(
+      settings,
+      { url, headers: this.config.headers(), body, signal: request.signal },
+      async (response) => {
+        let raw: unknown;
+        if (streaming) {
+          await readSseJson(settings, response, ({ data }) => reader.add(data));
+          raw = { streamed: true, finishReason: reader.finishReason };
+        } else {
+          raw = await readJsonObject(settings, response);
+          reader.add(raw);
+        }
+        return { output: assembler.output(), stopReason: reader.stopReason(), usage: assembler.usage, raw };
+      },
+    );
+  }
+}

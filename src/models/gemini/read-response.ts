@@ -1,0 +1,59 @@
+import { ModelCallError } from "../../errors/model-call-error.js";
+import type { CallSettings } from "../shared/http.js";
+import { parseReply } from "../shared/parse-reply.js";
+import type { ResponseAssembler } from "../shared/response-assembler.js";
+import { generateContentResponseSchema } from "./api.js";
+import { mapFinishReason } from "./map-finish-reason.js";
+import { mergeUsage } from "./usage.js";
+
+/** Reads `GenerateContentResponse`s (a whole reply, or each stream event in turn) into one turn. */
+export class GeminiResponseReader {
+  #finishReason: string | undefined;
+  #blockReason: string | undefined;
+  #calls = 0;
+
+  constructor(
+    private readonly settings: CallSettings,
+    private readonly assembler: ResponseAssembler,
+  ) {}
+
+  /**
+   * Adds one response: text parts of the first candidate (thought parts skipped) and each `functionCall`
+   * (whole, as Gemini sends it). A call with an id already seen is not added twice. Candidates without
+   * content or parts add nothing. An `error` object (in a stream) is a `ModelCallError`.
+   */
+  add(value: unknown): void {
+    const response = parseReply(this.settings, generateContentResponseSchema(), value, "response");
+    if (response.error) {
+      const code = response.error.code ?? 0;
+      throw new ModelCallError(`stream error: ${response.error.message ?? "unknown"}`, {
+        provider: this.settings.provider,
+        model: this.settings.model,
+        isRetryable: code === 429 || code >= 500 || code === 0,
+        providerMessage: response.error.message ?? undefined,
+      });
+    }
+    const candidate = response.candidates?.[0];
+    for (const part of candidate?.content?.parts ?? []) {
+      if (typeof part.text === "string" && part.thought !== true) this.assembler.text("text", part.text);
+      if (part.functionCall) {
+        const key = part.functionCall.id ? `id:${part.functionCall.id}` : `position:${this.#calls}`;
+        this.#calls++;
+        this.assembler.toolStart(key, part.functionCall.id, part.functionCall.name);
+        this.assembler.toolArguments(key, JSON.stringify(part.functionCall.args ?? {}));
+      }
+    }
+    this.#finishReason = candidate?.finishReason ?? this.#finishReason;
+    this.#blockReason = response.promptFeedback?.blockReason ?? this.#blockReason;
+    mergeUsage(this.assembler.usage, response.usageMetadata);
+  }
+
+  /** The provider's finish reason as last reported. */
+  get finishReason(): string | undefined {
+    return this.#finishReason;
+  }
+
+  stopReason() {
+    return this.assembler.stopReason(mapFinishReason(this.#finishReason, this.#blockReason));
+  }
+}

@@ -1,0 +1,113 @@
+import { InvalidResponseError } from "../../errors/invalid-response-error.js";
+import { type CallSettings, callProvider, readJsonObject } from "../shared/http.js";
+import { toolParametersSchema } from "../shared/json-schema.js";
+import { parseReply } from "../shared/parse-reply.js";
+import { type ArgumentParser, ResponseAssembler } from "../shared/response-assembler.js";
+import { parseToolArguments } from "../shared/tool-arguments.js";
+import type { Model, ModelRequest, ModelResponse } from "../spec.js";
+import { chatCompletionSchema } from "./api.js";
+import { convertMessages } from "./convert-messages.js";
+import { mapFinishReason } from "./map-finish-reason.js";
+import { type PreparedTools, prepareTools } from "./prepare-tools.js";
+import { readChatStream } from "./stream.js";
+import { dropOptionalNulls } from "./strict-schema.js";
+import { mapUsage } from "./usage.js";
+
+/** Everything an OpenAI chat-completions endpoint needs; built by `openai`, `grok` and `azureOpenai`. */
+export interface OpenAiChatConfig {
+  /** `"openai-chat"`, `"grok"` or `"azure-openai"`. */
+  format: string;
+  settings: CallSettings;
+  /** Full URL of the chat-completions endpoint. */
+  url: string;
+  /** Auth and extra headers, built per call (keys are read when used). */
+  headers: () => Record<string, string>;
+  /** Merged into every body; Fairway's own fields win. */
+  defaultParameters: Record<string, unknown>;
+  /** False for providers without strict mode (Grok): `strict` is never sent. */
+  allowStrict: boolean;
+}
+
+/** A `Model` speaking OpenAI's chat-completions wire format (OpenAI, Azure OpenAI, Grok, compatible servers). */
+export class OpenAiChatModel implements Model {
+  readonly format: string;
+  readonly modelName: string;
+
+  constructor(private readonly config: OpenAiChatConfig) {
+    this.format = config.format;
+    this.modelName = config.settings.model;
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResponse> {
+    const { settings } = this.config;
+    const tools = prepareTools(request, this.config.allowStrict);
+    const body: Record<string, unknown> = {
+      ...this.config.defaultParameters,
+      model: settings.model,
+      messages: convertMessages(request.messages, tools.names),
+      ...tools.body,
+    };
+    const streaming = request.onDelta !== undefined;
+    if (streaming) {
+      body.stream = true;
+      body.stream_options = { include_usage: true };
+    }
+    const assembler = new ResponseAssembler(
+      request.messages,
+      tools.names,
+      argumentParser(request, tools),
+      request.onDelta,
+    );
+    const providerRequest = {
+      url: this.config.url,
+      headers: this.config.headers(),
+      body,
+      signal: request.signal,
+    };
+    return callProvider(settings, providerRequest, async (response) => {
+      if (streaming) {
+        const end = await readChatStream(settings, response, assembler);
+        const stopReason = assembler.stopReason(mapFinishReason(end.finishReason));
+        return {
+          output: assembler.output(),
+          stopReason,
+          usage: assembler.usage,
+          raw: { streamed: true, ...end },
+        };
+      }
+      const raw = await readJsonObject(settings, response);
+      const completion = parseReply(settings, chatCompletionSchema(), raw, "response body");
+      const choice = completion.choices?.[0];
+      if (!choice)
+        throw new InvalidResponseError(
+          settings.provider,
+          settings.model,
+          "no choices in the response",
+          JSON.stringify(raw),
+        );
+      const message = choice.message;
+      assembler.text("content", message?.content ?? "");
+      assembler.text("refusal", message?.refusal ?? "");
+      message?.tool_calls?.forEach((call, index) => {
+        assembler.toolStart(String(index), call.id, call.function.name);
+        assembler.toolArguments(String(index), call.function.arguments ?? "");
+      });
+      Object.assign(assembler.usage, mapUsage(completion.usage));
+      const stopReason = assembler.stopReason(mapFinishReason(choice.finish_reason));
+      return { output: assembler.output(), stopReason, usage: assembler.usage, raw };
+    });
+  }
+}
+
+/** Empty arguments are `{}` only for tools without properties; strict-mode `null`s of optional fields are dropped. */
+function argumentParser(request: ModelRequest, tools: PreparedTools): ArgumentParser {
+  return (name, text) => {
+    const tool = request.tools?.find((candidate) => candidate.name === name);
+    const properties = tool ? toolParametersSchema(tool).properties : undefined;
+    const takesNothing = properties !== undefined && Object.keys(properties as object).length === 0;
+    const parsed = parseToolArguments(name, text, takesNothing);
+    const optionalPaths = tools.optionalPaths.get(name);
+    if (optionalPaths && !parsed.inputError) dropOptionalNulls(parsed.input, optionalPaths);
+    return parsed;
+  };
+}
