@@ -1,0 +1,302 @@
+/**
+ * The fair scheduler: decides which queued run starts (or resumes) next. See ARCHITECTURE.md.
+ *
+ * - Runs wait in backlogs per (function, concurrency keys, throttle key); within a backlog resumes go
+ *   first, then FIFO by `createdAt − priority`.
+ * - Backlogs that can run are served in turn (round-robin), resume-headed ones before start-headed ones.
+ * - A backlog whose head needs a slot of a full limit is parked on that limit and leaves the rotation;
+ *   releasing a slot wakes parked backlogs in the order they parked.
+ * - A backlog whose head start is throttled (GCRA) sits in a timer heap until its allowed time.
+ *
+ * Cost of `next`, `enqueue`, `remove`, `release`: O(log n) in queued runs plus amortized O(1) in
+ * backlogs (a backlog leaves and re-enters the rotation at most once per slot change).
+ * Pure: time comes in as `now` arguments, nothing reads a clock.
+ *
+ * @module
+ */
+import { Backlog, type BacklogTicket, isCurrent, type QueuedEntry } from "./backlog.js";
+import { FifoQueue } from "./fifo-queue.js";
+import { gcraTake } from "./gcra.js";
+import { Heap, type HeapEntry } from "./heap.js";
+import type { QueueItem } from "./queue-item.js";
+import { SlotTable } from "./slot-table.js";
+
+/** Ordering across backlogs: `fair` (round-robin, the default) or `fifo` (one queue, head-of-line blocking; a baseline for benchmarks). */
+export type SchedulerOrdering = "fair" | "fifo";
+
+/** Counts for one backlog, for the dashboard and CLI. */
+export interface BacklogStats {
+  functionId: string;
+  /** Concurrency key label (`""` without a keyed limit). */
+  key: string;
+  /** Runs waiting (including throttled ones; excluding ones not yet due). */
+  queued: number;
+  /** Runs of this backlog holding slots. */
+  running: number;
+  /** Queued runs waiting for their throttle time. */
+  throttled: number;
+}
+
+interface Placement {
+  backlog: Backlog;
+  entry: HeapEntry<QueuedEntry>;
+}
+
+export class FairScheduler {
+  readonly #ordering: SchedulerOrdering;
+  readonly #backlogs = new Map<string, Backlog>();
+  readonly #placed = new Map<string, Placement>();
+  readonly #delayed = new Heap<QueueItem>((a, b) => (a.availableAt ?? 0) < (b.availableAt ?? 0));
+  readonly #delayedEntries = new Map<string, HeapEntry<QueueItem>>();
+  readonly #throttled = new Heap<Backlog>((a, b) => a.throttledUntil < b.throttledUntil);
+  readonly #readyResume = new FifoQueue<BacklogTicket>();
+  readonly #readyStart = new FifoQueue<BacklogTicket>();
+  readonly #slots = new SlotTable();
+  readonly #tats = new Map<string, number>();
+  #seq = 0;
+  #served = 0;
+
+  constructor(options: { ordering?: SchedulerOrdering } = {}) {
+    this.#ordering = options.ordering ?? "fair";
+  }
+
+  /** Runs queued, including ones not yet due. */
+  get size(): number {
+    return this.#placed.size + this.#delayedEntries.size;
+  }
+
+  /** Runs holding slots. */
+  get running(): number {
+    return this.#slots.heldCount;
+  }
+
+  /**
+   * Queues a run. A run id already queued or running is refused (returns false): each run is queued
+   * at most once and never counted twice.
+   */
+  enqueue(item: QueueItem): boolean {
+    if (
+      this.#placed.has(item.runId) ||
+      this.#delayedEntries.has(item.runId) ||
+      this.#slots.isHeld(item.runId)
+    ) {
+      return false;
+    }
+    if (item.availableAt !== undefined) {
+      this.#delayedEntries.set(item.runId, this.#delayed.push(item));
+    } else {
+      this.#place(item);
+    }
+    return true;
+  }
+
+  /** Removes a queued run (cancelled, timed out). Returns whether it was queued. */
+  remove(runId: string): boolean {
+    const delayed = this.#delayedEntries.get(runId);
+    if (delayed !== undefined) {
+      this.#delayedEntries.delete(runId);
+      return this.#delayed.remove(delayed);
+    }
+    const placement = this.#placed.get(runId);
+    if (placement === undefined) return false;
+    this.#placed.delete(runId);
+    const { backlog } = placement;
+    backlog.items.remove(placement.entry);
+    if (backlog.items.size === 0) this.#settleEmpty(backlog);
+    else if (backlog.state === "throttled" && backlog.head()?.kind === "resume") this.#makeReady(backlog);
+    return true;
+  }
+
+  /**
+   * The next run to start or resume at `now` (ms), or `undefined` when none may. The returned run
+   * holds one slot of each of its claims until {@link release}; a throttled start consumed its GCRA
+   * token. Call again after `enqueue`, `release`, and at {@link nextWakeAt}.
+   */
+  next(now: number): QueueItem | undefined {
+    this.#promote(now);
+    for (;;) {
+      const backlog = this.#takeReady();
+      if (backlog === undefined) return undefined;
+      const head = backlog.head()!;
+      const full = this.#slots.fullClaim(head.claims);
+      if (full !== undefined) {
+        this.#park(backlog, full.id);
+        continue;
+      }
+      if (head.kind === "start" && head.throttle !== undefined) {
+        const decision = gcraTake(this.#tats.get(head.throttle.id), now, head.throttle);
+        if (!decision.allowed) {
+          this.#throttle(backlog, decision.retryAt);
+          continue;
+        }
+        this.#tats.set(head.throttle.id, decision.tat);
+      }
+      backlog.items.pop();
+      this.#placed.delete(head.runId);
+      this.#slots.acquire(head.runId, { claims: head.claims, backlog });
+      backlog.running += 1;
+      this.#served += 1;
+      backlog.lastServed = this.#served;
+      this.#requeue(backlog);
+      return head;
+    }
+  }
+
+  /** Frees the slots of a run (it finished, failed, slept, waits, or its lease expired). Idempotent. */
+  release(runId: string): void {
+    const holding = this.#slots.release(runId);
+    if (holding === undefined) return;
+    holding.backlog.running -= 1;
+    for (const claim of holding.claims) this.#wake(claim.id);
+    if (holding.backlog.state === "idle") this.#settleEmpty(holding.backlog);
+  }
+
+  /** Earliest time (ms) a delayed run becomes due or a throttled backlog may start; `undefined` if none. */
+  nextWakeAt(): number | undefined {
+    const delayed = this.#delayed.peek()?.availableAt;
+    const throttled = this.#throttled.peek()?.throttledUntil;
+    if (delayed === undefined) return throttled;
+    return throttled === undefined ? delayed : Math.min(delayed, throttled);
+  }
+
+  /** Slots of a claim id in use. */
+  slotsInUse(claimId: string): number {
+    return this.#slots.used(claimId);
+  }
+
+  /** Per-backlog counts, optionally for one function. O(backlogs). */
+  stats(functionId?: string): BacklogStats[] {
+    const rows: BacklogStats[] = [];
+    for (const backlog of this.#backlogs.values()) {
+      if (functionId !== undefined && backlog.functionId !== functionId) continue;
+      const queued = backlog.items.size;
+      rows.push({
+        functionId: backlog.functionId,
+        key: backlog.key,
+        queued,
+        running: backlog.running,
+        throttled: backlog.state === "throttled" ? queued : 0,
+      });
+    }
+    return rows;
+  }
+
+  #place(item: QueueItem): void {
+    const id = this.#backlogId(item);
+    let backlog = this.#backlogs.get(id);
+    if (backlog === undefined) {
+      backlog = new Backlog(id, item.functionId, this.#ordering === "fifo" ? "" : item.key);
+      this.#backlogs.set(id, backlog);
+    }
+    this.#seq += 1;
+    this.#placed.set(item.runId, { backlog, entry: backlog.add(item, this.#seq) });
+    if (backlog.state === "idle") this.#makeReady(backlog);
+    else if (backlog.state !== "ready" && item.kind === "resume" && backlog.head() === item) {
+      this.#makeReady(backlog);
+    }
+  }
+
+  #backlogId(item: QueueItem): string {
+    if (this.#ordering === "fifo") return "*";
+    const claims = item.claims.map((claim) => claim.id).join("\u0001");
+    return `${item.functionId}\u0000${claims}\u0000${item.throttle?.id ?? ""}`;
+  }
+
+  #promote(now: number): void {
+    for (
+      let item = this.#delayed.peek();
+      item && (item.availableAt ?? 0) <= now;
+      item = this.#delayed.peek()
+    ) {
+      this.#delayed.pop();
+      this.#delayedEntries.delete(item.runId);
+      this.#place(item);
+    }
+    for (let backlog = this.#throttled.peek(); backlog && backlog.throttledUntil <= now; ) {
+      this.#makeReady(backlog);
+      backlog = this.#throttled.peek();
+    }
+  }
+
+  #takeReady(): Backlog | undefined {
+    for (const queue of [this.#readyResume, this.#readyStart]) {
+      for (let ticket = queue.shift(); ticket !== undefined; ticket = queue.shift()) {
+        if (isCurrent(ticket)) return ticket.backlog;
+      }
+    }
+    return undefined;
+  }
+
+  /** After a dispatch: back of the rotation, parked if its next run's limits are full, or idle. */
+  #requeue(backlog: Backlog): void {
+    const head = backlog.head();
+    if (head === undefined) {
+      backlog.enter("idle");
+      return;
+    }
+    const full = this.#slots.fullClaim(head.claims);
+    if (full === undefined) this.#makeReady(backlog);
+    else this.#park(backlog, full.id);
+  }
+
+  #makeReady(backlog: Backlog): void {
+    this.#leave(backlog);
+    const token = backlog.enter("ready");
+    const resume = backlog.head()?.kind === "resume";
+    (resume ? this.#readyResume : this.#readyStart).push({ backlog, token });
+  }
+
+  #park(backlog: Backlog, claimId: string): void {
+    this.#leave(backlog);
+    backlog.enter("parked");
+    this.#slots.park(claimId, backlog);
+  }
+
+  #throttle(backlog: Backlog, until: number): void {
+    this.#leave(backlog);
+    backlog.enter("throttled");
+    backlog.throttledUntil = until;
+    backlog.throttleEntry = this.#throttled.push(backlog);
+  }
+
+  /** Takes the backlog out of the waiter or timer heap it is in, if any. */
+  #leave(backlog: Backlog): void {
+    this.#slots.unpark(backlog);
+    if (backlog.throttleEntry === undefined) return;
+    this.#throttled.remove(backlog.throttleEntry);
+    backlog.throttleEntry = undefined;
+  }
+
+  /**
+   * A slot of `claimId` was freed: put the first parked backlog that can now run back in rotation.
+   * Backlogs found blocked by another full claim move to that claim's waiters; ones still blocked by
+   * this claim (their function allows fewer slots of a shared key) keep their place.
+   */
+  #wake(claimId: string): void {
+    const stillBlocked: Backlog[] = [];
+    for (
+      let backlog = this.#slots.firstWaiter(claimId);
+      backlog;
+      backlog = this.#slots.firstWaiter(claimId)
+    ) {
+      const full = this.#slots.fullClaim(backlog.head()!.claims);
+      if (full === undefined) {
+        this.#makeReady(backlog);
+        break;
+      }
+      if (full.id === claimId) {
+        this.#slots.unpark(backlog);
+        stillBlocked.push(backlog);
+      } else {
+        this.#park(backlog, full.id);
+      }
+    }
+    for (const backlog of stillBlocked) this.#slots.park(claimId, backlog);
+  }
+
+  #settleEmpty(backlog: Backlog): void {
+    this.#leave(backlog);
+    if (backlog.state !== "idle") backlog.enter("idle");
+    if (backlog.running === 0) this.#backlogs.delete(backlog.id);
+  }
+}

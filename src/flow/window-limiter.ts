@@ -1,0 +1,52 @@
+/**
+ * Keyed exact sliding-window limiter (in memory): `rateLimit` with its own limit and period, and
+ * `idempotency` as a limit of 1 per 24 h. Keys whose window has emptied are forgotten, so memory
+ * follows the keys active within one period, not all keys ever seen.
+ *
+ * @module
+ */
+import { FifoQueue } from "./fifo-queue.js";
+import { slidingWindowTake } from "./sliding-window.js";
+
+/** Decision of {@link WindowLimiter.take}; `retryAt` (ms) is when the key will admit again. */
+export type WindowDecision = { allowed: true } | { allowed: false; retryAt: number };
+
+export class WindowLimiter {
+  readonly #limit: number;
+  readonly #periodMs: number;
+  readonly #logs = new Map<string, number[]>();
+  /** Keys in admission order with the time their newest admission leaves the window. */
+  readonly #expiries = new FifoQueue<{ key: string; at: number }>();
+
+  /** `limit` admissions per key in any window of `periodMs` (half-open: `(t − periodMs, t]`). */
+  constructor(limit: number, periodMs: number) {
+    this.#limit = limit;
+    this.#periodMs = periodMs;
+  }
+
+  /** Admits one request of `key` at `now` (ms) or says when it could. O(limit) worst case. */
+  take(key: string, now: number): WindowDecision {
+    this.#forget(now);
+    const decision = slidingWindowTake(this.#logs.get(key) ?? [], now, this.#limit, this.#periodMs);
+    this.#logs.set(key, decision.log);
+    if (!decision.allowed) return { allowed: false, retryAt: decision.retryAt };
+    this.#expiries.push({ key, at: now + this.#periodMs });
+    return { allowed: true };
+  }
+
+  /** Number of keys with admissions still inside their window (for tests and stats). */
+  get keyCount(): number {
+    return this.#logs.size;
+  }
+
+  #forget(now: number): void {
+    for (let budget = 4; budget > 0; budget--) {
+      const oldest = this.#expiries.peek();
+      if (oldest === undefined || oldest.at > now) return;
+      this.#expiries.shift();
+      const log = this.#logs.get(oldest.key);
+      const newest = log?.[log.length - 1];
+      if (newest !== undefined && newest + this.#periodMs <= now) this.#logs.delete(oldest.key);
+    }
+  }
+}
