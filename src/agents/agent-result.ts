@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import type { Message, ToolResultMessage } from "./types.js";
+
+/** The portable form of an `AgentResult`, as stored by thread stores and sent to clients. */
+export interface AgentResultExport {
+  agentName: string;
+  output: Message[];
+  toolCalls: ToolResultMessage[];
+  createdAt: Date;
+  checksum: string;
+}
+
+/**
+ * What one agent call produced: the model's `output` messages and the `toolCalls` results of that turn
+ * (AgentKit's `AgentResult`, same constructor argument order).
+ *
+ * `checksum` is the SHA-256 (node:crypto, hex) of the JSON of `[output, toolCalls, createdAt]`; thread
+ * stores use it with `id` to write idempotently. AgentKit uses xxhash64 over the same fields, so checksums
+ * differ between the two libraries but are stable within Fairway.
+ */
+export class AgentResult {
+  #checksum: string | undefined;
+
+  constructor(
+    public agentName: string,
+    public output: Message[],
+    public toolCalls: ToolResultMessage[],
+    public createdAt: Date,
+    /** The prompt messages sent (system, user, prefill), for inspection. */
+    public prompt: Message[] = [],
+    /** The history messages sent after or before the prompt, for inspection. */
+    public history: Message[] = [],
+    /** The provider's raw response, JSON-encoded. */
+    public raw = "",
+    /** A stable id for this result (deterministic inside durable runs). */
+    public id?: string,
+  ) {}
+
+  get checksum(): string {
+    if (this.#checksum === undefined) {
+      const text = JSON.stringify([this.output, this.toolCalls, this.createdAt.toISOString()]);
+      this.#checksum = createHash("sha256").update(text).digest("hex");
+    }
+    return this.#checksum;
+  }
+
+  export(): AgentResultExport {
+    return {
+      agentName: this.agentName,
+      output: this.output,
+      toolCalls: this.toolCalls,
+      createdAt: this.createdAt,
+      checksum: this.checksum,
+    };
+  }
+
+  /**
+   * Rebuilds an AgentResult from its JSON form (as returned by a step or loaded from a store);
+   * an AgentResult is returned as is. `createdAt` may be a Date, an ISO string or ms since epoch.
+   */
+  static from(value: AgentResult | AgentResultLike): AgentResult {
+    if (value instanceof AgentResult) return value;
+    return new AgentResult(
+      value.agentName,
+      value.output ?? [],
+      value.toolCalls ?? [],
+      new Date(value.createdAt ?? 0),
+      value.prompt ?? [],
+      value.history ?? [],
+      value.raw ?? "",
+      value.id,
+    );
+  }
+}
+
+/** An AgentResult that went through JSON. */
+export interface AgentResultLike {
+  agentName: string;
+  output?: Message[];
+  toolCalls?: ToolResultMessage[];
+  createdAt?: Date | string | number;
+  prompt?: Message[];
+  history?: Message[];
+  raw?: string;
+  id?: string;
+}

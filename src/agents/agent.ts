@@ -1,0 +1,173 @@
+import { ConfigError } from "../errors/config-error.js";
+import type { McpServer } from "../mcp/mcp-server.js";
+import type { Model, ToolChoice } from "../models/spec.js";
+import type { StreamingConfig } from "../streaming/streaming-context.js";
+import type { AgentResult } from "./agent-result.js";
+import { type FunctionLike, functionTool, isFairwayFunction } from "./function-tool.js";
+import type { HistoryConfig } from "./history/history-config.js";
+import type { NetworkRun } from "./network-run.js";
+import type { State } from "./state.js";
+import type { AnyTool } from "./tool.js";
+import type { MaybePromise, Message, StateData, UserMessage } from "./types.js";
+
+/** AgentKit's lifecycle hooks. `onStart` may rewrite the prompt and history or stop the call. */
+export interface AgentLifecycle<T extends StateData = StateData> {
+  /** False hides the agent from routers (`network.availableAgents()`). */
+  enabled?(args: { agent: Agent<T>; network?: NetworkRun<T> }): MaybePromise<boolean>;
+  onStart?(args: {
+    agent: Agent<T>;
+    network?: NetworkRun<T>;
+    input?: string;
+    prompt: Message[];
+    history?: Message[];
+  }): MaybePromise<{ prompt: Message[]; history: Message[]; stop: boolean }>;
+  /** Called after each inference, before tool calls run; may replace the result. */
+  onResponse?(args: {
+    agent: Agent<T>;
+    network?: NetworkRun<T>;
+    result: AgentResult;
+  }): MaybePromise<AgentResult>;
+  /** Called once the call is done; may replace the result. */
+  onFinish?(args: {
+    agent: Agent<T>;
+    network?: NetworkRun<T>;
+    result: AgentResult;
+  }): MaybePromise<AgentResult>;
+}
+
+/** Options of `createAgent` (AgentKit's `Agent.Constructor`). */
+export interface AgentOptions<T extends StateData = StateData> {
+  name: string;
+  /** Read by routing agents. Default `""`. */
+  description?: string;
+  /** The system prompt, or a function of the network run (how prompts read `network.state`). */
+  system: string | ((context: { network?: NetworkRun<T> }) => MaybePromise<string>);
+  /** Sent as an assistant prefill after the user message. Default `""`. */
+  assistant?: string;
+  /** Tools, and Fairway functions (called through `step.invoke`). Names must be unique. */
+  tools?: Array<AnyTool | FunctionLike>;
+  /** Default `"auto"`. */
+  tool_choice?: ToolChoice;
+  lifecycle?: AgentLifecycle<T>;
+  model?: Model;
+  /** MCP servers whose tools are added on the first run (`"<server>-<tool>"`). */
+  mcpServers?: McpServer[];
+  /** Thread persistence for standalone `agent.run` (networks use their own `history`). */
+  history?: HistoryConfig<T>;
+}
+
+/** Options of `agent.run`. */
+export interface AgentRunOptions<T extends StateData = StateData> {
+  /** Overrides the agent's model. */
+  model?: Model;
+  network?: NetworkRun<T>;
+  state?: State<T>;
+  /**
+   * Model calls allowed in this run's tool loop. `0` (default) and `1` mean one inference plus one round of
+   * tool calls (AgentKit's default); `n > 1` lets the model see tool results and call tools again, up to n
+   * inferences, stopping early when it answers without tool calls.
+   */
+  maxIter?: number;
+  /** Publish this run's events (standalone runs; networks take `streaming` in `network.run`). */
+  streaming?: StreamingConfig;
+}
+
+/**
+ * An agent: a system prompt, a model and tools (AgentKit's `Agent`).
+ *
+ * @example
+ * const writer = createAgent({ name: "writer", system: "You write haiku.", model });
+ * const result = await writer.run("Write about the sea");
+ */
+export class Agent<T extends StateData = StateData> {
+  readonly type: "agent" | "routing" = "agent";
+  readonly name: string;
+  readonly description: string;
+  readonly system: AgentOptions<T>["system"];
+  readonly assistant: string;
+  /** Tools by name (MCP tools are added on the first run). */
+  readonly tools: Map<string, AnyTool>;
+  readonly tool_choice: ToolChoice | undefined;
+  readonly lifecycles: AgentLifecycle<T> | undefined;
+  readonly model: Model | undefined;
+  readonly mcpServers: McpServer[];
+  readonly history: HistoryConfig<T> | undefined;
+  readonly #options: AgentOptions<T>;
+  #mcpReady: Promise<void> | undefined;
+  #mcpClose: (() => Promise<void>) | undefined;
+
+  constructor(options: AgentOptions<T>) {
+    if (typeof options.name !== "string" || options.name.length === 0) {
+      throw new ConfigError("name", "an agent needs a non-empty name", options.name);
+    }
+    this.#options = options;
+    this.name = options.name;
+    this.description = options.description ?? "";
+    this.system = options.system;
+    this.assistant = options.assistant ?? "";
+    this.tool_choice = options.tool_choice;
+    this.lifecycles = options.lifecycle;
+    this.model = options.model;
+    this.mcpServers = options.mcpServers ?? [];
+    this.history = options.history;
+    this.tools = new Map();
+    (options.tools ?? []).forEach((entry, index) => {
+      const tool = isFairwayFunction(entry) ? functionTool(entry, this.name) : (entry as AnyTool);
+      if (this.tools.has(tool.name)) {
+        throw new ConfigError(
+          `tools[${index}].name`,
+          `tool names must be unique in agent "${this.name}"`,
+          tool.name,
+        );
+      }
+      this.tools.set(tool.name, tool);
+    });
+  }
+
+  /** A copy of this agent using `model` (keeps every other option, unlike AgentKit's). */
+  withModel(model: Model): Agent<T> {
+    return new (this.constructor as new (options: AgentOptions<T>) => Agent<T>)({ ...this.#options, model });
+  }
+
+  /**
+   * Runs the agent once (see `AgentRunOptions.maxIter` for the tool loop).
+   *
+   * @throws ConfigError when no model is given (`options.model`, the agent's, or the network's default).
+   */
+  async run(input: string | UserMessage, options: AgentRunOptions<T> = {}): Promise<AgentResult> {
+    // Loaded on use: the standalone run builds a network, whose modules import this one.
+    const { runStandalone } = await import("./standalone-run.js");
+    return runStandalone(this, input, options);
+  }
+
+  /** Connects the agent's MCP servers once and adds their tools. */
+  initMcp(): Promise<void> {
+    if (this.mcpServers.length === 0) return Promise.resolve();
+    this.#mcpReady ??= import("../mcp/mcp-tools.js")
+      .then(({ listMcpTools }) => listMcpTools(this.mcpServers, new Set(this.tools.keys())))
+      .then(({ tools, close }) => {
+        for (const tool of tools) this.tools.set(tool.name, tool);
+        this.#mcpClose = close;
+      })
+      .catch((error: unknown) => {
+        this.#mcpReady = undefined;
+        throw error;
+      });
+    return this.#mcpReady;
+  }
+
+  /** Closes the connections to the agent's MCP servers (they reopen on the next run). */
+  async closeMcp(): Promise<void> {
+    const close = this.#mcpClose;
+    this.#mcpReady = undefined;
+    this.#mcpClose = undefined;
+    if (!close) return;
+    for (const tool of [...this.tools.values()]) if (tool.mcp) this.tools.delete(tool.name);
+    await close();
+  }
+}
+
+/** Creates an agent. See `AgentOptions`. */
+export function createAgent<T extends StateData = StateData>(options: AgentOptions<T>): Agent<T> {
+  return new Agent<T>(options);
+}

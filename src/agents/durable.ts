@@ -1,0 +1,53 @@
+import { currentExecution, type ExecutionContext } from "../engine/execution-context.js";
+import type { StepTools } from "../engine/step-types.js";
+import { generateId } from "../streaming/ids.js";
+
+/**
+ * Where an agent or network run executes. Inside a Fairway function (found through AsyncLocalStorage,
+ * no argument needed) every `memo` is a `step.run` with a deterministic id, so a replay returns stored
+ * results instead of calling the model, the tool or the router again. Outside a function `memo` just
+ * calls its function and `step` is undefined (as in AgentKit).
+ */
+export interface RunScope {
+  /** The step tools of the executing Fairway run, or undefined outside one. */
+  readonly step: StepTools | undefined;
+  /** Step-id prefix of this scope, e.g. `"Support network"` or `"Support network/2-triage"`. */
+  readonly prefix: string;
+  /** A seed for derived ids: stable across replays of a durable run, random per run otherwise. */
+  readonly seed: string;
+  /** Runs `fn` as step `<prefix>/<id>` when durable; calls it directly otherwise. */
+  memo<T>(id: string, fn: () => Promise<T>): Promise<T>;
+  /** A nested scope `<prefix>/<name>`. */
+  child(name: string): RunScope;
+}
+
+const ordinals = new WeakMap<ExecutionContext, Map<string, number>>();
+
+/**
+ * Opens the scope of a top-level network or agent run named `name`. Within one execution the n-th run of
+ * the same name gets prefix `name#n` (n > 0), so two runs in one function never share step ids; the
+ * numbering restarts with each execution, which replays runs in the same order.
+ */
+export function openScope(name: string): RunScope {
+  const execution = currentExecution();
+  if (!execution) return makeScope(undefined, name, generateId("run"));
+  let counts = ordinals.get(execution);
+  if (!counts) {
+    counts = new Map();
+    ordinals.set(execution, counts);
+  }
+  const ordinal = counts.get(name) ?? 0;
+  counts.set(name, ordinal + 1);
+  const prefix = ordinal === 0 ? name : `${name}#${ordinal}`;
+  return makeScope(execution.step, prefix, `${execution.runId}/${prefix}`);
+}
+
+function makeScope(step: StepTools | undefined, prefix: string, seed: string): RunScope {
+  return {
+    step,
+    prefix,
+    seed,
+    memo: step ? (id, fn) => step.run(`${prefix}/${id}`, fn) as Promise<never> : (_id, fn) => fn(),
+    child: (name) => makeScope(step, `${prefix}/${name}`, `${seed}/${name}`),
+  };
+}

@@ -1,0 +1,83 @@
+import { deriveId } from "../../streaming/ids.js";
+import { AgentResult } from "../agent-result.js";
+import type { RunScope } from "../durable.js";
+import type { StateData } from "../types.js";
+import type { HistoryConfig, HistoryContext, HistoryUserMessage } from "./history-config.js";
+
+/*
+ * The history rules (AgentKit's, with its placement and empty-save bugs fixed). Inside a Fairway function
+ * each hook call is a step: a replay neither writes twice nor reads a thread that this very run has already
+ * appended to (which would change what the agents see).
+ */
+
+/**
+ * Makes sure the state has a thread id: a given id is upserted through `createThread` (its return value
+ * ignored); without one, `createThread` supplies it; with neither but a `get` hook, a new id is made
+ * (stable across replays). Returns true when the caller supplied the thread id.
+ */
+export async function initializeThread<T extends StateData>(
+  config: HistoryConfig<T> | undefined,
+  context: HistoryContext<T>,
+  scope: RunScope,
+): Promise<boolean> {
+  const supplied = context.state.threadId !== undefined;
+  if (!config) return supplied;
+  if (config.createThread) {
+    const created = await scope.memo("history/create-thread", async () => config.createThread!(context));
+    if (!supplied) context.state.threadId = created.threadId;
+  } else if (!supplied && config.get) {
+    context.state.threadId = await scope.memo("history/thread-id", async () =>
+      deriveId("thread", scope.seed),
+    );
+  }
+  context.threadId = context.state.threadId;
+  return supplied;
+}
+
+/** Calls `appendUserMessage` with the run's user message. */
+export async function appendUserMessage<T extends StateData>(
+  config: HistoryConfig<T> | undefined,
+  context: HistoryContext<T>,
+  userMessage: HistoryUserMessage,
+  scope: RunScope,
+): Promise<void> {
+  if (!config?.appendUserMessage) return;
+  await scope.memo("history/append-user-message", async () => {
+    await config.appendUserMessage!({ ...context, userMessage });
+    return null;
+  });
+}
+
+/**
+ * Loads the thread into `state.results` when there is a thread id and a `get` hook and the state holds no
+ * results or messages yet (history the client sent wins over the store). A stored copy of the current
+ * user message (same id) is dropped: it is sent once, after the history.
+ */
+export async function loadThreadFromStorage<T extends StateData>(
+  config: HistoryConfig<T> | undefined,
+  context: HistoryContext<T>,
+  scope: RunScope,
+  currentMessageId?: string,
+): Promise<void> {
+  const { state } = context;
+  if (!config?.get || state.threadId === undefined) return;
+  if (state.results.length > 0 || state.messages.length > 0) return;
+  const loaded = await scope.memo("history/get", async () => config.get!(context));
+  state.setResults(
+    loaded.map((result) => AgentResult.from(result)).filter((result) => result.id !== currentMessageId),
+  );
+}
+
+/** Passes the results new in this run to `appendResults`. */
+export async function saveThreadToStorage<T extends StateData>(
+  config: HistoryConfig<T> | undefined,
+  context: HistoryContext<T>,
+  newResults: AgentResult[],
+  scope: RunScope,
+): Promise<void> {
+  if (!config?.appendResults) return;
+  await scope.memo("history/append-results", async () => {
+    await config.appendResults!({ ...context, newResults });
+    return null;
+  });
+}

@@ -1,0 +1,39 @@
+import type { Model, ModelRequest, ModelResponse } from "../models/spec.js";
+import { toStepFailure } from "../models/step-failure.js";
+import { InferenceParts, type PartScope } from "../streaming/inference-parts.js";
+import type { StreamingContext } from "../streaming/streaming-context.js";
+import type { RunScope } from "./durable.js";
+
+/** One model call's memoized outcome: the response and when it arrived (ms since epoch). */
+export interface Inference {
+  response: ModelResponse;
+  createdAt: number;
+}
+
+/**
+ * Calls the model as step `<scope>/<id>` (directly outside a Fairway function). With a stream, tokens are
+ * published as they arrive; the number of chunks published is stored with the response, so a replay, which
+ * returns the stored response without publishing, skips the same sequence numbers.
+ */
+export async function infer(
+  scope: RunScope,
+  id: string,
+  model: Model,
+  request: ModelRequest,
+  stream?: { context: StreamingContext; parts: PartScope },
+): Promise<Inference> {
+  const startSequence = stream?.context.sequence ?? 0;
+  const outcome = await scope.memo(id, async () => {
+    const parts = stream ? new InferenceParts(stream.context, stream.parts) : undefined;
+    let response: ModelResponse;
+    try {
+      response = await model.generate(parts ? { ...request, onDelta: parts.onDelta } : request);
+    } catch (error) {
+      throw scope.step ? toStepFailure(error) : error;
+    }
+    parts?.complete(response);
+    return { response, createdAt: Date.now(), published: parts?.published ?? 0 };
+  });
+  if (stream && stream.context.sequence === startSequence) stream.context.skip(outcome.published);
+  return { response: outcome.response, createdAt: outcome.createdAt };
+}

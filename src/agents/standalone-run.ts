@@ -1,0 +1,83 @@
+import { ConfigError } from "../errors/config-error.js";
+import { deriveId } from "../streaming/ids.js";
+import { StreamingContext } from "../streaming/streaming-context.js";
+import type { Agent, AgentRunOptions } from "./agent.js";
+import { runAgentLoop } from "./agent-loop.js";
+import type { AgentResult } from "./agent-result.js";
+import { openScope } from "./durable.js";
+import type { HistoryContext } from "./history/history-config.js";
+import {
+  appendUserMessage,
+  initializeThread,
+  loadThreadFromStorage,
+  saveThreadToStorage,
+} from "./history/thread.js";
+import { createNetwork } from "./network.js";
+import { NetworkRun } from "./network-run.js";
+import { State } from "./state.js";
+import { type StateData, toUserMessage, type UserMessage } from "./types.js";
+
+/**
+ * `agent.run`: one agent outside a network loop. Without `options.network` the agent runs in a one-agent
+ * network (so tools always get a `network`) on `options.state` or a new state. With a `history` config the
+ * thread hooks run in the network order (`createThread` → `appendUserMessage` → `get` → agent →
+ * `appendResults([result])`); AgentKit skipped the user message and always saved `[]`.
+ */
+export async function runStandalone<T extends StateData>(
+  agent: Agent<T>,
+  input: string | UserMessage,
+  options: AgentRunOptions<T>,
+): Promise<AgentResult> {
+  const model = options.model ?? agent.model ?? options.network?.defaultModel;
+  if (!model) {
+    throw new ConfigError(
+      "model",
+      `No model provided to agent "${agent.name}": pass options.model or give the agent a model`,
+    );
+  }
+  await agent.initMcp();
+  const network =
+    options.network ??
+    new NetworkRun<T>(
+      createNetwork<T>({ name: "default", agents: [agent] }),
+      options.state ?? new State<T>(),
+    );
+  const state = options.state ?? network.state;
+  const scope = openScope(agent.name);
+  const userMessage = toUserMessage(input, () => deriveId("msg", `${scope.seed}/user`));
+  const userId = typeof state.data.userId === "string" ? state.data.userId : undefined;
+  const context: HistoryContext<T> = { state, network, step: scope.step, input: userMessage.content, userId };
+  const supplied = await initializeThread(agent.history, context, scope);
+  if (agent.history) {
+    const timestamp = userMessage.clientTimestamp ? new Date(userMessage.clientTimestamp) : new Date();
+    await appendUserMessage(
+      agent.history,
+      context,
+      { id: userMessage.id, content: userMessage.content, role: "user", timestamp },
+      scope,
+    );
+    if (supplied) await loadThreadFromStorage(agent.history, context, scope, userMessage.id);
+  }
+  const runId = deriveId("run", scope.seed);
+  const stream = options.streaming
+    ? new StreamingContext(options.streaming, runId, { threadId: state.threadId, userId })
+    : undefined;
+  try {
+    const result = await runAgentLoop({
+      agent,
+      input: userMessage.content,
+      model,
+      network,
+      maxIter: options.maxIter ?? 0,
+      scope,
+      priorResults: state.results.length,
+      ...(userMessage.systemPrompt ? { systemPrompt: userMessage.systemPrompt } : {}),
+      ...(stream ? { stream: { context: stream } } : {}),
+    });
+    await saveThreadToStorage(agent.history, context, [result], scope);
+    return result;
+  } finally {
+    stream?.emit("stream.ended", { scope: "agent", messageId: deriveId("msg", scope.seed) });
+    await stream?.flush();
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { FairwayError } from "../errors/fairway-error.js";
+import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-error.js";
+import { UnknownToolError } from "../errors/unknown-tool-error.js";
+import type { ToolMessage, ToolResultMessage } from "../models/spec.js";
+import type { RunScope } from "./durable.js";
+import type { AnyTool, ToolErrorPayload, ToolHandlerOptions, ToolResultPayload } from "./tool.js";
+
+/** What executing one turn's tool calls needs. */
+export interface ToolCallContext {
+  /** The agent's tools by name (a Map: no prototype names can match). */
+  tools: Map<string, AnyTool>;
+  handlerOptions: ToolHandlerOptions;
+  /** Scope of this turn; each call is memoized as `<prefix>/tool-<index>-<name>`. */
+  scope: RunScope;
+}
+
+/**
+ * Runs every tool call of one turn, all at once, and returns their results in call order. No call can
+ * fail the run: an unknown tool, unusable or invalid arguments, and a handler's throw (sync or async) all
+ * become `{ error }` results; a value becomes `{ data }` (`undefined` becomes AgentKit's
+ * `"<name> successfully executed"`). Inside a Fairway function each call is a step, so a replay returns the
+ * stored result without running the handler again.
+ */
+export function runToolCalls(calls: ToolMessage[], context: ToolCallContext): Promise<ToolResultMessage[]> {
+  return Promise.all(
+    calls.map(async (call, index) => {
+      const content = await context.scope.memo(`tool-${index}-${call.name}`, () =>
+        runToolCall(call, context),
+      );
+      return { type: "tool_result", role: "tool_result", tool: call, content, stop_reason: "tool" } as const;
+    }),
+  );
+}
+
+async function runToolCall(call: ToolMessage, context: ToolCallContext): Promise<ToolResultPayload> {
+  try {
+    const tool = context.tools.get(call.name);
+    if (!tool) throw new UnknownToolError(call.name, call.id, [...context.tools.keys()]);
+    const input = parseArguments(tool, call);
+    const value = await tool.handler(input, context.handlerOptions);
+    return { data: value === undefined ? `${tool.name} successfully executed` : value };
+  } catch (error) {
+    return { error: toErrorPayload(error) };
+  }
+}
+
+/** Checks the call's arguments against the tool's zod schema and returns the parsed (defaulted) input. */
+function parseArguments(tool: AnyTool, call: ToolMessage): unknown {
+  if (call.inputError !== undefined) {
+    throw new InvalidToolArgumentsError(call.name, call.id, [{ path: "", message: call.inputError }]);
+  }
+  if (!(tool.parameters instanceof z.ZodType)) return call.input;
+  const parsed = tool.parameters.safeParse(call.input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  throw new InvalidToolArgumentsError(call.name, call.id, issues);
+}
+
+function toErrorPayload(error: unknown): ToolErrorPayload {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const payload: ToolErrorPayload = { name: error.name, message: error.message };
+  if (FairwayError.isInstance(error)) payload.code = error.code;
+  return payload;
+}

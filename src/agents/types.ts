@@ -1,0 +1,64 @@
+/**
+ * Shared agent types: AgentKit's message shapes (re-exported from the model contract), the user message,
+ * and small helpers used across agents, networks and history.
+ *
+ * @module
+ */
+import type { Message, TextMessage } from "../models/spec.js";
+
+export type {
+  Message,
+  TextMessage,
+  ToolCallMessage,
+  ToolMessage,
+  ToolResultMessage,
+} from "../models/spec.js";
+
+/** A value or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** The shape of `state.data`: any object. */
+export type StateData = Record<string, unknown>;
+
+/**
+ * The user's turn, as AgentKit's `UserMessage`. `id` identifies it in thread stores (idempotent writes);
+ * `systemPrompt` is appended to each agent's system prompt for this run (in networks too, unlike AgentKit).
+ */
+export interface UserMessage {
+  id: string;
+  content: string;
+  role: "user";
+  /** Client-side state sent along with the message (kept for AgentKit compatibility; not interpreted). */
+  state?: Record<string, unknown>;
+  /** When the client sent it; a string is converted to a Date. */
+  clientTimestamp?: Date | string;
+  systemPrompt?: string;
+}
+
+/** The text of a text message (joins array content). */
+export function textOf(message: TextMessage): string {
+  return typeof message.content === "string"
+    ? message.content
+    : message.content.map((part) => part.text).join("");
+}
+
+/** The text of the last text message in `messages`, or `""`. */
+export function lastText(messages: Message[]): string {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index];
+    if (message?.type === "text") return textOf(message);
+  }
+  return "";
+}
+
+/**
+ * Normalizes `network.run`/`agent.run` input: a string becomes a UserMessage with id `makeId()`; a
+ * UserMessage keeps its id (or gets one) and a string `clientTimestamp` becomes a Date.
+ */
+export function toUserMessage(input: string | UserMessage, makeId: () => string): UserMessage {
+  if (typeof input === "string") return { id: makeId(), content: input, role: "user" };
+  const message: UserMessage = { ...input, id: input.id || makeId(), role: "user" };
+  if (typeof message.clientTimestamp === "string")
+    message.clientTimestamp = new Date(message.clientTimestamp);
+  return message;
+}

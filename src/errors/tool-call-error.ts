@@ -1,0 +1,22 @@
+import { FairwayError } from "./fairway-error.js";
+
+/**
+ * A tool call failed: the tool threw, or the call itself was invalid (see `UnknownToolError`,
+ * `InvalidToolArgumentsError`). Agents never let it crash a run: it becomes the `{ error }` tool result
+ * the model sees, so the model can correct itself. `toolName` and `toolCallId` identify the call.
+ */
+export class ToolCallError extends FairwayError {
+  readonly toolName: string;
+  readonly toolCallId: string;
+
+  constructor(
+    toolName: string,
+    toolCallId: string,
+    message: string,
+    options?: { cause?: unknown; code?: string },
+  ) {
+    super(options?.code ?? "tool_call_failed", message, options);
+    this.toolName = toolName;
+    this.toolCallId = toolCallId;
+  }
+}
