@@ -33,13 +33,15 @@ describe("official SDKs against the fake providers", () => {
     const fake = await startFakeOpenAi([...turns, ...turns]);
     server = fake;
     const client = new OpenAI({ apiKey: "sk-test", baseURL: fake.baseUrl, maxRetries: 0 });
-    const completion = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    const completion = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+    });
     const message = completion.choices[0]?.message;
     expect(message?.content).toBe("Checking both cities.");
-    expect(message?.tool_calls?.map((call) => (call.type === "function" ? call.function.arguments : ""))).toEqual([
-      '{"city":"Paris"}',
-      '{"city":"Oslo"}',
-    ]);
+    expect(
+      message?.tool_calls?.map((call) => (call.type === "function" ? call.function.arguments : "")),
+    ).toEqual(['{"city":"Paris"}', '{"city":"Oslo"}']);
     expect(completion.usage?.prompt_tokens).toBe(21);
 
     const stream = client.chat.completions.stream({
@@ -59,7 +61,11 @@ describe("official SDKs against the fake providers", () => {
     const fake = await startFakeAnthropic([...turns, ...turns]);
     server = fake;
     const client = new Anthropic({ apiKey: "sk-ant-test", baseURL: fake.url, maxRetries: 0 });
-    const params = { model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user" as const, content: "hi" }] };
+    const params = {
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      messages: [{ role: "user" as const, content: "hi" }],
+    };
     const message = await client.messages.create(params);
     expect(message.content.map((block) => block.type)).toEqual(["text", "tool_use", "tool_use"]);
     expect(message.stop_reason).toBe("tool_use");
@@ -84,7 +90,10 @@ describe("official SDKs against the fake providers", () => {
     expect(response.usageMetadata?.promptTokenCount).toBe(21);
     let text = "";
     const calls: unknown[] = [];
-    for await (const chunk of await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: "hi" })) {
+    for await (const chunk of await client.models.generateContentStream({
+      model: "gemini-2.5-flash",
+      contents: "hi",
+    })) {
       text += chunk.text ?? "";
       calls.push(...(chunk.functionCalls ?? []));
     }

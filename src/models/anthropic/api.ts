@@ -21,7 +21,7 @@ const block = () =>
     text: z.string().nullish(),
     id: z.string().nullish(),
     name: z.string().nullish(),
-    input: z.unknown(),
+    input: z.unknown().optional(),
   });
 
 export const messageSchema = lazySchema(() =>

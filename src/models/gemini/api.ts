@@ -19,7 +19,11 @@ export const generateContentResponseSchema = lazySchema(() =>
                     text: z.string().nullish(),
                     thought: z.boolean().nullish(),
                     functionCall: z
-                      .looseObject({ id: z.string().nullish(), name: z.string(), args: z.unknown() })
+                      .looseObject({
+                        id: z.string().nullish(),
+                        name: z.string(),
+                        args: z.unknown().optional(),
+                      })
                       .nullish(),
                   }),
                 )

@@ -34,7 +34,12 @@ export const anthropicWire: WireFormat = {
     const content: unknown[] = [];
     if (turn.text) content.push({ type: "text", text: turn.text });
     turn.toolCalls?.forEach((call, position) => {
-      content.push({ type: "tool_use", id: toolUseId(turn, turnIndex, position), name: call.name, input: input(argumentText(call)) });
+      content.push({
+        type: "tool_use",
+        id: toolUseId(turn, turnIndex, position),
+        name: call.name,
+        input: input(argumentText(call)),
+      });
     });
     const { input: inputTokens, output } = turn.usage ?? { input: 10, output: 5 };
     return {
@@ -50,7 +55,10 @@ export const anthropicWire: WireFormat = {
   },
   events(turn, request, turnIndex) {
     const { input: inputTokens, output } = turn.usage ?? { input: 10, output: 5 };
-    const event = (type: string, data: Record<string, unknown>): SseEvent => ({ event: type, data: { type, ...data } });
+    const event = (type: string, data: Record<string, unknown>): SseEvent => ({
+      event: type,
+      data: { type, ...data },
+    });
     const events: SseEvent[] = [
       event("message_start", {
         message: {
@@ -77,22 +85,39 @@ export const anthropicWire: WireFormat = {
     }
     turn.toolCalls?.forEach((call, position) => {
       const id = toolUseId(turn, turnIndex, position);
-      events.push(event("content_block_start", { index, content_block: { type: "tool_use", id, name: call.name, input: {} } }));
+      events.push(
+        event("content_block_start", {
+          index,
+          content_block: { type: "tool_use", id, name: call.name, input: {} },
+        }),
+      );
       for (const piece of argumentChunks(call)) {
-        events.push(event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } }));
+        events.push(
+          event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } }),
+        );
       }
       events.push(event("content_block_stop", { index }));
       index++;
     });
-    events.push(event("message_delta", { delta: { stop_reason: stopReason(turn), stop_sequence: null }, usage: { output_tokens: output } }));
+    events.push(
+      event("message_delta", {
+        delta: { stop_reason: stopReason(turn), stop_sequence: null },
+        usage: { output_tokens: output },
+      }),
+    );
     events.push(event("message_stop", {}));
     return events;
   },
-  errorBody: (status, message, type) => ({ type: "error", error: { type: type ?? errorType(status), message } }),
+  errorBody: (status, message, type) => ({
+    type: "error",
+    error: { type: type ?? errorType(status), message },
+  }),
 };
 
 /** A fake Anthropic server; point `anthropic({ baseUrl: server.baseUrl })` (or the SDK at `server.url`) at it. */
-export async function startFakeAnthropic(turns: FakeTurn[] = []): Promise<FakeProviderServer & { baseUrl: string }> {
+export async function startFakeAnthropic(
+  turns: FakeTurn[] = [],
+): Promise<FakeProviderServer & { baseUrl: string }> {
   const server = await startFakeProvider(anthropicWire, turns);
   return Object.assign(server, { baseUrl: `${server.url}/v1` });
 }

@@ -14,7 +14,11 @@ const statusNames: Record<number, string> = {
 
 function functionCallParts(turn: FakeReplyTurn): unknown[] {
   return (turn.toolCalls ?? []).map((call) => ({
-    functionCall: { ...(call.id ? { id: call.id } : {}), name: call.name, args: JSON.parse(argumentText(call) || "{}") },
+    functionCall: {
+      ...(call.id ? { id: call.id } : {}),
+      name: call.name,
+      args: JSON.parse(argumentText(call) || "{}"),
+    },
   }));
 }
 
@@ -51,11 +55,15 @@ export const geminiWire: WireFormat = {
     return events;
   },
   newline: "\r\n",
-  errorBody: (status, message, type) => ({ error: { code: status, message, status: type ?? statusNames[status] ?? "UNKNOWN" } }),
+  errorBody: (status, message, type) => ({
+    error: { code: status, message, status: type ?? statusNames[status] ?? "UNKNOWN" },
+  }),
 };
 
 /** A fake Gemini server; point `gemini({ baseUrl: server.baseUrl })` (or the SDK at `server.url`) at it. */
-export async function startFakeGemini(turns: FakeTurn[] = []): Promise<FakeProviderServer & { baseUrl: string }> {
+export async function startFakeGemini(
+  turns: FakeTurn[] = [],
+): Promise<FakeProviderServer & { baseUrl: string }> {
   const server = await startFakeProvider(geminiWire, turns);
   return Object.assign(server, { baseUrl: `${server.url}/v1beta` });
 }

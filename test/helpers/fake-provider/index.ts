@@ -7,4 +7,11 @@ export { anthropicWire, startFakeAnthropic } from "./anthropic.js";
 export { geminiWire, startFakeGemini } from "./gemini.js";
 export { openAiWire, startFakeOpenAi } from "./openai.js";
 export { type FakeProviderServer, startFakeProvider } from "./server.js";
-export type { FakeReplyTurn, FakeToolCall, FakeTurn, RecordedRequest, SseEvent, WireFormat } from "./types.js";
+export type {
+  FakeReplyTurn,
+  FakeToolCall,
+  FakeTurn,
+  RecordedRequest,
+  SseEvent,
+  WireFormat,
+} from "./types.js";

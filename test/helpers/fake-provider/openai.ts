@@ -59,8 +59,13 @@ export const openAiWire: WireFormat = {
     for (const piece of textChunks(turn)) events.push(chunk({ content: piece }));
     turn.toolCalls?.forEach((call, index) => {
       const id = toolCallId(turn, turnIndex, index);
-      events.push(chunk({ tool_calls: [{ index, id, type: "function", function: { name: call.name, arguments: "" } }] }));
-      for (const piece of argumentChunks(call)) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      events.push(
+        chunk({
+          tool_calls: [{ index, id, type: "function", function: { name: call.name, arguments: "" } }],
+        }),
+      );
+      for (const piece of argumentChunks(call))
+        events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
     });
     events.push(chunk({}, finishReason(turn)));
     if (includeUsage) {
@@ -79,13 +84,19 @@ export const openAiWire: WireFormat = {
   },
   done: "data: [DONE]",
   errorBody: (status, message, type) => ({
-    error: { message, type: type ?? (status === 429 ? "rate_limit_exceeded" : "invalid_request_error"), param: null, code: null },
+    error: {
+      message,
+      type: type ?? (status === 429 ? "rate_limit_exceeded" : "invalid_request_error"),
+      param: null,
+      code: null,
+    },
   }),
 };
 
 /** A fake OpenAI-compatible server; point `openai({ baseUrl: server.baseUrl })` (or the SDK) at it. */
-export async function startFakeOpenAi(turns: FakeTurn[] = []): Promise<FakeProviderServer & { baseUrl: string }> {
+export async function startFakeOpenAi(
+  turns: FakeTurn[] = [],
+): Promise<FakeProviderServer & { baseUrl: string }> {
   const server = await startFakeProvider(openAiWire, turns);
   return Object.assign(server, { baseUrl: `${server.url}/v1` });
 }
-

@@ -19,7 +19,10 @@ export interface FakeProviderServer {
  * in `format`'s wire format and records every request (method, path, query, headers, body). When the
  * script is exhausted it answers 500 with a message saying so.
  */
-export async function startFakeProvider(format: WireFormat, turns: FakeTurn[] = []): Promise<FakeProviderServer> {
+export async function startFakeProvider(
+  format: WireFormat,
+  turns: FakeTurn[] = [],
+): Promise<FakeProviderServer> {
   const script = [...turns];
   const requests: RecordedRequest[] = [];
   let answered = 0;
@@ -48,7 +51,13 @@ export async function startFakeProvider(format: WireFormat, turns: FakeTurn[] = 
   };
 }
 
-function reply(format: WireFormat, turn: FakeTurn, request: RecordedRequest, turnIndex: number, res: ServerResponse): void {
+function reply(
+  format: WireFormat,
+  turn: FakeTurn,
+  request: RecordedRequest,
+  turnIndex: number,
+  res: ServerResponse,
+): void {
   if ("hang" in turn) return;
   if ("destroy" in turn) {
     res.socket?.destroy();
@@ -65,14 +74,22 @@ function reply(format: WireFormat, turn: FakeTurn, request: RecordedRequest, tur
     res.end(body ?? JSON.stringify(format.errorBody(status, message, type)));
     return;
   }
-  if ("stream" in turn) return sendEvents(res, format, turn.stream);
-  if (format.isStream(request)) return sendEvents(res, format, format.events(turn, request, turnIndex));
-  sendJson(res, 200, format.json(turn, request, turnIndex));
+  if ("stream" in turn) sendEvents(res, format, turn.stream);
+  else if (format.isStream(request)) sendEvents(res, format, format.events(turn, request, turnIndex));
+  else sendJson(res, 200, format.json(turn, request, turnIndex));
 }
 
-function sendEvents(res: ServerResponse, format: WireFormat, events: Array<{ event?: string; data: unknown }>): void {
+function sendEvents(
+  res: ServerResponse,
+  format: WireFormat,
+  events: Array<{ event?: string; data: unknown }>,
+): void {
   const newline = format.newline ?? "\n";
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
   for (const { event, data } of events) {
     const lines = event ? [`event: ${event}`] : [];
     lines.push(`data: ${typeof data === "string" ? data : JSON.stringify(data)}`);

@@ -21,7 +21,15 @@ export interface FakeReplyTurn {
 export type FakeTurn =
   | FakeReplyTurn
   /** An HTTP error with the format's error body (or `body` verbatim) and extra headers (e.g. Retry-After). */
-  | { error: { status: number; message?: string; type?: string; headers?: Record<string, string>; body?: string } }
+  | {
+      error: {
+        status: number;
+        message?: string;
+        type?: string;
+        headers?: Record<string, string>;
+        body?: string;
+      };
+    }
   /** Never answers (for timeouts). */
   | { hang: true }
   /** Destroys the connection without an answer (a network error). */
@@ -39,6 +47,7 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   /** The body parsed as JSON (`undefined` when it is not JSON). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read recorded JSON bodies freely.
   body: any;
   rawBody: string;
 }

@@ -1,0 +1,275 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { anthropic } from "../../src/models/anthropic.js";
+import type { Message } from "../../src/models/spec.js";
+import {
+  type FakeProviderServer,
+  type FakeTurn,
+  startFakeAnthropic,
+} from "../helpers/fake-provider/index.js";
+import { conversation, deltaRecorder, paris, tools } from "./fixtures.js";
+
+let server: FakeProviderServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function setup(turns: FakeTurn[], options: { betaHeaders?: string[] } = {}) {
+  const fakeServer = await startFakeAnthropic(turns);
+  server = fakeServer;
+  const model = anthropic({
+    model: "claude-sonnet-4-5",
+    apiKey: "sk-ant",
+    baseUrl: fakeServer.baseUrl,
+    defaultParameters: { max_tokens: 1024 },
+    ...options,
+  });
+  return { fakeServer, model };
+}
+
+type WireMessage = { role: string; content: Array<{ type: string; id?: string; tool_use_id?: string }> };
+
+/** Anthropic's invariants: roles alternate, and each tool_use has one tool_result first in the next turn. */
+function expectValidAlternation(messages: WireMessage[]): void {
+  messages.forEach((message, index) => {
+    if (index > 0) expect(message.role).not.toBe(messages[index - 1]?.role);
+    const uses = message.content.filter((block) => block.type === "tool_use").map((block) => block.id);
+    if (uses.length === 0) return;
+    const next = messages[index + 1]?.content ?? [];
+    const results = next.slice(0, uses.length).map((block) => block.tool_use_id);
+    expect(results).toEqual(uses);
+  });
+  expect(messages.at(-1)?.role).toBe("user");
+}
+
+describe("anthropic()", () => {
+  it("maps a multi-turn conversation with parallel tool calls, results and user text after them (R03)", async () => {
+    const { fakeServer, model } = await setup([{ text: "Rome is sunny." }], { betaHeaders: ["b1", "b2"] });
+    await model.generate({ messages: conversation, tools, toolChoice: "auto" });
+    const request = fakeServer.requests[0];
+    expect(request?.path).toBe("/v1/messages");
+    expect(request?.headers["x-api-key"]).toBe("sk-ant");
+    expect(request?.headers["anthropic-version"]).toBe("2023-06-01");
+    expect(request?.headers["anthropic-beta"]).toBe("b1,b2");
+    expectValidAlternation(request?.body.messages);
+    expect(request?.body).toMatchInlineSnapshot(`
+      {
+        "max_tokens": 1024,
+        "messages": [
+          {
+            "content": [
+              {
+                "text": "Weather in Paris and Oslo?",
+                "type": "text",
+              },
+            ],
+            "role": "user",
+          },
+          {
+            "content": [
+              {
+                "text": "Let me check both.",
+                "type": "text",
+              },
+              {
+                "id": "call_paris",
+                "input": {
+                  "city": "Paris",
+                },
+                "name": "get_weather",
+                "type": "tool_use",
+              },
+              {
+                "id": "call_oslo",
+                "input": {
+                  "city": "Oslo",
+                },
+                "name": "get_weather",
+                "type": "tool_use",
+              },
+            ],
+            "role": "assistant",
+          },
+          {
+            "content": [
+              {
+                "content": "{"data":{"celsius":18}}",
+                "tool_use_id": "call_paris",
+                "type": "tool_result",
+              },
+              {
+                "content": "{"error":"station offline"}",
+                "is_error": true,
+                "tool_use_id": "call_oslo",
+                "type": "tool_result",
+              },
+              {
+                "text": "Also check Rome, please.",
+                "type": "text",
+              },
+            ],
+            "role": "user",
+          },
+        ],
+        "model": "claude-sonnet-4-5",
+        "system": "You are a weather bot.",
+        "tool_choice": {
+          "type": "auto",
+        },
+        "tools": [
+          {
+            "description": "Current weather for a city",
+            "input_schema": {
+              "properties": {
+                "city": {
+                  "type": "string",
+                },
+                "unit": {
+                  "enum": [
+                    "c",
+                    "f",
+                  ],
+                  "type": "string",
+                },
+              },
+              "required": [
+                "city",
+              ],
+              "type": "object",
+            },
+            "name": "get_weather",
+          },
+          {
+            "description": "Search the docs",
+            "input_schema": {
+              "properties": {},
+              "type": "object",
+            },
+            "name": "docs_search_a4132b",
+          },
+        ],
+      }
+    `);
+  });
+
+  it("never ends the request with an assistant turn, keeping its text (R02)", async () => {
+    const { fakeServer, model } = await setup([{ text: "routed" }]);
+    const history: Message[] = [
+      { type: "text", role: "user", content: "Plan a trip." },
+      { type: "text", role: "assistant", content: "Agent A's plan: fly to Rome." },
+    ];
+    await model.generate({ messages: history, tools });
+    const messages: WireMessage[] = fakeServer.requests[0]?.body.messages;
+    expectValidAlternation(messages);
+    expect(messages).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Plan a trip." },
+          { type: "text", text: "Agent A's plan: fly to Rome." },
+        ],
+      },
+    ]);
+  });
+
+  it("keeps alternation over tricky histories (results, then user text, then assistant text twice)", async () => {
+    const { fakeServer, model } = await setup([{ text: "ok" }]);
+    const history: Message[] = [
+      { type: "text", role: "user", content: "hi" },
+      { type: "tool_call", role: "assistant", tools: [paris], stop_reason: "tool" },
+      { type: "text", role: "user", content: "while you are at it..." },
+      { type: "tool_result", role: "tool_result", tool: paris, content: { data: 1 }, stop_reason: "tool" },
+      { type: "text", role: "assistant", content: "one" },
+      { type: "text", role: "assistant", content: "two" },
+      { type: "text", role: "user", content: "" },
+    ];
+    await model.generate({ messages: history, tools });
+    const messages: WireMessage[] = fakeServer.requests[0]?.body.messages;
+    expectValidAlternation(messages);
+    expect(messages[2]?.content).toEqual([
+      { type: "tool_result", tool_use_id: "call_paris", content: '{"data":1}' },
+      { type: "text", text: "while you are at it..." },
+      { type: "text", text: "one" },
+      { type: "text", text: "two" },
+    ]);
+  });
+
+  it("parses text and parallel tool_use blocks, usage and the stop reason", async () => {
+    const { model } = await setup([
+      {
+        text: "Checking.",
+        toolCalls: [
+          { id: "toolu_1", name: "get_weather", arguments: { city: "Rome" } },
+          { id: "toolu_2", name: "get_weather", arguments: { city: "Milan" } },
+        ],
+        usage: { input: 50, output: 20 },
+      },
+    ]);
+    const response = await model.generate({ messages: conversation, tools });
+    expect(response.stopReason).toBe("tool");
+    expect(response.usage).toEqual({ inputTokens: 50, outputTokens: 20 });
+    expect(response.output).toEqual([
+      { type: "text", role: "assistant", content: "Checking.", stop_reason: "tool" },
+      {
+        type: "tool_call",
+        role: "assistant",
+        stop_reason: "tool",
+        tools: [
+          { type: "tool", id: "toolu_1", name: "get_weather", input: { city: "Rome" } },
+          { type: "tool", id: "toolu_2", name: "get_weather", input: { city: "Milan" } },
+        ],
+      },
+    ]);
+  });
+
+  it("streams text and input_json deltas in order and assembles the message with usage", async () => {
+    const { fakeServer, model } = await setup([
+      {
+        text: "On it.",
+        toolCalls: [{ id: "toolu_9", name: "get_weather", arguments: { city: "Rome" } }],
+        usage: { input: 33, output: 11 },
+      },
+    ]);
+    const { deltas, onDelta } = deltaRecorder();
+    const response = await model.generate({ messages: conversation, tools, onDelta });
+    expect(fakeServer.requests[0]?.body.stream).toBe(true);
+    expect(deltas).toEqual([
+      { type: "text.delta", partId: "text_0", delta: "On " },
+      { type: "text.delta", partId: "text_0", delta: "it." },
+      { type: "tool_call.started", partId: "toolu_9", toolName: "get_weather" },
+      { type: "tool_call.arguments.delta", partId: "toolu_9", delta: '{"city":' },
+      { type: "tool_call.arguments.delta", partId: "toolu_9", delta: '"Rome"}' },
+    ]);
+    expect(response.output).toEqual([
+      { type: "text", role: "assistant", content: "On it.", stop_reason: "tool" },
+      {
+        type: "tool_call",
+        role: "assistant",
+        stop_reason: "tool",
+        tools: [{ type: "tool", id: "toolu_9", name: "get_weather", input: { city: "Rome" } }],
+      },
+    ]);
+    expect(response.usage).toEqual({ inputTokens: 33, outputTokens: 11 });
+    expect(response.stopReason).toBe("tool");
+  });
+
+  it("reads a streamed tool call without input as {} and maps its name back", async () => {
+    const { fakeServer, model } = await setup([{ text: "" }]);
+    await model.generate({ messages: conversation, tools });
+    const wireName: string = fakeServer.requests[0]?.body.tools[1].name;
+    fakeServer.push({ toolCalls: [{ id: "toolu_x", name: wireName, arguments: "" }] });
+    const response = await model.generate({ messages: conversation, tools, onDelta: () => {} });
+    const call = response.output[0];
+    expect(call?.type === "tool_call" && call.tools).toEqual([
+      { type: "tool", id: "toolu_x", name: "docs.search", input: {} },
+    ]);
+  });
+
+  it("maps tool_choice any and a named tool", async () => {
+    const { fakeServer, model } = await setup([{ text: "a" }, { text: "b" }]);
+    await model.generate({ messages: conversation, tools, toolChoice: "any" });
+    await model.generate({ messages: conversation, tools, toolChoice: "get_weather" });
+    expect(fakeServer.requests[0]?.body.tool_choice).toEqual({ type: "any" });
+    expect(fakeServer.requests[1]?.body.tool_choice).toEqual({ type: "tool", name: "get_weather" });
+  });
+});

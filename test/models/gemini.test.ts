@@ -1,0 +1,260 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { anthropic } from "../../src/models/anthropic.js";
+import { gemini } from "../../src/models/gemini.js";
+import type { Message } from "../../src/models/spec.js";
+import {
+  type FakeProviderServer,
+  type FakeTurn,
+  startFakeAnthropic,
+  startFakeGemini,
+} from "../helpers/fake-provider/index.js";
+import { conversation, deltaRecorder, tools } from "./fixtures.js";
+
+const servers: FakeProviderServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function setup(turns: FakeTurn[]) {
+  const fakeServer = await startFakeGemini(turns);
+  servers.push(fakeServer);
+  return {
+    fakeServer,
+    model: gemini({ model: "gemini-2.5-flash", apiKey: "g-key", baseUrl: fakeServer.baseUrl }),
+  };
+}
+
+const twoCallsWithoutIds: FakeTurn = {
+  toolCalls: [
+    { name: "get_weather", arguments: { city: "Rome" } },
+    { name: "get_weather", arguments: { city: "Milan" } },
+  ],
+};
+
+describe("gemini()", () => {
+  it("maps a multi-turn conversation, sending every call of a turn and grouping the results", async () => {
+    const { fakeServer, model } = await setup([{ text: "Rome is sunny." }]);
+    await model.generate({ messages: conversation, tools, toolChoice: "auto" });
+    const request = fakeServer.requests[0];
+    expect(request?.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+    expect(request?.headers["x-goog-api-key"]).toBe("g-key");
+    expect(request?.query).toEqual({});
+    expect(request?.body).toMatchInlineSnapshot(`
+      {
+        "contents": [
+          {
+            "parts": [
+              {
+                "text": "Weather in Paris and Oslo?",
+              },
+            ],
+            "role": "user",
+          },
+          {
+            "parts": [
+              {
+                "text": "Let me check both.",
+              },
+              {
+                "functionCall": {
+                  "args": {
+                    "city": "Paris",
+                  },
+                  "name": "get_weather",
+                },
+              },
+              {
+                "functionCall": {
+                  "args": {
+                    "city": "Oslo",
+                  },
+                  "name": "get_weather",
+                },
+              },
+            ],
+            "role": "model",
+          },
+          {
+            "parts": [
+              {
+                "functionResponse": {
+                  "name": "get_weather",
+                  "response": {
+                    "data": {
+                      "celsius": 18,
+                    },
+                  },
+                },
+              },
+              {
+                "functionResponse": {
+                  "name": "get_weather",
+                  "response": {
+                    "error": "station offline",
+                  },
+                },
+              },
+              {
+                "text": "Also check Rome, please.",
+              },
+            ],
+            "role": "user",
+          },
+        ],
+        "systemInstruction": {
+          "parts": [
+            {
+              "text": "You are a weather bot.",
+            },
+          ],
+        },
+        "toolConfig": {
+          "functionCallingConfig": {
+            "mode": "AUTO",
+          },
+        },
+        "tools": [
+          {
+            "functionDeclarations": [
+              {
+                "description": "Current weather for a city",
+                "name": "get_weather",
+                "parameters": {
+                  "properties": {
+                    "city": {
+                      "type": "string",
+                    },
+                    "unit": {
+                      "enum": [
+                        "c",
+                        "f",
+                      ],
+                      "type": "string",
+                    },
+                  },
+                  "required": [
+                    "city",
+                  ],
+                  "type": "object",
+                },
+              },
+              {
+                "description": "Search the docs",
+                "name": "docs.search",
+              },
+            ],
+          },
+        ],
+      }
+    `);
+  });
+
+  it("gives calls without ids distinct, deterministic ids, paired back by position (R15)", async () => {
+    const { model } = await setup([twoCallsWithoutIds, twoCallsWithoutIds]);
+    const first = await model.generate({ messages: conversation, tools });
+    const again = await model.generate({ messages: conversation, tools });
+    const ids = (output: Message[]) =>
+      output.flatMap((message) => (message.type === "tool_call" ? message.tools.map((tool) => tool.id) : []));
+    expect(ids(first.output)).toEqual(["call_7_0", "call_7_1"]);
+    expect(ids(again.output)).toEqual(ids(first.output));
+    expect(first.stopReason).toBe("tool");
+
+    // The history replayed to Anthropic has unique tool_use ids with one result each.
+    const call = first.output[0];
+    if (call?.type !== "tool_call") throw new Error("expected a tool_call message");
+    const history: Message[] = [
+      ...conversation,
+      call,
+      ...call.tools.map(
+        (tool, index): Message => ({
+          type: "tool_result",
+          role: "tool_result",
+          tool,
+          content: { data: index },
+          stop_reason: "tool",
+        }),
+      ),
+    ];
+    const anthropicServer = await startFakeAnthropic([{ text: "done" }]);
+    servers.push(anthropicServer);
+    await anthropic({ model: "claude", apiKey: "k", baseUrl: anthropicServer.baseUrl }).generate({
+      messages: history,
+      tools,
+    });
+    const wire = anthropicServer.requests[0]?.body.messages as Array<{
+      content: Array<{ type: string; id?: string; tool_use_id?: string }>;
+    }>;
+    const useIds = wire.flatMap((message) =>
+      message.content.filter((block) => block.type === "tool_use").map((block) => block.id),
+    );
+    expect(new Set(useIds).size).toBe(useIds.length);
+    const resultIds = wire
+      .at(-1)
+      ?.content.filter((block) => block.type === "tool_result")
+      .map((block) => block.tool_use_id);
+    expect(resultIds).toEqual(["call_7_0", "call_7_1"]);
+  });
+
+  it("keeps Gemini's own function-call ids when present", async () => {
+    const { model } = await setup([
+      { toolCalls: [{ id: "fc-1", name: "get_weather", arguments: { city: "Rome" } }] },
+    ]);
+    const response = await model.generate({ messages: conversation, tools });
+    expect(response.output[0]).toMatchObject({ tools: [{ id: "fc-1", input: { city: "Rome" } }] });
+  });
+
+  it("streams over alt=sse: text deltas in order, whole function calls, usage at the end", async () => {
+    const { fakeServer, model } = await setup([
+      { text: "Two calls coming.", ...twoCallsWithoutIds, usage: { input: 12, output: 8 } },
+    ]);
+    const { deltas, onDelta } = deltaRecorder();
+    const response = await model.generate({ messages: conversation, tools, onDelta });
+    expect(fakeServer.requests[0]?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+    expect(fakeServer.requests[0]?.query).toEqual({ alt: "sse" });
+    expect(deltas).toEqual([
+      { type: "text.delta", partId: "text_0", delta: "Two " },
+      { type: "text.delta", partId: "text_0", delta: "calls " },
+      { type: "text.delta", partId: "text_0", delta: "coming." },
+      { type: "tool_call.started", partId: "call_7_0", toolName: "get_weather" },
+      { type: "tool_call.arguments.delta", partId: "call_7_0", delta: '{"city":"Rome"}' },
+      { type: "tool_call.started", partId: "call_7_1", toolName: "get_weather" },
+      { type: "tool_call.arguments.delta", partId: "call_7_1", delta: '{"city":"Milan"}' },
+    ]);
+    expect(response.output).toEqual([
+      { type: "text", role: "assistant", content: "Two calls coming.", stop_reason: "tool" },
+      {
+        type: "tool_call",
+        role: "assistant",
+        stop_reason: "tool",
+        tools: [
+          { type: "tool", id: "call_7_0", name: "get_weather", input: { city: "Rome" } },
+          { type: "tool", id: "call_7_1", name: "get_weather", input: { city: "Milan" } },
+        ],
+      },
+    ]);
+    expect(response.usage).toEqual({ inputTokens: 12, outputTokens: 8 });
+  });
+
+  it("tolerates a candidate without parts, an empty candidates list and a blocked prompt (R14)", async () => {
+    const raw = (body: unknown): FakeTurn => ({ raw: { body: JSON.stringify(body) } });
+    const { model } = await setup([
+      raw({ candidates: [{ content: {}, finishReason: "MALFORMED_FUNCTION_CALL" }] }),
+      raw({ candidates: [{ finishReason: "STOP" }] }),
+      raw({ candidates: [], promptFeedback: { blockReason: "SAFETY" } }),
+    ]);
+    const request = { messages: conversation, tools };
+    expect(await model.generate(request)).toMatchObject({ output: [], stopReason: "other" });
+    expect(await model.generate(request)).toMatchObject({ output: [], stopReason: "stop" });
+    expect(await model.generate(request)).toMatchObject({ output: [], stopReason: "content_filter" });
+  });
+
+  it("maps tool_choice any and a named tool to functionCallingConfig", async () => {
+    const { fakeServer, model } = await setup([{ text: "a" }, { text: "b" }]);
+    await model.generate({ messages: conversation, tools, toolChoice: "any" });
+    await model.generate({ messages: conversation, tools, toolChoice: "get_weather" });
+    expect(fakeServer.requests[0]?.body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY" } });
+    expect(fakeServer.requests[1]?.body.toolConfig).toEqual({
+      functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] },
+    });
+  });
+});
