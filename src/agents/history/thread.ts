@@ -21,6 +21,7 @@ export async function initializeThread<T extends StateData>(
   scope: RunScope,
 ): Promise<boolean> {
   const supplied = context.state.threadId !== undefined;
+  context.threadId = context.state.threadId;
   if (!config) return supplied;
   if (config.createThread) {
     const created = await scope.memo("history/create-thread", async () => config.createThread!(context));

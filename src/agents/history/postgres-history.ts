@@ -1,0 +1,147 @@
+import pg from "pg";
+import {
+  type ThreadRecord,
+  type ThreadStorage,
+  type ThreadStore,
+  type ThreadSummary,
+  threadStore,
+} from "./thread-store.js";
+
+/** Schema versions (in `schema`), applied in order, each in one transaction with its version bump. */
+const migrations = [
+  `CREATE TABLE fairway_threads (
+     user_id TEXT NOT NULL, thread_id TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+     PRIMARY KEY (user_id, thread_id));
+   CREATE INDEX fairway_threads_recent ON fairway_threads (user_id, updated_at DESC);
+   CREATE TABLE fairway_thread_messages (
+     seq BIGSERIAL PRIMARY KEY, user_id TEXT NOT NULL, thread_id TEXT NOT NULL,
+     message_id TEXT NOT NULL, kind TEXT NOT NULL, agent_name TEXT NOT NULL, data JSON NOT NULL,
+     checksum TEXT NOT NULL, created_at BIGINT NOT NULL,
+     UNIQUE (user_id, thread_id, message_id));`,
+];
+
+/** Options of `postgresHistory`: a pool, or a connection string for a pool it owns. */
+export interface PostgresHistoryOptions {
+  pool?: pg.Pool;
+  connectionString?: string;
+  /** Schema holding the tables; created if missing. Default `"public"`. */
+  schema?: string;
+  now?: () => number;
+}
+
+/**
+ * A thread store on PostgreSQL (pg): pass it as a network's or agent's `history`. Threads are keyed by
+ * user and thread id; writes are idempotent by message id (`ON CONFLICT DO NOTHING`), so several workers
+ * and replayed runs never store a message twice. Call `ready()` (or any hook) to create the tables.
+ *
+ * @example
+ * const history = postgresHistory({ connectionString: process.env.DATABASE_URL });
+ */
+export function postgresHistory(
+  options: PostgresHistoryOptions = {},
+): ThreadStore & { ready(): Promise<void> } {
+  const owned = options.pool === undefined;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
+  const schema = pg.escapeIdentifier(options.schema ?? "public");
+  let ready: Promise<void> | undefined;
+  const init = () => {
+    ready ??= migrate(pool, schema).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+  const query = async (text: string, values: unknown[]) => {
+    await init();
+    return pool.query(text, values);
+  };
+  const upsert = `INSERT INTO ${schema}.fairway_threads (user_id, thread_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
+    ON CONFLICT (user_id, thread_id) DO UPDATE SET updated_at = EXCLUDED.updated_at`;
+  const storage: ThreadStorage = {
+    upsertThread: async (userId, threadId, now) => {
+      await query(upsert, [userId, threadId, now]);
+    },
+    append: async (userId, threadId, records, now) => {
+      await init();
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(upsert, [userId, threadId, now]);
+        for (const r of records) {
+          await client.query(
+            `INSERT INTO ${schema}.fairway_thread_messages (user_id, thread_id, message_id, kind, agent_name, data, checksum, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id, thread_id, message_id) DO NOTHING`,
+            [userId, threadId, r.messageId, r.kind, r.agentName, r.data, r.checksum, r.createdAt],
+          );
+        }
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    read: async (userId, threadId) => {
+      const { rows } = await query(
+        `SELECT message_id AS "messageId", kind, agent_name AS "agentName", data::text AS data, checksum, created_at AS "createdAt"
+         FROM ${schema}.fairway_thread_messages WHERE user_id = $1 AND thread_id = $2 ORDER BY seq`,
+        [userId, threadId],
+      );
+      return rows.map((row) => ({ ...row, createdAt: Number(row.createdAt) })) as ThreadRecord[];
+    },
+    listThreads: async (userId, limit) => {
+      const { rows } = await query(
+        `SELECT thread_id AS "threadId", user_id AS "userId", created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM ${schema}.fairway_threads WHERE user_id = $1 ORDER BY updated_at DESC LIMIT $2`,
+        [userId, limit],
+      );
+      return rows.map((row) => ({
+        ...row,
+        createdAt: Number(row.createdAt),
+        updatedAt: Number(row.updatedAt),
+      })) as ThreadSummary[];
+    },
+    deleteThread: async (userId, threadId) => {
+      await query(`DELETE FROM ${schema}.fairway_thread_messages WHERE user_id = $1 AND thread_id = $2`, [
+        userId,
+        threadId,
+      ]);
+      await query(`DELETE FROM ${schema}.fairway_threads WHERE user_id = $1 AND thread_id = $2`, [
+        userId,
+        threadId,
+      ]);
+    },
+    close: async () => {
+      if (owned) await pool.end();
+    },
+  };
+  return { ...threadStore(storage, options.now), ready: init };
+}
+
+async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    // One migrator at a time across processes: a transaction-scoped advisory lock per schema.
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`fairway_threads:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.fairway_thread_schema (version INTEGER NOT NULL)`,
+    );
+    const { rows } = await client.query(
+      `SELECT max(version) AS version FROM ${schema}.fairway_thread_schema`,
+    );
+    for (let version = Number(rows[0]?.version ?? 0); version < migrations.length; version++) {
+      await client.query(`SET LOCAL search_path TO ${schema}`);
+      await client.query(migrations[version]!);
+      await client.query(`INSERT INTO ${schema}.fairway_thread_schema (version) VALUES ($1)`, [version + 1]);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  } finally {
+    client.release();
+  }
+}
