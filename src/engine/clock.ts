@@ -1,0 +1,30 @@
+/**
+ * The engine's source of time. Everything time-dependent in the engine (timestamps, sleeps, timeouts,
+ * retries, leases, cron) reads this clock, so tests can inject `FakeClock` from `fairway/testing`.
+ *
+ * @module
+ */
+
+/** An opaque timer handle returned by `Clock.setTimeout`. */
+export type TimerHandle = unknown;
+
+/** Time in ms since the epoch, and one-shot timers on the same time line. */
+export interface Clock {
+  now(): number;
+  /** Calls `callback` once, `ms` milliseconds from now on this clock. */
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** The wall clock (`Date.now`, Node timers). Timers are unref'd so they never keep the process alive. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(callback, ms) {
+    const handle = setTimeout(callback, Math.max(0, Math.min(ms, 2_147_483_647)));
+    handle.unref();
+    return handle;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as NodeJS.Timeout);
+  },
+};

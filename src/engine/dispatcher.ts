@@ -1,0 +1,175 @@
+/**
+ * Moves due runs into executions: the ready queue decides which run goes next, the wake timers hold runs
+ * until their `readyAt`, and a bounded pool (`maxConcurrentRuns`) executes them. Each run is claimed in the
+ * store under a lease first, and the leases of executing runs are renewed while they execute.
+ *
+ * @module
+ */
+import type { RunRecord, Store } from "../store/store.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import type { Execution } from "./execution.js";
+import { BacklogReadyQueue, type ReadyItem, type ReadyQueue } from "./ready-queue.js";
+import type { RegisteredFunction } from "./registered-function.js";
+import type { ExecutionResult, RunExecutor } from "./run-executor.js";
+import type { Logger, RunEvent } from "./types.js";
+import { WakeTimers } from "./wake-timers.js";
+
+export interface DispatcherDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  owner: string;
+  leaseMs: number;
+  maxConcurrentRuns: number;
+  executor: RunExecutor;
+  findFunction: (id: string) => RegisteredFunction | undefined;
+  emit: (event: RunEvent) => void;
+  /** Called after an execution's result is written. */
+  onResult: (run: ReadyItem, result: ExecutionResult) => Promise<void>;
+}
+
+/** What the dispatcher needs to know of a run to queue it. */
+export type Schedulable = Pick<RunRecord, "id" | "functionId" | "backlogKey" | "createdAt" | "startedAt">;
+
+export class Dispatcher {
+  readonly queue: ReadyQueue = new BacklogReadyQueue();
+  private readonly timers: WakeTimers;
+  private readonly executing = new Map<string, Promise<void>>();
+  private pumpScheduled = false;
+  private closed = false;
+  private renewTimer: TimerHandle | undefined;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.timers = new WakeTimers(deps.clock, (items) => {
+      for (const item of items) this.queue.enqueue(item);
+      this.requestPump();
+    });
+  }
+
+  /** Queues `run` now, or at `readyAt` if that is later. */
+  schedule(run: Schedulable, readyAt: number): void {
+    if (this.closed || this.executing.has(run.id)) return;
+    const item: ReadyItem = {
+      runId: run.id,
+      functionId: run.functionId,
+      backlogKey: run.backlogKey,
+      createdAt: run.createdAt,
+      resume: run.startedAt !== undefined,
+    };
+    if (readyAt <= this.deps.clock.now()) {
+      this.timers.cancel(run.id);
+      this.queue.enqueue(item);
+      this.requestPump();
+    } else {
+      this.queue.remove(run.id);
+      this.timers.schedule(item, readyAt);
+    }
+  }
+
+  /** Forgets a run (cancelled); a running execution stops at its next step. */
+  unschedule(runId: string): void {
+    this.queue.remove(runId);
+    this.timers.cancel(runId);
+  }
+
+  isExecuting(runId: string): boolean {
+    return this.executing.has(runId);
+  }
+
+  /** Runs executing now. */
+  get running(): number {
+    return this.executing.size;
+  }
+
+  /** Stops taking work and waits for executing runs to finish or yield at their next step. */
+  async close(active: Iterable<Execution>): Promise<void> {
+    this.closed = true;
+    this.timers.stop();
+    for (const exec of active) exec.closing = true;
+    await Promise.allSettled([...this.executing.values()]);
+    if (this.renewTimer !== undefined) this.deps.clock.clearTimeout(this.renewTimer);
+    this.renewTimer = undefined;
+  }
+
+  requestPump(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (!this.closed && this.executing.size < this.deps.maxConcurrentRuns) {
+      const item = this.queue.next(this.deps.clock.now());
+      if (!item) return;
+      const done = this.run(item).then((result) => {
+        this.executing.delete(item.runId);
+        if (result?.kind === "suspended")
+          this.schedule({ ...toSchedulable(item), startedAt: 0 }, result.readyAt);
+        this.requestPump();
+      });
+      this.executing.set(item.runId, done);
+      this.armRenewal();
+    }
+  }
+
+  private async run(item: ReadyItem): Promise<ExecutionResult | undefined> {
+    const { store, clock, owner, leaseMs, logger } = this.deps;
+    try {
+      const fn = this.deps.findFunction(item.functionId);
+      if (!fn) {
+        logger.warn("run of an unknown function left queued", {
+          runId: item.runId,
+          functionId: item.functionId,
+        });
+        return undefined;
+      }
+      const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs);
+      if (!claimed) return undefined;
+      if (!item.resume) {
+        this.deps.emit({
+          type: "run.started",
+          runId: item.runId,
+          functionId: item.functionId,
+          at: clock.now(),
+        });
+      }
+      const result = await this.deps.executor.execute(claimed, fn);
+      await this.deps.onResult(item, result);
+      return result;
+    } catch (error) {
+      logger.error("run execution failed in the engine", { runId: item.runId, error });
+      return undefined;
+    }
+  }
+
+  private armRenewal(): void {
+    if (this.renewTimer !== undefined) return;
+    const { clock, leaseMs } = this.deps;
+    this.renewTimer = clock.setTimeout(
+      () => {
+        this.renewTimer = undefined;
+        if (this.executing.size === 0) return;
+        const until = clock.now() + leaseMs;
+        this.deps.store
+          .renewLeases(this.deps.owner, [...this.executing.keys()], until)
+          .catch((error: unknown) => {
+            this.deps.logger.error("lease renewal failed", { error });
+          });
+        this.armRenewal();
+      },
+      Math.floor(leaseMs / 3),
+    );
+  }
+}
+
+function toSchedulable(item: ReadyItem): Schedulable {
+  return {
+    id: item.runId,
+    functionId: item.functionId,
+    backlogKey: item.backlogKey,
+    createdAt: item.createdAt,
+  };
+}

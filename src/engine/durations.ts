@@ -1,0 +1,32 @@
+/**
+ * Durations in the engine: a number of ms, or an `ms`-style string (`"500ms"`, `"30s"`, `"2h"`, `"7d"`).
+ *
+ * @module
+ */
+import ms from "ms";
+import { ValidationError } from "../errors/index.js";
+import type { Duration } from "./step-types.js";
+
+/** Longest sleep or wait timeout: 365 days (in ms). */
+export const MAX_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Converts a duration to ms. Throws ValidationError naming `what` and `field` for a non-finite number,
+ * an unparseable string, or more than 365 days.
+ */
+export function toMs(duration: Duration, what: string, field: string): number {
+  const value =
+    typeof duration === "number" ? duration : typeof duration === "string" ? ms(duration as never) : NaN;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ValidationError(what, [
+      {
+        path: field,
+        message: `must be ms (number) or a duration string like "30s" (got ${String(duration)})`,
+      },
+    ]);
+  }
+  if (value > MAX_DURATION_MS) {
+    throw new ValidationError(what, [{ path: field, message: "must be at most 365 days" }]);
+  }
+  return value;
+}

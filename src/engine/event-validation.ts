@@ -1,0 +1,87 @@
+/**
+ * Validation of sent events: shape, name, data, and size limits. Runs before anything is stored, so a bad
+ * send stores nothing.
+ *
+ * @module
+ */
+import { LimitError, ValidationError, type ValidationIssue } from "../errors/index.js";
+import type { EventPayload } from "./step-types.js";
+
+/** Largest event, as UTF-8 JSON bytes: 512 KB (Inngest's default). */
+export const MAX_EVENT_BYTES = 512 * 1024;
+/** Most events in one send. */
+export const MAX_EVENTS_PER_SEND = 5000;
+/** Longest event name. */
+export const MAX_EVENT_NAME = 255;
+/** Prefix of events only the engine sends (`fairway/function.failed`, ...). */
+export const INTERNAL_PREFIX = "fairway/";
+
+const FIELDS = new Set(["name", "data", "id", "ts", "v"]);
+
+/**
+ * Checks `input` (one event or an array) and returns the list. Throws ValidationError listing every issue
+ * (paths like `"[2].data"`), or LimitError for too many or too large events. `internal` allows the
+ * reserved `fairway/` prefix (engine-sent events).
+ */
+export function validateEvents(input: EventPayload | EventPayload[], internal = false): EventPayload[] {
+  const list = Array.isArray(input) ? input : [input];
+  const single = !Array.isArray(input);
+  if (list.length === 0)
+    throw new ValidationError("send", [{ path: "", message: "needs at least one event" }]);
+  if (list.length > MAX_EVENTS_PER_SEND) {
+    throw new LimitError("events per send", MAX_EVENTS_PER_SEND, list.length, "events", "Split the batch.");
+  }
+  const issues: ValidationIssue[] = [];
+  list.forEach((event, index) => {
+    checkEvent(event, single ? "" : `[${index}]`, internal, issues);
+  });
+  if (issues.length > 0) throw new ValidationError(single ? "event" : "events", issues);
+  for (const event of list) {
+    const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
+    if (bytes > MAX_EVENT_BYTES) {
+      throw new LimitError(
+        `event "${event.name}"`,
+        MAX_EVENT_BYTES,
+        bytes,
+        "bytes",
+        "Store large data elsewhere.",
+      );
+    }
+  }
+  return list;
+}
+
+function checkEvent(event: EventPayload, prefix: string, internal: boolean, issues: ValidationIssue[]) {
+  const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    issues.push({ path: prefix, message: "must be an object { name, data?, id?, ts?, v? }" });
+    return;
+  }
+  for (const field of Object.keys(event)) {
+    if (!FIELDS.has(field))
+      issues.push({ path: at(field), message: "is not an event field (name, data, id, ts, v)" });
+  }
+  if (typeof event.name !== "string" || event.name === "" || event.name.length > MAX_EVENT_NAME) {
+    issues.push({ path: at("name"), message: `must be a string of 1-${MAX_EVENT_NAME} chars` });
+  } else if (!internal && event.name.startsWith(INTERNAL_PREFIX)) {
+    issues.push({
+      path: at("name"),
+      message: `must not start with "${INTERNAL_PREFIX}" (reserved for the engine)`,
+    });
+  }
+  const data = event.data;
+  if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data))) {
+    issues.push({ path: at("data"), message: "must be an object" });
+  }
+  if (event.id !== undefined && (typeof event.id !== "string" || event.id === "" || event.id.length > 255)) {
+    issues.push({ path: at("id"), message: "must be a string of 1-255 chars" });
+  }
+  if (
+    event.ts !== undefined &&
+    (typeof event.ts !== "number" || !Number.isFinite(event.ts) || event.ts < 0)
+  ) {
+    issues.push({ path: at("ts"), message: "must be ms since the epoch (a finite number >= 0)" });
+  }
+  if (event.v !== undefined && typeof event.v !== "string")
+    issues.push({ path: at("v"), message: "must be a string" });
+}

@@ -1,0 +1,215 @@
+/**
+ * The state of one execution of a handler (one claim of a run): memoized steps, the call order, steps in
+ * flight, and the suspensions requested so far. Step tools read and write it; the executor decides from it
+ * whether the run completed, failed or suspends.
+ *
+ * Suspension: a step that cannot finish now (a sleep, a wait, an invoke, a retry backoff) records a
+ * `Suspension` and returns a promise that never settles. Once no `step.run` is in flight and the handler has
+ * had a turn of the event loop to reach its other parallel steps, the execution suspends with all of them.
+ *
+ * @module
+ */
+import { LimitError, NonDeterminismError, RunCancelledError } from "../errors/index.js";
+import type { AcceptEventsInput, RunRecord, StepOp, StepRow, Store } from "../store/store.js";
+import type { Clock } from "./clock.js";
+import type { RegisteredFunction } from "./registered-function.js";
+import { deserialize } from "./serializer.js";
+import { StepIdAllocator, type StepIdentity } from "./step-ids.js";
+import type { EventPayload } from "./step-types.js";
+import type { Logger, RunEvent } from "./types.js";
+
+/** Largest step output (serialized bytes): 4 MB. */
+export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
+/** Largest run state (all step outputs of a run, serialized bytes): 32 MB. */
+export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
+
+/** What an execution needs from the engine around it. */
+export interface ExecutionDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Lease owner id of this process. */
+  owner: string;
+  retryBackoffScale: number;
+  random: () => number;
+  newId: () => string;
+  emit: (event: RunEvent) => void;
+  findFunction: (id: string) => RegisteredFunction | undefined;
+  /** Sends events from inside a run (step.sendEvent); same pipeline as `fairway.send`. */
+  sendEvents: (events: EventPayload[]) => Promise<{ ids: string[] }>;
+}
+
+/** Why and until when a step stops the execution. */
+export interface Suspension {
+  kind: "sleep" | "retry" | "wait" | "invoke" | "yield";
+  /** When the run should be claimed again (ms). */
+  at: number;
+  /** A pending step row to write with the suspension (new sleeps, retries, invokes). */
+  row?: StepRow;
+  /** A step key that something outside the run resolves (wait, invoke). */
+  awaiting?: string;
+  /** Child runs to create (invoke). */
+  children?: AcceptEventsInput;
+}
+
+/** A step call, identified and checked against the memo. */
+export interface StepCall {
+  identity: StepIdentity;
+  position: number;
+  memo: StepRow | undefined;
+}
+
+export class Execution {
+  readonly memo = new Map<string, StepRow>();
+  readonly suspensions: Suspension[] = [];
+  /** The first error that dooms the run whatever the handler does with it (non-determinism, limits). */
+  fatal: Error | undefined;
+  cancelled = false;
+  /** Set when the engine closes: the next step call yields (suspends at once) instead of running. */
+  closing = false;
+  /** Resolves when the execution should suspend. */
+  readonly suspended: Promise<Suspension[]>;
+  private readonly byPosition = new Map<number, StepRow>();
+  private readonly visited = new Set<string>();
+  private readonly ids = new StepIdAllocator();
+  private position = 0;
+  private inflight = 0;
+  private stateBytes = 0;
+  private checkScheduled = false;
+  private settle: (suspensions: Suspension[]) => void = () => {};
+
+  constructor(
+    readonly run: RunRecord,
+    steps: StepRow[],
+    readonly fn: RegisteredFunction,
+    readonly deps: ExecutionDeps,
+  ) {
+    for (const step of steps) {
+      this.memo.set(step.id, step);
+      this.byPosition.set(step.position, step);
+      this.stateBytes += step.outputText ? Buffer.byteLength(step.outputText) : 0;
+    }
+    this.suspended = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /**
+   * Identifies a step call and checks determinism: a step not seen before may not take the place of a
+   * recorded step that this execution has not reached yet, and a recorded id must keep its op.
+   */
+  begin(id: string, op: StepOp): StepCall {
+    if (this.cancelled) throw this.doom(new RunCancelledError(this.run.id));
+    const identity = this.ids.next(id);
+    const position = this.position++;
+    const memo = this.memo.get(identity.key);
+    if (memo && memo.op !== op) {
+      throw this.doom(
+        new NonDeterminismError(position, `${memo.name} (${memo.op})`, `${identity.name} (${op})`),
+      );
+    }
+    if (!memo) {
+      const recorded = this.byPosition.get(position);
+      if (recorded && !this.visited.has(recorded.id)) {
+        throw this.doom(new NonDeterminismError(position, recorded.name, identity.name));
+      }
+    }
+    this.visited.add(identity.key);
+    return { identity, position, memo };
+  }
+
+  /** Records `error` as fatal (first one wins) and returns it for throwing. */
+  doom(error: Error): Error {
+    this.fatal ??= error;
+    return error;
+  }
+
+  /** Runs `check`; an error it throws (bad step options) is fatal to the run. */
+  guard<T>(check: () => T): T {
+    try {
+      return check();
+    } catch (error) {
+      throw this.doom(error as Error);
+    }
+  }
+
+  /** Parks the calling step: returns a promise that never settles, and suspends when nothing is in flight. */
+  suspend(suspension: Suspension): Promise<never> {
+    this.suspensions.push(suspension);
+    this.scheduleCheck();
+    return new Promise<never>(() => {});
+  }
+
+  /** Marks a step body as running (the execution will not suspend before it ends). */
+  enter(): void {
+    this.inflight++;
+  }
+
+  leave(): void {
+    this.inflight--;
+    if (this.suspensions.length > 0) this.scheduleCheck();
+  }
+
+  /**
+   * Checkpoints a step row (the one write per step), updates the memo, and counts its output against the
+   * run-state limit. Throws LimitError (fatal) when the run's state would exceed 32 MB.
+   */
+  async checkpoint(row: StepRow): Promise<void> {
+    const bytes = row.outputText ? Buffer.byteLength(row.outputText) : 0;
+    if (bytes > 0 && this.stateBytes + bytes > MAX_RUN_STATE_BYTES) {
+      throw this.doom(
+        new LimitError(
+          "run state",
+          MAX_RUN_STATE_BYTES,
+          this.stateBytes + bytes,
+          "bytes",
+          `At step "${row.name}".`,
+        ),
+      );
+    }
+    this.stateBytes += bytes;
+    this.memo.set(row.id, row);
+    await this.deps.store.saveStep(row);
+    if (row.status === "completed" || row.status === "failed") {
+      this.deps.emit({
+        type: "step.completed",
+        runId: this.run.id,
+        functionId: this.run.functionId,
+        at: row.endedAt ?? this.now(),
+        stepId: row.name,
+      });
+    }
+  }
+
+  /** The value a completed row gives back to the handler. */
+  output(row: StepRow): unknown {
+    return row.outputText === undefined ? undefined : deserialize(row.outputText);
+  }
+
+  /** A fresh row for this run. */
+  row(call: StepCall, op: StepOp, fields: Partial<StepRow> & Pick<StepRow, "status">): StepRow {
+    return {
+      runId: this.run.id,
+      id: call.identity.key,
+      name: call.identity.name,
+      op,
+      position: call.position,
+      attempts: 0,
+      startedAt: this.now(),
+      ...fields,
+    };
+  }
+
+  private scheduleCheck(): void {
+    if (this.checkScheduled) return;
+    this.checkScheduled = true;
+    setImmediate(() => {
+      this.checkScheduled = false;
+      if (this.inflight === 0 && this.suspensions.length > 0) this.settle(this.suspensions);
+    });
+  }
+}

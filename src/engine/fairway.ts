@@ -1,0 +1,368 @@
+/**
+ * `Fairway`: the client. Define functions, send events, inspect and control runs. It wires the scheduling
+ * pipeline (scheduler), the dispatcher (ready queue, timers, executor pool) and the store together.
+ *
+ * @module
+ */
+import { monotonicFactory } from "ulid";
+import { ConfigError, NotFoundError, RunCancelledError, serializeError } from "../errors/index.js";
+import { openStore } from "../store/open-store.js";
+import type { RunFilter, RunRecord, Store } from "../store/store.js";
+import { type Clock, systemClock } from "./clock.js";
+import { CronTriggers } from "./cron-triggers.js";
+import { Dispatcher } from "./dispatcher.js";
+import type { ExecutionDeps } from "./execution.js";
+import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
+import { isDeadLocalOwner, newLeaseOwner } from "./lease-owner.js";
+import type { ReadyItem } from "./ready-queue.js";
+import type { FairwayFunction, RegisteredFunction } from "./registered-function.js";
+import { RunEventHub, type RunEventListener } from "./run-events.js";
+import { type ExecutionResult, RunExecutor } from "./run-executor.js";
+import { RunWaiters } from "./run-waiters.js";
+import { eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
+import type { EventPayload } from "./step-types.js";
+import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
+import { toRun, toStepRecord } from "./views.js";
+
+/** Event sent when a run fails for good; `onFailure` handlers are triggered by it. */
+export const FUNCTION_FAILED_EVENT = "fairway/function.failed";
+
+const defaultLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: (message, fields) => console.error(`[fairway] ${message}`, fields ?? ""),
+  error: (message, fields) => console.error(`[fairway] ${message}`, fields ?? ""),
+};
+
+/**
+ * A Fairway app: durable functions triggered by events, executed in this process.
+ *
+ * @example
+ * const fairway = new Fairway({ id: "my-app" });
+ * const hello = fairway.createFunction({ id: "hello" }, { event: "app/hello" }, async ({ event, step }) =>
+ *   step.run("greet", () => `Hello ${event.data.name}`));
+ * const { ids } = await fairway.send({ name: "app/hello", data: { name: "Ada" } });
+ */
+export class Fairway {
+  readonly id: string;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  private readonly registry = new Map<string, RegisteredFunction>();
+  private readonly hub: RunEventHub;
+  private readonly newId = monotonicFactory();
+  private readonly owner: string;
+  private readonly executor: RunExecutor;
+  private readonly dispatcher: Dispatcher;
+  private readonly scheduler: Scheduler;
+  private readonly waiters: RunWaiters;
+  private readonly cron: CronTriggers;
+  private starting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  /** Throws ConfigError naming the option when an option is invalid. */
+  constructor(options: FairwayOptions) {
+    if (typeof options?.id !== "string" || options.id === "")
+      throw new ConfigError("id", "must be a non-empty string");
+    const maxConcurrentRuns = options.maxConcurrentRuns ?? 256;
+    if (!Number.isInteger(maxConcurrentRuns) || maxConcurrentRuns < 1) {
+      throw new ConfigError("maxConcurrentRuns", "must be an integer >= 1", options.maxConcurrentRuns);
+    }
+    const scale = options.retryBackoffScale ?? 1;
+    if (typeof scale !== "number" || !Number.isFinite(scale) || scale < 0) {
+      throw new ConfigError("retryBackoffScale", "must be a finite number >= 0", options.retryBackoffScale);
+    }
+    const leaseMs = options.leaseMs ?? 30_000;
+    if (!Number.isInteger(leaseMs) || leaseMs < 100)
+      throw new ConfigError("leaseMs", "must be an integer >= 100", leaseMs);
+    this.id = options.id;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? defaultLogger;
+    this.store = openStore(options.store);
+    this.hub = new RunEventHub(this.logger);
+    this.owner = newLeaseOwner(this.newId());
+    const deps: ExecutionDeps = {
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      owner: this.owner,
+      retryBackoffScale: scale,
+      random: Math.random,
+      newId: () => this.newId(this.clock.now()),
+      emit: (event) => this.hub.emit(event),
+      findFunction: (id) => this.registry.get(id),
+      sendEvents: (events) => this.scheduler.send(events),
+    };
+    this.executor = new RunExecutor(deps);
+    this.dispatcher = new Dispatcher({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      owner: this.owner,
+      leaseMs,
+      maxConcurrentRuns,
+      executor: this.executor,
+      findFunction: deps.findFunction,
+      emit: deps.emit,
+      onResult: (item, result) => this.onResult(item, result),
+    });
+    this.scheduler = new Scheduler({
+      store: this.store,
+      clock: this.clock,
+      newId: deps.newId,
+      functions: () => this.registry.values(),
+      stages: [eventIdDedup, futureTsDelay],
+      onRunsCreated: (runs) => this.onRunsCreated(runs),
+      onWaitResolved: (runId) => this.wake(runId),
+    });
+    this.waiters = new RunWaiters(this.store, this.clock, this.hub);
+    this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
+      this.scheduler.sendTo(fn, payload, key),
+    );
+  }
+
+  /**
+   * Defines a function. Two forms: `(config, trigger | trigger[], handler)` and
+   * `({ id, triggers, ...config }, handler)`. Throws ConfigError naming the field for invalid config, and
+   * for an id already defined.
+   */
+  createFunction<TResult>(
+    config: FunctionConfig,
+    trigger: Trigger | Trigger[],
+    handler: Handler<TResult>,
+  ): FairwayFunction<TResult>;
+  createFunction<TResult>(config: FunctionConfig, handler: Handler<TResult>): FairwayFunction<TResult>;
+  createFunction<TResult>(
+    config: FunctionConfig,
+    triggerOrHandler: Trigger | Trigger[] | Handler<TResult>,
+    maybeHandler?: Handler<TResult>,
+  ): FairwayFunction<TResult> {
+    const handler = typeof triggerOrHandler === "function" ? triggerOrHandler : maybeHandler;
+    if (typeof handler !== "function") throw new ConfigError("handler", "must be a function");
+    if (typeof triggerOrHandler !== "function" && config?.triggers !== undefined) {
+      throw new ConfigError(
+        "triggers",
+        "give triggers either in the config or as the second argument, not both",
+      );
+    }
+    const merged =
+      typeof triggerOrHandler === "function" ? config : { ...config, triggers: triggerOrHandler };
+    const normalized = normalizeFunctionConfig(merged);
+    const fn = this.register(normalized.id, normalized, handler as Handler);
+    if (normalized.onFailure) {
+      const failureId = `${normalized.id}-failure`;
+      const failureConfig = normalizeFunctionConfig({
+        id: failureId,
+        name: `${normalized.name} (failure)`,
+        triggers: [
+          { event: FUNCTION_FAILED_EVENT, if: `event.data.function_id == ${JSON.stringify(normalized.id)}` },
+        ],
+        retries: 1,
+      });
+      this.register(failureId, failureConfig, normalized.onFailure);
+    }
+    return fn as FairwayFunction<TResult>;
+  }
+
+  private register(id: string, config: RegisteredFunction["config"], handler: Handler): RegisteredFunction {
+    if (this.registry.has(id)) throw new ConfigError("id", `function "${id}" is already defined`, id);
+    const fn: RegisteredFunction = { id, name: config.name, config, triggers: config.triggers, handler };
+    this.registry.set(id, fn);
+    if (this.starting) this.cron.add(fn);
+    return fn;
+  }
+
+  /** The functions defined so far. */
+  functions(): FairwayFunction[] {
+    return [...this.registry.values()];
+  }
+
+  /**
+   * Stores events and starts a run of every function they trigger. Returns the stored event ids (ULIDs), in
+   * order. Throws ValidationError (naming each bad field) or LimitError (size, count) before storing anything.
+   */
+  async send(events: EventPayload | EventPayload[]): Promise<{ ids: string[] }> {
+    await this.start();
+    return this.scheduler.send(events);
+  }
+
+  /** Opens the store and resumes unfinished runs (including runs of a crashed process). Idempotent. */
+  start(): Promise<void> {
+    if (this.closing) return Promise.reject(new ConfigError("fairway", "is closed"));
+    this.starting ??= this.recover();
+    return this.starting;
+  }
+
+  private async recover(): Promise<void> {
+    await this.store.init();
+    const now = this.clock.now();
+    const dead = new Set<string>();
+    for (const run of await this.store.listPendingRuns()) {
+      const leased = run.leaseOwner !== undefined && (run.leaseExpiresAt ?? 0) > now;
+      if (leased && run.leaseOwner && isDeadLocalOwner(run.leaseOwner, this.owner)) dead.add(run.leaseOwner);
+    }
+    for (const owner of dead) await this.store.releaseLeases(owner);
+    for (const run of await this.store.listPendingRuns()) {
+      const leaseEnd = run.leaseOwner !== undefined ? (run.leaseExpiresAt ?? 0) : 0;
+      this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
+    }
+    for (const fn of this.registry.values()) this.cron.add(fn);
+  }
+
+  /** A run by id, or `undefined`. */
+  async getRun(runId: string): Promise<Run | undefined> {
+    await this.start();
+    const run = await this.store.getRun(runId);
+    return run ? toRun(run) : undefined;
+  }
+
+  /** Runs newest first, filtered; pass `nextCursor` back as `cursor` for the next page. */
+  async listRuns(filter: RunFilter = {}): Promise<{ runs: Run[]; nextCursor?: string }> {
+    await this.start();
+    const page = await this.store.listRuns(filter);
+    return page.nextCursor
+      ? { runs: page.runs.map(toRun), nextCursor: page.nextCursor }
+      : { runs: page.runs.map(toRun) };
+  }
+
+  /** A run's step timeline, in call order. Throws NotFoundError for an unknown run. */
+  async getRunSteps(runId: string): Promise<StepRecord[]> {
+    await this.start();
+    if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
+    return (await this.store.getSteps(runId)).map(toStepRecord);
+  }
+
+  /**
+   * Resolves with the run's output once it completes. Throws RunFailedError (with the run's error),
+   * RunCancelledError, NotFoundError, or TimeoutError after `timeoutMs` (ms on the engine clock; default none).
+   */
+  async waitForRun(runId: string, options: { timeoutMs?: number } = {}): Promise<unknown> {
+    await this.start();
+    return this.waiters.wait(runId, options.timeoutMs);
+  }
+
+  /** Cancels a run that has not ended: no further step starts; its waits and timers are dropped. */
+  async cancelRun(runId: string, reason?: string): Promise<void> {
+    await this.start();
+    const run = await this.store.cancelRun(runId, reason, this.clock.now());
+    if (!run) {
+      if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
+      return;
+    }
+    this.dispatcher.unschedule(runId);
+    const exec = this.executor.active.get(runId);
+    if (exec) exec.cancelled = true;
+    this.emit("run.cancelled", run);
+    await this.settleParent(run);
+  }
+
+  /** Starts a new run of the same function with the same events. Throws NotFoundError for an unknown run. */
+  async rerun(runId: string): Promise<{ runId: string }> {
+    await this.start();
+    const old = await this.store.getRun(runId);
+    if (!old) throw new NotFoundError("run", runId);
+    const now = this.clock.now();
+    const run: RunRecord = {
+      id: this.newId(now),
+      functionId: old.functionId,
+      status: "queued",
+      eventIds: old.eventIds,
+      events: old.events,
+      attempt: 0,
+      createdAt: now,
+      readyAt: now,
+      eventSeq: 0,
+      backlogKey: old.backlogKey,
+    };
+    const result = await this.store.acceptEvents({ now, events: [], runs: [{ run }] });
+    this.onRunsCreated(result.runs);
+    return { runId: run.id };
+  }
+
+  /** Subscribes to lifecycle notifications of every run; returns the unsubscribe function. */
+  onRunEvent(listener: RunEventListener): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  /**
+   * Stops taking work, lets executing runs finish their current step (they suspend at the next one), and
+   * closes the store. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.cron.stop();
+      await this.starting?.catch(() => {});
+      await this.dispatcher.close(this.executor.active.values());
+      this.waiters.close();
+      await this.store.close();
+    })();
+    return this.closing;
+  }
+
+  private onRunsCreated(runs: RunRecord[]): void {
+    for (const run of runs) {
+      this.emit("run.queued", run);
+      this.dispatcher.schedule(run, run.readyAt ?? this.clock.now());
+    }
+  }
+
+  /** Makes a run whose step was resolved from outside due now (unless it is executing here). */
+  private async wake(runId: string): Promise<void> {
+    if (this.dispatcher.isExecuting(runId)) return;
+    const run = await this.store.getRun(runId);
+    if (run?.readyAt !== undefined) this.dispatcher.schedule(run, run.readyAt);
+  }
+
+  private async onResult(item: ReadyItem, result: ExecutionResult): Promise<void> {
+    if (result.kind === "lost") return;
+    if (result.kind === "suspended") {
+      const type =
+        result.status === "sleeping"
+          ? "run.sleeping"
+          : result.status === "waiting"
+            ? "run.waiting"
+            : undefined;
+      if (type) this.hub.emit({ type, runId: item.runId, functionId: item.functionId, at: this.clock.now() });
+      this.onRunsCreated(result.children);
+      return;
+    }
+    const run = result.run;
+    this.emit(run.status === "completed" ? "run.completed" : "run.failed", run);
+    await this.settleParent(run);
+    const fn = this.registry.get(run.functionId);
+    if (run.status === "failed" && fn?.config.onFailure) {
+      await this.scheduler.send(
+        {
+          name: FUNCTION_FAILED_EVENT,
+          data: { function_id: run.functionId, run_id: run.id, error: run.error, event: run.events[0] },
+        },
+        true,
+      );
+    }
+  }
+
+  /** An invoked run ended: resolve its parent's invoke step with the output or the error. */
+  private async settleParent(run: RunRecord): Promise<void> {
+    if (!run.parent) return;
+    const failed = run.status !== "completed";
+    const error =
+      run.status === "cancelled"
+        ? serializeError(new RunCancelledError(run.id, run.cancelReason))
+        : run.error;
+    const resolved = await this.store.resolveStep({
+      runId: run.parent.runId,
+      stepId: run.parent.stepId,
+      status: failed ? "failed" : "completed",
+      ...(failed ? { error: error ?? { name: "Error", message: "child run failed" } } : {}),
+      ...(run.outputText !== undefined && !failed ? { outputText: run.outputText } : {}),
+      now: this.clock.now(),
+    });
+    if (resolved) await this.wake(run.parent.runId);
+  }
+
+  private emit(type: RunEvent["type"], run: RunRecord): void {
+    const event: RunEvent = { type, runId: run.id, functionId: run.functionId, at: this.clock.now() };
+    if (run.error && type === "run.failed") event.error = run.error;
+    this.hub.emit(event);
+  }
+}

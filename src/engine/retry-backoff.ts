@@ -1,0 +1,44 @@
+/**
+ * Delay before the next attempt of a failed step or handler. Table and jitter follow Inngest's
+ * `TableBackoff` (pkg/backoff): 15s, 30s, 1m, 2m, 5m, 10m, 20m, 40m, 1h, 2h (then 2h), plus 0–30 s of
+ * uniform jitter. `RetryAfterError` replaces the table with its own delay, clamped to 1 s – 24 h.
+ * Both are multiplied by `scale` (the engine's `retryBackoffScale`, default 1) so tests can shrink them.
+ *
+ * @module
+ */
+import ms from "ms";
+import { RetryAfterError } from "../errors/index.js";
+
+const TABLE_MS = [15, 30, 60, 120, 300, 600, 1200, 2400, 3600, 7200].map((seconds) => seconds * 1000);
+const JITTER_MS = 30_000;
+const MIN_RETRY_AFTER_MS = 1000;
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Delay in ms after failed attempt `attempt` (0-based) with `error`.
+ * `random` returns [0, 1) for the jitter; `now` resolves a RetryAfterError's Date.
+ */
+export function retryDelayMs(
+  attempt: number,
+  error: unknown,
+  scale: number,
+  now: number,
+  random: () => number,
+) {
+  if (RetryAfterError.isInstance(error) && error instanceof RetryAfterError) {
+    return Math.round(clamp(retryAfterMs(error.retryAfter, now)) * scale);
+  }
+  const base = TABLE_MS[Math.min(attempt, TABLE_MS.length - 1)] as number;
+  return Math.round((base + random() * JITTER_MS) * scale);
+}
+
+function retryAfterMs(value: number | string | Date, now: number): number {
+  if (value instanceof Date) return value.getTime() - now;
+  if (typeof value === "number") return value;
+  const parsed = ms(value as never) as unknown;
+  return typeof parsed === "number" && Number.isFinite(parsed) ? parsed : MIN_RETRY_AFTER_MS;
+}
+
+function clamp(delay: number): number {
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, Number.isFinite(delay) ? delay : 0));
+}

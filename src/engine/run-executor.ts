@@ -1,0 +1,205 @@
+/**
+ * Executes one claimed run: calls the handler (inside `runInExecution`) with fresh step tools, and turns
+ * what happens into exactly one store transition: finished (completed or failed), suspended (sleep, wait,
+ * invoke, retry backoff), or nothing when the lease was lost (cancelled meanwhile, or reclaimed).
+ *
+ * @module
+ */
+import {
+  type FairwayError,
+  LimitError,
+  NonRetriableError,
+  type SerializedError,
+  StepError,
+  serializeError,
+} from "../errors/index.js";
+import type { ClaimedRun, RunRecord, SuspendInput } from "../store/store.js";
+import { Execution, type ExecutionDeps, MAX_STEP_OUTPUT_BYTES, type Suspension } from "./execution.js";
+import { runInExecution } from "./execution-context.js";
+import type { RegisteredFunction } from "./registered-function.js";
+import { retryDelayMs } from "./retry-backoff.js";
+import { serialize } from "./serializer.js";
+import { createStepTools } from "./step-tools.js";
+import type { FairwayEvent } from "./step-types.js";
+
+/** How an execution ended. `children` are runs created by step.invoke, to schedule. */
+export type ExecutionResult =
+  | { kind: "finished"; run: RunRecord }
+  | { kind: "suspended"; status: SuspendInput["status"]; readyAt: number; children: RunRecord[] }
+  | { kind: "lost" };
+
+/** Error codes that fail a run at once: retrying the handler would hit them again. */
+const FINAL_CODES = new Set([
+  "non_retriable",
+  "step_failed",
+  "non_determinism",
+  "limit_exceeded",
+  "serialization_failed",
+  "validation_failed",
+  "config_invalid",
+  "not_found",
+  "run_cancelled",
+]);
+
+/** Runs the handler of `claimed` once and writes the outcome. */
+export class RunExecutor {
+  constructor(private readonly deps: ExecutionDeps) {}
+
+  /** The live execution of each run this process is executing (for cancellation). */
+  readonly active = new Map<string, Execution>();
+
+  async execute(claimed: ClaimedRun, fn: RegisteredFunction): Promise<ExecutionResult> {
+    const exec = new Execution(claimed.run, claimed.steps, fn, this.deps);
+    this.active.set(claimed.run.id, exec);
+    try {
+      const outcome = await this.invoke(exec);
+      if ("suspensions" in outcome) return await this.suspend(exec, outcome.suspensions);
+      if (exec.fatal) return await this.fail(exec, exec.fatal);
+      if ("error" in outcome) return await this.handleError(exec, outcome.error);
+      return await this.complete(exec, outcome.value);
+    } finally {
+      this.active.delete(claimed.run.id);
+    }
+  }
+
+  private invoke(
+    exec: Execution,
+  ): Promise<{ value: unknown } | { error: unknown } | { suspensions: Suspension[] }> {
+    const run = exec.run;
+    const events = run.events as FairwayEvent[];
+    const event = events[0] as FairwayEvent;
+    const step = createStepTools(exec);
+    const context = { runId: run.id, functionId: run.functionId, attempt: run.attempt, event, step };
+    const handler = Promise.resolve().then(() =>
+      runInExecution(context, () =>
+        exec.fn.handler({
+          event,
+          events,
+          step,
+          runId: run.id,
+          attempt: run.attempt,
+          logger: this.deps.logger,
+        }),
+      ),
+    );
+    return Promise.race([
+      handler.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      exec.suspended.then((suspensions) => ({ suspensions })),
+    ]);
+  }
+
+  private async complete(exec: Execution, value: unknown): Promise<ExecutionResult> {
+    let text: string;
+    try {
+      text = serialize(value, `Run of "${exec.fn.id}"`);
+    } catch (error) {
+      return this.fail(exec, error);
+    }
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_STEP_OUTPUT_BYTES) {
+      return this.fail(
+        exec,
+        new LimitError(`output of run ${exec.run.id}`, MAX_STEP_OUTPUT_BYTES, bytes, "bytes"),
+      );
+    }
+    const run = await this.deps.store.finishRun({
+      runId: exec.run.id,
+      owner: this.deps.owner,
+      status: "completed",
+      outputText: text,
+      endedAt: this.deps.clock.now(),
+    });
+    return run ? { kind: "finished", run } : { kind: "lost" };
+  }
+
+  private async handleError(exec: Execution, error: unknown): Promise<ExecutionResult> {
+    const retries = exec.fn.config.retries;
+    if (isFinal(error) || exec.run.attempt >= retries) return this.fail(exec, error);
+    const now = this.deps.clock.now();
+    const delay = retryDelayMs(exec.run.attempt, error, this.deps.retryBackoffScale, now, this.deps.random);
+    this.deps.logger.warn("handler failed outside a step; retrying", {
+      runId: exec.run.id,
+      attempt: exec.run.attempt,
+      delayMs: delay,
+      error: serializeError(error).message,
+    });
+    const held = await this.deps.store.suspendRun({
+      runId: exec.run.id,
+      owner: this.deps.owner,
+      status: "queued",
+      readyAt: now + delay,
+      attempt: exec.run.attempt + 1,
+      steps: [],
+      waits: [],
+      children: { now, events: [], runs: [] },
+      awaiting: [],
+      now,
+    });
+    return held
+      ? { kind: "suspended", status: "queued", readyAt: held.readyAt, children: [] }
+      : { kind: "lost" };
+  }
+
+  private async fail(exec: Execution, error: unknown): Promise<ExecutionResult> {
+    const serialized: SerializedError = serializeError(error);
+    const run = await this.deps.store.finishRun({
+      runId: exec.run.id,
+      owner: this.deps.owner,
+      status: "failed",
+      error: serialized,
+      endedAt: this.deps.clock.now(),
+    });
+    return run ? { kind: "finished", run } : { kind: "lost" };
+  }
+
+  private async suspend(exec: Execution, suspensions: Suspension[]): Promise<ExecutionResult> {
+    const now = this.deps.clock.now();
+    const readyAt = Math.min(...suspensions.map((suspension) => suspension.at));
+    const kinds = new Set(suspensions.map((suspension) => suspension.kind));
+    const status =
+      kinds.has("wait") || kinds.has("invoke") ? "waiting" : kinds.has("sleep") ? "sleeping" : "queued";
+    const attempt = Math.max(
+      0,
+      ...suspensions.map((suspension) => (suspension.kind === "retry" ? (suspension.row?.attempts ?? 0) : 0)),
+    );
+    const children: SuspendInput["children"] = { now, events: [], runs: [] };
+    for (const suspension of suspensions) {
+      if (!suspension.children) continue;
+      const offset = children.events.length;
+      children.events.push(...suspension.children.events);
+      for (const entry of suspension.children.runs) {
+        children.runs.push({ ...entry, eventIndex: (entry.eventIndex ?? 0) + offset });
+      }
+    }
+    const held = await this.deps.store.suspendRun({
+      runId: exec.run.id,
+      owner: this.deps.owner,
+      status,
+      readyAt,
+      attempt,
+      steps: suspensions.flatMap((suspension) => (suspension.row ? [suspension.row] : [])),
+      waits: [],
+      children,
+      awaiting: suspensions.flatMap((suspension) => (suspension.awaiting ? [suspension.awaiting] : [])),
+      now,
+    });
+    if (!held) return { kind: "lost" };
+    return {
+      kind: "suspended",
+      status,
+      readyAt: held.readyAt,
+      children: children.runs.map((entry) => entry.run),
+    };
+  }
+}
+
+/** True for errors that fail the run without another attempt of the handler. */
+function isFinal(error: unknown): boolean {
+  if (error instanceof StepError || NonRetriableError.isInstance(error)) {
+    return FINAL_CODES.has((error as FairwayError).code);
+  }
+  return false;
+}

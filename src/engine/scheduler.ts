@@ -1,0 +1,184 @@
+/**
+ * The scheduling pipeline: from sent events to stored events and queued runs.
+ *
+ * 1. validate the events (nothing is stored if one is bad);
+ * 2. match each event against every function's triggers (fan-out; trigger `if` is CEL over `event`);
+ * 3. run the schedule-time stages on each candidate run, in order (`ScheduleStage`): today event-id dedup
+ *    and the future-`ts` delay; flow control adds rate limit, idempotency, debounce, batching, singleton;
+ * 4. store events and runs in one transaction (`Store.acceptEvents`), then queue the runs;
+ * 5. offer each event to the pending waits for its name (exactly-once resolution in the store).
+ *
+ * @module
+ */
+import { type CompiledExpression, compileExpression, matches } from "../expr/cel.js";
+import type { RunRecord, Store, StoredEvent, WaitRow } from "../store/store.js";
+import type { Clock } from "./clock.js";
+import { validateEvents } from "./event-validation.js";
+import { backlogKey } from "./ready-queue.js";
+import type { RegisteredFunction } from "./registered-function.js";
+import { serialize } from "./serializer.js";
+import type { EventPayload } from "./step-types.js";
+import { toHandlerEvent } from "./step-waits.js";
+
+/** How long a sender's event `id` deduplicates runs per function: 24 h. */
+export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** A run about to be created, as the stages see and change it. */
+export interface RunCandidate {
+  fn: RegisteredFunction;
+  event: StoredEvent;
+  eventIndex: number;
+  run: RunRecord;
+  dedup?: { functionId: string; key: string; expiresAt: number };
+}
+
+/** A schedule-time stage: returns the (possibly changed) candidate, or `undefined` to drop it. */
+export type ScheduleStage = (candidate: RunCandidate, now: number) => RunCandidate | undefined;
+
+/** Event-id dedup: a sender's `id` starts at most one run per function per 24 h. */
+export const eventIdDedup: ScheduleStage = (candidate, now) => {
+  const key = candidate.event.userId;
+  if (key === undefined) return candidate;
+  return { ...candidate, dedup: { functionId: candidate.fn.id, key, expiresAt: now + DEDUP_WINDOW_MS } };
+};
+
+/** A future event `ts` delays the run until then. */
+export const futureTsDelay: ScheduleStage = (candidate, now) => {
+  if (candidate.event.ts <= now) return candidate;
+  return { ...candidate, run: { ...candidate.run, readyAt: candidate.event.ts } };
+};
+
+export interface SchedulerDeps {
+  store: Store;
+  clock: Clock;
+  newId: () => string;
+  functions: () => Iterable<RegisteredFunction>;
+  stages: ScheduleStage[];
+  /** Called with the runs created, after they are stored. */
+  onRunsCreated: (runs: RunRecord[]) => void;
+  /** Called when an event resolved a pending wait of `runId`. */
+  onWaitResolved: (runId: string) => Promise<void>;
+}
+
+export class Scheduler {
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Validates, stores and fans out `input`. `internal` allows engine-reserved event names. */
+  async send(input: EventPayload | EventPayload[], internal = false): Promise<{ ids: string[] }> {
+    const payloads = validateEvents(input, internal);
+    const now = this.deps.clock.now();
+    const events = payloads.map((payload) => this.toStored(payload, now));
+    const candidates: RunCandidate[] = [];
+    events.forEach((event, eventIndex) => {
+      for (const fn of this.deps.functions()) {
+        if (triggers(fn, event)) candidates.push(this.candidate(fn, event, eventIndex, now));
+      }
+    });
+    return this.accept(events, candidates, now);
+  }
+
+  /** Starts one run of `fn` (a cron fire), deduplicated by `dedupKey` across processes. */
+  async sendTo(fn: RegisteredFunction, payload: EventPayload, dedupKey: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const event = this.toStored(payload, now);
+    const candidate = this.candidate(fn, event, 0, now);
+    candidate.dedup = { functionId: fn.id, key: dedupKey, expiresAt: now + DEDUP_WINDOW_MS };
+    await this.accept([event], [candidate], now);
+  }
+
+  private async accept(
+    events: StoredEvent[],
+    candidates: RunCandidate[],
+    now: number,
+  ): Promise<{ ids: string[] }> {
+    const runs: Array<RunCandidate> = [];
+    for (const candidate of candidates) {
+      let current: RunCandidate | undefined = candidate;
+      for (const stage of this.deps.stages) {
+        current = stage(current, now);
+        if (!current) break;
+      }
+      if (current) runs.push(current);
+    }
+    const result = await this.deps.store.acceptEvents({
+      now,
+      events,
+      runs: runs.map((entry) => ({
+        run: entry.run,
+        eventIndex: entry.eventIndex,
+        ...(entry.dedup ? { dedup: entry.dedup } : {}),
+      })),
+    });
+    this.deps.onRunsCreated(result.runs);
+    for (const event of result.events) await this.offerToWaits(event);
+    return { ids: result.events.map((event) => event.id) };
+  }
+
+  private toStored(payload: EventPayload, now: number): StoredEvent {
+    const event: StoredEvent = {
+      id: this.deps.newId(),
+      name: payload.name,
+      data: payload.data ?? {},
+      ts: payload.ts ?? now,
+      receivedAt: now,
+      seq: 0,
+    };
+    if (payload.v !== undefined) event.v = payload.v;
+    if (payload.id !== undefined) event.userId = payload.id;
+    return event;
+  }
+
+  private candidate(
+    fn: RegisteredFunction,
+    event: StoredEvent,
+    eventIndex: number,
+    now: number,
+  ): RunCandidate {
+    const run: RunRecord = {
+      id: this.deps.newId(),
+      functionId: fn.id,
+      status: "queued",
+      eventIds: [event.id],
+      events: [toHandlerEvent(event)],
+      attempt: 0,
+      createdAt: now,
+      readyAt: now,
+      eventSeq: 0,
+      backlogKey: backlogKey(fn.id),
+    };
+    return { fn, event, eventIndex, run };
+  }
+
+  private async offerToWaits(event: StoredEvent): Promise<void> {
+    const waits = await this.deps.store.listWaits(event.name);
+    const handlerEvent = toHandlerEvent(event);
+    for (const wait of waits) {
+      if (event.seq <= wait.afterSeq || !waitMatches(wait, handlerEvent)) continue;
+      const resolved = await this.deps.store.resolveStep({
+        runId: wait.runId,
+        stepId: wait.stepId,
+        status: "completed",
+        outputText: serialize(handlerEvent, `waitForEvent of run ${wait.runId}`),
+        eventId: event.id,
+        waitId: wait.id,
+        now: this.deps.clock.now(),
+      });
+      if (resolved) await this.deps.onWaitResolved(wait.runId);
+    }
+  }
+}
+
+function triggers(fn: RegisteredFunction, event: StoredEvent): boolean {
+  return fn.triggers.some(
+    (trigger) =>
+      trigger.kind === "event" &&
+      trigger.event === event.name &&
+      (!trigger.condition || matches(trigger.condition, { event: toHandlerEvent(event) })),
+  );
+}
+
+function waitMatches(wait: WaitRow, candidate: ReturnType<typeof toHandlerEvent>): boolean {
+  if (wait.expression === undefined) return true;
+  const compiled: CompiledExpression = compileExpression(wait.expression, "waitForEvent.if");
+  return matches(compiled, { event: wait.triggerEvent, async: candidate });
+}

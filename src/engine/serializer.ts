@@ -1,0 +1,26 @@
+/**
+ * The one serializer for everything the handler gets back from the store (step results, run outputs).
+ * Built on `devalue`: Date, Map, Set, RegExp, URL, BigInt, typed arrays, `undefined`, `NaN`, `-0` and
+ * repeated or cyclic references survive a round trip. The engine hands the handler the *round-tripped* value
+ * on first execution too, so a step result behaves the same whether it ran now or was replayed.
+ *
+ * @module
+ */
+import { parse, stringify } from "devalue";
+import { SerializationError } from "../errors/index.js";
+
+/** Serializes `value`; throws a SerializationError naming `where` and the offending path. */
+export function serialize(value: unknown, where: string): string {
+  try {
+    return stringify(value);
+  } catch (error) {
+    const path = (error as { path?: unknown }).path;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SerializationError(where, typeof path === "string" ? path : "", reason);
+  }
+}
+
+/** Rebuilds a value stored by `serialize`. */
+export function deserialize(text: string): unknown {
+  return parse(text);
+}

@@ -1,0 +1,94 @@
+/**
+ * `step.run`: run the body once, checkpoint its serialized result, and hand the handler the round-tripped
+ * value. A failed attempt is retried after a backoff (the run suspends and replays); the last failure, or a
+ * NonRetriableError, is stored and thrown into the handler as a StepError, on replay too.
+ *
+ * @module
+ */
+import { LimitError, NonRetriableError, StepError, serializeError } from "../errors/index.js";
+import { type Execution, MAX_STEP_OUTPUT_BYTES } from "./execution.js";
+import { retryDelayMs } from "./retry-backoff.js";
+import { serialize } from "./serializer.js";
+
+/** Implements `step.run(id, fn)` for one execution. */
+export async function runStep<T>(
+  exec: Execution,
+  id: string,
+  body: () => T | Promise<T>,
+): Promise<Awaited<T>> {
+  const call = exec.begin(id, "run");
+  const memo = call.memo;
+  if (memo?.status === "completed") return exec.output(memo) as Awaited<T>;
+  if (memo?.status === "failed") throw new StepError(memo.name, memo.error ?? { name: "Error", message: "" });
+  if (memo?.status === "retrying" && (memo.wakeAt ?? 0) > exec.now()) {
+    return exec.suspend({ kind: "retry", at: memo.wakeAt ?? 0 });
+  }
+  const attempt = memo?.attempts ?? 0;
+  const startedAt = memo?.startedAt ?? exec.now();
+  exec.enter();
+  try {
+    let value: T;
+    try {
+      value = await body();
+    } catch (error) {
+      return await failAttempt(exec, call, attempt, startedAt, error);
+    }
+    const where = `step.run("${call.identity.name}")`;
+    const text = serialize(value, where);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_STEP_OUTPUT_BYTES) {
+      throw exec.doom(new LimitError(`output of ${where}`, MAX_STEP_OUTPUT_BYTES, bytes, "bytes"));
+    }
+    const row = exec.row(call, "run", {
+      status: "completed",
+      outputText: text,
+      attempts: attempt + 1,
+      startedAt,
+      endedAt: exec.now(),
+    });
+    await exec.checkpoint(row);
+    return exec.output(row) as Awaited<T>;
+  } finally {
+    exec.leave();
+  }
+}
+
+async function failAttempt(
+  exec: Execution,
+  call: ReturnType<Execution["begin"]>,
+  attempt: number,
+  startedAt: number,
+  error: unknown,
+): Promise<never> {
+  const serialized = serializeError(error);
+  const now = exec.now();
+  const final = NonRetriableError.isInstance(error) ? error.code === "non_retriable" : false;
+  if (final || attempt >= exec.fn.config.retries) {
+    const row = exec.row(call, "run", {
+      status: "failed",
+      error: serialized,
+      attempts: attempt + 1,
+      startedAt,
+      endedAt: now,
+    });
+    await exec.checkpoint(row);
+    throw new StepError(call.identity.name, serialized);
+  }
+  const delay = retryDelayMs(attempt, error, exec.deps.retryBackoffScale, now, exec.deps.random);
+  exec.deps.logger.warn("step attempt failed; retrying", {
+    runId: exec.run.id,
+    stepId: call.identity.name,
+    attempt,
+    delayMs: delay,
+    error: serialized.message,
+  });
+  const row = exec.row(call, "run", {
+    status: "retrying",
+    error: serialized,
+    attempts: attempt + 1,
+    startedAt,
+    wakeAt: now + delay,
+  });
+  exec.memo.set(row.id, row);
+  return exec.suspend({ kind: "retry", at: now + delay, row });
+}

@@ -1,0 +1,70 @@
+/**
+ * The `step` object of one execution: each tool identifies the call (deterministic id, order check) and
+ * either returns the memoized result or does the work. See DESIGN.md §3 "Steps".
+ *
+ * @module
+ */
+
+import { toMs } from "./durations.js";
+import type { Execution } from "./execution.js";
+import { serialize } from "./serializer.js";
+import { runStep } from "./step-run.js";
+import type { EventPayload, StepTools } from "./step-types.js";
+import { invokeStep, sleepStep, untilMs, waitForEventStep } from "./step-waits.js";
+
+/** Builds the step tools bound to `exec`. */
+export function createStepTools(exec: Execution): StepTools {
+  const tools: StepTools = {
+    run: (id, body) => runStep(exec, id, body),
+    sleep: (id, duration) => {
+      const ms = exec.guard(() => toMs(duration, `step.sleep("${id}")`, "duration"));
+      return sleepStep(exec, id, (now) => now + ms);
+    },
+    sleepUntil: (id, until) => {
+      const at = exec.guard(() => untilMs(until, `step.sleepUntil("${id}")`));
+      return sleepStep(exec, id, () => at);
+    },
+    waitForEvent: (id, options) => waitForEventStep(exec, id, options),
+    invoke: (id, options) => invokeStep(exec, id, options),
+    sendEvent: (id, events) => sendEventStep(exec, id, events),
+  };
+  return yieldWhenClosing(exec, tools);
+}
+
+/** Wraps each tool so that, once the engine is closing, a step call suspends the run instead of running. */
+function yieldWhenClosing(exec: Execution, tools: StepTools): StepTools {
+  const wrapped = {} as Record<keyof StepTools, unknown>;
+  for (const [name, tool] of Object.entries(tools) as Array<
+    [keyof StepTools, (...args: never[]) => unknown]
+  >) {
+    wrapped[name] = (...args: never[]) =>
+      exec.closing ? exec.suspend({ kind: "yield", at: exec.now() }) : tool(...args);
+  }
+  return wrapped as unknown as StepTools;
+}
+
+/** `step.sendEvent`: sends once and memoizes the ids (at-least-once if the process dies mid-send). */
+async function sendEventStep(
+  exec: Execution,
+  id: string,
+  events: EventPayload | EventPayload[],
+): Promise<{ ids: string[] }> {
+  const call = exec.begin(id, "sendEvent");
+  if (call.memo?.status === "completed") return exec.output(call.memo) as { ids: string[] };
+  exec.enter();
+  try {
+    const startedAt = exec.now();
+    const result = await exec.deps.sendEvents(Array.isArray(events) ? events : [events]);
+    const row = exec.row(call, "sendEvent", {
+      status: "completed",
+      outputText: serialize(result, `step.sendEvent("${call.identity.name}")`),
+      attempts: 1,
+      startedAt,
+      endedAt: exec.now(),
+    });
+    await exec.checkpoint(row);
+    return result;
+  } finally {
+    exec.leave();
+  }
+}

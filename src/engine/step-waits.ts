@@ -1,0 +1,207 @@
+/**
+ * The step tools that wait for time or for something outside the run: `sleep`/`sleepUntil`,
+ * `waitForEvent` and `invoke`. Each records a pending step row and suspends the run; the step is resolved
+ * by its timer (a sleep, a timeout) or from outside (a matching event, the child run's end), exactly once:
+ * the store only replaces a row that is still `waiting`.
+ *
+ * @module
+ */
+import {
+  ConfigError,
+  NotFoundError,
+  StepError,
+  serializeError,
+  TimeoutError,
+  ValidationError,
+} from "../errors/index.js";
+import { compileExpression, matches, matchToExpression } from "../expr/cel.js";
+import type { StepRow, StoredEvent } from "../store/store.js";
+import { toMs } from "./durations.js";
+import type { Execution } from "./execution.js";
+import { backlogKey } from "./ready-queue.js";
+import { serialize } from "./serializer.js";
+import type { FairwayEvent, InvokeOptions, WaitForEventOptions } from "./step-types.js";
+
+/** Name of the event an invoked run receives. */
+export const INVOKED_EVENT = "fairway/function.invoked";
+const DEFAULT_INVOKE_TIMEOUT_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** `step.sleep` (duration from now) and `step.sleepUntil` (a time). A time not in the future resolves at once. */
+export async function sleepStep(exec: Execution, id: string, until: (now: number) => number): Promise<void> {
+  const call = exec.begin(id, "sleep");
+  const memo = call.memo;
+  if (memo?.status === "completed") return;
+  const now = exec.now();
+  const wakeAt = memo?.wakeAt ?? until(now);
+  if (wakeAt <= now) {
+    await exec.checkpoint(
+      exec.row(call, "sleep", { status: "completed", startedAt: memo?.startedAt ?? now, endedAt: now }),
+    );
+    return;
+  }
+  if (memo) return exec.suspend({ kind: "sleep", at: wakeAt });
+  const row = exec.row(call, "sleep", { status: "sleeping", wakeAt });
+  exec.memo.set(row.id, row);
+  return exec.suspend({ kind: "sleep", at: wakeAt, row });
+}
+
+/** Resolves a `sleepUntil` argument to ms; throws ValidationError naming the step for an invalid date. */
+export function untilMs(value: Date | string | number, what: string): number {
+  const at = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : value;
+  if (typeof at !== "number" || !Number.isFinite(at)) {
+    throw new ValidationError(what, [{ path: "until", message: "must be a Date, an ISO date string or ms" }]);
+  }
+  return at;
+}
+
+/** `step.waitForEvent`. */
+export async function waitForEventStep(
+  exec: Execution,
+  id: string,
+  options: WaitForEventOptions,
+): Promise<FairwayEvent | null> {
+  const call = exec.begin(id, "waitForEvent");
+  const memo = call.memo;
+  if (memo?.status === "completed") return exec.output(memo) as FairwayEvent | null;
+  if (memo) return awaitPending(exec, memo, "wait", null) as Promise<FairwayEvent | null>;
+  const what = `step.waitForEvent("${call.identity.name}")`;
+  const { timeoutMs, expression, compiled } = exec.guard(() => {
+    const expression = waitExpression(options, what);
+    return {
+      timeoutMs: toMs(options.timeout, what, "timeout"),
+      expression,
+      compiled: expression === undefined ? undefined : compileExpression(expression, `${what}.if`),
+    };
+  });
+  const trigger = exec.run.events[0] as FairwayEvent;
+  const now = exec.now();
+  const pending = exec.row(call, "waitForEvent", { status: "waiting", wakeAt: now + timeoutMs });
+  const completed = (event: StoredEvent): StepRow =>
+    exec.row(call, "waitForEvent", {
+      status: "completed",
+      outputText: serialize(toHandlerEvent(event), what),
+      eventId: event.id,
+      endedAt: exec.now(),
+    });
+  const matched = await exec.deps.store.registerWait({
+    wait: {
+      id: `${exec.run.id}:${call.identity.key}`,
+      runId: exec.run.id,
+      stepId: call.identity.key,
+      eventName: options.event,
+      ...(expression === undefined ? {} : { expression }),
+      triggerEvent: trigger,
+      expiresAt: pending.wakeAt as number,
+      afterSeq: exec.run.eventSeq,
+    },
+    pending,
+    matches: (event) =>
+      compiled === undefined || matches(compiled, { event: trigger, async: toHandlerEvent(event) }),
+    completed,
+  });
+  if (matched) {
+    const row = completed(matched);
+    exec.memo.set(row.id, row);
+    return exec.output(row) as FairwayEvent;
+  }
+  exec.memo.set(pending.id, pending);
+  return exec.suspend({ kind: "wait", at: pending.wakeAt as number, awaiting: pending.id });
+}
+
+function waitExpression(options: WaitForEventOptions, what: string): string | undefined {
+  if (options.if !== undefined && options.match !== undefined) {
+    throw new ConfigError(`${what}.match`, 'cannot be combined with "if": use one of them');
+  }
+  if (options.match !== undefined) return matchToExpression(options.match, `${what}.match`);
+  return options.if;
+}
+
+/** An event as a handler sees it: the sender's `id` when given, else Fairway's. */
+export function toHandlerEvent(event: StoredEvent): FairwayEvent {
+  const out: FairwayEvent = {
+    name: event.name,
+    data: event.data,
+    id: event.userId ?? event.id,
+    ts: event.ts,
+  };
+  if (event.v !== undefined) out.v = event.v;
+  return out;
+}
+
+/** `step.invoke`: a child run of another function; the parent waits without holding a slot. */
+export async function invokeStep<T>(exec: Execution, id: string, options: InvokeOptions<T>): Promise<T> {
+  const call = exec.begin(id, "invoke");
+  const memo = call.memo;
+  if (memo?.status === "completed") return exec.output(memo) as T;
+  if (memo?.status === "failed") throw new StepError(memo.name, memo.error ?? { name: "Error", message: "" });
+  if (memo) return awaitPending(exec, memo, "invoke", undefined) as Promise<T>;
+  const what = `step.invoke("${call.identity.name}")`;
+  const functionId = typeof options.function === "string" ? options.function : options.function?.id;
+  const target = functionId === undefined ? undefined : exec.deps.findFunction(functionId);
+  if (!target) throw exec.doom(new NotFoundError("function", String(functionId)));
+  const timeoutMs = exec.guard(() =>
+    options.timeout === undefined ? DEFAULT_INVOKE_TIMEOUT_MS : toMs(options.timeout, what, "timeout"),
+  );
+  const now = exec.now();
+  const eventId = exec.deps.newId();
+  const event = { id: eventId, name: INVOKED_EVENT, data: options.data ?? {}, ts: now, receivedAt: now };
+  const row = exec.row(call, "invoke", { status: "waiting", wakeAt: now + timeoutMs });
+  exec.memo.set(row.id, row);
+  const child = {
+    id: exec.deps.newId(),
+    functionId: target.id,
+    status: "queued" as const,
+    eventIds: [eventId],
+    events: [{ name: event.name, data: event.data, id: eventId, ts: now }],
+    attempt: 0,
+    createdAt: now,
+    readyAt: now,
+    eventSeq: 0,
+    backlogKey: backlogKey(target.id),
+    parent: { runId: exec.run.id, stepId: row.id },
+  };
+  return exec.suspend({
+    kind: "invoke",
+    at: row.wakeAt as number,
+    row,
+    awaiting: row.id,
+    children: { now, events: [event], runs: [{ run: child, eventIndex: 0 }] },
+  });
+}
+
+/**
+ * A wait or invoke found pending on replay: suspend again until its timeout, or, once the timeout has
+ * passed, resolve it as timed out (unless something resolved it first: then use that).
+ */
+async function awaitPending(
+  exec: Execution,
+  memo: StepRow,
+  kind: "wait" | "invoke",
+  timeoutValue: null | undefined,
+): Promise<unknown> {
+  const now = exec.now();
+  const timeoutAt = memo.wakeAt ?? now;
+  if (timeoutAt > now) return exec.suspend({ kind, at: timeoutAt, awaiting: memo.id });
+  const timeout =
+    kind === "wait"
+      ? { status: "completed" as const, outputText: serialize(timeoutValue, "waitForEvent timeout") }
+      : {
+          status: "failed" as const,
+          error: serializeError(new TimeoutError(`step.invoke("${memo.name}")`, timeoutAt - memo.startedAt)),
+        };
+  const won = await exec.deps.store.resolveStep({
+    runId: exec.run.id,
+    stepId: memo.id,
+    ...timeout,
+    ...(kind === "wait" ? { waitId: `${exec.run.id}:${memo.id}` } : {}),
+    now,
+  });
+  const timedOut: StepRow = { ...memo, ...timeout, endedAt: now };
+  const row = won
+    ? timedOut
+    : (await exec.deps.store.getSteps(exec.run.id)).find((step) => step.id === memo.id);
+  if (!row || row.status === "waiting") return exec.suspend({ kind, at: now, awaiting: memo.id });
+  exec.memo.set(row.id, row);
+  if (row.status === "failed") throw new StepError(row.name, row.error ?? { name: "Error", message: "" });
+  return exec.output(row);
+}

@@ -1,0 +1,110 @@
+/**
+ * Public shapes of the engine: options, runs, step records, handler context, lifecycle notifications.
+ *
+ * @module
+ */
+import type { SerializedError } from "../errors/index.js";
+import type { RunStatus, StepOp, StepStatus, Store } from "../store/store.js";
+import type { Clock } from "./clock.js";
+import type { FairwayEvent, StepTools } from "./step-types.js";
+
+/** Minimal structured logger; `console` fits. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options of `new Fairway(...)`. */
+export interface FairwayOptions {
+  /** App id (a slug); shown in logs and used to tell apps apart in a shared store. */
+  id: string;
+  /**
+   * A Store instance, `"memory"`, or a SQLite file path.
+   * @default SQLite at `.fairway/fairway.db` (relative to the working directory)
+   */
+  store?: Store | "memory" | string;
+  /** @default warnings and errors to `console.error`; debug/info dropped */
+  logger?: Logger;
+  /** @default the system clock */
+  clock?: Clock;
+  /** Runs whose handlers execute at the same time in this process. @default 256 */
+  maxConcurrentRuns?: number;
+  /** Multiplies every retry delay (backoff table, jitter, RetryAfterError). `0` retries at once. @default 1 */
+  retryBackoffScale?: number;
+  /** Lease length in ms on a claimed run; renewed every third of it while executing. @default 30000 */
+  leaseMs?: number;
+}
+
+/** A run as the API shows it. `output` is the handler's return value (deserialized). */
+export interface Run {
+  id: string;
+  functionId: string;
+  status: RunStatus;
+  eventIds: string[];
+  /** The first triggering event, as the handler saw it. */
+  event: FairwayEvent;
+  events: FairwayEvent[];
+  output?: unknown;
+  error?: SerializedError;
+  attempt: number;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  concurrencyKeys?: string[];
+  skipReason?: string;
+  cancelReason?: string;
+  /** Set on runs started by `step.invoke`. */
+  parentRunId?: string;
+}
+
+/** One entry of a run's step timeline. */
+export interface StepRecord {
+  /** The step id as the handler wrote it, with `:n` for repeats. */
+  id: string;
+  op: StepOp;
+  status: StepStatus;
+  output?: unknown;
+  error?: SerializedError;
+  attempts: number;
+  startedAt: number;
+  endedAt?: number;
+  /** For sleeping/retrying/waiting steps: when it wakes, retries or times out (ms). */
+  wakeAt?: number;
+}
+
+/** What a handler receives. `attempt` is 0-based (the failing step's attempt, or the handler's). */
+export interface HandlerContext<TData extends Record<string, unknown> = Record<string, unknown>> {
+  event: FairwayEvent<TData>;
+  events: FairwayEvent<TData>[];
+  step: StepTools;
+  runId: string;
+  attempt: number;
+  logger: Logger;
+}
+
+/** A function handler; its return value is the run's output (stored with the engine serializer). */
+export type Handler<TResult = unknown> = (context: HandlerContext) => TResult | Promise<TResult>;
+
+/** Lifecycle notification types, one per phase. */
+export type RunEventType =
+  | "run.queued"
+  | "run.started"
+  | "step.completed"
+  | "run.sleeping"
+  | "run.waiting"
+  | "run.completed"
+  | "run.failed"
+  | "run.cancelled"
+  | "run.skipped";
+
+/** A lifecycle notification. `stepId` on `step.completed`; `error` on `run.failed`. */
+export interface RunEvent {
+  type: RunEventType;
+  runId: string;
+  functionId: string;
+  at: number;
+  stepId?: string;
+  error?: SerializedError;
+}

@@ -1,0 +1,82 @@
+/**
+ * Future wake-ups (sleeps, retry backoff, wait timeouts, delayed starts) on the injected clock. One clock
+ * timer is armed for the earliest wake-up; when it fires, every due entry is handed to `onDue`.
+ * A cache of the store's `readyAt` column, rebuilt at start-up.
+ *
+ * @module
+ */
+import type { Clock, TimerHandle } from "./clock.js";
+import { Heap } from "./heap.js";
+import type { ReadyItem } from "./ready-queue.js";
+
+interface Wake {
+  at: number;
+  item: ReadyItem;
+}
+
+/** Holds runs until their `readyAt`. */
+export class WakeTimers {
+  private readonly heap = new Heap<Wake>((a, b) => a.at < b.at);
+  private readonly live = new Map<string, Wake>();
+  private armed: { at: number; handle: TimerHandle } | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly onDue: (items: ReadyItem[]) => void,
+  ) {}
+
+  /** Wakes `item` at `at` (ms), replacing an earlier schedule of the same run. */
+  schedule(item: ReadyItem, at: number): void {
+    const wake = { at, item };
+    this.live.set(item.runId, wake);
+    this.heap.push(wake);
+    this.arm();
+  }
+
+  cancel(runId: string): void {
+    this.live.delete(runId);
+  }
+
+  size(): number {
+    return this.live.size;
+  }
+
+  /** Stops the armed timer (entries stay; `arm` resumes). */
+  stop(): void {
+    if (this.armed) this.clock.clearTimeout(this.armed.handle);
+    this.armed = undefined;
+  }
+
+  arm(): void {
+    const first = this.peekLive();
+    if (!first) {
+      this.stop();
+      return;
+    }
+    if (this.armed && this.armed.at <= first.at) return;
+    this.stop();
+    const handle = this.clock.setTimeout(() => this.fire(), Math.max(0, first.at - this.clock.now()));
+    this.armed = { at: first.at, handle };
+  }
+
+  private fire(): void {
+    this.armed = undefined;
+    const now = this.clock.now();
+    const due: ReadyItem[] = [];
+    for (let wake = this.peekLive(); wake && wake.at <= now; wake = this.peekLive()) {
+      this.heap.pop();
+      this.live.delete(wake.item.runId);
+      due.push(wake.item);
+    }
+    this.arm();
+    if (due.length > 0) this.onDue(due);
+  }
+
+  private peekLive(): Wake | undefined {
+    for (let wake = this.heap.peek(); wake; wake = this.heap.peek()) {
+      if (this.live.get(wake.item.runId) === wake) return wake;
+      this.heap.pop();
+    }
+    return undefined;
+  }
+}

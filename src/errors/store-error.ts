@@ -1,0 +1,14 @@
+import { FairwayError } from "./fairway-error.js";
+
+/**
+ * A store operation failed. `retryable` is true for transient failures (a busy database, a dropped
+ * connection) that the same call may survive; false for broken schemas, full disks and the like.
+ */
+export class StoreError extends FairwayError {
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retryable: boolean; code?: string }) {
+    super(options.code ?? "store_failed", message, { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * A store in process memory, for tests and throwaway apps: same behaviour as the SQLite store (one shared
+ * contract suite checks both), nothing survives the process. Records are copied in and out, so callers can
+ * never change stored state by mutating an object.
+ *
+ * @module
+ */
+import { decodeCursor, encodeCursor, pageLimit } from "../cursor.js";
+import type {
+  AcceptEventsInput,
+  AcceptEventsResult,
+  ClaimedRun,
+  FinishInput,
+  RegisterWaitInput,
+  ResolveStepInput,
+  RunFilter,
+  RunRecord,
+  StepRow,
+  Store,
+  StoredEvent,
+  SuspendInput,
+  WaitRow,
+} from "../store.js";
+
+const TERMINAL = new Set(["completed", "failed", "cancelled", "skipped"]);
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryStore implements Store {
+  readonly kind = "memory";
+  private readonly events: StoredEvent[] = [];
+  private readonly eventsById = new Map<string, StoredEvent>();
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly steps = new Map<string, Map<string, StepRow>>();
+  private readonly waits = new Map<string, WaitRow>();
+  private readonly dedup = new Map<string, number>();
+
+  async init(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
+    return this.accept(input);
+  }
+
+  private accept(input: AcceptEventsInput): AcceptEventsResult {
+    const events = input.events.map((event) => {
+      const stored = { ...copy(event), seq: this.events.length + 1 };
+      this.events.push(stored);
+      this.eventsById.set(stored.id, stored);
+      return copy(stored);
+    });
+    const runs: RunRecord[] = [];
+    for (const entry of input.runs) {
+      if (entry.dedup) {
+        const key = `${entry.dedup.functionId}\u0000${entry.dedup.key}`;
+        const expiresAt = this.dedup.get(key);
+        if (expiresAt !== undefined && expiresAt > input.now) continue;
+        this.dedup.set(key, entry.dedup.expiresAt);
+      }
+      const seq = entry.eventIndex === undefined ? this.events.length : (events[entry.eventIndex]?.seq ?? 0);
+      const run = { ...copy(entry.run), eventSeq: seq };
+      this.runs.set(run.id, run);
+      runs.push(copy(run));
+    }
+    return { events, runs };
+  }
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const event = this.eventsById.get(id);
+    return event ? copy(event) : undefined;
+  }
+
+  async claimRun(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<ClaimedRun | undefined> {
+    const run = this.runs.get(runId);
+    if (!run || TERMINAL.has(run.status) || run.readyAt === undefined || run.readyAt > now) return undefined;
+    if (run.leaseExpiresAt !== undefined && run.leaseExpiresAt > now) return undefined;
+    run.status = "running";
+    run.startedAt ??= now;
+    run.leaseOwner = owner;
+    run.leaseExpiresAt = now + leaseMs;
+    return { run: copy(run), steps: this.stepList(runId) };
+  }
+
+  async renewLeases(owner: string, runIds: string[], until: number): Promise<void> {
+    for (const id of runIds) {
+      const run = this.runs.get(id);
+      if (run?.leaseOwner === owner) run.leaseExpiresAt = until;
+    }
+  }
+
+  async releaseLeases(owner: string): Promise<void> {
+    for (const run of this.runs.values()) {
+      if (run.leaseOwner === owner) clearLease(run);
+    }
+  }
+
+  async saveStep(step: StepRow): Promise<void> {
+    this.putStep(step);
+  }
+
+  async suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined> {
+    const run = this.runs.get(input.runId);
+    if (!run || TERMINAL.has(run.status) || run.leaseOwner !== input.owner) return undefined;
+    if ((run.leaseExpiresAt ?? 0) <= input.now) return undefined;
+    for (const step of input.steps) this.putStep(step);
+    for (const wait of input.waits) this.waits.set(wait.id, copy(wait));
+    if (input.children.runs.length > 0) this.accept(input.children);
+    let readyAt = input.readyAt;
+    for (const stepId of input.awaiting) {
+      const status = this.steps.get(input.runId)?.get(stepId)?.status;
+      if (status === "completed" || status === "failed") readyAt = input.now;
+    }
+    run.status = input.status;
+    run.readyAt = readyAt;
+    run.attempt = input.attempt;
+    clearLease(run);
+    return { readyAt };
+  }
+
+  async finishRun(input: FinishInput): Promise<RunRecord | undefined> {
+    const run = this.runs.get(input.runId);
+    if (!run || TERMINAL.has(run.status)) return undefined;
+    if (input.owner !== undefined && run.leaseOwner !== input.owner) return undefined;
+    run.status = input.status;
+    if (input.outputText !== undefined) run.outputText = input.outputText;
+    if (input.error !== undefined) run.error = copy(input.error);
+    run.endedAt = input.endedAt;
+    delete run.readyAt;
+    clearLease(run);
+    this.deleteWaits(input.runId);
+    return copy(run);
+  }
+
+  async cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined> {
+    const run = this.runs.get(runId);
+    if (!run || TERMINAL.has(run.status)) return undefined;
+    run.status = "cancelled";
+    if (reason !== undefined) run.cancelReason = reason;
+    run.endedAt = now;
+    delete run.readyAt;
+    this.deleteWaits(runId);
+    return copy(run);
+  }
+
+  async resolveStep(input: ResolveStepInput): Promise<boolean> {
+    const steps = this.steps.get(input.runId);
+    const step = steps?.get(input.stepId);
+    if (!steps || step?.status !== "waiting") return false;
+    if (input.eventId !== undefined && [...steps.values()].some((row) => row.eventId === input.eventId))
+      return false;
+    step.status = input.status;
+    if (input.outputText !== undefined) step.outputText = input.outputText;
+    if (input.error !== undefined) step.error = copy(input.error);
+    if (input.eventId !== undefined) step.eventId = input.eventId;
+    step.endedAt = input.now;
+    delete step.wakeAt;
+    if (input.waitId !== undefined) this.waits.delete(input.waitId);
+    const run = this.runs.get(input.runId);
+    if (run && !TERMINAL.has(run.status) && (run.readyAt === undefined || run.readyAt > input.now)) {
+      run.readyAt = input.now;
+    }
+    return true;
+  }
+
+  async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
+    const consumed = new Set(
+      [...(this.steps.get(input.wait.runId)?.values() ?? [])].map((row) => row.eventId),
+    );
+    for (const event of this.events.slice(input.wait.afterSeq)) {
+      if (event.name !== input.wait.eventName || consumed.has(event.id)) continue;
+      if (!input.matches(copy(event))) continue;
+      this.putStep(input.completed(copy(event)));
+      return copy(event);
+    }
+    this.putStep(input.pending);
+    this.waits.set(input.wait.id, copy(input.wait));
+    return undefined;
+  }
+
+  async listWaits(eventName: string): Promise<WaitRow[]> {
+    return [...this.waits.values()].filter((wait) => wait.eventName === eventName).map(copy);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const run = this.runs.get(runId);
+    return run ? copy(run) : undefined;
+  }
+
+  async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
+    const limit = pageLimit(filter.limit);
+    const cursor = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    const selected = [...this.runs.values()]
+      .filter(
+        (run) =>
+          (filter.functionId === undefined || run.functionId === filter.functionId) &&
+          (filter.status === undefined || run.status === filter.status) &&
+          (filter.concurrencyKey === undefined ||
+            (run.concurrencyKeys ?? []).includes(filter.concurrencyKey)) &&
+          (filter.since === undefined || run.createdAt >= filter.since) &&
+          (filter.until === undefined || run.createdAt < filter.until) &&
+          (cursor === undefined ||
+            run.createdAt < cursor.createdAt ||
+            (run.createdAt === cursor.createdAt && run.id < cursor.id)),
+      )
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const runs = selected.slice(0, limit).map(copy);
+    const last = runs.at(-1);
+    return selected.length > limit && last
+      ? { runs, nextCursor: encodeCursor(last.createdAt, last.id) }
+      : { runs };
+  }
+
+  async getSteps(runId: string): Promise<StepRow[]> {
+    return this.stepList(runId);
+  }
+
+  async listPendingRuns(): Promise<RunRecord[]> {
+    return [...this.runs.values()]
+      .filter((run) => run.readyAt !== undefined && !TERMINAL.has(run.status))
+      .map(copy);
+  }
+
+  private putStep(step: StepRow): void {
+    let steps = this.steps.get(step.runId);
+    if (!steps) {
+      steps = new Map();
+      this.steps.set(step.runId, steps);
+    }
+    steps.set(step.id, copy(step));
+  }
+
+  private stepList(runId: string): StepRow[] {
+    const steps = [...(this.steps.get(runId)?.values() ?? [])];
+    return steps.sort((a, b) => a.position - b.position || a.startedAt - b.startedAt).map(copy);
+  }
+
+  private deleteWaits(runId: string): void {
+    for (const [id, wait] of this.waits) if (wait.runId === runId) this.waits.delete(id);
+  }
+}
+
+function clearLease(run: RunRecord): void {
+  delete run.leaseOwner;
+  delete run.leaseExpiresAt;
+}

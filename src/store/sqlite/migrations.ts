@@ -1,0 +1,123 @@
+/**
+ * SQLite schema migrations: append-only and numbered. Each runs in one transaction together with the bump
+ * of `schema_migrations`, so a crash leaves the schema at a whole version.
+ *
+ * @module
+ */
+import type Database from "better-sqlite3";
+import { MigrationError } from "../../errors/index.js";
+
+/** One schema step. Never edit a released migration: add the next number. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  data TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  v TEXT,
+  user_id TEXT,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX events_name_seq ON events (name, seq);
+
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  function_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  event_ids TEXT NOT NULL,
+  events TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER,
+  ready_at INTEGER,
+  lease_owner TEXT,
+  lease_expires_at INTEGER,
+  event_seq INTEGER NOT NULL,
+  backlog_key TEXT NOT NULL,
+  concurrency_keys TEXT,
+  skip_reason TEXT,
+  cancel_reason TEXT,
+  parent_run_id TEXT,
+  parent_step_id TEXT
+);
+CREATE INDEX runs_created ON runs (created_at, id);
+CREATE INDEX runs_function_created ON runs (function_id, created_at, id);
+CREATE INDEX runs_status_created ON runs (status, created_at, id);
+CREATE INDEX runs_pending ON runs (ready_at) WHERE ready_at IS NOT NULL;
+
+CREATE TABLE steps (
+  run_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  op TEXT NOT NULL,
+  status TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  input TEXT,
+  output TEXT,
+  error TEXT,
+  attempts INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  wake_at INTEGER,
+  event_id TEXT,
+  PRIMARY KEY (run_id, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX steps_consumed_event ON steps (run_id, event_id) WHERE event_id IS NOT NULL;
+
+CREATE TABLE waits (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  step_id TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  expression TEXT,
+  trigger_event TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  after_seq INTEGER NOT NULL
+);
+CREATE INDEX waits_event_name ON waits (event_name);
+CREATE INDEX waits_run ON waits (run_id);
+
+CREATE TABLE dedup (
+  function_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (function_id, key)
+) WITHOUT ROWID;
+`,
+  },
+];
+
+/** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */
+export function migrate(db: Database.Database, list: Migration[] = migrations): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER)");
+  const row = db.prepare("SELECT MAX(version) AS version FROM schema_migrations").get() as {
+    version: number | null;
+  };
+  const current = row.version ?? 0;
+  for (const migration of list) {
+    if (migration.version <= current) continue;
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(
+          migration.version,
+          Date.now(),
+        );
+      })();
+    } catch (cause) {
+      throw new MigrationError(migration.version, cause);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * SQLite row shapes and their mappers to the Store contract's records (and back).
+ *
+ * @module
+ */
+import type { SerializedError } from "../../errors/index.js";
+import type { RunRecord, StepRow, StoredEvent, WaitRow } from "../store.js";
+
+export interface EventRowDb {
+  seq: number;
+  id: string;
+  name: string;
+  data: string;
+  ts: number;
+  v: string | null;
+  user_id: string | null;
+  received_at: number;
+}
+
+export interface RunRowDb {
+  id: string;
+  function_id: string;
+  status: string;
+  event_ids: string;
+  events: string;
+  output: string | null;
+  error: string | null;
+  attempt: number;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  ready_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  event_seq: number;
+  backlog_key: string;
+  concurrency_keys: string | null;
+  skip_reason: string | null;
+  cancel_reason: string | null;
+  parent_run_id: string | null;
+  parent_step_id: string | null;
+}
+
+export interface StepRowDb {
+  run_id: string;
+  id: string;
+  name: string;
+  op: string;
+  status: string;
+  position: number;
+  input: string | null;
+  output: string | null;
+  error: string | null;
+  attempts: number;
+  started_at: number;
+  ended_at: number | null;
+  wake_at: number | null;
+  event_id: string | null;
+}
+
+export interface WaitRowDb {
+  id: string;
+  run_id: string;
+  step_id: string;
+  event_name: string;
+  expression: string | null;
+  trigger_event: string;
+  expires_at: number;
+  after_seq: number;
+}
+
+/** Sets `key` on `target` only when `value` is not null (keeps optional fields absent, not `undefined`). */
+function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null): void {
+  if (value !== null && value !== undefined) target[key] = value;
+}
+
+export function toEvent(row: EventRowDb): StoredEvent {
+  const event: StoredEvent = {
+    id: row.id,
+    name: row.name,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    ts: row.ts,
+    receivedAt: row.received_at,
+    seq: row.seq,
+  };
+  setIf(event, "v", row.v);
+  setIf(event, "userId", row.user_id);
+  return event;
+}
+
+export function toRun(row: RunRowDb): RunRecord {
+  const run: RunRecord = {
+    id: row.id,
+    functionId: row.function_id,
+    status: row.status as RunRecord["status"],
+    eventIds: JSON.parse(row.event_ids) as string[],
+    events: JSON.parse(row.events) as RunRecord["events"],
+    attempt: row.attempt,
+    createdAt: row.created_at,
+    eventSeq: row.event_seq,
+    backlogKey: row.backlog_key,
+  };
+  setIf(run, "outputText", row.output);
+  if (row.error !== null) run.error = JSON.parse(row.error) as SerializedError;
+  setIf(run, "startedAt", row.started_at);
+  setIf(run, "endedAt", row.ended_at);
+  setIf(run, "readyAt", row.ready_at);
+  setIf(run, "leaseOwner", row.lease_owner);
+  setIf(run, "leaseExpiresAt", row.lease_expires_at);
+  if (row.concurrency_keys !== null) run.concurrencyKeys = JSON.parse(row.concurrency_keys) as string[];
+  setIf(run, "skipReason", row.skip_reason);
+  setIf(run, "cancelReason", row.cancel_reason);
+  if (row.parent_run_id !== null && row.parent_step_id !== null) {
+    run.parent = { runId: row.parent_run_id, stepId: row.parent_step_id };
+  }
+  return run;
+}
+
+export function fromRun(run: RunRecord): RunRowDb {
+  return {
+    id: run.id,
+    function_id: run.functionId,
+    status: run.status,
+    event_ids: JSON.stringify(run.eventIds),
+    events: JSON.stringify(run.events),
+    output: run.outputText ?? null,
+    error: run.error ? JSON.stringify(run.error) : null,
+    attempt: run.attempt,
+    created_at: run.createdAt,
+    started_at: run.startedAt ?? null,
+    ended_at: run.endedAt ?? null,
+    ready_at: run.readyAt ?? null,
+    lease_owner: run.leaseOwner ?? null,
+    lease_expires_at: run.leaseExpiresAt ?? null,
+    event_seq: run.eventSeq,
+    backlog_key: run.backlogKey,
+    concurrency_keys: run.concurrencyKeys ? JSON.stringify(run.concurrencyKeys) : null,
+    skip_reason: run.skipReason ?? null,
+    cancel_reason: run.cancelReason ?? null,
+    parent_run_id: run.parent?.runId ?? null,
+    parent_step_id: run.parent?.stepId ?? null,
+  };
+}
+
+export function toStep(row: StepRowDb): StepRow {
+  const step: StepRow = {
+    runId: row.run_id,
+    id: row.id,
+    name: row.name,
+    op: row.op as StepRow["op"],
+    status: row.status as StepRow["status"],
+    position: row.position,
+    attempts: row.attempts,
+    startedAt: row.started_at,
+  };
+  setIf(step, "inputText", row.input);
+  setIf(step, "outputText", row.output);
+  if (row.error !== null) step.error = JSON.parse(row.error) as SerializedError;
+  setIf(step, "endedAt", row.ended_at);
+  setIf(step, "wakeAt", row.wake_at);
+  setIf(step, "eventId", row.event_id);
+  return step;
+}
+
+export function fromStep(step: StepRow): StepRowDb {
+  return {
+    run_id: step.runId,
+    id: step.id,
+    name: step.name,
+    op: step.op,
+    status: step.status,
+    position: step.position,
+    input: step.inputText ?? null,
+    output: step.outputText ?? null,
+    error: step.error ? JSON.stringify(step.error) : null,
+    attempts: step.attempts,
+    started_at: step.startedAt,
+    ended_at: step.endedAt ?? null,
+    wake_at: step.wakeAt ?? null,
+    event_id: step.eventId ?? null,
+  };
+}
+
+export function toWait(row: WaitRowDb): WaitRow {
+  const wait: WaitRow = {
+    id: row.id,
+    runId: row.run_id,
+    stepId: row.step_id,
+    eventName: row.event_name,
+    triggerEvent: JSON.parse(row.trigger_event) as WaitRow["triggerEvent"],
+    expiresAt: row.expires_at,
+    afterSeq: row.after_seq,
+  };
+  setIf(wait, "expression", row.expression);
+  return wait;
+}
+
+export function fromWait(wait: WaitRow): WaitRowDb {
+  return {
+    id: wait.id,
+    run_id: wait.runId,
+    step_id: wait.stepId,
+    event_name: wait.eventName,
+    expression: wait.expression ?? null,
+    trigger_event: JSON.stringify(wait.triggerEvent),
+    expires_at: wait.expiresAt,
+    after_seq: wait.afterSeq,
+  };
+}

@@ -1,0 +1,385 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3), WAL journal, `synchronous = NORMAL`, every query a
+ * prepared statement. A step checkpoint is a single upsert; each contract method is one transaction.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { decodeCursor, encodeCursor, pageLimit } from "../cursor.js";
+import type {
+  AcceptEventsInput,
+  AcceptEventsResult,
+  ClaimedRun,
+  FinishInput,
+  RegisterWaitInput,
+  ResolveStepInput,
+  RunFilter,
+  RunRecord,
+  StepRow,
+  Store,
+  StoredEvent,
+  SuspendInput,
+  WaitRow,
+} from "../store.js";
+import { migrate } from "./migrations.js";
+import {
+  type EventRowDb,
+  fromRun,
+  fromStep,
+  fromWait,
+  type RunRowDb,
+  type StepRowDb,
+  toEvent,
+  toRun,
+  toStep,
+  toWait,
+  type WaitRowDb,
+} from "./rows.js";
+
+const TERMINAL = "('completed','failed','cancelled','skipped')";
+
+/** Options of `SqliteStore`. */
+export interface SqliteStoreOptions {
+  /** File path, or `":memory:"`. Parent directories are created. */
+  path: string;
+  /** SQLite busy timeout in ms when another process holds the write lock. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Store on a SQLite file. Safe for one engine process per file; other processes may read. */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  private readonly db: Database.Database;
+  private statements: ReturnType<typeof prepare> | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  }
+
+  private get q(): ReturnType<typeof prepare> {
+    if (!this.statements) this.statements = prepare(this.db);
+    return this.statements;
+  }
+
+  async init(): Promise<void> {
+    migrate(this.db);
+    this.statements = prepare(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
+    return this.db.transaction(() => this.accept(input))();
+  }
+
+  /** Body of `acceptEvents`; call inside a transaction. */
+  private accept(input: AcceptEventsInput): AcceptEventsResult {
+    const events: StoredEvent[] = input.events.map((event) => {
+      const info = this.q.insertEvent.run({
+        id: event.id,
+        name: event.name,
+        data: JSON.stringify(event.data),
+        ts: event.ts,
+        v: event.v ?? null,
+        user_id: event.userId ?? null,
+        received_at: event.receivedAt,
+      });
+      return { ...event, seq: Number(info.lastInsertRowid) };
+    });
+    const runs: RunRecord[] = [];
+    for (const entry of input.runs) {
+      if (entry.dedup) {
+        const { functionId, key, expiresAt } = entry.dedup;
+        const info = this.q.claimDedup.run({
+          function_id: functionId,
+          key,
+          expires_at: expiresAt,
+          now: input.now,
+        });
+        if (info.changes === 0) continue;
+      }
+      const seq =
+        entry.eventIndex === undefined
+          ? ((this.q.maxSeq.get() as { seq: number | null }).seq ?? 0)
+          : (events[entry.eventIndex]?.seq ?? 0);
+      const run = { ...entry.run, eventSeq: seq };
+      this.q.insertRun.run(fromRun(run));
+      runs.push(run);
+    }
+    return { events, runs };
+  }
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const row = this.q.getEvent.get(id) as EventRowDb | undefined;
+    return row ? toEvent(row) : undefined;
+  }
+
+  async claimRun(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<ClaimedRun | undefined> {
+    return this.db.transaction(() => {
+      const row = this.q.claimRun.get({ id: runId, owner, now, until: now + leaseMs }) as
+        | RunRowDb
+        | undefined;
+      if (!row) return undefined;
+      const steps = (this.q.getSteps.all(runId) as StepRowDb[]).map(toStep);
+      return { run: toRun(row), steps };
+    })();
+  }
+
+  async renewLeases(owner: string, runIds: string[], until: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of runIds) this.q.renewLease.run({ id, owner, until });
+    })();
+  }
+
+  async releaseLeases(owner: string): Promise<void> {
+    this.q.releaseLeases.run(owner);
+  }
+
+  async saveStep(step: StepRow): Promise<void> {
+    this.q.upsertStep.run(fromStep(step));
+  }
+
+  async suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined> {
+    return this.db.transaction(() => {
+      const held = this.q.heldBy.get(input.runId, input.owner, input.now);
+      if (!held) return undefined;
+      for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
+      for (const wait of input.waits) this.q.insertWait.run(fromWait(wait));
+      if (input.children.runs.length > 0) this.accept(input.children);
+      let readyAt = input.readyAt;
+      for (const stepId of input.awaiting) {
+        const row = this.q.getStepStatus.get(input.runId, stepId) as { status: string } | undefined;
+        if (row && (row.status === "completed" || row.status === "failed")) readyAt = input.now;
+      }
+      this.q.suspendRun.run({
+        id: input.runId,
+        status: input.status,
+        ready_at: readyAt,
+        attempt: input.attempt,
+      });
+      return { readyAt };
+    })();
+  }
+
+  async finishRun(input: FinishInput): Promise<RunRecord | undefined> {
+    return this.db.transaction(() => {
+      const row = this.q.finishRun.get({
+        id: input.runId,
+        owner: input.owner ?? null,
+        status: input.status,
+        output: input.outputText ?? null,
+        error: input.error ? JSON.stringify(input.error) : null,
+        ended_at: input.endedAt,
+      }) as RunRowDb | undefined;
+      if (!row) return undefined;
+      this.q.deleteRunWaits.run(input.runId);
+      return toRun(row);
+    })();
+  }
+
+  async cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined> {
+    return this.db.transaction(() => {
+      const row = this.q.cancelRun.get({ id: runId, reason: reason ?? null, now }) as RunRowDb | undefined;
+      if (!row) return undefined;
+      this.q.deleteRunWaits.run(runId);
+      return toRun(row);
+    })();
+  }
+
+  async resolveStep(input: ResolveStepInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (input.eventId !== undefined && this.q.consumed.get(input.runId, input.eventId)) return false;
+      const info = this.q.resolveStep.run({
+        run_id: input.runId,
+        id: input.stepId,
+        status: input.status,
+        output: input.outputText ?? null,
+        error: input.error ? JSON.stringify(input.error) : null,
+        event_id: input.eventId ?? null,
+        ended_at: input.now,
+      });
+      if (info.changes === 0) return false;
+      if (input.waitId !== undefined) this.q.deleteWait.run(input.waitId);
+      this.q.wakeRun.run({ id: input.runId, now: input.now });
+      return true;
+    })();
+  }
+
+  async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
+    return this.db.transaction(() => {
+      const rows = this.q.eventsAfter.iterate({
+        name: input.wait.eventName,
+        after: input.wait.afterSeq,
+        run_id: input.wait.runId,
+      }) as IterableIterator<EventRowDb>;
+      for (const row of rows) {
+        const event = toEvent(row);
+        if (!input.matches(event)) continue;
+        this.q.upsertStep.run(fromStep(input.completed(event)));
+        return event;
+      }
+      this.q.upsertStep.run(fromStep(input.pending));
+      this.q.insertWait.run(fromWait(input.wait));
+      return undefined;
+    })();
+  }
+
+  async listWaits(eventName: string): Promise<WaitRow[]> {
+    return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.q.getRun.get(runId) as RunRowDb | undefined;
+    return row ? toRun(row) : undefined;
+  }
+
+  async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
+    const limit = pageLimit(filter.limit);
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: limit + 1 };
+    if (filter.functionId !== undefined) {
+      where.push("function_id = @functionId");
+      params.functionId = filter.functionId;
+    }
+    if (filter.status !== undefined) {
+      where.push("status = @status");
+      params.status = filter.status;
+    }
+    if (filter.concurrencyKey !== undefined) {
+      where.push("EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = @key)");
+      params.key = filter.concurrencyKey;
+    }
+    if (filter.since !== undefined) {
+      where.push("created_at >= @since");
+      params.since = filter.since;
+    }
+    if (filter.until !== undefined) {
+      where.push("created_at < @until");
+      params.until = filter.until;
+    }
+    if (filter.cursor !== undefined) {
+      const cursor = decodeCursor(filter.cursor);
+      where.push("(created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId))");
+      params.cursorAt = cursor.createdAt;
+      params.cursorId = cursor.id;
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    const rows = (this.db.prepare(sql).all(params) as RunRowDb[]).map(toRun);
+    const runs = rows.slice(0, limit);
+    const last = runs.at(-1);
+    return rows.length > limit && last
+      ? { runs, nextCursor: encodeCursor(last.createdAt, last.id) }
+      : { runs };
+  }
+
+  async getSteps(runId: string): Promise<StepRow[]> {
+    return (this.q.getSteps.all(runId) as StepRowDb[]).map(toStep);
+  }
+
+  async listPendingRuns(): Promise<RunRecord[]> {
+    return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
+  }
+}
+
+/** Every statement the store runs more than once, prepared once. Named parameters are the columns. */
+function prepare(db: Database.Database) {
+  return {
+    insertEvent: db.prepare(
+      `INSERT INTO events (id, name, data, ts, v, user_id, received_at)
+       VALUES (@id, @name, @data, @ts, @v, @user_id, @received_at)`,
+    ),
+    getEvent: db.prepare("SELECT * FROM events WHERE id = ?"),
+    maxSeq: db.prepare("SELECT MAX(seq) AS seq FROM events"),
+    eventsAfter: db.prepare(
+      `SELECT * FROM events WHERE name = @name AND seq > @after
+         AND NOT EXISTS (SELECT 1 FROM steps WHERE steps.run_id = @run_id AND steps.event_id = events.id)
+       ORDER BY seq`,
+    ),
+    claimDedup: db.prepare(
+      `INSERT INTO dedup (function_id, key, expires_at) VALUES (@function_id, @key, @expires_at)
+       ON CONFLICT (function_id, key) DO UPDATE SET expires_at = excluded.expires_at
+       WHERE dedup.expires_at <= @now`,
+    ),
+    insertRun: db.prepare(
+      `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
+         started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, concurrency_keys,
+         skip_reason, cancel_reason, parent_run_id, parent_step_id)
+       VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
+         @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
+         @concurrency_keys, @skip_reason, @cancel_reason, @parent_run_id, @parent_step_id)`,
+    ),
+    getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    claimRun: db.prepare(
+      `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @now),
+         lease_owner = @owner, lease_expires_at = @until
+       WHERE id = @id AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= @now
+         AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+       RETURNING *`,
+    ),
+    renewLease: db.prepare(
+      "UPDATE runs SET lease_expires_at = @until WHERE id = @id AND lease_owner = @owner",
+    ),
+    releaseLeases: db.prepare(
+      "UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?",
+    ),
+    heldBy: db.prepare(
+      `SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND lease_expires_at > ?
+         AND status NOT IN ${TERMINAL}`,
+    ),
+    suspendRun: db.prepare(
+      `UPDATE runs SET status = @status, ready_at = @ready_at, attempt = @attempt,
+         lease_owner = NULL, lease_expires_at = NULL WHERE id = @id`,
+    ),
+    finishRun: db.prepare(
+      `UPDATE runs SET status = @status, output = @output, error = @error, ended_at = @ended_at,
+         ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+       WHERE id = @id AND status NOT IN ${TERMINAL} AND (@owner IS NULL OR lease_owner = @owner)
+       RETURNING *`,
+    ),
+    cancelRun: db.prepare(
+      `UPDATE runs SET status = 'cancelled', cancel_reason = @reason, ended_at = @now, ready_at = NULL
+       WHERE id = @id AND status NOT IN ${TERMINAL} RETURNING *`,
+    ),
+    wakeRun: db.prepare(
+      `UPDATE runs SET ready_at = @now WHERE id = @id AND status NOT IN ${TERMINAL}
+         AND (ready_at IS NULL OR ready_at > @now)`,
+    ),
+    pendingRuns: db.prepare(`SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`),
+    upsertStep: db.prepare(
+      `INSERT OR REPLACE INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
+         started_at, ended_at, wake_at, event_id)
+       VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
+         @started_at, @ended_at, @wake_at, @event_id)`,
+    ),
+    getSteps: db.prepare("SELECT * FROM steps WHERE run_id = ? ORDER BY position, started_at"),
+    resolveStep: db.prepare(
+      `UPDATE steps SET status = @status, output = @output, error = @error, event_id = @event_id,
+         ended_at = @ended_at, wake_at = NULL
+       WHERE run_id = @run_id AND id = @id AND status = 'waiting'`,
+    ),
+    getStepStatus: db.prepare("SELECT status FROM steps WHERE run_id = ? AND id = ?"),
+    consumed: db.prepare("SELECT 1 FROM steps WHERE run_id = ? AND event_id = ?"),
+    insertWait: db.prepare(
+      `INSERT OR REPLACE INTO waits (id, run_id, step_id, event_name, expression, trigger_event, expires_at,
+         after_seq) VALUES (@id, @run_id, @step_id, @event_name, @expression, @trigger_event, @expires_at,
+         @after_seq)`,
+    ),
+    waitsFor: db.prepare("SELECT * FROM waits WHERE event_name = ?"),
+    deleteWait: db.prepare("DELETE FROM waits WHERE id = ?"),
+    deleteRunWaits: db.prepare("DELETE FROM waits WHERE run_id = ?"),
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * The Store contract: everything the engine keeps durably. Type-only.
+ *
+ * Written for a store shared by several worker processes (PostgreSQL) as much as for the embedded ones
+ * (SQLite, memory): every state change the engine depends on is one atomic method here, work is claimed under
+ * a lease with an expiry (`claimRun`), and whatever the engine keeps in memory (ready queue, timers) is only a
+ * cache that `listPendingRuns` can rebuild. Times are ms since the epoch of the engine's clock. Values the
+ * handler sees (step outputs, run outputs) are stored as the engine serializer's text (`*Text` fields).
+ *
+ * @module
+ */
+import type { SerializedError } from "../errors/index.js";
+
+/** Lifecycle of a run. Terminal: completed, failed, cancelled, skipped. */
+export type RunStatus =
+  | "queued"
+  | "running"
+  | "sleeping"
+  | "waiting"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "skipped";
+
+/** The step tool that produced a step record. */
+export type StepOp = "run" | "sleep" | "waitForEvent" | "invoke" | "sendEvent";
+
+/**
+ * `completed`/`failed` are final (memoized). `retrying`: failed an attempt, next one at `wakeAt`.
+ * `sleeping`: a sleep until `wakeAt`. `waiting`: a waitForEvent or invoke, which times out at `wakeAt`.
+ */
+export type StepStatus = "completed" | "failed" | "retrying" | "sleeping" | "waiting";
+
+/** An event as stored: `id` is Fairway's ULID; `userId` the sender's own `id` (dedup key), if any. */
+export interface StoredEvent {
+  id: string;
+  name: string;
+  data: Record<string, unknown>;
+  /** Event time (ms): the sender's `ts`, or the receive time. */
+  ts: number;
+  v?: string;
+  userId?: string;
+  receivedAt: number;
+  /** Position in the store's total order of events, assigned by `acceptEvents`. */
+  seq: number;
+}
+
+/** Who a child run reports to: the invoking run and the step id (storage key) of its `step.invoke`. */
+export interface ParentRef {
+  runId: string;
+  stepId: string;
+}
+
+/** A run as stored. */
+export interface RunRecord {
+  id: string;
+  functionId: string;
+  status: RunStatus;
+  /** Ids (ULIDs) of the events that started the run; the first is `event`. */
+  eventIds: string[];
+  /** The handler's `events`, as delivered (the event `id` is the sender's id when given). */
+  events: Array<{ name: string; data: Record<string, unknown>; id: string; ts: number; v?: string }>;
+  outputText?: string;
+  error?: SerializedError;
+  /** 0-based attempt of the current unit of work (the failing step, or the handler as a whole). */
+  attempt: number;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** When the run may be claimed next; `undefined` once terminal. */
+  readyAt?: number;
+  leaseOwner?: string;
+  leaseExpiresAt?: number;
+  /** Events with a larger `seq` were received after the run was scheduled (what waitForEvent may match). */
+  eventSeq: number;
+  /** Backlog the run waits in: function id × concurrency-key value (see engine `backlogKey`). */
+  backlogKey: string;
+  concurrencyKeys?: string[];
+  skipReason?: string;
+  cancelReason?: string;
+  parent?: ParentRef;
+}
+
+/** One step of a run: what the timeline shows and what replay returns. */
+export interface StepRow {
+  runId: string;
+  /** Storage key, unique per run: the user id, escaped, plus `:n` for its n-th repeat (see engine step-ids). */
+  id: string;
+  /** The id as the handler wrote it, with the `:n` suffix for repeats. */
+  name: string;
+  op: StepOp;
+  status: StepStatus;
+  /** Order in which the handler called the step (0-based); used to detect non-determinism. */
+  position: number;
+  inputText?: string;
+  outputText?: string;
+  error?: SerializedError;
+  /** Attempts made so far (step.run); 0 for other ops. */
+  attempts: number;
+  startedAt: number;
+  endedAt?: number;
+  /** Wake-up (sleeping), next attempt (retrying) or timeout (waiting), ms. */
+  wakeAt?: number;
+  /** For a completed waitForEvent: the id of the event it consumed (one event per run at most once). */
+  eventId?: string;
+}
+
+/** A registered waitForEvent, matched against each newly received event named `eventName`. */
+export interface WaitRow {
+  id: string;
+  runId: string;
+  stepId: string;
+  eventName: string;
+  /** CEL over `event` (the run's trigger event, `triggerEvent`) and `async` (the candidate); none = any. */
+  expression?: string;
+  triggerEvent: RunRecord["events"][number];
+  expiresAt: number;
+  /** The run's `eventSeq`: only events after it match. */
+  afterSeq: number;
+}
+
+/** Runs to create for accepted events; `dedup` makes a run conditional on a per-function key. */
+export interface NewRun {
+  run: RunRecord;
+  /** Skip creating the run if `key` was recorded for `functionId` and has not expired (`expiresAt`, ms). */
+  dedup?: { functionId: string; key: string; expiresAt: number };
+}
+
+export interface AcceptEventsInput {
+  now: number;
+  /** Events without `seq`; the store assigns it. */
+  events: Array<Omit<StoredEvent, "seq">>;
+  /**
+   * Index into `events` of the event each run's `eventSeq` comes from; without it (a rerun) `eventSeq` is the
+   * latest stored event's `seq`.
+   */
+  runs: Array<NewRun & { eventIndex?: number }>;
+}
+
+export interface AcceptEventsResult {
+  events: StoredEvent[];
+  /** The runs created (not the deduplicated ones), with `eventSeq` set. */
+  runs: RunRecord[];
+}
+
+/** A run claimed by one worker, with its steps: all an execution needs, read once. */
+export interface ClaimedRun {
+  run: RunRecord;
+  steps: StepRow[];
+}
+
+/** The atomic hand-back of a run that stops executing without finishing. */
+export interface SuspendInput {
+  runId: string;
+  owner: string;
+  status: "queued" | "running" | "sleeping" | "waiting";
+  readyAt: number;
+  attempt: number;
+  /** Pending step rows to write (sleeping, retrying, waiting). */
+  steps: StepRow[];
+  waits: WaitRow[];
+  /** Child runs to create atomically (step.invoke). */
+  children: AcceptEventsInput;
+  /** If any of these steps is already final when the suspension is written, `readyAt` becomes `now`. */
+  awaiting: string[];
+  now: number;
+}
+
+export interface FinishInput {
+  runId: string;
+  /** Only the lease holder may finish; `undefined` for runs finished without executing (cancel, skip). */
+  owner?: string;
+  status: "completed" | "failed";
+  outputText?: string;
+  error?: SerializedError;
+  endedAt: number;
+}
+
+/** Resolution of a pending (`waiting`) step from outside the run: an event, a child run's end, a timeout. */
+export interface ResolveStepInput {
+  runId: string;
+  stepId: string;
+  status: "completed" | "failed";
+  outputText?: string;
+  error?: SerializedError;
+  /** The event a waitForEvent consumed. */
+  eventId?: string;
+  /** The wait row to delete along with it (waitForEvent). */
+  waitId?: string;
+  now: number;
+}
+
+export interface RegisterWaitInput {
+  wait: WaitRow;
+  /** The pending step row written when nothing matches yet. */
+  pending: StepRow;
+  /** Decides whether a stored event matches (evaluated inside the store's transaction). */
+  matches(event: StoredEvent): boolean;
+  /** The completed row written when an already-received event matches. */
+  completed(event: StoredEvent): StepRow;
+}
+
+export interface RunFilter {
+  functionId?: string;
+  status?: RunStatus;
+  concurrencyKey?: string;
+  /** createdAt >= since (ms). */
+  since?: number;
+  /** createdAt < until (ms). */
+  until?: number;
+  /** Default 50, max 1000. */
+  limit?: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+/** Durable state of a Fairway app. Every method is atomic. */
+export interface Store {
+  /** `"memory"`, `"sqlite"`, … for diagnostics. */
+  readonly kind: string;
+  /** Creates or migrates the schema. Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Stores events and creates the runs they start, in one transaction; dedup keys are checked and set here. */
+  acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult>;
+  getEvent(id: string): Promise<StoredEvent | undefined>;
+
+  /**
+   * Leases a run to `owner` until `now + leaseMs` if it is due (`readyAt <= now`), not terminal, and not
+   * leased by a live lease (`leaseExpiresAt > now`). Marks it `running` (and sets `startedAt` once).
+   */
+  claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
+  /** Extends `owner`'s leases on `runIds` to `until`. */
+  renewLeases(owner: string, runIds: string[], until: number): Promise<void>;
+  /** Drops `owner`'s leases (process shutting down or found dead): the runs become claimable again. */
+  releaseLeases(owner: string): Promise<void>;
+  /** The checkpoint: inserts or replaces one step row. */
+  saveStep(step: StepRow): Promise<void>;
+  /**
+   * Hands back a run that stops without finishing. Returns the `readyAt` written (`now` if an awaited step
+   * was resolved meanwhile), or `undefined` if `owner` no longer holds the run (nothing written).
+   */
+  suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined>;
+  /** Ends a run; deletes its waits. Returns the run, or `undefined` if it was already terminal. */
+  finishRun(input: FinishInput): Promise<RunRecord | undefined>;
+  /** Cancels a non-terminal run and deletes its waits. Returns it, or `undefined` if already terminal. */
+  cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined>;
+  /**
+   * Finalizes a `waiting` step (status, output or error, end time) and makes the run due now. False (nothing
+   * written) if the step is no longer waiting, or if its `eventId` was already consumed by this run.
+   */
+  resolveStep(input: ResolveStepInput): Promise<boolean>;
+  /**
+   * Registers a waitForEvent: matches already-received events after `wait.afterSeq` (oldest first, skipping
+   * events this run consumed) and writes `completed(event)` for the first match; else writes `pending` and
+   * the wait row. Returns the matched event, if any.
+   */
+  registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined>;
+  /** Pending waits for an event name (to match a new event against). */
+  listWaits(eventName: string): Promise<WaitRow[]>;
+
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
+  getSteps(runId: string): Promise<StepRow[]>;
+  /** Every non-terminal run with its `readyAt` and lease: what the engine's caches are rebuilt from. */
+  listPendingRuns(): Promise<RunRecord[]>;
+}

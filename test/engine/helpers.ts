@@ -1,0 +1,48 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Fairway, type FairwayOptions, type RunEvent } from "../../src/index.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+
+/** Store kinds every engine test runs against. */
+export const storeKinds = ["memory", "sqlite"] as const;
+
+/** A fresh temp directory. */
+export function tempDir(prefix = "fairway-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A Fairway on a fake clock and the given store kind, with a silent logger. */
+export function makeFairway(kind: (typeof storeKinds)[number], options: Partial<FairwayOptions> = {}) {
+  const clock = new FakeClock();
+  const store = kind === "memory" ? "memory" : join(tempDir(), "fairway.db");
+  const fairway = new Fairway({
+    id: "test",
+    store,
+    clock,
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    retryBackoffScale: 0,
+    ...options,
+  });
+  return { fairway, clock };
+}
+
+/** Resolves with the first run event of `type` for `runId` (or any run when omitted). */
+export function nextRunEvent(fairway: Fairway, type: RunEvent["type"], runId?: string): Promise<RunEvent> {
+  return new Promise((resolve) => {
+    const off = fairway.onRunEvent((event) => {
+      if (event.type === type && (runId === undefined || event.runId === runId)) {
+        off();
+        resolve(event);
+      }
+    });
+  });
+}
+
+/** The id of the single run started by the event `eventId`. */
+export async function runOf(fairway: Fairway, functionId: string): Promise<string> {
+  const { runs } = await fairway.listRuns({ functionId });
+  const run = runs[0];
+  if (!run) throw new Error(`no run of ${functionId}`);
+  return run.id;
+}
