@@ -50,6 +50,29 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors/index.js";
+export {
+  type AnthropicOptions,
+  type AzureOpenAiOptions,
+  anthropic,
+  azureOpenai,
+  type GeminiOptions,
+  type GrokOptions,
+  gemini,
+  grok,
+  InvalidResponseError,
+  MissingApiKeyError,
+  type Model,
+  ModelCallError,
+  type ModelDelta,
+  type ModelRequest,
+  type ModelResponse,
+  type OpenAiOptions,
+  openai,
+  type StopReason,
+  type TransportOptions,
+  toStepFailure,
+  type Usage,
+} from "./models/index.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
 export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
