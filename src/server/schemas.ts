@@ -60,6 +60,9 @@ export const streamQuerySchema = z.strictObject({
 /** Body of `POST /api/runs/:runId/cancel`. */
 export const cancelBodySchema = z.strictObject({ reason: z.string().max(1000).optional() }).optional();
 
+/** Body of endpoints that take none: empty, or `{}`. */
+export const emptyBodySchema = z.strictObject({}).optional();
+
 /** Body of `POST /api/tokens`. */
 export const tokenBodySchema = z.strictObject({
   userId: z.string().min(1).max(256),

@@ -11,8 +11,8 @@ export interface SseMessage {
 /** What {@link serveSse} streams: a filtered view of an {@link EventBuffer}. */
 export interface SseFeed<T> {
   buffer: EventBuffer<T>;
-  /** Which buffered events belong to this stream. */
-  filter: (value: T) => boolean;
+  /** Which buffered events belong to this stream (may read the store: applied in order, one at a time). */
+  filter: (value: T) => boolean | Promise<boolean>;
   toMessage: (value: T) => SseMessage;
   /** True for the event after which the stream is over; a `stream.ended` message follows it unless it is one. */
   isEnd: (value: T) => boolean;
@@ -21,6 +21,8 @@ export interface SseFeed<T> {
    * the buffer. `ended: true` closes the stream right after (the thing streamed is already over).
    */
   snapshot?: () => Promise<{ messages: SseMessage[]; ended: boolean }>;
+  /** Ends the stream (without `stream.ended`) when aborted: the server is shutting down. */
+  signal?: AbortSignal;
   /** Comment line interval that keeps proxies from closing an idle stream, ms. @default 15000 */
   keepAliveMs?: number;
 }
@@ -61,7 +63,7 @@ async function pump<T>(
     finish();
   };
   const deliver = async (event: BufferedEvent<T>) => {
-    if (ended || event.seq <= sent) return;
+    if (ended || event.seq <= sent || !(await feed.filter(event.value))) return;
     sent = event.seq;
     const message = feed.toMessage(event.value);
     await write(event.seq, message);
@@ -82,7 +84,6 @@ async function pump<T>(
   };
 
   const unsubscribe = feed.buffer.subscribe((event) => {
-    if (!feed.filter(event.value)) return;
     if (!live) pending.push(event);
     else chain = chain.then(() => deliver(event));
   });
@@ -90,15 +91,18 @@ async function pump<T>(
     chain = chain.then(() => stream.write(": keep-alive\n\n").then(() => undefined));
   }, feed.keepAliveMs ?? 15_000);
   keepAlive.unref();
-  stream.onAbort(() => {
+  const stop = () => {
     ended = true;
     finish();
-  });
+  };
+  stream.onAbort(stop);
+  feed.signal?.addEventListener("abort", stop);
+  if (feed.signal?.aborted) stop();
 
   try {
     if (lastEventId === undefined) await sendSnapshot();
     else {
-      const replay = feed.buffer.since(lastEventId, feed.filter);
+      const replay = feed.buffer.since(lastEventId, () => true);
       if (replay.complete) for (const event of replay.events) await deliver(event);
       else await sendSnapshot();
     }
@@ -109,6 +113,7 @@ async function pump<T>(
   } finally {
     unsubscribe();
     clearInterval(keepAlive);
+    feed.signal?.removeEventListener("abort", stop);
   }
 }
 

@@ -1,0 +1,106 @@
+import { createParser } from "eventsource-parser";
+import { parse as secureParse } from "secure-json-parse";
+
+/** Where the CLI's `send` and `runs` commands reach a Fairway server. */
+export interface ApiClientOptions {
+  /** Base URL of the server. @default "http://127.0.0.1:3010" (env `FAIRWAY_URL`) */
+  url: string;
+  /** Bearer credential: an event key (send) or the signing key. Env `FAIRWAY_EVENT_KEY` / `FAIRWAY_SIGNING_KEY`. */
+  key?: string;
+}
+
+/** An HTTP error reply of the server, with its error code and message. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiRequestError";
+  }
+}
+
+/** One Server-Sent Event as read by {@link ApiClient.follow}; `data` parsed from JSON. */
+export interface StreamMessage {
+  id?: string;
+  event: string;
+  data: unknown;
+}
+
+/** A small client of the Fairway HTTP API (docs/api.md) for the CLI. */
+export class ApiClient {
+  readonly #url: string;
+  readonly #key: string | undefined;
+
+  constructor(options: ApiClientOptions) {
+    this.#url = options.url.replace(/\/+$/, "");
+    this.#key = options.key;
+  }
+
+  /** Sends a JSON request and returns the parsed reply. @throws ApiRequestError on a non-2xx reply. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.#url}${path}`, {
+      method,
+      headers: this.#headers(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const payload = (text ? secureParse(text) : {}) as { error?: { code?: string; message?: string } };
+    if (!response.ok) {
+      throw new ApiRequestError(
+        response.status,
+        payload.error?.code ?? "http_error",
+        payload.error?.message ?? `${response.status} ${response.statusText}`,
+      );
+    }
+    return payload as T;
+  }
+
+  /**
+   * Reads an SSE endpoint, calling `onMessage` for each event, until `stream.ended`, the server closes
+   * the stream, or `signal` aborts. @throws ApiRequestError when the server refuses the stream.
+   */
+  async follow(
+    path: string,
+    onMessage: (message: StreamMessage) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const response = await fetch(`${this.#url}${path}`, {
+      headers: this.#headers({}),
+      ...(signal && { signal }),
+    });
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      const payload = (text ? secureParse(text) : {}) as { error?: { code?: string; message?: string } };
+      throw new ApiRequestError(
+        response.status,
+        payload.error?.code ?? "http_error",
+        payload.error?.message ?? text,
+      );
+    }
+    let ended = false;
+    const parser = createParser({
+      onEvent(event) {
+        onMessage({ id: event.id, event: event.event ?? "message", data: secureParse(event.data) });
+        if (event.event === "stream.ended") ended = true;
+      },
+    });
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      while (!ended) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        parser.feed(value);
+      }
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
+  }
+
+  #headers(extra: Record<string, string>): Record<string, string> {
+    return this.#key ? { ...extra, authorization: `Bearer ${this.#key}` } : extra;
+  }
+}

@@ -1,0 +1,178 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { Fairway } from "../engine/fairway.js";
+import type { FairwayFunction } from "../engine/registered-function.js";
+import type { Logger, RunEvent } from "../engine/types.js";
+import { ConfigError } from "../errors/config-error.js";
+import { LimitError } from "../errors/limit-error.js";
+import { NotFoundError } from "../errors/not-found-error.js";
+import type { AuthVariables } from "./auth/guard.js";
+import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
+import { EventBuffer } from "./event-buffer.js";
+import { sendError } from "./http-status.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
+import { eventRoutes } from "./routes/events.js";
+import { functionRoutes } from "./routes/functions.js";
+import { healthRoutes } from "./routes/health.js";
+import { runRoutes } from "./routes/runs.js";
+import { threadRoutes } from "./routes/threads.js";
+import { tokenRoutes } from "./routes/tokens.js";
+import { defaultTenantOf, RunAccess, type TenantOf } from "./run-access.js";
+import { ThreadStreams } from "./thread-streams.js";
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  /** The Fairway client whose functions are served. @default `new Fairway({ id: appId })` */
+  client?: Fairway;
+  /** App id used when no client is given, and as the prefix of agent/network trigger events. @default client.id, else "agent-kit" */
+  appId?: string;
+  /** Functions to serve; each must have been created by `client`. */
+  functions?: FairwayFunction[];
+  /** Credentials; see {@link ServerAuthOptions}. Keys may also come from the environment. */
+  auth?: ServerAuthOptions;
+  /** Which tenant a run belongs to, for tenant tokens. @default `event.data.userId ?? event.data.user_id` */
+  tenantOf?: TenantOf;
+  /** Where agent events are published for thread streams. @default a new ThreadStreams */
+  streams?: ThreadStreams;
+  /** Largest request body accepted, bytes. @default 8 MiB (events are also limited to 512 KB each) */
+  maxBodyBytes?: number;
+  /** Serve the dashboard at `/`. @default true */
+  dashboard?: boolean;
+  /** @default the client's logger */
+  logger?: Logger;
+}
+
+/** What {@link createServer} returns. */
+export interface FairwayServer {
+  /** The Hono app: `app.request(path, init)` calls it without a socket (tests). */
+  readonly app: Hono;
+  readonly client: Fairway;
+  readonly streams: ThreadStreams;
+  /** True when the server runs without credentials (dev mode). */
+  readonly open: boolean;
+  /** Fetch handler, for any server that speaks the Fetch API. */
+  fetch(request: Request): Promise<Response>;
+  /** Listens on `port` (0 = any free port) of `hostname`. @default hostname "0.0.0.0" */
+  listen(port: number, callback?: (info: AddressInfo) => void, hostname?: string): Server;
+  /**
+   * Graceful stop: stops accepting connections, ends open streams, waits for requests in flight, then
+   * closes the client (executing steps finish; see `Fairway.close`). Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
+
+/**
+ * Serves a Fairway app over HTTP: the event API, the run API, live SSE streams, and the dashboard.
+ * Endpoints: docs/api.md.
+ *
+ * @throws ConfigError for invalid auth options, or a function not created by `client`.
+ * @example
+ * const fairway = new Fairway({ id: "my-app" });
+ * const fn = fairway.createFunction({ id: "hello" }, { event: "app/hello" }, async () => "hi");
+ * createServer({ client: fairway, functions: [fn] }).listen(3010, () => console.log("listening"));
+ */
+export function createServer(options: ServerOptions = {}): FairwayServer {
+  const client = options.client ?? new Fairway({ id: options.appId ?? "agent-kit" });
+  checkFunctions(client, options.functions ?? []);
+  const logger = options.logger ?? client.logger;
+  const auth = resolveServerAuth(options.auth);
+  const streams = options.streams ?? new ThreadStreams();
+  const runEvents = new EventBuffer<RunEvent>();
+  const unsubscribe = client.onRunEvent((event) => runEvents.publish(event));
+  const access = new RunAccess(client, options.tenantOf ?? defaultTenantOf);
+  const log = (message: string) => logger.error(message);
+  const shutdown = new AbortController();
+
+  const app = new Hono<{ Variables: AuthVariables }>();
+  if (auth.open) {
+    logger.warn(
+      "fairway server: auth is OPEN (no keys configured): anyone who can reach this port can read and change runs. Set FAIRWAY_SIGNING_KEY and FAIRWAY_EVENT_KEYS outside development.",
+    );
+    app.use(async (c, next) => {
+      await next();
+      c.header("X-Fairway-Auth", "open");
+    });
+  }
+  const limit = bodyLimit({
+    maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+    onError: (c) =>
+      sendError(
+        c,
+        new LimitError(
+          "request body",
+          options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+          Number(c.req.header("content-length") ?? Number.NaN),
+          "bytes",
+          "Send fewer events per request.",
+        ),
+        log,
+      ),
+  });
+  app.use("/api/*", limit);
+  app.use("/e/*", limit);
+  app.route(
+    "/",
+    healthRoutes(auth, () => client.functions().length),
+  );
+  app.route("/", eventRoutes(auth, client));
+  app.route("/", runRoutes({ auth, client, access, runEvents, signal: shutdown.signal }));
+  app.route(
+    "/",
+    functionRoutes(auth, () => client.functions()),
+  );
+  app.route("/", threadRoutes(auth, streams, shutdown.signal));
+  app.route("/", tokenRoutes(auth));
+  if (options.dashboard !== false) app.route("/", dashboardRoutes());
+  app.notFound((c) => sendError(c, new NotFoundError("route", `${c.req.method} ${c.req.path}`), log));
+  app.onError((error, c) => sendError(c, error, log));
+
+  const servers = new Set<Server>();
+  let closing: Promise<void> | undefined;
+  return {
+    app: app as unknown as Hono,
+    client,
+    streams,
+    open: auth.open,
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    listen(port, callback, hostname = "0.0.0.0") {
+      const server = serve({ fetch: app.fetch, port, hostname }, callback) as Server;
+      servers.add(server);
+      return server;
+    },
+    close() {
+      closing ??= (async () => {
+        unsubscribe();
+        shutdown.abort();
+        await Promise.all([...servers].map((server) => closeHttp(server)));
+        await client.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function checkFunctions(client: Fairway, functions: FairwayFunction[]): void {
+  const known = new Set(client.functions());
+  functions.forEach((fn, index) => {
+    if (!known.has(fn)) {
+      throw new ConfigError(
+        `functions[${index}]`,
+        `"${fn?.id}" was not created by this client; pass the Fairway instance that created it as \`client\``,
+      );
+    }
+  });
+}
+
+/** Stops accepting connections, closes idle ones, and resolves when requests in flight have finished. */
+function closeHttp(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,74 @@
+import { Hono } from "hono";
+import type { FairwayFunction } from "../../engine/registered-function.js";
+import { type AuthVariables, guard } from "../auth/guard.js";
+import type { ServerAuth } from "../auth/server-auth.js";
+
+/** Config fields that are flow control (DESIGN.md §3), shown as `flowControl` when a function sets them. */
+const FLOW_FIELDS = [
+  "concurrency",
+  "throttle",
+  "rateLimit",
+  "idempotency",
+  "debounce",
+  "priority",
+  "batchEvents",
+  "singleton",
+  "cancelOn",
+  "timeouts",
+] as const;
+
+/** A function as `GET /api/functions` shows it. */
+export interface FunctionView {
+  id: string;
+  name: string;
+  triggers: Array<{ event: string; if?: string } | { cron: string }>;
+  retries: number;
+  flowControl: Record<string, unknown>;
+}
+
+/** The JSON view of a function: triggers, retries, and the flow-control settings it uses. */
+export function functionView(fn: FairwayFunction): FunctionView {
+  const config = fn.config as unknown as Record<string, unknown>;
+  const flowControl: Record<string, unknown> = {};
+  for (const field of FLOW_FIELDS) {
+    if (config[field] !== undefined) flowControl[field] = plainData(config[field]);
+  }
+  return {
+    id: fn.id,
+    name: fn.name,
+    triggers: fn.triggers.map((trigger) =>
+      trigger.kind === "cron"
+        ? { cron: trigger.cron }
+        : { event: trigger.event, ...(trigger.if && { if: trigger.if }) },
+    ),
+    retries: fn.config.retries,
+    flowControl,
+  };
+}
+
+/** `GET /api/functions` (signing key): every function with its triggers and flow-control config. */
+export function functionRoutes(
+  auth: ServerAuth,
+  functions: () => FairwayFunction[],
+): Hono<{ Variables: AuthVariables }> {
+  const app = new Hono<{ Variables: AuthVariables }>();
+  app.get("/api/functions", guard(auth, ["admin"]), (c) =>
+    c.json({ functions: functions().map(functionView) }),
+  );
+  return app;
+}
+
+/** Copies JSON data out of a normalized config, leaving out functions and compiled (class) objects. */
+function plainData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainData);
+  if (typeof value === "function") return undefined;
+  if (typeof value !== "object" || value === null) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const copied = plainData(item);
+    if (copied !== undefined) out[key] = copied;
+  }
+  return out;
+}
