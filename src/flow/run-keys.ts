@@ -52,7 +52,9 @@ export function evaluateRunKeys(
     if (result.warning !== undefined) warnings.push(result.warning);
     return result.value;
   };
-  const concurrencyKeys = config.concurrency.map((limit, index) => keyOf(limit.key, `concurrency[${index}].key`));
+  const concurrencyKeys = config.concurrency.map((limit, index) =>
+    keyOf(limit.key, `concurrency[${index}].key`),
+  );
   const claims = config.concurrency.map((limit, index) => ({
     id: claimId(scope, limit.scope, limit.key, concurrencyKeys[index]!),
     limit: limit.limit,

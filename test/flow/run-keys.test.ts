@@ -39,7 +39,12 @@ describe("evaluateRunKeys", () => {
 
   it("shares env and account keys across functions", () => {
     const config = normalizeFlowConfig(
-      { concurrency: [{ limit: 2, scope: "env", key: "event.data.user" }, { limit: 9, scope: "account", key: '"llm"' }] },
+      {
+        concurrency: [
+          { limit: 2, scope: "env", key: "event.data.user" },
+          { limit: 9, scope: "account", key: '"llm"' },
+        ],
+      },
       compile,
     );
     const keys = evaluateRunKeys(config, scope, event({ user: "u1" }), compile);
@@ -51,7 +56,10 @@ describe("evaluateRunKeys", () => {
 
   it("applies the null-key rule and records a warning per field", () => {
     const config = normalizeFlowConfig(
-      { concurrency: { limit: 1, key: "event.data.user" }, debounce: { period: "1s", key: "event.data.user" } },
+      {
+        concurrency: { limit: 1, key: "event.data.user" },
+        debounce: { period: "1s", key: "event.data.user" },
+      },
       compile,
     );
     const keys = evaluateRunKeys(config, scope, event({}), compile);
@@ -63,7 +71,10 @@ describe("evaluateRunKeys", () => {
   });
 
   it("uses the throttle key as label without a keyed limit, and the function id as throttle id without key", () => {
-    const keyed = normalizeFlowConfig({ throttle: { limit: 1, period: "1s", key: "event.data.org" } }, compile);
+    const keyed = normalizeFlowConfig(
+      { throttle: { limit: 1, period: "1s", key: "event.data.org" } },
+      compile,
+    );
     expect(evaluateRunKeys(keyed, scope, event({ org: "o9" }), compile).key).toBe("o9");
     const plain = normalizeFlowConfig({ throttle: { limit: 1, period: "1s" } }, compile);
     expect(evaluateRunKeys(plain, scope, event({}), compile).throttle?.id).toBe("research");

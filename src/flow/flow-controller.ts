@@ -1,0 +1,213 @@
+/**
+ * Flow control as the engine uses it: one object per Fairway instance that knows every function's
+ * flow config and decides, per event, whether a run is created now, skipped (with a reason) or
+ * deferred (debounce, batching); keeps the keys of each run for the scheduler; watches runs for
+ * singleton, cancelOn and timeouts; and owns the {@link FairScheduler}.
+ *
+ * Order at schedule time (per function, per event): batching (collects; nothing else applies) →
+ * keys and priority → rate limit → idempotency → debounce (defers) → singleton. A debounced or
+ * batched run re-enters at singleton when it fires.
+ *
+ * @module
+ */
+import { joinsBatch } from "./batch.js";
+import { Batcher } from "./batcher.js";
+import type { FlowConfig } from "./config/types.js";
+import { Debouncer } from "./debouncer.js";
+import type { CompileExpression } from "./expression.js";
+import { type BacklogStats, FairScheduler, type SchedulerOrdering } from "./fair-scheduler.js";
+import { evaluateKey } from "./keys.js";
+import type { QueueItem } from "./queue-item.js";
+import { evaluateRunKeys, type RunFlowKeys } from "./run-keys.js";
+import { RunWatch, type WatchedRun } from "./run-watch.js";
+import type { FlowClock, FlowEvent } from "./timers.js";
+import { WindowLimiter } from "./window-limiter.js";
+
+/** 24 h: the idempotency window. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** What the engine must do with a candidate run. */
+export type Admission =
+  | { kind: "run"; keys: RunFlowKeys }
+  | { kind: "skip"; keys: RunFlowKeys; reason: string }
+  | { kind: "deferred"; by: "debounce" | "batchEvents" };
+
+export interface FlowControllerOptions {
+  /** The Fairway app id: the `env` concurrency scope. */
+  appId: string;
+  compile: CompileExpression;
+  clock: FlowClock;
+  /** Creates a run of `functionId` from events a debounce or batch released (engine: stores and queues it). */
+  createRun: (functionId: string, events: FlowEvent[]) => void;
+  /** Cancels a run (singleton cancel, cancelOn, timeouts). */
+  cancelRun: (runId: string, reason: string) => void;
+  /** Cross-backlog ordering. @default "fair" */
+  ordering?: SchedulerOrdering;
+}
+
+interface FunctionFlow {
+  config: FlowConfig;
+  rateLimit?: WindowLimiter;
+  idempotency?: WindowLimiter;
+  debouncer?: Debouncer;
+  batcher?: Batcher;
+}
+
+export class FlowController {
+  readonly scheduler: FairScheduler;
+  readonly #functions = new Map<string, FunctionFlow>();
+  readonly #keys = new Map<string, RunFlowKeys>();
+  readonly #watch: RunWatch;
+
+  constructor(private readonly options: FlowControllerOptions) {
+    this.scheduler = new FairScheduler({ ordering: options.ordering ?? "fair" });
+    this.#watch = new RunWatch(options.clock, options.compile, options.cancelRun);
+  }
+
+  /** Registers (or replaces) a function's normalised flow config. */
+  define(functionId: string, config: FlowConfig): void {
+    const { clock, createRun } = this.options;
+    const flow: FunctionFlow = { config };
+    if (config.rateLimit)
+      flow.rateLimit = new WindowLimiter(config.rateLimit.limit, config.rateLimit.periodMs);
+    if (config.idempotency) flow.idempotency = new WindowLimiter(1, IDEMPOTENCY_WINDOW_MS);
+    if (config.debounce)
+      flow.debouncer = new Debouncer(config.debounce, clock, (e) => createRun(functionId, [e]));
+    if (config.batchEvents)
+      flow.batcher = new Batcher(config.batchEvents, clock, (es) => createRun(functionId, es));
+    this.#functions.get(functionId)?.debouncer?.stop();
+    this.#functions.get(functionId)?.batcher?.stop();
+    this.#functions.set(functionId, flow);
+  }
+
+  /**
+   * Decides what happens to the run `runId` that `event` would start (`released`: the events come
+   * from a debounce or batch that fired, so only singleton applies). Records the run's keys.
+   */
+  admit(functionId: string, runId: string, event: FlowEvent, released = false): Admission {
+    const flow = this.#functions.get(functionId);
+    if (!flow)
+      return { kind: "run", keys: this.#remember(runId, functionId, { config: emptyConfig }, event) };
+    const { config } = flow;
+    const now = this.options.clock.now();
+    if (flow.batcher && !released && joinsBatch(config.batchEvents!, this.options.compile, event)) {
+      const key = config.batchEvents!.key;
+      const value =
+        key === undefined ? "" : evaluateKey(this.options.compile, key, event, "batchEvents.key").value;
+      flow.batcher.append(value, event);
+      return { kind: "deferred", by: "batchEvents" };
+    }
+    const keys = this.#remember(runId, functionId, flow, event);
+    if (!released && flow.rateLimit && !flow.rateLimit.take(keys.rateLimitKey!, now).allowed) {
+      const { limit, periodMs } = config.rateLimit!;
+      return this.#skip(
+        runId,
+        keys,
+        `rateLimit: ${limit} runs per ${periodMs} ms reached for key "${keys.rateLimitKey}"`,
+      );
+    }
+    if (!released && flow.idempotency && !flow.idempotency.take(keys.idempotencyKey!, now).allowed) {
+      return this.#skip(
+        runId,
+        keys,
+        `idempotency: a run with key "${keys.idempotencyKey}" was created in the last 24h`,
+      );
+    }
+    if (!released && flow.debouncer) {
+      flow.debouncer.offer(keys.debounceKey!, event);
+      this.#keys.delete(runId);
+      return { kind: "deferred", by: "debounce" };
+    }
+    if (config.singleton) {
+      const holder = this.#watch.holder(functionId, keys.singletonKey!);
+      if (holder !== undefined && config.singleton.mode === "skip") {
+        return this.#skip(runId, keys, `singleton: run ${holder} is active for key "${keys.singletonKey}"`);
+      }
+      if (holder !== undefined) this.options.cancelRun(holder, `singleton: replaced by run ${runId}`);
+      this.#watch.hold(functionId, keys.singletonKey!, runId);
+    }
+    return { kind: "run", keys };
+  }
+
+  /** A run was stored (or is restored on start-up): watch it for cancelOn, timeouts and singleton. */
+  runCreated(run: WatchedRun): void {
+    const flow = this.#functions.get(run.functionId);
+    if (!flow) return;
+    const keys = this.#keys.get(run.id) ?? this.#remember(run.id, run.functionId, flow, run.event);
+    this.#watch.watch(run, flow.config, keys.singletonKey);
+  }
+
+  /** The run's handler started executing for the first time. */
+  runStarted(runId: string): void {
+    this.#watch.started(runId);
+  }
+
+  /** The run ended, was skipped or was never stored: forget its keys, singleton hold and deadlines. */
+  runEnded(runId: string): void {
+    this.#keys.delete(runId);
+    this.#watch.ended(runId);
+    this.scheduler.remove(runId);
+  }
+
+  /** A new event was stored: cancel the runs whose `cancelOn` it matches. */
+  eventReceived(event: FlowEvent & { seq: number }): void {
+    this.#watch.eventReceived(event);
+  }
+
+  /**
+   * The scheduler item of a due run. Keys come from admission, or are evaluated from `event` (a run
+   * restored after a restart follows the function's current config).
+   */
+  queueItem(
+    run: { runId: string; functionId: string; createdAt: number; resume: boolean },
+    event: FlowEvent,
+  ): QueueItem {
+    const flow = this.#functions.get(run.functionId) ?? { config: emptyConfig };
+    const keys = this.#keys.get(run.runId) ?? this.#remember(run.runId, run.functionId, flow, event);
+    const item: QueueItem = {
+      runId: run.runId,
+      functionId: run.functionId,
+      kind: run.resume ? "resume" : "start",
+      createdAt: run.createdAt,
+      priority: keys.priority,
+      claims: keys.claims,
+      key: keys.key,
+    };
+    if (keys.throttle) item.throttle = keys.throttle;
+    return item;
+  }
+
+  /** The keys recorded for a run (concurrency key values, warnings), if known. */
+  keysOf(runId: string): RunFlowKeys | undefined {
+    return this.#keys.get(runId);
+  }
+
+  /** Per function and key: queued, running, throttled. */
+  flowState(functionId?: string): BacklogStats[] {
+    return this.scheduler.stats(functionId);
+  }
+
+  /** Clears timers of debounces, batches and deadlines (engine shutting down). */
+  stop(): void {
+    for (const flow of this.#functions.values()) {
+      flow.debouncer?.stop();
+      flow.batcher?.stop();
+    }
+    this.#watch.stop();
+  }
+
+  #remember(runId: string, functionId: string, flow: { config: FlowConfig }, event: FlowEvent): RunFlowKeys {
+    const scope = { functionId, appId: this.options.appId };
+    const keys = evaluateRunKeys(flow.config, scope, event, this.options.compile);
+    this.#keys.set(runId, keys);
+    return keys;
+  }
+
+  /** A skipped run is created terminal: nothing about it is kept. */
+  #skip(runId: string, keys: RunFlowKeys, reason: string): Admission {
+    this.#keys.delete(runId);
+    return { kind: "skip", keys, reason };
+  }
+}
+
+const emptyConfig: FlowConfig = { concurrency: [], cancelOn: [], timeouts: {} };

@@ -1,0 +1,210 @@
+import { describe, expect, it } from "vitest";
+import { normalizeFlowConfig } from "../../src/flow/config/flow-config.js";
+import type { FlowConfigInput } from "../../src/flow/config/types.js";
+import { FlowController } from "../../src/flow/flow-controller.js";
+import type { FlowEvent } from "../../src/flow/timers.js";
+import { compile } from "./compile.js";
+import { ManualClock } from "./manual-clock.js";
+
+function setup(input: FlowConfigInput) {
+  const clock = new ManualClock();
+  const created: FlowEvent[][] = [];
+  const cancelled: Array<[string, string]> = [];
+  const flow = new FlowController({
+    appId: "app",
+    compile,
+    clock,
+    createRun: (_fn, events) => created.push(events),
+    cancelRun: (runId, reason) => cancelled.push([runId, reason]),
+  });
+  flow.define("fn", normalizeFlowConfig(input, compile));
+  let seq = 0;
+  const event = (data: Record<string, unknown> = {}, name = "e"): FlowEvent & { seq: number } => {
+    seq += 1;
+    return { name, data, id: `ev${seq}`, ts: clock.now(), seq };
+  };
+  return { clock, created, cancelled, flow, event };
+}
+
+describe("FlowController admission", () => {
+  it("rate limit: admits limit runs per key, skips the rest with a reason", () => {
+    const { flow, event, clock } = setup({ rateLimit: { limit: 2, period: "1m", key: "event.data.user" } });
+    const kinds = ["a", "a", "a", "b"].map((user, i) => flow.admit("fn", `r${i}`, event({ user })));
+    expect(kinds.map((a) => a.kind)).toEqual(["run", "run", "skip", "run"]);
+    expect(kinds[2]).toMatchObject({
+      reason: expect.stringContaining('rateLimit: 2 runs per 60000 ms reached for key "a"'),
+    });
+    clock.advance(60_000);
+    expect(flow.admit("fn", "r9", event({ user: "a" })).kind).toBe("run");
+  });
+
+  it("idempotency: one run per key per 24 h", () => {
+    const { flow, event, clock } = setup({ idempotency: "event.data.order" });
+    expect(flow.admit("fn", "r1", event({ order: 1 })).kind).toBe("run");
+    expect(flow.admit("fn", "r2", event({ order: 1 })).kind).toBe("skip");
+    expect(flow.admit("fn", "r3", event({ order: 2 })).kind).toBe("run");
+    clock.advance(24 * 3_600_000 - 1);
+    expect(flow.admit("fn", "r4", event({ order: 1 })).kind).toBe("skip");
+    clock.advance(1);
+    expect(flow.admit("fn", "r5", event({ order: 1 })).kind).toBe("run");
+  });
+
+  it("debounce: defers and creates one run with the last event", () => {
+    const { flow, event, clock, created } = setup({ debounce: { period: "10s", key: "event.data.user" } });
+    expect(flow.admit("fn", "r1", event({ user: "a", n: 1 }))).toEqual({ kind: "deferred", by: "debounce" });
+    clock.advance(5000);
+    flow.admit("fn", "r2", event({ user: "a", n: 2 }));
+    flow.admit("fn", "r3", event({ user: "b", n: 3 }));
+    clock.advance(9999);
+    expect(created).toHaveLength(0);
+    clock.advance(1);
+    expect(created.map((events) => events.map((e) => e.data.n))).toEqual([[2], [3]]);
+    // The released run passes admission without being debounced again.
+    expect(flow.admit("fn", "r4", created[0]![0]!, true).kind).toBe("run");
+  });
+
+  it("batching: one run per maxSize events or at timeout; `if` false runs alone", () => {
+    const { flow, event, clock, created } = setup({
+      batchEvents: { maxSize: 3, timeout: "5s", key: "event.data.org", if: "event.data.small == true" },
+    });
+    for (let n = 0; n < 4; n++) flow.admit("fn", `r${n}`, event({ org: "o1", small: true, n }));
+    expect(created.map((events) => events.map((e) => e.data.n))).toEqual([[0, 1, 2]]);
+    expect(flow.admit("fn", "big", event({ org: "o1", small: false })).kind).toBe("run");
+    flow.admit("fn", "x", event({ org: "o2", small: true, n: 9 }));
+    clock.advance(5000);
+    expect(created.map((events) => events.map((e) => e.data.n))).toEqual([[0, 1, 2], [3], [9]]);
+  });
+
+  it("singleton skip: a second run while one is active is skipped; free again after it ends", () => {
+    const { flow, event } = setup({ singleton: { mode: "skip", key: "event.data.user" } });
+    const first = event({ user: "a" });
+    expect(flow.admit("fn", "r1", first).kind).toBe("run");
+    expect(flow.admit("fn", "r2", event({ user: "a" }))).toMatchObject({
+      kind: "skip",
+      reason: 'singleton: run r1 is active for key "a"',
+    });
+    expect(flow.admit("fn", "r3", event({ user: "b" })).kind).toBe("run");
+    flow.runCreated({ id: "r1", functionId: "fn", event: first, eventSeq: first.seq, createdAt: 0 });
+    flow.runEnded("r1");
+    expect(flow.admit("fn", "r4", event({ user: "a" })).kind).toBe("run");
+  });
+
+  it("singleton cancel: the holder is cancelled and the new run takes the key", () => {
+    const { flow, event, cancelled } = setup({ singleton: { mode: "cancel" } });
+    expect(flow.admit("fn", "r1", event()).kind).toBe("run");
+    expect(flow.admit("fn", "r2", event()).kind).toBe("run");
+    expect(cancelled).toEqual([["r1", "singleton: replaced by run r2"]]);
+    flow.runEnded("r1");
+    expect(flow.admit("fn", "r3", event()).kind).toBe("run");
+    expect(cancelled.at(-1)).toEqual(["r2", "singleton: replaced by run r3"]);
+  });
+
+  it("a run never stored frees its singleton key", () => {
+    const { flow, event } = setup({ singleton: { mode: "skip" } });
+    flow.admit("fn", "r1", event());
+    flow.runEnded("r1");
+    expect(flow.admit("fn", "r2", event()).kind).toBe("run");
+  });
+
+  it("records keys and warnings, and builds scheduler items from them", () => {
+    const { flow, event } = setup({
+      concurrency: [{ limit: 10 }, { limit: 2, key: "event.data.user" }],
+      priority: { run: "event.data.p" },
+    });
+    const admission = flow.admit("fn", "r1", event({ p: "high" }));
+    expect(admission.kind).toBe("run");
+    expect(flow.keysOf("r1")?.warnings).toHaveLength(2);
+    const item = flow.queueItem({ runId: "r1", functionId: "fn", createdAt: 5, resume: false }, event());
+    expect(item).toEqual({
+      runId: "r1",
+      functionId: "fn",
+      kind: "start",
+      createdAt: 5,
+      priority: 0,
+      claims: [
+        { id: "fn:fn", limit: 10 },
+        { id: "fn:fn:event.data.user=__null__", limit: 2 },
+      ],
+      key: "__null__",
+    });
+    // A run unknown to the controller (restored after a restart) gets keys from its event.
+    const restored = flow.queueItem(
+      { runId: "old", functionId: "fn", createdAt: 1, resume: true },
+      event({ user: "u", p: 9 }),
+    );
+    expect(restored).toMatchObject({ kind: "resume", priority: 9, key: "u" });
+  });
+});
+
+describe("FlowController watches runs", () => {
+  it("cancelOn: only events after the run was scheduled, only matching ones", () => {
+    const { flow, event, cancelled } = setup({ cancelOn: [{ event: "stop", match: "data.job" }] });
+    const early = event({ job: 1 }, "stop");
+    const trigger = event({ job: 1 });
+    flow.admit("fn", "r1", trigger);
+    flow.runCreated({ id: "r1", functionId: "fn", event: trigger, eventSeq: trigger.seq, createdAt: 0 });
+    flow.eventReceived(early);
+    flow.eventReceived(event({ job: 2 }, "stop"));
+    flow.eventReceived(event({ job: 1 }, "other"));
+    expect(cancelled).toEqual([]);
+    const stop = event({ job: 1 }, "stop");
+    flow.eventReceived(stop);
+    expect(cancelled).toEqual([["r1", `cancelOn[0]: event stop (${stop.id})`]]);
+    flow.runEnded("r1");
+    flow.eventReceived(event({ job: 1 }, "stop"));
+    expect(cancelled).toHaveLength(1);
+  });
+
+  it("timeouts.start cancels a run that has not started; timeouts.finish one that has not finished", () => {
+    const { flow, event, clock, cancelled } = setup({ timeouts: { start: "10s", finish: "1m" } });
+    const created = clock.now();
+    for (const id of ["slow-start", "slow-finish", "ok"]) {
+      const trigger = event();
+      flow.admit("fn", id, trigger);
+      flow.runCreated({ id, functionId: "fn", event: trigger, eventSeq: trigger.seq, createdAt: created });
+    }
+    clock.advance(5000);
+    flow.runStarted("slow-finish");
+    flow.runStarted("ok");
+    clock.advance(5000);
+    expect(cancelled).toEqual([["slow-start", "timeouts.start: deadline passed"]]);
+    flow.runEnded("slow-start");
+    flow.runStarted("slow-finish"); // a resume does not restart the finish deadline
+    clock.advance(50_000);
+    flow.runEnded("ok");
+    clock.advance(10_000);
+    expect(cancelled).toEqual([
+      ["slow-start", "timeouts.start: deadline passed"],
+      ["slow-finish", "timeouts.finish: deadline passed"],
+    ]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it("restored started runs get their finish deadline from startedAt", () => {
+    const { flow, event, clock, cancelled } = setup({ timeouts: { finish: "1m" } });
+    const trigger = event();
+    const startedAt = clock.now() - 50_000;
+    flow.runCreated({
+      id: "r",
+      functionId: "fn",
+      event: trigger,
+      eventSeq: 1,
+      createdAt: startedAt,
+      startedAt,
+    });
+    clock.advance(9999);
+    expect(cancelled).toEqual([]);
+    clock.advance(1);
+    expect(cancelled).toEqual([["r", "timeouts.finish: deadline passed"]]);
+  });
+
+  it("stop clears every timer", () => {
+    const { flow, event, clock } = setup({ debounce: { period: "1s" }, timeouts: { start: "1m" } });
+    flow.admit("fn", "r1", event());
+    const trigger = event();
+    flow.runCreated({ id: "r2", functionId: "fn", event: trigger, eventSeq: 2, createdAt: clock.now() });
+    expect(clock.pending).toBe(2);
+    flow.stop();
+    expect(clock.pending).toBe(0);
+  });
+});
