@@ -1,6 +1,7 @@
-import { type CallSettings, callProvider, readJsonObject } from "../shared/http.js";
+import type { CallSettings } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
 import { ResponseAssembler } from "../shared/response-assembler.js";
+import { runTurn } from "../shared/run-turn.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { messageSchema } from "./api.js";
@@ -49,33 +50,23 @@ export class AnthropicModel implements Model {
       body,
       signal: request.signal,
     };
-    return callProvider(settings, providerRequest, async (response) => {
-      if (streaming) {
+    return runTurn(settings, providerRequest, assembler, streaming, {
+      stream: async (response) => {
         const stop = await readMessageStream(settings, response, assembler);
-        const stopReason = assembler.stopReason(mapStopReason(stop));
-        return {
-          output: assembler.output(),
-          stopReason,
-          usage: assembler.usage,
-          raw: { streamed: true, stop_reason: stop },
-        };
-      }
-      const raw = await readJsonObject(settings, response);
-      const message = parseReply(settings, messageSchema(), raw, "response body");
-      (message.content ?? []).forEach((block, index) => {
-        if (block.type === "text") assembler.text(String(index), block.text ?? "");
-        if (block.type === "tool_use") {
-          assembler.toolStart(String(index), block.id, block.name ?? "");
-          assembler.toolArguments(String(index), JSON.stringify(block.input ?? {}));
-        }
-      });
-      mergeUsage(assembler.usage, message.usage);
-      return {
-        output: assembler.output(),
-        stopReason: assembler.stopReason(mapStopReason(message.stop_reason)),
-        usage: assembler.usage,
-        raw,
-      };
+        return { stopReason: mapStopReason(stop), raw: { streamed: true, stop_reason: stop } };
+      },
+      body: (raw) => {
+        const message = parseReply(settings, messageSchema(), raw, "response body");
+        (message.content ?? []).forEach((block, index) => {
+          if (block.type === "text") assembler.text(String(index), block.text ?? "");
+          if (block.type === "tool_use") {
+            assembler.toolStart(String(index), block.id, block.name ?? "");
+            assembler.toolArguments(String(index), JSON.stringify(block.input ?? {}));
+          }
+        });
+        mergeUsage(assembler.usage, message.usage);
+        return mapStopReason(message.stop_reason);
+      },
     });
   }
 }

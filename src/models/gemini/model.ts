@@ -1,5 +1,6 @@
-import { type CallSettings, callProvider, readJsonObject } from "../shared/http.js";
+import type { CallSettings } from "../shared/http.js";
 import { ResponseAssembler } from "../shared/response-assembler.js";
+import { runTurn } from "../shared/run-turn.js";
 import { readSseJson } from "../shared/sse.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
@@ -41,20 +42,19 @@ export class GeminiModel implements Model {
     const parse = (name: string, text: string) => parseToolArguments(name, text, true);
     const assembler = new ResponseAssembler(request.messages, tools.names, parse, request.onDelta);
     const reader = new GeminiResponseReader(settings, assembler);
-    return callProvider(
-      settings,
-      { url, headers: this.config.headers(), body, signal: request.signal },
-      async (response) => {
-        let raw: unknown;
-        if (streaming) {
-          await readSseJson(settings, response, ({ data }) => reader.add(data));
-          raw = { streamed: true, finishReason: reader.finishReason };
-        } else {
-          raw = await readJsonObject(settings, response);
-          reader.add(raw);
-        }
-        return { output: assembler.output(), stopReason: reader.stopReason(), usage: assembler.usage, raw };
+    const providerRequest = { url, headers: this.config.headers(), body, signal: request.signal };
+    return runTurn(settings, providerRequest, assembler, streaming, {
+      stream: async (response) => {
+        await readSseJson(settings, response, ({ data }) => reader.add(data));
+        return {
+          stopReason: reader.stopReason(),
+          raw: { streamed: true, finishReason: reader.finishReason },
+        };
       },
-    );
+      body: (raw) => {
+        reader.add(raw);
+        return reader.stopReason();
+      },
+    });
   }
 }

@@ -2,6 +2,7 @@ import { ModelCallError } from "../../errors/model-call-error.js";
 import type { CallSettings } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
 import type { ResponseAssembler } from "../shared/response-assembler.js";
+import type { StopReason } from "../spec.js";
 import { generateContentResponseSchema } from "./api.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 import { mergeUsage } from "./usage.js";
@@ -53,7 +54,8 @@ export class GeminiResponseReader {
     return this.#finishReason;
   }
 
-  stopReason() {
-    return this.assembler.stopReason(mapFinishReason(this.#finishReason, this.#blockReason));
+  /** The mapped finish reason (or `content_filter` for a blocked prompt). */
+  stopReason(): StopReason {
+    return mapFinishReason(this.#finishReason, this.#blockReason);
   }
 }

@@ -9,25 +9,27 @@ import { lazySchema } from "../shared/parse-reply.js";
 const usage = () =>
   z.looseObject({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish() }).nullish();
 
+/** An assistant message (whole, or a stream delta): text, refusal and tool calls of the given shape. */
+const message = <T extends z.ZodType>(toolCall: T) =>
+  z
+    .looseObject({
+      content: z.string().nullish(),
+      refusal: z.string().nullish(),
+      tool_calls: z.array(toolCall).nullish(),
+    })
+    .nullish();
+
 export const chatCompletionSchema = lazySchema(() =>
   z.looseObject({
     choices: z
       .array(
         z.looseObject({
-          message: z
-            .looseObject({
-              content: z.string().nullish(),
-              refusal: z.string().nullish(),
-              tool_calls: z
-                .array(
-                  z.looseObject({
-                    id: z.string().nullish(),
-                    function: z.looseObject({ name: z.string(), arguments: z.string().nullish() }),
-                  }),
-                )
-                .nullish(),
-            })
-            .nullish(),
+          message: message(
+            z.looseObject({
+              id: z.string().nullish(),
+              function: z.looseObject({ name: z.string(), arguments: z.string().nullish() }),
+            }),
+          ),
           finish_reason: z.string().nullish(),
         }),
       )
@@ -41,23 +43,15 @@ export const chatCompletionChunkSchema = lazySchema(() =>
     choices: z
       .array(
         z.looseObject({
-          delta: z
-            .looseObject({
-              content: z.string().nullish(),
-              refusal: z.string().nullish(),
-              tool_calls: z
-                .array(
-                  z.looseObject({
-                    index: z.number(),
-                    id: z.string().nullish(),
-                    function: z
-                      .looseObject({ name: z.string().nullish(), arguments: z.string().nullish() })
-                      .nullish(),
-                  }),
-                )
+          delta: message(
+            z.looseObject({
+              index: z.number(),
+              id: z.string().nullish(),
+              function: z
+                .looseObject({ name: z.string().nullish(), arguments: z.string().nullish() })
                 .nullish(),
-            })
-            .nullish(),
+            }),
+          ),
           finish_reason: z.string().nullish(),
         }),
       )

@@ -1,8 +1,9 @@
 import { InvalidResponseError } from "../../errors/invalid-response-error.js";
-import { type CallSettings, callProvider, readJsonObject } from "../shared/http.js";
+import type { CallSettings } from "../shared/http.js";
 import { toolParametersSchema } from "../shared/json-schema.js";
 import { parseReply } from "../shared/parse-reply.js";
 import { type ArgumentParser, ResponseAssembler } from "../shared/response-assembler.js";
+import { runTurn } from "../shared/run-turn.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { chatCompletionSchema } from "./api.js";
@@ -64,37 +65,31 @@ export class OpenAiChatModel implements Model {
       body,
       signal: request.signal,
     };
-    return callProvider(settings, providerRequest, async (response) => {
-      if (streaming) {
+    return runTurn(settings, providerRequest, assembler, streaming, {
+      stream: async (response) => {
         const end = await readChatStream(settings, response, assembler);
-        const stopReason = assembler.stopReason(mapFinishReason(end.finishReason));
-        return {
-          output: assembler.output(),
-          stopReason,
-          usage: assembler.usage,
-          raw: { streamed: true, ...end },
-        };
-      }
-      const raw = await readJsonObject(settings, response);
-      const completion = parseReply(settings, chatCompletionSchema(), raw, "response body");
-      const choice = completion.choices?.[0];
-      if (!choice)
-        throw new InvalidResponseError(
-          settings.provider,
-          settings.model,
-          "no choices in the response",
-          JSON.stringify(raw),
-        );
-      const message = choice.message;
-      assembler.text("content", message?.content ?? "");
-      assembler.text("refusal", message?.refusal ?? "");
-      message?.tool_calls?.forEach((call, index) => {
-        assembler.toolStart(String(index), call.id, call.function.name);
-        assembler.toolArguments(String(index), call.function.arguments ?? "");
-      });
-      Object.assign(assembler.usage, mapUsage(completion.usage));
-      const stopReason = assembler.stopReason(mapFinishReason(choice.finish_reason));
-      return { output: assembler.output(), stopReason, usage: assembler.usage, raw };
+        return { stopReason: mapFinishReason(end.finishReason), raw: { streamed: true, ...end } };
+      },
+      body: (raw) => {
+        const completion = parseReply(settings, chatCompletionSchema(), raw, "response body");
+        const choice = completion.choices?.[0];
+        if (!choice) {
+          throw new InvalidResponseError(
+            settings.provider,
+            settings.model,
+            "no choices in the response",
+            JSON.stringify(raw),
+          );
+        }
+        assembler.text("content", choice.message?.content ?? "");
+        assembler.text("refusal", choice.message?.refusal ?? "");
+        choice.message?.tool_calls?.forEach((call, index) => {
+          assembler.toolStart(String(index), call.id, call.function.name);
+          assembler.toolArguments(String(index), call.function.arguments ?? "");
+        });
+        Object.assign(assembler.usage, mapUsage(completion.usage));
+        return mapFinishReason(choice.finish_reason);
+      },
     });
   }
 }
