@@ -6,7 +6,7 @@ import {
   type FakeTurn,
   startFakeAnthropic,
 } from "../helpers/fake-provider/index.js";
-import { conversation, deltaRecorder, paris, tools } from "./fixtures.js";
+import { assistantTurn, conversation, deltaRecorder, paris, tools } from "./fixtures.js";
 
 let server: FakeProviderServer | undefined;
 afterEach(async () => {
@@ -208,18 +208,12 @@ describe("anthropic()", () => {
     const response = await model.generate({ messages: conversation, tools });
     expect(response.stopReason).toBe("tool");
     expect(response.usage).toEqual({ inputTokens: 50, outputTokens: 20 });
-    expect(response.output).toEqual([
-      { type: "text", role: "assistant", content: "Checking.", stop_reason: "tool" },
-      {
-        type: "tool_call",
-        role: "assistant",
-        stop_reason: "tool",
-        tools: [
-          { type: "tool", id: "toolu_1", name: "get_weather", input: { city: "Rome" } },
-          { type: "tool", id: "toolu_2", name: "get_weather", input: { city: "Milan" } },
-        ],
-      },
-    ]);
+    expect(response.output).toEqual(
+      assistantTurn("Checking.", [
+        ["toolu_1", "get_weather", { city: "Rome" }],
+        ["toolu_2", "get_weather", { city: "Milan" }],
+      ]),
+    );
   });
 
   it("streams text and input_json deltas in order and assembles the message with usage", async () => {
@@ -240,15 +234,7 @@ describe("anthropic()", () => {
       { type: "tool_call.arguments.delta", partId: "toolu_9", delta: '{"city":' },
       { type: "tool_call.arguments.delta", partId: "toolu_9", delta: '"Rome"}' },
     ]);
-    expect(response.output).toEqual([
-      { type: "text", role: "assistant", content: "On it.", stop_reason: "tool" },
-      {
-        type: "tool_call",
-        role: "assistant",
-        stop_reason: "tool",
-        tools: [{ type: "tool", id: "toolu_9", name: "get_weather", input: { city: "Rome" } }],
-      },
-    ]);
+    expect(response.output).toEqual(assistantTurn("On it.", [["toolu_9", "get_weather", { city: "Rome" }]]));
     expect(response.usage).toEqual({ inputTokens: 33, outputTokens: 11 });
     expect(response.stopReason).toBe("tool");
   });

@@ -8,7 +8,7 @@ import {
   startFakeAnthropic,
   startFakeGemini,
 } from "../helpers/fake-provider/index.js";
-import { conversation, deltaRecorder, tools } from "./fixtures.js";
+import { assistantTurn, conversation, deltaRecorder, tools } from "./fixtures.js";
 
 const servers: FakeProviderServer[] = [];
 afterEach(async () => {
@@ -220,18 +220,12 @@ describe("gemini()", () => {
       { type: "tool_call.started", partId: "call_7_1", toolName: "get_weather" },
       { type: "tool_call.arguments.delta", partId: "call_7_1", delta: '{"city":"Milan"}' },
     ]);
-    expect(response.output).toEqual([
-      { type: "text", role: "assistant", content: "Two calls coming.", stop_reason: "tool" },
-      {
-        type: "tool_call",
-        role: "assistant",
-        stop_reason: "tool",
-        tools: [
-          { type: "tool", id: "call_7_0", name: "get_weather", input: { city: "Rome" } },
-          { type: "tool", id: "call_7_1", name: "get_weather", input: { city: "Milan" } },
-        ],
-      },
-    ]);
+    expect(response.output).toEqual(
+      assistantTurn("Two calls coming.", [
+        ["call_7_0", "get_weather", { city: "Rome" }],
+        ["call_7_1", "get_weather", { city: "Milan" }],
+      ]),
+    );
     expect(response.usage).toEqual({ inputTokens: 12, outputTokens: 8 });
   });
 

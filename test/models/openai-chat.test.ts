@@ -3,7 +3,7 @@ import { azureOpenai } from "../../src/models/azure-openai.js";
 import { grok } from "../../src/models/grok.js";
 import { openai } from "../../src/models/openai.js";
 import { type FakeProviderServer, startFakeOpenAi } from "../helpers/fake-provider/index.js";
-import { conversation, deltaRecorder, tools } from "./fixtures.js";
+import { assistantTurn, conversation, deltaRecorder, tools } from "./fixtures.js";
 
 let server: FakeProviderServer | undefined;
 afterEach(async () => {
@@ -182,15 +182,9 @@ describe("openai()", () => {
       { type: "tool_call.arguments.delta", partId: "call_fake_0_0", delta: '{"city":' },
       { type: "tool_call.arguments.delta", partId: "call_fake_0_0", delta: '"Rome"}' },
     ]);
-    expect(response.output).toEqual([
-      { type: "text", role: "assistant", content: "Looking it up now.", stop_reason: "tool" },
-      {
-        type: "tool_call",
-        role: "assistant",
-        stop_reason: "tool",
-        tools: [{ type: "tool", id: "call_fake_0_0", name: "get_weather", input: { city: "Rome" } }],
-      },
-    ]);
+    expect(response.output).toEqual(
+      assistantTurn("Looking it up now.", [["call_fake_0_0", "get_weather", { city: "Rome" }]]),
+    );
     expect(response.usage).toEqual({ inputTokens: 30, outputTokens: 12 });
     expect(response.stopReason).toBe("tool");
   });

@@ -1,15 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { anthropic } from "../../src/models/anthropic.js";
-import { gemini } from "../../src/models/gemini.js";
-import { openai } from "../../src/models/openai.js";
 import { createToolNameMap, geminiToolNames, openAiToolNames } from "../../src/models/shared/tool-names.js";
-import type { Model, ToolDefinition } from "../../src/models/spec.js";
-import {
-  type FakeProviderServer,
-  startFakeAnthropic,
-  startFakeGemini,
-  startFakeOpenAi,
-} from "../helpers/fake-provider/index.js";
+import type { ToolDefinition } from "../../src/models/spec.js";
+import type { FakeProviderServer } from "../helpers/fake-provider/index.js";
+import { fakeModel, sentToolDefinitions } from "./fixtures.js";
 
 const long = `tool_${"x".repeat(65)}`;
 const names = ["a.b", "a_b", long, "1tool", "ok-name"];
@@ -61,25 +54,10 @@ describe("tool-name mapping (R08)", () => {
   it.each(["openai", "anthropic", "gemini"] as const)(
     "%s: a call to the sanitized name of a.b reaches a.b",
     async (format) => {
-      const server =
-        format === "openai"
-          ? await startFakeOpenAi()
-          : format === "anthropic"
-            ? await startFakeAnthropic()
-            : await startFakeGemini();
+      const { server, model } = await fakeModel(format);
       servers.push(server);
-      const model: Model =
-        format === "openai"
-          ? openai({ model: "m", apiKey: "k", baseUrl: server.baseUrl })
-          : format === "anthropic"
-            ? anthropic({ model: "m", apiKey: "k", baseUrl: server.baseUrl })
-            : gemini({ model: "m", apiKey: "k", baseUrl: server.baseUrl });
-      const sentName = (index: number): string => {
-        const body = server.requests[0]?.body;
-        if (format === "openai") return body.tools[index].function.name;
-        if (format === "anthropic") return body.tools[index].name;
-        return body.tools[0].functionDeclarations[index].name;
-      };
+      const sentName = (index: number) =>
+        String(sentToolDefinitions(format, server.requests[0]?.body)[index]?.name);
       const request = { messages: [{ type: "text" as const, role: "user" as const, content: "go" }], tools };
       server.push({ text: "ok" });
       await model.generate(request);

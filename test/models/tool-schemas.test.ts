@@ -2,17 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as zod3 from "zod/v3";
 import { ConfigError } from "../../src/errors/config-error.js";
-import { anthropic } from "../../src/models/anthropic.js";
 import { gemini } from "../../src/models/gemini.js";
 import { openai } from "../../src/models/openai.js";
-import type { JsonSchema, Model, ToolDefinition } from "../../src/models/spec.js";
-import {
-  type FakeProviderServer,
-  type FakeTurn,
-  startFakeAnthropic,
-  startFakeGemini,
-  startFakeOpenAi,
-} from "../helpers/fake-provider/index.js";
+import type { JsonSchema, ToolDefinition } from "../../src/models/spec.js";
+import type { FakeProviderServer, FakeTurn } from "../helpers/fake-provider/index.js";
+import { type FormatName, fakeModel, sentToolDefinitions } from "./fixtures.js";
 
 const servers: FakeProviderServer[] = [];
 afterEach(async () => {
@@ -24,33 +18,11 @@ const request = (tools: ToolDefinition[]) => ({
   tools,
 });
 
-async function sentTools(
-  format: "openai" | "anthropic" | "gemini",
-  tools: ToolDefinition[],
-  turn: FakeTurn = { text: "ok" },
-) {
-  const server =
-    format === "openai"
-      ? await startFakeOpenAi([turn])
-      : format === "anthropic"
-        ? await startFakeAnthropic([turn])
-        : await startFakeGemini([turn]);
+async function sentTools(format: FormatName, tools: ToolDefinition[], turn: FakeTurn = { text: "ok" }) {
+  const { server, model } = await fakeModel(format, [turn]);
   servers.push(server);
-  const model: Model =
-    format === "openai"
-      ? openai({ model: "gpt-4o", apiKey: "k", baseUrl: server.baseUrl })
-      : format === "anthropic"
-        ? anthropic({ model: "claude", apiKey: "k", baseUrl: server.baseUrl })
-        : gemini({ model: "gemini-2.5-flash", apiKey: "k", baseUrl: server.baseUrl });
   const response = await model.generate(request(tools));
-  const body = server.requests[0]?.body;
-  const schemas: JsonSchema[] =
-    format === "openai"
-      ? body.tools.map((tool: { function: unknown }) => tool.function)
-      : format === "anthropic"
-        ? body.tools
-        : body.tools[0].functionDeclarations;
-  return { schemas, response };
+  return { schemas: sentToolDefinitions(format, server.requests[0]?.body), response };
 }
 
 function keysDeep(value: unknown, found = new Set<string>()): Set<string> {
