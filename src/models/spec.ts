@@ -22,6 +22,11 @@ export interface ToolMessage {
    * answer the call with an `{ error }` tool result instead.
    */
   inputError?: string;
+  /**
+   * Opaque data a provider attached to the call that must be sent back with it, by provider id
+   * (e.g. `{ gemini: { thoughtSignature } }`). Keep it when storing history; never edit it.
+   */
+  providerMetadata?: Record<string, Record<string, unknown>>;
 }
 
 /** Plain text from the system, the user or the assistant. */

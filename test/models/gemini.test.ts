@@ -203,6 +203,32 @@ describe("gemini()", () => {
     expect(response.output[0]).toMatchObject({ tools: [{ id: "fc-1", input: { city: "Rome" } }] });
   });
 
+  it("keeps each call's thoughtSignature and sends it back with the call", async () => {
+    const { fakeServer, model } = await setup([
+      { toolCalls: [{ name: "get_weather", arguments: { city: "Rome" }, thoughtSignature: "sig-rome" }] },
+      { text: "done" },
+    ]);
+    const first = await model.generate({ messages: conversation, tools });
+    const call = first.output[0];
+    if (call?.type !== "tool_call") throw new Error("expected a tool call");
+    expect(call.tools[0]?.providerMetadata).toEqual({ gemini: { thoughtSignature: "sig-rome" } });
+    const result: Message = {
+      type: "tool_result",
+      role: "tool_result",
+      tool: call.tools[0]!,
+      content: { data: 1 },
+      stop_reason: "tool",
+    };
+    await model.generate({ messages: [...conversation, call, result], tools });
+    const contents = fakeServer.requests[1]?.body.contents;
+    expect(contents.at(-2)).toEqual({
+      role: "model",
+      parts: [
+        { functionCall: { name: "get_weather", args: { city: "Rome" } }, thoughtSignature: "sig-rome" },
+      ],
+    });
+  });
+
   it("streams over alt=sse: text deltas in order, whole function calls, usage at the end", async () => {
     const { fakeServer, model } = await setup([
       { text: "Two calls coming.", ...twoCallsWithoutIds, usage: { input: 12, output: 8 } },

@@ -18,6 +18,7 @@ export const generateContentResponseSchema = lazySchema(() =>
                   z.looseObject({
                     text: z.string().nullish(),
                     thought: z.boolean().nullish(),
+                    thoughtSignature: z.string().nullish(),
                     functionCall: z
                       .looseObject({
                         id: z.string().nullish(),

@@ -6,7 +6,7 @@ import type { Message } from "../spec.js";
 /** A part of a Gemini `Content`, as sent. */
 export type GeminiPart =
   | { text: string }
-  | { functionCall: { name: string; args: Record<string, unknown> } }
+  | { functionCall: { name: string; args: Record<string, unknown> }; thoughtSignature?: string }
   | { functionResponse: { name: string; response: Record<string, unknown> } };
 
 export interface GeminiContent {
@@ -22,8 +22,9 @@ export interface GeminiPrompt {
 /**
  * Maps Fairway messages to Gemini `systemInstruction` and `contents`: system text → `systemInstruction`;
  * assistant → role `model`; a `tool_call` message → one `functionCall` part per call (every call of the
- * turn); each `tool_result` → a user `functionResponse` part with the call's tool name (an object result
- * is sent as is, anything else as `{ result }`). Consecutive same-role contents are merged, so parallel
+ * turn, each with the `thoughtSignature` Gemini gave it, which thinking models require back); each
+ * `tool_result` → a user `functionResponse` part with the call's tool name (an object result is sent as
+ * is, anything else as `{ result }`). Consecutive same-role contents are merged, so parallel
  * results travel together, in call order. Gemini pairs results to calls by name and order, so ids are
  * not sent.
  */
@@ -44,9 +45,11 @@ export function convertMessages(messages: readonly Message[], names: ToolNameMap
     } else if (message.type === "tool_call") {
       add(
         "model",
-        message.tools.map((tool) => ({
-          functionCall: { name: names.toProvider(tool.name), args: tool.input },
-        })),
+        message.tools.map((tool): GeminiPart => {
+          const part = { functionCall: { name: names.toProvider(tool.name), args: tool.input } };
+          const signature = tool.providerMetadata?.gemini?.thoughtSignature;
+          return typeof signature === "string" ? { ...part, thoughtSignature: signature } : part;
+        }),
       );
     } else {
       const response = isJsonObject(message.content) ? message.content : { result: message.content ?? null };

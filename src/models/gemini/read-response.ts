@@ -20,7 +20,7 @@ export class GeminiResponseReader {
 
   /**
    * Adds one response: text parts of the first candidate (thought parts skipped) and each `functionCall`
-   * (whole, as Gemini sends it). A call with an id already seen is not added twice. Candidates without
+   * (whole, as Gemini sends it, with its `thoughtSignature` kept in `providerMetadata.gemini`). A call with an id already seen is not added twice. Candidates without
    * content or parts add nothing. An `error` object (in a stream) is a `ModelCallError`.
    */
   add(value: unknown): void {
@@ -40,7 +40,10 @@ export class GeminiResponseReader {
       if (part.functionCall) {
         const key = part.functionCall.id ? `id:${part.functionCall.id}` : `position:${this.#calls}`;
         this.#calls++;
-        this.assembler.toolStart(key, part.functionCall.id, part.functionCall.name);
+        const signature = part.thoughtSignature
+          ? { gemini: { thoughtSignature: part.thoughtSignature } }
+          : undefined;
+        this.assembler.toolStart(key, part.functionCall.id, part.functionCall.name, signature);
         this.assembler.toolArguments(key, JSON.stringify(part.functionCall.args ?? {}));
       }
     }

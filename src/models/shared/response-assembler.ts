@@ -9,6 +9,7 @@ interface PendingCall {
   id: string;
   name: string;
   arguments: string;
+  providerMetadata?: ToolMessage["providerMetadata"];
 }
 
 /**
@@ -45,15 +46,24 @@ export class ResponseAssembler {
     this.onDelta?.({ type: "text.delta", partId: part.partId, delta });
   }
 
-  /** Starts the tool call `key`; returns its Fairway id. A second start for the same key changes nothing. */
-  toolStart(key: string, providerId: string | null | undefined, providerName: string): string {
+  /**
+   * Starts the tool call `key`; returns its Fairway id. A second start for the same key changes nothing.
+   * `providerMetadata` is kept on the call (see `ToolMessage.providerMetadata`).
+   */
+  toolStart(
+    key: string,
+    providerId: string | null | undefined,
+    providerName: string,
+    providerMetadata?: ToolMessage["providerMetadata"],
+  ): string {
     const known = this.#calls.get(key);
     if (known) return known.id;
-    const call = {
+    const call: PendingCall = {
       id: this.#ids.assign(providerId, this.#calls.size),
       name: this.names.fromProvider(providerName),
       arguments: "",
     };
+    if (providerMetadata) call.providerMetadata = providerMetadata;
     this.#calls.set(key, call);
     this.onDelta?.({ type: "tool_call.started", partId: call.id, toolName: call.name });
     return call.id;
@@ -92,6 +102,7 @@ export class ResponseAssembler {
           id: call.id,
           name: call.name,
           ...this.parseArguments(call.name, call.arguments),
+          ...(call.providerMetadata ? { providerMetadata: call.providerMetadata } : {}),
         }),
       );
       out.push({ type: "tool_call", role: "assistant", tools, stop_reason: "tool" });

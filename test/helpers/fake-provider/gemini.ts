@@ -19,6 +19,7 @@ function functionCallParts(turn: FakeReplyTurn): unknown[] {
       name: call.name,
       args: JSON.parse(argumentText(call) || "{}"),
     },
+    ...(call.thoughtSignature ? { thoughtSignature: call.thoughtSignature } : {}),
   }));
 }
 

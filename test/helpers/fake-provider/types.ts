@@ -4,6 +4,8 @@ export interface FakeToolCall {
   id?: string;
   name: string;
   arguments: string | Record<string, unknown>;
+  /** Gemini only: sent as the part's `thoughtSignature`, as thinking models do. */
+  thoughtSignature?: string;
 }
 
 /** A successful model turn, rendered in the server's wire format (JSON or SSE, as the request asks). */
