@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ModelRequest } from "../../src/models/spec.js";
+import { startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
 import { citedSources } from "./citation.js";
 import { loadCorpus } from "./corpus.js";
 import { CorpusIndex } from "./corpus-index.js";
 import { createResearchNetwork, finalAnswer } from "./network.js";
 import { offlineModel } from "./offline-model.js";
+import { selectModel } from "./select-model.js";
 
 const index = new CorpusIndex(loadCorpus());
 
@@ -73,5 +75,32 @@ describe("the research network (outside a durable function)", () => {
       "Writer Agent",
     ]);
     expect(finalAnswer(run.state.results)).toBe("done\nSource: croner/README.md");
+  });
+
+  it("runs on a real model API: an OpenAI-compatible server from FAIRWAY_BASE_URL (a local fake here)", async () => {
+    const server = await startFakeOpenAi([
+      { toolCalls: [{ id: "call_1", name: "search", arguments: { query: "ulid monotonic" } }] },
+      {
+        toolCalls: [{ id: "call_2", name: "read_file", arguments: { path: "ulid/README.md", length: 2000 } }],
+      },
+      { text: "monotonicFactory() keeps ULIDs increasing within one millisecond (ulid/README.md)." },
+      { text: "Use `monotonicFactory()`.\nSource: ulid/README.md" },
+    ]);
+    try {
+      const { model, offline } = selectModel({
+        FAIRWAY_BASE_URL: server.baseUrl,
+        FAIRWAY_MODEL: "local-model",
+      });
+      expect(offline).toBe(false);
+      const run = await createResearchNetwork(index, model).run("How do I generate monotonic ULIDs?");
+      expect(citedSources(finalAnswer(run.state.results))).toEqual(["ulid/README.md"]);
+      const second = server.requests[1]?.body;
+      const toolReply = second.messages.find((message: { role: string }) => message.role === "tool");
+      expect(toolReply.tool_call_id).toBe("call_1");
+      expect(JSON.parse(toolReply.content).data.hits[0].path).toBe("ulid/README.md");
+      expect(server.requests[3]?.body.tools).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 });
