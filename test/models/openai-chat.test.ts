@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { azureOpenai } from "../../src/models/azure-openai.js";
 import { grok } from "../../src/models/grok.js";
 import { openai } from "../../src/models/openai.js";
-import { type FakeProviderServer, startFakeOpenAi } from "../helpers/fake-provider/index.js";
+import { type FakeProviderServer, openAiWire, startFakeOpenAi } from "../helpers/fake-provider/index.js";
 import { assistantTurn, conversation, deltaRecorder, tools } from "./fixtures.js";
 
 let server: FakeProviderServer | undefined;
@@ -250,6 +250,42 @@ describe("openai()", () => {
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }
+  });
+});
+
+describe("openai() edge cases", () => {
+  it("passes an error thrown by onDelta through unchanged (not a network error)", async () => {
+    const fakeServer = await fake({ text: "hello there" });
+    const model = openai({ model: "gpt-4o", apiKey: "k", baseUrl: fakeServer.baseUrl });
+    const boom = new Error("UI went away");
+    const onDelta = () => {
+      throw boom;
+    };
+    await expect(model.generate({ messages: conversation, onDelta })).rejects.toBe(boom);
+  });
+
+  it("reads a JSON answer from a server that ignores stream: true, still reporting deltas", async () => {
+    const fakeServer = await fake({
+      raw: { body: JSON.stringify(openAiWire.json({ text: "plain" }, { body: {} } as never, 0)) },
+    });
+    const model = openai({ model: "gpt-4o", baseUrl: fakeServer.baseUrl });
+    const { deltas, onDelta } = deltaRecorder();
+    const response = await model.generate({ messages: conversation, onDelta });
+    expect(response.output).toEqual(assistantTurn("plain", []));
+    expect(deltas).toEqual([{ type: "text.delta", partId: "text_0", delta: "plain" }]);
+  });
+
+  it("never lets defaultParameters turn streaming on or off", async () => {
+    const fakeServer = await fake({ text: "json" });
+    const model = openai({
+      model: "gpt-4o",
+      baseUrl: fakeServer.baseUrl,
+      defaultParameters: { stream: true, stream_options: { include_usage: false } },
+    });
+    const response = await model.generate({ messages: conversation });
+    expect(fakeServer.requests[0]?.body).not.toHaveProperty("stream");
+    expect(fakeServer.requests[0]?.body).not.toHaveProperty("stream_options");
+    expect(response.output).toEqual(assistantTurn("json", []));
   });
 });
 

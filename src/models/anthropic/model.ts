@@ -40,6 +40,7 @@ export class AnthropicModel implements Model {
       ...tools.body,
     };
     const streaming = request.onDelta !== undefined;
+    delete body.stream;
     if (streaming) body.stream = true;
     // Tool input arrives as an object (or, streamed, as JSON text that is empty for tools without input).
     const parse = (name: string, text: string) => parseToolArguments(name, text, true);

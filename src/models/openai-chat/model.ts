@@ -49,10 +49,9 @@ export class OpenAiChatModel implements Model {
       ...tools.body,
     };
     const streaming = request.onDelta !== undefined;
-    if (streaming) {
-      body.stream = true;
-      body.stream_options = { include_usage: true };
-    }
+    delete body.stream;
+    delete body.stream_options;
+    if (streaming) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
     const assembler = new ResponseAssembler(
       request.messages,
       tools.names,

@@ -30,7 +30,8 @@ export interface ProviderRequest {
  *   body, else the body text) is kept;
  * - network failures and `settings.timeoutMs` expiring (also while `consume` reads the body): retryable;
  * - `request.signal` aborting: not retryable.
- * `ModelCallError`s thrown by `consume` pass through unchanged.
+ * `ModelCallError`s and errors that are not network failures (e.g. thrown by an `onDelta` callback)
+ * pass through unchanged.
  */
 export async function callProvider<T>(
   settings: CallSettings,
@@ -60,7 +61,10 @@ export async function callProvider<T>(
         isRetryable: true,
       });
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    // fetch and body reads fail with a TypeError ("fetch failed", "terminated"); anything else came from
+    // the caller's own code (an `onDelta` that threw) and is passed on unchanged.
+    if (!(error instanceof TypeError)) throw error;
+    const reason = error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
     throw new ModelCallError(`network error: ${reason}`, { ...details, isRetryable: true });
   } finally {
     clearTimeout(timer);

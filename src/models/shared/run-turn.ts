@@ -12,7 +12,8 @@ export interface TurnReaders {
 
 /**
  * Makes one model call through `callProvider` and builds the `ModelResponse` from the assembler:
- * streamed when `streaming` (the request has `onDelta`), a JSON body otherwise.
+ * streamed when `streaming` (the request has `onDelta`) and the server answers with a stream, a JSON body
+ * otherwise.
  */
 export function runTurn(
   settings: CallSettings,
@@ -24,7 +25,8 @@ export function runTurn(
   return callProvider(settings, request, async (response) => {
     let stopReason: StopReason;
     let raw: unknown;
-    if (streaming) {
+    // A server that ignores the stream flag answers with JSON: read it whole (deltas still reach onDelta).
+    if (streaming && !response.headers.get("content-type")?.includes("application/json")) {
       ({ stopReason, raw } = await readers.stream(response));
     } else {
       raw = await readJsonObject(settings, response);
