@@ -3,12 +3,15 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Agent } from "../agents/agent.js";
+import type { Network } from "../agents/network.js";
 import { Fairway } from "../engine/fairway.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
 import type { Logger, RunEvent } from "../engine/types.js";
 import { ConfigError } from "../errors/config-error.js";
 import { LimitError } from "../errors/limit-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
+import { agentFunctions } from "./agent-functions.js";
 import type { AuthVariables } from "./auth/guard.js";
 import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
 import { EventBuffer } from "./event-buffer.js";
@@ -31,6 +34,10 @@ export interface ServerOptions {
   appId?: string;
   /** Functions to serve; each must have been created by `client`. */
   functions?: FairwayFunction[];
+  /** Agents served as functions `agent-<slug>`, triggered by `<client.id>/agent-<slug>` with `data.input`. */
+  agents?: Agent[];
+  /** Networks served as functions `network-<slug>`, triggered by `<client.id>/network-<slug>` with `data.input` (and `threadId`, `userId`). */
+  networks?: Network[];
   /** Credentials; see {@link ServerAuthOptions}. Keys may also come from the environment. */
   auth?: ServerAuthOptions;
   /** Which tenant a run belongs to, for tenant tokens. @default `event.data.userId ?? event.data.user_id` */
@@ -82,6 +89,11 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   const logger = options.logger ?? client.logger;
   const auth = resolveServerAuth(options.auth);
   const streams = options.streams ?? new ThreadStreams();
+  agentFunctions(client, {
+    agents: options.agents ?? [],
+    networks: options.networks ?? [],
+    streaming: { publish: streams.publish },
+  });
   const runEvents = new EventBuffer<RunEvent>();
   const unsubscribe = client.onRunEvent((event) => runEvents.publish(event));
   const access = new RunAccess(client, options.tenantOf ?? defaultTenantOf);

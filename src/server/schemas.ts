@@ -12,8 +12,13 @@ export const eventSchema = z.strictObject({
   v: z.string().max(128).optional(),
 });
 
-/** `POST /api/events` and `POST /e/:eventKey`: one event or a non-empty array of them. */
-export const sendBodySchema = z.union([eventSchema, z.array(eventSchema).min(1).max(MAX_EVENTS_PER_REQUEST)]);
+/** `POST /api/events` and `POST /e/:eventKey` with an array body: 1–5,000 events. */
+export const eventListSchema = z.array(eventSchema).min(1).max(MAX_EVENTS_PER_REQUEST);
+
+/** The schema for a send body: the array one for arrays, else the single-event one (so issues name the field). */
+export function sendBodySchemaFor(body: unknown): typeof eventSchema | typeof eventListSchema {
+  return Array.isArray(body) ? eventListSchema : eventSchema;
+}
 
 /** Run statuses, as the engine reports them. */
 export const runStatusSchema = z.enum([

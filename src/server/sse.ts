@@ -108,6 +108,11 @@ async function pump<T>(
     }
     for (const event of pending) await deliver(event);
     live = true;
+    if (lastEventId !== undefined && !ended && feed.snapshot) {
+      // A resumed stream whose thing already ended (its end event was sent before) ends now.
+      const over = (await feed.snapshot()).ended;
+      if (over) chain = chain.then(() => end(sent));
+    }
     await done;
     await chain;
   } finally {

@@ -1,9 +1,12 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
 import type { EventPayload } from "../../engine/step-types.js";
+import { ForbiddenError } from "../../errors/forbidden-error.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
-import { readJsonBody } from "../read-input.js";
-import { sendBodySchema } from "../schemas.js";
+import { errorBody, statusOf } from "../http-status.js";
+import { check, readJsonBody } from "../read-input.js";
+import { sendBodySchemaFor } from "../schemas.js";
 
 /** What the event routes need from the engine. */
 export interface EventSender {
@@ -13,6 +16,7 @@ export interface EventSender {
 /**
  * Event API. `POST /api/events` (bearer event key or signing key) and Inngest's `POST /e/:eventKey`
  * (key in the path). Body: one event or an array (≤ 5,000); reply `{ ids, status: 200 }`, ids in input order.
+ * `/e/:eventKey` answers errors in Inngest's shape too: `{ ids: [], status, error, code }`.
  */
 export function eventRoutes(auth: ServerAuth, client: EventSender): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
@@ -20,18 +24,23 @@ export function eventRoutes(auth: ServerAuth, client: EventSender): Hono<{ Varia
     const { ids } = await client.send(body);
     return { ids, status: 200 };
   };
-  app.post("/api/events", guard(auth, ["admin", "sender"]), async (c) =>
-    c.json(await accept(await readJsonBody(c, sendBodySchema, "event body"))),
-  );
+  const read = async (c: Context) => {
+    const body = await readJsonBody(c, z.unknown(), "event body");
+    return check(sendBodySchemaFor(body), body, "event body");
+  };
+  app.post("/api/events", guard(auth, ["admin", "sender"]), async (c) => c.json(await accept(await read(c))));
   app.post("/e/:eventKey", async (c) => {
-    const principal = auth.authenticate(c.req.param("eventKey"));
-    if (principal.role === "tenant") {
-      return c.json(
-        { ids: [], status: 403, error: "A tenant token cannot send events; use an event key." },
-        403,
-      );
+    try {
+      const principal = auth.authenticate(c.req.param("eventKey"));
+      if (principal.role === "tenant")
+        throw new ForbiddenError("A tenant token cannot send events.", "event key");
+      return c.json(await accept(await read(c)));
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 500) throw error;
+      const { code, message } = errorBody(error).error;
+      return c.json({ ids: [], status, error: message, code }, status);
     }
-    return c.json(await accept(await readJsonBody(c, sendBodySchema, "event body")));
   });
   return app;
 }
