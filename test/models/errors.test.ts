@@ -172,6 +172,15 @@ describe.each(cases)("$provider errors", ({ provider, start, make }) => {
     }
   });
 
+  it("a stream cut off before the provider ends the turn is an InvalidResponseError", async () => {
+    const model = await setup([{ text: "complete" }, { stream: [] }]);
+    const complete = await model.generate({ ...request, onDelta: () => {} });
+    expect(complete.output).toHaveLength(1);
+    const error = await failure(model.generate({ ...request, onDelta: () => {} }));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("stream ended early");
+  });
+
   it("a stream chunk that is not JSON is an InvalidResponseError", async () => {
     const model = await setup([{ stream: [{ data: "{not json" }] }]);
     const error = await failure(model.generate({ ...request, onDelta: () => {} }));

@@ -2,7 +2,7 @@ import { ModelCallError } from "../../errors/model-call-error.js";
 import type { CallSettings } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
 import type { ResponseAssembler } from "../shared/response-assembler.js";
-import { readSseJson } from "../shared/sse.js";
+import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { streamEventSchema } from "./api.js";
 import { mergeUsage } from "./usage.js";
 
@@ -20,7 +20,8 @@ const permanentErrors = new Set([
  * (a text block, or a `tool_use` block with id and name), `content_block_delta` (`text_delta` or
  * `input_json_delta`), `message_delta` (stop reason, cumulative output usage); `ping`, `content_block_stop`
  * and `message_stop` carry nothing needed. An `error` event is a `ModelCallError`, retryable unless its
- * type is a request error. Returns the stop reason.
+ * type is a request error. Returns the stop reason; a stream without one was cut off and is an
+ * `InvalidResponseError`.
  */
 export async function readMessageStream(
   settings: CallSettings,
@@ -63,5 +64,6 @@ export async function readMessageStream(
         );
     }
   });
+  if (stopReason === undefined) throw incompleteStream(settings, "message_delta with a stop_reason");
   return stopReason;
 }

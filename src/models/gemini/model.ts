@@ -1,7 +1,7 @@
 import type { CallSettings } from "../shared/http.js";
 import { ResponseAssembler } from "../shared/response-assembler.js";
 import { runTurn } from "../shared/run-turn.js";
-import { readSseJson } from "../shared/sse.js";
+import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { convertMessages } from "./convert-messages.js";
@@ -46,6 +46,7 @@ export class GeminiModel implements Model {
     return runTurn(settings, providerRequest, assembler, streaming, {
       stream: async (response) => {
         await readSseJson(settings, response, ({ data }) => reader.add(data));
+        if (!reader.finished) throw incompleteStream(settings, "finishReason");
         return {
           stopReason: reader.stopReason(),
           raw: { streamed: true, finishReason: reader.finishReason },

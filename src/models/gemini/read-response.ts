@@ -52,6 +52,11 @@ export class GeminiResponseReader {
     mergeUsage(this.assembler.usage, response.usageMetadata);
   }
 
+  /** True once a response said the turn is over (a finish reason, or a blocked prompt). */
+  get finished(): boolean {
+    return this.#finishReason !== undefined || this.#blockReason !== undefined;
+  }
+
   /** The provider's finish reason as last reported. */
   get finishReason(): string | undefined {
     return this.#finishReason;

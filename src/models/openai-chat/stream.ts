@@ -2,7 +2,7 @@ import { ModelCallError } from "../../errors/model-call-error.js";
 import type { CallSettings } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
 import type { ResponseAssembler } from "../shared/response-assembler.js";
-import { readSseJson } from "../shared/sse.js";
+import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { chatCompletionChunkSchema } from "./api.js";
 import { mapUsage } from "./usage.js";
 
@@ -16,7 +16,8 @@ export interface StreamEnd {
  * Reads a chat-completions SSE stream (`chat.completion.chunk` objects, then `data: [DONE]`) into the
  * assembler: `delta.content` as text, `delta.tool_calls[i]` by `index` (id and name on the first chunk of a
  * call, argument text in pieces). The usage-only last chunk (`stream_options.include_usage`) has empty
- * `choices`. An `error` object in the stream is a retryable `ModelCallError`.
+ * `choices`. An `error` object in the stream is a retryable `ModelCallError`; a stream without a
+ * `finish_reason` was cut off and is an `InvalidResponseError`.
  */
 export async function readChatStream(
   settings: CallSettings,
@@ -50,5 +51,6 @@ export async function readChatStream(
       if (call.function?.arguments) assembler.toolArguments(key, call.function.arguments);
     }
   });
+  if (end.finishReason === undefined) throw incompleteStream(settings, "finish_reason");
   return end;
 }

@@ -60,3 +60,8 @@ export async function readSseJson(
   parser.feed(decoder.decode());
   if (failure !== undefined) throw failure;
 }
+
+/** The error for a stream that ended before the provider said the turn was over (a cut connection). */
+export function incompleteStream(settings: CallSettings, missing: string): InvalidResponseError {
+  return new InvalidResponseError(settings.provider, settings.model, `stream ended early: no ${missing}`);
+}
