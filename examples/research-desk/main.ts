@@ -1,0 +1,46 @@
+/**
+ * `npm start`: the research desk — a research network serving many users fairly on the embedded store.
+ *
+ *   npm start                 full load (one heavy user, ten light users, a paid user), then exit
+ *   npm start -- --quick      a short load
+ *   npm start -- --serve      keep the API and dashboard up afterwards (Ctrl-C to stop)
+ *
+ * @module
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { runDesk } from "./run-desk.js";
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+    throw new InvalidArgumentError("must be an integer from 0 to 65535");
+  }
+  return parsed;
+}
+
+const program = new Command("research-desk")
+  .description(
+    "Fairway's multi-tenant research desk: an agent network answering questions about node_modules READMEs",
+  )
+  .option("--quick", "a short load (40 + 20 + 2 questions)", false)
+  .option("--serve", "keep serving the API and dashboard after the load", false)
+  .option("--port <port>", "port of the API and dashboard", port, 3010)
+  .option("--store <path>", "SQLite file for runs (default: a new temp file), or 'memory'")
+  .parse();
+
+const options = program.opts<{ quick: boolean; serve: boolean; port: number; store?: string }>();
+const desk = await runDesk({
+  quick: options.quick,
+  port: options.port,
+  ...(options.store ? { store: options.store } : {}),
+});
+if (options.serve) {
+  process.stdout.write(`\nServing ${desk.url} — press Ctrl-C to stop.\n`);
+  const stop = () => {
+    desk.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} else {
+  await desk.close();
+}
