@@ -1,4 +1,4 @@
-import { currentExecution, type ExecutionContext } from "../engine/execution-context.js";
+import { type ExecutionContext, currentExecution } from "../engine/execution-context.js";
 import type { StepTools } from "../engine/step-types.js";
 import { generateId } from "../streaming/ids.js";
 
@@ -15,7 +15,10 @@ export interface RunScope {
   readonly prefix: string;
   /** A seed for derived ids: stable across replays of a durable run, random per run otherwise. */
   readonly seed: string;
-  /** Runs `fn` as step `<prefix>/<id>` when durable; calls it directly otherwise. */
+  /**
+   * Runs `fn` as step `<prefix>/<id>` when durable (its result made JSON-safe, so the first execution and a
+   * replay see the same value); calls it directly otherwise.
+   */
   memo<T>(id: string, fn: () => Promise<T>): Promise<T>;
   /** A nested scope `<prefix>/<name>`. */
   child(name: string): RunScope;
@@ -26,7 +29,8 @@ const ordinals = new WeakMap<ExecutionContext, Map<string, number>>();
 /**
  * Opens the scope of a top-level network or agent run named `name`. Within one execution the n-th run of
  * the same name gets prefix `name#n` (n > 0), so two runs in one function never share step ids; the
- * numbering restarts with each execution, which replays runs in the same order.
+ * numbering restarts with each execution (the engine builds a new context per execution), which replays
+ * runs in the same order.
  */
 export function openScope(name: string): RunScope {
   const execution = currentExecution();
@@ -47,7 +51,13 @@ function makeScope(step: StepTools | undefined, prefix: string, seed: string): R
     step,
     prefix,
     seed,
-    memo: step ? (id, fn) => step.run(`${prefix}/${id}`, fn) as Promise<never> : (_id, fn) => fn(),
+    memo: step ? (id, fn) => step.run(`${prefix}/${id}`, async () => toJsonValue(await fn())) as never : (_id, fn) => fn(),
     child: (name) => makeScope(step, `${prefix}/${name}`, `${seed}/${name}`),
   };
+}
+
+/** `value` after a JSON round trip (`undefined` becomes `null`): what a model or a store would see. */
+export function toJsonValue<T>(value: T): T {
+  const text = JSON.stringify(value);
+  return (text === undefined ? null : JSON.parse(text)) as T;
 }

@@ -6,6 +6,7 @@ export interface FunctionLike {
   id: string;
   name?: string;
   triggers: unknown[];
+  handler: unknown;
   config?: { description?: unknown };
 }
 
@@ -13,7 +14,7 @@ export interface FunctionLike {
 export function isFairwayFunction(value: unknown): value is FunctionLike {
   if (typeof value !== "object" || value === null) return false;
   const candidate = value as Record<string, unknown>;
-  return typeof candidate.id === "string" && Array.isArray(candidate.triggers) && !("handler" in candidate);
+  return typeof candidate.id === "string" && Array.isArray(candidate.triggers) && typeof candidate.handler === "function";
 }
 
 /**

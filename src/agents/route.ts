@@ -2,6 +2,7 @@ import { ConfigError } from "../errors/config-error.js";
 import type { Agent } from "./agent.js";
 import { runAgentLoop } from "./agent-loop.js";
 import type { RunScope } from "./durable.js";
+import { runUserCode } from "./user-code-step.js";
 import type { Router } from "./network.js";
 import type { NetworkRun } from "./network-run.js";
 import { getDefaultRoutingAgent, type RoutingAgent } from "./routing-agent.js";
@@ -10,7 +11,7 @@ import type { StateData, UserMessage } from "./types.js";
 /** What one routing decision needs besides the run and the router. */
 export interface RouteContext {
   userMessage: UserMessage;
-  /** Scope of this decision (`<network>/route-<n>`): a code router's answer is memoized as its `decide` step. */
+  /** Scope of this decision (`<network>/route-<n>`): a code router's answer is its `decide` step. */
   scope: RunScope;
   priorResults: number;
 }
@@ -54,7 +55,7 @@ export async function decideRoute<T extends StateData>(
       callCount: run.callCount,
       lastResult: run.state.results.at(-1),
     });
-  const decision = await context.scope.memo("decide", async (): Promise<Decision> => {
+  const decision = await runUserCode(context.scope, "decide", run.state.data, async (): Promise<Decision> => {
     const answer = await callRouter();
     if (!answer) return { agents: [] };
     if (isRoutingAgent(answer)) {

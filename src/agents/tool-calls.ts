@@ -4,6 +4,7 @@ import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-erro
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
 import type { ToolMessage, ToolResultMessage } from "../models/spec.js";
 import type { RunScope } from "./durable.js";
+import { runUserCode } from "./user-code-step.js";
 import type { AnyTool, ToolErrorPayload, ToolHandlerOptions, ToolResultPayload } from "./tool.js";
 
 /** What executing one turn's tool calls needs. */
@@ -11,7 +12,7 @@ export interface ToolCallContext {
   /** The agent's tools by name (a Map: no prototype names can match). */
   tools: Map<string, AnyTool>;
   handlerOptions: ToolHandlerOptions;
-  /** Scope of this turn; each call is memoized as `<prefix>/tool-<index>-<name>`. */
+  /** Scope of this turn; each call is step `<prefix>/tool-<index>-<name>` (see `runUserCode`). */
   scope: RunScope;
 }
 
@@ -19,26 +20,27 @@ export interface ToolCallContext {
  * Runs every tool call of one turn, all at once, and returns their results in call order. No call can
  * fail the run: an unknown tool, unusable or invalid arguments, and a handler's throw (sync or async) all
  * become `{ error }` results; a value becomes `{ data }` (`undefined` becomes AgentKit's
- * `"<name> successfully executed"`). Inside a Fairway function each call is a step, so a replay returns the
- * stored result without running the handler again.
+ * `"<name> successfully executed"`). Inside a Fairway function each call is a step (see `runUserCode`), so
+ * a replay returns the stored result without running the handler again.
  */
 export function runToolCalls(calls: ToolMessage[], context: ToolCallContext): Promise<ToolResultMessage[]> {
   return Promise.all(
     calls.map(async (call, index) => {
-      const content = await context.scope.memo(`tool-${index}-${call.name}`, () =>
-        runToolCall(call, context),
+      const data = context.handlerOptions.network.state.data;
+      const content = await runUserCode(context.scope, `tool-${index}-${call.name}`, data, (step) =>
+        runToolCall(call, context.tools, { ...context.handlerOptions, step }),
       );
       return { type: "tool_result", role: "tool_result", tool: call, content, stop_reason: "tool" } as const;
     }),
   );
 }
 
-async function runToolCall(call: ToolMessage, context: ToolCallContext): Promise<ToolResultPayload> {
+async function runToolCall(call: ToolMessage, tools: Map<string, AnyTool>, options: ToolHandlerOptions): Promise<ToolResultPayload> {
   try {
-    const tool = context.tools.get(call.name);
-    if (!tool) throw new UnknownToolError(call.name, call.id, [...context.tools.keys()]);
+    const tool = tools.get(call.name);
+    if (!tool) throw new UnknownToolError(call.name, call.id, [...tools.keys()]);
     const input = parseArguments(tool, call);
-    const value = await tool.handler(input, context.handlerOptions);
+    const value = await tool.handler(input, options);
     return { data: value === undefined ? `${tool.name} successfully executed` : value };
   } catch (error) {
     return { error: toErrorPayload(error) };

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createAgent, createNetwork, createTool } from "../../src/agents/index.js";
+import { ModelCallError } from "../../src/errors/model-call-error.js";
+import type { AgentMessageChunk } from "../../src/streaming/schema.js";
+import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { nextRunEvent, onlyRun, testFairway } from "./helpers/engine.js";
+
+describe("agents inside a Fairway function", () => {
+  it("makes each inference, tool call and routing decision a step; a resumed network repeats none (human in the loop)", async () => {
+    const { fairway } = testFairway();
+    const model = scriptedModel([
+      { toolCalls: [{ name: "record", input: { note: "draft" } }] },
+      { toolCalls: [{ name: "approve", input: { ticket: "T-1" } }] },
+    ]);
+    let recordCalls = 0;
+    let routerCalls = 0;
+    const record = createTool({
+      name: "record",
+      parameters: z.object({ note: z.string() }),
+      handler: ({ note }, { network }) => {
+        recordCalls++;
+        network.state.data.note = note;
+        return `recorded ${note}`;
+      },
+    });
+    const approve = createTool({
+      name: "approve",
+      parameters: z.object({ ticket: z.string() }),
+      handler: async ({ ticket }, { step }) => {
+        const event = await step!.waitForEvent("approval", { event: "ticket/approved", timeout: "1h", if: `async.data.ticket == "${ticket}"` });
+        return event ? `approved by ${event.data.by}` : "timed out";
+      },
+    });
+    const writer = createAgent({ name: "writer", system: "s", model, tools: [record] });
+    const reviewer = createAgent({ name: "reviewer", system: "s", model, tools: [approve] });
+    const network = createNetwork({
+      name: "review",
+      agents: [writer, reviewer],
+      router: ({ callCount, network: run }) => {
+        routerCalls++;
+        if (callCount === 0) return writer;
+        // Reads what the tool wrote: on replay the change must be there without running the tool again.
+        if (callCount === 1 && run.state.data.note === "draft") return reviewer;
+        return undefined;
+      },
+    });
+    const chunks: AgentMessageChunk[] = [];
+    fairway.createFunction({ id: "review-fn" }, { event: "review/start" }, async ({ event }) => {
+      const run = await network.run(event.data.input as string, { streaming: { publish: (chunk) => void chunks.push(chunk) } });
+      return { note: run.state.data.note, results: run.state.results.map((r) => r.toolCalls.map((t) => t.content)) };
+    });
+    const waiting = nextRunEvent(fairway, "run.waiting");
+    await fairway.send({ name: "review/start", data: { input: "write it" } });
+    await waiting;
+    const firstPass = chunks.length;
+    await fairway.send({ name: "ticket/approved", data: { ticket: "T-1", by: "ann" } });
+    const output = await fairway.waitForRun(await onlyRun(fairway, "review-fn"));
+
+    expect(output).toEqual({ note: "draft", results: [[{ data: "recorded draft" }], [{ data: "approved by ann" }]] });
+    expect(model.calls).toBe(2);
+    expect(recordCalls).toBe(1);
+    expect(routerCalls).toBe(3);
+    const steps = (await fairway.getRunSteps(await onlyRun(fairway, "review-fn"))).map((s) => s.id);
+    expect(steps).toEqual([
+      "review/route-0/decide",
+      "review/0-writer/turn-0/infer",
+      "review/0-writer/turn-0/tool-0-record",
+      "review/route-1/decide",
+      "review/1-reviewer/turn-0/infer",
+      "review/1-reviewer/turn-0/tool-0-approve",
+      "review/1-reviewer/turn-0/tool-0-approve/approval",
+      "review/route-2/decide",
+    ]);
+
+    // The replay republished the chunks that are not inside a step with the same ids and numbers.
+    const byId = new Map<string, AgentMessageChunk>();
+    for (const chunk of chunks) {
+      const seen = byId.get(chunk.id);
+      if (seen) expect({ ...chunk, timestamp: 0 }).toEqual({ ...seen, timestamp: 0 });
+      else byId.set(chunk.id, chunk);
+    }
+    expect(chunks.length).toBeGreaterThan(firstPass);
+    const unique = [...byId.values()].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
+    expect(unique.map((c) => c.sequenceNumber)).toEqual(unique.map((_, i) => i));
+    expect(unique.at(-1)?.event).toBe("stream.ended");
+    await fairway.close();
+  });
+
+  it("calls a Fairway function given in tools through step.invoke", async () => {
+    const { fairway } = testFairway();
+    const lookup = fairway.createFunction({ id: "lookup-price", name: "Look up a price" }, { event: "price/lookup" }, async ({ event }) => ({
+      sku: event.data.sku,
+      price: 42,
+    }));
+    const model = scriptedModel([{ toolCalls: [{ name: "lookup-price", input: { sku: "A1" } }] }, "It costs 42."]);
+    const agent = createAgent({ name: "shop", system: "s", model, tools: [lookup] });
+    fairway.createFunction({ id: "shop-fn" }, { event: "shop/ask" }, async () => {
+      const result = await agent.run("price of A1?", { maxIter: 2 });
+      return result.output.filter((m) => m.type === "tool_result").map((m) => (m.type === "tool_result" ? m.content : null));
+    });
+    expect(model.requests.length).toBe(0);
+    await fairway.send({ name: "shop/ask", data: {} });
+    const output = await fairway.waitForRun(await onlyRun(fairway, "shop-fn"));
+    expect(output).toEqual([{ data: { sku: "A1", price: 42 } }]);
+    expect(model.requests[0]!.tools?.[0]).toMatchObject({ name: "lookup-price", description: "Look up a price" });
+    await fairway.close();
+  });
+
+  it("retries a retryable model error as a step and fails at once on a non-retryable one", async () => {
+    const { fairway } = testFairway();
+    const transient = new ModelCallError("overloaded", { provider: "scripted", model: "m", status: 503, isRetryable: true });
+    const fatal = new ModelCallError("bad request", { provider: "scripted", model: "m", status: 400, isRetryable: false });
+    const flaky = scriptedModel([{ error: transient }, "recovered"]);
+    const broken = scriptedModel([{ error: fatal }, "never"]);
+    fairway.createFunction({ id: "flaky", retries: 2 }, { event: "go/flaky" }, async () => {
+      const result = await createAgent({ name: "a", system: "s", model: flaky }).run("x");
+      return result.output[0];
+    });
+    fairway.createFunction({ id: "broken", retries: 2 }, { event: "go/broken" }, async () =>
+      createAgent({ name: "a", system: "s", model: broken }).run("x"),
+    );
+    await fairway.send([{ name: "go/flaky", data: {} }, { name: "go/broken", data: {} }]);
+    await expect(fairway.waitForRun(await onlyRun(fairway, "flaky"))).resolves.toMatchObject({ content: "recovered" });
+    expect(flaky.calls).toBe(2);
+    await expect(fairway.waitForRun(await onlyRun(fairway, "broken"))).rejects.toThrow(/bad request/);
+    expect(broken.calls).toBe(1);
+    await fairway.close();
+  });
+
+  it("gives two network runs in one function distinct step ids", async () => {
+    const { fairway } = testFairway("memory");
+    const model = scriptedModel(["one", "two"]);
+    const agent = createAgent({ name: "a", system: "s", model });
+    const network = createNetwork({ name: "n", agents: [agent], router: ({ callCount }) => (callCount ? undefined : agent) });
+    fairway.createFunction({ id: "twice" }, { event: "twice" }, async () => {
+      const first = await network.run("1");
+      const second = await network.run("2");
+      return [first.state.results[0]!.output[0], second.state.results[0]!.output[0]];
+    });
+    await fairway.send({ name: "twice", data: {} });
+    const runId = await onlyRun(fairway, "twice");
+    await expect(fairway.waitForRun(runId)).resolves.toMatchObject([{ content: "one" }, { content: "two" }]);
+    const names = (await fairway.getRunSteps(runId)).map((s) => s.id);
+    expect(names).toContain("n#1/0-a/turn-0/infer");
+    expect(new Set(names).size).toBe(names.length);
+    await fairway.close();
+  });
+});
