@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NotFoundError, ValidationError } from "../../src/errors/index.js";
+import { NotFoundError, ValidationError } from "../../src/index.js";
 import { corpusPackages, loadCorpus } from "./corpus.js";
 import { CorpusIndex, READ_MAX_CHARS } from "./corpus-index.js";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NotFoundError, ValidationError } from "../../src/errors/index.js";
+import { NotFoundError, ValidationError } from "../../src/index.js";
 import { Bm25Index } from "./bm25.js";
 import type { CorpusFile } from "./corpus.js";
 import { type Passage, splitPassages } from "./passages.js";

@@ -5,12 +5,14 @@
  *
  * @module
  */
-import { Fairway } from "../../src/engine/fairway.js";
-import type { FairwayFunction } from "../../src/engine/registered-function.js";
-import type { Logger } from "../../src/engine/types.js";
-import { NonRetriableError } from "../../src/errors/index.js";
-import type { Model } from "../../src/models/spec.js";
-import type { Store } from "../../src/store/store.js";
+import {
+  Fairway,
+  type FairwayFunction,
+  type Logger,
+  type Model,
+  NonRetriableError,
+  type Store,
+} from "../../src/index.js";
 import { citedSources } from "./citation.js";
 import type { CorpusIndex } from "./corpus-index.js";
 import { createResearchNetwork, finalAnswer } from "./network.js";

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { EventPayload } from "../../src/engine/step-types.js";
-import { FairwayError } from "../../src/errors/index.js";
+import { type EventPayload, FairwayError } from "../../src/index.js";
 
 /** Returns a `send` that posts events to `baseUrl`'s event API. Non-2xx replies reject with the server's error. */
 export function httpSender(

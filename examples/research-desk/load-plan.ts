@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError } from "../../src/errors/index.js";
+import { ConfigError } from "../../src/index.js";
 import type { Question } from "./questions.js";
 
 /** Shape of the load. Times in ms from the start of the load. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors/index.js";
+import { ConfigError } from "../../src/index.js";
 import { HEAVY_USER, PAID_USER, planLoad } from "./load-plan.js";
 import type { Question } from "./questions.js";
 import { renderSummary, renderTenantTable } from "./report.js";

@@ -6,7 +6,7 @@
  * @module
  */
 import { ulid } from "ulid";
-import type { EventPayload } from "../../src/engine/step-types.js";
+import type { EventPayload } from "../../src/index.js";
 import { citesSource } from "./citation.js";
 import { RESEARCH_EVENT, type ResearchOutput } from "./desk-app.js";
 import { HEAVY_USER, type PlannedSend } from "./load-plan.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ModelRequest } from "../../src/models/spec.js";
+import type { ModelRequest } from "../../src/index.js";
 import { startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
 import { citedSources } from "./citation.js";
 import { loadCorpus } from "./corpus.js";

@@ -14,7 +14,7 @@ import {
   type FnRouter,
   type Network,
 } from "../../src/agents/index.js";
-import type { Model } from "../../src/models/spec.js";
+import type { Model } from "../../src/index.js";
 import type { CorpusIndex } from "./corpus-index.js";
 import { researchToolSpecs } from "./research-tools.js";
 

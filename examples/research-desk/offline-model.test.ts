@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors/index.js";
+import { ConfigError } from "../../src/index.js";
 import type { Message, ModelDelta, ToolDefinition } from "../../src/models/spec.js";
 import { citesSource } from "./citation.js";
 import { loadCorpus } from "./corpus.js";

@@ -7,8 +7,14 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { ConfigError } from "../../src/errors/index.js";
-import type { Message, Model, ModelDelta, ModelRequest, ModelResponse } from "../../src/models/spec.js";
+import {
+  ConfigError,
+  type Model,
+  type ModelDelta,
+  type ModelRequest,
+  type ModelResponse,
+} from "../../src/index.js";
+import type { Message } from "../../src/models/spec.js";
 import { decide, type OfflineAction } from "./offline-policy.js";
 
 /** Options of {@link offlineModel}. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/errors/index.js";
+import { ValidationError } from "../../src/index.js";
 import { citedSources, citesSource } from "./citation.js";
 import { loadCorpus } from "./corpus.js";
 import { loadQuestions } from "./questions.js";

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ValidationError } from "../../src/errors/index.js";
+import { ValidationError } from "../../src/index.js";
 
 /** One question and the file that answers it. */
 export interface Question {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Run, RunEvent } from "../../src/engine/types.js";
+import type { Run, RunEvent } from "../../src/index.js";
 import { RunFeed, type RunSource } from "./run-feed.js";
 import { TenantTracker } from "./tenant-tracker.js";
 

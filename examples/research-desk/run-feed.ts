@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Run, RunEvent } from "../../src/engine/types.js";
+import type { Run, RunEvent } from "../../src/index.js";
 import type { TenantTracker } from "./tenant-tracker.js";
 
 /** What the feed needs from a Fairway client. */

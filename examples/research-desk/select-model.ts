@@ -6,11 +6,7 @@
  *
  * @module
  */
-import { anthropic } from "../../src/models/anthropic.js";
-import { gemini } from "../../src/models/gemini.js";
-import { grok } from "../../src/models/grok.js";
-import { openai } from "../../src/models/openai.js";
-import type { Model } from "../../src/models/spec.js";
+import { anthropic, gemini, grok, type Model, openai } from "../../src/index.js";
 import { type OfflineModelOptions, offlineModel } from "./offline-model.js";
 
 /** The chosen model and why it was chosen. */
