@@ -26,13 +26,15 @@ export interface DispatcherDeps {
   emit: (event: RunEvent) => void;
   /** Called after an execution's result is written. */
   onResult: (run: ReadyItem, result: ExecutionResult) => Promise<void>;
+  /** The ready queue. @default a `BacklogReadyQueue` (no flow control) */
+  queue?: ReadyQueue;
 }
 
 /** What the dispatcher needs to know of a run to queue it. */
 export type Schedulable = Pick<RunRecord, "id" | "functionId" | "backlogKey" | "createdAt" | "startedAt">;
 
 export class Dispatcher {
-  readonly queue: ReadyQueue = new BacklogReadyQueue();
+  readonly queue: ReadyQueue;
   private readonly timers: WakeTimers;
   private readonly executing = new Map<string, Promise<void>>();
   private pumpScheduled = false;
@@ -40,6 +42,7 @@ export class Dispatcher {
   private renewTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
+    this.queue = deps.queue ?? new BacklogReadyQueue();
     this.timers = new WakeTimers(deps.clock, (items) => {
       for (const item of items) this.queue.enqueue(item);
       this.requestPump();
@@ -106,6 +109,7 @@ export class Dispatcher {
       if (!item) return;
       const done = this.run(item).then((result) => {
         this.executing.delete(item.runId);
+        this.queue.release?.(item.runId);
         if (result?.kind === "suspended")
           this.schedule({ ...toSchedulable(item), startedAt: 0 }, result.readyAt);
         this.requestPump();

@@ -7,10 +7,11 @@
 import { monotonicFactory } from "ulid";
 import { ConfigError, NotFoundError, RunCancelledError, serializeError } from "../errors/index.js";
 import { openStore } from "../store/open-store.js";
-import type { RunFilter, RunRecord, Store } from "../store/store.js";
+import type { RunFilter, RunRecord, Store, StoredEvent } from "../store/store.js";
 import { type Clock, systemClock } from "./clock.js";
 import { CronTriggers } from "./cron-triggers.js";
 import { Dispatcher } from "./dispatcher.js";
+import { EngineFlow, type FlowStateEntry } from "./engine-flow.js";
 import type { ExecutionDeps } from "./execution.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
 import { isDeadLocalOwner, newLeaseOwner } from "./lease-owner.js";
@@ -57,6 +58,7 @@ export class Fairway {
   private readonly scheduler: Scheduler;
   private readonly waiters: RunWaiters;
   private readonly cron: CronTriggers;
+  private readonly flow: EngineFlow;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -94,6 +96,13 @@ export class Fairway {
       sendEvents: (events) => this.scheduler.send(events),
     };
     this.executor = new RunExecutor(deps);
+    this.flow = new EngineFlow({
+      appId: this.id,
+      clock: this.clock,
+      logger: this.logger,
+      release: (functionId, events) => this.releaseRun(functionId, events),
+      cancel: (runId, reason) => this.cancelRun(runId, reason),
+    });
     this.dispatcher = new Dispatcher({
       store: this.store,
       clock: this.clock,
@@ -105,17 +114,22 @@ export class Fairway {
       findFunction: deps.findFunction,
       emit: deps.emit,
       onResult: (item, result) => this.onResult(item, result),
+      queue: this.flow.queue,
     });
     this.scheduler = new Scheduler({
       store: this.store,
       clock: this.clock,
       newId: deps.newId,
       functions: () => this.registry.values(),
-      stages: [eventIdDedup, futureTsDelay],
+      stages: [eventIdDedup, futureTsDelay, this.flow.stage],
       onRunsCreated: (runs) => this.onRunsCreated(runs),
       onWaitResolved: (runId) => this.wake(runId),
+      onEventsStored: (events) => this.flow.eventsStored(events),
+      onRunsDropped: (runIds) => this.flow.runsDropped(runIds),
     });
     this.waiters = new RunWaiters(this.store, this.clock, this.hub);
+    this.flow.queue.onWake = () => this.dispatcher.requestPump();
+    this.hub.subscribe((event) => this.flow.onRunEvent(event));
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
       this.scheduler.sendTo(fn, payload, key),
     );
@@ -168,6 +182,7 @@ export class Fairway {
     if (this.registry.has(id)) throw new ConfigError("id", `function "${id}" is already defined`, id);
     const fn: RegisteredFunction = { id, name: config.name, config, triggers: config.triggers, handler };
     this.registry.set(id, fn);
+    this.flow.define(fn);
     if (this.starting) this.cron.add(fn);
     return fn;
   }
@@ -204,6 +219,7 @@ export class Fairway {
     for (const owner of dead) await this.store.releaseLeases(owner);
     for (const run of await this.store.listPendingRuns()) {
       const leaseEnd = run.leaseOwner !== undefined ? (run.leaseExpiresAt ?? 0) : 0;
+      this.flow.runCreated(run);
       this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
     }
     for (const fn of this.registry.values()) this.cron.add(fn);
@@ -291,6 +307,7 @@ export class Fairway {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.cron.stop();
+      this.flow.stop();
       await this.starting?.catch(() => {});
       await this.dispatcher.close(this.executor.active.values());
       this.waiters.close();
@@ -299,11 +316,30 @@ export class Fairway {
     return this.closing;
   }
 
+  /**
+   * Per function and concurrency key: runs queued, running (holding slots) and throttled (waiting for
+   * their throttle time). For the dashboard and CLI.
+   */
+  flowState(functionId?: string): FlowStateEntry[] {
+    return this.flow.flowState(functionId);
+  }
+
   private onRunsCreated(runs: RunRecord[]): void {
     for (const run of runs) {
+      if (run.status === "skipped") {
+        this.emit("run.skipped", run);
+        continue;
+      }
+      this.flow.runCreated(run);
       this.emit("run.queued", run);
       this.dispatcher.schedule(run, run.readyAt ?? this.clock.now());
     }
+  }
+
+  /** Creates the run for stored events that a debounce or batch released. */
+  private async releaseRun(functionId: string, events: StoredEvent[]): Promise<void> {
+    const fn = this.registry.get(functionId);
+    if (fn && !this.closing) await this.scheduler.release(fn, events);
   }
 
   /** Makes a run whose step was resolved from outside due now (unless it is executing here). */

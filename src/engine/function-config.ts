@@ -8,6 +8,9 @@
  */
 import { ConfigError } from "../errors/index.js";
 import { type CompiledExpression, compileExpression } from "../expr/cel.js";
+import { compileCel } from "../flow/cel-compile.js";
+import { normalizeFlowConfig } from "../flow/config/flow-config.js";
+import { FLOW_CONFIG_FIELDS, type FlowConfig, type FlowConfigInput } from "../flow/config/types.js";
 import { parseCron } from "./cron.js";
 import type { Handler } from "./types.js";
 
@@ -15,7 +18,7 @@ import type { Handler } from "./types.js";
 export type Trigger = { event: string; if?: string } | { cron: string };
 
 /** What `createFunction` accepts. */
-export interface FunctionConfig {
+export interface FunctionConfig extends FlowConfigInput {
   /** Stable slug: letters, digits, `-`, `_`, `.`, `/`; 1–128 chars. */
   id: string;
   /** Display name. @default the id */
@@ -40,9 +43,18 @@ export interface NormalizedFunctionConfig {
   triggers: NormalizedTrigger[];
   retries: number;
   onFailure?: Handler;
+  /** Flow control (concurrency, throttle, rateLimit, …), normalised by `src/flow`. */
+  flow: FlowConfig;
 }
 
-const KNOWN_FIELDS = new Set(["id", "name", "triggers", "retries", "onFailure"]);
+const KNOWN_FIELDS = new Set<string>([
+  "id",
+  "name",
+  "triggers",
+  "retries",
+  "onFailure",
+  ...FLOW_CONFIG_FIELDS,
+]);
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 const MAX_TRIGGERS = 10;
 const MAX_EVENT_NAME = 255;
@@ -77,6 +89,7 @@ export function normalizeFunctionConfig(config: FunctionConfig): NormalizedFunct
     name: config.name ?? config.id,
     triggers: normalizeTriggers(config.triggers),
     retries,
+    flow: normalizeFlowConfig(config, compileCel),
   };
   if (config.onFailure) normalized.onFailure = config.onFailure;
   return normalized;

@@ -29,6 +29,8 @@ export interface ReadyQueue {
   /** Drops a run (cancelled, claimed elsewhere). True if it was queued. */
   remove(runId: string): boolean;
   size(): number;
+  /** The run returned by `next` stopped executing (suspended, finished, lost): free what it held. */
+  release?(runId: string): void;
 }
 
 /** The backlog key of a run: function id × concurrency-key value (`""` when the function has no key). */

@@ -30,6 +30,8 @@ export interface RunCandidate {
   eventIndex: number;
   run: RunRecord;
   dedup?: { functionId: string; key: string; expiresAt: number };
+  /** The run's events were already stored and released by a debounce or batch (`eventIndex` is -1). */
+  released?: boolean;
 }
 
 /** A schedule-time stage: returns the (possibly changed) candidate, or `undefined` to drop it. */
@@ -58,6 +60,10 @@ export interface SchedulerDeps {
   onRunsCreated: (runs: RunRecord[]) => void;
   /** Called when an event resolved a pending wait of `runId`. */
   onWaitResolved: (runId: string) => Promise<void>;
+  /** Called with the events stored, after `onRunsCreated` (flow control's cancelOn). */
+  onEventsStored?: (events: StoredEvent[]) => void;
+  /** Called with the ids of runs that passed every stage but were not created (deduplicated). */
+  onRunsDropped?: (runIds: string[]) => void;
 }
 
 export class Scheduler {
@@ -86,6 +92,21 @@ export class Scheduler {
     await this.accept([event], [candidate], now);
   }
 
+  /**
+   * Creates one run of `fn` for stored events a debounce or batch released (the first is `event`); the
+   * stages see it with `released: true`.
+   */
+  async release(fn: RegisteredFunction, events: StoredEvent[]): Promise<void> {
+    const first = events[0];
+    if (!first) return;
+    const now = this.deps.clock.now();
+    const candidate = this.candidate(fn, first, -1, now);
+    candidate.run.eventIds = events.map((event) => event.id);
+    candidate.run.events = events.map(toHandlerEvent);
+    candidate.released = true;
+    await this.accept([], [candidate], now);
+  }
+
   private async accept(
     events: StoredEvent[],
     candidates: RunCandidate[],
@@ -105,11 +126,18 @@ export class Scheduler {
       events,
       runs: runs.map((entry) => ({
         run: entry.run,
-        eventIndex: entry.eventIndex,
+        ...(entry.eventIndex >= 0 ? { eventIndex: entry.eventIndex } : {}),
         ...(entry.dedup ? { dedup: entry.dedup } : {}),
       })),
     });
     this.deps.onRunsCreated(result.runs);
+    if (result.runs.length < runs.length) {
+      const created = new Set(result.runs.map((run) => run.id));
+      this.deps.onRunsDropped?.(
+        runs.filter((entry) => !created.has(entry.run.id)).map((entry) => entry.run.id),
+      );
+    }
+    this.deps.onEventsStored?.(result.events);
     for (const event of result.events) await this.offerToWaits(event);
     return { ids: result.events.map((event) => event.id) };
   }

@@ -131,8 +131,7 @@ export class FlowController {
 
   /** A run was stored (or is restored on start-up): watch it for cancelOn, timeouts and singleton. */
   runCreated(run: WatchedRun): void {
-    const flow = this.#functions.get(run.functionId);
-    if (!flow) return;
+    const flow = this.#functions.get(run.functionId) ?? { config: emptyConfig };
     const keys = this.#keys.get(run.id) ?? this.#remember(run.id, run.functionId, flow, run.event);
     this.#watch.watch(run, flow.config, keys.singletonKey);
   }
@@ -155,15 +154,13 @@ export class FlowController {
   }
 
   /**
-   * The scheduler item of a due run. Keys come from admission, or are evaluated from `event` (a run
-   * restored after a restart follows the function's current config).
+   * The scheduler item of a due run, from the keys recorded at admission or by `runCreated`. A run
+   * flow control never saw gets keys evaluated for an empty event (the null-key rule), so the
+   * function's limits still apply.
    */
-  queueItem(
-    run: { runId: string; functionId: string; createdAt: number; resume: boolean },
-    event: FlowEvent,
-  ): QueueItem {
+  queueItem(run: { runId: string; functionId: string; createdAt: number; resume: boolean }): QueueItem {
     const flow = this.#functions.get(run.functionId) ?? { config: emptyConfig };
-    const keys = this.#keys.get(run.runId) ?? this.#remember(run.runId, run.functionId, flow, event);
+    const keys = this.#keys.get(run.runId) ?? this.#remember(run.runId, run.functionId, flow, unknownEvent);
     const item: QueueItem = {
       runId: run.runId,
       functionId: run.functionId,
@@ -211,3 +208,4 @@ export class FlowController {
 }
 
 const emptyConfig: FlowConfig = { concurrency: [], cancelOn: [], timeouts: {} };
+const unknownEvent: FlowEvent = { name: "", data: {}, id: "", ts: 0 };

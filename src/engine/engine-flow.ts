@@ -1,0 +1,134 @@
+/**
+ * Wires flow control (`src/flow`) into the engine: the schedule-time stage (rate limit, idempotency,
+ * debounce, batching, singleton, keys and priority), the fair ready queue (concurrency, throttle,
+ * priority, round-robin across keys), and the run watch (cancelOn, timeouts, singleton release) fed
+ * by stored events and lifecycle notifications.
+ *
+ * @module
+ */
+import { compileCel } from "../flow/cel-compile.js";
+import type { BacklogStats } from "../flow/fair-scheduler.js";
+import { type Admission, FlowController } from "../flow/flow-controller.js";
+import type { FlowEvent } from "../flow/timers.js";
+import type { RunRecord, StoredEvent } from "../store/store.js";
+import type { Clock } from "./clock.js";
+import { FlowReadyQueue } from "./flow-ready-queue.js";
+import { backlogKey } from "./ready-queue.js";
+import type { RegisteredFunction } from "./registered-function.js";
+import type { ScheduleStage } from "./scheduler.js";
+import { toHandlerEvent } from "./step-waits.js";
+import type { Logger, RunEvent } from "./types.js";
+
+export interface EngineFlowDeps {
+  appId: string;
+  clock: Clock;
+  logger: Logger;
+  /** Creates the run for stored events a debounce or batch released. */
+  release: (functionId: string, events: StoredEvent[]) => Promise<void>;
+  cancel: (runId: string, reason: string) => Promise<void>;
+}
+
+/** One row of `fairway.flowState()`: a function × concurrency key with its queued, running and throttled runs. */
+export type FlowStateEntry = BacklogStats;
+
+const TERMINAL = new Set<RunEvent["type"]>(["run.completed", "run.failed", "run.cancelled", "run.skipped"]);
+
+export class EngineFlow {
+  readonly controller: FlowController;
+  readonly queue: FlowReadyQueue;
+  /** The stored event behind each handler event handed to flow control (for debounce/batch releases). */
+  readonly #stored = new WeakMap<FlowEvent, StoredEvent>();
+
+  constructor(private readonly deps: EngineFlowDeps) {
+    this.controller = new FlowController({
+      appId: deps.appId,
+      compile: compileCel,
+      clock: deps.clock,
+      createRun: (functionId, events) => this.#release(functionId, events),
+      cancelRun: (runId, reason) => {
+        deps.cancel(runId, reason).catch((error: unknown) => {
+          deps.logger.error("flow control could not cancel a run", { runId, reason, error });
+        });
+      },
+    });
+    this.queue = new FlowReadyQueue(this.controller, deps.clock);
+  }
+
+  define(fn: RegisteredFunction): void {
+    this.controller.define(fn.id, fn.config.flow);
+  }
+
+  /** The schedule-time stage: admits, skips (recorded with the reason) or defers each candidate run. */
+  readonly stage: ScheduleStage = (candidate, now) => {
+    const event = candidate.run.events[0];
+    if (!event) return candidate;
+    this.#stored.set(event, candidate.event);
+    const admission = this.controller.admit(candidate.fn.id, candidate.run.id, event, candidate.released);
+    if (admission.kind === "deferred") return undefined;
+    return { ...candidate, run: this.#apply(candidate.run, admission, now) };
+  };
+
+  /** A run was stored or is recovered: watch it (cancelOn, timeouts, singleton). */
+  runCreated(run: RunRecord): void {
+    if (run.status === "skipped") return;
+    const event = run.events[0] ?? { name: "", data: {}, id: "", ts: 0 };
+    const watched = {
+      id: run.id,
+      functionId: run.functionId,
+      event,
+      eventSeq: run.eventSeq,
+      createdAt: run.createdAt,
+    };
+    this.controller.runCreated(
+      run.startedAt === undefined ? watched : { ...watched, startedAt: run.startedAt },
+    );
+  }
+
+  /** Lifecycle notifications: first start and the end of a run. */
+  onRunEvent(event: RunEvent): void {
+    if (event.type === "run.started") this.controller.runStarted(event.runId);
+    else if (TERMINAL.has(event.type)) this.controller.runEnded(event.runId);
+  }
+
+  eventsStored(events: StoredEvent[]): void {
+    for (const event of events) this.controller.eventReceived({ ...toHandlerEvent(event), seq: event.seq });
+  }
+
+  runsDropped(runIds: string[]): void {
+    for (const runId of runIds) this.controller.runEnded(runId);
+  }
+
+  /** Per function and concurrency key: queued, running, throttled. */
+  flowState(functionId?: string): FlowStateEntry[] {
+    return this.controller.flowState(functionId);
+  }
+
+  stop(): void {
+    this.controller.stop();
+    this.queue.stop();
+  }
+
+  #apply(run: RunRecord, admission: Exclude<Admission, { kind: "deferred" }>, now: number): RunRecord {
+    const { keys } = admission;
+    const out: RunRecord = { ...run, backlogKey: backlogKey(run.functionId, keys.key) };
+    if (keys.concurrencyKeys.length > 0) out.concurrencyKeys = keys.concurrencyKeys;
+    for (const warning of keys.warnings)
+      this.deps.logger.warn(warning, { runId: run.id, functionId: run.functionId });
+    if (admission.kind === "run") return out;
+    out.status = "skipped";
+    out.skipReason = admission.reason;
+    out.endedAt = now;
+    delete out.readyAt;
+    return out;
+  }
+
+  #release(functionId: string, events: FlowEvent[]): void {
+    const stored = events.map((event) => this.#stored.get(event)).filter((event) => event !== undefined);
+    this.deps.release(functionId, stored).catch((error: unknown) => {
+      this.deps.logger.error("flow control could not create a debounced or batched run", {
+        functionId,
+        error,
+      });
+    });
+  }
+}

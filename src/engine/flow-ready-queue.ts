@@ -1,0 +1,73 @@
+/**
+ * The engine's ready queue backed by flow control's fair scheduler (`src/flow/fair-scheduler.ts`):
+ * backlogs per function × concurrency keys served in turn, priority, throttle (GCRA) at run start, and
+ * concurrency slots held from dispatch until `release` (the run stops executing). When nothing may
+ * start because of a throttle, it arms one timer for the earliest allowed time and asks for a pump.
+ *
+ * @module
+ */
+import type { FlowController } from "../flow/flow-controller.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
+
+export class FlowReadyQueue implements ReadyQueue {
+  readonly #items = new Map<string, ReadyItem>();
+  #timer: TimerHandle | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  /** Set by the dispatcher: called when a throttled run may start now. */
+  onWake: () => void = () => {};
+
+  constructor(
+    private readonly flow: FlowController,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Queues a due run with the keys flow control recorded for it (`FlowController.runCreated`). */
+  enqueue(item: ReadyItem): void {
+    this.flow.scheduler.remove(item.runId);
+    if (this.flow.scheduler.enqueue(this.flow.queueItem(item))) this.#items.set(item.runId, item);
+  }
+
+  next(now: number): ReadyItem | undefined {
+    const next = this.flow.scheduler.next(now);
+    if (next === undefined) {
+      this.#armWake(now);
+      return undefined;
+    }
+    const item = this.#items.get(next.runId);
+    this.#items.delete(next.runId);
+    return item;
+  }
+
+  remove(runId: string): boolean {
+    this.#items.delete(runId);
+    return this.flow.scheduler.remove(runId);
+  }
+
+  release(runId: string): void {
+    this.flow.scheduler.release(runId);
+  }
+
+  size(): number {
+    return this.flow.scheduler.size;
+  }
+
+  /** Stops the wake timer (engine closing). */
+  stop(): void {
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  #armWake(now: number): void {
+    const at = this.flow.scheduler.nextWakeAt();
+    if (at === undefined || at >= this.#timerAt) return;
+    this.stop();
+    this.#timerAt = at;
+    this.#timer = this.clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.onWake();
+    }, at - now);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The CEL compiler flow control uses inside the engine: `src/expr`'s cached compiler behind the
+ * {@link CompileExpression} shape (validation errors are re-labelled with the flow field's path by
+ * the config normalisers).
+ *
+ * @module
+ */
+import { compileExpression } from "../expr/cel.js";
+import type { CompileExpression } from "./expression.js";
+
+export const compileCel: CompileExpression = (source) => {
+  const compiled = compileExpression(source, "expression");
+  return (variables) => compiled.evaluate(variables);
+};
