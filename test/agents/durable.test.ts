@@ -28,7 +28,11 @@ describe("agents inside a Fairway function", () => {
       name: "approve",
       parameters: z.object({ ticket: z.string() }),
       handler: async ({ ticket }, { step }) => {
-        const event = await step!.waitForEvent("approval", { event: "ticket/approved", timeout: "1h", if: `async.data.ticket == "${ticket}"` });
+        const event = await step!.waitForEvent("approval", {
+          event: "ticket/approved",
+          timeout: "1h",
+          if: `async.data.ticket == "${ticket}"`,
+        });
         return event ? `approved by ${event.data.by}` : "timed out";
       },
     });
@@ -47,8 +51,13 @@ describe("agents inside a Fairway function", () => {
     });
     const chunks: AgentMessageChunk[] = [];
     fairway.createFunction({ id: "review-fn" }, { event: "review/start" }, async ({ event }) => {
-      const run = await network.run(event.data.input as string, { streaming: { publish: (chunk) => void chunks.push(chunk) } });
-      return { note: run.state.data.note, results: run.state.results.map((r) => r.toolCalls.map((t) => t.content)) };
+      const run = await network.run(event.data.input as string, {
+        streaming: { publish: (chunk) => void chunks.push(chunk) },
+      });
+      return {
+        note: run.state.data.note,
+        results: run.state.results.map((r) => r.toolCalls.map((t) => t.content)),
+      };
     });
     const waiting = nextRunEvent(fairway, "run.waiting");
     await fairway.send({ name: "review/start", data: { input: "write it" } });
@@ -57,7 +66,10 @@ describe("agents inside a Fairway function", () => {
     await fairway.send({ name: "ticket/approved", data: { ticket: "T-1", by: "ann" } });
     const output = await fairway.waitForRun(await onlyRun(fairway, "review-fn"));
 
-    expect(output).toEqual({ note: "draft", results: [[{ data: "recorded draft" }], [{ data: "approved by ann" }]] });
+    expect(output).toEqual({
+      note: "draft",
+      results: [[{ data: "recorded draft" }], [{ data: "approved by ann" }]],
+    });
     expect(model.calls).toBe(2);
     expect(recordCalls).toBe(1);
     expect(routerCalls).toBe(3);
@@ -89,28 +101,50 @@ describe("agents inside a Fairway function", () => {
 
   it("calls a Fairway function given in tools through step.invoke", async () => {
     const { fairway } = testFairway();
-    const lookup = fairway.createFunction({ id: "lookup-price", name: "Look up a price" }, { event: "price/lookup" }, async ({ event }) => ({
-      sku: event.data.sku,
-      price: 42,
-    }));
-    const model = scriptedModel([{ toolCalls: [{ name: "lookup-price", input: { sku: "A1" } }] }, "It costs 42."]);
+    const lookup = fairway.createFunction(
+      { id: "lookup-price", name: "Look up a price" },
+      { event: "price/lookup" },
+      async ({ event }) => ({
+        sku: event.data.sku,
+        price: 42,
+      }),
+    );
+    const model = scriptedModel([
+      { toolCalls: [{ name: "lookup-price", input: { sku: "A1" } }] },
+      "It costs 42.",
+    ]);
     const agent = createAgent({ name: "shop", system: "s", model, tools: [lookup] });
     fairway.createFunction({ id: "shop-fn" }, { event: "shop/ask" }, async () => {
       const result = await agent.run("price of A1?", { maxIter: 2 });
-      return result.output.filter((m) => m.type === "tool_result").map((m) => (m.type === "tool_result" ? m.content : null));
+      return result.output
+        .filter((m) => m.type === "tool_result")
+        .map((m) => (m.type === "tool_result" ? m.content : null));
     });
     expect(model.requests.length).toBe(0);
     await fairway.send({ name: "shop/ask", data: {} });
     const output = await fairway.waitForRun(await onlyRun(fairway, "shop-fn"));
     expect(output).toEqual([{ data: { sku: "A1", price: 42 } }]);
-    expect(model.requests[0]!.tools?.[0]).toMatchObject({ name: "lookup-price", description: "Look up a price" });
+    expect(model.requests[0]!.tools?.[0]).toMatchObject({
+      name: "lookup-price",
+      description: "Look up a price",
+    });
     await fairway.close();
   });
 
   it("retries a retryable model error as a step and fails at once on a non-retryable one", async () => {
     const { fairway } = testFairway();
-    const transient = new ModelCallError("overloaded", { provider: "scripted", model: "m", status: 503, isRetryable: true });
-    const fatal = new ModelCallError("bad request", { provider: "scripted", model: "m", status: 400, isRetryable: false });
+    const transient = new ModelCallError("overloaded", {
+      provider: "scripted",
+      model: "m",
+      status: 503,
+      isRetryable: true,
+    });
+    const fatal = new ModelCallError("bad request", {
+      provider: "scripted",
+      model: "m",
+      status: 400,
+      isRetryable: false,
+    });
     const flaky = scriptedModel([{ error: transient }, "recovered"]);
     const broken = scriptedModel([{ error: fatal }, "never"]);
     fairway.createFunction({ id: "flaky", retries: 2 }, { event: "go/flaky" }, async () => {
@@ -120,8 +154,13 @@ describe("agents inside a Fairway function", () => {
     fairway.createFunction({ id: "broken", retries: 2 }, { event: "go/broken" }, async () =>
       createAgent({ name: "a", system: "s", model: broken }).run("x"),
     );
-    await fairway.send([{ name: "go/flaky", data: {} }, { name: "go/broken", data: {} }]);
-    await expect(fairway.waitForRun(await onlyRun(fairway, "flaky"))).resolves.toMatchObject({ content: "recovered" });
+    await fairway.send([
+      { name: "go/flaky", data: {} },
+      { name: "go/broken", data: {} },
+    ]);
+    await expect(fairway.waitForRun(await onlyRun(fairway, "flaky"))).resolves.toMatchObject({
+      content: "recovered",
+    });
     expect(flaky.calls).toBe(2);
     await expect(fairway.waitForRun(await onlyRun(fairway, "broken"))).rejects.toThrow(/bad request/);
     expect(broken.calls).toBe(1);
@@ -132,7 +171,11 @@ describe("agents inside a Fairway function", () => {
     const { fairway } = testFairway("memory");
     const model = scriptedModel(["one", "two"]);
     const agent = createAgent({ name: "a", system: "s", model });
-    const network = createNetwork({ name: "n", agents: [agent], router: ({ callCount }) => (callCount ? undefined : agent) });
+    const network = createNetwork({
+      name: "n",
+      agents: [agent],
+      router: ({ callCount }) => (callCount ? undefined : agent),
+    });
     fairway.createFunction({ id: "twice" }, { event: "twice" }, async () => {
       const first = await network.run("1");
       const second = await network.run("2");
