@@ -102,4 +102,32 @@ describe("official SDKs against the fake providers", () => {
     expect(fake.requests[1]?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
     expect(fake.requests[1]?.query.alt).toBe("sse");
   });
+
+  it("each SDK reads the fakes' error bodies and status", async () => {
+    const error = (status: number): FakeTurn => ({ error: { status, message: "messages: bad thing" } });
+    const openAiFake = await startFakeOpenAi([error(400)]);
+    const anthropicFake = await startFakeAnthropic([error(400)]);
+    const geminiFake = await startFakeGemini([error(400)]);
+    const fakes = [openAiFake, anthropicFake, geminiFake];
+    try {
+      const messages = [{ role: "user" as const, content: "hi" }];
+      const caught = await Promise.all([
+        new OpenAI({ apiKey: "k", baseURL: openAiFake.baseUrl, maxRetries: 0 }).chat.completions
+          .create({ model: "gpt-4o", messages })
+          .catch((thrown: unknown) => thrown),
+        new Anthropic({ apiKey: "k", baseURL: anthropicFake.url, maxRetries: 0 }).messages
+          .create({ model: "claude", max_tokens: 10, messages })
+          .catch((thrown: unknown) => thrown),
+        new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: geminiFake.url } }).models
+          .generateContent({ model: "gemini-2.5-flash", contents: "hi" })
+          .catch((thrown: unknown) => thrown),
+      ]);
+      for (const thrown of caught) {
+        expect(thrown).toMatchObject({ status: 400 });
+        expect(String((thrown as Error).message)).toContain("messages: bad thing");
+      }
+    } finally {
+      await Promise.all(fakes.map((fake) => fake.close()));
+    }
+  });
 });
