@@ -18,7 +18,7 @@ import { Execution, type ExecutionDeps, MAX_STEP_OUTPUT_BYTES, type Suspension }
 import { runInExecution } from "./execution-context.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { retryDelayMs } from "./retry-backoff.js";
-import { serialize } from "./serializer.js";
+import { roundTrip } from "./serializer.js";
 import { createStepTools } from "./step-tools.js";
 import type { FairwayEvent } from "./step-types.js";
 
@@ -94,7 +94,7 @@ export class RunExecutor {
   private async complete(exec: Execution, value: unknown): Promise<ExecutionResult> {
     let text: string;
     try {
-      text = serialize(value, `Run of "${exec.fn.id}"`);
+      text = roundTrip(value, `Run of "${exec.fn.id}"`).text;
     } catch (error) {
       return this.fail(exec, error);
     }

@@ -20,6 +20,19 @@ export function serialize(value: unknown, where: string): string {
   }
 }
 
+/**
+ * Serializes `value` and parses it back: the text to store and the value to hand the handler. Also catches
+ * values the serializer writes but cannot read back (e.g. symbols), as a SerializationError naming `where`.
+ */
+export function roundTrip(value: unknown, where: string): { text: string; value: unknown } {
+  const text = serialize(value, where);
+  try {
+    return { text, value: parse(text) };
+  } catch (error) {
+    throw new SerializationError(where, "", error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Rebuilds a value stored by `serialize`. */
 export function deserialize(text: string): unknown {
   return parse(text);

@@ -8,9 +8,9 @@
 import { LimitError, NonRetriableError, StepError, serializeError } from "../errors/index.js";
 import { type Execution, MAX_STEP_OUTPUT_BYTES } from "./execution.js";
 import { retryDelayMs } from "./retry-backoff.js";
-import { serialize } from "./serializer.js";
+import { roundTrip } from "./serializer.js";
 
-/** Implements `step.run(id, fn)` for one execution. */
+/** Implements `step.run(id, fn)` for one execution. A failed attempt leaves the in-flight count in `failAttempt`. */
 export async function runStep<T>(
   exec: Execution,
   id: string,
@@ -26,15 +26,17 @@ export async function runStep<T>(
   const attempt = memo?.attempts ?? 0;
   const startedAt = memo?.startedAt ?? exec.now();
   exec.enter();
+  let failure: { error: unknown } | undefined;
   try {
     let value: T;
     try {
       value = await body();
     } catch (error) {
+      failure = { error };
       return await failAttempt(exec, call, attempt, startedAt, error);
     }
     const where = `step.run("${call.identity.name}")`;
-    const text = serialize(value, where);
+    const { text, value: stored } = roundTrip(value, where);
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_STEP_OUTPUT_BYTES) {
       throw exec.doom(new LimitError(`output of ${where}`, MAX_STEP_OUTPUT_BYTES, bytes, "bytes"));
@@ -47,9 +49,9 @@ export async function runStep<T>(
       endedAt: exec.now(),
     });
     await exec.checkpoint(row);
-    return exec.output(row) as Awaited<T>;
+    return stored as Awaited<T>;
   } finally {
-    exec.leave();
+    if (!failure) exec.leave();
   }
 }
 
@@ -71,7 +73,11 @@ async function failAttempt(
       startedAt,
       endedAt: now,
     });
-    await exec.checkpoint(row);
+    try {
+      await exec.checkpoint(row);
+    } finally {
+      exec.leave();
+    }
     throw new StepError(call.identity.name, serialized);
   }
   const delay = retryDelayMs(attempt, error, exec.deps.retryBackoffScale, now, exec.deps.random);
@@ -90,5 +96,6 @@ async function failAttempt(
     wakeAt: now + delay,
   });
   exec.memo.set(row.id, row);
+  exec.leave();
   return exec.suspend({ kind: "retry", at: now + delay, row });
 }

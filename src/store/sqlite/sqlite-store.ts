@@ -220,11 +220,11 @@ export class SqliteStore implements Store {
 
   async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
     return this.db.transaction(() => {
-      const rows = this.q.eventsAfter.iterate({
+      const rows = this.q.eventsAfter.all({
         name: input.wait.eventName,
         after: input.wait.afterSeq,
         run_id: input.wait.runId,
-      }) as IterableIterator<EventRowDb>;
+      }) as EventRowDb[];
       for (const row of rows) {
         const event = toEvent(row);
         if (!input.matches(event)) continue;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, Fairway } from "../../src/index.js";
+
+const handler = async () => "ok";
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("function config", () => {
+  const fairway = new Fairway({ id: "cfg", store: "memory" });
+
+  it.each([
+    [{ id: "" }, "id"],
+    [{ id: "bad id" }, "id"],
+    [{ id: "r", retries: 21 }, "retries"],
+    [{ id: "r", retries: -1 }, "retries"],
+    [{ id: "r", retries: 1.5 }, "retries"],
+    [{ id: "u", bogus: 5 }, "bogus"],
+    [{ id: "u", onFailure: "no" }, "onFailure"],
+    [{ id: "n", name: "" }, "name"],
+  ])("%j fails at definition naming %s", (config, path) => {
+    expect(configError(() => fairway.createFunction(config as never, { event: "e" }, handler)).path).toBe(
+      path,
+    );
+  });
+
+  it.each([
+    [[], "triggers"],
+    [[{ event: "" }], "triggers[0].event"],
+    [[{ event: "a" }, { event: "b", if: "event.data.(" }], "triggers[1].if"],
+    [[{ event: "a" }, { event: "a" }], "triggers[1]"],
+    [[{ cron: "not cron" }], "triggers[0].cron"],
+    [[{ cron: "* * * * *", jitter: "1s" }], "triggers[0].jitter"],
+    [[{ event: "a", match: "x" }], "triggers[0].match"],
+    [Array.from({ length: 11 }, (_, i) => ({ event: `e${i}` })), "triggers"],
+  ])("triggers %j fail naming %s", (triggers, path) => {
+    expect(configError(() => fairway.createFunction({ id: "x", triggers } as never, handler)).path).toBe(
+      path,
+    );
+  });
+
+  it("accepts both forms", () => {
+    const a = fairway.createFunction(
+      { id: "form-a" },
+      [{ event: "a" }, { cron: "TZ=Europe/Paris 0 9 * * *" }],
+      handler,
+    );
+    const b = fairway.createFunction(
+      { id: "form-b", triggers: [{ event: "b", if: "event.data.x == 1" }] },
+      handler,
+    );
+    expect(a.triggers.map((trigger) => trigger.kind)).toEqual(["event", "cron"]);
+    expect(b.triggers[0]).toMatchObject({ kind: "event", event: "b", if: "event.data.x == 1" });
+    expect(
+      configError(() =>
+        fairway.createFunction({ id: "x", triggers: [{ event: "a" }] }, { event: "b" }, handler),
+      ).path,
+    ).toBe("triggers");
+  });
+
+  it.each([
+    [{ id: "" }, "id"],
+    [{ id: "x", maxConcurrentRuns: 0 }, "maxConcurrentRuns"],
+    [{ id: "x", retryBackoffScale: -1 }, "retryBackoffScale"],
+    [{ id: "x", leaseMs: 1 }, "leaseMs"],
+  ])("Fairway options %j fail naming %s", (options, path) => {
+    expect(configError(() => new Fairway({ store: "memory", ...options } as never)).path).toBe(path);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { StepError } from "../../src/index.js";
+import { makeFairway, runOf, storeKinds } from "./helpers.js";
+
+describe.each(storeKinds)("step.invoke and step.sendEvent on %s", (kind) => {
+  it("invokes a child run and gets its result; the parent waits without a slot", async () => {
+    const { fairway, clock } = makeFairway(kind, { maxConcurrentRuns: 1 });
+    const child = fairway.createFunction(
+      { id: "child" },
+      { event: "child/never" },
+      async ({ event, step }) => {
+        await step.sleep("think", "1s");
+        return { doubled: (event.data.n as number) * 2, at: new Date(0) };
+      },
+    );
+    fairway.createFunction({ id: "parent" }, { event: "go" }, async ({ step }) => {
+      const result = await step.invoke("call", { function: child, data: { n: 21 } });
+      return result;
+    });
+    await fairway.send({ name: "go" });
+    const parentId = await runOf(fairway, "parent");
+    await clock.advance(0);
+    expect((await fairway.getRun(parentId))?.status).toBe("waiting");
+    const childRun = (await fairway.listRuns({ functionId: "child" })).runs[0];
+    expect(childRun?.parentRunId).toBe(parentId);
+    expect(childRun?.event.name).toBe("fairway/function.invoked");
+    await clock.advance("1s");
+    await expect(fairway.waitForRun(parentId)).resolves.toEqual({ doubled: 42, at: new Date(0) });
+    await fairway.close();
+  });
+
+  it("a failing child throws a StepError into the parent", async () => {
+    const { fairway } = makeFairway(kind);
+    fairway.createFunction({ id: "bad-child", retries: 0 }, { event: "x" }, async () => {
+      throw new Error("child broke");
+    });
+    fairway.createFunction({ id: "parent" }, { event: "go" }, async ({ step }) => {
+      try {
+        await step.invoke("call", { function: "bad-child" });
+        return "no error";
+      } catch (error) {
+        return { isStepError: error instanceof StepError, message: (error as Error).message };
+      }
+    });
+    await fairway.send({ name: "go" });
+    await expect(fairway.waitForRun(await runOf(fairway, "parent"))).resolves.toEqual({
+      isStepError: true,
+      message: 'Step "call" failed: child broke',
+    });
+    await fairway.close();
+  });
+
+  it("an invoke timeout fails the step with a TimeoutError", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "slow" }, { event: "x" }, async ({ step }) => {
+      await step.sleep("long", "1h");
+      return "late";
+    });
+    fairway.createFunction({ id: "parent" }, { event: "go" }, async ({ step }) => {
+      try {
+        return await step.invoke("call", { function: "slow", timeout: "1m" });
+      } catch (error) {
+        return (error as StepError).error.code;
+      }
+    });
+    await fairway.send({ name: "go" });
+    const parentId = await runOf(fairway, "parent");
+    await clock.advance("1m");
+    await expect(fairway.waitForRun(parentId)).resolves.toBe("timeout");
+    await clock.advance("1h");
+    expect((await fairway.getRun(parentId))?.status).toBe("completed");
+    await fairway.close();
+  });
+
+  it("invoking an unknown function fails the run with NotFoundError", async () => {
+    const { fairway } = makeFairway(kind);
+    fairway.createFunction({ id: "parent" }, { event: "go" }, async ({ step }) =>
+      step.invoke("call", { function: "missing" }),
+    );
+    await fairway.send({ name: "go" });
+    await expect(fairway.waitForRun(await runOf(fairway, "parent"))).rejects.toMatchObject({
+      error: { code: "not_found" },
+    });
+    await fairway.close();
+  });
+
+  it("sendEvent sends once across replays and triggers functions", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "sender" }, { event: "go" }, async ({ step }) => {
+      const sent = await step.sendEvent("notify", [{ name: "notified", data: { n: 1 } }]);
+      await step.sleep("pause", "1s");
+      return sent.ids.length;
+    });
+    fairway.createFunction({ id: "receiver" }, { event: "notified" }, async ({ event }) => event.data.n);
+    await fairway.send({ name: "go" });
+    await clock.advance("1s");
+    await expect(fairway.waitForRun(await runOf(fairway, "sender"))).resolves.toBe(1);
+    const { runs } = await fairway.listRuns({ functionId: "receiver" });
+    expect(runs).toHaveLength(1);
+    await expect(fairway.waitForRun(runs[0]?.id as string)).resolves.toBe(1);
+    await fairway.close();
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import type { FairwayEvent } from "../../src/index.js";
+import { makeFairway, runOf, storeKinds } from "./helpers.js";
+
+describe.each(storeKinds)("step.waitForEvent on %s", (kind) => {
+  it("matches an event sent after the run was scheduled but before the wait was reached", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "approve" }, { event: "order/created" }, async ({ step }) => {
+      await step.sleep("slow", "10m");
+      return step.waitForEvent("approval", { event: "order/approved", timeout: "1h", match: "data.orderId" });
+    });
+    await fairway.send({ name: "order/created", data: { orderId: 7 } });
+    await fairway.send({ name: "order/approved", data: { orderId: 8 } });
+    await fairway.send({ name: "order/approved", data: { orderId: 7, by: "ann" } });
+    const runId = await runOf(fairway, "approve");
+    await clock.advance("10m");
+    const output = (await fairway.waitForRun(runId)) as FairwayEvent;
+    expect(output.data).toEqual({ orderId: 7, by: "ann" });
+    await fairway.close();
+  });
+
+  it("does not match the trigger itself or events received before the run was scheduled", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    await fairway.send({ name: "ping", data: { early: true } });
+    fairway.createFunction({ id: "pong" }, { event: "ping" }, async ({ step }) =>
+      step.waitForEvent("next", { event: "ping", timeout: "1m" }),
+    );
+    await fairway.send({ name: "ping", data: { n: 1 } });
+    const runId = await runOf(fairway, "pong");
+    await clock.advance("1m");
+    await expect(fairway.waitForRun(runId)).resolves.toBeNull();
+    await fairway.close();
+  });
+
+  it("resolves once with the event that arrives while waiting; later events do nothing", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    let resumes = 0;
+    fairway.createFunction({ id: "w" }, { event: "start" }, async ({ step }) => {
+      const got = await step.waitForEvent("go", { event: "go", timeout: "1h", if: "async.data.n > 1" });
+      await step.run("count", () => {
+        resumes++;
+      });
+      return got?.data;
+    });
+    await fairway.send({ name: "start" });
+    const runId = await runOf(fairway, "w");
+    await clock.advance(0);
+    expect((await fairway.getRun(runId))?.status).toBe("waiting");
+    await fairway.send({ name: "go", data: { n: 1 } });
+    await clock.advance(0);
+    expect((await fairway.getRun(runId))?.status).toBe("waiting");
+    await fairway.send([
+      { name: "go", data: { n: 2 } },
+      { name: "go", data: { n: 3 } },
+    ]);
+    await expect(fairway.waitForRun(runId)).resolves.toEqual({ n: 2 });
+    await fairway.send({ name: "go", data: { n: 4 } });
+    await clock.advance("2h");
+    expect(resumes).toBe(1);
+    const steps = await fairway.getRunSteps(runId);
+    expect(steps.map((step) => [step.id, step.status])).toEqual([
+      ["go", "completed"],
+      ["count", "completed"],
+    ]);
+    await fairway.close();
+  });
+
+  it("times out with null at exactly its timeout", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "t" }, { event: "start" }, async ({ step }) => ({
+      got: await step.waitForEvent("never", { event: "never", timeout: 5000 }),
+    }));
+    await fairway.send({ name: "start" });
+    const runId = await runOf(fairway, "t");
+    await clock.advance(4999);
+    expect((await fairway.getRun(runId))?.status).toBe("waiting");
+    await clock.advance(1);
+    await expect(fairway.waitForRun(runId)).resolves.toEqual({ got: null });
+    await fairway.close();
+  });
+
+  it("two waits in one run never consume the same event", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "two" }, { event: "start" }, async ({ step }) => {
+      const [a, b] = await Promise.all([
+        step.waitForEvent("a", { event: "tick", timeout: "1h" }),
+        step.waitForEvent("b", { event: "tick", timeout: "1h" }),
+      ]);
+      return [a?.data.n, b?.data.n];
+    });
+    await fairway.send({ name: "start" });
+    await fairway.send({ name: "tick", data: { n: 1 } });
+    const runId = await runOf(fairway, "two");
+    await clock.advance(0);
+    await fairway.send({ name: "tick", data: { n: 2 } });
+    await expect(fairway.waitForRun(runId)).resolves.toEqual([1, 2]);
+    await fairway.close();
+  });
+
+  it("a run that returns ends at once and drops its other waits (race of two waits)", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    let afterRace = 0;
+    fairway.createFunction({ id: "race" }, { event: "start" }, async ({ step }) => {
+      const winner = await Promise.race([
+        step.waitForEvent("done", { event: "done", timeout: "1h" }),
+        step.waitForEvent("error", { event: "error", timeout: "1h" }),
+      ]);
+      afterRace++;
+      return winner?.name;
+    });
+    await fairway.send({ name: "start" });
+    const runId = await runOf(fairway, "race");
+    await clock.advance(0);
+    await fairway.send({ name: "done" });
+    await expect(fairway.waitForRun(runId)).resolves.toBe("done");
+    await fairway.send({ name: "error" });
+    await clock.advance("2h");
+    expect(afterRace).toBe(1);
+    expect((await fairway.getRun(runId))?.status).toBe("completed");
+    await fairway.close();
+  });
+
+  it("rejects both if and match with a ConfigError, failing the run without retries", async () => {
+    const { fairway } = makeFairway(kind);
+    fairway.createFunction({ id: "bad" }, { event: "start" }, async ({ step }) =>
+      step.waitForEvent("x", { event: "x", timeout: "1m", if: "true", match: "data.id" }),
+    );
+    await fairway.send({ name: "start" });
+    const runId = await runOf(fairway, "bad");
+    await expect(fairway.waitForRun(runId)).rejects.toMatchObject({ error: { code: "config_invalid" } });
+    expect((await fairway.getRun(runId))?.attempt).toBe(0);
+    await fairway.close();
+  });
+});

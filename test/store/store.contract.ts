@@ -1,0 +1,346 @@
+/**
+ * The behavioural suite every Store implementation must pass. Call `storeContract(name, make)` from a test
+ * file; `make` returns a fresh, initialized store.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunRecord, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
+
+const T0 = 1_000_000;
+
+function event(id: string, name = "e", userId?: string): Omit<StoredEvent, "seq"> {
+  return { id, name, data: { id }, ts: T0, receivedAt: T0, ...(userId ? { userId } : {}) };
+}
+
+function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id,
+    functionId: "fn",
+    status: "queued",
+    eventIds: [],
+    events: [{ name: "e", data: {}, id: "x", ts: T0 }],
+    attempt: 0,
+    createdAt: T0,
+    readyAt: T0,
+    eventSeq: 0,
+    backlogKey: "fn\u0000",
+    ...fields,
+  };
+}
+
+function step(runId: string, id: string, fields: Partial<StepRow> = {}): StepRow {
+  return {
+    runId,
+    id,
+    name: id,
+    op: "run",
+    status: "completed",
+    position: 0,
+    attempts: 1,
+    startedAt: T0,
+    ...fields,
+  };
+}
+
+function wait(runId: string, stepId: string, fields: Partial<WaitRow> = {}): WaitRow {
+  return {
+    id: `${runId}:${stepId}`,
+    runId,
+    stepId,
+    eventName: "go",
+    triggerEvent: { name: "e", data: {}, id: "x", ts: T0 },
+    expiresAt: T0 + 1000,
+    afterSeq: 0,
+    ...fields,
+  };
+}
+
+const noChildren = { now: T0, events: [], runs: [] };
+
+export function storeContract(name: string, make: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const open = async () => {
+      store = await make();
+      return store;
+    };
+    afterEach(async () => {
+      await store?.close();
+    });
+
+    it("acceptEvents assigns increasing seq and creates runs with the event's seq", async () => {
+      const s = await open();
+      const first = await s.acceptEvents({
+        now: T0,
+        events: [event("e1"), event("e2")],
+        runs: [{ run: run("r1"), eventIndex: 1 }],
+      });
+      expect(first.events.map((e) => e.seq)).toEqual([1, 2]);
+      expect(first.runs[0]?.eventSeq).toBe(2);
+      const second = await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r2") }] });
+      expect(second.runs[0]?.eventSeq).toBe(2);
+      expect(await s.getEvent("e1")).toMatchObject({ id: "e1", data: { id: "e1" }, seq: 1 });
+      expect(await s.getEvent("nope")).toBeUndefined();
+    });
+
+    it("dedup skips a run while its key is unexpired, then allows it again", async () => {
+      const s = await open();
+      const dedup = { functionId: "fn", key: "k", expiresAt: T0 + 100 };
+      const a = await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1"), dedup }] });
+      const b = await s.acceptEvents({ now: T0 + 99, events: [], runs: [{ run: run("r2"), dedup }] });
+      const c = await s.acceptEvents({
+        now: T0 + 100,
+        events: [],
+        runs: [{ run: run("r3"), dedup: { ...dedup, expiresAt: T0 + 200 } }],
+      });
+      const other = await s.acceptEvents({
+        now: T0,
+        events: [],
+        runs: [{ run: run("r4"), dedup: { ...dedup, functionId: "g" } }],
+      });
+      expect([a, b, c, other].map((result) => result.runs.length)).toEqual([1, 0, 1, 1]);
+    });
+
+    it("claimRun leases a due, unleased, non-terminal run once", async () => {
+      const s = await open();
+      await s.acceptEvents({
+        now: T0,
+        events: [],
+        runs: [{ run: run("r1") }, { run: run("later", { readyAt: T0 + 50 }) }],
+      });
+      expect(await s.claimRun("later", "w1", T0, 1000)).toBeUndefined();
+      const claimed = await s.claimRun("r1", "w1", T0, 1000);
+      expect(claimed?.run).toMatchObject({
+        status: "running",
+        startedAt: T0,
+        leaseOwner: "w1",
+        leaseExpiresAt: T0 + 1000,
+      });
+      expect(claimed?.steps).toEqual([]);
+      expect(await s.claimRun("r1", "w2", T0 + 999, 1000)).toBeUndefined();
+      await s.renewLeases("w1", ["r1"], T0 + 5000);
+      expect(await s.claimRun("r1", "w2", T0 + 4999, 1000)).toBeUndefined();
+      const reclaimed = await s.claimRun("r1", "w2", T0 + 5000, 1000);
+      expect(reclaimed?.run).toMatchObject({ leaseOwner: "w2", startedAt: T0 });
+      await s.releaseLeases("w2");
+      expect((await s.getRun("r1"))?.leaseOwner).toBeUndefined();
+      expect(await s.claimRun("missing", "w1", T0, 1000)).toBeUndefined();
+    });
+
+    it("saveStep upserts and getSteps returns steps in call order", async () => {
+      const s = await open();
+      await s.saveStep(step("r1", "b", { position: 1 }));
+      await s.saveStep(step("r1", "a", { position: 0, status: "retrying", attempts: 1, wakeAt: T0 + 5 }));
+      await s.saveStep(step("r1", "a", { position: 0, outputText: '["x"]', attempts: 2, endedAt: T0 + 9 }));
+      const steps = await s.getSteps("r1");
+      expect(steps.map((row) => [row.id, row.status, row.attempts])).toEqual([
+        ["a", "completed", 2],
+        ["b", "completed", 1],
+      ]);
+      expect(steps[0]).toEqual(
+        step("r1", "a", { position: 0, outputText: '["x"]', attempts: 2, endedAt: T0 + 9 }),
+      );
+    });
+
+    it("suspendRun needs the live lease, writes steps, children and readyAt", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await s.claimRun("r1", "w1", T0, 1000);
+      const suspend = {
+        runId: "r1",
+        status: "sleeping" as const,
+        readyAt: T0 + 500,
+        attempt: 0,
+        steps: [step("r1", "nap", { op: "sleep", status: "sleeping", wakeAt: T0 + 500 })],
+        waits: [],
+        children: {
+          now: T0,
+          events: [event("ce")],
+          runs: [{ run: run("child", { parent: { runId: "r1", stepId: "nap" } }), eventIndex: 0 }],
+        },
+        awaiting: [],
+        now: T0 + 1,
+      };
+      expect(await s.suspendRun({ ...suspend, owner: "w2" })).toBeUndefined();
+      expect(await s.suspendRun({ ...suspend, owner: "w1" })).toEqual({ readyAt: T0 + 500 });
+      expect(await s.getRun("r1")).toMatchObject({ status: "sleeping", readyAt: T0 + 500 });
+      expect((await s.getRun("r1"))?.leaseOwner).toBeUndefined();
+      expect((await s.getSteps("r1"))[0]?.status).toBe("sleeping");
+      expect(await s.getRun("child")).toMatchObject({ parent: { runId: "r1", stepId: "nap" }, eventSeq: 1 });
+    });
+
+    it("suspendRun makes the run due now when an awaited step was resolved meanwhile", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await s.claimRun("r1", "w1", T0, 1000);
+      await s.registerWait({
+        wait: wait("r1", "w"),
+        pending: step("r1", "w", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }),
+        matches: () => true,
+        completed: (e) => step("r1", "w", { op: "waitForEvent", eventId: e.id }),
+      });
+      const stored = await s.acceptEvents({ now: T0 + 1, events: [event("g1", "go")], runs: [] });
+      expect(
+        await s.resolveStep({
+          runId: "r1",
+          stepId: "w",
+          status: "completed",
+          outputText: "[1]",
+          eventId: stored.events[0]?.id as string,
+          waitId: "r1:w",
+          now: T0 + 2,
+        }),
+      ).toBe(true);
+      const result = await s.suspendRun({
+        runId: "r1",
+        owner: "w1",
+        status: "waiting",
+        readyAt: T0 + 1000,
+        attempt: 0,
+        steps: [],
+        waits: [],
+        children: noChildren,
+        awaiting: ["w"],
+        now: T0 + 3,
+      });
+      expect(result).toEqual({ readyAt: T0 + 3 });
+      expect(await s.listWaits("go")).toEqual([]);
+    });
+
+    it("resolveStep resolves a waiting step once and never consumes one event twice in a run", async () => {
+      const s = await open();
+      await s.acceptEvents({
+        now: T0,
+        events: [],
+        runs: [{ run: run("r1", { readyAt: T0 + 1000, status: "waiting" }) }],
+      });
+      await s.saveStep(step("r1", "a", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }));
+      await s.saveStep(
+        step("r1", "b", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000, position: 1 }),
+      );
+      const base = { runId: "r1", status: "completed" as const, outputText: "[1]", now: T0 + 5 };
+      expect(await s.resolveStep({ ...base, stepId: "a", eventId: "ev" })).toBe(true);
+      expect(await s.resolveStep({ ...base, stepId: "a", eventId: "ev2" })).toBe(false);
+      expect(await s.resolveStep({ ...base, stepId: "b", eventId: "ev" })).toBe(false);
+      expect(await s.resolveStep({ ...base, stepId: "missing" })).toBe(false);
+      expect((await s.getSteps("r1")).map((row) => [row.id, row.status, row.eventId])).toEqual([
+        ["a", "completed", "ev"],
+        ["b", "waiting", undefined],
+      ]);
+      expect((await s.getRun("r1"))?.readyAt).toBe(T0 + 5);
+    });
+
+    it("registerWait matches the oldest unconsumed event after afterSeq, else registers the wait", async () => {
+      const s = await open();
+      await s.acceptEvents({
+        now: T0,
+        events: [event("old", "go"), event("skip", "go"), event("x", "other"), event("hit", "go")],
+        runs: [],
+      });
+      const pending = step("r1", "w", { op: "waitForEvent", status: "waiting" });
+      const completed = (e: StoredEvent) => step("r1", "w", { op: "waitForEvent", eventId: e.id });
+      const matched = await s.registerWait({
+        wait: wait("r1", "w", { afterSeq: 1 }),
+        pending,
+        matches: (e) => e.id !== "skip",
+        completed,
+      });
+      expect(matched?.id).toBe("hit");
+      const again = await s.registerWait({
+        wait: wait("r1", "w2", { afterSeq: 1 }),
+        pending: { ...pending, id: "w2" },
+        matches: (e) => e.id !== "skip",
+        completed: (e) => ({ ...completed(e), id: "w2" }),
+      });
+      expect(again).toBeUndefined();
+      expect((await s.listWaits("go")).map((row) => row.id)).toEqual(["r1:w2"]);
+      expect(await s.listWaits("other")).toEqual([]);
+    });
+
+    it("finishRun and cancelRun end a run once, drop its waits, and respect the lease owner", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }, { run: run("r2") }] });
+      await s.claimRun("r1", "w1", T0, 1000);
+      await s.registerWait({
+        wait: wait("r1", "w"),
+        pending: step("r1", "w", { status: "waiting" }),
+        matches: () => false,
+        completed: (e) => step("r1", "w", { eventId: e.id }),
+      });
+      expect(
+        await s.finishRun({
+          runId: "r1",
+          owner: "w2",
+          status: "completed",
+          outputText: "[1]",
+          endedAt: T0 + 1,
+        }),
+      ).toBeUndefined();
+      const done = await s.finishRun({
+        runId: "r1",
+        owner: "w1",
+        status: "completed",
+        outputText: "[1]",
+        endedAt: T0 + 1,
+      });
+      expect(done).toMatchObject({ status: "completed", outputText: "[1]", endedAt: T0 + 1 });
+      expect(done?.readyAt).toBeUndefined();
+      expect(await s.listWaits("go")).toEqual([]);
+      expect(await s.finishRun({ runId: "r1", status: "failed", endedAt: T0 + 2 })).toBeUndefined();
+      expect(await s.cancelRun("r1", "late", T0 + 3)).toBeUndefined();
+      expect(await s.cancelRun("r2", "why", T0 + 3)).toMatchObject({
+        status: "cancelled",
+        cancelReason: "why",
+        endedAt: T0 + 3,
+      });
+      expect(await s.claimRun("r2", "w1", T0 + 4, 1000)).toBeUndefined();
+      const failed = await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r3") }] });
+      expect(failed.runs).toHaveLength(1);
+      const error = { name: "Error", message: "boom", code: "x" };
+      expect(await s.finishRun({ runId: "r3", status: "failed", error, endedAt: T0 + 5 })).toMatchObject({
+        error,
+      });
+    });
+
+    it("listRuns filters by function, status, key and time, newest first, with cursors", async () => {
+      const s = await open();
+      const runs = [
+        run("a1", { createdAt: T0 + 1, functionId: "a", concurrencyKeys: ["u1"] }),
+        run("a2", { createdAt: T0 + 2, functionId: "a", concurrencyKeys: ["u2"] }),
+        run("b1", { createdAt: T0 + 2, functionId: "b" }),
+        run("a3", { createdAt: T0 + 3, functionId: "a", status: "completed" }),
+      ];
+      await s.acceptEvents({ now: T0, events: [], runs: runs.map((r) => ({ run: r })) });
+      const ids = async (filter: Parameters<Store["listRuns"]>[0]) =>
+        (await s.listRuns(filter)).runs.map((r) => r.id);
+      expect(await ids({})).toEqual(["a3", "b1", "a2", "a1"]);
+      expect(await ids({ functionId: "a" })).toEqual(["a3", "a2", "a1"]);
+      expect(await ids({ status: "completed" })).toEqual(["a3"]);
+      expect(await ids({ concurrencyKey: "u2" })).toEqual(["a2"]);
+      expect(await ids({ since: T0 + 2, until: T0 + 3 })).toEqual(["b1", "a2"]);
+      const page = await s.listRuns({ limit: 2 });
+      expect(page.runs.map((r) => r.id)).toEqual(["a3", "b1"]);
+      expect(await ids({ limit: 2, cursor: page.nextCursor as string })).toEqual(["a2", "a1"]);
+      expect((await s.listRuns({ limit: 4 })).nextCursor).toBeUndefined();
+    });
+
+    it("listPendingRuns returns every non-terminal run with a readyAt", async () => {
+      const s = await open();
+      await s.acceptEvents({
+        now: T0,
+        events: [],
+        runs: [{ run: run("p1") }, { run: run("p2", { readyAt: T0 + 9 }) }, { run: run("done") }],
+      });
+      await s.finishRun({ runId: "done", status: "completed", endedAt: T0 });
+      expect((await s.listPendingRuns()).map((r) => r.id).sort()).toEqual(["p1", "p2"]);
+    });
+
+    it("returns copies: mutating a returned record changes nothing stored", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      const got = (await s.getRun("r1")) as RunRecord;
+      got.status = "failed";
+      (got.events[0] as { data: Record<string, unknown> }).data.x = 1;
+      expect(await s.getRun("r1")).toMatchObject({ status: "queued", events: [{ data: {} }] });
+    });
+  });
+}
