@@ -3,6 +3,55 @@
  *
  * @module
  */
+export {
+  Agent,
+  type AgentLifecycle,
+  type AgentOptions,
+  AgentResult,
+  type AgentResultExport,
+  type AgentRunOptions,
+  type AnyTool,
+  createAgent,
+  createNetwork,
+  createRoutingAgent,
+  createState,
+  createTool,
+  createToolManifest,
+  type FnRouter,
+  getDefaultRoutingAgent,
+  type History,
+  type HistoryConfig,
+  type HistoryContext,
+  type HistoryUserMessage,
+  isFairwayFunction,
+  type MaybePromise,
+  type Message,
+  Network,
+  type NetworkOptions,
+  NetworkRun,
+  type NetworkRunOptions,
+  type NetworkStopReason,
+  type Router,
+  type RouterArgs,
+  RoutingAgent,
+  type RoutingAgentOptions,
+  type RoutingLifecycle,
+  State,
+  type StateData,
+  type StateJSON,
+  type StateKV,
+  type StateOptions,
+  type TextMessage,
+  type Tool,
+  type ToolCallMessage,
+  type ToolErrorPayload,
+  type ToolHandlerOptions,
+  type ToolMessage,
+  type ToolResultMessage,
+  type ToolResultPayload,
+  toState,
+  type UserMessage,
+} from "./agents/index.js";
 export type { Clock, TimerHandle } from "./engine/clock.js";
 export { currentExecution, type ExecutionContext } from "./engine/execution-context.js";
 export { Fairway, FUNCTION_FAILED_EVENT } from "./engine/fairway.js";
@@ -34,7 +83,9 @@ export type {
 export {
   ConfigError,
   FairwayError,
+  InvalidToolArgumentsError,
   LimitError,
+  McpError,
   MigrationError,
   NonDeterminismError,
   NonRetriableError,
@@ -47,9 +98,12 @@ export {
   StepError,
   StoreError,
   TimeoutError,
+  ToolCallError,
+  UnknownToolError,
   ValidationError,
   type ValidationIssue,
 } from "./errors/index.js";
+export type { McpServer, McpTransport } from "./mcp/mcp-server.js";
 export {
   type AnthropicOptions,
   type AzureOpenAiOptions,
@@ -76,3 +130,5 @@ export {
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
 export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
+export type { AgentMessageChunk, StreamingEventName } from "./streaming/schema.js";
+export type { StreamingConfig } from "./streaming/streaming-context.js";

@@ -7,7 +7,6 @@ export { Agent, type AgentLifecycle, type AgentOptions, type AgentRunOptions, cr
 export { AgentResult, type AgentResultExport, type AgentResultLike } from "./agent-result.js";
 export { type FunctionLike, isFairwayFunction } from "./function-tool.js";
 export type { History, HistoryConfig, HistoryContext, HistoryUserMessage } from "./history/history-config.js";
-export { initializeThread, loadThreadFromStorage, saveThreadToStorage } from "./history/thread.js";
 export {
   createNetwork,
   type FnRouter,
