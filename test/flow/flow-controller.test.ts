@@ -114,7 +114,7 @@ describe("FlowController admission", () => {
     const admission = flow.admit("fn", "r1", event({ p: "high" }));
     expect(admission.kind).toBe("run");
     expect(flow.keysOf("r1")?.warnings).toHaveLength(2);
-    const item = flow.queueItem({ runId: "r1", functionId: "fn", createdAt: 5, resume: false }, event());
+    const item = flow.queueItem({ runId: "r1", functionId: "fn", createdAt: 5, resume: false });
     expect(item).toEqual({
       runId: "r1",
       functionId: "fn",
@@ -127,12 +127,17 @@ describe("FlowController admission", () => {
       ],
       key: "__null__",
     });
-    // A run unknown to the controller (restored after a restart) gets keys from its event.
-    const restored = flow.queueItem(
-      { runId: "old", functionId: "fn", createdAt: 1, resume: true },
-      event({ user: "u", p: 9 }),
-    );
+    // A run restored after a restart gets keys from its event when it is registered.
+    const old = event({ user: "u", p: 9 });
+    flow.runCreated({ id: "old", functionId: "fn", event: old, eventSeq: old.seq, createdAt: 1 });
+    const restored = flow.queueItem({ runId: "old", functionId: "fn", createdAt: 1, resume: true });
     expect(restored).toMatchObject({ kind: "resume", priority: 9, key: "u" });
+    // One it never saw still gets the function's limits, with the null key.
+    const unknown = flow.queueItem({ runId: "x", functionId: "fn", createdAt: 1, resume: false });
+    expect(unknown.claims).toEqual([
+      { id: "fn:fn", limit: 10 },
+      { id: "fn:fn:event.data.user=__null__", limit: 2 },
+    ]);
   });
 });
 

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { makeFairway, storeKinds } from "../engine/helpers.js";
+import { eventsFor, statuses } from "./engine-helpers.js";
+
+describe.each(storeKinds)("throttle and rate limit through the engine (%s store)", (kind) => {
+  it("throttle: limit + burst start at once, then one per period/limit; none dropped", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const starts: number[] = [];
+    const t0 = clock.now();
+    fairway.createFunction(
+      { id: "f", throttle: { limit: 2, period: "6s", burst: 1 } },
+      { event: "e" },
+      () => {
+        starts.push(clock.now() - t0);
+      },
+    );
+    await fairway.send(eventsFor("e", undefined, 6));
+    await clock.advance(0);
+    expect(starts).toEqual([0, 0, 0]);
+    expect(fairway.flowState("f")).toEqual([
+      { functionId: "f", key: "", queued: 3, running: 0, throttled: 3 },
+    ]);
+    await clock.advance(2999);
+    expect(starts).toHaveLength(3);
+    await clock.advance("10s");
+    expect(starts).toEqual([0, 0, 0, 3000, 6000, 9000]);
+    expect(await statuses(fairway, "f")).toEqual(Array(6).fill("completed"));
+    await fairway.close();
+  });
+
+  it("throttle: each key has its own budget, FIFO within a key", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const starts: string[] = [];
+    fairway.createFunction(
+      { id: "f", throttle: { limit: 1, period: "1s", key: "event.data.user" } },
+      { event: "e" },
+      ({ event }) => {
+        starts.push(`${event.data.user}${event.data.i}`);
+      },
+    );
+    await fairway.send([...eventsFor("e", "a", 3), ...eventsFor("e", "b", 2)]);
+    await clock.advance(0);
+    expect(starts.sort()).toEqual(["a0", "b0"]);
+    await clock.advance("1s");
+    expect(starts.slice(2).sort()).toEqual(["a1", "b1"]);
+    await clock.advance("1s");
+    expect(starts.slice(4)).toEqual(["a2"]);
+    await fairway.close();
+  });
+
+  it.each([1, 5, 9, 10, 11])(
+    "rate limit %i per 24h: exactly that many at once, the rest skipped",
+    async (limit) => {
+      const { fairway, clock } = makeFairway(kind);
+      let calls = 0;
+      fairway.createFunction(
+        { id: "f", rateLimit: { limit, period: "24h", key: "event.data.user" } },
+        { event: "e" },
+        () => {
+          calls += 1;
+        },
+      );
+      const skipped: string[] = [];
+      fairway.onRunEvent((event) => {
+        if (event.type === "run.skipped") skipped.push(event.runId);
+      });
+      await fairway.send([...eventsFor("e", "a", limit + 2), ...eventsFor("e", "b", 1)]);
+      await clock.advance(0);
+      expect(calls).toBe(limit + 1);
+      expect(skipped).toHaveLength(2);
+      const { runs } = await fairway.listRuns({ functionId: "f", status: "skipped" });
+      expect(runs).toHaveLength(2);
+      expect(runs[0]?.skipReason).toContain(`rateLimit: ${limit} runs per 86400000 ms reached for key "a"`);
+      await clock.advance("23h");
+      await fairway.send(eventsFor("e", "a", 1));
+      await clock.advance(0);
+      expect(calls).toBe(limit + 1);
+      await clock.advance("1h");
+      await fairway.send(eventsFor("e", "a", 1));
+      await clock.advance(0);
+      expect(calls).toBe(limit + 2);
+      await fairway.close();
+    },
+  );
+
+  it("idempotency: one run per key per 24 h, the others recorded as skipped", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    let calls = 0;
+    fairway.createFunction({ id: "f", idempotency: "event.data.order" }, { event: "e" }, () => {
+      calls += 1;
+    });
+    await fairway.send([
+      { name: "e", data: { order: 1 } },
+      { name: "e", data: { order: 1 } },
+      { name: "e", data: { order: 2 } },
+    ]);
+    await Promise.all([
+      fairway.send({ name: "e", data: { order: 3 } }),
+      fairway.send({ name: "e", data: { order: 3 } }),
+    ]);
+    await clock.advance(0);
+    expect(calls).toBe(3);
+    expect(await statuses(fairway, "f")).toEqual([
+      "completed",
+      "skipped",
+      "completed",
+      "completed",
+      "skipped",
+    ]);
+    await clock.advance("24h");
+    await fairway.send({ name: "e", data: { order: 1 } });
+    await clock.advance(0);
+    expect(calls).toBe(4);
+    await fairway.close();
+  });
+});
