@@ -1,0 +1,234 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/index.js";
+import { makeFairway, storeKinds } from "../engine/helpers.js";
+import { statuses } from "./engine-helpers.js";
+
+describe.each(storeKinds)("schedule-time controls through the engine (%s store)", (kind) => {
+  it("debounce: one run with the last event after a quiet period", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const seen: unknown[] = [];
+    fairway.createFunction(
+      { id: "f", debounce: { period: "10s", key: "event.data.user" } },
+      { event: "e" },
+      ({ event, events }) => {
+        seen.push([event.data.n, events.length]);
+      },
+    );
+    await fairway.send({ name: "e", data: { user: "a", n: 1 } });
+    await clock.advance("5s");
+    await fairway.send({ name: "e", data: { user: "a", n: 2 } });
+    await fairway.send({ name: "e", data: { user: "b", n: 3 } });
+    await clock.advance("9999ms");
+    expect(seen).toEqual([]);
+    await clock.advance(1);
+    expect(seen).toEqual([
+      [2, 1],
+      [3, 1],
+    ]);
+    expect(await statuses(fairway, "f")).toEqual(["completed", "completed"]);
+    await fairway.close();
+  });
+
+  it("debounce: never later than first event + timeout; an older ts neither replaces nor extends", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const seen: Array<[unknown, number]> = [];
+    const t0 = clock.now();
+    fairway.createFunction(
+      { id: "f", debounce: { period: "10s", timeout: "25s" } },
+      { event: "e" },
+      ({ event }) => {
+        seen.push([event.data.n, clock.now() - t0]);
+      },
+    );
+    await fairway.send({ name: "e", data: { n: 1 } });
+    for (let n = 2; n <= 4; n++) {
+      await clock.advance("8s");
+      await fairway.send({ name: "e", data: { n } });
+    }
+    await clock.advance("1s");
+    expect(seen).toEqual([[4, 25_000]]);
+    await fairway.send({ name: "e", data: { n: "new" }, ts: clock.now() });
+    await clock.advance("5s");
+    await fairway.send({ name: "e", data: { n: "late" }, ts: clock.now() - 60_000 });
+    await clock.advance("5s");
+    expect(seen).toEqual([
+      [4, 25_000],
+      ["new", 35_000],
+    ]);
+    await fairway.close();
+  });
+
+  it("batchEvents: one run with events[] at maxSize or at timeout; `if` false runs alone", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const batches: unknown[][] = [];
+    fairway.createFunction(
+      {
+        id: "f",
+        batchEvents: { maxSize: 3, timeout: "5s", key: "event.data.org", if: "event.data.bulk == true" },
+      },
+      { event: "e" },
+      ({ events }) => {
+        batches.push(events.map((event) => event.data.n));
+      },
+    );
+    await fairway.send([1, 2, 3, 4].map((n) => ({ name: "e", data: { org: "o1", bulk: true, n } })));
+    await fairway.send({ name: "e", data: { org: "o2", bulk: true, n: 5 } });
+    await fairway.send({ name: "e", data: { org: "o1", bulk: false, n: 6 } });
+    await clock.advance(0);
+    expect(batches).toEqual([[1, 2, 3], [6]]);
+    await clock.advance("5s");
+    expect(batches.slice(2).sort()).toEqual([[4], [5]]);
+    const { runs } = await fairway.listRuns({ functionId: "f" });
+    expect(runs.map((run) => run.eventIds.length).sort()).toEqual([1, 1, 1, 3]);
+    await fairway.close();
+  });
+
+  it("singleton skip: a run while one is active is skipped with the reason", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction(
+      { id: "f", singleton: { mode: "skip", key: "event.data.user" } },
+      { event: "e" },
+      async ({ step }) => {
+        await step.sleep("s", "1m");
+      },
+    );
+    await fairway.send({ name: "e", data: { user: "a" } });
+    await clock.advance(0);
+    await fairway.send([
+      { name: "e", data: { user: "a" } },
+      { name: "e", data: { user: "b" } },
+    ]);
+    await clock.advance("1m");
+    expect(await statuses(fairway, "f")).toEqual(["completed", "skipped", "completed"]);
+    const { runs } = await fairway.listRuns({ functionId: "f", status: "skipped" });
+    expect(runs[0]?.skipReason).toMatch(/^singleton: run \w+ is active for key "a"$/);
+    await fairway.send({ name: "e", data: { user: "a" } });
+    await clock.advance("1m");
+    expect(await statuses(fairway, "f")).toEqual(["completed", "skipped", "completed", "completed"]);
+    await fairway.close();
+  });
+
+  it("singleton cancel: the active run is cancelled and the new one proceeds", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const after: string[] = [];
+    fairway.createFunction(
+      { id: "f", singleton: { mode: "cancel" } },
+      { event: "e" },
+      async ({ event, step }) => {
+        await step.sleep("s", "1m");
+        await step.run("after", () => after.push(String(event.data.n)));
+      },
+    );
+    await fairway.send({ name: "e", data: { n: 1 } });
+    await clock.advance("10s");
+    await fairway.send({ name: "e", data: { n: 2 } });
+    await clock.advance("2m");
+    expect(after).toEqual(["2"]);
+    expect(await statuses(fairway, "f")).toEqual(["cancelled", "completed"]);
+    await fairway.close();
+  });
+
+  it("cancelOn with match cancels only the matching run; a cancelled run starts no further step (R22)", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const after: unknown[] = [];
+    fairway.createFunction(
+      { id: "f", cancelOn: [{ event: "job/cancel", match: "data.job" }] },
+      { event: "job/start" },
+      async ({ event, step }) => {
+        await step.sleep("wait", "1h");
+        await step.run("after", () => after.push(event.data.job));
+      },
+    );
+    await fairway.send({ name: "job/cancel", data: { job: 2 } });
+    await fairway.send([1, 2, 3].map((job) => ({ name: "job/start", data: { job } })));
+    await clock.advance("1m");
+    await fairway.send({ name: "job/cancel", data: { job: 2 } });
+    await clock.advance("2h");
+    expect(after.sort()).toEqual([1, 3]);
+    expect(await statuses(fairway, "f")).toEqual(["completed", "cancelled", "completed"]);
+    const { runs } = await fairway.listRuns({ functionId: "f", status: "cancelled" });
+    expect(runs[0]?.cancelReason).toMatch(/^cancelOn\[0\]: event job\/cancel/);
+    expect((await fairway.getRunSteps(runs[0]!.id)).map((step) => step.id)).toEqual(["wait"]);
+    await fairway.close();
+  });
+
+  it("cancelOn: an event sent right after the trigger (same send) cancels the run", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "f", cancelOn: [{ event: "stop" }] }, { event: "go" }, async ({ step }) => {
+      await step.sleep("s", "1m");
+    });
+    await fairway.send([
+      { name: "go", data: {} },
+      { name: "stop", data: {} },
+    ]);
+    await clock.advance("2m");
+    expect(await statuses(fairway, "f")).toEqual(["cancelled"]);
+    await fairway.close();
+  });
+
+  it("timeouts: start cancels a run still queued; finish cancels a run still running", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction(
+      { id: "f", concurrency: 1, timeouts: { start: "30s", finish: "1m" } },
+      { event: "e" },
+      async ({ event, step }) => {
+        await step.sleep("s", event.data.long ? "5m" : "10s");
+      },
+    );
+    await fairway.send({ name: "e", data: { long: true } });
+    await clock.advance(0);
+    await fairway.send({ name: "e", data: { long: false } });
+    await clock.advance("5m");
+    // The second run could start (the first sleeps, holding no slot) and finished in time.
+    expect(await statuses(fairway, "f")).toEqual(["cancelled", "completed"]);
+    const { runs } = await fairway.listRuns({ functionId: "f", status: "cancelled" });
+    expect(runs[0]?.cancelReason).toBe("timeouts.finish: deadline passed");
+    await fairway.close();
+  });
+
+  it("timeouts.start: a run that waits too long for a slot is cancelled", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    let release: () => void = () => {};
+    fairway.createFunction(
+      { id: "f", concurrency: 1, timeouts: { start: "30s" } },
+      { event: "e" },
+      async () => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    );
+    await fairway.send([
+      { name: "e", data: {} },
+      { name: "e", data: {} },
+    ]);
+    await clock.advance("31s");
+    release();
+    await clock.advance(0);
+    expect(await statuses(fairway, "f")).toEqual(["completed", "cancelled"]);
+    const { runs } = await fairway.listRuns({ functionId: "f", status: "cancelled" });
+    expect(runs[0]?.cancelReason).toBe("timeouts.start: deadline passed");
+    await fairway.close();
+  });
+});
+
+describe("flow config at definition time", () => {
+  it.each([
+    [{ concurrency: [{ limit: 1 }, { limit: 2, scope: "account" }] }, "concurrency[1].key"],
+    [{ throttle: { limit: 1, period: "100ms" } }, "throttle.period"],
+    [{ debounce: { period: "8d" } }, "debounce.period"],
+    [{ batchEvents: { maxSize: 5, timeout: "5s" }, cancelOn: [{ event: "x" }] }, "batchEvents"],
+    [{ priority: { run: "event.data.(" } }, "priority.run"],
+    [{ rateLimit: { limit: 1, period: "1h", keys: "x" } }, "rateLimit.keys"],
+  ])("rejects %j naming %s", (config, path) => {
+    const { fairway } = makeFairway("memory");
+    let error: unknown;
+    try {
+      fairway.createFunction({ id: "f", ...(config as object) }, { event: "e" }, () => {});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).path).toBe(path);
+  });
+});
