@@ -1,0 +1,56 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Fairway } from "../../src/index.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+import { tempDir } from "../engine/helpers.js";
+import { gatedHandler } from "./engine-helpers.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+describe("concurrency slots and leases", () => {
+  it("a crashed process leaks no slot: its runs are reclaimed and counted once", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const clockA = new FakeClock();
+    const crashed = new Fairway({ id: "app", store: file, clock: clockA, logger: silent, leaseMs: 1000 });
+    let firstSteps = 0;
+    crashed.createFunction({ id: "f", concurrency: 1 }, { event: "e" }, async ({ step }) => {
+      await step.run("s1", () => {
+        firstSteps += 1;
+      });
+      await new Promise(() => {}); // the process "dies" here: never finishes, never renews
+    });
+    await crashed.send([
+      { name: "e", data: { user: "a" } },
+      { name: "e", data: { user: "a" } },
+    ]);
+    await clockA.advance(0);
+    expect(firstSteps).toBe(1);
+    expect(crashed.flowState("f")).toEqual([{ functionId: "f", key: "", queued: 1, running: 1, throttled: 0 }]);
+
+    const clockB = new FakeClock(clockA.now() + 2000);
+    const restarted = new Fairway({ id: "app", store: file, clock: clockB, logger: silent, leaseMs: 1000 });
+    const gate = gatedHandler();
+    let replayedSteps = 0;
+    restarted.createFunction({ id: "f", concurrency: 1 }, { event: "e" }, async (context) => {
+      await context.step.run("s1", () => {
+        replayedSteps += 1;
+      });
+      return gate.handler(context);
+    });
+    await restarted.start();
+    await clockB.advance(0);
+    expect(gate.active()).toBe(1);
+    expect(restarted.flowState("f")).toEqual([{ functionId: "f", key: "", queued: 1, running: 1, throttled: 0 }]);
+    gate.release();
+    await clockB.advance(0);
+    expect(gate.active()).toBe(1);
+    gate.release();
+    await clockB.advance(0);
+    expect(gate.peak).toBe(1);
+    expect(replayedSteps).toBe(1); // the crashed run's s1 was memoized; only the second run ran it
+    const { runs } = await restarted.listRuns({ functionId: "f" });
+    expect(runs.map((run) => run.status)).toEqual(["completed", "completed"]);
+    expect(restarted.flowState("f")).toEqual([]);
+    await restarted.close();
+  });
+});
