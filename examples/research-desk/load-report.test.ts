@@ -95,6 +95,7 @@ describe("report", () => {
       plan: "free",
       sent: 200,
       queued: 150,
+      throttled: 140,
       running: 10,
       completed: 30,
       failed: 0,
@@ -120,9 +121,12 @@ describe("report", () => {
   it("renders the live table with one row per user", () => {
     const lines = renderTenantTable(tenants).split("\n");
     expect(lines[0]).toMatch(
-      /^user\s+plan\s+sent\s+queued\s+running\s+done\s+skipped\s+failed\s+max running\s+start p50\s+start p99$/,
+      /^user\s+plan\s+sent\s+queued\s+throttled\s+running\s+done\s+skipped\s+failed\s+max running\s+start p50\s+start p99$/,
     );
-    expect(lines[2]).toMatch(/^heavy-user\s+free\s+200\s+150\s+10\s+30\s+10\s+0\s+10\s+800ms\s+2\.50s$/);
+    expect(lines[2]).toMatch(
+      /^heavy-user\s+free\s+200\s+150\s+140\s+10\s+30\s+10\s+0\s+10\s+800ms\s+2\.50s$/,
+    );
+    expect(lines[3]).toMatch(/^light-01\s+free\s+2\s+0\s+–\s+0/);
     expect(lines[3]).toMatch(/3ms\s+–$/);
   });
 

@@ -70,6 +70,12 @@ describe("the research desk scenario, quick mode on the embedded SQLite store", 
     }
     const heavy = desk.result.tracker.snapshot().find((t) => t.userId === HEAVY_USER);
     expect(heavy?.maxRunning).toBe(desk.limits.perUserConcurrency);
+    for (const tenant of desk.result.tracker.snapshot()) {
+      expect(desk.flow.peakRunning(tenant.userId), `engine count for ${tenant.userId}`).toBeLessThanOrEqual(
+        10,
+      );
+    }
+    expect(desk.flow.peakRunning(HEAVY_USER)).toBe(10);
     expect(desk.result.tracker.globalMaxRunning).toBeLessThanOrEqual(desk.limits.globalConcurrency);
   });
 

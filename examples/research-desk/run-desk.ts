@@ -13,13 +13,14 @@ import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { loadCorpus } from "./corpus.js";
 import { CorpusIndex } from "./corpus-index.js";
 import { createDeskApp, type DeskLimits } from "./desk-app.js";
+import { FlowSampler } from "./flow-sampler.js";
 import { httpSender } from "./http-target.js";
 import { type LoadPlanOptions, planLoad } from "./load-plan.js";
 import { type LoadResult, runLoad } from "./load-runner.js";
 import { loadQuestions } from "./questions.js";
 import { renderSummary, renderTenantTable } from "./report.js";
 import { type SelectedModel, selectModel } from "./select-model.js";
-import type { TenantTracker } from "./tenant-tracker.js";
+import type { TenantSnapshot, TenantTracker } from "./tenant-tracker.js";
 
 /** The two shapes of the load. `quick` is the short mode for tests and a first look. */
 export const MODES = {
@@ -70,15 +71,22 @@ export interface DeskRun {
   storePath: string;
   limits: DeskLimits;
   selected: SelectedModel;
+  /** The engine's per-user flow state, sampled as runs started and ended. */
+  flow: FlowSampler;
   server: FairwayServer;
   close(): Promise<void>;
 }
 
-function progressPrinter(out: Writable, live: boolean): (tracker: TenantTracker) => void {
+/** The tracker's per-user numbers with the engine's throttled counts added. */
+function tenantsWithFlow(tracker: TenantTracker, flow: FlowSampler): TenantSnapshot[] {
+  return tracker.snapshot().map((tenant) => ({ ...tenant, throttled: flow.throttled(tenant.userId) }));
+}
+
+function progressPrinter(out: Writable, live: boolean, flow: FlowSampler): (tracker: TenantTracker) => void {
   let lastLines = 0;
   let lastPrint = 0;
   return (tracker) => {
-    const table = renderTenantTable(tracker.snapshot());
+    const table = renderTenantTable(tenantsWithFlow(tracker, flow));
     if (live) {
       const up = lastLines > 0 ? `\x1b[${lastLines}A\x1b[0J` : "";
       out.write(`${up}${table}\n`);
@@ -125,6 +133,7 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
   );
   const plan = planLoad(questions, mode.plan);
   const send = httpSender(url, env);
+  const flow = new FlowSampler(fairway, research.id);
   try {
     const result = await runLoad({
       target: {
@@ -135,20 +144,22 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
       functionId: research.id,
       plan,
       now: () => fairway.clock.now(),
-      onProgress: progressPrinter(out, options.live ?? out.isTTY === true),
+      onProgress: progressPrinter(out, options.live ?? out.isTTY === true, flow),
     });
     const summary = renderSummary({
       modelName: selected.model.modelName,
-      tenants: result.tracker.snapshot(),
+      tenants: tenantsWithFlow(result.tracker, flow),
       skipReasons: result.tracker.skipReasons(),
       citations: result.citations,
       elapsedMs: result.elapsedMs,
       globalMaxRunning: result.tracker.globalMaxRunning,
     });
     out.write(`\n${summary}\n`);
-    return { result, summary, url, storePath, limits, selected, server, close: () => server.close() };
+    return { result, summary, url, storePath, limits, selected, flow, server, close: () => server.close() };
   } catch (error) {
     await server.close();
     throw error;
+  } finally {
+    flow.stop();
   }
 }

@@ -16,6 +16,8 @@ export interface TenantSnapshot {
   plan: string;
   sent: number;
   queued: number;
+  /** Of the queued runs, those waiting for their throttle time (from the engine's flow state), when known. */
+  throttled?: number;
   running: number;
   completed: number;
   failed: number;
