@@ -135,8 +135,7 @@ export class Agent<T extends StateData = StateData> {
    * @throws ConfigError when no model is given (`options.model`, the agent's, or the network's default).
    */
   async run(input: string | UserMessage, options: AgentRunOptions<T> = {}): Promise<AgentResult> {
-    // Loaded on use: the standalone run builds a network, whose modules import this one.
-    const { runStandalone } = await import("./standalone-run.js");
+    const { runStandalone } = await loadStandalone();
     return runStandalone(this, input, options);
   }
 
@@ -165,6 +164,13 @@ export class Agent<T extends StateData = StateData> {
     for (const tool of [...this.tools.values()]) if (tool.mcp) this.tools.delete(tool.name);
     await close();
   }
+}
+
+// Loaded on first use and kept: the standalone run builds a network, whose modules import this one.
+let standaloneModule: Promise<typeof import("./standalone-run.js")> | undefined;
+function loadStandalone(): Promise<typeof import("./standalone-run.js")> {
+  standaloneModule ??= import("./standalone-run.js");
+  return standaloneModule;
 }
 
 /** Creates an agent. See `AgentOptions`. */

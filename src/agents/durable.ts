@@ -1,4 +1,4 @@
-import { type ExecutionContext, currentExecution } from "../engine/execution-context.js";
+import { currentExecution, type ExecutionContext } from "../engine/execution-context.js";
 import type { StepTools } from "../engine/step-types.js";
 import { generateId } from "../streaming/ids.js";
 
@@ -51,7 +51,9 @@ function makeScope(step: StepTools | undefined, prefix: string, seed: string): R
     step,
     prefix,
     seed,
-    memo: step ? (id, fn) => step.run(`${prefix}/${id}`, async () => toJsonValue(await fn())) as never : (_id, fn) => fn(),
+    memo: step
+      ? (id, fn) => step.run(`${prefix}/${id}`, async () => toJsonValue(await fn())) as never
+      : (_id, fn) => fn(),
     child: (name) => makeScope(step, `${prefix}/${name}`, `${seed}/${name}`),
   };
 }

@@ -14,7 +14,11 @@ export interface FunctionLike {
 export function isFairwayFunction(value: unknown): value is FunctionLike {
   if (typeof value !== "object" || value === null) return false;
   const candidate = value as Record<string, unknown>;
-  return typeof candidate.id === "string" && Array.isArray(candidate.triggers) && typeof candidate.handler === "function";
+  return (
+    typeof candidate.id === "string" &&
+    Array.isArray(candidate.triggers) &&
+    typeof candidate.handler === "function"
+  );
 }
 
 /**

@@ -131,12 +131,15 @@ export class Network<T extends StateData = StateData> {
     const state =
       options.state === undefined ? this.state.clone() : toState<T>(options.state as StateJSON<T>);
     if (options.threadId !== undefined) state.threadId = options.threadId;
-    const { NetworkRun } = await import("./network-run.js");
+    networkRunModule ??= import("./network-run.js"); // loaded once: it extends this module's class
+    const { NetworkRun } = await networkRunModule;
     const run = new NetworkRun<T>(this, state);
     await run.execute(input, options);
     return run;
   }
 }
+
+let networkRunModule: Promise<typeof import("./network-run.js")> | undefined;
 
 /** Creates a network. See `NetworkOptions`. */
 export function createNetwork<T extends StateData = StateData>(options: NetworkOptions<T>): Network<T> {

@@ -2,11 +2,11 @@ import { ConfigError } from "../errors/config-error.js";
 import type { Agent } from "./agent.js";
 import { runAgentLoop } from "./agent-loop.js";
 import type { RunScope } from "./durable.js";
-import { runUserCode } from "./user-code-step.js";
 import type { Router } from "./network.js";
 import type { NetworkRun } from "./network-run.js";
 import { getDefaultRoutingAgent, type RoutingAgent } from "./routing-agent.js";
 import type { StateData, UserMessage } from "./types.js";
+import { runUserCode } from "./user-code-step.js";
 
 /** What one routing decision needs besides the run and the router. */
 export interface RouteContext {

@@ -4,8 +4,8 @@ import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-erro
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
 import type { ToolMessage, ToolResultMessage } from "../models/spec.js";
 import type { RunScope } from "./durable.js";
-import { runUserCode } from "./user-code-step.js";
 import type { AnyTool, ToolErrorPayload, ToolHandlerOptions, ToolResultPayload } from "./tool.js";
+import { runUserCode } from "./user-code-step.js";
 
 /** What executing one turn's tool calls needs. */
 export interface ToolCallContext {
@@ -35,7 +35,11 @@ export function runToolCalls(calls: ToolMessage[], context: ToolCallContext): Pr
   );
 }
 
-async function runToolCall(call: ToolMessage, tools: Map<string, AnyTool>, options: ToolHandlerOptions): Promise<ToolResultPayload> {
+async function runToolCall(
+  call: ToolMessage,
+  tools: Map<string, AnyTool>,
+  options: ToolHandlerOptions,
+): Promise<ToolResultPayload> {
   try {
     const tool = tools.get(call.name);
     if (!tool) throw new UnknownToolError(call.name, call.id, [...tools.keys()]);

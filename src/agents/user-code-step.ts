@@ -57,9 +57,18 @@ function refusingSteps(): { step: StepTools; readonly used: boolean } {
   let used = false;
   const refuse = () => {
     used = true;
-    return Promise.reject(new Error("step tools are not available inside this step; the call is retried outside it"));
+    return Promise.reject(
+      new Error("step tools are not available inside this step; the call is retried outside it"),
+    );
   };
-  const step: StepTools = { run: refuse, sleep: refuse, sleepUntil: refuse, waitForEvent: refuse, invoke: refuse, sendEvent: refuse };
+  const step: StepTools = {
+    run: refuse,
+    sleep: refuse,
+    sleepUntil: refuse,
+    waitForEvent: refuse,
+    invoke: refuse,
+    sendEvent: refuse,
+  };
   return {
     step,
     get used() {
@@ -84,9 +93,13 @@ function snapshot(data: StateData): Map<string, string | undefined> {
   return new Map(Object.keys(data).map((key) => [key, JSON.stringify(data[key])]));
 }
 
-function changesSince(before: Map<string, string | undefined>, data: StateData): Recorded<unknown>["changes"] {
+function changesSince(
+  before: Map<string, string | undefined>,
+  data: StateData,
+): Recorded<unknown>["changes"] {
   const set: Record<string, unknown> = {};
-  for (const key of Object.keys(data)) if (before.get(key) !== JSON.stringify(data[key])) set[key] = data[key];
+  for (const key of Object.keys(data))
+    if (before.get(key) !== JSON.stringify(data[key])) set[key] = data[key];
   const deleted = [...before.keys()].filter((key) => !Object.hasOwn(data, key));
   return Object.keys(set).length > 0 || deleted.length > 0 ? { set, deleted } : undefined;
 }

@@ -1,0 +1,169 @@
+/**
+ * S5: framework overhead of agents, per model call and per tool call, with a model that answers at once
+ * (and optionally after a fixed delay), outside and inside a durable Fairway function (SQLite, WAL).
+ *
+ * Run: `npx tsx bench/agents.ts [--runs 2000] [--delay-runs 20]`. Prints one table; numbers are means.
+ *
+ * How overhead is derived: a code-routed network calls 1 and then 9 agents (each one inference, with or
+ * without one tool call); the per-call cost is the slope between the two, so fixed per-run costs (run
+ * setup, the engine's dispatch of the function run) drop out.
+ * - per model call: slope without tools (one inference plus one routing decision);
+ * - per tool call: slope with tools minus the per-model-call slope;
+ * - durable: the same inside a Fairway function on SQLite, where each is a checkpointed step;
+ * - with a 200 ms model: a 3-agent network with tools, wall time minus the time measured inside the
+ *   model, divided by its 3 model calls (includes the engine's dispatch of the run itself).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { createAgent, createNetwork, createTool, Fairway } from "../src/index.js";
+import type { Model, ModelRequest, ModelResponse } from "../src/models/spec.js";
+
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "2000" }, "delay-runs": { type: "string", default: "10" } },
+});
+const runs = Number(values.runs);
+const delayRuns = Number(values["delay-runs"]);
+
+/** Time spent inside model calls (ms), so the delayed-model figure subtracts what the timer really took. */
+let modelTimeMs = 0;
+
+/** Calls `echo` until the conversation holds its result, then answers in text. Records nothing. */
+function instantModel(delayMs = 0): Model {
+  return {
+    format: "bench",
+    modelName: "bench",
+    async generate(request: ModelRequest): Promise<ModelResponse> {
+      if (delayMs > 0) {
+        const start = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        modelTimeMs += performance.now() - start;
+      }
+      const last = request.messages.at(-1);
+      const wantsTool = (request.tools?.length ?? 0) > 0 && last?.type !== "tool_result";
+      return wantsTool
+        ? {
+            output: [
+              {
+                type: "tool_call",
+                role: "assistant",
+                tools: [
+                  { type: "tool", id: `c${request.messages.length}`, name: "echo", input: { text: "hi" } },
+                ],
+                stop_reason: "tool",
+              },
+            ],
+            stopReason: "tool",
+            usage: {},
+            raw: {},
+          }
+        : {
+            output: [{ type: "text", role: "assistant", content: "done" }],
+            stopReason: "stop",
+            usage: {},
+            raw: {},
+          };
+    },
+  };
+}
+
+const echo = createTool({
+  name: "echo",
+  parameters: z.object({ text: z.string() }),
+  handler: ({ text }) => text,
+});
+
+/** A network that calls `calls` agents in turn (code router), each making one inference (+ one tool call). */
+function network(calls: number, withTools: boolean, m: Model = instantModel()) {
+  const agents = Array.from({ length: 3 }, (_, i) =>
+    createAgent({ name: `agent-${i}`, system: `agent ${i}`, model: m, tools: withTools ? [echo] : [] }),
+  );
+  return createNetwork({
+    name: "net",
+    agents,
+    router: ({ callCount }) => (callCount < calls ? agents[callCount % 3] : undefined),
+  });
+}
+
+async function timeMs(count: number, body: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(50, count); i++) await body(); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await body();
+  return (performance.now() - start) / count;
+}
+
+const rows: Array<[string, string]> = [];
+const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+const SMALL = 1;
+const LARGE = 9;
+
+/** Per-call cost as the slope between a run with SMALL and one with LARGE agent calls. */
+async function slopes(measure: (calls: number, withTools: boolean) => Promise<number>) {
+  const plainSmall = await measure(SMALL, false);
+  const plainLarge = await measure(LARGE, false);
+  const toolSmall = await measure(SMALL, true);
+  const toolLarge = await measure(LARGE, true);
+  const perModelCall = (plainLarge - plainSmall) / (LARGE - SMALL);
+  const perToolCall = (toolLarge - toolSmall) / (LARGE - SMALL) - perModelCall;
+  return { perModelCall, perToolCall };
+}
+
+// In process.
+const inProcess = await slopes((calls, withTools) => {
+  const net = network(calls, withTools);
+  return timeMs(runs, () => net.run("x"));
+});
+rows.push(["in-process: per model call (inference + routing decision)", us(inProcess.perModelCall)]);
+rows.push(["in-process: per tool call", us(inProcess.perToolCall)]);
+
+// Durable, on SQLite.
+const dir = mkdtempSync(join(tmpdir(), "fairway-bench-agents-"));
+const fairway = new Fairway({
+  id: "bench",
+  store: join(dir, "bench.db"),
+  logger: { debug() {}, info() {}, warn() {}, error() {} },
+});
+for (const calls of [SMALL, LARGE]) {
+  for (const withTools of [false, true]) {
+    const net = network(calls, withTools);
+    fairway.createFunction(
+      { id: `net-${calls}-${withTools}` },
+      { event: `bench/${calls}/${withTools}` },
+      async () => (await net.run("x")).callCount,
+    );
+  }
+}
+const slowNet = network(3, true, instantModel(200));
+fairway.createFunction(
+  { id: "slow" },
+  { event: "bench/slow" },
+  async () => (await slowNet.run("x")).callCount,
+);
+async function runFunction(event: string, functionId: string): Promise<void> {
+  await fairway.send({ name: event, data: {} });
+  const { runs: found } = await fairway.listRuns({ functionId, limit: 1 });
+  await fairway.waitForRun(found[0]!.id);
+}
+const durableRuns = Math.max(50, Math.floor(runs / 4));
+const durable = await slopes((calls, withTools) =>
+  timeMs(durableRuns, () => runFunction(`bench/${calls}/${withTools}`, `net-${calls}-${withTools}`)),
+);
+rows.push(["durable: per model call (2 steps: inference, routing decision)", us(durable.perModelCall)]);
+rows.push(["durable: per tool call (1 step)", us(durable.perToolCall)]);
+const slowStart = performance.now();
+for (let i = 0; i < delayRuns; i++) await runFunction("bench/slow", "slow");
+const slowWall = (performance.now() - slowStart) / delayRuns;
+const slowModel = modelTimeMs / delayRuns;
+rows.push(["durable, 200 ms model, 3-agent network with tools: wall time per run", us(slowWall)]);
+rows.push(["  of which in the model (measured)", us(slowModel)]);
+rows.push(["  the rest (whole run, incl. engine dispatch) per model call", us((slowWall - slowModel) / 3)]);
+await fairway.close();
+rmSync(dir, { recursive: true, force: true });
+
+const width = Math.max(...rows.map(([label]) => label.length));
+console.log(
+  `agents overhead (S5), node ${process.version}, ${runs} runs (durable ${durableRuns}, 200 ms ${delayRuns})`,
+);
+for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value.padStart(12)}`);
