@@ -59,13 +59,15 @@ export class ApiClient {
 
   /**
    * Reads an SSE endpoint, calling `onMessage` for each event, until `stream.ended`, the server closes
-   * the stream, or `signal` aborts. @throws ApiRequestError when the server refuses the stream.
+   * the stream, or `signal` aborts. `onOpen` runs once the server accepted the stream, before any event is
+   * handled (events meanwhile wait in the socket). @throws ApiRequestError when the server refuses the stream.
    */
   async follow(
     path: string,
     onMessage: (message: StreamMessage) => void,
-    signal?: AbortSignal,
+    options: { signal?: AbortSignal; onOpen?: () => Promise<void> } = {},
   ): Promise<void> {
+    const { signal, onOpen } = options;
     const response = await fetch(`${this.#url}${path}`, {
       headers: this.#headers({}),
       ...(signal && { signal }),
@@ -79,6 +81,7 @@ export class ApiClient {
         payload.error?.message ?? text,
       );
     }
+    await onOpen?.();
     let ended = false;
     const parser = createParser({
       onEvent(event) {

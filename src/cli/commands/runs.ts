@@ -14,8 +14,9 @@ export interface RunsOptions extends ConnectionOptions {
 
 /**
  * `fairway runs`: prints the latest runs as a table (or JSON with `--json`). With `--follow`, keeps the
- * table live from the server's run event stream until Ctrl-C: a terminal gets the table redrawn, a pipe
- * gets one line per status change.
+ * table live from the server's run event stream until Ctrl-C (or `signal`): a terminal gets the table
+ * redrawn, a pipe gets one line per status change. The stream is opened before the first listing, so no
+ * change in between is missed.
  */
 export async function runsCommand(options: RunsOptions, signal?: AbortSignal): Promise<void> {
   const client = new ApiClient(connectionOf(options, "admin"));
@@ -23,42 +24,64 @@ export async function runsCommand(options: RunsOptions, signal?: AbortSignal): P
   if (options.function) query.set("function", options.function);
   if (options.status) query.set("status", options.status);
   if (options.concurrencyKey) query.set("concurrencyKey", options.concurrencyKey);
-  const { runs } = await client.request<{ runs: RunRow[] }>("GET", `/api/runs?${query}`);
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
-    if (!options.follow) return;
-  } else process.stdout.write(`${formatRunsTable(runs)}\n`);
-  if (options.follow) await followRuns(client, runs, options, signal);
-}
-
-async function followRuns(client: ApiClient, initial: RunRow[], options: RunsOptions, signal?: AbortSignal) {
-  const shown = new Map(initial.map((run) => [run.id, run]));
-  const tty = process.stdout.isTTY === true && !options.json;
-  const limit = Number(options.limit ?? "20");
-  let chain = Promise.resolve();
-  const show = async (message: StreamMessage) => {
-    const runId = (message.data as { runId?: string } | null)?.runId;
-    if (!runId) return;
-    const { run } = await client.request<{ run: RunRow }>("GET", `/api/runs/${encodeURIComponent(runId)}`);
-    if (options.function && run.functionId !== options.function) return;
-    if (options.status && run.status !== options.status) return;
-    const before = shown.get(run.id)?.status;
-    shown.set(run.id, run);
-    if (tty) {
-      const latest = [...shown.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
-      process.stdout.write(`\x1b[2J\x1b[H${formatRunsTable(latest)}\n`);
-    } else if (before !== run.status) {
-      process.stdout.write(
-        options.json ? `${JSON.stringify(run)}\n` : `${run.id}  ${run.functionId}  ${run.status}\n`,
-      );
-    }
+  const list = async () => {
+    const { runs } = await client.request<{ runs: RunRow[] }>("GET", `/api/runs?${query}`);
+    process.stdout.write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : `${formatRunsTable(runs)}\n`);
+    return runs;
   };
+  if (!options.follow) {
+    await list();
+    return;
+  }
+  const view = new LiveRuns(client, options);
+  let chain = Promise.resolve();
   await client.follow(
     "/api/stream",
     (message) => {
-      chain = chain.then(() => show(message));
+      chain = chain.then(() => view.show(message));
     },
-    signal,
+    { ...(signal && { signal }), onOpen: async () => view.seed(await list()) },
   );
   await chain;
+}
+
+/** The runs shown by `--follow`, updated from run events. */
+class LiveRuns {
+  readonly #shown = new Map<string, RunRow>();
+  readonly #tty: boolean;
+  readonly #limit: number;
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly options: RunsOptions,
+  ) {
+    this.#tty = process.stdout.isTTY === true && !options.json;
+    this.#limit = Number(options.limit ?? "20");
+  }
+
+  seed(runs: RunRow[]): void {
+    for (const run of runs) this.#shown.set(run.id, run);
+  }
+
+  async show(message: StreamMessage): Promise<void> {
+    const runId = (message.data as { runId?: string } | null)?.runId;
+    if (!runId) return;
+    const { run } = await this.client.request<{ run: RunRow }>(
+      "GET",
+      `/api/runs/${encodeURIComponent(runId)}`,
+    );
+    if (this.options.function && run.functionId !== this.options.function) return;
+    if (this.options.status && run.status !== this.options.status) return;
+    const before = this.#shown.get(run.id)?.status;
+    this.#shown.set(run.id, run);
+    if (this.#tty) {
+      const latest = [...this.#shown.values()]
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, this.#limit);
+      process.stdout.write(`\x1b[2J\x1b[H${formatRunsTable(latest)}\n`);
+    } else if (before !== run.status) {
+      const line = this.options.json ? JSON.stringify(run) : `${run.id}  ${run.functionId}  ${run.status}`;
+      process.stdout.write(`${line}\n`);
+    }
+  }
 }

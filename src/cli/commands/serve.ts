@@ -1,0 +1,70 @@
+import type { AddressInfo } from "node:net";
+import { createServer, type FairwayServer } from "../../server/create-server.js";
+import { loadApp } from "../load-app.js";
+import { Progress } from "../progress.js";
+
+/** Options of `fairway dev` and `fairway start`. */
+export interface ServeOptions {
+  port?: string;
+  host?: string;
+  databaseUrl?: string;
+}
+
+/**
+ * Loads the app, serves it, and stops gracefully on SIGTERM/SIGINT: stop accepting requests and work,
+ * let executing steps finish, close the store, exit 0.
+ * `dev` runs open (no credentials, said in the log and a response header); `start` requires keys from
+ * the environment (`FAIRWAY_SIGNING_KEY`, `FAIRWAY_EVENT_KEYS`).
+ */
+export async function serveCommand(
+  file: string,
+  options: ServeOptions,
+  mode: "dev" | "start",
+): Promise<FairwayServer> {
+  if (options.databaseUrl !== undefined) {
+    throw new Error(
+      "--database-url is not supported yet: this build of Fairway has no PostgreSQL store. Use the embedded SQLite store (the default) or set `store` in the app's `new Fairway({ ... })`.",
+    );
+  }
+  const port = Number(options.port ?? 3010);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error("--port must be an integer from 0 to 65535");
+  const progress = new Progress();
+  progress.update(`loading ${file}`);
+  const app = await loadApp(file);
+  const server = createServer({
+    client: app.client,
+    agents: app.agents,
+    networks: app.networks,
+    auth: mode === "dev" ? { open: true } : { open: false },
+  });
+  progress.update("opening the store");
+  await app.client.start();
+  const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");
+  const address = await new Promise<AddressInfo>((resolve) => server.listen(port, resolve, host));
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  progress.done(`Fairway ${mode} server for app "${app.client.id}" listening on ${url}`);
+  const names = app.client.functions().map((fn) => fn.id);
+  process.stdout.write(`listening on ${url}\nfunctions: ${names.join(", ") || "(none)"}\n`);
+  if (mode === "dev") {
+    process.stdout.write(
+      `dashboard: ${url}/\nauth: OPEN (dev mode) — anyone who can reach this port can send events and read runs\n`,
+    );
+  }
+  const stop = (signal: string) => {
+    process.stdout.write(`${signal}: stopping — no new work; letting executing steps finish\n`);
+    server.close().then(
+      () => {
+        process.stdout.write("stopped\n");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+  return server;
+}

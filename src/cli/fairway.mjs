@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// `fairway` launcher: runs the built CLI (dist/) when present, else the TypeScript source through tsx
+// (a clone after `npm ci`, before `npm run build`; or when FAIRWAY_CLI_SOURCE=1, as the tests do).
+import { existsSync } from "node:fs";
+
+const built = new URL("../../dist/cli/main.js", import.meta.url);
+let cli;
+if (existsSync(built) && process.env.FAIRWAY_CLI_SOURCE !== "1") {
+  cli = await import(built.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  process.env.FAIRWAY_TSX_REGISTERED = "1";
+  cli = await import(new URL("./main.ts", import.meta.url).href);
+}
+await cli.main();

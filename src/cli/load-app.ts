@@ -1,0 +1,67 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Agent } from "../agents/agent.js";
+import { Network } from "../agents/network.js";
+import { Fairway } from "../engine/fairway.js";
+import { ConfigError } from "../errors/config-error.js";
+
+/** What an app module provides: its Fairway client (all of whose functions are served), agents and networks. */
+export interface LoadedApp {
+  client: Fairway;
+  agents: Agent[];
+  networks: Network[];
+}
+
+/**
+ * Imports an app module and collects what it exports — named exports and the fields of a default-exported
+ * object: exactly one `Fairway` client (every function created on it is served), and any agents and
+ * networks (each served as a function, as `createServer` does). TypeScript files are loaded through tsx.
+ *
+ * @throws ConfigError naming the file when it is missing, exports no client, or exports two clients.
+ */
+export async function loadApp(file: string): Promise<LoadedApp> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new ConfigError("app", `file not found: ${path}`);
+  if (/\.[mc]?tsx?$/.test(path)) await registerTypeScript();
+  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const values = Object.entries(module).flatMap(([name, value]) =>
+    name === "default" && isPlainObject(value) ? Object.values(value) : [value],
+  );
+  const clients = unique(values.filter((value): value is Fairway => value instanceof Fairway));
+  if (clients.length !== 1) {
+    throw new ConfigError(
+      "app",
+      `${file} must export exactly one Fairway client (found ${clients.length}): \`export const fairway = new Fairway({ id })\``,
+    );
+  }
+  return {
+    client: clients[0]!,
+    agents: unique(values.filter((value): value is Agent => value instanceof Agent)),
+    networks: unique(values.filter((value): value is Network => value instanceof Network)),
+  };
+}
+
+/** Lets `import()` load TypeScript, once per process (no-op when already running under tsx). */
+async function registerTypeScript(): Promise<void> {
+  if (process.env.FAIRWAY_TSX_REGISTERED) return;
+  let api: { register: () => unknown };
+  try {
+    api = (await import("tsx/esm/api")) as typeof api;
+  } catch {
+    throw new ConfigError(
+      "app",
+      "loading a TypeScript app needs the `tsx` package (npm i -D tsx), or compile the app to JavaScript",
+    );
+  }
+  api.register();
+  process.env.FAIRWAY_TSX_REGISTERED = "1";
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,98 @@
+/**
+ * The `fairway` command line: `dev`, `start`, `send`, `runs`.
+ *
+ * @module
+ */
+import { Command, Option } from "commander";
+import { FairwayError } from "../errors/fairway-error.js";
+import { ApiRequestError } from "./api-client.js";
+import { runsCommand } from "./commands/runs.js";
+import { sendCommand } from "./commands/send.js";
+import { serveCommand } from "./commands/serve.js";
+
+const urlOption = () =>
+  new Option("--url <url>", "server URL (env FAIRWAY_URL)").default(undefined, "http://127.0.0.1:3010");
+const keyOption = () =>
+  new Option("--key <key>", "bearer key or token (env FAIRWAY_EVENT_KEY / FAIRWAY_SIGNING_KEY)");
+
+/** Builds the `fairway` program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command("fairway")
+    .description("Durable, multi-tenant AI agent networks: serve an app, send events, follow runs.")
+    .showHelpAfterError();
+
+  program
+    .command("dev")
+    .description("serve an app for local development: API + dashboard, embedded store, no credentials (open)")
+    .argument("<app>", "module exporting a Fairway client (and optionally agents and networks)")
+    .option("-p, --port <port>", "port (0 = any free port)", "3010")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .action(async (app: string, options) => {
+      await serveCommand(app, options, "dev");
+    });
+
+  program
+    .command("start")
+    .description("serve an app in production: keys required (FAIRWAY_SIGNING_KEY, FAIRWAY_EVENT_KEYS)")
+    .argument("<app>", "module exporting a Fairway client (and optionally agents and networks)")
+    .option("-p, --port <port>", "port", "3010")
+    .option("--host <host>", "interface to listen on", "0.0.0.0")
+    .option("--database-url <url>", "PostgreSQL store (not supported yet)")
+    .action(async (app: string, options) => {
+      await serveCommand(app, options, "start");
+    });
+
+  program
+    .command("send")
+    .description("send an event (or, with --file, many) to a running server")
+    .argument("<name>", "event name")
+    .option("-d, --data <json>", "event data, a JSON object", "{}")
+    .option("--id <id>", "event id (deduplicates runs per function for 24 h)")
+    .option("-f, --file <path>", "send one event per line of this file (JSON data, or whole events)")
+    .option("--batch <n>", "events per request with --file", "500")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(async (name: string, options) => {
+      await sendCommand(name, options);
+    });
+
+  program
+    .command("runs")
+    .description("list the latest runs; --follow keeps the table live")
+    .option("--function <id>", "only runs of this function")
+    .option("--status <status>", "only runs with this status")
+    .option("--concurrency-key <key>", "only runs with this concurrency key")
+    .option("-n, --limit <n>", "how many runs", "20")
+    .option("--follow", "keep updating until Ctrl-C")
+    .option("--json", "print JSON instead of a table")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(async (options) => {
+      const controller = new AbortController();
+      process.once("SIGINT", () => controller.abort());
+      process.once("SIGTERM", () => controller.abort());
+      await runsCommand(options, controller.signal);
+    });
+  return program;
+}
+
+/** Runs the program on `argv`; prints errors as one line and exits 1 (2 for usage errors, from commander). */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`fairway: ${describe(error)}\n`);
+    process.exit(1);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiRequestError) return `${error.message} (HTTP ${error.status}, ${error.code})`;
+  if (FairwayError.isInstance(error)) return `${error.message} [${error.code}]`;
+  if (error instanceof TypeError && error.message === "fetch failed") {
+    const cause = (error.cause as { code?: string; message?: string } | undefined) ?? {};
+    const why = cause.code ?? cause.message ?? "connection failed";
+    return `cannot reach the server (${why}); is \`fairway dev\` running? Set --url or FAIRWAY_URL.`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,148 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
+const app = join(import.meta.dirname, "fixtures/app.ts");
+const dir = mkdtempSync(join(tmpdir(), "fairway-cli-"));
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  FAIRWAY_CLI_SOURCE: "1",
+  FAIRWAY_TEST_DB: join(dir, "app.db"),
+};
+delete env.FAIRWAY_SIGNING_KEY;
+delete env.FAIRWAY_EVENT_KEYS;
+
+/** A failed child process as `execFile` rejects with it. */
+type Failed = { code: number; stdout: string; stderr: string };
+async function failed(command: Promise<unknown>): Promise<Failed> {
+  try {
+    await command;
+  } catch (error) {
+    return error as Failed;
+  }
+  throw new Error("expected the command to fail");
+}
+
+let dev: ChildProcess;
+let url = "";
+let devOutput = "";
+
+/** Resolves with the first stdout text matching `pattern` (the child prints as it goes). */
+function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = devOutput.match(pattern);
+      if (match) resolve(match);
+    };
+    child.stdout!.on("data", (chunk: Buffer) => {
+      devOutput += chunk.toString();
+      check();
+    });
+    child.once("exit", (code) => reject(new Error(`fairway dev exited with ${code}: ${devOutput}`)));
+    check();
+  });
+}
+
+function fairway(...args: string[]) {
+  return run(process.execPath, [launcher, ...args, "--url", url], { env, timeout: 30_000 });
+}
+
+beforeAll(async () => {
+  dev = spawn(process.execPath, [launcher, "dev", app, "--port", "0"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const [, address] = await waitForOutput(dev, /listening on (http:\/\/\S+)/);
+  url = address!;
+});
+
+afterAll(async () => {
+  if (dev.exitCode === null) {
+    dev.kill("SIGTERM");
+    await new Promise((resolve) => dev.once("exit", resolve));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("fairway CLI", () => {
+  it("dev serves the app openly and says so", () => {
+    expect(devOutput).toMatch(/functions: greet/);
+    expect(devOutput).toMatch(/auth: OPEN \(dev mode\)/);
+  });
+
+  it("send starts a run that runs --follow sees complete, and runs lists", async () => {
+    const follow = spawn(process.execPath, [launcher, "runs", "--follow", "--url", url], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let followed = "";
+    const completed = new Promise<void>((resolve) => {
+      follow.stdout!.on("data", (chunk: Buffer) => {
+        followed += chunk.toString();
+        if (/greet\s+completed/.test(followed)) resolve();
+      });
+    });
+    await new Promise<void>((resolve) => follow.stdout!.once("data", () => resolve()));
+    const sent = await fairway("send", "app/greet", "--data", '{"name":"Ada"}');
+    expect(sent.stdout.trim()).toMatch(/^[0-9A-Z]{26}$/);
+    await completed;
+    follow.kill("SIGINT");
+    expect(await new Promise((resolve) => follow.once("exit", resolve))).toBe(0);
+    expect(followed).toMatch(/^RUN\s+FUNCTION\s+STATUS/);
+
+    const table = await fairway("runs");
+    const [header, row] = table.stdout.trim().split("\n");
+    expect(header).toMatch(/^RUN\s+FUNCTION\s+STATUS\s+CREATED\s+DURATION$/);
+    expect(row).toMatch(/greet\s+completed/);
+    const json = JSON.parse((await fairway("runs", "--json")).stdout) as Array<{ output: string }>;
+    expect(json[0]!.output).toBe("Hello, Ada!");
+  });
+
+  it("sends a file of events in batches with a progress line", async () => {
+    const file = join(dir, "events.jsonl");
+    writeFileSync(
+      file,
+      `${Array.from({ length: 5 }, (_, index) => JSON.stringify({ name: `n${index}` })).join("\n")}\n`,
+    );
+    const result = await fairway("send", "app/greet", "--file", file, "--batch", "2");
+    expect(result.stderr).toMatch(/sent 5 events/);
+  });
+
+  it("reports bad input and unreachable servers as one line, exit 1", async () => {
+    const bad = await failed(fairway("send", "app/greet", "--data", "{oops"));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^fairway: --data is not valid JSON/);
+    const down = await failed(
+      run(process.execPath, [launcher, "runs", "--url", "http://127.0.0.1:9"], {
+        env,
+      }),
+    );
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot reach the server/);
+  });
+
+  it("start refuses to run without keys and rejects --database-url for now", async () => {
+    const noKeys = await failed(run(process.execPath, [launcher, "start", app, "--port", "0"], { env }));
+    expect(noKeys.code).toBe(1);
+    expect(noKeys.stderr).toMatch(/auth.open/);
+    const pg = await failed(
+      run(process.execPath, [launcher, "start", app, "--database-url", "postgres://x"], {
+        env,
+      }),
+    );
+    expect(pg.stderr).toMatch(/--database-url is not supported yet/);
+  });
+
+  it("stops on SIGTERM after finishing, exit code 0", async () => {
+    dev.kill("SIGTERM");
+    const code = await new Promise((resolve) => dev.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(devOutput).toMatch(/SIGTERM: stopping/);
+    expect(devOutput).toMatch(/stopped/);
+  });
+});
