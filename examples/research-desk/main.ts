@@ -33,6 +33,14 @@ const desk = await runDesk({
   quick: options.quick,
   port: options.port,
   ...(options.store ? { store: options.store } : {}),
+}).catch((error: unknown) => {
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    process.stderr.write(
+      `Port ${options.port} is in use: stop what holds it, or pass --port <port> (0 = any).\n`,
+    );
+    process.exit(1);
+  }
+  throw error;
 });
 if (options.serve) {
   process.stdout.write(`\nServing ${desk.url} — press Ctrl-C to stop.\n`);

@@ -120,6 +120,7 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
     const listening = server.listen(options.port ?? 3010, (info) => resolve(info.port), "127.0.0.1");
     listening.once("error", reject);
   });
+  // The server listens on the loopback interface only: it runs in open (development) auth mode.
   const url = `http://localhost:${port}`;
   out.write(
     [
@@ -132,7 +133,7 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
     ].join("\n"),
   );
   const plan = planLoad(questions, mode.plan);
-  const send = httpSender(url, env);
+  const send = httpSender(`http://127.0.0.1:${port}`, env);
   const flow = new FlowSampler(fairway, research.id);
   try {
     const result = await runLoad({
