@@ -16,12 +16,22 @@ describe("health, functions, tokens, dashboard", () => {
 
   it("lists functions with triggers, retries and flow-control config", async () => {
     t = testServer((fairway) => [
-      fairway.createFunction({ id: "a", name: "Alpha", retries: 2 }, [{ event: "x", if: "event.data.ok == true" }, { cron: "0 * * * *" }], () => 1),
+      fairway.createFunction(
+        { id: "a", name: "Alpha", retries: 2 },
+        [{ event: "x", if: "event.data.ok == true" }, { cron: "0 * * * *" }],
+        () => 1,
+      ),
     ]);
     const body = await (await t.call("/api/functions")).json();
     expect(body).toEqual({
       functions: [
-        { id: "a", name: "Alpha", triggers: [{ event: "x", if: "event.data.ok == true" }, { cron: "0 * * * *" }], retries: 2, flowControl: {} },
+        {
+          id: "a",
+          name: "Alpha",
+          triggers: [{ event: "x", if: "event.data.ok == true" }, { cron: "0 * * * *" }],
+          retries: 2,
+          flowControl: {},
+        },
       ],
     });
   });
@@ -31,10 +41,14 @@ describe("health, functions, tokens, dashboard", () => {
     const response = await t.call("/api/tokens", { method: "POST", json: { userId: "u7", expiresIn: "5m" } });
     const { token, expiresAt } = (await response.json()) as { token: string; expiresAt: number };
     expect(verifyTenantToken(token, SIGNING_KEY)).toEqual({ userId: "u7", exp: expiresAt });
-    expect((await t.call("/api/tokens", { method: "POST", json: { userId: "u7" } }, EVENT_KEY)).status).toBe(403);
+    expect((await t.call("/api/tokens", { method: "POST", json: { userId: "u7" } }, EVENT_KEY)).status).toBe(
+      403,
+    );
     const tooLong = await t.call("/api/tokens", { method: "POST", json: { userId: "u7", expiresIn: "3d" } });
     expect(tooLong.status).toBe(400);
-    expect(await tooLong.json()).toMatchObject({ error: { code: "config_invalid", message: expect.stringMatching(/^expiresIn/) } });
+    expect(await tooLong.json()).toMatchObject({
+      error: { code: "config_invalid", message: expect.stringMatching(/^expiresIn/) },
+    });
     const noUser = await t.call("/api/tokens", { method: "POST", json: {} });
     expect(await noUser.json()).toMatchObject({ error: { issues: [{ path: "userId" }] } });
   });
@@ -73,15 +87,21 @@ describe("health, functions, tokens, dashboard", () => {
     const mine = new Fairway({ id: "mine", store: "memory" });
     const other = new Fairway({ id: "other", store: "memory" });
     const fn = other.createFunction({ id: "f" }, { event: "x" }, () => 1);
-    expect(() => createServer({ client: mine, functions: [fn], auth: { signingKey: SIGNING_KEY } })).toThrow(/functions\[0\]/);
+    expect(() => createServer({ client: mine, functions: [fn], auth: { signingKey: SIGNING_KEY } })).toThrow(
+      /functions\[0\]/,
+    );
   });
 
   it("listens on a real port and closes gracefully", async () => {
     t = testServer((fairway) => [fairway.createFunction({ id: "a" }, { event: "x" }, () => 1)]);
-    const address = await new Promise<{ port: number }>((resolve) => t.server.listen(0, resolve, "127.0.0.1"));
+    const address = await new Promise<{ port: number }>((resolve) =>
+      t.server.listen(0, resolve, "127.0.0.1"),
+    );
     const response = await fetch(`http://127.0.0.1:${address.port}/api/health`);
     expect(response.status).toBe(200);
-    const stream = await fetch(`http://127.0.0.1:${address.port}/api/stream`, { headers: { authorization: `Bearer ${SIGNING_KEY}` } });
+    const stream = await fetch(`http://127.0.0.1:${address.port}/api/stream`, {
+      headers: { authorization: `Bearer ${SIGNING_KEY}` },
+    });
     expect(stream.status).toBe(200);
     await t.server.close();
     await expect(fetch(`http://127.0.0.1:${address.port}/api/health`)).rejects.toThrow();
