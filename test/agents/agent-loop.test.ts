@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createAgent, createTool } from "../../src/agents/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { createAgent, createTool } from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 
 const add = createTool({
   name: "add",
@@ -107,7 +107,7 @@ describe("agent tool loop", () => {
       assistant: "Sure,",
       model,
     });
-    const { createState } = await import("../../src/agents/index.js");
+    const { createState } = await import("../../src/index.js");
     await agent.run(
       { id: "m1", role: "user", content: "hi", systemPrompt: "Be brief." },
       { state: createState({ count: 2 }) },
@@ -141,7 +141,7 @@ describe("agent tool loop", () => {
     const exported = result.export();
     expect(exported).toMatchObject({ agentName: "a", toolCalls: [], checksum: result.checksum });
     expect(result.checksum).toMatch(/^[0-9a-f]{64}$/);
-    const { AgentResult } = await import("../../src/agents/index.js");
+    const { AgentResult } = await import("../../src/index.js");
     expect(AgentResult.from(JSON.parse(JSON.stringify(result))).checksum).toBe(result.checksum);
   });
 });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createAgent, createNetwork, createTool } from "../../src/agents/index.js";
-import { ModelCallError } from "../../src/errors/model-call-error.js";
-import type { AgentMessageChunk } from "../../src/streaming/schema.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import {
+  type AgentMessageChunk,
+  createAgent,
+  createNetwork,
+  createTool,
+  ModelCallError,
+} from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 import { nextRunEvent, onlyRun, testFairway } from "./helpers/engine.js";
 
 describe("agents inside a Fairway function", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AgentResult, createAgent, createNetwork, type HistoryConfig } from "../../src/agents/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { AgentResult, createAgent, createNetwork, type HistoryConfig } from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 
 /** An in-memory history config that logs each hook call. */
 function recordingHistory(stored: AgentResult[] = []) {
@@ -79,7 +79,7 @@ describe("history hooks", () => {
   it("client-supplied history (state with results) skips get", async () => {
     const { config, log } = recordingHistory([earlier]);
     const { agent, router } = oneShot("A");
-    const { createState } = await import("../../src/agents/index.js");
+    const { createState } = await import("../../src/index.js");
     await createNetwork({ name: "n", agents: [agent], router, history: config }).run("x", {
       threadId: "t1",
       state: createState({}, { results: [earlier] }),

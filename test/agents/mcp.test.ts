@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createAgent, createTool } from "../../src/agents/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { createAgent, createTool } from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 import { startMcpTestServer } from "./helpers/mcp-test-server.js";
 
 let alpha: Awaited<ReturnType<typeof startMcpTestServer>>;

@@ -7,8 +7,8 @@ import {
   createRoutingAgent,
   createState,
   createTool,
-} from "../../src/agents/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+} from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 
 describe("networks and routers", () => {
   it("code router: called before each agent with input, callCount, stack and lastResult", async () => {

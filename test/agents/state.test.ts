@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  AgentResult,
-  createAgent,
-  createNetwork,
-  createState,
-  State,
-  toState,
-} from "../../src/agents/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { AgentResult, createAgent, createNetwork, createState, State, toState } from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 
 const result = (name: string, text: string, id?: string) =>
   new AgentResult(

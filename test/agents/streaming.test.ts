@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createAgent, createNetwork, createTool } from "../../src/agents/index.js";
-import { type AgentMessageChunk, AgentMessageChunkSchema } from "../../src/streaming/schema.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { createAgent, createNetwork, createTool } from "../../src/index.js";
+import { type AgentMessageChunk, AgentMessageChunkSchema } from "../../src/streaming/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 
 function collector() {
   const chunks: AgentMessageChunk[] = [];

@@ -1,11 +1,9 @@
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { postgresHistory } from "../../src/agents/history/postgres-history.js";
-import { sqliteHistory } from "../../src/agents/history/sqlite-history.js";
-import type { ThreadStore } from "../../src/agents/history/thread-store.js";
-import { createAgent, createNetwork, createTool } from "../../src/agents/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { postgresHistory, sqliteHistory, type ThreadStore } from "../../src/agents/history/index.js";
+import { createAgent, createNetwork, createTool } from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 
 const pool = new pg.Pool({ host: "127.0.0.1", port: 5432, user: "postgres", database: "test", max: 4 });
 const schemas: string[] = [];
@@ -67,7 +65,7 @@ describe.each(stores)("%s thread store", (_name, makeStore) => {
       "done",
     ]);
     const agent = createAgent({ name: "solo", system: "s", model, tools: [lookup], history: store });
-    const { createState } = await import("../../src/agents/index.js");
+    const { createState } = await import("../../src/index.js");
     const state = createState({ userId: "u2" }, { threadId: "t-loop" });
     const result = await agent.run({ id: "user-1", role: "user", content: "find" }, { state, maxIter: 3 });
     const stored = await store.getThread("u2", "t-loop");

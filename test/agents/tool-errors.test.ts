@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createAgent, createTool } from "../../src/agents/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { createAgent, createTool } from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
 
 /** Runs one turn with the given tool calls and returns what the model is sent back for them. */
 async function resultsFor(
@@ -102,7 +102,7 @@ describe("tool results the model sees", () => {
         return opts.network.state.data.x;
       },
     });
-    const { createState } = await import("../../src/agents/index.js");
+    const { createState } = await import("../../src/index.js");
     const model = scriptedModel([{ toolCalls: [{ name: "probe" }] }]);
     const agent = createAgent({ name: "a", system: "s", tools: [probe], model });
     const result = await agent.run("go", { state: createState({ x: 7 }) });
