@@ -16,13 +16,14 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The wall clock (`Date.now`, Node timers). Timers are unref'd so they never keep the process alive. */
+/**
+ * The wall clock (`Date.now`, Node timers). Its timers keep the process alive, so an app with sleeping runs
+ * or cron triggers stays up until `fairway.close()`.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
-    const handle = setTimeout(callback, Math.max(0, Math.min(ms, 2_147_483_647)));
-    handle.unref();
-    return handle;
+    return setTimeout(callback, Math.max(0, Math.min(ms, 2_147_483_647)));
   },
   clearTimeout(handle) {
     clearTimeout(handle as NodeJS.Timeout);

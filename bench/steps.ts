@@ -1,0 +1,80 @@
+/**
+ * S2 (DESIGN.md §6): durable steps on the embedded SQLite store. A function of 10 no-op `step.run`s; runs
+ * executed with `maxConcurrentRuns` 1 and 256. Prints durable steps/s (every step checkpointed to the SQLite
+ * file before the next starts), the wall-clock cost per step, and the latency of each `await step.run(...)`
+ * (p50/p99), which at concurrency 1 is the per-step overhead of the engine.
+ *
+ * Run: `npx tsx bench/steps.ts` (about 10 s). `RUNS=5000` changes the runs per scenario.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Fairway } from "../src/index.js";
+
+const RUNS = Number(process.env.RUNS ?? 3000);
+const STEPS = 10;
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function scenario(concurrency: number, runs: number) {
+  const dir = mkdtempSync(join(tmpdir(), "fairway-bench-steps-"));
+  const fairway = new Fairway({
+    id: "bench",
+    store: join(dir, "fairway.db"),
+    logger: silent,
+    maxConcurrentRuns: concurrency,
+  });
+  const latencies: number[] = [];
+  let done = 0;
+  let finished: () => void = () => {};
+  const allDone = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  fairway.createFunction({ id: "ten-steps" }, { event: "bench/go" }, async ({ step }) => {
+    for (let i = 0; i < STEPS; i++) {
+      const start = performance.now();
+      await step.run(`s${i}`, () => i);
+      latencies.push(performance.now() - start);
+    }
+    return STEPS;
+  });
+  fairway.onRunEvent((event) => {
+    if (event.type === "run.completed" && ++done === runs) finished();
+  });
+  await fairway.start();
+  const events = Array.from({ length: runs }, (_, n) => ({ name: "bench/go", data: { n } }));
+  const started = performance.now();
+  for (let i = 0; i < events.length; i += 500) await fairway.send(events.slice(i, i + 500));
+  await allDone;
+  const elapsed = performance.now() - started;
+  await fairway.close();
+  rmSync(dir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  const steps = runs * STEPS;
+  return {
+    concurrency,
+    runs,
+    steps,
+    seconds: elapsed / 1000,
+    stepsPerSecond: steps / (elapsed / 1000),
+    msPerStep: elapsed / steps,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+await scenario(1, 200); // warm-up (JIT, file system)
+console.log(
+  `fairway durable steps, SQLite (WAL, synchronous=NORMAL), ${STEPS} no-op steps per run, ${RUNS} runs`,
+);
+console.log("concurrency  steps/s    wall ms/step  step.run p50 ms  step.run p99 ms  (runs, seconds)");
+for (const concurrency of [1, 256]) {
+  const r = await scenario(concurrency, RUNS);
+  console.log(
+    `${String(r.concurrency).padEnd(11)}  ${r.stepsPerSecond.toFixed(0).padEnd(9)}  ${r.msPerStep.toFixed(4).padEnd(12)}  ` +
+      `${r.p50.toFixed(4).padEnd(15)}  ${r.p99.toFixed(4).padEnd(15)}  (${r.runs}, ${r.seconds.toFixed(2)})`,
+  );
+}
