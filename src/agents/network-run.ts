@@ -7,12 +7,7 @@ import { runAgentLoop } from "./agent-loop.js";
 import type { AgentResult } from "./agent-result.js";
 import { openScope, type RunScope } from "./durable.js";
 import type { HistoryContext } from "./history/history-config.js";
-import {
-  appendUserMessage,
-  initializeThread,
-  loadThreadFromStorage,
-  saveThreadToStorage,
-} from "./history/thread.js";
+import { saveThreadToStorage, startThread } from "./history/thread.js";
 import { Network, type NetworkRunOptions } from "./network.js";
 import { decideRoute } from "./route.js";
 import type { State } from "./state.js";
@@ -67,15 +62,7 @@ export class NetworkRun<T extends StateData = StateData> extends Network<T> {
       input: userMessage.content,
       userId,
     };
-    const supplied = await initializeThread(this.history, context, scope);
-    const timestamp = userMessage.clientTimestamp ? new Date(userMessage.clientTimestamp) : new Date();
-    await appendUserMessage(
-      this.history,
-      context,
-      { id: userMessage.id, content: userMessage.content, role: "user", timestamp },
-      scope,
-    );
-    if (supplied) await loadThreadFromStorage(this.history, context, scope, userMessage.id);
+    await startThread(this.history, context, userMessage, scope);
     const priorResults = this.state.results.length;
     const runId = deriveId("run", scope.seed);
     const stream = options.streaming

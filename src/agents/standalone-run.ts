@@ -6,12 +6,7 @@ import { runAgentLoop } from "./agent-loop.js";
 import type { AgentResult } from "./agent-result.js";
 import { openScope } from "./durable.js";
 import type { HistoryContext } from "./history/history-config.js";
-import {
-  appendUserMessage,
-  initializeThread,
-  loadThreadFromStorage,
-  saveThreadToStorage,
-} from "./history/thread.js";
+import { saveThreadToStorage, startThread } from "./history/thread.js";
 import { createNetwork } from "./network.js";
 import { NetworkRun } from "./network-run.js";
 import { State } from "./state.js";
@@ -47,17 +42,7 @@ export async function runStandalone<T extends StateData>(
   const userMessage = toUserMessage(input, () => deriveId("msg", `${scope.seed}/user`));
   const userId = typeof state.data.userId === "string" ? state.data.userId : undefined;
   const context: HistoryContext<T> = { state, network, step: scope.step, input: userMessage.content, userId };
-  const supplied = await initializeThread(agent.history, context, scope);
-  if (agent.history) {
-    const timestamp = userMessage.clientTimestamp ? new Date(userMessage.clientTimestamp) : new Date();
-    await appendUserMessage(
-      agent.history,
-      context,
-      { id: userMessage.id, content: userMessage.content, role: "user", timestamp },
-      scope,
-    );
-    if (supplied) await loadThreadFromStorage(agent.history, context, scope, userMessage.id);
-  }
+  await startThread(agent.history, context, userMessage, scope);
   const runId = deriveId("run", scope.seed);
   const stream = options.streaming
     ? new StreamingContext(options.streaming, runId, { threadId: state.threadId, userId })

@@ -63,9 +63,7 @@ export function postgresHistory(
     },
     append: async (userId, threadId, records, now) => {
       await init();
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
+      await inTransaction(pool, async (client) => {
         await client.query(upsert, [userId, threadId, now]);
         for (const r of records) {
           await client.query(
@@ -74,13 +72,7 @@ export function postgresHistory(
             [userId, threadId, r.messageId, r.kind, r.agentName, r.data, r.checksum, r.createdAt],
           );
         }
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK");
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     read: async (userId, threadId) => {
       const { rows } = await query(
@@ -120,10 +112,8 @@ export function postgresHistory(
 }
 
 async function migrate(pool: pg.Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
+  await inTransaction(pool, async (client) => {
     // One migrator at a time across processes: a transaction-scoped advisory lock per schema.
-    await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`fairway_threads:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
@@ -137,6 +127,15 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
       await client.query(migrations[version]!);
       await client.query(`INSERT INTO ${schema}.fairway_thread_schema (version) VALUES ($1)`, [version + 1]);
     }
+  });
+}
+
+/** Runs `work` in one transaction on a pooled client: commit on success, rollback on a throw. */
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await work(client);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");

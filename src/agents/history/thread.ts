@@ -1,7 +1,7 @@
 import { deriveId } from "../../streaming/ids.js";
 import { AgentResult } from "../agent-result.js";
 import type { RunScope } from "../durable.js";
-import type { StateData } from "../types.js";
+import type { StateData, UserMessage } from "../types.js";
 import type { HistoryConfig, HistoryContext, HistoryUserMessage } from "./history-config.js";
 
 /*
@@ -15,7 +15,7 @@ import type { HistoryConfig, HistoryContext, HistoryUserMessage } from "./histor
  * ignored); without one, `createThread` supplies it; with neither but a `get` hook, a new id is made
  * (stable across replays). Returns true when the caller supplied the thread id.
  */
-export async function initializeThread<T extends StateData>(
+async function initializeThread<T extends StateData>(
   config: HistoryConfig<T> | undefined,
   context: HistoryContext<T>,
   scope: RunScope,
@@ -36,7 +36,7 @@ export async function initializeThread<T extends StateData>(
 }
 
 /** Calls `appendUserMessage` with the run's user message. */
-export async function appendUserMessage<T extends StateData>(
+async function appendUserMessage<T extends StateData>(
   config: HistoryConfig<T> | undefined,
   context: HistoryContext<T>,
   userMessage: HistoryUserMessage,
@@ -54,7 +54,7 @@ export async function appendUserMessage<T extends StateData>(
  * results or messages yet (history the client sent wins over the store). A stored copy of the current
  * user message (same id) is dropped: it is sent once, after the history.
  */
-export async function loadThreadFromStorage<T extends StateData>(
+async function loadThreadFromStorage<T extends StateData>(
   config: HistoryConfig<T> | undefined,
   context: HistoryContext<T>,
   scope: RunScope,
@@ -81,4 +81,27 @@ export async function saveThreadToStorage<T extends StateData>(
     await config.appendResults!({ ...context, newResults });
     return null;
   });
+}
+
+/**
+ * The start of a run's thread: `initializeThread`, then `appendUserMessage` with the run's user message,
+ * then — when the caller supplied the thread id — `loadThreadFromStorage`.
+ */
+export async function startThread<T extends StateData>(
+  config: HistoryConfig<T> | undefined,
+  context: HistoryContext<T>,
+  userMessage: UserMessage,
+  scope: RunScope,
+): Promise<void> {
+  const supplied = await initializeThread(config, context, scope);
+  if (!config) return;
+  const timestamp = userMessage.clientTimestamp ? new Date(userMessage.clientTimestamp) : new Date();
+  const stored: HistoryUserMessage = {
+    id: userMessage.id,
+    content: userMessage.content,
+    role: "user",
+    timestamp,
+  };
+  await appendUserMessage(config, context, stored, scope);
+  if (supplied) await loadThreadFromStorage(config, context, scope, userMessage.id);
 }
