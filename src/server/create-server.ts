@@ -18,6 +18,7 @@ import { EventBuffer } from "./event-buffer.js";
 import { sendError } from "./http-status.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { eventRoutes } from "./routes/events.js";
+import { flowRoutes } from "./routes/flow.js";
 import { functionRoutes } from "./routes/functions.js";
 import { healthRoutes } from "./routes/health.js";
 import { runRoutes } from "./routes/runs.js";
@@ -137,6 +138,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     "/",
     functionRoutes(auth, () => client.functions()),
   );
+  app.route("/", flowRoutes(auth, client));
   app.route("/", threadRoutes(auth, streams, shutdown.signal));
   app.route("/", tokenRoutes(auth));
   if (options.dashboard !== false) app.route("/", dashboardRoutes());

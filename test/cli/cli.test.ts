@@ -57,7 +57,7 @@ beforeAll(async () => {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const [, address] = await waitForOutput(dev, /listening on (http:\/\/\S+)/);
+  const [, address] = await waitForOutput(dev, /listening on (http:\/\/\S+)[\s\S]*auth: .*\n/);
   url = address!;
 });
 

@@ -1,21 +1,8 @@
 import { Hono } from "hono";
 import type { FairwayFunction } from "../../engine/registered-function.js";
+import { FLOW_CONFIG_FIELDS } from "../../flow/config/types.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
-
-/** Config fields that are flow control (DESIGN.md §3), shown as `flowControl` when a function sets them. */
-const FLOW_FIELDS = [
-  "concurrency",
-  "throttle",
-  "rateLimit",
-  "idempotency",
-  "debounce",
-  "priority",
-  "batchEvents",
-  "singleton",
-  "cancelOn",
-  "timeouts",
-] as const;
 
 /** A function as `GET /api/functions` shows it. */
 export interface FunctionView {
@@ -26,12 +13,13 @@ export interface FunctionView {
   flowControl: Record<string, unknown>;
 }
 
-/** The JSON view of a function: triggers, retries, and the flow-control settings it uses. */
+/** The JSON view of a function: triggers, retries, and the flow-control settings it uses (normalized: durations in ms). */
 export function functionView(fn: FairwayFunction): FunctionView {
-  const config = fn.config as unknown as Record<string, unknown>;
+  const flow = fn.config.flow as unknown as Record<string, unknown>;
   const flowControl: Record<string, unknown> = {};
-  for (const field of FLOW_FIELDS) {
-    if (config[field] !== undefined) flowControl[field] = plainData(config[field]);
+  for (const field of FLOW_CONFIG_FIELDS) {
+    const value = plainData(flow[field]);
+    if (!isEmpty(value)) flowControl[field] = value;
   }
   return {
     id: fn.id,
@@ -71,4 +59,11 @@ function plainData(value: unknown): unknown {
     if (copied !== undefined) out[key] = copied;
   }
   return out;
+}
+
+/** Unset flow fields: undefined, empty lists (no concurrency limit, no cancelOn) and empty objects (no timeouts). */
+function isEmpty(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && value !== null && Object.keys(value).length === 0;
 }
