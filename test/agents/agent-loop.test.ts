@@ -144,4 +144,14 @@ describe("agent tool loop", () => {
     const { AgentResult } = await import("../../src/index.js");
     expect(AgentResult.from(JSON.parse(JSON.stringify(result))).checksum).toBe(result.checksum);
   });
+
+  it("withModel keeps every option but the model", async () => {
+    const first = scriptedModel(["a"]);
+    const second = scriptedModel(["b"]);
+    const agent = createAgent({ name: "a", system: "s", tools: [add], tool_choice: "any", model: first });
+    const copy = agent.withModel(second);
+    await copy.run("x");
+    expect(first.calls).toBe(0);
+    expect(second.requests[0]).toMatchObject({ toolChoice: "any", tools: [{ name: "add" }] });
+  });
 });
