@@ -55,7 +55,10 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-/** Sends one group of questions that share a send time, registering each with the feed first. */
+/**
+ * Sends one group of questions that share a send time (the heavy user's burst, or one light user's
+ * question) in one request, registering each event with the feed first.
+ */
 async function sendGroup(
   group: readonly PlannedSend[],
   options: LoadOptions,
@@ -77,7 +80,7 @@ async function sendGroup(
       },
     };
   });
-  await Promise.all(payloads.map((payload) => options.target.send(payload)));
+  await options.target.send(payloads);
 }
 
 /** Groups sends by time, keeping the plan's order. */
