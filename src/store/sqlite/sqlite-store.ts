@@ -40,6 +40,15 @@ import {
 
 const TERMINAL = "('completed','failed','cancelled','skipped')";
 
+/** `listRuns` filter fields and their SQL conditions (named parameter = the field). */
+const FILTERS: Array<[keyof RunFilter & string, string]> = [
+  ["functionId", "function_id = @functionId"],
+  ["status", "status = @status"],
+  ["concurrencyKey", "EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = @concurrencyKey)"],
+  ["since", "created_at >= @since"],
+  ["until", "created_at < @until"],
+];
+
 /** Options of `SqliteStore`. */
 export interface SqliteStoreOptions {
   /** File path, or `":memory:"`. Parent directories are created. */
@@ -248,27 +257,12 @@ export class SqliteStore implements Store {
 
   async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
     const limit = pageLimit(filter.limit);
-    const where: string[] = [];
     const params: Record<string, unknown> = { limit: limit + 1 };
-    if (filter.functionId !== undefined) {
-      where.push("function_id = @functionId");
-      params.functionId = filter.functionId;
-    }
-    if (filter.status !== undefined) {
-      where.push("status = @status");
-      params.status = filter.status;
-    }
-    if (filter.concurrencyKey !== undefined) {
-      where.push("EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = @key)");
-      params.key = filter.concurrencyKey;
-    }
-    if (filter.since !== undefined) {
-      where.push("created_at >= @since");
-      params.since = filter.since;
-    }
-    if (filter.until !== undefined) {
-      where.push("created_at < @until");
-      params.until = filter.until;
+    const where: string[] = [];
+    for (const [field, condition] of FILTERS) {
+      if (filter[field] === undefined) continue;
+      where.push(condition);
+      params[field] = filter[field];
     }
     if (filter.cursor !== undefined) {
       const cursor = decodeCursor(filter.cursor);
