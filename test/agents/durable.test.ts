@@ -193,4 +193,49 @@ describe("agents inside a Fairway function", () => {
     expect(new Set(names).size).toBe(names.length);
     await fairway.close();
   });
+
+  it("runs a tool's own step.run once across replays, and its code outside steps again (like handler code)", async () => {
+    const { fairway, clock } = testFairway("memory");
+    let bodyRuns = 0;
+    let sideEffects = 0;
+    const charge = createTool({
+      name: "charge",
+      parameters: z.object({ cents: z.number() }),
+      handler: async ({ cents }, { step }) => {
+        bodyRuns++;
+        const receipt = await step!.run("charge-card", () => {
+          sideEffects++;
+          return `receipt for ${cents}`;
+        });
+        await step!.sleep("settle", "1m");
+        return receipt;
+      },
+    });
+    const model = scriptedModel([{ toolCalls: [{ name: "charge", input: { cents: 500 } }] }]);
+    const agent = createAgent({ name: "billing", system: "s", model, tools: [charge] });
+    fairway.createFunction(
+      { id: "bill" },
+      { event: "bill" },
+      async () => (await agent.run("charge 5 dollars")).toolCalls[0]!.content,
+    );
+    const sleeping = nextRunEvent(fairway, "run.sleeping");
+    await fairway.send({ name: "bill", data: {} });
+    await sleeping;
+    await clock.advance("1m");
+    await expect(fairway.waitForRun(await onlyRun(fairway, "bill"))).resolves.toEqual({
+      data: "receipt for 500",
+    });
+    expect(sideEffects).toBe(1);
+    expect(model.calls).toBe(1);
+    // First execution: refused inside the wrapping step, then run outside it; the replay runs it once more.
+    expect(bodyRuns).toBe(3);
+    const ids = (await fairway.getRunSteps(await onlyRun(fairway, "bill"))).map((s) => s.id);
+    expect(ids).toEqual([
+      "billing/turn-0/infer",
+      "billing/turn-0/tool-0-charge",
+      "billing/turn-0/tool-0-charge/charge-card",
+      "billing/turn-0/tool-0-charge/settle",
+    ]);
+    await fairway.close();
+  });
 });
