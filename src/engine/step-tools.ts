@@ -57,6 +57,7 @@ async function sendEventStep(
     const result = await exec.deps.sendEvents(Array.isArray(events) ? events : [events]);
     const row = exec.row(call, "sendEvent", {
       status: "completed",
+      inputText: serialize(events, `step.sendEvent("${call.identity.name}")`),
       outputText: serialize(result, `step.sendEvent("${call.identity.name}")`),
       attempts: 1,
       startedAt,

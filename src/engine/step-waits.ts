@@ -75,10 +75,12 @@ export async function waitForEventStep(
   });
   const trigger = exec.run.events[0] as FairwayEvent;
   const now = exec.now();
-  const pending = exec.row(call, "waitForEvent", { status: "waiting", wakeAt: now + timeoutMs });
+  const inputText = serialize({ event: options.event, if: expression, timeoutMs }, what);
+  const pending = exec.row(call, "waitForEvent", { status: "waiting", inputText, wakeAt: now + timeoutMs });
   const completed = (event: StoredEvent): StepRow =>
     exec.row(call, "waitForEvent", {
       status: "completed",
+      inputText,
       outputText: serialize(toHandlerEvent(event), what),
       eventId: event.id,
       endedAt: exec.now(),
@@ -145,7 +147,8 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
   const now = exec.now();
   const eventId = exec.deps.newId();
   const event = { id: eventId, name: INVOKED_EVENT, data: options.data ?? {}, ts: now, receivedAt: now };
-  const row = exec.row(call, "invoke", { status: "waiting", wakeAt: now + timeoutMs });
+  const inputText = serialize({ function: target.id, data: event.data, timeoutMs }, what);
+  const row = exec.row(call, "invoke", { status: "waiting", inputText, wakeAt: now + timeoutMs });
   exec.memo.set(row.id, row);
   const child = {
     id: exec.deps.newId(),

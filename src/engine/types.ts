@@ -65,6 +65,11 @@ export interface StepRecord {
   id: string;
   op: StepOp;
   status: StepStatus;
+  /**
+   * What the step was given: waitForEvent `{ event, if, timeoutMs }`, invoke `{ function, data, timeoutMs }`,
+   * sendEvent its events.
+   */
+  input?: unknown;
   output?: unknown;
   error?: SerializedError;
   attempts: number;

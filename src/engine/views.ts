@@ -39,6 +39,7 @@ export function toStepRecord(row: StepRow): StepRecord {
     attempts: row.attempts,
     startedAt: row.startedAt,
   };
+  if (row.inputText !== undefined) step.input = deserialize(row.inputText);
   if (row.outputText !== undefined) step.output = deserialize(row.outputText);
   if (row.error) step.error = row.error;
   if (row.endedAt !== undefined) step.endedAt = row.endedAt;

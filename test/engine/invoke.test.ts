@@ -101,3 +101,26 @@ describe.each(storeKinds)("step.invoke and step.sendEvent on %s", (kind) => {
     await fairway.close();
   });
 });
+
+describe.each(storeKinds)("step inputs in the timeline on %s", (kind) => {
+  it("records what waitForEvent, invoke and sendEvent were given", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "child" }, { event: "never" }, async () => "c");
+    fairway.createFunction({ id: "p" }, { event: "go" }, async ({ step }) => {
+      await step.waitForEvent("w", { event: "x", timeout: 1000, match: "data.id" });
+      await step.invoke("i", { function: "child", data: { a: 1 }, timeout: 5000 });
+      await step.sendEvent("s", { name: "y", data: {} });
+    });
+    await fairway.send({ name: "go" });
+    const runId = await runOf(fairway, "p");
+    await clock.advance(1000);
+    await fairway.waitForRun(runId);
+    const steps = await fairway.getRunSteps(runId);
+    expect(steps.map((step) => step.input)).toEqual([
+      { event: "x", if: "event.data.id == async.data.id", timeoutMs: 1000 },
+      { function: "child", data: { a: 1 }, timeoutMs: 5000 },
+      { name: "y", data: {} },
+    ]);
+    await fairway.close();
+  });
+});

@@ -1,0 +1,6 @@
+/**
+ * `fairway/store/memory`: the in-memory store (tests, throwaway apps).
+ *
+ * @module
+ */
+export { MemoryStore } from "./memory-store.js";

@@ -1,0 +1,6 @@
+/**
+ * `fairway/store/sqlite`: the embedded SQLite store.
+ *
+ * @module
+ */
+export { SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
