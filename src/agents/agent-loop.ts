@@ -1,4 +1,4 @@
-import type { Message, Model, ToolDefinition, ToolMessage } from "../models/spec.js";
+import type { Message, Model, ToolDefinition } from "../models/spec.js";
 import { deriveId } from "../streaming/ids.js";
 import { type PartScope, publishToolOutput } from "../streaming/inference-parts.js";
 import type { StreamingContext } from "../streaming/streaming-context.js";
@@ -8,6 +8,7 @@ import type { RunScope } from "./durable.js";
 import { infer } from "./inference.js";
 import type { NetworkRun } from "./network-run.js";
 import { defaultFormat } from "./state.js";
+import type { AnyTool } from "./tool.js";
 import { runToolCalls } from "./tool-calls.js";
 import type { StateData } from "./types.js";
 
@@ -87,13 +88,7 @@ async function loop<T extends StateData>(
   ];
   const current = state.getResultsFrom(call.priorResults).flatMap(defaultFormat);
   const basePrompt = await buildPrompt(call);
-  const tools = [...agent.tools.values()];
-  const definitions: ToolDefinition[] = tools.map(({ name, description, parameters, strict }) => ({
-    name,
-    ...(description ? { description } : {}),
-    ...(parameters ? { parameters } : {}),
-    ...(strict !== undefined ? { strict } : {}),
-  }));
+  const definitions = toolDefinitions(agent.tools);
   const done: Message[] = [];
   let result: AgentResult;
   for (let round = 0; ; round++) {
@@ -101,7 +96,7 @@ async function loop<T extends StateData>(
     let history = [...earlier, ...current, ...done];
     if (agent.lifecycles?.onStart) {
       const started = await agent.lifecycles.onStart({ agent, network, input: call.input, prompt, history });
-      if (started.stop)
+      if (started.stop) {
         return new AgentResult(
           agent.name,
           [],
@@ -112,21 +107,19 @@ async function loop<T extends StateData>(
           "",
           messageId,
         );
+      }
       ({ prompt, history } = started);
     }
     const roundScope = scope.child(`turn-${round}`);
     const parts: PartScope = { runId, messageId, agentName: agent.name, seed: roundScope.seed };
-    const { response, createdAt } = await infer(
-      roundScope,
-      "infer",
-      call.model,
-      {
-        messages: arrange(prompt, history, earlier.length),
-        tools: definitions,
-        toolChoice: agent.tool_choice ?? "auto",
-      },
-      call.stream ? { context: call.stream.context, parts } : undefined,
-    );
+    const request = {
+      messages: arrange(prompt, history, earlier.length),
+      tools: definitions,
+      toolChoice: agent.tool_choice ?? "auto",
+    };
+    const stream = call.stream ? { context: call.stream.context, parts } : undefined;
+    const { response, createdAt } = await infer(roundScope, "infer", call.model, request, stream);
+    const raw = JSON.stringify(response.raw) ?? "";
     result = new AgentResult(
       agent.name,
       response.output,
@@ -134,25 +127,32 @@ async function loop<T extends StateData>(
       new Date(createdAt),
       prompt,
       history,
-      JSON.stringify(response.raw) ?? "",
+      raw,
       messageId,
     );
     if (agent.lifecycles?.onResponse) result = await agent.lifecycles.onResponse({ agent, network, result });
-    const calls = result.output.flatMap((message): ToolMessage[] =>
-      message.type === "tool_call" ? message.tools : [],
-    );
+    const calls = result.output.flatMap((message) => (message.type === "tool_call" ? message.tools : []));
     if (calls.length > 0) {
-      const handlerOptions = { agent, network, step: scope.step } as never;
-      result.toolCalls = await runToolCalls(calls, { tools: agent.tools, handlerOptions, scope: roundScope });
-      if (call.stream)
-        for (const toolResult of result.toolCalls)
-          publishToolOutput(call.stream.context, parts, toolResult.tool, toolResult.content);
+      result.toolCalls = await runToolCalls(calls, { tools: agent.tools, agent, network, scope: roundScope });
+      if (stream)
+        for (const { tool, content } of result.toolCalls)
+          publishToolOutput(stream.context, parts, tool, content);
     }
     if (calls.length === 0 || round + 1 >= Math.max(1, call.maxIter)) break;
     done.push(...result.output, ...result.toolCalls);
   }
   if (done.length > 0) result.output = [...done, ...result.output];
   return result;
+}
+
+/** The tools as the model is offered them. */
+function toolDefinitions(tools: Map<string, AnyTool>): ToolDefinition[] {
+  return [...tools.values()].map(({ name, description, parameters, strict }) => ({
+    name,
+    ...(description ? { description } : {}),
+    ...(parameters ? { parameters } : {}),
+    ...(strict !== undefined ? { strict } : {}),
+  }));
 }
 
 /** `[system (+ "\n\n" + systemPrompt), user(input) if non-empty, assistant prefill if non-empty]`. */

@@ -3,15 +3,19 @@ import { FairwayError } from "../errors/fairway-error.js";
 import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-error.js";
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
 import type { ToolMessage, ToolResultMessage } from "../models/spec.js";
+import type { Agent } from "./agent.js";
 import type { RunScope } from "./durable.js";
+import type { NetworkRun } from "./network-run.js";
 import type { AnyTool, ToolErrorPayload, ToolHandlerOptions, ToolResultPayload } from "./tool.js";
+import type { StateData } from "./types.js";
 import { runUserCode } from "./user-code-step.js";
 
 /** What executing one turn's tool calls needs. */
-export interface ToolCallContext {
+export interface ToolCallContext<T extends StateData> {
   /** The agent's tools by name (a Map: no prototype names can match). */
   tools: Map<string, AnyTool>;
-  handlerOptions: ToolHandlerOptions;
+  agent: Agent<T>;
+  network: NetworkRun<T>;
   /** Scope of this turn; each call is step `<prefix>/tool-<index>-<name>` (see `runUserCode`). */
   scope: RunScope;
 }
@@ -23,22 +27,28 @@ export interface ToolCallContext {
  * `"<name> successfully executed"`). Inside a Fairway function each call is a step (see `runUserCode`), so
  * a replay returns the stored result without running the handler again.
  */
-export function runToolCalls(calls: ToolMessage[], context: ToolCallContext): Promise<ToolResultMessage[]> {
+export function runToolCalls<T extends StateData>(
+  calls: ToolMessage[],
+  context: ToolCallContext<T>,
+): Promise<ToolResultMessage[]> {
+  const { agent, network } = context;
   return Promise.all(
     calls.map(async (call, index) => {
-      const data = context.handlerOptions.network.state.data;
-      const content = await runUserCode(context.scope, `tool-${index}-${call.name}`, data, (step) =>
-        runToolCall(call, context.tools, { ...context.handlerOptions, step }),
+      const content = await runUserCode(
+        context.scope,
+        `tool-${index}-${call.name}`,
+        network.state.data,
+        (step) => runToolCall(call, context.tools, { agent, network, step }),
       );
       return { type: "tool_result", role: "tool_result", tool: call, content, stop_reason: "tool" } as const;
     }),
   );
 }
 
-async function runToolCall(
+async function runToolCall<T extends StateData>(
   call: ToolMessage,
   tools: Map<string, AnyTool>,
-  options: ToolHandlerOptions,
+  options: ToolHandlerOptions<T>,
 ): Promise<ToolResultPayload> {
   try {
     const tool = tools.get(call.name);
