@@ -7,12 +7,20 @@
  */
 import { type EventPayload, FairwayError } from "../../src/index.js";
 
+/** The event keys in `FAIRWAY_EVENT_KEYS` (comma-separated; blanks dropped). */
+export function eventKeysFrom(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (env.FAIRWAY_EVENT_KEYS ?? "")
+    .split(",")
+    .map((key) => key.trim())
+    .filter((key) => key !== "");
+}
+
 /** Returns a `send` that posts events to `baseUrl`'s event API. Non-2xx replies reject with the server's error. */
 export function httpSender(
   baseUrl: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): (events: EventPayload | EventPayload[]) => Promise<{ ids: string[] }> {
-  const key = env.FAIRWAY_EVENT_KEYS?.split(",")[0]?.trim() || env.FAIRWAY_SIGNING_KEY?.trim();
+  const key = eventKeysFrom(env)[0] ?? env.FAIRWAY_SIGNING_KEY?.trim();
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (key) headers.authorization = `Bearer ${key}`;
   return async (events) => {

@@ -105,3 +105,30 @@ describe("the research desk scenario, quick mode on the embedded SQLite store", 
     expect(page.headers.get("content-type")).toContain("text/html");
   });
 });
+
+describe("the research desk with server credentials", () => {
+  it("sends its load with the event key when FAIRWAY_EVENT_KEYS is set", async () => {
+    const env = {
+      FAIRWAY_EVENT_KEYS: "event-key-0123456789abcdef",
+      FAIRWAY_SIGNING_KEY: "signing-key-0123456789abcdef",
+    };
+    const desk = await runDesk({
+      quick: true,
+      port: 0,
+      store: "memory",
+      env,
+      out: new PassThrough(),
+      live: false,
+    });
+    try {
+      expect(desk.result.tracker.snapshot().every((t) => t.completed + t.skipped === t.sent)).toBe(true);
+      expect((await fetch(new URL("/api/runs", desk.url))).status).toBe(401);
+      const authorized = await fetch(new URL("/api/runs?limit=1", desk.url), {
+        headers: { authorization: `Bearer ${env.FAIRWAY_SIGNING_KEY}` },
+      });
+      expect(authorized.status).toBe(200);
+    } finally {
+      await desk.close();
+    }
+  }, 60_000);
+});

@@ -9,12 +9,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import { createServer, type FairwayServer } from "../../src/server/index.js";
+import { createServer, type FairwayServer, type ServerAuthOptions } from "../../src/server/index.js";
 import { loadCorpus } from "./corpus.js";
 import { CorpusIndex } from "./corpus-index.js";
 import { createDeskApp, type DeskLimits } from "./desk-app.js";
 import { FlowSampler } from "./flow-sampler.js";
-import { httpSender } from "./http-target.js";
+import { eventKeysFrom, httpSender } from "./http-target.js";
 import { type LoadPlanOptions, planLoad } from "./load-plan.js";
 import { type LoadResult, runLoad } from "./load-runner.js";
 import { loadQuestions } from "./questions.js";
@@ -100,6 +100,14 @@ function progressPrinter(out: Writable, live: boolean, flow: FlowSampler): (trac
   };
 }
 
+/** Server credentials from `env` (the same ones the load generator sends with); open mode without any. */
+function serverAuth(env: Readonly<Record<string, string | undefined>>): ServerAuthOptions {
+  const signingKey = env.FAIRWAY_SIGNING_KEY?.trim();
+  const eventKeys = eventKeysFrom(env);
+  if (!signingKey && eventKeys.length === 0) return { open: true };
+  return { eventKeys, ...(signingKey ? { signingKey } : {}) };
+}
+
 /** Runs the scenario to the end of the load and prints the summary. Rejects if the server cannot listen. */
 export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
   const mode = options.quick ? MODES.quick : MODES.full;
@@ -115,16 +123,19 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
     store: storePath,
     limits: mode.limits,
   });
-  const server = createServer({ client: fairway, functions: [research] });
+  const server = createServer({ client: fairway, functions: [research], auth: serverAuth(env) });
+  // Loopback only: without keys the server runs in open (development) mode.
   const port = await new Promise<number>((resolve, reject) => {
     const listening = server.listen(options.port ?? 3010, (info) => resolve(info.port), "127.0.0.1");
     listening.once("error", reject);
+  }).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
   });
-  // The server listens on the loopback interface only: it runs in open (development) auth mode.
   const url = `http://localhost:${port}`;
   out.write(
     [
-      `Research desk: ${questions.length} questions over ${index.listFiles().length} README files in node_modules/.`,
+      `Research desk: ${questions.length} questions over ${index.listFiles().length} documentation files in node_modules/.`,
       `Model: ${selected.model.modelName}${selected.offline ? " — set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, XAI_API_KEY or FAIRWAY_BASE_URL for a real one" : ` (from ${selected.selectedBy})`}`,
       `Store: ${storePath}`,
       `Dashboard: ${url}`,
