@@ -10,7 +10,8 @@ import type { Execution } from "./execution.js";
 import { serialize } from "./serializer.js";
 import { runStep } from "./step-run.js";
 import type { EventPayload, StepTools } from "./step-types.js";
-import { invokeStep, sleepStep, untilMs, waitForEventStep } from "./step-waits.js";
+import { waitForEventStep } from "./step-wait-for-event.js";
+import { invokeStep, sleepStep, untilMs } from "./step-waits.js";
 
 /** Builds the step tools bound to `exec`. */
 export function createStepTools(exec: Execution): StepTools {

@@ -1,26 +1,18 @@
 /**
- * The step tools that wait for time or for something outside the run: `sleep`/`sleepUntil`,
- * `waitForEvent` and `invoke`. Each records a pending step row and suspends the run; the step is resolved
- * by its timer (a sleep, a timeout) or from outside (a matching event, the child run's end), exactly once:
- * the store only replaces a row that is still `waiting`.
+ * The step tools that wait for time or for something outside the run: `sleep`/`sleepUntil` and `invoke`
+ * here, `waitForEvent` in `step-wait-for-event.ts`. Each records a pending step row and suspends the run;
+ * the step is resolved by its timer (a sleep, a timeout) or from outside (a matching event, the child run's
+ * end), exactly once: the store only replaces a row that is still `waiting`.
  *
  * @module
  */
-import {
-  ConfigError,
-  NotFoundError,
-  StepError,
-  serializeError,
-  TimeoutError,
-  ValidationError,
-} from "../errors/index.js";
-import { compileExpression, matches, matchToExpression } from "../expr/cel.js";
+import { NotFoundError, StepError, serializeError, TimeoutError, ValidationError } from "../errors/index.js";
 import type { StepRow, StoredEvent } from "../store/store.js";
 import { toMs } from "./durations.js";
 import type { Execution } from "./execution.js";
 import { backlogKey } from "./ready-queue.js";
 import { serialize } from "./serializer.js";
-import type { FairwayEvent, InvokeOptions, WaitForEventOptions } from "./step-types.js";
+import type { FairwayEvent, InvokeOptions } from "./step-types.js";
 
 /** Name of the event an invoked run receives. */
 export const INVOKED_EVENT = "fairway/function.invoked";
@@ -52,70 +44,6 @@ export function untilMs(value: Date | string | number, what: string): number {
     throw new ValidationError(what, [{ path: "until", message: "must be a Date, an ISO date string or ms" }]);
   }
   return at;
-}
-
-/** `step.waitForEvent`. */
-export async function waitForEventStep(
-  exec: Execution,
-  id: string,
-  options: WaitForEventOptions,
-): Promise<FairwayEvent | null> {
-  const call = exec.begin(id, "waitForEvent");
-  const memo = call.memo;
-  if (memo?.status === "completed") return exec.output(memo) as FairwayEvent | null;
-  if (memo) return awaitPending(exec, memo, "wait", null) as Promise<FairwayEvent | null>;
-  const what = `step.waitForEvent("${call.identity.name}")`;
-  const { timeoutMs, expression, compiled } = exec.guard(() => {
-    const expression = waitExpression(options, what);
-    return {
-      timeoutMs: toMs(options.timeout, what, "timeout"),
-      expression,
-      compiled: expression === undefined ? undefined : compileExpression(expression, `${what}.if`),
-    };
-  });
-  const trigger = exec.run.events[0] as FairwayEvent;
-  const now = exec.now();
-  const inputText = serialize({ event: options.event, if: expression, timeoutMs }, what);
-  const pending = exec.row(call, "waitForEvent", { status: "waiting", inputText, wakeAt: now + timeoutMs });
-  const completed = (event: StoredEvent): StepRow =>
-    exec.row(call, "waitForEvent", {
-      status: "completed",
-      inputText,
-      outputText: serialize(toHandlerEvent(event), what),
-      eventId: event.id,
-      endedAt: exec.now(),
-    });
-  const matched = await exec.deps.store.registerWait({
-    wait: {
-      id: `${exec.run.id}:${call.identity.key}`,
-      runId: exec.run.id,
-      stepId: call.identity.key,
-      eventName: options.event,
-      ...(expression === undefined ? {} : { expression }),
-      triggerEvent: trigger,
-      expiresAt: pending.wakeAt as number,
-      afterSeq: exec.run.eventSeq,
-    },
-    pending,
-    matches: (event) =>
-      compiled === undefined || matches(compiled, { event: trigger, async: toHandlerEvent(event) }),
-    completed,
-  });
-  if (matched) {
-    const row = completed(matched);
-    exec.memo.set(row.id, row);
-    return exec.output(row) as FairwayEvent;
-  }
-  exec.memo.set(pending.id, pending);
-  return exec.suspend({ kind: "wait", at: pending.wakeAt as number, awaiting: pending.id });
-}
-
-function waitExpression(options: WaitForEventOptions, what: string): string | undefined {
-  if (options.if !== undefined && options.match !== undefined) {
-    throw new ConfigError(`${what}.match`, 'cannot be combined with "if": use one of them');
-  }
-  if (options.match !== undefined) return matchToExpression(options.match, `${what}.match`);
-  return options.if;
 }
 
 /** An event as a handler sees it: the sender's `id` when given, else Fairway's. */
@@ -176,7 +104,7 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
  * A wait or invoke found pending on replay: suspend again until its timeout, or, once the timeout has
  * passed, resolve it as timed out (unless something resolved it first: then use that).
  */
-async function awaitPending(
+export async function awaitPending(
   exec: Execution,
   memo: StepRow,
   kind: "wait" | "invoke",

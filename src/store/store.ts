@@ -254,7 +254,9 @@ export interface Store {
   /**
    * Registers a waitForEvent: matches already-received events after `wait.afterSeq` (oldest first, skipping
    * events this run consumed) and writes `completed(event)` for the first match; else writes `pending` and
-   * the wait row. Returns the matched event, if any.
+   * the wait row. Returns the matched event, if any. Also used again when the wait times out (a last look
+   * for an event stored but not yet offered to the wait, e.g. by a process that died in between): a step
+   * row that exists is never overwritten by `pending`, and `completed` only replaces a `waiting` row.
    */
   registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined>;
   /** Pending waits for an event name (to match a new event against). */

@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { FairwayEvent } from "../../src/index.js";
-import { makeFairway, runOf, storeKinds } from "./helpers.js";
+import { type FairwayEvent, MemoryStore, SqliteStore } from "../../src/index.js";
+import { makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
 
 describe.each(storeKinds)("step.waitForEvent on %s", (kind) => {
   it("matches an event sent after the run was scheduled but before the wait was reached", async () => {
@@ -129,6 +130,38 @@ describe.each(storeKinds)("step.waitForEvent on %s", (kind) => {
     const runId = await runOf(fairway, "bad");
     await expect(fairway.waitForRun(runId)).rejects.toMatchObject({ error: { code: "config_invalid" } });
     expect((await fairway.getRun(runId))?.attempt).toBe(0);
+    await fairway.close();
+  });
+});
+
+describe.each(storeKinds)("waitForEvent durability on %s", (kind) => {
+  it("at its timeout a wait still takes an event that was stored before the timeout but never offered to it", async () => {
+    const store = kind === "memory" ? new MemoryStore() : new SqliteStore({ path: join(tempDir(), "f.db") });
+    const { fairway, clock } = makeFairway(kind, { store });
+    fairway.createFunction({ id: "late" }, { event: "start" }, async ({ step }) => {
+      const first = await step.waitForEvent("a", { event: "paid", timeout: "1m" });
+      const second = await step.waitForEvent("b", { event: "paid", timeout: "1m" });
+      return [first?.data.n ?? null, second?.data.n ?? null];
+    });
+    await fairway.send({ name: "start" });
+    const runId = await runOf(fairway, "late");
+    await clock.advance("10s");
+    // As if a process stored this event and died before offering it to waits.
+    const stored = (at: number, n: number) => ({
+      id: `ev-${n}`,
+      name: "paid",
+      data: { n },
+      ts: at,
+      receivedAt: at,
+    });
+    await store.acceptEvents({ now: clock.now(), events: [stored(clock.now(), 1)], runs: [] });
+    await clock.advance("50s");
+    expect((await fairway.getRun(runId))?.status).toBe("waiting");
+    await clock.advance("61s");
+    await store.acceptEvents({ now: clock.now(), events: [stored(clock.now(), 2)], runs: [] });
+    await clock.advance("1s");
+    await expect(fairway.waitForRun(runId)).resolves.toEqual([1, null]);
+    expect(await store.listWaits("paid")).toEqual([]);
     await fairway.close();
   });
 });

@@ -174,11 +174,15 @@ export class MemoryStore implements Store {
     for (const event of this.events.slice(input.wait.afterSeq)) {
       if (event.name !== input.wait.eventName || consumed.has(event.id)) continue;
       if (!input.matches(copy(event))) continue;
+      const current = this.steps.get(input.wait.runId)?.get(input.wait.stepId);
+      if (current && current.status !== "waiting") return undefined;
       this.putStep(input.completed(copy(event)));
+      this.waits.delete(input.wait.id);
       return copy(event);
     }
-    this.putStep(input.pending);
-    this.waits.set(input.wait.id, copy(input.wait));
+    const current = this.steps.get(input.wait.runId)?.get(input.wait.stepId);
+    if (!current) this.putStep(input.pending);
+    if ((current ?? input.pending).status === "waiting") this.waits.set(input.wait.id, copy(input.wait));
     return undefined;
   }
 

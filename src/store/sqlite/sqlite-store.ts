@@ -237,11 +237,14 @@ export class SqliteStore implements Store {
       for (const row of rows) {
         const event = toEvent(row);
         if (!input.matches(event)) continue;
-        this.q.upsertStep.run(fromStep(input.completed(event)));
+        const info = this.q.completeWaiting.run(fromStep(input.completed(event)));
+        if (info.changes === 0) return undefined;
+        this.q.deleteWait.run(input.wait.id);
         return event;
       }
-      this.q.upsertStep.run(fromStep(input.pending));
-      this.q.insertWait.run(fromWait(input.wait));
+      this.q.insertStepIfAbsent.run(fromStep(input.pending));
+      const current = this.q.getStepStatus.get(input.wait.runId, input.wait.stepId) as { status: string };
+      if (current.status === "waiting") this.q.insertWait.run(fromWait(input.wait));
       return undefined;
     })();
   }
@@ -358,6 +361,22 @@ function prepare(db: Database.Database) {
          started_at, ended_at, wake_at, event_id)
        VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
          @started_at, @ended_at, @wake_at, @event_id)`,
+    ),
+    insertStepIfAbsent: db.prepare(
+      `INSERT INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
+         started_at, ended_at, wake_at, event_id)
+       VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
+         @started_at, @ended_at, @wake_at, @event_id)
+       ON CONFLICT (run_id, id) DO NOTHING`,
+    ),
+    completeWaiting: db.prepare(
+      `INSERT INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
+         started_at, ended_at, wake_at, event_id)
+       VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
+         @started_at, @ended_at, @wake_at, @event_id)
+       ON CONFLICT (run_id, id) DO UPDATE SET status = excluded.status, output = excluded.output,
+         event_id = excluded.event_id, ended_at = excluded.ended_at, wake_at = NULL
+       WHERE steps.status = 'waiting'`,
     ),
     getSteps: db.prepare("SELECT * FROM steps WHERE run_id = ? ORDER BY position, started_at"),
     resolveStep: db.prepare(
