@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ConfigError } from "../errors/index.js";
 import { compileCel } from "../flow/cel-compile.js";
 import type { BacklogStats } from "../flow/fair-scheduler.js";
 import { type Admission, FlowController } from "../flow/flow-controller.js";
@@ -21,6 +22,7 @@ import type { Logger, RunEvent } from "./types.js";
 
 export interface EngineFlowDeps {
   appId: string;
+  ordering: "fair" | "fifo";
   clock: Clock;
   logger: Logger;
   /** Creates the run for stored events a debounce or batch released. */
@@ -39,9 +41,14 @@ export class EngineFlow {
   /** The stored event behind each handler event handed to flow control (for debounce/batch releases). */
   readonly #stored = new WeakMap<FlowEvent, StoredEvent>();
 
+  /** Throws ConfigError naming `ordering` when it is not "fair" or "fifo". */
   constructor(private readonly deps: EngineFlowDeps) {
+    if (deps.ordering !== "fair" && deps.ordering !== "fifo") {
+      throw new ConfigError("ordering", 'must be "fair" or "fifo"', deps.ordering);
+    }
     this.controller = new FlowController({
       appId: deps.appId,
+      ordering: deps.ordering,
       compile: compileCel,
       clock: deps.clock,
       createRun: (functionId, events) => this.#release(functionId, events),

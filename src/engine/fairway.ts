@@ -98,6 +98,7 @@ export class Fairway {
     this.executor = new RunExecutor(deps);
     this.flow = new EngineFlow({
       appId: this.id,
+      ordering: options.ordering ?? "fair",
       clock: this.clock,
       logger: this.logger,
       release: (functionId, events) => this.releaseRun(functionId, events),

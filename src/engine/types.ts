@@ -35,6 +35,12 @@ export interface FairwayOptions {
   retryBackoffScale?: number;
   /** Lease length in ms on a claimed run; renewed every third of it while executing. @default 30000 */
   leaseMs?: number;
+  /**
+   * How queued runs are ordered across backlogs. `"fair"`: backlogs (function × concurrency key) served
+   * in turn. `"fifo"`: one queue in creation order with head-of-line blocking — only for comparisons
+   * such as `bench/fairness.ts`. @default "fair"
+   */
+  ordering?: "fair" | "fifo";
 }
 
 /** A run as the API shows it. `output` is the handler's return value (deserialized). */

@@ -1,0 +1,232 @@
+/**
+ * S1 (DESIGN.md §6): one heavy tenant floods 50k runs, 20 light tenants send 1 run/s each; handler = 20 ms
+ * of simulated I/O; function concurrency 32 and per-key 32, so the heavy tenant alone can fill every slot.
+ * Runs the real engine (memory store, system clock) with fair ordering and with plain FIFO ordering as the
+ * baseline, alternating (fair, fifo, fair, fifo) to even out machine noise, each round a fresh engine with a
+ * fresh 50k flood and a measurement window of WINDOW_S / 2 seconds (default 30 s per ordering in total).
+ * Prints light-tenant enqueue→start p50/p99, heavy throughput, and Jain's fairness index per 1 s window.
+ * Then prints the scheduler's dispatch cost at 0, 100k and 1M queued runs (S3: a fresh tenant's start
+ * at 1M backlog vs 0).
+ *
+ * Run: `npx tsx bench/fairness.ts` (about 100 s). `WINDOW_S=10` shortens the windows.
+ */
+
+import { FairScheduler } from "../src/flow/fair-scheduler.js";
+import type { QueueItem } from "../src/flow/queue-item.js";
+import { Fairway } from "../src/index.js";
+
+const HEAVY_RUNS = 50_000;
+const LIGHT_TENANTS = 20;
+const HANDLER_MS = 20;
+const CONCURRENCY = 32;
+const WINDOW_S = Number(process.env.WINDOW_S ?? 30);
+const ROUNDS = 2;
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface Sample {
+  tenant: string;
+  sentAt: number;
+  startedAt: number;
+}
+
+interface ScenarioResult {
+  lightLatencies: number[];
+  lightSent: number;
+  heavyStarts: number;
+  seconds: number;
+  jain: number[];
+}
+
+async function scenario(ordering: "fair" | "fifo", windowS: number): Promise<ScenarioResult> {
+  const fairway = new Fairway({ id: `bench-${ordering}`, store: "memory", logger: silent, ordering });
+  const samples: Sample[] = [];
+  const sent: Array<{ tenant: string; at: number }> = [];
+  fairway.createFunction(
+    {
+      id: "work",
+      concurrency: [{ limit: CONCURRENCY }, { limit: CONCURRENCY, key: "event.data.tenant" }],
+    },
+    { event: "work/requested" },
+    async ({ event }) => {
+      samples.push({
+        tenant: String(event.data.tenant),
+        sentAt: Number(event.data.sentAt),
+        startedAt: performance.now(),
+      });
+      await new Promise((resolve) => setTimeout(resolve, HANDLER_MS));
+    },
+  );
+  await fairway.start();
+  for (let offset = 0; offset < HEAVY_RUNS; offset += 5000) {
+    const now = performance.now();
+    const batch = Array.from({ length: 5000 }, () => ({
+      name: "work/requested",
+      data: { tenant: "heavy", sentAt: now },
+    }));
+    for (let i = 0; i < batch.length; i++) sent.push({ tenant: "heavy", at: now });
+    await fairway.send(batch);
+  }
+  const windowStart = performance.now();
+  const timers: NodeJS.Timeout[] = [];
+  for (let t = 0; t < LIGHT_TENANTS; t++) {
+    const tenant = `light-${t}`;
+    const fire = () => {
+      const at = performance.now();
+      sent.push({ tenant, at });
+      void fairway.send({ name: "work/requested", data: { tenant, sentAt: at } });
+    };
+    timers.push(
+      setTimeout(
+        () => {
+          fire();
+          timers.push(setInterval(fire, 1000));
+        },
+        (1000 * t) / LIGHT_TENANTS,
+      ),
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, windowS * 1000));
+  for (const timer of timers) clearTimeout(timer);
+  const windowEnd = performance.now();
+  await fairway.close();
+
+  const inWindow = samples.filter((s) => s.startedAt >= windowStart && s.startedAt < windowEnd);
+  const lightLatencies = inWindow.filter((s) => s.tenant !== "heavy").map((s) => s.startedAt - s.sentAt);
+  return {
+    lightLatencies,
+    lightSent: sent.filter((s) => s.tenant !== "heavy").length,
+    heavyStarts: inWindow.filter((s) => s.tenant === "heavy").length,
+    seconds: (windowEnd - windowStart) / 1000,
+    jain: jainPerSecond(sent, samples, windowStart, windowEnd),
+  };
+}
+
+/**
+ * Jain's index per 1 s window over the tenants with demand in it, on each tenant's starts divided by its
+ * max-min fair share of the window's starts (demand = queued at the window start + sent during it).
+ * 1 = every tenant got its fair share.
+ */
+function jainPerSecond(
+  sent: Array<{ tenant: string; at: number }>,
+  samples: Sample[],
+  from: number,
+  to: number,
+): number[] {
+  const out: number[] = [];
+  for (let start = from; start + 1000 <= to; start += 1000) {
+    const end = start + 1000;
+    const demand = new Map<string, number>();
+    for (const s of sent) if (s.at < end) demand.set(s.tenant, (demand.get(s.tenant) ?? 0) + 1);
+    for (const s of samples) if (s.startedAt < start) demand.set(s.tenant, (demand.get(s.tenant) ?? 0) - 1);
+    const starts = new Map<string, number>();
+    for (const s of samples) {
+      if (s.startedAt >= start && s.startedAt < end) starts.set(s.tenant, (starts.get(s.tenant) ?? 0) + 1);
+    }
+    const total = [...starts.values()].reduce((a, b) => a + b, 0);
+    const fair = maxMinShares(demand, total);
+    const ratios = [...fair.entries()]
+      .filter(([, share]) => share > 0)
+      .map(([t, share]) => (starts.get(t) ?? 0) / share);
+    if (ratios.length === 0) continue;
+    const sum = ratios.reduce((a, b) => a + b, 0);
+    const squares = ratios.reduce((a, b) => a + b * b, 0);
+    out.push(squares === 0 ? 1 : (sum * sum) / (ratios.length * squares));
+  }
+  return out;
+}
+
+/** Water-filling: each tenant gets min(demand, equal split of what is left). */
+function maxMinShares(demand: Map<string, number>, total: number): Map<string, number> {
+  const entries = [...demand.entries()].filter(([, d]) => d > 0).sort((a, b) => a[1] - b[1]);
+  const shares = new Map<string, number>();
+  let left = total;
+  entries.forEach(([tenant, d], index) => {
+    const share = Math.min(d, left / (entries.length - index));
+    shares.set(tenant, share);
+    left -= share;
+  });
+  return shares;
+}
+
+/** Cost of one dispatch for a fresh tenant (enqueue + a slot frees + next) with `queued` runs over 10k keys. */
+function dispatchCost(queued: number): { p50: number; p99: number } {
+  const scheduler = new FairScheduler();
+  const fn = { id: "fn:work", limit: CONCURRENCY };
+  const item = (runId: string, tenant: string, createdAt: number): QueueItem => ({
+    runId,
+    functionId: "work",
+    kind: "start",
+    createdAt,
+    claims: [fn, { id: `fn:work:k=${tenant}`, limit: CONCURRENCY }],
+    key: tenant,
+  });
+  for (let i = 0; i < queued; i++) scheduler.enqueue(item(`q${i}`, `t${i % 10_000}`, i));
+  const running: string[] = [];
+  for (let next = scheduler.next(0); next; next = scheduler.next(0)) running.push(next.runId);
+  const samples: number[] = [];
+  for (let i = 0; i < 50_000; i++) {
+    const fresh = item(`fresh${i}`, `fresh${i}`, queued + i);
+    const before = performance.now();
+    scheduler.enqueue(fresh);
+    scheduler.release(running.shift()!);
+    const next = scheduler.next(0)!;
+    samples.push(performance.now() - before);
+    running.push(next.runId);
+  }
+  return { p50: percentile(samples, 50) * 1000, p99: percentile(samples, 99) * 1000 };
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summary(values: number[]): string {
+  if (values.length === 0) return "n/a";
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return `mean ${mean.toFixed(3)}, min ${sorted[0]!.toFixed(3)}, p10 ${percentile(values, 10).toFixed(3)}`;
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `S1 fairness: ${HEAVY_RUNS} heavy runs + ${LIGHT_TENANTS} light tenants at 1 run/s, handler ${HANDLER_MS} ms, ` +
+      `concurrency ${CONCURRENCY} (fn) and ${CONCURRENCY} (per key), memory store, ${WINDOW_S} s window each`,
+  );
+  const results = { fair: [] as ScenarioResult[], fifo: [] as ScenarioResult[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const ordering of ["fair", "fifo"] as const)
+      results[ordering].push(await scenario(ordering, WINDOW_S / ROUNDS));
+  }
+  const heavyRate = (runs: ScenarioResult[]) =>
+    runs.reduce((a, r) => a + r.heavyStarts, 0) / runs.reduce((a, r) => a + r.seconds, 0);
+  for (const ordering of ["fair", "fifo"] as const) {
+    const runs = results[ordering];
+    const latencies = runs.flatMap((r) => r.lightLatencies);
+    const sent = runs.reduce((a, r) => a + r.lightSent, 0);
+    const light =
+      latencies.length === 0
+        ? `light: none of ${sent} runs started within the window (enqueue→start > ${WINDOW_S / ROUNDS} s)`
+        : `light enqueue→start p50 ${percentile(latencies, 50).toFixed(2)} ms, ` +
+          `p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${percentile(latencies, 100).toFixed(2)} ms ` +
+          `(${latencies.length} of ${sent} started in the window)`;
+    console.log(
+      `${ordering.padEnd(4)}  ${light}; heavy ${heavyRate(runs).toFixed(0)} runs/s; ` +
+        `Jain per 1 s: ${summary(runs.flatMap((r) => r.jain))}`,
+    );
+  }
+  const ratio = (100 * heavyRate(results.fair)) / heavyRate(results.fifo);
+  console.log(`heavy throughput fair/fifo: ${ratio.toFixed(1)} %`);
+  console.log("dispatch cost (fresh tenant: enqueue + slot freed + next), 10k keys in the backlog:");
+  const base = dispatchCost(0);
+  for (const queued of [0, 100_000, 1_000_000]) {
+    const cost = queued === 0 ? base : dispatchCost(queued);
+    console.log(
+      `  ${String(queued).padStart(9)} queued: p50 ${cost.p50.toFixed(2)} µs, p99 ${cost.p99.toFixed(2)} µs ` +
+        `(${(cost.p50 / base.p50).toFixed(1)}× p50 at 0)`,
+    );
+  }
+}
+
+await main();
