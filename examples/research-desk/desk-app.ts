@@ -13,6 +13,7 @@ import {
   NonRetriableError,
   type Store,
 } from "../../src/index.js";
+import type { AgentMessageChunk } from "../../src/streaming/index.js";
 import { citedSources } from "./citation.js";
 import type { CorpusIndex } from "./corpus-index.js";
 import { createResearchNetwork, finalAnswer } from "./network.js";
@@ -62,6 +63,11 @@ export interface DeskAppOptions {
   store?: Store | "memory" | string;
   limits?: Partial<DeskLimits>;
   logger?: Logger;
+  /**
+   * Receives the network's agent events (tokens as they stream, tool calls, results), with the run id as
+   * `threadId` and the user as `userId` — e.g. `ThreadStreams.publish`, which serves them over SSE.
+   */
+  publish?: (chunk: AgentMessageChunk) => void;
 }
 
 /** The app: the Fairway client and the research function, ready to serve. */
@@ -98,12 +104,16 @@ export function createDeskApp(options: DeskAppOptions): DeskApp {
       priority: { run: `event.data.plan == 'paid' ? ${limits.paidPrioritySeconds} : 0` },
     },
     { event: RESEARCH_EVENT },
-    async ({ event }): Promise<ResearchOutput> => {
-      const { input, question_id: questionId } = event.data;
+    async ({ event, runId }): Promise<ResearchOutput> => {
+      const { input, question_id: questionId, user_id: userId } = event.data;
       if (typeof input !== "string" || input.trim() === "") {
         throw new NonRetriableError("event.data.input must be a non-empty string (the question)");
       }
-      const run = await network.run(input);
+      const run = await network.run(input, {
+        threadId: runId,
+        ...(typeof userId === "string" ? { userId } : {}),
+        ...(options.publish ? { streaming: { publish: options.publish } } : {}),
+      });
       const answer = finalAnswer(run.state.results);
       return {
         answer,

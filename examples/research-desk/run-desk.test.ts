@@ -98,6 +98,23 @@ describe("the research desk scenario, quick mode on the embedded SQLite store", 
     expect(correct / checked).toBeGreaterThanOrEqual(0.8);
   });
 
+  it("streams each run's agent events (the offline model's tokens included) on the run's thread", async () => {
+    const { runs } = await desk.server.client.listRuns({
+      functionId: "deep-research-network",
+      status: "completed",
+      limit: 1,
+    });
+    const response = await fetch(new URL(`/api/threads/${runs[0]?.id}/stream`, desk.url), {
+      headers: { "last-event-id": "0" },
+    });
+    const text = await response.text();
+    const events = text.split("\n").filter((line) => line.startsWith("event: "));
+    expect(events).toContain("event: tool_call.arguments.delta");
+    expect(events.at(-1)).toBe("event: stream.ended");
+    const firstDelta = text.split("\n").find((line) => line.includes('"event":"text.delta"')) ?? "";
+    expect(firstDelta).toContain("[offline, not an LLM]");
+  });
+
   it("serves the API and the dashboard while it runs", async () => {
     const health = await fetch(new URL("/api/health", desk.url));
     expect(health.status).toBe(200);

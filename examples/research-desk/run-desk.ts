@@ -9,7 +9,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import { createServer, type FairwayServer, type ServerAuthOptions } from "../../src/server/index.js";
+import {
+  createServer,
+  type FairwayServer,
+  type ServerAuthOptions,
+  ThreadStreams,
+} from "../../src/server/index.js";
 import { loadCorpus } from "./corpus.js";
 import { CorpusIndex } from "./corpus-index.js";
 import { createDeskApp, type DeskLimits } from "./desk-app.js";
@@ -117,13 +122,15 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
   const index = new CorpusIndex(loadCorpus());
   const questions = loadQuestions(new Set(index.listFiles().map((file) => file.path)));
   const selected = selectModel(env, { latencyMs: mode.offlineLatencyMs });
+  const streams = new ThreadStreams();
   const { fairway, research, limits } = createDeskApp({
     index,
     model: selected.model,
     store: storePath,
     limits: mode.limits,
+    publish: streams.publish,
   });
-  const server = createServer({ client: fairway, functions: [research], auth: serverAuth(env) });
+  const server = createServer({ client: fairway, functions: [research], auth: serverAuth(env), streams });
   // Loopback only: without keys the server runs in open (development) mode.
   const port = await new Promise<number>((resolve, reject) => {
     const listening = server.listen(options.port ?? 3010, (info) => resolve(info.port), "127.0.0.1");
