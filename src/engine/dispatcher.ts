@@ -37,6 +37,8 @@ export class Dispatcher {
   readonly queue: ReadyQueue;
   private readonly timers: WakeTimers;
   private readonly executing = new Map<string, Promise<void>>();
+  /** Due runs of functions this process has not defined (yet), by function id. */
+  private readonly parked = new Map<string, ReadyItem[]>();
   private pumpScheduled = false;
   private closed = false;
   private renewTimer: TimerHandle | undefined;
@@ -73,6 +75,15 @@ export class Dispatcher {
   unschedule(runId: string): void {
     this.queue.remove(runId);
     this.timers.cancel(runId);
+  }
+
+  /** A function was defined: its parked runs become ready. */
+  functionDefined(functionId: string): void {
+    const parked = this.parked.get(functionId);
+    if (!parked) return;
+    this.parked.delete(functionId);
+    for (const item of parked) this.queue.enqueue(item);
+    this.requestPump();
   }
 
   isExecuting(runId: string): boolean {
@@ -124,10 +135,13 @@ export class Dispatcher {
     try {
       const fn = this.deps.findFunction(item.functionId);
       if (!fn) {
-        logger.warn("run of an unknown function left queued", {
+        logger.warn("run of a function not defined (yet) in this process; parked until it is", {
           runId: item.runId,
           functionId: item.functionId,
         });
+        const parked = this.parked.get(item.functionId) ?? [];
+        parked.push(item);
+        this.parked.set(item.functionId, parked);
         return undefined;
       }
       const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs);

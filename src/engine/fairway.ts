@@ -184,6 +184,7 @@ export class Fairway {
     const fn: RegisteredFunction = { id, name: config.name, config, triggers: config.triggers, handler };
     this.registry.set(id, fn);
     this.flow.define(fn);
+    this.dispatcher.functionDefined(id);
     if (this.starting) this.cron.add(fn);
     return fn;
   }

@@ -1,0 +1,87 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { isDeadLocalOwner, newLeaseOwner } from "../../src/engine/lease-owner.js";
+import { Fairway } from "../../src/index.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+import { makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+describe("lease owners", () => {
+  it("an owner on this host whose process is gone is dead; live, own, remote and odd owners are not", () => {
+    const exited = spawnSync(process.execPath, ["-e", "0"]).pid as number;
+    const self = newLeaseOwner("me");
+    expect(self).toBe(`${hostname()}:${process.pid}:me`);
+    expect(isDeadLocalOwner(`${hostname()}:${exited}:x`, self)).toBe(true);
+    expect(isDeadLocalOwner(self, self)).toBe(false);
+    expect(isDeadLocalOwner(`${hostname()}:${process.ppid}:x`, self)).toBe(false);
+    expect(isDeadLocalOwner(`other-host:${exited}:x`, self)).toBe(false);
+    expect(isDeadLocalOwner("garbage", self)).toBe(false);
+  });
+});
+
+describe("store option", () => {
+  const cwd = process.cwd();
+  afterEach(() => process.chdir(cwd));
+
+  it("defaults to SQLite at .fairway/fairway.db in the working directory", async () => {
+    const dir = tempDir();
+    process.chdir(dir);
+    const fairway = new Fairway({ id: "default", logger: silent });
+    await fairway.start();
+    expect(fairway.store.kind).toBe("sqlite");
+    expect(existsSync(join(dir, ".fairway", "fairway.db"))).toBe(true);
+    await fairway.close();
+  });
+});
+
+describe("functions defined after start", () => {
+  it("a due run of a function not defined yet waits for its definition, then runs", async () => {
+    const clock = new FakeClock();
+    const path = join(tempDir(), "fairway.db");
+    const define = (fairway: Fairway) =>
+      fairway.createFunction({ id: "late" }, { event: "go" }, async ({ step }) => {
+        await step.sleep("nap", "1m");
+        return "woke";
+      });
+    const first = new Fairway({ id: "a", store: path, clock, logger: silent });
+    define(first);
+    await first.send({ name: "go" });
+    const runId = await runOf(first, "late");
+    await clock.advance(0);
+    await first.close();
+    const second = new Fairway({ id: "a", store: path, clock, logger: silent });
+    await second.start();
+    await clock.advance("1m");
+    expect((await second.getRun(runId))?.status).toBe("sleeping");
+    define(second);
+    await expect(second.waitForRun(runId)).resolves.toBe("woke");
+    await second.close();
+  });
+});
+
+describe.each(storeKinds)("run output on %s", (kind) => {
+  it("an unserializable or over-4 MB return value fails the run without retry", async () => {
+    const { fairway } = makeFairway(kind);
+    let calls = 0;
+    fairway.createFunction({ id: "out" }, { event: "go" }, async ({ event }) => {
+      calls++;
+      return event.data.big ? "z".repeat(4 * 1024 * 1024) : { fn: () => 1 };
+    });
+    await fairway.send({ name: "go", data: { big: false } });
+    const first = await runOf(fairway, "out");
+    await expect(fairway.waitForRun(first)).rejects.toMatchObject({
+      error: { code: "serialization_failed" },
+    });
+    await fairway.send({ name: "go", data: { big: true } });
+    const { runs } = await fairway.listRuns({ functionId: "out", limit: 1 });
+    await expect(fairway.waitForRun(runs[0]?.id as string)).rejects.toMatchObject({
+      error: { code: "limit_exceeded" },
+    });
+    expect(calls).toBe(2);
+    await fairway.close();
+  });
+});
