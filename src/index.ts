@@ -61,6 +61,7 @@ export type {
   NormalizedTrigger,
   Trigger,
 } from "./engine/function-config.js";
+export type { FlowStateEntry } from "./engine/engine-flow.js";
 export type { FairwayFunction } from "./engine/registered-function.js";
 export type {
   Duration,
@@ -103,6 +104,21 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors/index.js";
+export type {
+  BatchEventsInput,
+  CancelOnInput,
+  ConcurrencyLimitInput,
+  ConcurrencyScope,
+  DebounceInput,
+  FlowConfig,
+  FlowConfigInput,
+  PriorityInput,
+  RateLimitInput,
+  SingletonInput,
+  ThrottleInput,
+  TimeoutsInput,
+} from "./flow/config/types.js";
+export { NULL_KEY } from "./flow/keys.js";
 export type { McpServer, McpTransport } from "./mcp/mcp-server.js";
 export {
   type AnthropicOptions,
