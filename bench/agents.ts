@@ -4,7 +4,7 @@
  *
  * Run: `npx tsx bench/agents.ts [--runs 2000] [--delay-runs 20]`. Prints one table; numbers are means.
  *
- * How overhead is derived: a code-routed network calls 1 and then 9 agents (each one inference, with or
+ * How overhead is derived: a code-routed network calls 1 and then 17 agents (each one inference, with or
  * without one tool call); the per-call cost is the slope between the two, so fixed per-run costs (run
  * setup, the engine's dispatch of the function run) drop out.
  * - per model call: slope without tools (one inference plus one routing decision);
@@ -88,7 +88,7 @@ function network(calls: number, withTools: boolean, m: Model = instantModel()) {
 }
 
 async function timeMs(count: number, body: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(50, count); i++) await body(); // warm-up
+  for (let i = 0; i < Math.min(10, count); i++) await body(); // warm-up
   const start = performance.now();
   for (let i = 0; i < count; i++) await body();
   return (performance.now() - start) / count;
@@ -97,23 +97,48 @@ async function timeMs(count: number, body: () => Promise<unknown>): Promise<numb
 const rows: Array<[string, string]> = [];
 const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 const SMALL = 1;
-const LARGE = 9;
+const LARGE = 17;
 
-/** Per-call cost as the slope between a run with SMALL and one with LARGE agent calls. */
-async function slopes(measure: (calls: number, withTools: boolean) => Promise<number>) {
-  const plainSmall = await measure(SMALL, false);
-  const plainLarge = await measure(LARGE, false);
-  const toolSmall = await measure(SMALL, true);
-  const toolLarge = await measure(LARGE, true);
+/**
+ * Per-call cost as the slope between runs with SMALL and with LARGE agent calls. The four variants are
+ * measured in interleaved batches and each takes the median of its batch means, so drift and noise from
+ * other processes on the machine hit all four alike.
+ */
+async function slopes(measure: (calls: number, withTools: boolean) => Promise<number>, batches = 7) {
+  const variants = [
+    [SMALL, false],
+    [LARGE, false],
+    [SMALL, true],
+    [LARGE, true],
+  ] as const;
+  const samples: number[][] = variants.map(() => []);
+  for (let batch = 0; batch < batches; batch++) {
+    for (const [index, [calls, withTools]] of variants.entries())
+      samples[index]!.push(await measure(calls, withTools));
+  }
+  const [plainSmall, plainLarge, toolSmall, toolLarge] = samples.map(median) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const perModelCall = (plainLarge - plainSmall) / (LARGE - SMALL);
   const perToolCall = (toolLarge - toolSmall) / (LARGE - SMALL) - perModelCall;
   return { perModelCall, perToolCall };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 // In process.
+const networks = new Map<string, ReturnType<typeof network>>();
 const inProcess = await slopes((calls, withTools) => {
-  const net = network(calls, withTools);
-  return timeMs(runs, () => net.run("x"));
+  const key = `${calls}/${withTools}`;
+  if (!networks.has(key)) networks.set(key, network(calls, withTools));
+  const net = networks.get(key)!;
+  return timeMs(Math.ceil(runs / 7), () => net.run("x"));
 });
 rows.push(["in-process: per model call (inference + routing decision)", us(inProcess.perModelCall)]);
 rows.push(["in-process: per tool call", us(inProcess.perToolCall)]);
@@ -148,7 +173,9 @@ async function runFunction(event: string, functionId: string): Promise<void> {
 }
 const durableRuns = Math.max(50, Math.floor(runs / 4));
 const durable = await slopes((calls, withTools) =>
-  timeMs(durableRuns, () => runFunction(`bench/${calls}/${withTools}`, `net-${calls}-${withTools}`)),
+  timeMs(Math.ceil(durableRuns / 7), () =>
+    runFunction(`bench/${calls}/${withTools}`, `net-${calls}-${withTools}`),
+  ),
 );
 rows.push(["durable: per model call (2 steps: inference, routing decision)", us(durable.perModelCall)]);
 rows.push(["durable: per tool call (1 step)", us(durable.perToolCall)]);

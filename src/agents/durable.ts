@@ -26,6 +26,9 @@ export interface RunScope {
 
 const ordinals = new WeakMap<ExecutionContext, Map<string, number>>();
 
+/** Step tools that prefix every id (given to user code running outside its own step), by prefix. */
+export const prefixedSteps = new WeakMap<StepTools, string>();
+
 /**
  * Opens the scope of a top-level network or agent run named `name`. Within one execution the n-th run of
  * the same name gets prefix `name#n` (n > 0), so two runs in one function never share step ids; the
@@ -43,7 +46,8 @@ export function openScope(name: string): RunScope {
   const ordinal = counts.get(name) ?? 0;
   counts.set(name, ordinal + 1);
   const prefix = ordinal === 0 ? name : `${name}#${ordinal}`;
-  return makeScope(execution.step, prefix, `${execution.runId}/${prefix}`);
+  const outer = prefixedSteps.get(execution.step);
+  return makeScope(execution.step, prefix, `${execution.runId}/${outer ? `${outer}/` : ""}${prefix}`);
 }
 
 function makeScope(step: StepTools | undefined, prefix: string, seed: string): RunScope {

@@ -1,5 +1,6 @@
+import { currentExecution, runInExecution } from "../engine/execution-context.js";
 import type { StepTools } from "../engine/step-types.js";
-import type { RunScope } from "./durable.js";
+import { prefixedSteps, type RunScope } from "./durable.js";
 import type { StateData } from "./types.js";
 
 /** What user code (a tool handler, a code router) may return and change: its value and `state.data`. */
@@ -23,6 +24,9 @@ interface Recorded<T> {
  *   refused; the wrapping step records that, and the code runs again outside it with the real step tools
  *   (ids prefixed `<scope>/<id>/`). Like a handler's code between steps, its code outside steps then runs
  *   again on each replay; its steps do not.
+ *
+ * The code sees the same step tools through `currentExecution()`, so an agent run inside a tool (an agent
+ * used as a tool) takes part in the same rules instead of nesting steps.
  */
 export async function runUserCode<T>(
   scope: RunScope,
@@ -39,7 +43,7 @@ export async function runUserCode<T>(
     const before = snapshot(data);
     let value: T;
     try {
-      value = await code(guard.step);
+      value = await withStep(guard.step, () => code(guard.step));
     } catch (error) {
       if (guard.used) return { usesSteps: true };
       throw error;
@@ -47,9 +51,18 @@ export async function runUserCode<T>(
     if (guard.used) return { usesSteps: true };
     return { value, changes: changesSince(before, data) };
   });
-  if (recorded.usesSteps) return code(prefixed(step, `${scope.prefix}/${id}`));
+  if (recorded.usesSteps) {
+    const own = prefixed(step, `${scope.prefix}/${id}`);
+    return withStep(own, () => code(own));
+  }
   if (!ranNow && recorded.changes) apply(recorded.changes, data);
   return recorded.value as T;
+}
+
+/** Runs `fn` with `step` as the current execution's step tools. */
+function withStep<T>(step: StepTools, fn: () => Promise<T>): Promise<T> {
+  const execution = currentExecution();
+  return execution ? runInExecution({ ...execution, step }, fn) : fn();
 }
 
 /** A step object whose every call fails, noting that it was used. */
@@ -79,7 +92,7 @@ function refusingSteps(): { step: StepTools; readonly used: boolean } {
 
 /** The step tools with every id prefixed by `prefix/`. */
 function prefixed(step: StepTools, prefix: string): StepTools {
-  return {
+  const tools: StepTools = {
     run: (id, fn) => step.run(`${prefix}/${id}`, fn),
     sleep: (id, duration) => step.sleep(`${prefix}/${id}`, duration),
     sleepUntil: (id, until) => step.sleepUntil(`${prefix}/${id}`, until),
@@ -87,6 +100,8 @@ function prefixed(step: StepTools, prefix: string): StepTools {
     invoke: (id, options) => step.invoke(`${prefix}/${id}`, options),
     sendEvent: (id, events) => step.sendEvent(`${prefix}/${id}`, events),
   };
+  prefixedSteps.set(tools, prefixedSteps.has(step) ? `${prefixedSteps.get(step)}/${prefix}` : prefix);
+  return tools;
 }
 
 function snapshot(data: StateData): Map<string, string | undefined> {

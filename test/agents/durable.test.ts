@@ -238,4 +238,43 @@ describe("agents inside a Fairway function", () => {
     ]);
     await fairway.close();
   });
+
+  it("runs an agent called from inside a tool (agent as tool) without nesting steps, once", async () => {
+    const { fairway, clock } = testFairway("memory");
+    const innerModel = scriptedModel(["inner answer"]);
+    const inner = createAgent({ name: "inner", system: "s", model: innerModel });
+    const ask = createTool({
+      name: "ask_inner",
+      parameters: z.object({ q: z.string() }),
+      handler: async ({ q }, { step }) => {
+        const answer = await inner.run(q);
+        await step!.sleep("after", "1m"); // forces a replay
+        return answer.output[0];
+      },
+    });
+    const outerModel = scriptedModel([{ toolCalls: [{ name: "ask_inner", input: { q: "hi" } }] }]);
+    const outer = createAgent({ name: "outer", system: "s", model: outerModel, tools: [ask] });
+    fairway.createFunction(
+      { id: "nested" },
+      { event: "nested" },
+      async () => (await outer.run("go")).toolCalls[0]!.content,
+    );
+    const sleeping = nextRunEvent(fairway, "run.sleeping");
+    await fairway.send({ name: "nested", data: {} });
+    await sleeping;
+    await clock.advance("1m");
+    const runId = await onlyRun(fairway, "nested");
+    await expect(fairway.waitForRun(runId)).resolves.toEqual({
+      data: { type: "text", role: "assistant", content: "inner answer", stop_reason: "stop" },
+    });
+    expect(innerModel.calls).toBe(1);
+    expect(outerModel.calls).toBe(1);
+    expect((await fairway.getRunSteps(runId)).map((s) => s.id)).toEqual([
+      "outer/turn-0/infer",
+      "outer/turn-0/tool-0-ask_inner",
+      "outer/turn-0/tool-0-ask_inner/inner/turn-0/infer",
+      "outer/turn-0/tool-0-ask_inner/after",
+    ]);
+    await fairway.close();
+  });
 });
