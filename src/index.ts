@@ -53,6 +53,7 @@ export {
   type UserMessage,
 } from "./agents/index.js";
 export type { Clock, TimerHandle } from "./engine/clock.js";
+export type { FlowStateEntry } from "./engine/engine-flow.js";
 export { currentExecution, type ExecutionContext } from "./engine/execution-context.js";
 export { Fairway, FUNCTION_FAILED_EVENT } from "./engine/fairway.js";
 export type {
@@ -61,7 +62,6 @@ export type {
   NormalizedTrigger,
   Trigger,
 } from "./engine/function-config.js";
-export type { FlowStateEntry } from "./engine/engine-flow.js";
 export type { FairwayFunction } from "./engine/registered-function.js";
 export type {
   Duration,
