@@ -57,6 +57,8 @@ export class FlowController {
   readonly scheduler: FairScheduler;
   readonly #functions = new Map<string, FunctionFlow>();
   readonly #keys = new Map<string, RunFlowKeys>();
+  /** Runs stored (or recovered) before their function was defined: registered when it is. */
+  readonly #early = new Map<string, WatchedRun>();
   readonly #watch: RunWatch;
 
   constructor(private readonly options: FlowControllerOptions) {
@@ -78,6 +80,11 @@ export class FlowController {
     this.#functions.get(functionId)?.debouncer?.stop();
     this.#functions.get(functionId)?.batcher?.stop();
     this.#functions.set(functionId, flow);
+    for (const run of [...this.#early.values()].filter((early) => early.functionId === functionId)) {
+      this.#early.delete(run.id);
+      this.#keys.delete(run.id);
+      this.runCreated(run);
+    }
   }
 
   /**
@@ -131,7 +138,11 @@ export class FlowController {
 
   /** A run was stored (or is restored on start-up): watch it for cancelOn, timeouts and singleton. */
   runCreated(run: WatchedRun): void {
-    const flow = this.#functions.get(run.functionId) ?? { config: emptyConfig };
+    const flow = this.#functions.get(run.functionId);
+    if (!flow) {
+      this.#early.set(run.id, run);
+      return;
+    }
     const keys = this.#keys.get(run.id) ?? this.#remember(run.id, run.functionId, flow, run.event);
     this.#watch.watch(run, flow.config, keys.singletonKey);
   }
@@ -144,6 +155,7 @@ export class FlowController {
   /** The run ended, was skipped or was never stored: forget its keys, singleton hold and deadlines. */
   runEnded(runId: string): void {
     this.#keys.delete(runId);
+    this.#early.delete(runId);
     this.#watch.ended(runId);
     this.scheduler.remove(runId);
   }

@@ -25,7 +25,9 @@ describe("concurrency slots and leases", () => {
     ]);
     await clockA.advance(0);
     expect(firstSteps).toBe(1);
-    expect(crashed.flowState("f")).toEqual([{ functionId: "f", key: "", queued: 1, running: 1, throttled: 0 }]);
+    expect(crashed.flowState("f")).toEqual([
+      { functionId: "f", key: "", queued: 1, running: 1, throttled: 0 },
+    ]);
 
     const clockB = new FakeClock(clockA.now() + 2000);
     const restarted = new Fairway({ id: "app", store: file, clock: clockB, logger: silent, leaseMs: 1000 });
@@ -40,7 +42,9 @@ describe("concurrency slots and leases", () => {
     await restarted.start();
     await clockB.advance(0);
     expect(gate.active()).toBe(1);
-    expect(restarted.flowState("f")).toEqual([{ functionId: "f", key: "", queued: 1, running: 1, throttled: 0 }]);
+    expect(restarted.flowState("f")).toEqual([
+      { functionId: "f", key: "", queued: 1, running: 1, throttled: 0 },
+    ]);
     gate.release();
     await clockB.advance(0);
     expect(gate.active()).toBe(1);

@@ -142,6 +142,22 @@ describe("FlowController admission", () => {
 });
 
 describe("FlowController watches runs", () => {
+  it("registers runs stored before their function was defined once it is", () => {
+    const clock = new ManualClock();
+    const flow = new FlowController({
+      appId: "app",
+      compile,
+      clock,
+      createRun: () => {},
+      cancelRun: () => {},
+    });
+    const event = { name: "e", data: { user: "u1" }, id: "1", ts: 0 };
+    flow.runCreated({ id: "early", functionId: "later", event, eventSeq: 1, createdAt: 0 });
+    flow.define("later", normalizeFlowConfig({ concurrency: { limit: 1, key: "event.data.user" } }, compile));
+    const item = flow.queueItem({ runId: "early", functionId: "later", createdAt: 0, resume: false });
+    expect(item.claims).toEqual([{ id: "fn:later:event.data.user=u1", limit: 1 }]);
+  });
+
   it("cancelOn: only events after the run was scheduled, only matching ones", () => {
     const { flow, event, cancelled } = setup({ cancelOn: [{ event: "stop", match: "data.job" }] });
     const early = event({ job: 1 }, "stop");
