@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { sqliteHistory } from "../../src/agents/history/index.js";
 import {
   type AgentMessageChunk,
   createAgent,
@@ -275,6 +276,55 @@ describe("agents inside a Fairway function", () => {
       "outer/turn-0/tool-0-ask_inner/inner/turn-0/infer",
       "outer/turn-0/tool-0-ask_inner/after",
     ]);
+    await fairway.close();
+  });
+
+  it("stores a thread once when a durable run replays (R19), and a second turn loads it before the new message", async () => {
+    const { fairway, clock } = testFairway("memory");
+    const history = sqliteHistory();
+    const pause = createTool({
+      name: "pause",
+      handler: async (_input, { step }) => {
+        await step!.sleep("wait", "1m"); // forces a replay of the whole network
+        return "resumed";
+      },
+    });
+    const model = scriptedModel([{ toolCalls: [{ name: "pause" }] }, "second turn"]);
+    const agent = createAgent({ name: "a", system: "s", model, tools: [pause] });
+    const network = createNetwork({
+      name: "chat",
+      agents: [agent],
+      history,
+      router: ({ callCount }) => (callCount ? undefined : agent),
+    });
+    fairway.createFunction({ id: "chat" }, { event: "chat" }, async ({ event }) => {
+      const run = await network.run(event.data.text as string, {
+        userId: "u1",
+        threadId: event.data.threadId as string | undefined,
+      });
+      return run.state.threadId;
+    });
+    const sleeping = nextRunEvent(fairway, "run.sleeping");
+    await fairway.send({ name: "chat", data: { text: "first" } });
+    await sleeping;
+    await clock.advance("1m");
+    const threadId = (await fairway.waitForRun(await onlyRun(fairway, "chat"))) as string;
+    expect((await history.getThread("u1", threadId)).map((r) => r.agentName)).toEqual(["user", "a"]);
+
+    await fairway.send({ name: "chat", data: { text: "second", threadId } });
+    const { runs } = await fairway.listRuns({ functionId: "chat" });
+    await fairway.waitForRun(runs.find((run) => run.event.data.text === "second")!.id);
+    expect(model.calls).toBe(2);
+    expect(
+      model.requests[1]!.messages.map((m) => (m.type === "text" ? `${m.role}:${m.content}` : m.type)),
+    ).toEqual(["system:s", "user:first", "tool_call", "tool_result", "user:second"]);
+    expect((await history.getThread("u1", threadId)).map((r) => r.agentName)).toEqual([
+      "user",
+      "a",
+      "user",
+      "a",
+    ]);
+    await history.close();
     await fairway.close();
   });
 });
