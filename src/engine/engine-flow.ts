@@ -119,6 +119,7 @@ export class EngineFlow {
     const { keys } = admission;
     const out: RunRecord = { ...run, backlogKey: backlogKey(run.functionId, keys.key) };
     if (keys.concurrencyKeys.length > 0) out.concurrencyKeys = keys.concurrencyKeys;
+    if (keys.warnings.length > 0) out.warnings = keys.warnings;
     for (const warning of keys.warnings)
       this.deps.logger.warn(warning, { runId: run.id, functionId: run.functionId });
     if (admission.kind === "run") return out;

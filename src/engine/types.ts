@@ -59,6 +59,8 @@ export interface Run {
   startedAt?: number;
   endedAt?: number;
   concurrencyKeys?: string[];
+  /** Flow-control fallbacks recorded at scheduling (e.g. a null concurrency key), each naming the field. */
+  warnings?: string[];
   skipReason?: string;
   cancelReason?: string;
   /** Set on runs started by `step.invoke`. */

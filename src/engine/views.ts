@@ -25,6 +25,7 @@ export function toRun(record: RunRecord): Run {
   if (record.startedAt !== undefined) run.startedAt = record.startedAt;
   if (record.endedAt !== undefined) run.endedAt = record.endedAt;
   if (record.concurrencyKeys) run.concurrencyKeys = record.concurrencyKeys;
+  if (record.warnings) run.warnings = record.warnings;
   if (record.skipReason !== undefined) run.skipReason = record.skipReason;
   if (record.cancelReason !== undefined) run.cancelReason = record.cancelReason;
   if (record.parent) run.parentRunId = record.parent.runId;

@@ -76,6 +76,11 @@ export interface RunRecord {
   /** Backlog the run waits in: function id × concurrency-key value (see engine `backlogKey`). */
   backlogKey: string;
   concurrencyKeys?: string[];
+  /**
+   * Flow-control fallbacks recorded when the run was scheduled, each naming the field: a key expression
+   * that failed or yielded null (the run used the shared `__null__` key), a priority clamped or not a number.
+   */
+  warnings?: string[];
   skipReason?: string;
   cancelReason?: string;
   parent?: ParentRef;

@@ -104,34 +104,43 @@ describe("concurrency semantics", () => {
     await fairway.close();
   });
 
-  it("a key that is missing or null falls into the shared __null__ key, never blocking keyed runs", async () => {
-    const { fairway, clock } = makeFairway("memory");
-    const gate = gatedHandler();
-    fairway.createFunction(
-      { id: "f", concurrency: { limit: 1, key: "event.data.user" } },
-      { event: "e" },
-      gate.handler,
-    );
-    await fairway.send([
-      { name: "e", data: {} },
-      { name: "e", data: { user: null } },
-      { name: "e", data: { user: "a" } },
-      { name: "e", data: { user: "b" } },
-    ]);
-    await clock.advance(0);
-    expect(gate.active()).toBe(3);
-    const { runs } = await fairway.listRuns({ functionId: "f" });
-    expect(runs.map((run) => run.concurrencyKeys?.[0]).sort()).toEqual(["__null__", "__null__", "a", "b"]);
-    expect(fairway.flowState("f").find((row) => row.key === "__null__")).toMatchObject({
-      queued: 1,
-      running: 1,
-    });
-    const nullRuns = await fairway.listRuns({ functionId: "f", concurrencyKey: "__null__" });
-    expect(nullRuns.runs).toHaveLength(2);
-    await gate.drain(() => clock.advance(0));
-    expect(gate.peakOf("")).toBe(1);
-    await fairway.close();
-  });
+  it.each(storeKinds)(
+    "a key that is missing or null falls into the shared __null__ key, recorded on the run (%s)",
+    async (kind) => {
+      const { fairway, clock } = makeFairway(kind);
+      const gate = gatedHandler();
+      fairway.createFunction(
+        { id: "f", concurrency: { limit: 1, key: "event.data.user" } },
+        { event: "e" },
+        gate.handler,
+      );
+      await fairway.send([
+        { name: "e", data: {} },
+        { name: "e", data: { user: null } },
+        { name: "e", data: { user: "a" } },
+        { name: "e", data: { user: "b" } },
+      ]);
+      await clock.advance(0);
+      expect(gate.active()).toBe(3);
+      const { runs } = await fairway.listRuns({ functionId: "f" });
+      expect(runs.map((run) => run.concurrencyKeys?.[0]).sort()).toEqual(["__null__", "__null__", "a", "b"]);
+      expect(fairway.flowState("f").find((row) => row.key === "__null__")).toMatchObject({
+        queued: 1,
+        running: 1,
+      });
+      const nullRuns = await fairway.listRuns({ functionId: "f", concurrencyKey: "__null__" });
+      expect(nullRuns.runs).toHaveLength(2);
+      for (const run of nullRuns.runs) {
+        expect(run.warnings).toEqual([
+          expect.stringMatching(/^concurrency\[0\]\.key: "event\.data\.user" (failed|is null)/),
+        ]);
+      }
+      expect(runs.filter((run) => run.warnings === undefined)).toHaveLength(2);
+      await gate.drain(() => clock.advance(0));
+      expect(gate.peakOf("")).toBe(1);
+      await fairway.close();
+    },
+  );
 
   it("a light tenant starts at the next free slot, ahead of a heavy tenant's backlog", async () => {
     const { fairway, clock } = makeFairway("memory");

@@ -97,6 +97,10 @@ CREATE TABLE dedup (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    sql: "ALTER TABLE runs ADD COLUMN warnings TEXT;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

@@ -35,6 +35,7 @@ export interface RunRowDb {
   event_seq: number;
   backlog_key: string;
   concurrency_keys: string | null;
+  warnings: string | null;
   skip_reason: string | null;
   cancel_reason: string | null;
   parent_run_id: string | null;
@@ -108,6 +109,7 @@ export function toRun(row: RunRowDb): RunRecord {
   setIf(run, "leaseOwner", row.lease_owner);
   setIf(run, "leaseExpiresAt", row.lease_expires_at);
   if (row.concurrency_keys !== null) run.concurrencyKeys = JSON.parse(row.concurrency_keys) as string[];
+  if (row.warnings !== null) run.warnings = JSON.parse(row.warnings) as string[];
   setIf(run, "skipReason", row.skip_reason);
   setIf(run, "cancelReason", row.cancel_reason);
   if (row.parent_run_id !== null && row.parent_step_id !== null) {
@@ -135,6 +137,7 @@ export function fromRun(run: RunRecord): RunRowDb {
     event_seq: run.eventSeq,
     backlog_key: run.backlogKey,
     concurrency_keys: run.concurrencyKeys ? JSON.stringify(run.concurrencyKeys) : null,
+    warnings: run.warnings ? JSON.stringify(run.warnings) : null,
     skip_reason: run.skipReason ?? null,
     cancel_reason: run.cancelReason ?? null,
     parent_run_id: run.parent?.runId ?? null,
