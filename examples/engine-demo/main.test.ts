@@ -36,7 +36,7 @@ describe("engine demo", () => {
     expect(lines.join("\n")).toContain("output:");
   });
 
-  it("`npm start` runs main.ts and exits 0", () => {
+  it("`npm run demo:engine` (main.ts) exits 0 and prints the runs", () => {
     const loader = pathToFileURL(join(process.cwd(), "node_modules", "tsx", "dist", "loader.mjs")).href;
     const child = spawnSync(process.execPath, ["--import", loader, join(import.meta.dirname, "main.ts")], {
       cwd: mkdtempSync(join(tmpdir(), "fairway-demo-cwd-")),

@@ -1,5 +1,6 @@
 /**
- * `npm start`: runs the engine demo on a fresh SQLite file under `.fairway/` and prints each run's result.
+ * `npm run demo:engine`: runs the engine demo on a fresh SQLite file under `.fairway/` and prints each
+ * run's result.
  */
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
