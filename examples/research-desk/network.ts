@@ -12,9 +12,9 @@ import {
   createNetwork,
   createTool,
   type FnRouter,
+  type Model,
   type Network,
-} from "../../src/agents/index.js";
-import type { Model } from "../../src/index.js";
+} from "../../src/index.js";
 import type { CorpusIndex } from "./corpus-index.js";
 import { researchToolSpecs } from "./research-tools.js";
 

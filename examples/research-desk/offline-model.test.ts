@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Message, ModelDelta } from "../../src/index.js";
 import { ConfigError } from "../../src/index.js";
-import type { Message, ModelDelta, ToolDefinition } from "../../src/models/spec.js";
+import type { ToolDefinition } from "../../src/models/index.js";
 import { citesSource } from "./citation.js";
 import { loadCorpus } from "./corpus.js";
 import { CorpusIndex } from "./corpus-index.js";

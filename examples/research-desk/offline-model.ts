@@ -9,12 +9,12 @@
 import { createHash } from "node:crypto";
 import {
   ConfigError,
+  type Message,
   type Model,
   type ModelDelta,
   type ModelRequest,
   type ModelResponse,
 } from "../../src/index.js";
-import type { Message } from "../../src/models/spec.js";
 import { decide, type OfflineAction } from "./offline-policy.js";
 
 /** Options of {@link offlineModel}. */

@@ -10,7 +10,8 @@
  * @module
  */
 import sjson from "secure-json-parse";
-import type { Message, ToolDefinition } from "../../src/models/spec.js";
+import type { Message } from "../../src/index.js";
+import type { ToolDefinition } from "../../src/models/index.js";
 import { bestPassage, quote } from "./best-passage.js";
 import { keywords } from "./tokenize.js";
 
