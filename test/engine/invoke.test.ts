@@ -72,6 +72,24 @@ describe.each(storeKinds)("step.invoke and step.sendEvent on %s", (kind) => {
     await fairway.close();
   });
 
+  it("a cancelled child fails the parent's invoke step with a RunCancelledError cause", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "sleepy" }, { event: "x" }, async ({ step }) => step.sleep("long", "1h"));
+    fairway.createFunction({ id: "parent" }, { event: "go" }, async ({ step }) => {
+      try {
+        return await step.invoke("call", { function: "sleepy" });
+      } catch (error) {
+        return (error as StepError).error.code;
+      }
+    });
+    await fairway.send({ name: "go" });
+    await clock.advance(0);
+    const child = (await fairway.listRuns({ functionId: "sleepy" })).runs[0]?.id as string;
+    await fairway.cancelRun(child, "stop");
+    await expect(fairway.waitForRun(await runOf(fairway, "parent"))).resolves.toBe("run_cancelled");
+    await fairway.close();
+  });
+
   it("invoking an unknown function fails the run with NotFoundError", async () => {
     const { fairway } = makeFairway(kind);
     fairway.createFunction({ id: "parent" }, { event: "go" }, async ({ step }) =>
