@@ -100,6 +100,8 @@ async function pump<T>(
   if (feed.signal?.aborted) stop();
 
   try {
+    // A first comment line makes the server send the headers now, so clients see the stream open.
+    await stream.write(": open\n\n");
     if (lastEventId === undefined) await sendSnapshot();
     else {
       const replay = feed.buffer.since(lastEventId, () => true);

@@ -33,9 +33,7 @@ async function main() {
   window.addEventListener("hashchange", () => showTab(location.hash.slice(1) || "runs"));
   showTab(location.hash.slice(1) || "runs");
   startRuns();
-  startSendForm(() => {
-    location.hash = "#runs";
-  });
+  startSendForm();
   loadFunctions()
     .then(setFunctionOptions)
     .catch((error) => notice(error.message));

@@ -55,8 +55,8 @@ export async function loadTenants() {
   }
 }
 
-/** Wires the send-event form: posts the event and links the runs it started. */
-export function startSendForm(onSent) {
+/** Wires the send-event form: posts the event, shows its ids and links to the runs list. */
+export function startSendForm() {
   const form = document.getElementById("send-form");
   const result = document.getElementById("send-result");
   form.addEventListener("submit", async (event) => {
@@ -80,9 +80,9 @@ export function startSendForm(onSent) {
           "Sent. Event ids: ",
           sent.ids.map((id) => h("code", {}, id, " ")),
         ),
+        h("a", { href: "#runs", id: "see-runs" }, "See the runs →"),
       );
       notice("");
-      onSent(sent.ids);
     } catch (error) {
       result.replaceChildren(h("p", { className: "status status-failed" }, `Not sent: ${error.message}`));
     }

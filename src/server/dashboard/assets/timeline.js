@@ -19,7 +19,8 @@ export async function showRun(runId) {
     pending = false;
     try {
       const detail = await request("GET", `/api/runs/${encodeURIComponent(runId)}`);
-      if (!controller.signal.aborted) panel.replaceChildren(...renderRun(detail.run, detail.steps));
+      if (!controller.signal.aborted)
+        panel.replaceChildren(...renderRun(detail.run, detail.steps).flat().filter(Boolean));
     } catch (error) {
       notice(`Could not load run ${runId}: ${error.message}`);
     }
@@ -75,24 +76,51 @@ function renderStep(step) {
   );
 }
 
+/** Agent steps are named `<network>/<n>-<agent>/turn-<t>/infer`, `.../tool-<i>-<tool>` and `<network>/route-<n>/decide`. */
+const AGENT_STEPS = [
+  [/\/infer$/, "inference"],
+  [/\/tool-\d+-[^/]+$/, "tool call"],
+  [/\/route-\d+\/decide$/, "route"],
+];
+
 function opLabel(step) {
-  return step.op ?? step.type ?? "step";
+  if (step.op === "run") for (const [pattern, label] of AGENT_STEPS) if (pattern.test(step.id)) return label;
+  return step.op === "waitForEvent" ? "wait" : step.op;
 }
 
 function waitDetail(step) {
-  if (step.wakeAt) return h("p", { className: "hint" }, `until ${time(step.wakeAt)}`);
-  if (step.waitFor) return h("p", { className: "hint" }, `waiting for ${step.waitFor}`);
-  return null;
+  if (step.wakeAt === undefined || step.status === "completed" || step.status === "failed") return null;
+  const what =
+    { sleeping: "sleeps until", retrying: "retries at", waiting: "times out at" }[step.status] ?? "until";
+  return h("p", { className: "hint" }, `${what} ${time(step.wakeAt)}`);
 }
 
-/** Agent inference results are shown as messages (text and tool calls); anything else as JSON. */
+/**
+ * Step outputs: an inference as its messages (text, tool calls) and token usage; a tool call as its
+ * `{data}` or `{error}` result; a routing decision as the agents chosen; anything else as JSON.
+ */
 function renderOutput(output) {
-  const messages = Array.isArray(output?.output) ? output.output : Array.isArray(output) ? output : undefined;
-  if (messages?.every((message) => typeof message?.type === "string" && message.type in MESSAGE)) {
+  const messages = output?.response?.output;
+  if (Array.isArray(messages) && messages.every((message) => message?.type in MESSAGE)) {
+    const usage = output.response.usage ?? {};
+    const tokens = Object.entries(usage).map(([name, value]) => `${name} ${value}`);
     return h(
       "div",
       { className: "messages" },
       messages.map((message) => MESSAGE[message.type](message)),
+      tokens.length > 0 ? h("p", { className: "hint" }, `tokens: ${tokens.join(", ")}`) : null,
+    );
+  }
+  const value = output?.value;
+  if (Array.isArray(value?.agents)) {
+    return h("p", { className: "hint" }, value.agents.length ? `→ ${value.agents.join(", ")}` : "→ done");
+  }
+  if (value && ("data" in value || "error" in value)) {
+    return h(
+      "div",
+      { className: "message tool" },
+      "data" in value ? "result " : "error ",
+      json(value.data ?? value.error),
     );
   }
   return json(output);

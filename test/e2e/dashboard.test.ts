@@ -1,0 +1,183 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createAgent, createNetwork, createTool } from "../../src/agents/index.js";
+import { Fairway } from "../../src/engine/fairway.js";
+import { createServer, type FairwayServer } from "../../src/server/index.js";
+import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { memoryLogger } from "../server/helpers/test-server.js";
+
+const artifacts = join(import.meta.dirname, "../artifacts");
+let browser: Browser;
+let server: FairwayServer;
+let url = "";
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const logger = memoryLogger();
+  const fairway = new Fairway({ id: "dashboard-app", store: "memory", retryBackoffScale: 0.001, logger });
+  let attempts = 0;
+  const greet = fairway.createFunction(
+    { id: "greet", name: "Greet a user", concurrency: { limit: 2, key: "event.data.userId" } },
+    { event: "app/greet" },
+    async ({ event, step }) => {
+      const name = await step.run("load-user", () => String(event.data.name));
+      await step.run("flaky-call", () => {
+        if (attempts++ === 0) throw new Error("upstream hiccup");
+        return "ok";
+      });
+      await step.sleep("short-pause", "20ms");
+      return step.run("compose", () => `Hello, ${name}!`);
+    },
+  );
+  server = createServer({
+    client: fairway,
+    functions: [greet],
+    networks: [supportDesk()],
+    logger,
+    auth: { open: true },
+  });
+  const address = await new Promise<{ port: number }>((resolve) => server.listen(0, resolve, "127.0.0.1"));
+  url = `http://127.0.0.1:${address.port}`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function supportDesk() {
+  const lookup = createTool({
+    name: "lookup_order",
+    description: "Finds an order",
+    parameters: z.object({ orderId: z.string() }),
+    handler: ({ orderId }) => ({ orderId, status: "shipped" }),
+  });
+  const model = scriptedModel([
+    {
+      toolCalls: [{ name: "lookup_order", input: { orderId: "o-1" } }],
+      usage: { inputTokens: 31, outputTokens: 9 },
+    },
+    { text: "Your order o-1 has shipped.", usage: { inputTokens: 52, outputTokens: 8 } },
+  ]);
+  const triage = createAgent({ name: "Triage", system: "Look the order up.", tools: [lookup], model });
+  const answer = createAgent({ name: "Answer", system: "Answer the user.", model });
+  return createNetwork({
+    name: "Support Desk",
+    agents: [triage, answer],
+    router: ({ callCount }) => [triage, answer][callCount],
+  });
+}
+
+async function open(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") pageErrors.push(message.text());
+  });
+  await page.goto(url);
+  return page;
+}
+
+describe("dashboard in Chromium", () => {
+  it("sends an event from the form, shows the run complete live, and renders its timeline", async () => {
+    const page = await open();
+    await expect.poll(() => page.textContent("#mode")).toMatch(/open \(dev mode/);
+    await expect.poll(() => page.textContent("#live")).toBe("live: live");
+
+    await page.click('nav a[data-tab="send"]');
+    await page.fill('#send-form input[name="name"]', "app/greet");
+    await page.fill('#send-form textarea[name="data"]', '{ "name": "Ada", "userId": "user-7" }');
+    await page.click('#send-form button[type="submit"]');
+    await page.waitForSelector("#sent");
+    expect(await page.textContent("#sent")).toMatch(/Sent\. Event ids: [0-9A-Z]{26}/);
+    await page.click("#see-runs");
+
+    const row = page.locator('#run-table tr.run[data-status="completed"]');
+    await row.first().waitFor();
+    await row.first().click();
+    await page.waitForSelector('#run-detail li.step[data-step-id="compose"].step-completed');
+    const steps = await page.$$eval("#run-detail li.step", (items) =>
+      items.map((item) => ({ id: (item as HTMLElement).dataset.stepId, text: item.textContent ?? "" })),
+    );
+    expect(steps.map((step) => step.id)).toEqual(["load-user", "flaky-call", "short-pause", "compose"]);
+    expect(steps[1]!.text).toMatch(/2 attempts/);
+    expect(steps[2]!.text).toMatch(/sleep/);
+    expect(await page.textContent("#run-detail")).toContain("Hello, Ada!");
+
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, "dashboard-run.png"), fullPage: true });
+
+    await page.click('nav a[data-tab="functions"]');
+    await page.waitForSelector('#function-table tr[data-function-id="greet"]');
+    expect(await page.textContent('#function-table tr[data-function-id="greet"]')).toMatch(
+      /event\.data\.userId/,
+    );
+
+    await page.click('nav a[data-tab="tenants"]');
+    await page.waitForSelector('#tenant-table tr[data-key="user-7"]');
+    await page.screenshot({ path: join(artifacts, "dashboard-tenants.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a network run's agent messages, tool calls and routing in the timeline", async () => {
+    const page = await open();
+    await page.click('nav a[data-tab="send"]');
+    await page.fill('#send-form input[name="name"]', "dashboard-app/network-support-desk");
+    await page.fill(
+      '#send-form textarea[name="data"]',
+      '{ "input": "Where is my order?", "threadId": "t-1", "userId": "user-7" }',
+    );
+    await page.click('#send-form button[type="submit"]');
+    await page.waitForSelector("#sent");
+    await page.click("#see-runs");
+    const row = page.locator('#run-table tr.run[data-status="completed"]', {
+      hasText: "network-support-desk",
+    });
+    await row.first().click();
+    await page.waitForSelector("#run-detail li.step >> text=Your order o-1 has shipped.");
+    const labels = await page.$$eval("#run-detail li.step .op", (items) =>
+      items.map((item) => item.textContent),
+    );
+    expect(labels).toEqual(["route", "inference", "tool call", "route", "inference", "route"]);
+    const detail = (await page.textContent("#run-detail")) ?? "";
+    expect(detail).toContain("lookup_order");
+    expect(detail).toContain('"status": "shipped"');
+    expect(detail).toContain("→ Triage");
+    expect(detail).toMatch(/tokens: inputTokens 31, outputTokens 9/);
+    await page.screenshot({ path: join(artifacts, "dashboard-network.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("filters runs by status", async () => {
+    const page = await open();
+    await page.locator("#run-table tr.run").first().waitFor();
+    await page.selectOption('#run-filters select[name="status"]', "failed");
+    await page.click('#run-filters button[type="submit"]');
+    await expect.poll(() => page.locator("#run-table tr.run").count()).toBe(0);
+    await page.selectOption('#run-filters select[name="function"]', "greet");
+    await page.selectOption('#run-filters select[name="status"]', "completed");
+    await page.click('#run-filters button[type="submit"]');
+    await expect.poll(() => page.locator("#run-table tr.run").count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});
