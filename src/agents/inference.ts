@@ -1,3 +1,4 @@
+import { currentExecution } from "../engine/execution-context.js";
 import type { Model, ModelRequest, ModelResponse } from "../models/spec.js";
 import { toStepFailure } from "../models/step-failure.js";
 import { InferenceParts, type PartScope } from "../streaming/inference-parts.js";
@@ -13,7 +14,9 @@ export interface Inference {
 /**
  * Calls the model as step `<scope>/<id>` (directly outside a Fairway function). With a stream, tokens are
  * published as they arrive; the number of chunks published is stored with the response, so a replay, which
- * returns the stored response without publishing, skips the same sequence numbers.
+ * returns the stored response without publishing, skips the same sequence numbers. A failed call ends its
+ * open parts with `part.failed`; a retry (the engine's, replaying the run) streams under new part and chunk
+ * ids.
  */
 export async function infer(
   scope: RunScope,
@@ -24,11 +27,13 @@ export async function infer(
 ): Promise<Inference> {
   const startSequence = stream?.context.sequence ?? 0;
   const outcome = await scope.memo(id, async () => {
-    const parts = stream ? new InferenceParts(stream.context, stream.parts) : undefined;
+    const attempt = scope.step ? (currentExecution()?.attempt ?? 0) : 0;
+    const parts = stream ? new InferenceParts(stream.context, stream.parts, attempt) : undefined;
     let response: ModelResponse;
     try {
       response = await model.generate(parts ? { ...request, onDelta: parts.onDelta } : request);
     } catch (error) {
+      parts?.fail(error);
       throw scope.step ? toStepFailure(error) : error;
     }
     parts?.complete(response);

@@ -12,6 +12,7 @@ export {
   isEventType,
   type PartCompletedData,
   type PartCreatedData,
+  type PartFailedData,
   type PartType,
   type RunCompletedData,
   type RunFailedData,

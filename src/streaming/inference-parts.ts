@@ -1,5 +1,6 @@
 import type { ModelDelta, ModelResponse, ToolMessage } from "../models/spec.js";
 import { deriveId } from "./ids.js";
+import type { StreamingEventData } from "./schema.js";
 import { chunkText, type StreamingContext } from "./streaming-context.js";
 
 /** Identifies the agent message whose parts are being streamed. `seed` makes part ids stable. */
@@ -21,11 +22,17 @@ export class InferenceParts {
   readonly #scope: PartScope;
   readonly #texts = new Map<string, { partId: string; text: string }>();
   readonly #toolCalls = new Map<string, { partId: string; toolName: string }>();
+  readonly #attempt: number;
   #startSequence: number;
 
-  constructor(stream: StreamingContext, scope: PartScope) {
+  /**
+   * `attempt` > 0 when a durable run retries the inference step: part ids and chunk ids then differ from
+   * those of the failed attempt (which ended with `part.failed`), so clients never merge the two.
+   */
+  constructor(stream: StreamingContext, scope: PartScope, attempt = 0) {
     this.#stream = stream;
-    this.#scope = scope;
+    this.#attempt = attempt;
+    this.#scope = attempt > 0 ? { ...scope, seed: `${scope.seed}#${attempt}` } : scope;
     this.#startSequence = stream.sequence;
   }
 
@@ -73,6 +80,22 @@ export class InferenceParts {
     }
   }
 
+  /** Ends every part opened so far with `part.failed` (the model call failed mid-stream). */
+  fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const open = [
+      ...[...this.#texts.values()].map((part) => ({ partId: part.partId, type: "text" as const })),
+      ...[...this.#toolCalls.values()].map((part) => ({ partId: part.partId, type: "tool-call" as const })),
+    ];
+    for (const { partId, type } of open) {
+      this.#emit("part.failed", { partId, type, ...this.#ids(), metadata: this.#metadata(), error: message });
+    }
+  }
+
+  #emit<E extends keyof StreamingEventData>(event: E, data: StreamingEventData[E]): void {
+    this.#stream.emit(event, data, this.#attempt > 0 ? `a${this.#attempt}` : undefined);
+  }
+
   #completeToolCall(call: ToolMessage, simulate: boolean | undefined): void {
     const streamed = this.#toolCalls.get(call.id);
     const part = streamed ?? this.#openToolCall(call.id, call.name);
@@ -92,7 +115,7 @@ export class InferenceParts {
   }
 
   #created(partId: string, type: "text" | "tool-call", toolName?: string, toolCallId?: string): void {
-    this.#stream.emit("part.created", {
+    this.#emit("part.created", {
       partId,
       type,
       ...this.#ids(),
@@ -107,7 +130,7 @@ export class InferenceParts {
     toolName?: string,
     toolCallId?: string,
   ): void {
-    this.#stream.emit("part.completed", {
+    this.#emit("part.completed", {
       partId,
       type,
       ...this.#ids(),
@@ -122,7 +145,7 @@ export class InferenceParts {
     delta: string,
     toolName?: string,
   ): void {
-    this.#stream.emit(event, {
+    this.#emit(event, {
       partId,
       messageId: this.#scope.messageId,
       delta,

@@ -79,6 +79,10 @@ export interface PartCompletedData extends PartCreatedData {
   finalContent: unknown;
 }
 
+export interface PartFailedData extends PartCreatedData {
+  error: string;
+}
+
 export interface DeltaData extends ChunkScopeFields {
   partId: string;
   messageId: string;
@@ -98,6 +102,7 @@ export interface StreamingEventData {
   "run.failed": RunFailedData;
   "part.created": PartCreatedData;
   "part.completed": PartCompletedData;
+  "part.failed": PartFailedData;
   "text.delta": DeltaData;
   "tool_call.arguments.delta": DeltaData;
   "tool_call.output.delta": DeltaData;

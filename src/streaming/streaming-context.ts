@@ -48,7 +48,8 @@ export class StreamingContext {
     this.#next += count;
   }
 
-  emit<E extends keyof StreamingEventData>(event: E, data: StreamingEventData[E]): void {
+  /** Publishes one chunk. `idSuffix` tells apart chunks of a retried attempt that reuse sequence numbers. */
+  emit<E extends keyof StreamingEventData>(event: E, data: StreamingEventData[E], idSuffix?: string): void {
     const sequenceNumber = this.#next++;
     const scoped: Record<string, unknown> = { ...data };
     if (this.#scope.threadId !== undefined) scoped.threadId ??= this.#scope.threadId;
@@ -58,7 +59,7 @@ export class StreamingContext {
       data: scoped,
       timestamp: (this.config.now ?? Date.now)(),
       sequenceNumber,
-      id: `publish-${sequenceNumber}:${event}:${this.#streamId}`,
+      id: `publish-${sequenceNumber}:${event}:${this.#streamId}${idSuffix ? `:${idSuffix}` : ""}`,
     };
     this.#tail = this.#tail
       .then(() => this.config.publish(chunk))

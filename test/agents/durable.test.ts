@@ -6,6 +6,7 @@ import {
   createAgent,
   createNetwork,
   createTool,
+  type Model,
   ModelCallError,
 } from "../../src/index.js";
 import { scriptedModel } from "../../src/testing/index.js";
@@ -325,6 +326,47 @@ describe("agents inside a Fairway function", () => {
       "a",
     ]);
     await history.close();
+    await fairway.close();
+  });
+
+  it("streams a retried model call under new ids after part.failed, and publishes each chunk id once", async () => {
+    const { fairway } = testFairway("memory");
+    let calls = 0;
+    const model: Model = {
+      format: "flaky-stream",
+      modelName: "flaky-stream",
+      async generate(request) {
+        calls++;
+        request.onDelta?.({ type: "text.delta", partId: "p", delta: calls === 1 ? "Hel" : "Hello" });
+        if (calls === 1)
+          throw new ModelCallError("connection reset", { provider: "x", model: "y", isRetryable: true });
+        return {
+          output: [{ type: "text", role: "assistant", content: "Hello" }],
+          stopReason: "stop",
+          usage: {},
+          raw: {},
+        };
+      },
+    };
+    const chunks: AgentMessageChunk[] = [];
+    const agent = createAgent({ name: "a", system: "s", model });
+    fairway.createFunction(
+      { id: "stream-retry", retries: 1 },
+      { event: "go" },
+      async () =>
+        (await agent.run("hi", { streaming: { publish: (chunk) => void chunks.push(chunk) } })).output[0],
+    );
+    await fairway.send({ name: "go", data: {} });
+    await expect(fairway.waitForRun(await onlyRun(fairway, "stream-retry"))).resolves.toMatchObject({
+      content: "Hello",
+    });
+    const failed = chunks.find((c) => c.event === "part.failed");
+    const completed = chunks.find((c) => c.event === "part.completed");
+    expect(failed?.data).toMatchObject({ type: "text", error: expect.stringContaining("connection reset") });
+    expect(completed?.data).toMatchObject({ type: "text", finalContent: "Hello" });
+    expect(completed?.data.partId).not.toBe(failed?.data.partId);
+    const deltas = chunks.filter((c) => c.event === "text.delta");
+    expect(new Set(deltas.map((c) => c.id)).size).toBe(2);
     await fairway.close();
   });
 });
