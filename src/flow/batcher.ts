@@ -7,42 +7,34 @@
  */
 import { type BatchState, batchAppend } from "./batch.js";
 import type { BatchEventsConfig } from "./config/types.js";
+import { PendingByKey } from "./pending-by-key.js";
 import type { FlowClock, FlowEvent } from "./timers.js";
 
 export class Batcher {
-  readonly #open = new Map<string, { state: BatchState<FlowEvent>; timer: unknown }>();
+  readonly #open: PendingByKey<BatchState<FlowEvent>>;
 
   constructor(
     private readonly config: BatchEventsConfig,
     private readonly clock: FlowClock,
     private readonly onFlush: (events: FlowEvent[], key: string) => void,
-  ) {}
+  ) {
+    this.#open = new PendingByKey(clock, (state, key) => onFlush(state.events, key));
+  }
 
   /** Adds an event to the open batch of `key`, flushing it when full. */
   append(key: string, event: FlowEvent): void {
-    const now = this.clock.now();
     const open = this.#open.get(key);
-    const result = batchAppend(open?.state, event, now, this.config);
+    const result = batchAppend(open, event, this.clock.now(), this.config);
     if ("flush" in result) {
-      if (open) this.clock.clearTimeout(open.timer);
-      this.#open.delete(key);
+      this.#open.take(key);
       this.onFlush(result.flush, key);
-      return;
+    } else {
+      this.#open.set(key, result.state, open ? undefined : this.config.timeoutMs);
     }
-    const timer = open?.timer ?? this.clock.setTimeout(() => this.#flush(key), this.config.timeoutMs);
-    this.#open.set(key, { state: result.state, timer });
   }
 
   /** Drops every open batch (engine shutting down). */
   stop(): void {
-    for (const { timer } of this.#open.values()) this.clock.clearTimeout(timer);
-    this.#open.clear();
-  }
-
-  #flush(key: string): void {
-    const open = this.#open.get(key);
-    if (!open) return;
-    this.#open.delete(key);
-    this.onFlush(open.state.events, key);
+    this.#open.stop();
   }
 }

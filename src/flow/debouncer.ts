@@ -7,44 +7,30 @@
  */
 import type { DebounceConfig } from "./config/types.js";
 import { type DebounceAction, type DebounceState, debounceOffer } from "./debounce.js";
+import { PendingByKey } from "./pending-by-key.js";
 import type { FlowClock, FlowEvent } from "./timers.js";
 
 export class Debouncer {
-  readonly #pending = new Map<string, { state: DebounceState<FlowEvent>; timer: unknown }>();
+  readonly #pending: PendingByKey<DebounceState<FlowEvent>>;
 
   constructor(
     private readonly config: DebounceConfig,
     private readonly clock: FlowClock,
-    private readonly onFire: (event: FlowEvent, key: string) => void,
-  ) {}
+    onFire: (event: FlowEvent, key: string) => void,
+  ) {
+    this.#pending = new PendingByKey(clock, (state, key) => onFire(state.event, key));
+  }
 
   /** Offers an event of `key`; returns what it did to the pending debounce. */
   offer(key: string, event: FlowEvent): DebounceAction {
     const now = this.clock.now();
-    const previous = this.#pending.get(key);
-    const { action, state } = debounceOffer(previous?.state, event, now, this.config);
-    if (action === "ignored") return action;
-    if (previous) this.clock.clearTimeout(previous.timer);
-    const timer = this.clock.setTimeout(() => this.#fire(key), Math.max(0, state.fireAt - now));
-    this.#pending.set(key, { state, timer });
+    const { action, state } = debounceOffer(this.#pending.get(key), event, now, this.config);
+    if (action !== "ignored") this.#pending.set(key, state, state.fireAt - now);
     return action;
-  }
-
-  /** Keys with a pending debounce. */
-  get size(): number {
-    return this.#pending.size;
   }
 
   /** Drops every pending debounce (engine shutting down). */
   stop(): void {
-    for (const { timer } of this.#pending.values()) this.clock.clearTimeout(timer);
-    this.#pending.clear();
-  }
-
-  #fire(key: string): void {
-    const pending = this.#pending.get(key);
-    if (!pending) return;
-    this.#pending.delete(key);
-    this.onFire(pending.state.event, key);
+    this.#pending.stop();
   }
 }

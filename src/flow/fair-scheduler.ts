@@ -65,11 +65,6 @@ export class FairScheduler {
     return this.#placed.size + this.#delayedEntries.size;
   }
 
-  /** Runs holding slots. */
-  get running(): number {
-    return this.#slots.heldCount;
-  }
-
   /**
    * Queues a run. A run id already queued or running is refused (returns false): each run is queued
    * at most once and never counted twice.

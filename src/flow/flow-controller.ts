@@ -186,11 +186,6 @@ export class FlowController {
     return item;
   }
 
-  /** The keys recorded for a run (concurrency key values, warnings), if known. */
-  keysOf(runId: string): RunFlowKeys | undefined {
-    return this.#keys.get(runId);
-  }
-
   /** Per function and key: queued, running, throttled. */
   flowState(functionId?: string): BacklogStats[] {
     return this.scheduler.stats(functionId);

@@ -37,8 +37,3 @@ export function gcraTake(tat: number | undefined, now: number, params: GcraParam
   if (allowAt <= now + EPSILON_MS) return { allowed: true, tat: next };
   return { allowed: false, retryAt: Math.ceil(allowAt - EPSILON_MS) };
 }
-
-/** True when a key's TAT is in the past, so its state may be forgotten (it behaves as idle). */
-export function gcraIsIdle(tat: number, now: number): boolean {
-  return tat <= now;
-}

@@ -35,10 +35,6 @@ export class SlotTable {
     return this.#held.has(runId);
   }
 
-  get heldCount(): number {
-    return this.#held.size;
-  }
-
   acquire(runId: string, holding: Holding): void {
     for (const claim of holding.claims) this.#used.set(claim.id, this.used(claim.id) + 1);
     this.#held.set(runId, holding);

@@ -113,7 +113,8 @@ describe("FlowController admission", () => {
     });
     const admission = flow.admit("fn", "r1", event({ p: "high" }));
     expect(admission.kind).toBe("run");
-    expect(flow.keysOf("r1")?.warnings).toHaveLength(2);
+    if (admission.kind !== "run") throw new Error("expected a run");
+    expect(admission.keys.warnings).toHaveLength(2);
     const item = flow.queueItem({ runId: "r1", functionId: "fn", createdAt: 5, resume: false });
     expect(item).toEqual({
       runId: "r1",
