@@ -11,7 +11,7 @@ import { compileCel } from "../flow/cel-compile.js";
 import type { BacklogStats } from "../flow/fair-scheduler.js";
 import { type Admission, FlowController } from "../flow/flow-controller.js";
 import type { FlowEvent } from "../flow/timers.js";
-import type { RunRecord, StoredEvent } from "../store/store.js";
+import type { RunFilter, RunRecord, Store, StoredEvent } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import { FlowReadyQueue } from "./flow-ready-queue.js";
 import { backlogKey } from "./ready-queue.js";
@@ -74,6 +74,29 @@ export class EngineFlow {
     if (admission.kind === "deferred") return undefined;
     return { ...candidate, run: this.#apply(candidate.run, admission, now) };
   };
+
+  /**
+   * Rebuilds the rate-limit and idempotency windows from the runs each function created within its
+   * window (skipped runs excluded), so a restart admits no more than the limits allow.
+   */
+  async restore(store: Store, now: number): Promise<void> {
+    for (const { functionId, lookbackMs } of this.controller.windowedFunctions()) {
+      const runs: RunRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const filter: RunFilter = { functionId, since: now - lookbackMs, limit: 1000 };
+        if (cursor !== undefined) filter.cursor = cursor;
+        const page = await store.listRuns(filter);
+        runs.push(...page.runs);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      runs.sort((a, b) => a.createdAt - b.createdAt);
+      for (const run of runs) {
+        const event = run.events[0];
+        if (event && run.status !== "skipped") this.controller.restoreAdmission(functionId, event, run.createdAt);
+      }
+    }
+  }
 
   /** A run was stored or is recovered: watch it (cancelOn, timeouts, singleton). */
   runCreated(run: RunRecord): void {

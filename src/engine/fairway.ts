@@ -219,6 +219,7 @@ export class Fairway {
       if (leased && run.leaseOwner && isDeadLocalOwner(run.leaseOwner, this.owner)) dead.add(run.leaseOwner);
     }
     for (const owner of dead) await this.store.releaseLeases(owner);
+    await this.flow.restore(this.store, now);
     for (const run of await this.store.listPendingRuns()) {
       const leaseEnd = run.leaseOwner !== undefined ? (run.leaseExpiresAt ?? 0) : 0;
       this.flow.runCreated(run);

@@ -136,6 +136,33 @@ export class FlowController {
     return { kind: "run", keys };
   }
 
+  /**
+   * Functions whose admissions depend on recent history (`rateLimit`, `idempotency`), with how far back
+   * it matters (ms). The engine replays their runs of that period with {@link restoreAdmission} on start-up.
+   */
+  windowedFunctions(): Array<{ functionId: string; lookbackMs: number }> {
+    const out: Array<{ functionId: string; lookbackMs: number }> = [];
+    for (const [functionId, { config }] of this.#functions) {
+      const lookbackMs = Math.max(config.rateLimit?.periodMs ?? 0, config.idempotency ? IDEMPOTENCY_WINDOW_MS : 0);
+      if (lookbackMs > 0) out.push({ functionId, lookbackMs });
+    }
+    return out;
+  }
+
+  /**
+   * Counts a run created at `at` (ms) before a restart against its function's rate limit and idempotency
+   * windows. Call in creation order, before new events are admitted.
+   */
+  restoreAdmission(functionId: string, event: FlowEvent, at: number): void {
+    const flow = this.#functions.get(functionId);
+    if (!flow) return;
+    const { config, rateLimit, idempotency } = flow;
+    const key = (source: string | undefined, path: string) =>
+      source === undefined ? "" : evaluateKey(this.options.compile, source, event, path).value;
+    rateLimit?.take(key(config.rateLimit?.key, "rateLimit.key"), at);
+    idempotency?.take(key(config.idempotency, "idempotency"), at);
+  }
+
   /** A run was stored (or is restored on start-up): watch it for cancelOn, timeouts and singleton. */
   runCreated(run: WatchedRun): void {
     const flow = this.#functions.get(run.functionId);

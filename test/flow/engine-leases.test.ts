@@ -58,3 +58,54 @@ describe("concurrency slots and leases", () => {
     await restarted.close();
   });
 });
+
+describe("flow state across a restart", () => {
+  it("rate-limit and idempotency windows are rebuilt from the store", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const define = (fairway: Fairway, calls: string[]) => {
+      fairway.createFunction(
+        { id: "once", idempotency: "event.data.order" },
+        { event: "order" },
+        ({ event }) => {
+          calls.push(`once ${event.data.order}`);
+        },
+      );
+      fairway.createFunction(
+        { id: "limited", rateLimit: { limit: 2, period: "1h", key: "event.data.user" } },
+        { event: "ping" },
+        ({ event }) => {
+          calls.push(`limited ${event.data.user}`);
+        },
+      );
+    };
+    const clockA = new FakeClock();
+    const first = new Fairway({ id: "app", store: file, clock: clockA, logger: silent });
+    const before: string[] = [];
+    define(first, before);
+    await first.send([
+      { name: "order", data: { order: 1 } },
+      { name: "ping", data: { user: "a" } },
+      { name: "ping", data: { user: "a" } },
+    ]);
+    await clockA.advance(0);
+    await first.close();
+    expect(before.sort()).toEqual(["limited a", "limited a", "once 1"]);
+
+    const clockB = new FakeClock(clockA.now() + 30 * 60_000);
+    const second = new Fairway({ id: "app", store: file, clock: clockB, logger: silent });
+    const after: string[] = [];
+    define(second, after);
+    await second.send([
+      { name: "order", data: { order: 1 } },
+      { name: "ping", data: { user: "a" } },
+      { name: "ping", data: { user: "b" } },
+    ]);
+    await clockB.advance(0);
+    expect(after).toEqual(["limited b"]);
+    await clockB.advance("30m");
+    await second.send({ name: "ping", data: { user: "a" } });
+    await clockB.advance(0);
+    expect(after).toEqual(["limited b", "limited a"]);
+    await second.close();
+  });
+});
