@@ -82,8 +82,10 @@ export type {
   StepRecord,
 } from "./engine/types.js";
 export {
+  AuthError,
   ConfigError,
   FairwayError,
+  ForbiddenError,
   InvalidToolArgumentsError,
   LimitError,
   McpError,
