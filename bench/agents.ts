@@ -189,8 +189,124 @@ rows.push(["  the rest (whole run, incl. engine dispatch) per model call", us((s
 await fairway.close();
 rmSync(dir, { recursive: true, force: true });
 
+// Side by side with AgentKit standalone, on the same script and the same OpenAI wire format: a 3-agent
+// network (code router), agent A calls one tool, B and C answer in text; the provider is a fetch stub.
+rows.push(...(await compareWithAgentKit()));
+
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(
   `agents overhead (S5), node ${process.version}, ${runs} runs (durable ${durableRuns}, 200 ms ${delayRuns})`,
 );
 for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value.padStart(12)}`);
+
+/** The parts of `@inngest/agent-kit` the comparison uses (it is installed only under bench/). */
+interface AgentKitModule {
+  createAgent(options: Record<string, unknown>): unknown;
+  createNetwork(options: Record<string, unknown>): { run(input: string): Promise<unknown> };
+  createTool(options: Record<string, unknown>): unknown;
+  openai(options: Record<string, unknown>): unknown;
+}
+
+async function compareWithAgentKit(): Promise<Array<[string, string]>> {
+  const specifier = "@inngest/agent-kit";
+  let agentKit: AgentKitModule;
+  try {
+    agentKit = (await import(specifier)) as AgentKitModule;
+  } catch {
+    return [["AgentKit comparison", "skipped (run `npm ci --prefix bench`)"]];
+  }
+  const {
+    createAgent: fwAgent,
+    createNetwork: fwNetwork,
+    createTool: fwTool,
+    openai,
+  } = await import("../src/index.js");
+  const fwEcho = fwTool({
+    name: "echo",
+    parameters: z.object({ text: z.string() }),
+    handler: ({ text }) => text,
+  });
+  const fwModel = openai({ model: "gpt-4o", apiKey: "bench", fetch: stubFetch });
+  const fwAgents = ["A", "B", "C"].map((name) =>
+    fwAgent({ name, system: `agent ${name}`, model: fwModel, tools: name === "A" ? [fwEcho] : [] }),
+  );
+  const fairwayNetwork = fwNetwork({
+    name: "cmp",
+    agents: fwAgents,
+    router: ({ callCount }) => fwAgents[callCount],
+  });
+
+  const akEcho = agentKit.createTool({
+    name: "echo",
+    parameters: z.object({ text: z.string() }),
+    handler: ({ text }: { text: string }) => text,
+  });
+  const akModel = agentKit.openai({ model: "gpt-4o", apiKey: "bench" });
+  const akAgents = ["A", "B", "C"].map((name) =>
+    agentKit.createAgent({
+      name,
+      system: `agent ${name}`,
+      model: akModel,
+      tools: name === "A" ? [akEcho] : [],
+    }),
+  );
+  const agentKitNetwork = agentKit.createNetwork({
+    name: "cmp",
+    agents: akAgents,
+    router: ({ callCount }: { callCount: number }) => akAgents[callCount],
+  });
+
+  const original = globalThis.fetch;
+  globalThis.fetch = stubFetch; // AgentKit calls the global fetch outside Inngest
+  const count = Math.max(200, Math.floor(runs / 2));
+  try {
+    const samples = { fairway: [] as number[], agentKit: [] as number[] };
+    for (let batch = 0; batch < 5; batch++) {
+      samples.fairway.push(await timeMs(Math.ceil(count / 5), () => fairwayNetwork.run("x")));
+      samples.agentKit.push(await timeMs(Math.ceil(count / 5), () => agentKitNetwork.run("x")));
+    }
+    const fairwayRun = median(samples.fairway);
+    const agentKitRun = median(samples.agentKit);
+    return [
+      [
+        "same script, OpenAI wire format, fetch stub: Fairway network run (3 inferences, 1 tool call)",
+        us(fairwayRun),
+      ],
+      ["same script: AgentKit 0.13.2 network run, standalone", us(agentKitRun)],
+      ["  per model call: Fairway / AgentKit", `${us(fairwayRun / 3)} / ${us(agentKitRun / 3)}`],
+    ];
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
+/** A fetch that answers OpenAI chat completions at once: a tool call when tools are offered and the last message is not a tool result, else text. */
+async function stubFetch(_input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
+  const body = JSON.parse(String(init?.body)) as { tools?: unknown[]; messages: Array<{ role: string }> };
+  const callTool = (body.tools?.length ?? 0) > 0 && body.messages.at(-1)?.role !== "tool";
+  const message = callTool
+    ? {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          {
+            id: `call_${body.messages.length}`,
+            type: "function",
+            function: { name: "echo", arguments: '{"text":"hi"}' },
+          },
+        ],
+      }
+    : { role: "assistant", content: "done" };
+  const reply = {
+    id: "chatcmpl-bench",
+    object: "chat.completion",
+    created: 0,
+    model: "gpt-4o",
+    choices: [{ index: 0, message, finish_reason: callTool ? "tool_calls" : "stop" }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+  return new Response(JSON.stringify(reply), {
+    status: 200,
+    headers: { "content-type": "application/json" },
+  });
+}

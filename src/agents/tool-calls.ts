@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { FairwayError } from "../errors/fairway-error.js";
 import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-error.js";
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
@@ -66,7 +66,7 @@ function parseArguments(tool: AnyTool, call: ToolMessage): unknown {
   if (call.inputError !== undefined) {
     throw new InvalidToolArgumentsError(call.name, call.id, [{ path: "", message: call.inputError }]);
   }
-  if (!(tool.parameters instanceof z.ZodType)) return call.input;
+  if (!isZodSchema(tool.parameters)) return call.input;
   const parsed = tool.parameters.safeParse(call.input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
@@ -78,4 +78,9 @@ function toErrorPayload(error: unknown): ToolErrorPayload {
   const payload: ToolErrorPayload = { name: error.name, message: error.message };
   if (FairwayError.isInstance(error)) payload.code = error.code;
   return payload;
+}
+
+/** A zod schema, from this copy of zod or another (duck-typed: an app may bundle its own zod). */
+function isZodSchema(value: unknown): value is z.ZodType {
+  return typeof (value as { safeParse?: unknown } | undefined)?.safeParse === "function";
 }
