@@ -21,26 +21,21 @@ export function buildProgram(): Command {
     .description("Durable, multi-tenant AI agent networks: serve an app, send events, follow runs.")
     .showHelpAfterError();
 
-  program
-    .command("dev")
-    .description("serve an app for local development: API + dashboard, embedded store, no credentials (open)")
-    .argument("<app>", "module exporting a Fairway client (and optionally agents and networks)")
+  serveCommandOf(
+    program,
+    "dev",
+    "serve an app for local development: API + dashboard, embedded store, no credentials (open)",
+  )
     .option("-p, --port <port>", "port (0 = any free port)", "3010")
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .action(async (app: string, options) => {
-      await serveCommand(app, options, "dev");
-    });
-
-  program
-    .command("start")
-    .description("serve an app in production: keys required (FAIRWAY_SIGNING_KEY, FAIRWAY_EVENT_KEYS)")
-    .argument("<app>", "module exporting a Fairway client (and optionally agents and networks)")
+    .option("--host <host>", "interface to listen on", "127.0.0.1");
+  serveCommandOf(
+    program,
+    "start",
+    "serve an app in production: keys required (FAIRWAY_SIGNING_KEY, FAIRWAY_EVENT_KEYS)",
+  )
     .option("-p, --port <port>", "port", "3010")
     .option("--host <host>", "interface to listen on", "0.0.0.0")
-    .option("--database-url <url>", "PostgreSQL store (not supported yet)")
-    .action(async (app: string, options) => {
-      await serveCommand(app, options, "start");
-    });
+    .option("--database-url <url>", "PostgreSQL store (not supported yet)");
 
   program
     .command("send")
@@ -74,6 +69,17 @@ export function buildProgram(): Command {
       await runsCommand(options, controller.signal);
     });
   return program;
+}
+
+/** `fairway dev` / `fairway start`: the same command in two modes (options are added by the caller). */
+function serveCommandOf(program: Command, mode: "dev" | "start", description: string): Command {
+  return program
+    .command(mode)
+    .description(description)
+    .argument("<app>", "module exporting a Fairway client (and optionally agents and networks)")
+    .action(async (app: string, options) => {
+      await serveCommand(app, options, mode);
+    });
 }
 
 /** Runs the program on `argv`; prints errors as one line and exits 1 (2 for usage errors, from commander). */

@@ -44,41 +44,35 @@ export function agentFunctions(
   options: { agents: Agent[]; networks: Network[]; streaming: StreamingConfig },
 ): FairwayFunction[] {
   const { agents, networks, streaming } = options;
-  const prefix = client.id;
+  const define = (
+    kind: "agent" | "network",
+    name: string,
+    run: (data: AgentEventData) => Promise<unknown>,
+  ) => {
+    const id = `${kind}-${slugify(name)}`;
+    return client.createFunction({ id, name }, { event: `${client.id}/${id}` }, ({ event }) =>
+      run(agentInput(event.data)),
+    );
+  };
   return [
-    ...agents.map((agent) => {
-      const id = `agent-${slugify(agent.name)}`;
-      return client.createFunction(
-        { id, name: agent.name },
-        { event: `${prefix}/${id}` },
-        async ({ event }) => {
-          const data = agentInput(event.data);
-          const result = await agent.run(data.input, { streaming });
-          return result.export() as AgentResultExport;
-        },
-      );
-    }),
-    ...networks.map((network) => {
-      const id = `network-${slugify(network.name)}`;
-      return client.createFunction(
-        { id, name: network.name },
-        { event: `${prefix}/${id}` },
-        async ({ event }) => {
-          const data = agentInput(event.data);
-          const run = await network.run(data.input, {
-            streaming,
-            ...(data.threadId !== undefined && { threadId: data.threadId }),
-            ...(data.userId !== undefined && { userId: data.userId }),
-          });
-          const output: NetworkFunctionOutput = {
-            data: run.state.data,
-            results: run.state.results.map((result) => result.export()),
-          };
-          if (run.state.threadId !== undefined) output.threadId = run.state.threadId;
-          return output;
-        },
-      );
-    }),
+    ...agents.map((agent) =>
+      define("agent", agent.name, async (data) => (await agent.run(data.input, { streaming })).export()),
+    ),
+    ...networks.map((network) =>
+      define("network", network.name, async (data) => {
+        const run = await network.run(data.input, {
+          streaming,
+          ...(data.threadId !== undefined && { threadId: data.threadId }),
+          ...(data.userId !== undefined && { userId: data.userId }),
+        });
+        const output: NetworkFunctionOutput = {
+          data: run.state.data,
+          results: run.state.results.map((result) => result.export()),
+        };
+        if (run.state.threadId !== undefined) output.threadId = run.state.threadId;
+        return output;
+      }),
+    ),
   ];
 }
 

@@ -2,11 +2,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { createAgent, createNetwork, createTool } from "../../src/agents/index.js";
 import { Fairway } from "../../src/engine/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { supportDesk } from "../server/helpers/support-desk.js";
 import { memoryLogger } from "../server/helpers/test-server.js";
 
 const artifacts = join(import.meta.dirname, "../artifacts");
@@ -35,7 +33,12 @@ beforeAll(async () => {
   server = createServer({
     client: fairway,
     functions: [greet],
-    networks: [supportDesk()],
+    networks: [
+      supportDesk([
+        { inputTokens: 31, outputTokens: 9 },
+        { inputTokens: 52, outputTokens: 8 },
+      ]),
+    ],
     logger,
     auth: { open: true },
   });
@@ -60,29 +63,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-function supportDesk() {
-  const lookup = createTool({
-    name: "lookup_order",
-    description: "Finds an order",
-    parameters: z.object({ orderId: z.string() }),
-    handler: ({ orderId }) => ({ orderId, status: "shipped" }),
-  });
-  const model = scriptedModel([
-    {
-      toolCalls: [{ name: "lookup_order", input: { orderId: "o-1" } }],
-      usage: { inputTokens: 31, outputTokens: 9 },
-    },
-    { text: "Your order o-1 has shipped.", usage: { inputTokens: 52, outputTokens: 8 } },
-  ]);
-  const triage = createAgent({ name: "Triage", system: "Look the order up.", tools: [lookup], model });
-  const answer = createAgent({ name: "Answer", system: "Answer the user.", model });
-  return createNetwork({
-    name: "Support Desk",
-    agents: [triage, answer],
-    router: ({ callCount }) => [triage, answer][callCount],
-  });
-}
 
 async function open(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { createAgent, createNetwork, createTool } from "../../src/agents/index.js";
 import type { Fairway } from "../../src/engine/fairway.js";
 import { createTenantToken } from "../../src/server/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
 import { readSse } from "./helpers/read-sse.js";
+import { supportDesk } from "./helpers/support-desk.js";
 import { EVENT_KEY, SIGNING_KEY, type TestServer, testServer } from "./helpers/test-server.js";
 
 let t: TestServer;
@@ -99,28 +97,8 @@ describe("run streams (SSE)", () => {
 });
 
 describe("thread streams (agent events over SSE)", () => {
-  function network() {
-    const lookup = createTool({
-      name: "lookup_order",
-      description: "Finds an order",
-      parameters: z.object({ orderId: z.string() }),
-      handler: ({ orderId }) => ({ orderId, status: "shipped" }),
-    });
-    const model = scriptedModel(
-      [{ toolCalls: [{ name: "lookup_order", input: { orderId: "o-1" } }] }, "Your order o-1 has shipped."],
-      { whenExhausted: "repeat" },
-    );
-    const triage = createAgent({ name: "Triage", system: "Look the order up.", tools: [lookup], model });
-    const answer = createAgent({ name: "Answer", system: "Answer the user.", model });
-    return createNetwork({
-      name: "Support Desk",
-      agents: [triage, answer],
-      router: ({ callCount }) => [triage, answer][callCount],
-    });
-  }
-
   it("runs a network as network-<slug> and follows its thread to stream.ended", async () => {
-    t = testServer(() => [], { networks: [network()] });
+    t = testServer(() => [], { networks: [supportDesk()] });
     expect(t.fairway.functions().map((fn) => fn.id)).toContain("network-support-desk");
     const stream = await t.call("/api/threads/thread-1/stream");
     const reading = readSse(stream);
@@ -159,7 +137,7 @@ describe("thread streams (agent events over SSE)", () => {
   });
 
   it("shows a tenant only chunks of its own user, and nothing of other users' threads", async () => {
-    t = testServer(() => [], { networks: [network()] });
+    t = testServer(() => [], { networks: [supportDesk()] });
     const { token } = createTenantToken({ userId: "u1", secret: SIGNING_KEY });
     const runId = await t.start("test-app/network-support-desk", {
       input: "hi",
@@ -187,7 +165,7 @@ describe("thread streams (agent events over SSE)", () => {
   });
 
   it("fails an agent event without data.input for good, naming the field", async () => {
-    t = testServer(() => [], { networks: [network()] });
+    t = testServer(() => [], { networks: [supportDesk()] });
     const runId = await t.start("test-app/network-support-desk", { message: "hi" });
     await expect(t.fairway.waitForRun(runId)).rejects.toThrow(/event.data.input must be a string/);
   });
