@@ -63,7 +63,7 @@ function makeScope(step: StepTools | undefined, prefix: string, seed: string): R
 }
 
 /** `value` after a JSON round trip (`undefined` becomes `null`): what a model or a store would see. */
-export function toJsonValue<T>(value: T): T {
+function toJsonValue<T>(value: T): T {
   const text = JSON.stringify(value);
   return (text === undefined ? null : JSON.parse(text)) as T;
 }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Message, TextMessage } from "../models/spec.js";
 
 export type {
   Message,
@@ -33,22 +32,6 @@ export interface UserMessage {
   /** When the client sent it; a string is converted to a Date. */
   clientTimestamp?: Date | string;
   systemPrompt?: string;
-}
-
-/** The text of a text message (joins array content). */
-export function textOf(message: TextMessage): string {
-  return typeof message.content === "string"
-    ? message.content
-    : message.content.map((part) => part.text).join("");
-}
-
-/** The text of the last text message in `messages`, or `""`. */
-export function lastText(messages: Message[]): string {
-  for (let index = messages.length - 1; index >= 0; index--) {
-    const message = messages[index];
-    if (message?.type === "text") return textOf(message);
-  }
-  return "";
 }
 
 /**

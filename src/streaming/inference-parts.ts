@@ -1,3 +1,4 @@
+import { textOf } from "../models/shared/text.js";
 import type { ModelDelta, ModelResponse, ToolMessage } from "../models/spec.js";
 import { deriveId } from "./ids.js";
 import type { StreamingEventData } from "./schema.js";
@@ -66,8 +67,7 @@ export class InferenceParts {
     } else {
       response.output.forEach((message, index) => {
         if (message.type !== "text" || message.role !== "assistant") return;
-        const text =
-          typeof message.content === "string" ? message.content : message.content.map((c) => c.text).join("");
+        const text = textOf(message.content);
         const partId = deriveId("text", `${this.#scope.seed}/output-${index}`);
         this.#created(partId, "text");
         for (const piece of chunkText(text, 50, simulate)) this.#delta("text.delta", partId, piece);
