@@ -28,6 +28,9 @@ import { toRun, toStepRecord } from "./views.js";
 /** Event sent when a run fails for good; `onFailure` handlers are triggered by it. */
 export const FUNCTION_FAILED_EVENT = "fairway/function.failed";
 
+/** Which client defined each function (see `Fairway.clientOf`). */
+const owners = new WeakMap<FairwayFunction, Fairway>();
+
 const defaultLogger: Logger = {
   debug: () => {},
   info: () => {},
@@ -183,10 +186,16 @@ export class Fairway {
     if (this.registry.has(id)) throw new ConfigError("id", `function "${id}" is already defined`, id);
     const fn: RegisteredFunction = { id, name: config.name, config, triggers: config.triggers, handler };
     this.registry.set(id, fn);
+    owners.set(fn, this);
     this.flow.define(fn);
     this.dispatcher.functionDefined(id);
     if (this.starting) this.cron.add(fn);
     return fn;
+  }
+
+  /** The client that defined `fn` with `createFunction`, or `undefined` (lets `createServer({ functions })` find it). */
+  static clientOf(fn: FairwayFunction): Fairway | undefined {
+    return owners.get(fn);
   }
 
   /** The functions defined so far. */

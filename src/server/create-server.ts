@@ -29,7 +29,7 @@ import { ThreadStreams } from "./thread-streams.js";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
-  /** The Fairway client whose functions are served. @default `new Fairway({ id: appId })` */
+  /** The Fairway client whose functions are served. @default the client that created `functions`, else `new Fairway({ id: appId })` */
   client?: Fairway;
   /** App id used when no client is given, and as the prefix of agent/network trigger events. @default client.id, else "agent-kit" */
   appId?: string;
@@ -85,7 +85,8 @@ const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
  * createServer({ client: fairway, functions: [fn] }).listen(3010, () => console.log("listening"));
  */
 export function createServer(options: ServerOptions = {}): FairwayServer {
-  const client = options.client ?? new Fairway({ id: options.appId ?? "agent-kit" });
+  const client =
+    options.client ?? ownerOf(options.functions ?? []) ?? new Fairway({ id: options.appId ?? "agent-kit" });
   checkFunctions(client, options.functions ?? []);
   const logger = options.logger ?? client.logger;
   const auth = resolveServerAuth(options.auth);
@@ -168,6 +169,15 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
       return closing;
     },
   };
+}
+
+/** The one client that defined `functions` (none given: `undefined`). @throws ConfigError when they come from two clients */
+function ownerOf(functions: FairwayFunction[]): Fairway | undefined {
+  const owners = new Set(functions.map((fn) => Fairway.clientOf(fn)));
+  if (owners.size > 1) {
+    throw new ConfigError("functions", "come from more than one Fairway client; serve one client per server");
+  }
+  return [...owners][0];
 }
 
 function checkFunctions(client: Fairway, functions: FairwayFunction[]): void {

@@ -83,6 +83,22 @@ describe("health, functions, tokens, dashboard", () => {
     }
   });
 
+  it("finds the client from the functions, as in createServer({ functions: [fn] })", async () => {
+    const fairway = new Fairway({ id: "implicit", store: "memory" });
+    const fn = fairway.createFunction({ id: "f" }, { event: "x" }, () => 1);
+    const server = createServer({ functions: [fn], auth: { signingKey: SIGNING_KEY } });
+    try {
+      expect(server.client).toBe(fairway);
+      const other = new Fairway({ id: "other", store: "memory" });
+      const g = other.createFunction({ id: "g" }, { event: "x" }, () => 1);
+      expect(() => createServer({ functions: [fn, g], auth: { signingKey: SIGNING_KEY } })).toThrow(
+        /more than one/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses functions of another client, naming the option", () => {
     const mine = new Fairway({ id: "mine", store: "memory" });
     const other = new Fairway({ id: "other", store: "memory" });
