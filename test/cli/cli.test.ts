@@ -1,9 +1,10 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Fairway } from "../../src/engine/fairway.js";
 
 const run = promisify(execFile);
 const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
@@ -13,6 +14,7 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   FAIRWAY_CLI_SOURCE: "1",
   FAIRWAY_TEST_DB: join(dir, "app.db"),
+  FAIRWAY_TEST_SIGNALS: dir,
 };
 delete env.FAIRWAY_SIGNING_KEY;
 delete env.FAIRWAY_EVENT_KEYS;
@@ -71,7 +73,7 @@ afterAll(async () => {
 
 describe("fairway CLI", () => {
   it("dev serves the app openly and says so", () => {
-    expect(devOutput).toMatch(/functions: greet/);
+    expect(devOutput).toMatch(/functions: greet, slow/);
     expect(devOutput).toMatch(/auth: OPEN \(dev mode\)/);
   });
 
@@ -138,11 +140,22 @@ describe("fairway CLI", () => {
     expect(pg.stderr).toMatch(/--database-url is not supported yet/);
   });
 
-  it("stops on SIGTERM after finishing, exit code 0", async () => {
+  it("on SIGTERM lets the executing step finish, then exits 0", async () => {
+    await fairway("send", "app/slow");
+    const started = join(dir, "slow-started");
+    await expect.poll(() => existsSync(started), { timeout: 10_000, interval: 20 }).toBe(true);
     dev.kill("SIGTERM");
     const code = await new Promise((resolve) => dev.once("exit", resolve));
     expect(code).toBe(0);
     expect(devOutput).toMatch(/SIGTERM: stopping/);
     expect(devOutput).toMatch(/stopped/);
+    const store = new Fairway({ id: "cli-app", store: join(dir, "app.db") });
+    try {
+      const { runs } = await store.listRuns({ functionId: "slow" });
+      const steps = await store.getRunSteps(runs[0]!.id);
+      expect(steps[0]).toMatchObject({ id: "work", status: "completed", output: "finished", attempts: 1 });
+    } finally {
+      await store.close();
+    }
   });
 });
