@@ -215,6 +215,45 @@ describe("openai()", () => {
     ]);
   });
 
+  it("keeps parallel streamed calls apart when a compatible server omits or reuses the index", async () => {
+    const chunk = (delta: unknown, finish: string | null = null) => ({
+      data: { object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] },
+    });
+    const call = (id: string | undefined, args: string, index?: number) => ({
+      tool_calls: [
+        {
+          ...(index === undefined ? {} : { index }),
+          ...(id ? { id, type: "function", function: { name: "get_weather", arguments: args } } : {}),
+          ...(id ? {} : { function: { arguments: args } }),
+        },
+      ],
+    });
+    const expected = assistantTurn("", [
+      ["call_a", "get_weather", { city: "Paris" }],
+      ["call_b", "get_weather", { city: "Oslo" }],
+    ]);
+    // Gemini's OpenAI endpoint and older Ollama: no index at all, arguments may still come in pieces.
+    const noIndex = [
+      chunk(call("call_a", '{"city":')),
+      chunk(call(undefined, '"Paris"}')),
+      chunk(call("call_b", '{"city":"Oslo"}')),
+      chunk({}, "tool_calls"),
+    ];
+    // Servers that send index 0 for every call of the turn, with distinct ids.
+    const sameIndex = [
+      chunk(call("call_a", '{"city":"Paris"}', 0)),
+      chunk(call("call_b", '{"city":', 0)),
+      chunk(call(undefined, '"Oslo"}', 0)),
+      chunk({}, "tool_calls"),
+    ];
+    const fakeServer = await fake({ stream: noIndex }, { stream: sameIndex });
+    const model = openai({ model: "llama3.2", baseUrl: fakeServer.baseUrl });
+    for (let turn = 0; turn < 2; turn++) {
+      const response = await model.generate({ messages: conversation, tools, onDelta: () => {} });
+      expect(response.output).toEqual(expected);
+    }
+  });
+
   it("maps tool_choice any and a tool name", async () => {
     const fakeServer = await fake({ text: "a" }, { text: "b" });
     const model = openai({ model: "gpt-4o", apiKey: "k", baseUrl: fakeServer.baseUrl });

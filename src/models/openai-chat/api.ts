@@ -45,7 +45,7 @@ export const chatCompletionChunkSchema = lazySchema(() =>
         z.looseObject({
           delta: message(
             z.looseObject({
-              index: z.number(),
+              index: z.number().nullish(),
               id: z.string().nullish(),
               function: z
                 .looseObject({ name: z.string().nullish(), arguments: z.string().nullish() })
