@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { LimitError, NonDeterminismError, RunCancelledError } from "../errors/index.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { LimitError, NonDeterminismError, RunCancelledError, ValidationError } from "../errors/index.js";
 import type { AcceptEventsInput, RunRecord, StepOp, StepRow, Store } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import type { RegisteredFunction } from "./registered-function.js";
@@ -22,6 +23,9 @@ import type { Logger, RunEvent } from "./types.js";
 export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
 /** Largest run state (all step outputs of a run, serialized bytes): 32 MB. */
 export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
+
+/** The `step.run` body executing in this async call chain (step calls inside it are refused). */
+const stepBody = new AsyncLocalStorage<{ exec: Execution; name: string }>();
 
 /** What an execution needs from the engine around it. */
 export interface ExecutionDeps {
@@ -120,6 +124,23 @@ export class Execution {
     }
     this.visited.add(identity.key);
     return { identity, position, memo };
+  }
+
+  /** Calls a `step.run` body so that step calls made inside it are recognized (`refuseNested`). */
+  runBody<T>(name: string, body: () => T | Promise<T>): T | Promise<T> {
+    return stepBody.run({ exec: this, name }, body);
+  }
+
+  /**
+   * Throws a fatal ValidationError when a step tool (`tool`, e.g. `"step.sleep"`) is called inside a
+   * `step.run` body of this execution: a nested step would be memoized inside another one, and a nested
+   * sleep or wait could never suspend (its outer step stays in flight).
+   */
+  refuseNested(tool: string, id: unknown): void {
+    const outer = stepBody.getStore();
+    if (outer?.exec !== this) return;
+    const message = `was called inside step.run("${outer.name}"): steps cannot be nested; call it from the handler`;
+    throw this.doom(new ValidationError(`${tool}("${String(id)}")`, [{ path: "", message }]));
   }
 
   /** Records `error` as fatal (first one wins) and returns it for throwing. */

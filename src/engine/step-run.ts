@@ -30,7 +30,7 @@ export async function runStep<T>(
   try {
     let value: T;
     try {
-      value = await body();
+      value = await exec.runBody(call.identity.name, body);
     } catch (error) {
       failure = { error };
       return await failAttempt(exec, call, attempt, startedAt, error);
@@ -64,7 +64,9 @@ async function failAttempt(
 ): Promise<never> {
   const serialized = serializeError(error);
   const now = exec.now();
-  const final = NonRetriableError.isInstance(error) ? error.code === "non_retriable" : false;
+  const final =
+    exec.fatal !== undefined ||
+    (NonRetriableError.isInstance(error) ? error.code === "non_retriable" : false);
   if (final || attempt >= exec.fn.config.retries) {
     const row = exec.row(call, "run", {
       status: "failed",

@@ -32,14 +32,23 @@ export function createStepTools(exec: Execution): StepTools {
   return yieldWhenClosing(exec, tools);
 }
 
-/** Wraps each tool so that, once the engine is closing, a step call suspends the run instead of running. */
+/**
+ * Wraps each tool: a call inside a `step.run` body is refused (fatal ValidationError), and once the engine
+ * is closing a step call suspends the run instead of running.
+ */
 function yieldWhenClosing(exec: Execution, tools: StepTools): StepTools {
   const wrapped = {} as Record<keyof StepTools, unknown>;
   for (const [name, tool] of Object.entries(tools) as Array<
     [keyof StepTools, (...args: never[]) => unknown]
   >) {
-    wrapped[name] = (...args: never[]) =>
-      exec.closing ? exec.suspend({ kind: "yield", at: exec.now() }) : tool(...args);
+    wrapped[name] = (...args: never[]) => {
+      try {
+        exec.refuseNested(`step.${name}`, args[0]);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return exec.closing ? exec.suspend({ kind: "yield", at: exec.now() }) : tool(...args);
+    };
   }
   return wrapped as unknown as StepTools;
 }
