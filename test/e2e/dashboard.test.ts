@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/engine/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { supportDesk } from "../server/helpers/support-desk.js";
-import { memoryLogger } from "../server/helpers/test-server.js";
+import { memoryLogger, SIGNING_KEY } from "../server/helpers/test-server.js";
 
 const artifacts = join(import.meta.dirname, "../artifacts");
 let browser: Browser;
@@ -145,6 +145,35 @@ describe("dashboard in Chromium", () => {
     await page.screenshot({ path: join(artifacts, "dashboard-network.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();
+  });
+
+  it("asks for the signing key when keys are required, and works with it", async () => {
+    const logger = memoryLogger();
+    const fairway = new Fairway({ id: "keyed-app", store: "memory", logger });
+    const fn = fairway.createFunction({ id: "keyed" }, { event: "app/keyed" }, async () => "ok");
+    const keyed = createServer({
+      client: fairway,
+      functions: [fn],
+      logger,
+      auth: { signingKey: SIGNING_KEY },
+    });
+    const address = await new Promise<{ port: number }>((resolve) => keyed.listen(0, resolve, "127.0.0.1"));
+    try {
+      const { ids } = await fairway.send({ name: "app/keyed" });
+      expect(ids).toHaveLength(1);
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`http://127.0.0.1:${address.port}/`);
+      await expect.poll(() => page.textContent("#mode")).toBe("keys required");
+      expect(await page.textContent("#notice")).toMatch(/Enter the signing key/);
+      await page.fill("#key", SIGNING_KEY);
+      await page.click('#key-form button[type="submit"]');
+      await page.locator('#run-table tr.run[data-status="completed"]').first().waitFor();
+      await expect.poll(() => page.textContent("#live")).toBe("live: live");
+      await page.close();
+    } finally {
+      await keyed.close();
+    }
   });
 
   it("filters runs by status", async () => {
