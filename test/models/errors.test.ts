@@ -20,7 +20,7 @@ import {
 } from "../helpers/fake-provider/index.js";
 
 type Started = FakeProviderServer & { baseUrl: string };
-type Options = { timeoutMs?: number; now?: () => number };
+type Options = { timeoutMs?: number; now?: () => number; fetch?: typeof fetch };
 
 interface ProviderCase {
   provider: string;
@@ -138,6 +138,23 @@ describe.each(cases)("$provider errors", ({ provider, start, make }) => {
     const error = await failure(model.generate(request));
     expect(error).toMatchObject({ isRetryable: true, status: undefined });
     expect(error.message).toContain("network error");
+  });
+
+  it("whatever an injected fetch throws is a retryable network error", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" });
+    const model = await setup([], { fetch: () => Promise.reject(refused) });
+    const error = await failure(model.generate(request));
+    expect(error).toMatchObject({ isRetryable: true, cause: refused });
+    expect(error.message).toContain("network error: connect ECONNREFUSED");
+  });
+
+  it("an onDelta that throws, even a TypeError, rejects with that error, not a network error", async () => {
+    const model = await setup([{ text: "hello" }]);
+    const bug = new TypeError("Cannot read properties of undefined (reading 'push')");
+    const onDelta = () => {
+      throw bug;
+    };
+    await expect(model.generate({ ...request, onDelta })).rejects.toBe(bug);
   });
 
   it("no answer within timeoutMs is a retryable timeout, streaming too", async () => {

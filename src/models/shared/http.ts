@@ -30,8 +30,8 @@ export interface ProviderRequest {
  *   body, else the body text) is kept;
  * - network failures and `settings.timeoutMs` expiring (also while `consume` reads the body): retryable;
  * - `request.signal` aborting: not retryable.
- * `ModelCallError`s and errors that are not network failures (e.g. thrown by an `onDelta` callback)
- * pass through unchanged.
+ * `ModelCallError`s pass through unchanged, and so does the error inside a `CallerError` (thrown by the
+ * caller's own callback, e.g. `onDelta`: not a provider failure, so never retried as one).
  */
 export async function callProvider<T>(
   settings: CallSettings,
@@ -52,6 +52,7 @@ export async function callProvider<T>(
     return await consume(response);
   } catch (error) {
     if (error instanceof ModelCallError) throw error;
+    if (error instanceof CallerError) throw error.error;
     const details = { provider: settings.provider, model: settings.model, cause: error };
     if (request.signal?.aborted)
       throw new ModelCallError("the call was aborted", { ...details, isRetryable: false });
@@ -61,14 +62,26 @@ export async function callProvider<T>(
         isRetryable: true,
       });
     }
-    // fetch and body reads fail with a TypeError ("fetch failed", "terminated"); anything else came from
-    // the caller's own code (an `onDelta` that threw) and is passed on unchanged.
-    if (!(error instanceof TypeError)) throw error;
-    const reason = error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
-    throw new ModelCallError(`network error: ${reason}`, { ...details, isRetryable: true });
+    // What is left failed in fetch or while reading the body (undici: TypeError "fetch failed" or
+    // "terminated"; an injected fetch may throw anything).
+    throw new ModelCallError(`network error: ${describe(error)}`, { ...details, isRetryable: true });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Carries an error thrown by the caller's own code during a call (an `onDelta` callback), so that
+ * `callProvider` rethrows it as it was instead of reporting a network failure.
+ */
+export class CallerError {
+  constructor(readonly error: unknown) {}
+}
+
+/** An error's message, with its cause's message (undici puts the socket error there). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
 }
 
 /** Reads a 2xx body as JSON; an empty, non-JSON or non-object body is an `InvalidResponseError`. */

@@ -1,4 +1,5 @@
 import type { Message, ModelDelta, StopReason, ToolMessage, Usage } from "../spec.js";
+import { CallerError } from "./http.js";
 import { ToolCallIds } from "./tool-call-ids.js";
 import type { ToolNameMap } from "./tool-names.js";
 
@@ -43,7 +44,7 @@ export class ResponseAssembler {
       this.#texts.set(key, part);
     }
     part.text += delta;
-    this.onDelta?.({ type: "text.delta", partId: part.partId, delta });
+    this.#emit({ type: "text.delta", partId: part.partId, delta });
   }
 
   /**
@@ -65,7 +66,7 @@ export class ResponseAssembler {
     };
     if (providerMetadata) call.providerMetadata = providerMetadata;
     this.#calls.set(key, call);
-    this.onDelta?.({ type: "tool_call.started", partId: call.id, toolName: call.name });
+    this.#emit({ type: "tool_call.started", partId: call.id, toolName: call.name });
     return call.id;
   }
 
@@ -74,7 +75,17 @@ export class ResponseAssembler {
     const call = this.#calls.get(key);
     if (!call || delta === "") return;
     call.arguments += delta;
-    this.onDelta?.({ type: "tool_call.arguments.delta", partId: call.id, delta });
+    this.#emit({ type: "tool_call.arguments.delta", partId: call.id, delta });
+  }
+
+  /** Reports a delta to `onDelta`; what the callback throws is wrapped in `CallerError` (see `callProvider`). */
+  #emit(delta: ModelDelta): void {
+    if (!this.onDelta) return;
+    try {
+      this.onDelta(delta);
+    } catch (error) {
+      throw new CallerError(error);
+    }
   }
 
   /** True when the turn has at least one tool call. */
