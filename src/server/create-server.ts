@@ -112,20 +112,15 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
       c.header("X-Fairway-Auth", "open");
     });
   }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const limit = bodyLimit({
-    maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
-    onError: (c) =>
-      sendError(
-        c,
-        new LimitError(
-          "request body",
-          options.maxBodyBytes ?? DEFAULT_MAX_BODY,
-          Number(c.req.header("content-length") ?? Number.NaN),
-          "bytes",
-          "Send fewer events per request.",
-        ),
-        log,
-      ),
+    maxSize: maxBodyBytes,
+    onError: (c) => {
+      const declared = Number(c.req.header("content-length"));
+      const size = Number.isFinite(declared) ? declared : maxBodyBytes + 1;
+      const hint = Number.isFinite(declared) ? "Send fewer events per request." : "Counted up to the limit.";
+      return sendError(c, new LimitError("request body", maxBodyBytes, size, "bytes", hint), log);
+    },
   });
   app.use("/api/*", limit);
   app.use("/e/*", limit);

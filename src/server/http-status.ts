@@ -5,7 +5,8 @@ import { ValidationError } from "../errors/validation-error.js";
 
 /**
  * The one table from a FairwayError `code` to an HTTP status. Codes not listed are server faults (500).
- * Kept beside the error classes' codes: `src/errors/*`.
+ * Kept beside the error classes' codes: `src/errors/*`. `store_failed` (the store could not be reached or
+ * was busy) is 503 so clients retry.
  */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   validation_failed: 400,
@@ -13,9 +14,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>>
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
-  conflict: 409,
   limit_exceeded: 413,
-  not_supported: 501,
+  store_failed: 503,
 };
 
 /** The JSON error body every endpoint returns: `{ error: { code, message, issues? } }`. */
