@@ -16,8 +16,8 @@ export const MAX_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
  */
 export function toMs(duration: Duration, what: string, field: string): number {
   const value =
-    typeof duration === "number" ? duration : typeof duration === "string" ? ms(duration as never) : NaN;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
+    typeof duration === "number" ? duration : typeof duration === "string" ? parse(duration) : NaN;
+  if (!Number.isFinite(value)) {
     throw new ValidationError(what, [
       {
         path: field,
@@ -29,4 +29,14 @@ export function toMs(duration: Duration, what: string, field: string): number {
     throw new ValidationError(what, [{ path: field, message: "must be at most 365 days" }]);
   }
   return value;
+}
+
+/** `ms`'s parse of a duration string; NaN when it is not one (`ms` throws for `""`). */
+function parse(text: string): number {
+  try {
+    const value: unknown = ms(text as never);
+    return typeof value === "number" ? value : NaN;
+  } catch {
+    return NaN;
+  }
 }

@@ -22,7 +22,7 @@ export function createStepTools(exec: Execution): StepTools {
       return sleepStep(exec, id, (now) => now + ms);
     },
     sleepUntil: (id, until) => {
-      const at = exec.guard(() => untilMs(until, `step.sleepUntil("${id}")`));
+      const at = exec.guard(() => untilMs(until, `step.sleepUntil("${id}")`, exec.now()));
       return sleepStep(exec, id, () => at);
     },
     waitForEvent: (id, options) => waitForEventStep(exec, id, options),

@@ -8,7 +8,7 @@
  */
 import { NotFoundError, StepError, serializeError, TimeoutError, ValidationError } from "../errors/index.js";
 import type { StepRow, StoredEvent } from "../store/store.js";
-import { toMs } from "./durations.js";
+import { MAX_DURATION_MS, toMs } from "./durations.js";
 import type { Execution } from "./execution.js";
 import { backlogKey } from "./ready-queue.js";
 import { serialize } from "./serializer.js";
@@ -37,11 +37,17 @@ export async function sleepStep(exec: Execution, id: string, until: (now: number
   return exec.suspend({ kind: "sleep", at: wakeAt, row });
 }
 
-/** Resolves a `sleepUntil` argument to ms; throws ValidationError naming the step for an invalid date. */
-export function untilMs(value: Date | string | number, what: string): number {
+/**
+ * Resolves a `sleepUntil` argument to ms; throws ValidationError naming the step for an invalid date or one
+ * more than 365 days after `now` (the longest sleep, as for `step.sleep`).
+ */
+export function untilMs(value: Date | string | number, what: string, now: number): number {
   const at = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : value;
   if (typeof at !== "number" || !Number.isFinite(at)) {
     throw new ValidationError(what, [{ path: "until", message: "must be a Date, an ISO date string or ms" }]);
+  }
+  if (at - now > MAX_DURATION_MS) {
+    throw new ValidationError(what, [{ path: "until", message: "must be at most 365 days ahead" }]);
   }
   return at;
 }
