@@ -317,6 +317,30 @@ describe("Gemini schema subset (R09, R11)", () => {
     `);
   });
 
+  it("repairs loose MCP schemas: keywords on the wrong type, missing types and items, unknown required names", async () => {
+    const loose: JsonSchema = {
+      type: "object",
+      properties: {
+        filter: { properties: { tag: { type: "string" } }, required: ["tag", "missing"] },
+        label: { type: "string", properties: { x: { type: "string" } }, required: ["x"], items: {} },
+        tags: { type: "array" },
+        ids: { items: { type: "integer" } },
+      },
+      required: ["filter", "gone"],
+    };
+    const { schemas } = await sentTools("gemini", [{ name: "search", parameters: loose }]);
+    expect(schemas[0]?.parameters).toEqual({
+      type: "object",
+      properties: {
+        filter: { type: "object", properties: { tag: { type: "string" } }, required: ["tag"] },
+        label: { type: "string" },
+        tags: { type: "array", items: { type: "string" } },
+        ids: { type: "array", items: { type: "integer" } },
+      },
+      required: ["filter"],
+    });
+  });
+
   it("keeps those keywords for OpenAI", async () => {
     const { schemas } = await sentTools("openai", [{ name: "run", parameters: tricky }]);
     const keys = keysDeep(schemas[0]?.parameters);

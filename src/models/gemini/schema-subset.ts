@@ -37,7 +37,8 @@ const formats: Record<string, Set<string>> = {
  * `anyOf: [T, {type: "null"}]` become `T` with `nullable: true`; `const` becomes a one-value enum;
  * enums must be strings (other enums are dropped and listed in the description); unsupported keywords
  * (`additionalProperties`, `propertyNames`, `$schema`, `$defs`, `default`, `exclusiveMinimum`, …) and
- * unsupported formats are removed.
+ * unsupported formats are removed; `properties`, `required` and `items` are kept only where their type
+ * allows them (see `fixStructure`).
  */
 export function toGeminiSchema(schema: JsonSchema): JsonSchema {
   const definitions = { ...asObject(schema.definitions), ...asObject(schema.$defs) };
@@ -90,6 +91,7 @@ function simplify(node: Record<string, unknown>, walk: (child: unknown) => JsonS
   }
   if (node.const !== undefined) out.enum = [node.const];
   fixEnum(out);
+  fixStructure(out);
   if (typeof out.format === "string" && !formats[String(out.type)]?.has(out.format)) delete out.format;
   if (nullable) out.nullable = true;
   return out;
@@ -104,6 +106,31 @@ function fixEnum(out: JsonSchema): void {
   const values = out.enum.map((value) => JSON.stringify(value)).join(", ");
   out.description = `${typeof out.description === "string" ? `${out.description} ` : ""}(one of: ${values})`;
   delete out.enum;
+}
+
+/**
+ * Gemini accepts `properties`/`required` only on OBJECT and `items` only on ARRAY, requires `items` on
+ * every ARRAY, and every `required` name must be one of `properties` (loose MCP schemas break all of
+ * these). A node without a type gets the one its keywords imply; keywords that do not fit the type are
+ * dropped; an array without `items` gets string items.
+ */
+function fixStructure(out: JsonSchema): void {
+  if (out.type === undefined && out.anyOf === undefined) {
+    if (isJsonObject(out.properties)) out.type = "object";
+    else if (out.items !== undefined) out.type = "array";
+  }
+  if (out.type !== "array") delete out.items;
+  else out.items ??= { type: "string" };
+  if (out.type !== "object") {
+    delete out.properties;
+    delete out.required;
+    return;
+  }
+  if (!Array.isArray(out.required)) return;
+  const properties = asObject(out.properties);
+  const required = out.required.filter((name) => typeof name === "string" && Object.hasOwn(properties, name));
+  if (required.length > 0) out.required = required;
+  else delete out.required;
 }
 
 function asObject(value: unknown): Record<string, unknown> {
