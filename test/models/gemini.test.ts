@@ -195,6 +195,21 @@ describe("gemini()", () => {
     expect(resultIds).toEqual(["call_7_0", "call_7_1"]);
   });
 
+  it("sends function responses in call order, before user text, whatever order they were recorded in (R15)", async () => {
+    const { fakeServer, model } = await setup([{ text: "ok" }]);
+    const [system, user, , calls, parisResult, osloResult] = conversation;
+    const late: Message = { type: "text", role: "user", content: "Quick, please." };
+    await model.generate({ messages: [system!, user!, calls!, osloResult!, late, parisResult!], tools });
+    expect(fakeServer.requests[0]?.body.contents.at(-1)).toEqual({
+      role: "user",
+      parts: [
+        { functionResponse: { name: "get_weather", response: { data: { celsius: 18 } } } },
+        { functionResponse: { name: "get_weather", response: { error: "station offline" } } },
+        { text: "Quick, please." },
+      ],
+    });
+  });
+
   it("keeps Gemini's own function-call ids when present", async () => {
     const { model } = await setup([
       { toolCalls: [{ id: "fc-1", name: "get_weather", arguments: { city: "Rome" } }] },

@@ -25,12 +25,16 @@ export interface GeminiPrompt {
  * turn, each with the `thoughtSignature` Gemini gave it, which thinking models require back); each
  * `tool_result` → a user `functionResponse` part with the call's tool name (an object result is sent as
  * is, anything else as `{ result }`). Consecutive same-role contents are merged, so parallel
- * results travel together, in call order. Gemini pairs results to calls by name and order, so ids are
- * not sent.
+ * results travel together. Gemini pairs results to calls by name and position, and ids are not sent, so
+ * a user content lists its function responses first, in the order of their calls (whatever order the
+ * results were recorded in), then any text.
  */
 export function convertMessages(messages: readonly Message[], names: ToolNameMap): GeminiPrompt {
   const system: string[] = [];
   const contents: GeminiContent[] = [];
+  // Position of each call in the conversation (by tool call id), and of each result part's call.
+  const callOrder = new Map<string, number>();
+  const resultOrder = new Map<GeminiPart, number>();
   const add = (role: GeminiContent["role"], parts: GeminiPart[]) => {
     if (parts.length === 0) return;
     const last = contents.at(-1);
@@ -43,6 +47,7 @@ export function convertMessages(messages: readonly Message[], names: ToolNameMap
       if (message.role === "system") system.push(text);
       else add(message.role === "assistant" ? "model" : "user", text === "" ? [] : [{ text }]);
     } else if (message.type === "tool_call") {
+      for (const tool of message.tools) callOrder.set(tool.id, callOrder.size);
       add(
         "model",
         message.tools.map((tool): GeminiPart => {
@@ -53,10 +58,22 @@ export function convertMessages(messages: readonly Message[], names: ToolNameMap
       );
     } else {
       const response = isJsonObject(message.content) ? message.content : { result: message.content ?? null };
-      add("user", [{ functionResponse: { name: names.toProvider(message.tool.name), response } }]);
+      const part = { functionResponse: { name: names.toProvider(message.tool.name), response } };
+      resultOrder.set(part, callOrder.get(message.tool.id) ?? Number.MAX_SAFE_INTEGER);
+      add("user", [part]);
     }
+  }
+  for (const content of contents) {
+    if (content.role === "user") content.parts = resultsInCallOrder(content.parts, resultOrder);
   }
   const prompt: GeminiPrompt = { contents };
   if (system.length > 0) prompt.systemInstruction = { parts: [{ text: system.join("\n\n") }] };
   return prompt;
+}
+
+/** Function responses first, in the order of their calls (Gemini pairs them by position), then the rest. */
+function resultsInCallOrder(parts: GeminiPart[], resultOrder: Map<GeminiPart, number>): GeminiPart[] {
+  const results = parts.filter((part) => resultOrder.has(part));
+  results.sort((a, b) => (resultOrder.get(a) ?? 0) - (resultOrder.get(b) ?? 0));
+  return [...results, ...parts.filter((part) => !resultOrder.has(part))];
 }
