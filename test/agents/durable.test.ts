@@ -369,4 +369,15 @@ describe("agents inside a Fairway function", () => {
     expect(new Set(deltas.map((c) => c.id)).size).toBe(2);
     await fairway.close();
   });
+
+  it("outside a Fairway function, a function tool answers with an { error } (there is no engine to invoke through)", async () => {
+    const { fairway } = testFairway("memory");
+    const fn = fairway.createFunction({ id: "lookup" }, { event: "lookup" }, async () => 1);
+    const model = scriptedModel([{ toolCalls: [{ name: "lookup", input: {} }] }]);
+    const result = await createAgent({ name: "a", system: "s", model, tools: [fn] }).run("x");
+    expect(result.toolCalls[0]!.content).toMatchObject({
+      error: { name: "ToolCallError", code: "tool_call_failed" },
+    });
+    await fairway.close();
+  });
 });
