@@ -43,7 +43,8 @@ export interface SerializedError {
 
 /**
  * Turns any thrown value into a `SerializedError`. Non-Error values become
- * `{ name: "Error", message: String(value) }`. Causes are followed up to 5 levels deep.
+ * `{ name: "Error", message: String(value) }`. Causes are followed up to 5 levels deep; a cause already in
+ * stored form (`{ name, message, ... }`, as `StepError` carries) is kept as it is.
  */
 export function serializeError(error: unknown, depth = 0): SerializedError {
   if (!(error instanceof Error)) {
@@ -58,6 +59,18 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   const out: SerializedError = { name: error.name, message: error.message };
   if (FairwayError.isInstance(error)) out.code = error.code;
   if (error.stack) out.stack = error.stack;
-  if (error.cause !== undefined && depth < 5) out.cause = serializeError(error.cause, depth + 1);
+  if (error.cause !== undefined && depth < 5) {
+    out.cause = isSerializedError(error.cause) ? error.cause : serializeError(error.cause, depth + 1);
+  }
   return out;
+}
+
+/**
+ * True for an error already in stored form (the `cause` of a `StepError` or `RunFailedError`), which is
+ * kept as it is instead of being turned into a message of JSON.
+ */
+function isSerializedError(value: unknown): value is SerializedError {
+  if (typeof value !== "object" || value === null || value instanceof Error) return false;
+  const fields = value as Record<string, unknown>;
+  return typeof fields.name === "string" && typeof fields.message === "string";
 }
