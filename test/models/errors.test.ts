@@ -218,6 +218,17 @@ describe("errors inside a stream", () => {
       stream: [{ data: { error: { message: "server had an error", type: "server_error" } } }],
     });
     expect(error).toMatchObject({ isRetryable: true, providerMessage: "server had an error" });
+    // OpenRouter reports the upstream HTTP status as a numeric code.
+    for (const [code, isRetryable] of [
+      [400, false],
+      [408, true],
+      [502, true],
+    ] as const) {
+      const coded = await streamError(openAiCase.start, openAiCase.make, {
+        stream: [{ data: { error: { code, message: `upstream ${code}` } } }],
+      });
+      expect(coded, String(code)).toMatchObject({ isRetryable, providerMessage: `upstream ${code}` });
+    }
   });
 
   it("Anthropic: overloaded_error is retryable, invalid_request_error is not", async () => {
@@ -242,6 +253,10 @@ describe("errors inside a stream", () => {
       stream: [{ data: { error: { code: 400, message: "bad", status: "INVALID_ARGUMENT" } } }],
     });
     expect(error).toMatchObject({ isRetryable: false, providerMessage: "bad" });
+    const timeout = await streamError(geminiCase.start, geminiCase.make, {
+      stream: [{ data: { error: { code: 408, message: "slow", status: "DEADLINE_EXCEEDED" } } }],
+    });
+    expect(timeout).toMatchObject({ isRetryable: true });
   });
 });
 

@@ -1,5 +1,5 @@
 import { ModelCallError } from "../../errors/model-call-error.js";
-import type { CallSettings } from "../shared/http.js";
+import { type CallSettings, isRetryableStatus } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
 import type { ResponseAssembler } from "../shared/response-assembler.js";
 import type { StopReason } from "../spec.js";
@@ -30,7 +30,7 @@ export class GeminiResponseReader {
       throw new ModelCallError(`stream error: ${response.error.message ?? "unknown"}`, {
         provider: this.settings.provider,
         model: this.settings.model,
-        isRetryable: code === 429 || code >= 500 || code === 0,
+        isRetryable: code === 0 || isRetryableStatus(code),
         providerMessage: response.error.message ?? undefined,
       });
     }

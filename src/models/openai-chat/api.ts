@@ -57,7 +57,7 @@ export const chatCompletionChunkSchema = lazySchema(() =>
       )
       .nullish(),
     usage: usage(),
-    error: z.looseObject({ message: z.string().nullish() }).nullish(),
+    error: z.looseObject({ message: z.string().nullish(), code: z.unknown().optional() }).nullish(),
   }),
 );
 

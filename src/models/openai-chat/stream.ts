@@ -1,5 +1,5 @@
 import { ModelCallError } from "../../errors/model-call-error.js";
-import type { CallSettings } from "../shared/http.js";
+import { type CallSettings, isRetryableStatus } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
 import type { ResponseAssembler } from "../shared/response-assembler.js";
 import { incompleteStream, readSseJson } from "../shared/sse.js";
@@ -16,8 +16,9 @@ export interface StreamEnd {
  * Reads a chat-completions SSE stream (`chat.completion.chunk` objects, then `data: [DONE]`) into the
  * assembler: `delta.content` as text, `delta.tool_calls[i]` by `index` (id and name on the first chunk of a
  * call, argument text in pieces; see `ToolCallSlots` for servers that bend this). The usage-only last chunk (`stream_options.include_usage`) has empty
- * `choices`. An `error` object in the stream is a retryable `ModelCallError`; a stream without a
- * `finish_reason` was cut off and is an `InvalidResponseError`.
+ * `choices`. An `error` object in the stream is a `ModelCallError`: retryable, unless its `code` is a
+ * numeric HTTP status that is not (OpenRouter sends e.g. `{ code: 400 }`; OpenAI's codes are strings).
+ * A stream without a `finish_reason` was cut off and is an `InvalidResponseError`.
  */
 export async function readChatStream(
   settings: CallSettings,
@@ -32,7 +33,7 @@ export async function readChatStream(
       throw new ModelCallError(`stream error: ${chunk.error.message ?? "unknown"}`, {
         provider: settings.provider,
         model: settings.model,
-        isRetryable: true,
+        isRetryable: typeof chunk.error.code !== "number" || isRetryableStatus(chunk.error.code),
         providerMessage: chunk.error.message ?? undefined,
         responseBody: JSON.stringify(data),
       });

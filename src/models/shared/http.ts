@@ -103,10 +103,15 @@ export async function readJsonObject(
   return parsed.value;
 }
 
+/** 408, 409, 429 and 5xx: the same request may succeed later. Also used for status codes inside streams. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
 async function statusError(settings: CallSettings, response: Response): Promise<ModelCallError> {
   const text = await response.text().catch(() => "");
   const status = response.status;
-  const isRetryable = status === 408 || status === 409 || status === 429 || status >= 500;
+  const isRetryable = isRetryableStatus(status);
   const providerMessage = providerErrorMessage(text);
   const retryAfterMs = isRetryable ? retryAfter(response.headers, settings.now) : undefined;
   return new ModelCallError(`HTTP ${status}: ${providerMessage || response.statusText || "no message"}`, {
