@@ -61,7 +61,7 @@ beforeAll(async () => {
   });
   const [, address] = await waitForOutput(dev, /listening on (http:\/\/\S+)[\s\S]*auth: .*\n/);
   url = address!;
-});
+}, 60_000);
 
 afterAll(async () => {
   if (dev.exitCode === null) {
@@ -71,7 +71,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("fairway CLI", () => {
+describe("fairway CLI", { timeout: 60_000 }, () => {
   it("dev serves the app openly and says so", () => {
     expect(devOutput).toMatch(/functions: greet, slow/);
     expect(devOutput).toMatch(/auth: OPEN \(dev mode\)/);

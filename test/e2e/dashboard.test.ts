@@ -57,7 +57,7 @@ beforeAll(async () => {
       "--disable-sync",
     ],
   });
-});
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -75,7 +75,7 @@ async function open(): Promise<Page> {
   return page;
 }
 
-describe("dashboard in Chromium", () => {
+describe("dashboard in Chromium", { timeout: 60_000 }, () => {
   it("sends an event from the form, shows the run complete live, and renders its timeline", async () => {
     const page = await open();
     await expect.poll(() => page.textContent("#mode")).toMatch(/open \(dev mode/);
