@@ -181,7 +181,9 @@ export class Scheduler {
     const waits = await this.deps.store.listWaits(event.name);
     const handlerEvent = toHandlerEvent(event);
     for (const wait of waits) {
-      if (event.seq <= wait.afterSeq || !waitMatches(wait, handlerEvent)) continue;
+      // A wait past its timeout takes no event received after it (its run resolves it as timed out).
+      const late = event.receivedAt > wait.expiresAt;
+      if (late || event.seq <= wait.afterSeq || !waitMatches(wait, handlerEvent)) continue;
       const resolved = await this.deps.store.resolveStep({
         runId: wait.runId,
         stepId: wait.stepId,
