@@ -1,4 +1,5 @@
 import pg from "pg";
+import { threadMigrations } from "./thread-schema.js";
 import {
   type ThreadRecord,
   type ThreadStorage,
@@ -7,18 +8,7 @@ import {
   threadStore,
 } from "./thread-store.js";
 
-/** Schema versions (in `schema`), applied in order, each in one transaction with its version bump. */
-const migrations = [
-  `CREATE TABLE fairway_threads (
-     user_id TEXT NOT NULL, thread_id TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-     PRIMARY KEY (user_id, thread_id));
-   CREATE INDEX fairway_threads_recent ON fairway_threads (user_id, updated_at DESC);
-   CREATE TABLE fairway_thread_messages (
-     seq BIGSERIAL PRIMARY KEY, user_id TEXT NOT NULL, thread_id TEXT NOT NULL,
-     message_id TEXT NOT NULL, kind TEXT NOT NULL, agent_name TEXT NOT NULL, data JSON NOT NULL,
-     checksum TEXT NOT NULL, created_at BIGINT NOT NULL,
-     UNIQUE (user_id, thread_id, message_id));`,
-];
+const migrations = threadMigrations({ serial: "BIGSERIAL PRIMARY KEY", bigint: "BIGINT", json: "JSON" });
 
 /** Options of `postgresHistory`: a pool, or a connection string for a pool it owns. */
 export interface PostgresHistoryOptions {

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { threadMigrations } from "./thread-schema.js";
 import {
   type ThreadRecord,
   type ThreadStorage,
@@ -7,18 +8,11 @@ import {
   threadStore,
 } from "./thread-store.js";
 
-/** Schema versions, applied in order, each in one transaction with its version bump. */
-const migrations = [
-  `CREATE TABLE fairway_threads (
-     user_id TEXT NOT NULL, thread_id TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-     PRIMARY KEY (user_id, thread_id));
-   CREATE INDEX fairway_threads_recent ON fairway_threads (user_id, updated_at DESC);
-   CREATE TABLE fairway_thread_messages (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, thread_id TEXT NOT NULL,
-     message_id TEXT NOT NULL, kind TEXT NOT NULL, agent_name TEXT NOT NULL, data TEXT NOT NULL,
-     checksum TEXT NOT NULL, created_at INTEGER NOT NULL,
-     UNIQUE (user_id, thread_id, message_id));`,
-];
+const migrations = threadMigrations({
+  serial: "INTEGER PRIMARY KEY AUTOINCREMENT",
+  bigint: "INTEGER",
+  json: "TEXT",
+});
 
 /** Options of `sqliteHistory`: a file path (`":memory:"` for tests) or an open better-sqlite3 database. */
 export interface SqliteHistoryOptions {
