@@ -58,13 +58,16 @@ describe("tools without parameters (R07)", () => {
     ]);
   });
 
-  it("strict mode adds additionalProperties: false", async () => {
-    const { schemas } = await sentTools("openai", [{ ...noParams, strict: true }]);
-    expect(schemas[0]).toEqual({
-      name: "now",
-      parameters: { type: "object", properties: {}, required: [], additionalProperties: false },
-      strict: true,
-    });
+  it("strict mode adds additionalProperties: false, still without an empty required", async () => {
+    const { schemas } = await sentTools("openai", [
+      { ...noParams, strict: true },
+      { ...emptyRequired, strict: true },
+    ]);
+    const strictEmpty = { type: "object", properties: {}, additionalProperties: false };
+    expect(schemas).toEqual([
+      { name: "now", parameters: strictEmpty, strict: true },
+      { name: "list", parameters: strictEmpty, strict: true },
+    ]);
   });
 
   it("Gemini omits parameters", async () => {

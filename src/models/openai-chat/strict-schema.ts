@@ -11,7 +11,8 @@ export interface StrictSchema {
 
 /**
  * Rewrites a tool's JSON Schema for OpenAI strict mode (structured outputs), pitfall R12: every object
- * lists all its properties in `required` and has `additionalProperties: false`; properties that were
+ * lists all its properties in `required` (omitted when it has none, R07) and has
+ * `additionalProperties: false`; properties that were
  * optional (or had a default) become `anyOf: [schema, {type: "null"}]`; `default` and `oneOf` (unsupported)
  * become nothing and `anyOf`. `dropOptionalNulls` later turns the model's `null`s back into absent fields.
  * Fields inside `$defs` are made strict too, but their nulls are not tracked.
@@ -47,7 +48,9 @@ export function toStrictSchema(toolName: string, schema: JsonSchema): StrictSche
         strictProperties[key] = converted;
       }
       out.properties = strictProperties;
-      out.required = Object.keys(strictProperties);
+      const names = Object.keys(strictProperties);
+      if (names.length > 0) out.required = names;
+      else delete out.required; // an empty `required` is omitted (pitfall R07)
       out.additionalProperties = false;
     }
     if (out.items !== undefined) out.items = walk(out.items, path && [...path, "*"]);
