@@ -9,6 +9,11 @@ const names = ["a.b", "a_b", long, "1tool", "ok-name"];
 const tools: ToolDefinition[] = names.map((name) => ({ name }));
 
 describe("tool-name mapping (R08)", () => {
+  const servers: FakeProviderServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+
   it.each([
     ["OpenAI/Anthropic", openAiToolNames, /^[A-Za-z0-9_-]{1,64}$/],
     ["Gemini", geminiToolNames, /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/],
@@ -30,6 +35,21 @@ describe("tool-name mapping (R08)", () => {
     expect(createToolNameMap(geminiToolNames, tools).toProvider("a.b")).toBe("a.b");
   });
 
+  it("refuses two tools with the same name, naming it, for every format (R16)", async () => {
+    for (const format of ["openai", "anthropic", "gemini"] as const) {
+      const { server, model } = await fakeModel(format);
+      servers.push(server);
+      const request = {
+        messages: [{ type: "text" as const, role: "user" as const, content: "go" }],
+        tools: [{ name: "search" }, { name: "lookup" }, { name: "search", description: "from MCP" }],
+      };
+      await expect(model.generate(request)).rejects.toThrow(
+        'tools: must not offer two tools with the same name (received "search")',
+      );
+      expect(server.requests).toHaveLength(0);
+    }
+  });
+
   it("maps names of tools called earlier in the conversation too", () => {
     const map = createToolNameMap(
       openAiToolNames,
@@ -44,11 +64,6 @@ describe("tool-name mapping (R08)", () => {
       ],
     );
     expect(map.fromProvider(map.toProvider("x.y"))).toBe("x.y");
-  });
-
-  const servers: FakeProviderServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
   });
 
   it.each(["openai", "anthropic", "gemini"] as const)(

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ConfigError } from "../../errors/config-error.js";
 import type { Message, ToolDefinition } from "../spec.js";
 
 /** A provider's rule for tool names. */
@@ -34,13 +35,21 @@ export interface ToolNameMap {
  * replaced by `_`, and when it was changed it gets a `_<hash>` suffix (6 hex chars of SHA-256 of the
  * original name), so the result is deterministic and does not depend on the other tools. Names of tools
  * called earlier in the conversation are mapped too, so history stays valid.
+ *
+ * @throws ConfigError when two tools have the same name (a call could not be dispatched, and providers
+ *   reject the request).
  */
 export function createToolNameMap(
   rule: ToolNameRule,
   tools: readonly ToolDefinition[] = [],
   history: readonly Message[] = [],
 ): ToolNameMap {
-  const names = new Set(tools.map((tool) => tool.name));
+  const names = new Set<string>();
+  for (const tool of tools) {
+    if (names.has(tool.name))
+      throw new ConfigError("tools", "must not offer two tools with the same name", tool.name);
+    names.add(tool.name);
+  }
   for (const message of history) {
     if (message.type === "tool_call") for (const tool of message.tools) names.add(tool.name);
   }
