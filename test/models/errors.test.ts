@@ -133,6 +133,13 @@ describe.each(cases)("$provider errors", ({ provider, start, make }) => {
     expect(toStepFailure(error)).toBeInstanceOf(NonRetriableError);
   });
 
+  it("404 shows the URL called, so a wrong baseUrl or model name is easy to spot", async () => {
+    const model = await setup([{ error: { status: 404, message: "not found" } }]);
+    const error = await failure(model.generate(request));
+    expect(error).toMatchObject({ status: 404, isRetryable: false, providerMessage: "not found" });
+    expect(error.message).toMatch(/HTTP 404: not found \(POST http:\/\/127\.0\.0\.1:\d+\/[^?]+\)$/);
+  });
+
   it("a dropped connection is a retryable network error", async () => {
     const model = await setup([{ destroy: true }]);
     const error = await failure(model.generate(request));

@@ -27,7 +27,7 @@ export interface ProviderRequest {
  * - 408, 409, 429 and 5xx: retryable; `retry-after-ms` or `Retry-After` (seconds or HTTP date) sets
  *   `retryAfterMs`;
  * - other statuses: not retryable; the provider's own message (`error.message` or `error` of the JSON
- *   body, else the body text) is kept;
+ *   body, else the body text) is kept; a 404's message also shows the URL called, without its query;
  * - network failures and `settings.timeoutMs` expiring (also while `consume` reads the body): retryable;
  * - `request.signal` aborting: not retryable.
  * `ModelCallError`s pass through unchanged, and so does the error inside a `CallerError` (thrown by the
@@ -48,7 +48,7 @@ export async function callProvider<T>(
       body: JSON.stringify(request.body),
       signal,
     });
-    if (!response.ok) throw await statusError(settings, response);
+    if (!response.ok) throw await statusError(settings, response, request.url);
     return await consume(response);
   } catch (error) {
     if (error instanceof ModelCallError) throw error;
@@ -108,13 +108,16 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-async function statusError(settings: CallSettings, response: Response): Promise<ModelCallError> {
+async function statusError(settings: CallSettings, response: Response, url: string): Promise<ModelCallError> {
   const text = await response.text().catch(() => "");
   const status = response.status;
   const isRetryable = isRetryableStatus(status);
   const providerMessage = providerErrorMessage(text);
   const retryAfterMs = isRetryable ? retryAfter(response.headers, settings.now) : undefined;
-  return new ModelCallError(`HTTP ${status}: ${providerMessage || response.statusText || "no message"}`, {
+  let message = `HTTP ${status}: ${providerMessage || response.statusText || "no message"}`;
+  // A 404 usually means a wrong baseUrl or model name: show where the call went (without the query).
+  if (status === 404) message += ` (POST ${url.split("?")[0]})`;
+  return new ModelCallError(message, {
     provider: settings.provider,
     model: settings.model,
     status,
