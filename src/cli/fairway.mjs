@@ -10,7 +10,7 @@ if (existsSync(built) && process.env.FAIRWAY_CLI_SOURCE !== "1") {
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  process.env.FAIRWAY_TSX_REGISTERED = "1";
+  globalThis[Symbol.for("fairway.tsx-registered")] = true;
   cli = await import(new URL("./main.ts", import.meta.url).href);
 }
 await cli.main();

@@ -28,7 +28,7 @@ export async function loadApp(file: string): Promise<LoadedApp> {
   const values = Object.entries(module).flatMap(([name, value]) =>
     name === "default" && isPlainObject(value) ? Object.values(value) : [value],
   );
-  const clients = unique(values.filter((value): value is Fairway => value instanceof Fairway));
+  const clients = unique(values.filter(isClient));
   if (clients.length !== 1) {
     throw new ConfigError(
       "app",
@@ -37,14 +37,16 @@ export async function loadApp(file: string): Promise<LoadedApp> {
   }
   return {
     client: clients[0]!,
-    agents: unique(values.filter((value): value is Agent => value instanceof Agent)),
-    networks: unique(values.filter((value): value is Network => value instanceof Network)),
+    agents: unique(values.filter((value): value is Agent => isInstance(value, Agent))),
+    networks: unique(values.filter((value): value is Network => isInstance(value, Network))),
   };
 }
 
-/** Lets `import()` load TypeScript, once per process (no-op when already running under tsx). */
+/** Lets `import()` load TypeScript, once per process (the launcher marks a process it already registered). */
 async function registerTypeScript(): Promise<void> {
-  if (process.env.FAIRWAY_TSX_REGISTERED) return;
+  const flag = Symbol.for("fairway.tsx-registered");
+  const registry = globalThis as Record<symbol, unknown>;
+  if (registry[flag]) return;
   let api: { register: () => unknown };
   try {
     api = (await import("tsx/esm/api")) as typeof api;
@@ -55,7 +57,30 @@ async function registerTypeScript(): Promise<void> {
     );
   }
   api.register();
-  process.env.FAIRWAY_TSX_REGISTERED = "1";
+  registry[flag] = true;
+}
+
+/**
+ * Recognises the classes also when the app imports another copy of Fairway than the CLI runs (the app
+ * imports `src/` through tsx while the CLI runs from `dist/`): same class name and a `run` method.
+ */
+function isInstance(value: unknown, type: typeof Agent | typeof Network): boolean {
+  if (value instanceof type) return true;
+  const candidate = value as { constructor?: { name?: string }; run?: unknown } | null;
+  return candidate?.constructor?.name === type.name && typeof candidate.run === "function";
+}
+
+/** A Fairway client, of this copy of the package or another (see {@link isInstance}). */
+function isClient(value: unknown): value is Fairway {
+  if (value instanceof Fairway) return true;
+  const candidate = value as Partial<Record<"createFunction" | "onRunEvent" | "listRuns", unknown>> | null;
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.createFunction === "function" &&
+    typeof candidate.onRunEvent === "function" &&
+    typeof candidate.listRuns === "function"
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
