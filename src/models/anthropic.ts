@@ -7,6 +7,7 @@ import type { Model } from "./spec.js";
 /** Default `max_tokens` when `defaultParameters.max_tokens` is not given. */
 export const anthropicDefaultMaxTokens = 4096;
 
+/** Options of `anthropic()`: AgentKit's names, plus Fairway's transport options. */
 export interface AnthropicOptions extends TransportOptions {
   /** Model name, e.g. `"claude-sonnet-4-5"`. */
   model: string;

@@ -4,6 +4,7 @@ import { loadApiKey } from "./shared/api-key.js";
 import { callSettings, joinUrl, type TransportOptions } from "./shared/settings.js";
 import type { Model } from "./spec.js";
 
+/** Options of `azureOpenai()`: AgentKit's names, plus Fairway's transport options. */
 export interface AzureOpenAiOptions extends TransportOptions {
   /** Model name (reported in errors and sent as `model`; Azure routes by `deployment`). */
   model: string;

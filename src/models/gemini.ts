@@ -3,6 +3,7 @@ import { loadApiKey } from "./shared/api-key.js";
 import { callSettings, type TransportOptions } from "./shared/settings.js";
 import type { Model } from "./spec.js";
 
+/** Options of `gemini()`: AgentKit's names, plus Fairway's transport options. */
 export interface GeminiOptions extends TransportOptions {
   /** Model name, e.g. `"gemini-2.5-flash"` (a leading `models/` is accepted). */
   model: string;

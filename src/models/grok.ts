@@ -3,6 +3,7 @@ import { loadApiKey } from "./shared/api-key.js";
 import { callSettings, joinUrl, type TransportOptions } from "./shared/settings.js";
 import type { Model } from "./spec.js";
 
+/** Options of `grok()`: AgentKit's names, plus Fairway's transport options. */
 export interface GrokOptions extends TransportOptions {
   /** Model name, e.g. `"grok-3"`. */
   model: string;

@@ -6,6 +6,7 @@ import type { Model } from "./spec.js";
 /** OpenAI's public API base URL. */
 export const openAiBaseUrl = "https://api.openai.com/v1";
 
+/** Options of `openai()`: AgentKit's names, plus Fairway's transport options. */
 export interface OpenAiOptions extends TransportOptions {
   /** Model name, e.g. `"gpt-4o"` (or the local server's model name). */
   model: string;

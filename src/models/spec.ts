@@ -57,6 +57,7 @@ export interface ToolResultMessage {
   stop_reason: "tool";
 }
 
+/** One entry of a conversation (AgentKit's message union). */
 export type Message = TextMessage | ToolCallMessage | ToolResultMessage;
 
 /** A JSON Schema object (draft 2020-12 subset) as produced by `z.toJSONSchema` or given by an MCP server. */
@@ -78,7 +79,9 @@ export type ToolChoice = "auto" | "any" | (string & {});
 
 /** Token counts as reported by the provider; absent fields were not reported. */
 export interface Usage {
+  /** Prompt tokens (Anthropic: cache reads and writes included). */
   inputTokens?: number;
+  /** Generated tokens (Gemini: thought tokens included). */
   outputTokens?: number;
 }
 
@@ -94,6 +97,7 @@ export type ModelDelta =
   | { type: "tool_call.started"; partId: string; toolName: string }
   | { type: "tool_call.arguments.delta"; partId: string; delta: string };
 
+/** One call to a model: the conversation so far, the tools offered and how to answer. */
 export interface ModelRequest {
   /** The conversation, system messages first. */
   messages: Message[];
@@ -106,6 +110,7 @@ export interface ModelRequest {
   signal?: AbortSignal;
 }
 
+/** The model's turn: its messages, why it stopped and the tokens it used. */
 export interface ModelResponse {
   /** Text messages and at most one `tool_call` message holding every call of the turn. */
   output: Message[];

@@ -1,5 +1,6 @@
 import { MissingApiKeyError } from "../../errors/missing-api-key-error.js";
 
+/** Where a helper finds its API key, and who it is for (named in `MissingApiKeyError`). */
 export interface ApiKeySource {
   /** The `apiKey` option as given (wins over the environment). */
   apiKey: string | undefined;

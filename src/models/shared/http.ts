@@ -14,6 +14,7 @@ export interface CallSettings {
   now: () => number;
 }
 
+/** One POST to a provider: full URL, auth headers, the JSON body and the caller's abort signal. */
 export interface ProviderRequest {
   url: string;
   headers: Record<string, string>;
