@@ -19,7 +19,9 @@ export const INTERNAL_PREFIX = "fairway/";
 const FIELDS = new Set(["name", "data", "id", "ts", "v"]);
 
 /**
- * Checks `input` (one event or an array) and returns the list. Throws ValidationError listing every issue
+ * Checks `input` (one event or an array) and returns the list as JSON would carry it (a Date becomes its ISO
+ * string, `undefined` fields are dropped; the sender's objects are not changed), so every store hands
+ * handlers the same data. Throws ValidationError listing every issue
  * (paths like `"[2].data"`), or LimitError for too many or too large events. `internal` allows the
  * reserved `fairway/` prefix (engine-sent events).
  */
@@ -36,8 +38,9 @@ export function validateEvents(input: EventPayload | EventPayload[], internal = 
     checkEvent(event, single ? "" : `[${index}]`, internal, issues);
   });
   if (issues.length > 0) throw new ValidationError(single ? "event" : "events", issues);
-  for (const event of list) {
-    const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
+  return list.map((event) => {
+    const text = JSON.stringify(event);
+    const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > MAX_EVENT_BYTES) {
       throw new LimitError(
         `event "${event.name}"`,
@@ -47,8 +50,8 @@ export function validateEvents(input: EventPayload | EventPayload[], internal = 
         "Store large data elsewhere.",
       );
     }
-  }
-  return list;
+    return JSON.parse(text) as EventPayload;
+  });
 }
 
 function checkEvent(event: EventPayload, prefix: string, internal: boolean, issues: ValidationIssue[]) {
@@ -72,6 +75,8 @@ function checkEvent(event: EventPayload, prefix: string, internal: boolean, issu
   const data = event.data;
   if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data))) {
     issues.push({ path: at("data"), message: "must be an object" });
+  } else if (data !== undefined) {
+    checkJson(data, at("data"), issues, new Set());
   }
   if (event.id !== undefined && (typeof event.id !== "string" || event.id === "" || event.id.length > 255)) {
     issues.push({ path: at("id"), message: "must be a string of 1-255 chars" });
@@ -84,4 +89,45 @@ function checkEvent(event: EventPayload, prefix: string, internal: boolean, issu
   }
   if (event.v !== undefined && typeof event.v !== "string")
     issues.push({ path: at("v"), message: "must be a string" });
+}
+
+const MAX_DATA_ISSUES = 20;
+
+/**
+ * Adds an issue for each value in `value` that JSON cannot carry faithfully: BigInt, functions, symbols,
+ * NaN/Infinity, Map/Set, cycles. Values with `toJSON` (Date) are left to it.
+ */
+function checkJson(value: unknown, path: string, issues: ValidationIssue[], open: Set<object>): void {
+  if (issues.length >= MAX_DATA_ISSUES) return;
+  const type = typeof value;
+  if (type === "bigint" || type === "function" || type === "symbol") {
+    issues.push({ path, message: `must be JSON (a ${type} cannot be sent)` });
+    return;
+  }
+  if (type === "number" && !Number.isFinite(value)) {
+    issues.push({ path, message: `must be JSON (${String(value)} is not a JSON number)` });
+    return;
+  }
+  if (type !== "object" || value === null) return;
+  const object = value as object;
+  if (object instanceof Map || object instanceof Set) {
+    issues.push({ path, message: `must be JSON (a ${object.constructor.name} would arrive as {})` });
+    return;
+  }
+  if (open.has(object)) {
+    issues.push({ path, message: "must be JSON (it refers back to an enclosing object: a cycle)" });
+    return;
+  }
+  if (typeof (object as { toJSON?: unknown }).toJSON === "function") return;
+  open.add(object);
+  if (Array.isArray(object)) {
+    object.forEach((item, index) => {
+      checkJson(item, `${path}[${index}]`, issues, open);
+    });
+  } else {
+    for (const [key, item] of Object.entries(object)) {
+      if (item !== undefined) checkJson(item, `${path}.${key}`, issues, open);
+    }
+  }
+  open.delete(object);
 }
