@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ValidationError } from "../errors/index.js";
+import { ValidationError, type ValidationIssue } from "../errors/index.js";
+import type { RunFilter, RunStatus } from "./store.js";
 
 /** Encodes the last run of a page as the cursor of the next one. */
 export function encodeCursor(createdAt: number, id: string): string {
@@ -23,11 +24,39 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   return { createdAt, id: text.slice(at + 1) };
 }
 
-/** Page size: default 50, 1–1000. */
-export function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new ValidationError("listRuns filter", [{ path: "limit", message: "must be an integer 1-1000" }]);
+const STATUSES = new Set<RunStatus>([
+  "queued",
+  "running",
+  "sleeping",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+  "skipped",
+]);
+
+/**
+ * Checks a `listRuns` filter and returns its page size (default 50, 1–1000). Throws ValidationError naming
+ * each bad field: an unknown `status`, a non-string `functionId`/`concurrencyKey`/`cursor`, a `since` or
+ * `until` that is not a finite number of ms.
+ */
+export function checkRunFilter(filter: RunFilter): number {
+  const issues: ValidationIssue[] = [];
+  for (const field of ["functionId", "concurrencyKey", "cursor"] as const) {
+    if (filter[field] !== undefined && typeof filter[field] !== "string")
+      issues.push({ path: field, message: "must be a string" });
   }
+  if (filter.status !== undefined && !STATUSES.has(filter.status)) {
+    issues.push({ path: "status", message: `must be one of ${[...STATUSES].join(", ")}` });
+  }
+  for (const field of ["since", "until"] as const) {
+    const value = filter[field];
+    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value)))
+      issues.push({ path: field, message: "must be ms since the epoch (a finite number)" });
+  }
+  const limit = filter.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    issues.push({ path: "limit", message: "must be an integer 1-1000" });
+  if (issues.length > 0) throw new ValidationError("listRuns filter", issues);
   return limit;
 }

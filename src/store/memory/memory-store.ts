@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { decodeCursor, encodeCursor, pageLimit } from "../cursor.js";
+import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -196,7 +196,7 @@ export class MemoryStore implements Store {
   }
 
   async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
-    const limit = pageLimit(filter.limit);
+    const limit = checkRunFilter(filter);
     const cursor = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
     const selected = [...this.runs.values()]
       .filter(

@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { decodeCursor, encodeCursor, pageLimit } from "../cursor.js";
+import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -259,7 +259,7 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
-    const limit = pageLimit(filter.limit);
+    const limit = checkRunFilter(filter);
     const params: Record<string, unknown> = { limit: limit + 1 };
     const where: string[] = [];
     for (const [field, condition] of FILTERS) {
