@@ -52,6 +52,12 @@ describe("flow state API", () => {
       samples: 1,
     });
 
+    const byKey = (await (await t.call("/api/runs?concurrencyKey=u1")).json()) as {
+      runs: { concurrencyKeys: string[] }[];
+    };
+    expect(byKey.runs).toHaveLength(2);
+    expect(byKey.runs.every((run) => run.concurrencyKeys.includes("u1"))).toBe(true);
+
     const one = (await (await t.call("/api/flow?function=throttled")).json()) as FlowBody;
     expect(new Set(one.keys.map((k) => k.functionId))).toEqual(new Set(["throttled"]));
   });
