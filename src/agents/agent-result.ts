@@ -54,6 +54,20 @@ export class AgentResult {
     };
   }
 
+  /** The result as a plain object (what `JSON.stringify` and the engine's serializer store). */
+  toJSON(): AgentResultLike & { createdAt: Date } {
+    return {
+      agentName: this.agentName,
+      output: this.output,
+      toolCalls: this.toolCalls,
+      createdAt: this.createdAt,
+      prompt: this.prompt,
+      history: this.history,
+      raw: this.raw,
+      ...(this.id !== undefined ? { id: this.id } : {}),
+    };
+  }
+
   /**
    * Rebuilds an AgentResult from its JSON form (as returned by a step or loaded from a store);
    * an AgentResult is returned as is. `createdAt` may be a Date, an ISO string or ms since epoch.

@@ -10,7 +10,7 @@ import type { HistoryContext } from "./history/history-config.js";
 import { saveThreadToStorage, startThread } from "./history/thread.js";
 import { Network, type NetworkRunOptions } from "./network.js";
 import { decideRoute } from "./route.js";
-import type { State } from "./state.js";
+import type { State, StateJSON } from "./state.js";
 import { type StateData, toUserMessage, type UserMessage } from "./types.js";
 
 /** Why a network run ended. `maxIter`: the agent-call limit was reached with agents still to run. */
@@ -41,6 +41,19 @@ export class NetworkRun<T extends StateData = StateData> extends Network<T> {
     });
     this.network = network;
     for (const agent of network.agents.values()) this.agents.set(agent.name, agent);
+  }
+
+  /**
+   * The run as plain data: `{ name, callCount, stopReason, state }` (state in its JSON form). Models, agents
+   * and routers are left out, so API keys held by a model never end up in a stored run output.
+   */
+  toJSON(): { name: string; callCount: number; stopReason: NetworkStopReason; state: StateJSON<T> } {
+    return {
+      name: this.name,
+      callCount: this.callCount,
+      stopReason: this.stopReason,
+      state: this.state.toJSON(),
+    };
   }
 
   override run(): Promise<NetworkRun<T>> {

@@ -109,7 +109,7 @@ export class State<T extends StateData = StateData> {
       _data: this.data,
       threadId: this.threadId,
       _messages: this.#messages,
-      _results: this.#results as unknown as AgentResultLike[],
+      _results: this.#results.map((result) => result.toJSON()),
     };
   }
 }

@@ -380,4 +380,21 @@ describe("agents inside a Fairway function", () => {
     });
     await fairway.close();
   });
+
+  it("a network run returned as the function output is stored as plain data without models", async () => {
+    const { fairway } = testFairway("memory");
+    const agent = createAgent({ name: "a", system: "s", model: scriptedModel(["hi"]) });
+    const network = createNetwork({
+      name: "n",
+      agents: [agent],
+      router: ({ callCount }) => (callCount ? undefined : agent),
+    });
+    fairway.createFunction({ id: "f" }, { event: "e" }, async () => (await network.run("x")).toJSON());
+    await fairway.send({ name: "e", data: {} });
+    const output = (await fairway.waitForRun(await onlyRun(fairway, "f"))) as Record<string, unknown>;
+    expect(output).toMatchObject({ name: "n", callCount: 1, stopReason: "router", state: { data: {} } });
+    expect(JSON.stringify(output)).not.toContain("sk-secret-123");
+    expect((output.state as { _results: unknown[] })._results).toHaveLength(1);
+    await fairway.close();
+  });
 });
