@@ -254,6 +254,25 @@ describe("openai()", () => {
     }
   });
 
+  it("sends text recorded between the results of one turn after the last result (R03 for OpenAI)", async () => {
+    const fakeServer = await fake({ text: "ok" });
+    const model = openai({ model: "gpt-4o", apiKey: "k", baseUrl: fakeServer.baseUrl });
+    const [system, user, text, calls, parisResult, osloResult, late] = conversation;
+    await model.generate({
+      messages: [system!, user!, text!, calls!, parisResult!, late!, osloResult!],
+      tools,
+    });
+    const sent = fakeServer.requests[0]?.body.messages as Array<{ role: string; tool_call_id?: string }>;
+    expect(sent.map((message) => message.tool_call_id ?? message.role)).toEqual([
+      "system",
+      "user",
+      "assistant",
+      "call_paris",
+      "call_oslo",
+      "user",
+    ]);
+  });
+
   it("maps tool_choice any and a tool name", async () => {
     const fakeServer = await fake({ text: "a" }, { text: "b" });
     const model = openai({ model: "gpt-4o", apiKey: "k", baseUrl: fakeServer.baseUrl });
