@@ -55,7 +55,7 @@ export class RunExecutor {
       const outcome = await this.invoke(exec);
       if ("suspensions" in outcome) return await this.suspend(exec, outcome.suspensions);
       if (exec.fatal) return await this.fail(exec, exec.fatal);
-      if ("error" in outcome) return await this.handleError(exec, outcome.error);
+      if ("error" in outcome) return await this.handleError(exec, outcome.error, handlerAttempt(claimed));
       return await this.complete(exec, outcome.value);
     } finally {
       this.active.delete(claimed.run.id);
@@ -115,14 +115,15 @@ export class RunExecutor {
     return run ? { kind: "finished", run } : { kind: "lost" };
   }
 
-  private async handleError(exec: Execution, error: unknown): Promise<ExecutionResult> {
+  /** An error outside steps: retry the handler (attempt `attempt` failed) or fail the run. */
+  private async handleError(exec: Execution, error: unknown, attempt: number): Promise<ExecutionResult> {
     const retries = exec.fn.config.retries;
-    if (isFinal(error) || exec.run.attempt >= retries) return this.fail(exec, error);
+    if (isFinal(error) || attempt >= retries) return this.fail(exec, error);
     const now = this.deps.clock.now();
-    const delay = retryDelayMs(exec.run.attempt, error, this.deps.retryBackoffScale, now, this.deps.random);
+    const delay = retryDelayMs(attempt, error, this.deps.retryBackoffScale, now, this.deps.random);
     this.deps.logger.warn("handler failed outside a step; retrying", {
       runId: exec.run.id,
-      attempt: exec.run.attempt,
+      attempt,
       delayMs: delay,
       error: serializeError(error).message,
     });
@@ -131,7 +132,7 @@ export class RunExecutor {
       owner: this.deps.owner,
       status: "queued",
       readyAt: now + delay,
-      attempt: exec.run.attempt + 1,
+      attempt: attempt + 1,
       steps: [],
       waits: [],
       children: { now, events: [], runs: [] },
@@ -194,6 +195,14 @@ export class RunExecutor {
       children: children.runs.map((entry) => entry.run),
     };
   }
+}
+
+/**
+ * The handler's own attempt in this claim: the run's `attempt` counts a retrying step's attempts when the
+ * run was resumed for that step's next try, and the handler's attempts otherwise.
+ */
+function handlerAttempt(claimed: ClaimedRun): number {
+  return claimed.steps.some((step) => step.status === "retrying") ? 0 : claimed.run.attempt;
 }
 
 /** True for errors that fail the run without another attempt of the handler. */
