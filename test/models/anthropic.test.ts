@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { anthropic } from "../../src/models/anthropic.js";
-import type { Message } from "../../src/models/spec.js";
+import type { Message, ToolMessage } from "../../src/models/spec.js";
 import {
   type FakeProviderServer,
   type FakeTurn,
@@ -192,6 +192,36 @@ describe("anthropic()", () => {
       { type: "text", text: "one" },
       { type: "text", text: "two" },
     ]);
+  });
+
+  it("maps tool-call ids from other providers that Anthropic rejects, the same for a call and its result", async () => {
+    const { fakeServer, model } = await setup([{ text: "ok" }]);
+    const kimi = (id: string, city: string): ToolMessage => ({
+      type: "tool",
+      id,
+      name: "get_weather",
+      input: { city },
+    });
+    const calls = [kimi("functions.get_weather:0", "Rome"), kimi("functions.get_weather:1", "Oslo")];
+    const history: Message[] = [
+      { type: "text", role: "user", content: "Weather?" },
+      { type: "tool_call", role: "assistant", tools: calls, stop_reason: "tool" },
+      ...calls.map(
+        (tool): Message => ({
+          type: "tool_result",
+          role: "tool_result",
+          tool,
+          content: "ok",
+          stop_reason: "tool",
+        }),
+      ),
+    ];
+    await model.generate({ messages: history, tools });
+    const [, assistant, results] = fakeServer.requests[0]!.body.messages as WireMessage[];
+    const useIds = assistant?.content.map((block) => block.id);
+    expect(results?.content.map((block) => block.tool_use_id)).toEqual(useIds);
+    for (const id of useIds ?? []) expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(new Set(useIds).size).toBe(2);
   });
 
   it("parses text and parallel tool_use blocks, usage and the stop reason", async () => {

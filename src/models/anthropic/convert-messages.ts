@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isErrorResult, textOf, toolResultText } from "../shared/text.js";
 import type { ToolNameMap } from "../shared/tool-names.js";
 import type { Message } from "../spec.js";
@@ -27,7 +28,8 @@ export interface AnthropicPrompt {
  *   text, so results sit right after their `tool_use` turn and roles alternate (pitfall R03);
  * - a final assistant turn without tool calls is sent as user content, so the request never ends with an
  *   assistant turn (prefill is refused with tools and by newer models; pitfall R02);
- * - empty text blocks are dropped (the API rejects them).
+ * - empty text blocks are dropped (the API rejects them);
+ * - tool-call ids from other providers that Anthropic's id rule rejects are mapped (see `wireId`).
  */
 export function convertMessages(messages: readonly Message[], names: ToolNameMap): AnthropicPrompt {
   const system: string[] = [];
@@ -48,7 +50,7 @@ export function convertMessages(messages: readonly Message[], names: ToolNameMap
         "assistant",
         message.tools.map((tool) => ({
           type: "tool_use",
-          id: tool.id,
+          id: wireId(tool.id),
           name: names.toProvider(tool.name),
           input: tool.input,
         })),
@@ -56,7 +58,7 @@ export function convertMessages(messages: readonly Message[], names: ToolNameMap
     } else {
       const block: AnthropicBlock = {
         type: "tool_result",
-        tool_use_id: message.tool.id,
+        tool_use_id: wireId(message.tool.id),
         content: toolResultText(message.content),
       };
       if (isErrorResult(message.content)) block.is_error = true;
@@ -79,4 +81,15 @@ function resultsFirst(blocks: AnthropicBlock[]): AnthropicBlock[] {
     ...blocks.filter((block) => block.type === "tool_result"),
     ...blocks.filter((block) => block.type !== "tool_result"),
   ];
+}
+
+/**
+ * Anthropic accepts `tool_use` ids of `[A-Za-z0-9_-]` only; a history made with another provider can hold
+ * others (Kimi sends `functions.get_weather:0`). Such an id is sent with those characters replaced and an
+ * 8-hex SHA-256 suffix of the original, so a call and its result still match and distinct ids stay distinct.
+ */
+function wireId(id: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(id)) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 8);
+  return `${id.replace(/[^A-Za-z0-9_-]/g, "_")}_${hash}`;
 }
