@@ -73,6 +73,30 @@ describe.each(storeKinds)("replay on %s", (kind) => {
     },
   );
 
+  it("an object with toJSON() (a class instance like NetworkRun) is stored as its JSON form, on every execution", async () => {
+    class Result {
+      constructor(readonly secret: string) {}
+      toJSON() {
+        return { kind: "result", at: new Date(5), empty: "" };
+      }
+    }
+    const { fairway, clock } = makeFairway(kind);
+    const seen: string[] = [];
+    fairway.createFunction({ id: "json-form" }, { event: "go" }, async ({ step }) => {
+      const value = await step.run("result", () => new Result("api-key"));
+      seen.push(describeValue(value));
+      await step.sleep("replay", "1s");
+      return new Result("api-key");
+    });
+    await fairway.send({ name: "go" });
+    await clock.advance("1s");
+    const output = await fairway.waitForRun(await runOf(fairway, "json-form"));
+    const jsonForm = describeValue({ kind: "result", at: new Date(5), empty: "" });
+    expect(seen).toEqual([jsonForm, jsonForm]);
+    expect(output).toEqual({ kind: "result", at: new Date(5), empty: "" });
+    await fairway.close();
+  });
+
   it("repeated ids get :n suffixes and never collide with a user's own 'a:1'", async () => {
     const { fairway } = makeFairway(kind);
     fairway.createFunction({ id: "ids" }, { event: "go" }, async ({ step }) => {
