@@ -22,8 +22,9 @@ const FIELDS = new Set(["name", "data", "id", "ts", "v"]);
  * Checks `input` (one event or an array) and returns the list as JSON would carry it (a Date becomes its ISO
  * string, `undefined` fields are dropped; the sender's objects are not changed), so every store hands
  * handlers the same data. Throws ValidationError listing every issue
- * (paths like `"[2].data"`), or LimitError for too many or too large events. `internal` allows the
- * reserved `fairway/` prefix (engine-sent events).
+ * (paths like `"[2].data"`), or LimitError for too many or too large events. `internal` (engine-sent
+ * events) allows the reserved `fairway/` prefix and has no size limit: such events carry data that was
+ * already accepted (the failure event holds the failed run's events and its error).
  */
 export function validateEvents(input: EventPayload | EventPayload[], internal = false): EventPayload[] {
   const list = Array.isArray(input) ? input : [input];
@@ -38,20 +39,31 @@ export function validateEvents(input: EventPayload | EventPayload[], internal = 
     checkEvent(event, single ? "" : `[${index}]`, internal, issues);
   });
   if (issues.length > 0) throw new ValidationError(single ? "event" : "events", issues);
-  return list.map((event) => {
-    const text = JSON.stringify(event);
-    const bytes = Buffer.byteLength(text, "utf8");
-    if (bytes > MAX_EVENT_BYTES) {
-      throw new LimitError(
-        `event "${event.name}"`,
-        MAX_EVENT_BYTES,
-        bytes,
-        "bytes",
-        "Store large data elsewhere.",
-      );
-    }
-    return JSON.parse(text) as EventPayload;
-  });
+  const maxBytes = internal ? Number.POSITIVE_INFINITY : MAX_EVENT_BYTES;
+  return list.map((event) => asJson(event, `event "${event.name}"`, maxBytes) as EventPayload);
+}
+
+/**
+ * The `data` of a `step.invoke`, checked and carried like a sent event's data: JSON only (ValidationError
+ * naming `what` and the path) and at most 512 KB (LimitError). Returns it as JSON carries it.
+ */
+export function validateEventData(data: unknown, what: string): Record<string, unknown> {
+  const issues: ValidationIssue[] = [];
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    issues.push({ path: "data", message: "must be an object" });
+  } else {
+    checkJson(data, "data", issues, new Set());
+  }
+  if (issues.length > 0) throw new ValidationError(what, issues);
+  return asJson(data, `data of ${what}`, MAX_EVENT_BYTES) as Record<string, unknown>;
+}
+
+/** `value` as JSON carries it; LimitError naming `what` when its JSON is over `maxBytes`. */
+function asJson(value: unknown, what: string, maxBytes: number): unknown {
+  const text = JSON.stringify(value);
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > maxBytes) throw new LimitError(what, maxBytes, bytes, "bytes", "Store large data elsewhere.");
+  return JSON.parse(text);
 }
 
 function checkEvent(event: EventPayload, prefix: string, internal: boolean, issues: ValidationIssue[]) {

@@ -382,7 +382,13 @@ export class Fairway {
       await this.scheduler.send(
         {
           name: FUNCTION_FAILED_EVENT,
-          data: { function_id: run.functionId, run_id: run.id, error: run.error, event: run.events[0] },
+          data: {
+            function_id: run.functionId,
+            run_id: run.id,
+            error: run.error,
+            event: run.events[0],
+            events: run.events,
+          },
         },
         true,
       );

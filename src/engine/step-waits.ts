@@ -9,7 +9,7 @@
 import { NotFoundError, StepError, serializeError, TimeoutError, ValidationError } from "../errors/index.js";
 import type { StepRow, StoredEvent } from "../store/store.js";
 import { MAX_DURATION_MS, toMs } from "./durations.js";
-import { validateEvents } from "./event-validation.js";
+import { validateEventData } from "./event-validation.js";
 import type { Execution } from "./execution.js";
 import { backlogKey } from "./ready-queue.js";
 import { serialize } from "./serializer.js";
@@ -79,13 +79,11 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
   const timeoutMs = exec.guard(() =>
     options.timeout === undefined ? DEFAULT_INVOKE_TIMEOUT_MS : toMs(options.timeout, what, "timeout"),
   );
-  // The child's event is checked and carried as JSON like a sent one (ValidationError/LimitError, fatal).
-  const data = exec.guard(
-    () => validateEvents({ name: INVOKED_EVENT, data: options.data ?? {} }, true)[0]?.data,
-  );
+  // The child's event data is checked and carried as JSON like a sent event's (fatal when it is not).
+  const data = exec.guard(() => validateEventData(options.data ?? {}, what));
   const now = exec.now();
   const eventId = exec.deps.newId();
-  const event = { id: eventId, name: INVOKED_EVENT, data: data ?? {}, ts: now, receivedAt: now };
+  const event = { id: eventId, name: INVOKED_EVENT, data, ts: now, receivedAt: now };
   const inputText = serialize({ function: target.id, data: event.data, timeoutMs }, what);
   const row = exec.row(call, "invoke", { status: "waiting", inputText, wakeAt: now + timeoutMs });
   exec.memo.set(row.id, row);
