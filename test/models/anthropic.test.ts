@@ -224,6 +224,96 @@ describe("anthropic()", () => {
     expect(new Set(useIds).size).toBe(2);
   });
 
+  it("keeps extended-thinking blocks with the tool calls and sends them back first in the turn", async () => {
+    const thinking = { type: "thinking", thinking: "Two cities: call twice.", signature: "sig-1" };
+    const redacted = { type: "redacted_thinking", data: "opaque" };
+    const use = (id: string, city: string) => ({
+      type: "tool_use",
+      id,
+      name: "get_weather",
+      input: { city },
+    });
+    const event = (type: string, data: object) => ({ event: type, data: { type, ...data } });
+    const body = {
+      content: [
+        thinking,
+        { type: "text", text: "Checking." },
+        use("toolu_1", "Rome"),
+        redacted,
+        use("toolu_2", "Oslo"),
+      ],
+      stop_reason: "tool_use",
+      usage: { input_tokens: 5, output_tokens: 9 },
+    };
+    const { fakeServer, model } = await setup([
+      { raw: { body: JSON.stringify(body) } },
+      {
+        stream: [
+          event("message_start", { message: { usage: { input_tokens: 5 } } }),
+          event("content_block_start", {
+            index: 0,
+            content_block: { type: "thinking", thinking: "", signature: "" },
+          }),
+          event("content_block_delta", {
+            index: 0,
+            delta: { type: "thinking_delta", thinking: "Two cities: " },
+          }),
+          event("content_block_delta", {
+            index: 0,
+            delta: { type: "thinking_delta", thinking: "call twice." },
+          }),
+          event("content_block_delta", { index: 0, delta: { type: "signature_delta", signature: "sig-1" } }),
+          event("content_block_start", { index: 1, content_block: { type: "text", text: "Checking." } }),
+          event("content_block_start", { index: 2, content_block: { ...use("toolu_1", "Rome"), input: {} } }),
+          event("content_block_delta", {
+            index: 2,
+            delta: { type: "input_json_delta", partial_json: '{"city":"Rome"}' },
+          }),
+          event("content_block_start", { index: 3, content_block: redacted }),
+          event("content_block_start", { index: 4, content_block: { ...use("toolu_2", "Oslo"), input: {} } }),
+          event("content_block_delta", {
+            index: 4,
+            delta: { type: "input_json_delta", partial_json: '{"city":"Oslo"}' },
+          }),
+          event("message_delta", { delta: { stop_reason: "tool_use" }, usage: { output_tokens: 9 } }),
+        ],
+      },
+      { text: "Both sunny." },
+    ]);
+    const request = { messages: conversation.slice(0, 2), tools };
+    const whole = await model.generate(request);
+    const streamed = await model.generate({ ...request, onDelta: () => {} });
+    expect(streamed.output).toEqual(whole.output);
+    const calls = whole.output[1];
+    if (calls?.type !== "tool_call") throw new Error("expected a tool_call message");
+    expect(calls.tools.map((tool) => tool.providerMetadata)).toEqual([
+      { anthropic: { thinking: [thinking] } },
+      { anthropic: { thinking: [redacted] } },
+    ]);
+    const results = calls.tools.map(
+      (tool): Message => ({
+        type: "tool_result",
+        role: "tool_result",
+        tool,
+        content: "sunny",
+        stop_reason: "tool",
+      }),
+    );
+    await model.generate({ messages: [...request.messages, ...whole.output, ...results], tools });
+    const sent = fakeServer.requests[2]?.body.messages as WireMessage[];
+    expectValidAlternation(sent);
+    expect(sent[1]).toEqual({
+      role: "assistant",
+      content: [
+        thinking,
+        { type: "text", text: "Checking." },
+        use("toolu_1", "Rome"),
+        redacted,
+        use("toolu_2", "Oslo"),
+      ],
+    });
+  });
+
   it("parses text and parallel tool_use blocks, usage and the stop reason", async () => {
     const { model } = await setup([
       {

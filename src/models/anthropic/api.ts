@@ -22,6 +22,9 @@ const block = () =>
     id: z.string().nullish(),
     name: z.string().nullish(),
     input: z.unknown().optional(),
+    thinking: z.string().nullish(),
+    signature: z.string().nullish(),
+    data: z.string().nullish(),
   });
 
 export const messageSchema = lazySchema(() =>
@@ -39,6 +42,8 @@ export const streamEventSchema = lazySchema(() =>
         type: z.string().nullish(),
         text: z.string().nullish(),
         partial_json: z.string().nullish(),
+        thinking: z.string().nullish(),
+        signature: z.string().nullish(),
         stop_reason: z.string().nullish(),
       })
       .nullish(),

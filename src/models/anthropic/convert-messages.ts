@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import { isErrorResult, textOf, toolResultText } from "../shared/text.js";
 import type { ToolNameMap } from "../shared/tool-names.js";
 import type { Message } from "../spec.js";
+import { type ThinkingBlock, thinkingOf } from "./thinking.js";
 
 /** A content block of an Anthropic Messages API request. */
 export type AnthropicBlock =
   | { type: "text"; text: string }
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
-  | { type: "tool_result"; tool_use_id: string; content: string; is_error?: boolean };
+  | { type: "tool_result"; tool_use_id: string; content: string; is_error?: boolean }
+  | ThinkingBlock;
 
 export interface AnthropicMessage {
   role: "user" | "assistant";
@@ -22,8 +24,9 @@ export interface AnthropicPrompt {
 /**
  * Maps Fairway messages to the Messages API's `system` and `messages`, keeping Anthropic's rules:
  * - every system message goes into top-level `system` (joined by blank lines);
- * - `tool_call` → assistant `tool_use` blocks; `tool_result` → user `tool_result` blocks (`is_error` for
- *   AgentKit `{error}` results);
+ * - `tool_call` → assistant `tool_use` blocks, each after the thinking blocks it came with (extended
+ *   thinking, see `ThinkingBlocks`; a call's first thinking goes before the text the model wrote with
+ *   it); `tool_result` → user `tool_result` blocks (`is_error` for AgentKit `{error}` results);
  * - consecutive turns of one role are merged, and in a user turn the `tool_result` blocks come before any
  *   text, so results sit right after their `tool_use` turn and roles alternate (pitfall R03);
  * - a final assistant turn without tool calls is sent as user content, so the request never ends with an
@@ -46,15 +49,19 @@ export function convertMessages(messages: readonly Message[], names: ToolNameMap
       if (message.role === "system") system.push(text);
       else add(message.role, text.trim() === "" ? [] : [{ type: "text", text }]);
     } else if (message.type === "tool_call") {
-      add(
-        "assistant",
-        message.tools.map((tool) => ({
-          type: "tool_use",
-          id: wireId(tool.id),
-          name: names.toProvider(tool.name),
-          input: tool.input,
-        })),
-      );
+      const blocks = message.tools.flatMap((tool): AnthropicBlock[] => [
+        ...thinkingOf(tool),
+        { type: "tool_use", id: wireId(tool.id), name: names.toProvider(tool.name), input: tool.input },
+      ]);
+      // The turn must start with its thinking: put it before the text the model wrote after thinking.
+      const last = turns.at(-1);
+      const leading = blocks.findIndex((block) => block.type === "tool_use");
+      if (last?.role === "assistant" && leading > 0) {
+        let at = last.content.length;
+        while (at > 0 && last.content[at - 1]?.type === "text") at--;
+        last.content.splice(at, 0, ...blocks.splice(0, leading));
+      }
+      add("assistant", blocks);
     } else {
       const block: AnthropicBlock = {
         type: "tool_result",

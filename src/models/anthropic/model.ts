@@ -9,6 +9,7 @@ import { convertMessages } from "./convert-messages.js";
 import { mapStopReason } from "./map-finish-reason.js";
 import { prepareTools } from "./prepare-tools.js";
 import { readMessageStream } from "./stream.js";
+import { ThinkingBlocks } from "./thinking.js";
 import { mergeUsage } from "./usage.js";
 
 export interface AnthropicConfig {
@@ -58,10 +59,12 @@ export class AnthropicModel implements Model {
       },
       body: (raw) => {
         const message = parseReply(settings, messageSchema(), raw, "response body");
+        const thinking = new ThinkingBlocks();
         (message.content ?? []).forEach((block, index) => {
           if (block.type === "text") assembler.text(String(index), block.text ?? "");
+          thinking.add(String(index), block);
           if (block.type === "tool_use") {
-            assembler.toolStart(String(index), block.id, block.name ?? "");
+            assembler.toolStart(String(index), block.id, block.name ?? "", thinking.forNextCall());
             assembler.toolArguments(String(index), JSON.stringify(block.input ?? {}));
           }
         });

@@ -4,6 +4,7 @@ import { parseReply } from "../shared/parse-reply.js";
 import type { ResponseAssembler } from "../shared/response-assembler.js";
 import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { streamEventSchema } from "./api.js";
+import { ThinkingBlocks } from "./thinking.js";
 import { mergeUsage } from "./usage.js";
 
 /** Error types in a stream that a later retry cannot fix. */
@@ -17,8 +18,8 @@ const permanentErrors = new Set([
 
 /**
  * Reads a Messages API stream into the assembler: `message_start` (input usage), `content_block_start`
- * (a text block, or a `tool_use` block with id and name), `content_block_delta` (`text_delta` or
- * `input_json_delta`), `message_delta` (stop reason, cumulative output usage); `ping`, `content_block_stop`
+ * (a text block, a `tool_use` block with id and name, or a thinking block), `content_block_delta`
+ * (`text_delta`, `input_json_delta`, or `thinking_delta`/`signature_delta`, see `ThinkingBlocks`), `message_delta` (stop reason, cumulative output usage); `ping`, `content_block_stop`
  * and `message_stop` carry nothing needed. An `error` event is a `ModelCallError`, retryable unless its
  * type is a request error. Returns the stop reason; a stream without one was cut off and is an
  * `InvalidResponseError`.
@@ -29,6 +30,7 @@ export async function readMessageStream(
   assembler: ResponseAssembler,
 ): Promise<string | undefined> {
   let stopReason: string | undefined;
+  const thinking = new ThinkingBlocks();
   await readSseJson(settings, response, ({ data }) => {
     const event = parseReply(settings, streamEventSchema(), data, "stream event");
     const key = String(event.index ?? 0);
@@ -37,15 +39,20 @@ export async function readMessageStream(
         mergeUsage(assembler.usage, event.message?.usage);
         break;
       case "content_block_start":
-        if (event.content_block?.type === "text") assembler.text(key, event.content_block.text ?? "");
-        if (event.content_block?.type === "tool_use") {
-          assembler.toolStart(key, event.content_block.id, event.content_block.name ?? "");
+        if (!event.content_block) break;
+        if (event.content_block.type === "text") assembler.text(key, event.content_block.text ?? "");
+        thinking.add(key, event.content_block);
+        if (event.content_block.type === "tool_use") {
+          const { id, name } = event.content_block;
+          assembler.toolStart(key, id, name ?? "", thinking.forNextCall());
         }
         break;
       case "content_block_delta":
         if (event.delta?.type === "text_delta") assembler.text(key, event.delta.text ?? "");
         if (event.delta?.type === "input_json_delta")
           assembler.toolArguments(key, event.delta.partial_json ?? "");
+        if (event.delta?.type === "thinking_delta" || event.delta?.type === "signature_delta")
+          thinking.delta(key, event.delta);
         break;
       case "message_delta":
         stopReason = event.delta?.stop_reason ?? stopReason;
