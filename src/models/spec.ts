@@ -24,7 +24,8 @@ export interface ToolMessage {
   inputError?: string;
   /**
    * Opaque data a provider attached to the call that must be sent back with it, by provider id
-   * (e.g. `{ gemini: { thoughtSignature } }`). Keep it when storing history; never edit it.
+   * (`{ gemini: { thoughtSignature } }`, `{ anthropic: { thinking: [blocks] } }`). Keep it when storing
+   * history; never edit it.
    */
   providerMetadata?: Record<string, Record<string, unknown>>;
 }
