@@ -371,6 +371,25 @@ describe("anthropic()", () => {
     ]);
   });
 
+  it("uses a tool input sent whole in content_block_start (compatible servers), never {}", async () => {
+    const event = (type: string, data: object) => ({ event: type, data: { type, ...data } });
+    const { model } = await setup([
+      {
+        stream: [
+          event("message_start", { message: { usage: { input_tokens: 3 } } }),
+          event("content_block_start", {
+            index: 0,
+            content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Rome" } },
+          }),
+          event("content_block_stop", { index: 0 }),
+          event("message_delta", { delta: { stop_reason: "tool_use" }, usage: { output_tokens: 4 } }),
+        ],
+      },
+    ]);
+    const response = await model.generate({ messages: conversation, tools, onDelta: () => {} });
+    expect(response.output).toEqual(assistantTurn("", [["toolu_1", "get_weather", { city: "Rome" }]]));
+  });
+
   it("maps tool_choice any and a named tool", async () => {
     const { fakeServer, model } = await setup([{ text: "a" }, { text: "b" }]);
     await model.generate({ messages: conversation, tools, toolChoice: "any" });

@@ -1,5 +1,6 @@
 import { ModelCallError } from "../../errors/model-call-error.js";
 import type { CallSettings } from "../shared/http.js";
+import { isJsonObject } from "../shared/json.js";
 import { parseReply } from "../shared/parse-reply.js";
 import type { ResponseAssembler } from "../shared/response-assembler.js";
 import { incompleteStream, readSseJson } from "../shared/sse.js";
@@ -19,8 +20,10 @@ const permanentErrors = new Set([
 /**
  * Reads a Messages API stream into the assembler: `message_start` (input usage), `content_block_start`
  * (a text block, a `tool_use` block with id and name, or a thinking block), `content_block_delta`
- * (`text_delta`, `input_json_delta`, or `thinking_delta`/`signature_delta`, see `ThinkingBlocks`), `message_delta` (stop reason, cumulative output usage); `ping`, `content_block_stop`
- * and `message_stop` carry nothing needed. An `error` event is a `ModelCallError`, retryable unless its
+ * (`text_delta`, `input_json_delta`, or `thinking_delta`/`signature_delta`, see `ThinkingBlocks`),
+ * `message_delta` (stop reason, cumulative output usage); `ping`, `content_block_stop` and
+ * `message_stop` carry nothing needed. Anthropic starts a `tool_use` block with `input: {}`; a
+ * compatible server that puts the whole input there instead has it used, never replaced by `{}`. An `error` event is a `ModelCallError`, retryable unless its
  * type is a request error. Returns the stop reason; a stream without one was cut off and is an
  * `InvalidResponseError`.
  */
@@ -43,8 +46,10 @@ export async function readMessageStream(
         if (event.content_block.type === "text") assembler.text(key, event.content_block.text ?? "");
         thinking.add(key, event.content_block);
         if (event.content_block.type === "tool_use") {
-          const { id, name } = event.content_block;
+          const { id, name, input } = event.content_block;
           assembler.toolStart(key, id, name ?? "", thinking.forNextCall());
+          if (isJsonObject(input) && Object.keys(input).length > 0)
+            assembler.toolArguments(key, JSON.stringify(input));
         }
         break;
       case "content_block_delta":
