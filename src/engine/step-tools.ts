@@ -8,6 +8,7 @@
 import { toMs } from "./durations.js";
 import type { Execution } from "./execution.js";
 import { serialize } from "./serializer.js";
+import { checkStepArguments } from "./step-arguments.js";
 import { runStep } from "./step-run.js";
 import type { EventPayload, StepTools } from "./step-types.js";
 import { waitForEventStep } from "./step-wait-for-event.js";
@@ -33,8 +34,8 @@ export function createStepTools(exec: Execution): StepTools {
 }
 
 /**
- * Wraps each tool: a call inside a `step.run` body is refused (fatal ValidationError), and once the engine
- * is closing a step call suspends the run instead of running.
+ * Wraps each tool: a call inside a `step.run` body, or with arguments of the wrong shape, fails the run
+ * (fatal ValidationError), and once the engine is closing a step call suspends the run instead of running.
  */
 function yieldWhenClosing(exec: Execution, tools: StepTools): StepTools {
   const wrapped = {} as Record<keyof StepTools, unknown>;
@@ -44,6 +45,7 @@ function yieldWhenClosing(exec: Execution, tools: StepTools): StepTools {
     wrapped[name] = (...args: never[]) => {
       try {
         exec.refuseNested(`step.${name}`, args[0]);
+        exec.guard(() => checkStepArguments(name, args));
       } catch (error) {
         return Promise.reject(error);
       }

@@ -1,0 +1,38 @@
+/**
+ * Shape checks of step tool arguments, made before a step is identified: a step id is a non-empty string,
+ * `step.run` gets a function, `waitForEvent` an event name, `invoke` a function (or its id). Durations and
+ * expressions are checked by each tool (they name their own fields).
+ *
+ * @module
+ */
+import { ValidationError, type ValidationIssue } from "../errors/index.js";
+import type { StepTools } from "./step-types.js";
+
+/** Throws ValidationError naming `step.<tool>("<id>")` and each bad field (`id`, `fn`, `options`, …). */
+export function checkStepArguments(tool: keyof StepTools, args: readonly unknown[]): void {
+  const [id, second] = args;
+  const issues: ValidationIssue[] = [];
+  if (typeof id !== "string" || id === "") issues.push({ path: "id", message: "must be a non-empty string" });
+  if (tool === "run" && typeof second !== "function") {
+    issues.push({ path: "fn", message: "must be a function" });
+  } else if (tool === "waitForEvent" || tool === "invoke") {
+    if (typeof second !== "object" || second === null) {
+      const shape = tool === "invoke" ? "{ function, data?, timeout? }" : "{ event, timeout, if? | match? }";
+      issues.push({ path: "options", message: `must be an object ${shape}` });
+    } else if (tool === "waitForEvent") {
+      const event = (second as { event?: unknown }).event;
+      if (typeof event !== "string" || event === "")
+        issues.push({ path: "event", message: "must be a non-empty event name" });
+    } else if (!isFunctionRef((second as { function?: unknown }).function)) {
+      issues.push({ path: "function", message: "must be a function from createFunction, or its id" });
+    }
+  }
+  if (issues.length === 0) return;
+  throw new ValidationError(`step.${tool}(${typeof id === "string" ? JSON.stringify(id) : ""})`, issues);
+}
+
+function isFunctionRef(value: unknown): boolean {
+  if (typeof value === "string") return value !== "";
+  const id = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === "string" && id !== "";
+}

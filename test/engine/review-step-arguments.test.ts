@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import type { StepTools } from "../../src/index.js";
+import { makeFairway, storeKinds } from "./helpers.js";
+
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+const bad: Array<[string, (step: StepTools) => Promise<unknown>, string]> = [
+  ["run with an empty id", (step) => step.run("", () => 1), "id:"],
+  ["run with a number id", (step) => step.run(5 as never, () => 1), "id:"],
+  ["run without an id", (step) => step.run(undefined as never, () => 1), "id:"],
+  ["run with a body that is not a function", (step) => step.run("a", 5 as never), "fn:"],
+  ["sleep without an id", (step) => step.sleep(undefined as never, "1s"), "id:"],
+  ["waitForEvent without options", (step) => step.waitForEvent("w", undefined as never), "options:"],
+  [
+    "waitForEvent without an event name",
+    (step) => step.waitForEvent("w", { timeout: "1h" } as never),
+    "event:",
+  ],
+  [
+    "waitForEvent with an empty event name",
+    (step) => step.waitForEvent("w", { event: "", timeout: "1h" }),
+    "event:",
+  ],
+  ["invoke without options", (step) => step.invoke("i", undefined as never), "options:"],
+  ["invoke without a function", (step) => step.invoke("i", {} as never), "function:"],
+  ["invoke with a number as function", (step) => step.invoke("i", { function: 5 as never }), "function:"],
+];
+
+describe.each(storeKinds)("step tool arguments (%s)", (kind) => {
+  it.each(bad)(
+    "%s fails the run at the first attempt with a ValidationError naming the field",
+    async (_, call, field) => {
+      const { fairway } = makeFairway(kind);
+      let calls = 0;
+      fairway.createFunction({ id: "f", retries: 2 }, { event: "e" }, async ({ step }) => {
+        calls++;
+        return call(step);
+      });
+      await fairway.send({ name: "e" });
+      for (let turn = 0; turn < 3; turn++) await settle();
+      const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
+      expect(run?.status).toBe("failed");
+      expect(run?.error?.name).toBe("ValidationError");
+      expect(run?.error?.message).toMatch(/^step\.\w+\(.*\) is invalid: /);
+      expect(run?.error?.message).toContain(field);
+      expect(calls).toBe(1);
+      await fairway.close();
+    },
+  );
+});
