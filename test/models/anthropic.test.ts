@@ -27,6 +27,9 @@ async function setup(turns: FakeTurn[], options: { betaHeaders?: string[] } = {}
   return { fakeServer, model };
 }
 
+/** One Messages API stream event, with its SSE event name. */
+const event = (type: string, data: object) => ({ event: type, data: { type, ...data } });
+
 type WireMessage = { role: string; content: Array<{ type: string; id?: string; tool_use_id?: string }> };
 
 /** Anthropic's invariants: roles alternate, and each tool_use has one tool_result first in the next turn. */
@@ -233,15 +236,15 @@ describe("anthropic()", () => {
       name: "get_weather",
       input: { city },
     });
-    const event = (type: string, data: object) => ({ event: type, data: { type, ...data } });
+    const turn = [
+      thinking,
+      { type: "text", text: "Checking." },
+      use("toolu_1", "Rome"),
+      redacted,
+      use("toolu_2", "Oslo"),
+    ];
     const body = {
-      content: [
-        thinking,
-        { type: "text", text: "Checking." },
-        use("toolu_1", "Rome"),
-        redacted,
-        use("toolu_2", "Oslo"),
-      ],
+      content: turn,
       stop_reason: "tool_use",
       usage: { input_tokens: 5, output_tokens: 9 },
     };
@@ -304,13 +307,7 @@ describe("anthropic()", () => {
     expectValidAlternation(sent);
     expect(sent[1]).toEqual({
       role: "assistant",
-      content: [
-        thinking,
-        { type: "text", text: "Checking." },
-        use("toolu_1", "Rome"),
-        redacted,
-        use("toolu_2", "Oslo"),
-      ],
+      content: turn,
     });
   });
 
@@ -372,7 +369,6 @@ describe("anthropic()", () => {
   });
 
   it("uses a tool input sent whole in content_block_start (compatible servers), never {}", async () => {
-    const event = (type: string, data: object) => ({ event: type, data: { type, ...data } });
     const { model } = await setup([
       {
         stream: [
