@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { InvalidResponseError } from "../../src/errors/invalid-response-error.js";
 import { anthropic } from "../../src/models/anthropic.js";
 import { gemini } from "../../src/models/gemini.js";
 import type { Message } from "../../src/models/spec.js";
@@ -270,7 +271,7 @@ describe("gemini()", () => {
     expect(response.usage).toEqual({ inputTokens: 12, outputTokens: 8 });
   });
 
-  it("tolerates a candidate without parts, an empty candidates list and a blocked prompt (R14)", async () => {
+  it("a candidate without parts is a retryable InvalidResponseError; an empty candidates list and a blocked prompt end the turn (R14)", async () => {
     const raw = (body: unknown): FakeTurn => ({ raw: { body: JSON.stringify(body) } });
     const { model } = await setup([
       raw({ candidates: [{ content: {}, finishReason: "MALFORMED_FUNCTION_CALL" }] }),
@@ -278,7 +279,10 @@ describe("gemini()", () => {
       raw({ candidates: [], promptFeedback: { blockReason: "SAFETY" } }),
     ]);
     const request = { messages: conversation, tools };
-    expect(await model.generate(request)).toMatchObject({ output: [], stopReason: "other" });
+    const malformed = await model.generate(request).catch((error: unknown) => error);
+    expect(malformed).toBeInstanceOf(InvalidResponseError);
+    expect(malformed).toMatchObject({ isRetryable: true, code: "model_response_invalid" });
+    expect(String((malformed as Error).message)).toContain("MALFORMED_FUNCTION_CALL");
     expect(await model.generate(request)).toMatchObject({ output: [], stopReason: "stop" });
     expect(await model.generate(request)).toMatchObject({ output: [], stopReason: "content_filter" });
   });

@@ -1,3 +1,4 @@
+import { InvalidResponseError } from "../../errors/invalid-response-error.js";
 import { ModelCallError } from "../../errors/model-call-error.js";
 import { type CallSettings, isRetryableStatus } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
@@ -62,8 +63,21 @@ export class GeminiResponseReader {
     return this.#finishReason;
   }
 
-  /** The mapped finish reason (or `content_filter` for a blocked prompt). */
+  /**
+   * The mapped finish reason (or `content_filter` for a blocked prompt).
+   * @throws InvalidResponseError (retryable) when Gemini ended the turn with `MALFORMED_FUNCTION_CALL` or
+   *   `UNEXPECTED_TOOL_CALL`: it tried to call a tool and produced nothing usable, so the turn is asked again
+   *   rather than ending the agent with an empty answer (pitfall R14).
+   */
   stopReason(): StopReason {
-    return mapFinishReason(this.#finishReason, this.#blockReason);
+    const reason = this.#finishReason;
+    if (reason === "MALFORMED_FUNCTION_CALL" || reason === "UNEXPECTED_TOOL_CALL") {
+      throw new InvalidResponseError(
+        this.settings.provider,
+        this.settings.model,
+        `the turn ended with finishReason ${reason}: the model produced a tool call it could not encode`,
+      );
+    }
+    return mapFinishReason(reason, this.#blockReason);
   }
 }
