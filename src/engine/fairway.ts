@@ -5,7 +5,7 @@
  * @module
  */
 import { monotonicFactory } from "ulid";
-import { ConfigError, NotFoundError, RunCancelledError, serializeError } from "../errors/index.js";
+import { ConfigError, NotFoundError } from "../errors/index.js";
 import { openStore } from "../store/open-store.js";
 import type { RunFilter, RunRecord, Store, StoredEvent } from "../store/store.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -395,23 +395,12 @@ export class Fairway {
     }
   }
 
-  /** An invoked run ended: resolve its parent's invoke step with the output or the error. */
+  /**
+   * An invoked run ended: the store resolved its parent's invoke step in the same transaction
+   * (`finishRun`/`cancelRun`); queue the parent.
+   */
   private async settleParent(run: RunRecord): Promise<void> {
-    if (!run.parent) return;
-    const failed = run.status !== "completed";
-    const error =
-      run.status === "cancelled"
-        ? serializeError(new RunCancelledError(run.id, run.cancelReason))
-        : run.error;
-    const resolved = await this.store.resolveStep({
-      runId: run.parent.runId,
-      stepId: run.parent.stepId,
-      status: failed ? "failed" : "completed",
-      ...(failed ? { error: error ?? { name: "Error", message: "child run failed" } } : {}),
-      ...(run.outputText !== undefined && !failed ? { outputText: run.outputText } : {}),
-      now: this.clock.now(),
-    });
-    if (resolved) await this.wake(run.parent.runId);
+    if (run.parent) await this.wake(run.parent.runId);
   }
 
   private emit(type: RunEvent["type"], run: RunRecord): void {

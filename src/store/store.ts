@@ -247,9 +247,16 @@ export interface Store {
    * was resolved meanwhile), or `undefined` if `owner` no longer holds the run (nothing written).
    */
   suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined>;
-  /** Ends a run; deletes its waits. Returns the run, or `undefined` if it was already terminal. */
+  /**
+   * Ends a run; deletes its waits; if it was invoked (`parent`), resolves the parent's invoke step with its
+   * outcome (`invokeOutcome`) and makes the parent due, in the same transaction. Returns the run, or
+   * `undefined` if it was already terminal.
+   */
   finishRun(input: FinishInput): Promise<RunRecord | undefined>;
-  /** Cancels a non-terminal run and deletes its waits. Returns it, or `undefined` if already terminal. */
+  /**
+   * Cancels a non-terminal run and deletes its waits; settles an invoking parent like `finishRun`. Returns
+   * it, or `undefined` if already terminal.
+   */
   cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined>;
   /**
    * Finalizes a `waiting` step (status, output or error, end time) and makes the run due now. False (nothing

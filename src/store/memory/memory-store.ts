@@ -6,6 +6,7 @@
  * @module
  */
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
+import { invokeOutcome } from "../invoke-outcome.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -133,7 +134,7 @@ export class MemoryStore implements Store {
     delete run.readyAt;
     clearLease(run);
     this.deleteWaits(input.runId);
-    return copy(run);
+    return this.settleParent(run, input.endedAt);
   }
 
   async cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined> {
@@ -144,10 +145,21 @@ export class MemoryStore implements Store {
     run.endedAt = now;
     delete run.readyAt;
     this.deleteWaits(runId);
-    return copy(run);
+    return this.settleParent(run, now);
   }
 
   async resolveStep(input: ResolveStepInput): Promise<boolean> {
+    return this.resolve(input);
+  }
+
+  /** Resolves the invoking run's step with the ended `run`'s outcome; returns a copy of `run`. */
+  private settleParent(run: RunRecord, now: number): RunRecord {
+    const outcome = invokeOutcome(run, now);
+    if (outcome) this.resolve(outcome);
+    return copy(run);
+  }
+
+  private resolve(input: ResolveStepInput): boolean {
     const steps = this.steps.get(input.runId);
     const step = steps?.get(input.stepId);
     if (!steps || step?.status !== "waiting") return false;

@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
+import { invokeOutcome } from "../invoke-outcome.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -195,7 +196,7 @@ export class SqliteStore implements Store {
       }) as RunRowDb | undefined;
       if (!row) return undefined;
       this.q.deleteRunWaits.run(input.runId);
-      return toRun(row);
+      return this.settleParent(toRun(row), input.endedAt);
     })();
   }
 
@@ -204,27 +205,37 @@ export class SqliteStore implements Store {
       const row = this.q.cancelRun.get({ id: runId, reason: reason ?? null, now }) as RunRowDb | undefined;
       if (!row) return undefined;
       this.q.deleteRunWaits.run(runId);
-      return toRun(row);
+      return this.settleParent(toRun(row), now);
     })();
   }
 
   async resolveStep(input: ResolveStepInput): Promise<boolean> {
-    return this.db.transaction(() => {
-      if (input.eventId !== undefined && this.q.consumed.get(input.runId, input.eventId)) return false;
-      const info = this.q.resolveStep.run({
-        run_id: input.runId,
-        id: input.stepId,
-        status: input.status,
-        output: input.outputText ?? null,
-        error: input.error ? JSON.stringify(input.error) : null,
-        event_id: input.eventId ?? null,
-        ended_at: input.now,
-      });
-      if (info.changes === 0) return false;
-      if (input.waitId !== undefined) this.q.deleteWait.run(input.waitId);
-      this.q.wakeRun.run({ id: input.runId, now: input.now });
-      return true;
-    })();
+    return this.db.transaction(() => this.resolve(input))();
+  }
+
+  /** `resolveStep` inside the caller's transaction. */
+  private resolve(input: ResolveStepInput): boolean {
+    if (input.eventId !== undefined && this.q.consumed.get(input.runId, input.eventId)) return false;
+    const info = this.q.resolveStep.run({
+      run_id: input.runId,
+      id: input.stepId,
+      status: input.status,
+      output: input.outputText ?? null,
+      error: input.error ? JSON.stringify(input.error) : null,
+      event_id: input.eventId ?? null,
+      ended_at: input.now,
+    });
+    if (info.changes === 0) return false;
+    if (input.waitId !== undefined) this.q.deleteWait.run(input.waitId);
+    this.q.wakeRun.run({ id: input.runId, now: input.now });
+    return true;
+  }
+
+  /** Resolves the invoking run's step with the ended `run`'s outcome (same transaction); returns `run`. */
+  private settleParent(run: RunRecord, now: number): RunRecord {
+    const outcome = invokeOutcome(run, now);
+    if (outcome) this.resolve(outcome);
+    return run;
   }
 
   async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
