@@ -13,7 +13,12 @@ import { CronTriggers } from "./cron-triggers.js";
 import { Dispatcher } from "./dispatcher.js";
 import { EngineFlow, type FlowStateEntry } from "./engine-flow.js";
 import type { ExecutionDeps } from "./execution.js";
-import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
+import {
+  type FunctionConfig,
+  type NormalizedFunctionConfig,
+  normalizeFunctionConfig,
+  type Trigger,
+} from "./function-config.js";
 import { isDeadLocalOwner, newLeaseOwner } from "./lease-owner.js";
 import type { ReadyItem } from "./ready-queue.js";
 import type { FairwayFunction, RegisteredFunction } from "./registered-function.js";
@@ -30,6 +35,27 @@ export const FUNCTION_FAILED_EVENT = "fairway/function.failed";
 
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
+
+/**
+ * Config of the function that `onFailure` registers: `<id>-failure`, triggered by the failure event of
+ * `config.id`, 1 retry. Throws ConfigError naming `onFailure` when that id is not valid (too long).
+ */
+function failureFunctionConfig(config: NormalizedFunctionConfig): NormalizedFunctionConfig {
+  const id = `${config.id}-failure`;
+  try {
+    return normalizeFunctionConfig({
+      id,
+      name: `${config.name} (failure)`,
+      triggers: [
+        { event: FUNCTION_FAILED_EVENT, if: `event.data.function_id == ${JSON.stringify(config.id)}` },
+      ],
+      retries: 1,
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError("onFailure", `needs a failure function "${id}", and ${error.message}`);
+  }
+}
 
 const defaultLogger: Logger = {
   debug: () => {},
@@ -166,19 +192,13 @@ export class Fairway {
     const merged =
       typeof triggerOrHandler === "function" ? config : { ...config, triggers: triggerOrHandler };
     const normalized = normalizeFunctionConfig(merged);
-    const fn = this.register(normalized.id, normalized, handler as Handler);
-    if (normalized.onFailure) {
-      const failureId = `${normalized.id}-failure`;
-      const failureConfig = normalizeFunctionConfig({
-        id: failureId,
-        name: `${normalized.name} (failure)`,
-        triggers: [
-          { event: FUNCTION_FAILED_EVENT, if: `event.data.function_id == ${JSON.stringify(normalized.id)}` },
-        ],
-        retries: 1,
-      });
-      this.register(failureId, failureConfig, normalized.onFailure);
+    const failure = normalized.onFailure ? failureFunctionConfig(normalized) : undefined;
+    for (const id of [normalized.id, failure?.id]) {
+      if (id !== undefined && this.registry.has(id))
+        throw new ConfigError("id", `function "${id}" is already defined`, id);
     }
+    const fn = this.register(normalized.id, normalized, handler as Handler);
+    if (failure && normalized.onFailure) this.register(failure.id, failure, normalized.onFailure);
     return fn as FairwayFunction<TResult>;
   }
 
