@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { NotFoundError, RunCancelledError, RunFailedError, TimeoutError } from "../errors/index.js";
+import {
+  ConfigError,
+  NotFoundError,
+  RunCancelledError,
+  RunFailedError,
+  TimeoutError,
+  ValidationError,
+} from "../errors/index.js";
 import type { RunRecord, Store } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import type { RunEventHub } from "./run-events.js";
@@ -36,6 +43,14 @@ export class RunWaiters {
 
   /** See `Fairway.waitForRun`. */
   async wait(runId: string, timeoutMs?: number): Promise<unknown> {
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs < 0)
+    ) {
+      throw new ValidationError("waitForRun options", [
+        { path: "timeoutMs", message: "must be a finite number of ms >= 0" },
+      ]);
+    }
     const run = await this.store.getRun(runId);
     if (!run) throw new NotFoundError("run", runId);
     if (TERMINAL.has(run.status)) return outcome(run);
@@ -64,8 +79,14 @@ export class RunWaiters {
     });
   }
 
+  /** Stops listening; waits still pending reject with a ConfigError (the engine closed first). */
   close(): void {
     this.unsubscribe();
+    for (const [runId, set] of this.waiting) {
+      for (const waiter of set)
+        waiter.reject(new ConfigError("fairway", `was closed before run ${runId} ended`));
+    }
+    this.waiting.clear();
   }
 
   private async settle(runId: string): Promise<void> {
