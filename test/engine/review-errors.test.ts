@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FUNCTION_FAILED_EVENT, NonRetriableError, RunFailedError, StepError } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("failures keep the original error (pitfall R25) (%s)", (kind) => {
   it.each([

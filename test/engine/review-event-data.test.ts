@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeFairway, storeKinds } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
   it("a Date becomes its ISO string and undefined fields are dropped, as over the HTTP API", async () => {

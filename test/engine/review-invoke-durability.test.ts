@@ -4,10 +4,7 @@ import { Fairway, MemoryStore, type Store } from "../../src/index.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { storeKinds, tempDir } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 

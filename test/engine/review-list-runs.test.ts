@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunFilter } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("listRuns (%s)", (kind) => {
   it("pages are stable: every run once, newest first, while new runs arrive and times tie", async () => {

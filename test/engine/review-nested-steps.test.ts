@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StepTools } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-
-/** Lets the engine react: a few event-loop turns. */
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 const nestedCalls: Array<[string, (step: StepTools) => Promise<unknown>]> = [
   ["step.run", (step) => step.run("inner", () => 1)],

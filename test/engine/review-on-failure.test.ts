@@ -2,10 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_EVENT_BYTES } from "../../src/engine/event-validation.js";
 import { FUNCTION_FAILED_EVENT, type HandlerContext, NonRetriableError } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("onFailure (%s)", (kind) => {
   it("runs once with fairway/function.failed carrying function_id, run_id, error, event and events", async () => {

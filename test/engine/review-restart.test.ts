@@ -3,10 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { tempDir } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 

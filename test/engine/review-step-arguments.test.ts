@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StepTools } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 const bad: Array<[string, (step: StepTools) => Promise<unknown>, string]> = [
   ["run with an empty id", (step) => step.run("", () => 1), "id:"],

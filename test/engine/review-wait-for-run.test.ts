@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeFairway, storeKinds } from "./helpers.js";
-
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("waitForRun (%s)", (kind) => {
   it("a wait still pending when the engine closes rejects instead of hanging", async () => {
