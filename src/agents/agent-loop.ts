@@ -50,10 +50,12 @@ export async function runAgentLoop<T extends StateData>(call: AgentCall<T>): Pro
     ...(stream.parentRunId ? { parentRunId: stream.parentRunId } : {}),
   });
   try {
-    const result = await loop(call, messageId, runId);
-    const final = agent.lifecycles?.onFinish
-      ? await agent.lifecycles.onFinish({ agent, network, result })
-      : result;
+    const { result, stopped } = await loop(call, messageId, runId);
+    // As in AgentKit, a run that `onStart` stopped returns at once: `onFinish` is for runs that finished.
+    const final =
+      agent.lifecycles?.onFinish && !stopped
+        ? await agent.lifecycles.onFinish({ agent, network, result })
+        : result;
     stream?.context.emit("run.completed", {
       runId,
       scope: "agent",
@@ -75,11 +77,15 @@ export async function runAgentLoop<T extends StateData>(call: AgentCall<T>): Pro
   }
 }
 
+/**
+ * The rounds of one agent call. `stopped` is true when `onStart` stopped it: before the first inference
+ * the result is empty (with the prompt and history `onStart` returned); later, it is the rounds done so far.
+ */
 async function loop<T extends StateData>(
   call: AgentCall<T>,
   messageId: string,
   runId: string,
-): Promise<AgentResult> {
+): Promise<{ result: AgentResult; stopped: boolean }> {
   const { agent, network, scope } = call;
   const state = network.state;
   const earlier = [
@@ -89,24 +95,27 @@ async function loop<T extends StateData>(
   const current = state.getResultsFrom(call.priorResults).flatMap(defaultFormat);
   const basePrompt = await buildPrompt(call);
   const definitions = toolDefinitions(agent.tools);
+  // Every earlier round's calls and results, then the last round's output (see `runAgentLoop`).
+  const withEarlierRounds = (last: AgentResult, earlierRounds: Message[]): AgentResult => {
+    if (earlierRounds.length > 0) last.output = [...earlierRounds, ...last.output];
+    return last;
+  };
   const done: Message[] = [];
-  let result: AgentResult;
+  let result: AgentResult | undefined;
   for (let round = 0; ; round++) {
     let prompt = basePrompt;
     let history = [...earlier, ...current, ...done];
     if (agent.lifecycles?.onStart) {
       const started = await agent.lifecycles.onStart({ agent, network, input: call.input, prompt, history });
       if (started.stop) {
-        return new AgentResult(
-          agent.name,
-          [],
-          [],
-          new Date(),
-          started.prompt,
-          started.history,
-          "",
-          messageId,
-        );
+        if (!result) {
+          const empty = new AgentResult(agent.name, [], [], new Date(), started.prompt, started.history);
+          empty.id = messageId;
+          return { result: empty, stopped: true };
+        }
+        // The last round's messages are the end of `done`: they stay the result's own output and toolCalls.
+        const earlierRounds = done.slice(0, done.length - result.output.length - result.toolCalls.length);
+        return { result: withEarlierRounds(result, earlierRounds), stopped: true };
       }
       ({ prompt, history } = started);
     }
@@ -141,8 +150,7 @@ async function loop<T extends StateData>(
     if (calls.length === 0 || round + 1 >= Math.max(1, call.maxIter)) break;
     done.push(...result.output, ...result.toolCalls);
   }
-  if (done.length > 0) result.output = [...done, ...result.output];
-  return result;
+  return { result: withEarlierRounds(result, done), stopped: false };
 }
 
 /** The tools as the model is offered them. */

@@ -19,8 +19,6 @@ export interface AgentResultExport {
  * differ between the two libraries but are stable within Fairway.
  */
 export class AgentResult {
-  #checksum: string | undefined;
-
   constructor(
     public agentName: string,
     public output: Message[],
@@ -36,12 +34,13 @@ export class AgentResult {
     public id?: string,
   ) {}
 
+  /**
+   * Computed on each read, so it always matches the current `output`, `toolCalls` and `createdAt` (a hook
+   * may read it before the turn's tool results are added; AgentKit's memoized value then went stale).
+   */
   get checksum(): string {
-    if (this.#checksum === undefined) {
-      const text = JSON.stringify([this.output, this.toolCalls, this.createdAt.toISOString()]);
-      this.#checksum = createHash("sha256").update(text).digest("hex");
-    }
-    return this.#checksum;
+    const text = JSON.stringify([this.output, this.toolCalls, this.createdAt.toISOString()]);
+    return createHash("sha256").update(text).digest("hex");
   }
 
   export(): AgentResultExport {

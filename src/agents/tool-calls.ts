@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { FairwayError } from "../errors/fairway-error.js";
 import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-error.js";
+import { ToolCallError } from "../errors/tool-call-error.js";
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
 import type { ToolMessage, ToolResultMessage } from "../models/spec.js";
 import type { Agent } from "./agent.js";
@@ -55,7 +56,9 @@ async function runToolCall<T extends StateData>(
     if (!tool) throw new UnknownToolError(call.name, call.id, [...tools.keys()]);
     const input = parseArguments(tool, call);
     const value = await tool.handler(input, options);
-    return { data: value === undefined ? `${tool.name} successfully executed` : value };
+    if (value === undefined) return { data: `${tool.name} successfully executed` };
+    assertJson(value, call);
+    return { data: value };
   } catch (error) {
     return { error: toErrorPayload(error) };
   }
@@ -71,6 +74,29 @@ function parseArguments(tool: AnyTool, call: ToolMessage): unknown {
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
   throw new InvalidToolArgumentsError(call.name, call.id, issues);
+}
+
+/**
+ * The model (and, in a durable run, the step store) gets a tool's value as JSON, so a value JSON cannot
+ * hold (a BigInt, a cycle, a throwing `toJSON`) is the tool's failure, reported to the model like a throw.
+ *
+ * @throws ToolCallError (code `tool_result_invalid`) with the serializer's error as `cause`.
+ */
+function assertJson(value: unknown, call: ToolMessage): void {
+  try {
+    JSON.stringify(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ToolCallError(
+      call.name,
+      call.id,
+      `Tool "${call.name}" returned a value that is not JSON: ${reason}`,
+      {
+        cause: error,
+        code: "tool_result_invalid",
+      },
+    );
+  }
 }
 
 function toErrorPayload(error: unknown): ToolErrorPayload {
