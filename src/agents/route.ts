@@ -45,9 +45,9 @@ export async function decideRoute<T extends StateData>(
     return askRoutingAgent(run, getDefaultRoutingAgent() as unknown as RoutingAgent<T>, context);
   }
   if (isRoutingAgent(router)) return askRoutingAgent(run, router, context);
-  const routingAgents = new Map<string, RoutingAgent<T>>();
-  const callRouter = async () =>
-    router({
+  const known = returnedAgents<T>(run.network);
+  const callRouter = async () => {
+    const answer = await router({
       input: context.userMessage.content,
       userMessage: context.userMessage,
       network: run,
@@ -55,26 +55,42 @@ export async function decideRoute<T extends StateData>(
       callCount: run.callCount,
       lastResult: run.state.results.at(-1),
     });
+    const returned = !answer ? [] : Array.isArray(answer) ? answer : [answer];
+    for (const agent of returned) known.set(agent.name, agent);
+    return answer;
+  };
   const decision = await runUserCode(context.scope, "decide", run.state.data, async (): Promise<Decision> => {
     const answer = await callRouter();
     if (!answer) return { agents: [] };
-    if (isRoutingAgent(answer)) {
-      routingAgents.set(answer.name, answer);
-      return { agents: [], routingAgent: answer.name };
-    }
-    const agents = Array.isArray(answer) ? answer : [answer];
-    for (const agent of agents) if (!run.agents.has(agent.name)) run.addAgent(agent);
-    return { agents: agents.map((agent) => agent.name) };
+    if (isRoutingAgent(answer)) return { agents: [], routingAgent: answer.name };
+    return { agents: (Array.isArray(answer) ? answer : [answer]).map((agent) => agent.name) };
   });
-  if (decision.routingAgent === undefined) return decision.agents;
-  // After a crash the routing agent object is not in memory: ask the (deterministic) code router again for it.
-  let routingAgent = routingAgents.get(decision.routingAgent);
-  if (!routingAgent) {
-    const answer = await callRouter();
-    if (!answer || !isRoutingAgent(answer)) return [];
-    routingAgent = answer;
+  const wanted = decision.routingAgent === undefined ? decision.agents : [decision.routingAgent];
+  // A replay returns the stored names. Objects the router returned earlier in this process are known;
+  // after a restart they are not, so the (deterministic) code router is asked again for them.
+  if (wanted.some((name) => !run.agents.has(name) && !known.has(name))) await callRouter();
+  for (const name of decision.agents) {
+    const agent = known.get(name);
+    if (!run.agents.has(name) && agent) run.addAgent(agent);
   }
-  return askRoutingAgent(run, routingAgent, context);
+  if (decision.routingAgent === undefined) return decision.agents;
+  const routingAgent = known.get(decision.routingAgent);
+  return routingAgent && isRoutingAgent(routingAgent) ? askRoutingAgent(run, routingAgent, context) : [];
+}
+
+/**
+ * Agents and routing agents that a network's code routers returned, by name: a durable replay gets only
+ * their names back from the `decide` step and finds the objects here (the NetworkRun is new each time).
+ */
+const returnedByRouters = new WeakMap<object, Map<string, Agent<never>>>();
+
+function returnedAgents<T extends StateData>(network: object): Map<string, Agent<T>> {
+  let known = returnedByRouters.get(network);
+  if (!known) {
+    known = new Map();
+    returnedByRouters.set(network, known);
+  }
+  return known as unknown as Map<string, Agent<T>>;
 }
 
 async function askRoutingAgent<T extends StateData>(

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  createAgent,
+  createNetwork,
+  createRoutingAgent,
+  createTool,
+  type StateJSON,
+} from "../../src/index.js";
+import { scriptedModel } from "../../src/testing/index.js";
+import { nextRunEvent, onlyRun, testFairway } from "./helpers/engine.js";
+
+/** A tool that pauses the run until a `go/on` event arrives. */
+const waitTool = createTool({
+  name: "wait",
+  parameters: z.object({}),
+  handler: async (_input, { step }) => {
+    const event = await step!.waitForEvent("resume", { event: "go/on", timeout: "1h" });
+    return event ? "resumed" : "timed out";
+  },
+});
+
+describe("durable routing across replays (review)", () => {
+  it("a code router that returned a routing agent is not called again when the run replays", async () => {
+    const { fairway } = testFairway();
+    const model = scriptedModel([
+      { toolCalls: [{ name: "pick", input: { name: "worker" } }] },
+      { toolCalls: [{ name: "wait", input: {} }] },
+    ]);
+    const worker = createAgent({ name: "worker", system: "s", tools: [waitTool] });
+    const chooser = createRoutingAgent({
+      name: "chooser",
+      system: "choose",
+      tools: [
+        createTool({ name: "pick", parameters: z.object({ name: z.string() }), handler: ({ name }) => name }),
+      ],
+      lifecycle: {
+        onRoute: ({ result }) => [
+          String((result.toolCalls[0]?.content as { data?: string } | undefined)?.data),
+        ],
+      },
+    });
+    const routerCalls: number[] = [];
+    const network = createNetwork({
+      name: "delegating",
+      agents: [worker],
+      defaultModel: model,
+      router: ({ callCount, network: run }) => {
+        routerCalls.push(callCount);
+        run.state.data.routed = ((run.state.data.routed as number | undefined) ?? 0) + 1;
+        return callCount === 0 ? chooser : undefined;
+      },
+    });
+    fairway.createFunction({ id: "delegate" }, { event: "go" }, async () => network.run("start"));
+    const waiting = nextRunEvent(fairway, "run.waiting");
+    await fairway.send({ name: "go", data: {} });
+    await waiting;
+    await fairway.send({ name: "go/on", data: {} });
+    const output = (await fairway.waitForRun(await onlyRun(fairway, "delegate"))) as {
+      callCount: number;
+      state: StateJSON;
+    };
+    expect(output.callCount).toBe(1);
+    expect(output.state._results?.[0]?.toolCalls?.[0]?.content).toEqual({ data: "resumed" });
+    expect(routerCalls).toEqual([0, 1]);
+    expect(output.state.data).toEqual({ routed: 2 });
+    expect(model.calls).toBe(2);
+    await fairway.close();
+  });
+
+  it("an agent a code router added on the fly is found again when the run replays", async () => {
+    const { fairway } = testFairway();
+    const model = scriptedModel([{ toolCalls: [{ name: "wait", input: {} }] }, "done"]);
+    const listed = createAgent({ name: "listed", system: "s" });
+    const adHoc = createAgent({ name: "ad-hoc", system: "s", tools: [waitTool] });
+    const network = createNetwork({
+      name: "on-the-fly",
+      agents: [listed],
+      defaultModel: model,
+      router: ({ callCount }) => (callCount === 0 ? adHoc : callCount === 1 ? listed : undefined),
+    });
+    fairway.createFunction({ id: "fly" }, { event: "go" }, async () => network.run("start"));
+    const waiting = nextRunEvent(fairway, "run.waiting");
+    await fairway.send({ name: "go", data: {} });
+    await waiting;
+    await fairway.send({ name: "go/on", data: {} });
+    const output = (await fairway.waitForRun(await onlyRun(fairway, "fly"))) as {
+      callCount: number;
+      stopReason: string;
+      state: StateJSON;
+    };
+    expect(output.stopReason).toBe("router");
+    expect(output.state._results?.map((r) => r.agentName)).toEqual(["ad-hoc", "listed"]);
+    expect(model.calls).toBe(2);
+    // The network itself is unchanged: the ad-hoc agent belongs to the run.
+    expect([...network.agents.keys()]).toEqual(["listed"]);
+    await fairway.close();
+  });
+});
