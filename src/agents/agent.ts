@@ -132,7 +132,8 @@ export class Agent<T extends StateData = StateData> {
   /**
    * Runs the agent once (see `AgentRunOptions.maxIter` for the tool loop).
    *
-   * @throws ConfigError when no model is given (`options.model`, the agent's, or the network's default).
+   * @throws ConfigError when no model is given (`options.model`, the agent's, or the network's default), or
+   *   when `maxIter` is not a whole number >= 0.
    */
   async run(input: string | UserMessage, options: AgentRunOptions<T> = {}): Promise<AgentResult> {
     const { runStandalone } = await loadStandalone();

@@ -7,7 +7,6 @@ export interface FunctionLike {
   name?: string;
   triggers: unknown[];
   handler: unknown;
-  config?: { description?: unknown };
 }
 
 /** True for a Fairway function object (duck-typed, so functions from another copy of the package work). */
@@ -30,10 +29,9 @@ export function isFairwayFunction(value: unknown): value is FunctionLike {
  */
 export function functionTool(fn: FunctionLike, agentName: string): AnyTool {
   const name = fn.id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
-  const description = typeof fn.config?.description === "string" ? fn.config.description : (fn.name ?? "");
   return {
     name,
-    description,
+    description: fn.name ?? "",
     parameters: { type: "object", additionalProperties: true },
     handler: (input: Record<string, unknown>, { step }) => {
       if (!step) {

@@ -7,7 +7,7 @@ import type { HistoryConfig } from "./history/history-config.js";
 import type { NetworkRun } from "./network-run.js";
 import type { RoutingAgent } from "./routing-agent.js";
 import { State, type StateJSON, toState } from "./state.js";
-import type { MaybePromise, StateData, UserMessage } from "./types.js";
+import { assertMaxIter, type MaybePromise, type StateData, type UserMessage } from "./types.js";
 
 /** What a code router receives. */
 export interface RouterArgs<T extends StateData = StateData> {
@@ -84,9 +84,7 @@ export class Network<T extends StateData = StateData> {
       throw new ConfigError("name", "a network needs a non-empty name", options.name);
     }
     const maxIter = options.maxIter ?? 0;
-    if (!Number.isInteger(maxIter) || maxIter < 0) {
-      throw new ConfigError("maxIter", "must be a whole number >= 0 (0 means no limit)", options.maxIter);
-    }
+    assertMaxIter(maxIter);
     this.name = options.name;
     this.description = options.description ?? "";
     this.agents = new Map();

@@ -10,13 +10,15 @@ import { saveThreadToStorage, startThread } from "./history/thread.js";
 import { createNetwork } from "./network.js";
 import { NetworkRun } from "./network-run.js";
 import { State } from "./state.js";
-import { type StateData, toUserMessage, type UserMessage } from "./types.js";
+import { assertMaxIter, type StateData, toUserMessage, type UserMessage } from "./types.js";
 
 /**
  * `agent.run`: one agent outside a network loop. Without `options.network` the agent runs in a one-agent
  * network (so tools always get a `network`) on `options.state` or a new state. With a `history` config the
  * thread hooks run in the network order (`createThread` → `appendUserMessage` → `get` → agent →
  * `appendResults([result])`); AgentKit skipped the user message and always saved `[]`.
+ *
+ * @throws ConfigError at `model` when no model is given, at `maxIter` when it is not a whole number >= 0.
  */
 export async function runStandalone<T extends StateData>(
   agent: Agent<T>,
@@ -30,6 +32,8 @@ export async function runStandalone<T extends StateData>(
       `No model provided to agent "${agent.name}": pass options.model or give the agent a model`,
     );
   }
+  const maxIter = options.maxIter ?? 0;
+  assertMaxIter(maxIter);
   await agent.initMcp();
   const network =
     options.network ??
@@ -53,7 +57,7 @@ export async function runStandalone<T extends StateData>(
       input: userMessage.content,
       model,
       network,
-      maxIter: options.maxIter ?? 0,
+      maxIter,
       scope,
       priorResults: state.results.length,
       ...(userMessage.systemPrompt ? { systemPrompt: userMessage.systemPrompt } : {}),

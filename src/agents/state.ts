@@ -130,8 +130,9 @@ export function createState<T extends StateData = StateData>(data?: T, options: 
 
 /**
  * A State as is, or one rebuilt from its JSON form (after a step, a queue or an HTTP body). Accepts
- * AgentKit's `_data`/`_messages`/`_results` names and plain `data`/`messages`/`results`; keeps `threadId`
- * (AgentKit dropped it) and rebuilds each result as an `AgentResult`.
+ * AgentKit's `_data`/`_messages`/`_results` names and plain `data`/`messages`/`results`; `data` wins over
+ * its `_data` copy (it is the field clients edit, and the one AgentKit reads); keeps `threadId` (AgentKit
+ * dropped it) and rebuilds each result as an `AgentResult`.
  */
 export function toState<T extends StateData = StateData>(
   value: State<T> | StateJSON<T> | Record<string, unknown>,
@@ -139,7 +140,7 @@ export function toState<T extends StateData = StateData>(
   if (value instanceof State) return value;
   const plain = value as Record<string, unknown>;
   return new State<T>({
-    data: (plain._data ?? plain.data ?? {}) as T,
+    data: (plain.data ?? plain._data ?? {}) as T,
     messages: (plain._messages ?? plain.messages ?? []) as Message[],
     results: (plain._results ?? plain.results ?? []) as AgentResultLike[],
     threadId: typeof plain.threadId === "string" ? plain.threadId : undefined,

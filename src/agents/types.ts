@@ -5,6 +5,8 @@
  * @module
  */
 
+import { ConfigError } from "../errors/config-error.js";
+
 export type {
   Message,
   TextMessage,
@@ -44,4 +46,15 @@ export function toUserMessage(input: string | UserMessage, makeId: () => string)
   if (typeof message.clientTimestamp === "string")
     message.clientTimestamp = new Date(message.clientTimestamp);
   return message;
+}
+
+/**
+ * Checks a `maxIter` option: a whole number >= 0 (a NaN or fraction could loop forever or off by one).
+ *
+ * @throws ConfigError at `maxIter` otherwise.
+ */
+export function assertMaxIter(value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError("maxIter", "must be a whole number >= 0", value);
+  }
 }

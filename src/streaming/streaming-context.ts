@@ -23,18 +23,13 @@ export class StreamingContext {
   readonly config: StreamingConfig;
   #next = 0;
   #tail: Promise<void> = Promise.resolve();
-  #scope: { threadId?: string; userId?: string };
-  #streamId: string;
+  readonly #scope: { threadId?: string; userId?: string };
+  readonly #streamId: string;
 
   /** `streamId` (the network or agent run id) makes chunk ids unique across runs of one thread. */
   constructor(config: StreamingConfig, streamId: string, scope: { threadId?: string; userId?: string } = {}) {
     this.config = config;
     this.#streamId = streamId;
-    this.#scope = scope;
-  }
-
-  /** Updates the thread/user added to later chunks (the thread id may be known only after history setup). */
-  setScope(scope: { threadId?: string; userId?: string }): void {
     this.#scope = scope;
   }
 
