@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -101,6 +102,8 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   const access = new RunAccess(client, options.tenantOf ?? defaultTenantOf);
   const log = (message: string) => logger.error(message);
   const shutdown = new AbortController();
+  // Every open stream listens for shutdown: no listener cap (else Node warns of a leak past 10 streams).
+  setMaxListeners(0, shutdown.signal);
 
   const app = new Hono<{ Variables: AuthVariables }>();
   if (auth.open) {

@@ -30,7 +30,9 @@ export interface SseFeed<T> {
 /**
  * Streams `feed` as Server-Sent Events. Each message's `id` is the buffer sequence number, so a client
  * that reconnects with `Last-Event-ID` (header, or `lastEventId` query parameter) gets exactly the
- * events it missed, or a fresh snapshot when they are no longer buffered. Closes after the end event.
+ * events it missed, or a fresh snapshot when they are no longer buffered. An id above the buffer's latest
+ * was issued before the server restarted (numbering starts again at 1): the client then gets a fresh
+ * snapshot too, or, for a feed without snapshots, every event still buffered. Closes after the end event.
  */
 export function serveSse<T>(c: Context, feed: SseFeed<T>): Response {
   const lastEventId = parseLastEventId(c.req.header("last-event-id") ?? c.req.query("lastEventId"));
@@ -42,7 +44,10 @@ async function pump<T>(
   feed: SseFeed<T>,
   lastEventId: number | undefined,
 ): Promise<void> {
-  let sent = lastEventId ?? 0;
+  // An id this buffer never issued (from before a restart) is no resume point.
+  const resumeAfter =
+    lastEventId !== undefined && lastEventId <= feed.buffer.lastSeq ? lastEventId : undefined;
+  let sent = resumeAfter ?? 0;
   let ended = false;
   let chain = Promise.resolve();
   let finish: () => void = () => {};
@@ -102,15 +107,15 @@ async function pump<T>(
   try {
     // A first comment line makes the server send the headers now, so clients see the stream open.
     await stream.write(": open\n\n");
-    if (lastEventId === undefined) await sendSnapshot();
-    else {
-      const replay = feed.buffer.since(lastEventId, () => true);
-      if (replay.complete) for (const event of replay.events) await deliver(event);
-      else await sendSnapshot();
-    }
+    const replay = feed.buffer.since(resumeAfter ?? 0, () => true);
+    const resumed = resumeAfter !== undefined && replay.complete;
+    if (resumed) for (const event of replay.events) await deliver(event);
+    else if (feed.snapshot) await sendSnapshot();
+    // No snapshot to fall back on after a gap or a restart: send what is still buffered.
+    else if (lastEventId !== undefined) for (const event of replay.events) await deliver(event);
     for (const event of pending) await deliver(event);
     live = true;
-    if (lastEventId !== undefined && !ended && feed.snapshot) {
+    if (resumed && !ended && feed.snapshot) {
       // A resumed stream whose thing already ended (its end event was sent before) ends now.
       const over = (await feed.snapshot()).ended;
       if (over) chain = chain.then(() => end(sent));
