@@ -97,3 +97,38 @@ describe("durable routing across replays (review)", () => {
     await fairway.close();
   });
 });
+
+describe("history hooks that use step themselves (review)", () => {
+  it("hooks written as AgentKit's docs show (step?.run inside) work in a durable run, each write once", async () => {
+    const { fairway } = testFairway();
+    const model = scriptedModel(["answer"]);
+    const agent = createAgent({ name: "a", system: "s", model });
+    const writes: string[] = [];
+    const network = createNetwork({
+      name: "chat",
+      agents: [agent],
+      router: ({ callCount }) => (callCount ? undefined : agent),
+      history: {
+        createThread: async ({ step }) =>
+          (await step?.run("create-thread", () => {
+            writes.push("thread");
+            return { threadId: "t-1" };
+          })) ?? { threadId: "none" },
+        appendUserMessage: async ({ step, userMessage }) => {
+          await step?.run("save-user", () => void writes.push(`user:${userMessage.content}`));
+        },
+        appendResults: async ({ step, newResults }) => {
+          await step?.run("save-results", () => void writes.push(`results:${newResults.length}`));
+        },
+      },
+    });
+    fairway.createFunction({ id: "chat" }, { event: "chat" }, async () => {
+      const run = await network.run("hello");
+      return run.state.threadId;
+    });
+    await fairway.send({ name: "chat", data: {} });
+    expect(await fairway.waitForRun(await onlyRun(fairway, "chat"))).toBe("t-1");
+    expect(writes).toEqual(["thread", "user:hello", "results:1"]);
+    await fairway.close();
+  });
+});

@@ -1,14 +1,29 @@
 import { deriveId } from "../../streaming/ids.js";
 import { AgentResult } from "../agent-result.js";
 import type { RunScope } from "../durable.js";
-import type { StateData, UserMessage } from "../types.js";
+import type { MaybePromise, StateData, UserMessage } from "../types.js";
+import { runUserCode } from "../user-code-step.js";
 import type { HistoryConfig, HistoryContext, HistoryUserMessage } from "./history-config.js";
 
 /*
  * The history rules (AgentKit's, with its placement and empty-save bugs fixed). Inside a Fairway function
  * each hook call is a step: a replay neither writes twice nor reads a thread that this very run has already
- * appended to (which would change what the agents see).
+ * appended to (which would change what the agents see). A hook that uses its `step` itself (AgentKit's docs
+ * show `step?.run` in hooks) runs outside a step instead, like a tool that does (see `runUserCode`).
  */
+
+/** Calls a history hook as user code `history/<id>`, with the step tools it may use. */
+function callHook<T extends StateData, R>(
+  id: string,
+  context: HistoryContext<T>,
+  scope: RunScope,
+  hook: (context: HistoryContext<T>) => MaybePromise<R>,
+): Promise<R> {
+  return runUserCode(scope, `history/${id}`, context.state.data, async (step) => {
+    const { step: _outer, ...rest } = context;
+    return hook(step ? { ...rest, step } : rest);
+  });
+}
 
 /**
  * Makes sure the state has a thread id: a given id is upserted through `createThread` (its return value
@@ -24,7 +39,7 @@ async function initializeThread<T extends StateData>(
   context.threadId = context.state.threadId;
   if (!config) return supplied;
   if (config.createThread) {
-    const created = await scope.memo("history/create-thread", async () => config.createThread!(context));
+    const created = await callHook("create-thread", context, scope, config.createThread);
     if (!supplied) context.state.threadId = created.threadId;
   } else if (!supplied && config.get) {
     context.state.threadId = await scope.memo("history/thread-id", async () =>
@@ -43,8 +58,9 @@ async function appendUserMessage<T extends StateData>(
   scope: RunScope,
 ): Promise<void> {
   if (!config?.appendUserMessage) return;
-  await scope.memo("history/append-user-message", async () => {
-    await config.appendUserMessage!({ ...context, userMessage });
+  const hook = config.appendUserMessage;
+  await callHook("append-user-message", context, scope, async (hookContext) => {
+    await hook({ ...hookContext, userMessage });
     return null;
   });
 }
@@ -63,7 +79,7 @@ async function loadThreadFromStorage<T extends StateData>(
   const { state } = context;
   if (!config?.get || state.threadId === undefined) return;
   if (state.results.length > 0 || state.messages.length > 0) return;
-  const loaded = await scope.memo("history/get", async () => config.get!(context));
+  const loaded = await callHook("get", context, scope, config.get);
   state.setResults(
     loaded.map((result) => AgentResult.from(result)).filter((result) => result.id !== currentMessageId),
   );
@@ -77,8 +93,9 @@ export async function saveThreadToStorage<T extends StateData>(
   scope: RunScope,
 ): Promise<void> {
   if (!config?.appendResults) return;
-  await scope.memo("history/append-results", async () => {
-    await config.appendResults!({ ...context, newResults });
+  const hook = config.appendResults;
+  await callHook("append-results", context, scope, async (hookContext) => {
+    await hook({ ...hookContext, newResults });
     return null;
   });
 }
