@@ -1,5 +1,6 @@
 import { createParser } from "eventsource-parser";
 import { parse as secureParse } from "secure-json-parse";
+import { ConfigError } from "../errors/config-error.js";
 
 /** Where the CLI's `send` and `runs` commands reach a Fairway server. */
 export interface ApiClientOptions {
@@ -33,7 +34,15 @@ export class ApiClient {
   readonly #url: string;
   readonly #key: string | undefined;
 
+  /** @throws ConfigError naming `--url` when `options.url` is not an http(s) URL. */
   constructor(options: ApiClientOptions) {
+    if (!isHttpUrl(options.url)) {
+      throw new ConfigError(
+        "--url (or FAIRWAY_URL)",
+        "must be an http(s) URL such as http://127.0.0.1:3010",
+        options.url,
+      );
+    }
     this.#url = options.url.replace(/\/+$/, "");
     this.#key = options.key;
   }
@@ -45,8 +54,7 @@ export class ApiClient {
       headers: this.#headers(body === undefined ? {} : { "content-type": "application/json" }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
-    const payload = (text ? secureParse(text) : {}) as { error?: { code?: string; message?: string } };
+    const payload = (await readReply(response)) as { error?: { code?: string; message?: string } };
     if (!response.ok) {
       throw new ApiRequestError(
         response.status,
@@ -73,13 +81,16 @@ export class ApiClient {
       ...(signal && { signal }),
     });
     if (!response.ok || !response.body) {
-      const text = await response.text();
-      const payload = (text ? secureParse(text) : {}) as { error?: { code?: string; message?: string } };
+      const payload = (await readReply(response)) as { error?: { code?: string; message?: string } };
       throw new ApiRequestError(
         response.status,
         payload.error?.code ?? "http_error",
-        payload.error?.message ?? text,
+        payload.error?.message ?? `${response.status} ${response.statusText}`,
       );
+    }
+    if (!response.headers.get("content-type")?.startsWith("text/event-stream")) {
+      await response.body.cancel();
+      throw notFairway(response);
     }
     await onOpen?.();
     let ended = false;
@@ -105,5 +116,34 @@ export class ApiClient {
 
   #headers(extra: Record<string, string>): Record<string, string> {
     return this.#key ? { ...extra, authorization: `Bearer ${this.#key}` } : extra;
+  }
+}
+
+/** The reply's JSON body (`{}` when empty). @throws ApiRequestError `not_fairway` when it is not JSON */
+async function readReply(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return {};
+  try {
+    return secureParse(text);
+  } catch {
+    throw notFairway(response);
+  }
+}
+
+/** The error for a reply no Fairway server sends (HTML, plain text): most likely a wrong `--url`. */
+function notFairway(response: Response): ApiRequestError {
+  const type = response.headers.get("content-type") ?? "no content type";
+  return new ApiRequestError(
+    response.status,
+    "not_fairway",
+    `${response.url} answered with ${type}, not Fairway's JSON or event stream: is --url (or FAIRWAY_URL) a Fairway server?`,
+  );
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
   }
 }

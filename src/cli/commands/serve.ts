@@ -41,7 +41,7 @@ export async function serveCommand(
   progress.update("opening the store");
   await app.client.start();
   const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");
-  const address = await new Promise<AddressInfo>((resolve) => server.listen(port, resolve, host));
+  const address = await listen(server, port, host);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   progress.done(`Fairway ${mode} server for app "${app.client.id}" listening on ${url}`);
   const names = app.client.functions().map((fn) => fn.id);
@@ -67,4 +67,18 @@ export async function serveCommand(
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
   return server;
+}
+
+/** Starts listening. @throws Error naming the port when it is taken or not allowed (instead of a crash). */
+function listen(server: FairwayServer, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const http = server.listen(port, resolve, host);
+    http.once("error", (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === "EADDRINUSE"
+          ? "is already in use: stop the other server or pick another port with -p"
+          : `cannot be used (${error.code ?? error.message})`;
+      reject(new Error(`port ${port} on ${host} ${why}`));
+    });
+  });
 }
