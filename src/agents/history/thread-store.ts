@@ -103,8 +103,14 @@ export function threadStore(storage: ThreadStorage, now: () => number = Date.now
   };
 }
 
+/**
+ * A result as stored: its JSON form without `prompt` and `history` (the messages it was sent, which are
+ * earlier messages of the thread: storing them again would make a thread grow with the square of its
+ * length, R19).
+ */
 function toRecord(result: AgentResult, kind: ThreadRecord["kind"]): ThreadRecord {
-  const stored = { ...result, createdAt: result.createdAt.toISOString(), id: result.id ?? result.checksum };
+  const { prompt: _prompt, history: _history, ...kept } = result.toJSON();
+  const stored = { ...kept, createdAt: result.createdAt.toISOString(), id: result.id ?? result.checksum };
   return {
     messageId: stored.id,
     kind,
