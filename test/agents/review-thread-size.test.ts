@@ -31,3 +31,27 @@ describe("thread store size (review, R19)", () => {
     history.close();
   });
 });
+
+describe("run output size (review, R30)", () => {
+  it("a handler returning network.run(input) of 16 calls that all saw a 300 KB tool output fits the 4 MB output limit", async () => {
+    const { testFairway, onlyRun } = await import("./helpers/engine.js");
+    const { createTool } = await import("../../src/index.js");
+    const { fairway } = testFairway("memory");
+    const big = "x".repeat(300_000);
+    const read = createTool({ name: "read_file", handler: () => big });
+    const model = scriptedModel([{ toolCalls: [{ name: "read_file" }] }, "summary"], {
+      whenExhausted: "repeat",
+    });
+    const reader = createAgent({ name: "reader", system: "s", model, tools: [read] });
+    const network = createNetwork({
+      name: "long",
+      agents: [reader],
+      router: ({ callCount }) => (callCount < 16 ? reader : undefined),
+    });
+    fairway.createFunction({ id: "long" }, { event: "long" }, async () => network.run("go"));
+    await fairway.send({ name: "long", data: {} });
+    const output = (await fairway.waitForRun(await onlyRun(fairway, "long"))) as { callCount: number };
+    expect(output.callCount).toBe(16);
+    await fairway.close();
+  });
+});
