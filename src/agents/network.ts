@@ -28,6 +28,7 @@ export type FnRouter<T extends StateData = StateData> = (
   args: RouterArgs<T>,
 ) => MaybePromise<Agent<T> | Agent<T>[] | RoutingAgent<T> | undefined>;
 
+/** A network's router: a code router (`FnRouter`) or a routing agent whose `onRoute` names the next agents. */
 export type Router<T extends StateData = StateData> = FnRouter<T> | RoutingAgent<T>;
 
 /** Options of `createNetwork`. */

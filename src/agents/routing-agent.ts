@@ -16,6 +16,7 @@ export interface RoutingLifecycle<T extends StateData = StateData> extends Agent
   }): string[] | undefined;
 }
 
+/** Options of `createRoutingAgent`: an agent's options, with a `lifecycle` that must have `onRoute`. */
 export interface RoutingAgentOptions<T extends StateData = StateData>
   extends Omit<AgentOptions<T>, "lifecycle"> {
   lifecycle: RoutingLifecycle<T>;

@@ -11,6 +11,7 @@ export interface McpServer {
   transport: McpTransport;
 }
 
+/** How to connect: AgentKit's four transports, or `custom` with an SDK transport you built. */
 export type McpTransport =
   | { type: "streamable-http"; url: string; requestInit?: RequestInit; sessionId?: string }
   | { type: "sse"; url: string; requestInit?: RequestInit }

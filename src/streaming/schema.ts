@@ -35,6 +35,7 @@ export const streamingEventNames = [
   "error",
 ] as const;
 
+/** One of `streamingEventNames`. */
 export type StreamingEventName = (typeof streamingEventNames)[number];
 
 /** The kind of a message part. */
@@ -46,6 +47,7 @@ export interface ChunkScopeFields {
   userId?: string;
 }
 
+/** `run.started`: a network run (`scope: "network"`) or one agent call in it (`parentRunId` = the network run). */
 export interface RunStartedData extends ChunkScopeFields {
   runId: string;
   parentRunId?: string;
@@ -54,6 +56,7 @@ export interface RunStartedData extends ChunkScopeFields {
   messageId?: string;
 }
 
+/** `run.completed`: `result` is the agent's `AgentResult.export()` (agent scope only). */
 export interface RunCompletedData extends ChunkScopeFields {
   runId: string;
   scope: "network" | "agent";
@@ -62,11 +65,13 @@ export interface RunCompletedData extends ChunkScopeFields {
   result?: unknown;
 }
 
+/** `run.failed`: `error` is the message; `recoverable` is always false (the run or call is over). */
 export interface RunFailedData extends RunCompletedData {
   error: string;
   recoverable: boolean;
 }
 
+/** `part.created`: a message part opens; `metadata` names the agent and, for tool parts, the tool and call id. */
 export interface PartCreatedData extends ChunkScopeFields {
   partId: string;
   runId: string;
@@ -75,14 +80,17 @@ export interface PartCreatedData extends ChunkScopeFields {
   metadata?: { toolName?: string; agentName?: string; [key: string]: unknown };
 }
 
+/** `part.completed`: `finalContent` is the whole text, the call's input, or the tool's `{ data }`/`{ error }`. */
 export interface PartCompletedData extends PartCreatedData {
   finalContent: unknown;
 }
 
+/** `part.failed`: the model call streaming this part failed (`error` is its message). */
 export interface PartFailedData extends PartCreatedData {
   error: string;
 }
 
+/** `text.delta`, `tool_call.arguments.delta`, `tool_call.output.delta`: the next piece of a part. */
 export interface DeltaData extends ChunkScopeFields {
   partId: string;
   messageId: string;
@@ -90,6 +98,7 @@ export interface DeltaData extends ChunkScopeFields {
   toolName?: string;
 }
 
+/** `stream.ended`: the last chunk of a network run or standalone agent run. */
 export interface StreamEndedData extends ChunkScopeFields {
   scope: "network" | "agent";
   messageId?: string;

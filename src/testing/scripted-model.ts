@@ -30,6 +30,7 @@ export type ScriptedTurn =
   | ScriptedReply
   | ((request: ModelRequest, turn: number) => string | ScriptedReply | Promise<string | ScriptedReply>);
 
+/** Options of `scriptedModel`. */
 export interface ScriptedModelOptions {
   /** Default delay of each answer, ms. Default 0 (answers on the next microtask, no timer). */
   delayMs?: number;
