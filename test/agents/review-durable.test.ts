@@ -132,3 +132,54 @@ describe("history hooks that use step themselves (review)", () => {
     await fairway.close();
   });
 });
+
+describe("parallel tool calls in a durable run (review)", () => {
+  it("two approvals waiting at once and a plain tool in the same turn all finish once, results in call order", async () => {
+    const { fairway } = testFairway();
+    let plain = 0;
+    const approve = createTool({
+      name: "approve",
+      parameters: z.object({ ticket: z.string() }),
+      handler: async ({ ticket }, { step }) => {
+        const event = await step!.waitForEvent(`approval-${ticket}`, {
+          event: "ticket/approved",
+          timeout: "1h",
+          if: `async.data.ticket == "${ticket}"`,
+        });
+        return `${ticket}:${event?.data.by ?? "timeout"}`;
+      },
+    });
+    const note = createTool({
+      name: "note",
+      handler: (_input, { network }) => {
+        plain++;
+        network.state.data.noted = true;
+        return "noted";
+      },
+    });
+    const model = scriptedModel([
+      {
+        toolCalls: [
+          { name: "approve", input: { ticket: "A" } },
+          { name: "note", input: {} },
+          { name: "approve", input: { ticket: "B" } },
+        ],
+      },
+    ]);
+    const agent = createAgent({ name: "ops", system: "s", model, tools: [approve, note] });
+    fairway.createFunction({ id: "ops" }, { event: "ops" }, async () => {
+      const result = await agent.run("approve both");
+      return result.toolCalls.map((call) => call.content);
+    });
+    const waiting = nextRunEvent(fairway, "run.waiting");
+    await fairway.send({ name: "ops", data: {} });
+    await waiting;
+    await fairway.send({ name: "ticket/approved", data: { ticket: "B", by: "bo" } });
+    await fairway.send({ name: "ticket/approved", data: { ticket: "A", by: "al" } });
+    const output = await fairway.waitForRun(await onlyRun(fairway, "ops"));
+    expect(output).toEqual([{ data: "A:al" }, { data: "noted" }, { data: "B:bo" }]);
+    expect(plain).toBe(1);
+    expect(model.calls).toBe(1);
+    await fairway.close();
+  });
+});
