@@ -148,5 +148,10 @@ export {
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
 export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
-export type { AgentMessageChunk, StreamingEventName } from "./streaming/schema.js";
+export {
+  type AgentMessageChunk,
+  AgentMessageChunkSchema,
+  isEventType,
+  type StreamingEventName,
+} from "./streaming/schema.js";
 export type { StreamingConfig } from "./streaming/streaming-context.js";

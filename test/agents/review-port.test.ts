@@ -229,3 +229,17 @@ describe("ported AgentKit apps", () => {
     ]);
   });
 });
+
+describe("AgentKit's main-entry streaming helpers (review)", () => {
+  it("AgentMessageChunkSchema and isEventType come from the main entry, as in AgentKit", async () => {
+    const { AgentMessageChunkSchema, isEventType } = await import("../../src/index.js");
+    const chunk = AgentMessageChunkSchema.parse({
+      event: "text.delta",
+      data: { partId: "p", messageId: "m", delta: "hi" },
+      timestamp: 1,
+      sequenceNumber: 0,
+      id: "publish-0:text.delta:r",
+    });
+    expect(isEventType(chunk, "text.delta") && chunk.data.delta).toBe("hi");
+  });
+});
