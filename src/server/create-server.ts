@@ -26,6 +26,7 @@ import { runRoutes } from "./routes/runs.js";
 import { threadRoutes } from "./routes/threads.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { defaultTenantOf, RunAccess, type TenantOf } from "./run-access.js";
+import { sameOriginWrites } from "./same-origin.js";
 import { ThreadStreams } from "./thread-streams.js";
 
 /** Options of {@link createServer}. */
@@ -125,6 +126,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
       return sendError(c, new LimitError("request body", maxBodyBytes, size, "bytes", hint), log);
     },
   });
+  app.use(sameOriginWrites());
   app.use("/api/*", limit);
   app.use("/e/*", limit);
   app.route(
