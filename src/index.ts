@@ -18,6 +18,7 @@ export {
   createTool,
   createToolManifest,
   type FnRouter,
+  type GetStepTools,
   getDefaultRoutingAgent,
   type History,
   type HistoryConfig,

@@ -35,6 +35,7 @@ export {
   type ToolResultPayload,
 } from "./tool.js";
 export type {
+  GetStepTools,
   MaybePromise,
   Message,
   StateData,

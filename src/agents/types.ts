@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { StepTools } from "../engine/step-types.js";
 import { ConfigError } from "../errors/config-error.js";
 
 export type {
@@ -14,6 +15,12 @@ export type {
   ToolMessage,
   ToolResultMessage,
 } from "../models/spec.js";
+
+/**
+ * AgentKit's name for the step tools that tools and history hooks receive (`step.run`, `waitForEvent`,
+ * `invoke`, ...). Its type parameter (AgentKit's Inngest client type) is accepted and ignored.
+ */
+export type GetStepTools<_Client = unknown> = StepTools;
 
 /** A value or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;

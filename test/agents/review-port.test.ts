@@ -6,6 +6,8 @@ import {
   createRoutingAgent,
   createState,
   createTool,
+  type GetStepTools,
+  type HistoryConfig,
   type StateJSON,
 } from "../../src/index.js";
 import { scriptedModel } from "../../src/testing/index.js";
@@ -241,5 +243,26 @@ describe("AgentKit's main-entry streaming helpers (review)", () => {
       id: "publish-0:text.delta:r",
     });
     expect(isEventType(chunk, "text.delta") && chunk.data.delta).toBe("hi");
+  });
+});
+
+describe("AgentKit's history adapter types (review)", () => {
+  it("a history adapter typed with GetStepTools, as in AgentKit's docs, compiles and runs", async () => {
+    const calls: string[] = [];
+    const adapter: HistoryConfig = {
+      createThread: async ({ step }: { step?: GetStepTools }) => {
+        calls.push(step ? "durable" : "plain");
+        return { threadId: "t" };
+      },
+    };
+    const model = scriptedModel(["ok"]);
+    const agent = createAgent({ name: "a", system: "s", model });
+    await createNetwork({
+      name: "n",
+      agents: [agent],
+      history: adapter,
+      router: ({ callCount }) => (callCount ? undefined : agent),
+    }).run("hi");
+    expect(calls).toEqual(["plain"]);
   });
 });
