@@ -23,6 +23,11 @@ export interface SseFeed<T> {
   snapshot?: () => Promise<{ messages: SseMessage[]; ended: boolean }>;
   /** Ends the stream (without `stream.ended`) when aborted: the server is shutting down. */
   signal?: AbortSignal;
+  /**
+   * Ends the stream (without `stream.ended`) at this time, ms since the epoch: when the tenant token that
+   * opened it expires, so a token is worth no more on an open stream than on a new request.
+   */
+  until?: number;
   /** Comment line interval that keeps proxies from closing an idle stream, ms. @default 15000 */
   keepAliveMs?: number;
 }
@@ -101,6 +106,9 @@ async function pump<T>(
     finish();
   };
   stream.onAbort(stop);
+  const expiry =
+    feed.until === undefined ? undefined : setTimeout(stop, Math.max(0, feed.until - Date.now()));
+  expiry?.unref();
   feed.signal?.addEventListener("abort", stop);
   if (feed.signal?.aborted) stop();
 
@@ -125,6 +133,7 @@ async function pump<T>(
   } finally {
     unsubscribe();
     clearInterval(keepAlive);
+    clearTimeout(expiry);
     feed.signal?.removeEventListener("abort", stop);
   }
 }

@@ -21,7 +21,7 @@ describe("resolveServerAuth", () => {
     expect(auth.authenticate(signingKey)).toEqual({ role: "admin" });
     expect(auth.authenticate(eventKey)).toEqual({ role: "sender" });
     const { token } = createTenantToken({ userId: "u1", secret: signingKey });
-    expect(auth.authenticate(token)).toEqual({ role: "tenant", userId: "u1" });
+    expect(auth.authenticate(token)).toEqual({ role: "tenant", userId: "u1", expiresAt: expect.any(Number) });
   });
 
   it("rejects missing and unknown credentials with 401 errors", () => {

@@ -43,3 +43,8 @@ function credentialOf(c: Context): string | undefined {
   const token = c.req.query("token");
   return token?.startsWith("fwt1.") ? token : undefined;
 }
+
+/** When the credential of `principal` stops being valid (ms since the epoch): tenant tokens expire, keys do not. */
+export function expiryOf(principal: Principal): number | undefined {
+  return principal.role === "tenant" ? principal.expiresAt : undefined;
+}

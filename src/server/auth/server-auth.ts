@@ -3,8 +3,14 @@ import { AuthError } from "../../errors/auth-error.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { assertSecret, isTenantToken, verifyTenantToken } from "./tenant-token.js";
 
-/** Who is calling: the admin (signing key, or anyone in open mode), an event sender, or one tenant. */
-export type Principal = { role: "admin" } | { role: "sender" } | { role: "tenant"; userId: string };
+/**
+ * Who is calling: the admin (signing key, or anyone in open mode), an event sender, or one tenant
+ * (`expiresAt`: when its token expires, ms since the epoch; its streams end then).
+ */
+export type Principal =
+  | { role: "admin" }
+  | { role: "sender" }
+  | { role: "tenant"; userId: string; expiresAt: number };
 
 /**
  * Credentials of the server. Keys are read from the options first, then from the environment when
@@ -66,7 +72,8 @@ export function resolveServerAuth(options: ServerAuthOptions = {}, env = process
       }
       if (isTenantToken(credential)) {
         if (!tokenSecret) throw new AuthError("invalid", "This server issues no tenant tokens.");
-        return { role: "tenant", userId: verifyTenantToken(credential, tokenSecret).userId };
+        const claims = verifyTenantToken(credential, tokenSecret);
+        return { role: "tenant", userId: claims.userId, expiresAt: claims.exp };
       }
       const given = digest(credential);
       if (admin && timingSafeEqual(admin, given)) return { role: "admin" };

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Fairway } from "../../engine/fairway.js";
 import type { Run, RunEvent } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
-import { type AuthVariables, guard } from "../auth/guard.js";
+import { type AuthVariables, expiryOf, guard } from "../auth/guard.js";
 import type { Principal, ServerAuth } from "../auth/server-auth.js";
 import type { EventBuffer } from "../event-buffer.js";
 import { readJsonBody, readQuery } from "../read-input.js";
@@ -75,9 +75,11 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
   app.get("/api/runs/:runId/stream", readers, async (c) => {
     readQuery(c, streamQuerySchema);
     const run = await access.read(c.get("principal"), c.req.param("runId"));
+    const until = expiryOf(c.get("principal"));
     return serveSse(c, {
       buffer: runEvents,
       signal,
+      ...(until !== undefined && { until }),
       filter: (event) => event.runId === run.id,
       toMessage: (event) => ({ event: event.type, data: event }),
       isEnd: (event) => END_EVENTS.has(event.type),
@@ -95,9 +97,11 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
   app.get("/api/stream", readers, (c) => {
     readQuery(c, streamQuerySchema);
     const principal = c.get("principal");
+    const until = expiryOf(principal);
     return serveSse(c, {
       buffer: runEvents,
       signal,
+      ...(until !== undefined && { until }),
       filter: (event) => access.allowsId(principal, event.runId),
       toMessage: (event) => ({ event: event.type, data: event }),
       isEnd: () => false,

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { type AuthVariables, guard } from "../auth/guard.js";
+import { type AuthVariables, expiryOf, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
 import { readQuery } from "../read-input.js";
 import { streamQuerySchema } from "../schemas.js";
@@ -21,9 +21,11 @@ export function threadRoutes(
     readQuery(c, streamQuerySchema);
     const threadId = c.req.param("threadId");
     const principal = c.get("principal");
+    const until = expiryOf(principal);
     return serveSse(c, {
       buffer: streams.buffer,
       signal,
+      ...(until !== undefined && { until }),
       filter: (chunk) =>
         chunk.data.threadId === threadId &&
         (principal.role === "admin" || ("userId" in principal && chunk.data.userId === principal.userId)),
