@@ -21,9 +21,9 @@ interface Recorded<T> {
  *   compared as JSON) are stored with its result and applied again on replay.
  * - Code that calls `step.*` (human in the loop with `step.waitForEvent`, `step.invoke`, its own
  *   `step.run`s) cannot run inside a step. Its first `step.*` call, made inside the wrapping step, is
- *   refused; the wrapping step records that, and the code runs again outside it with the real step tools
- *   (ids prefixed `<scope>/<id>/`). Like a handler's code between steps, its code outside steps then runs
- *   again on each replay; its steps do not.
+ *   refused; the wrapping step records that, the attempt's changes to `state.data` are undone, and the
+ *   code runs again outside it with the real step tools (ids prefixed `<scope>/<id>/`). Like a handler's
+ *   code between steps, its code outside steps then runs again on each replay; its steps do not.
  *
  * The code sees the same step tools through `currentExecution()`, so an agent run inside a tool (an agent
  * used as a tool) takes part in the same rules instead of nesting steps.
@@ -45,10 +45,10 @@ export async function runUserCode<T>(
     try {
       value = await withStep(guard.step, () => code(guard.step));
     } catch (error) {
-      if (guard.used) return { usesSteps: true };
+      if (guard.used) return refused(before, data);
       throw error;
     }
-    if (guard.used) return { usesSteps: true };
+    if (guard.used) return refused(before, data);
     return { value, changes: changesSince(before, data) };
   });
   if (recorded.usesSteps) {
@@ -117,6 +117,22 @@ function changesSince(
     if (before.get(key) !== JSON.stringify(data[key])) set[key] = data[key];
   const deleted = [...before.keys()].filter((key) => !Object.hasOwn(data, key));
   return Object.keys(set).length > 0 || deleted.length > 0 ? { set, deleted } : undefined;
+}
+
+/**
+ * The refused attempt's changes to `data` are undone before the code runs again outside the step: a
+ * replay skips that attempt, so keeping them would make the first pass and the replay see different state.
+ */
+function refused(before: Map<string, string | undefined>, data: StateData): Recorded<never> {
+  const changes = changesSince(before, data);
+  if (changes) {
+    for (const key of [...Object.keys(changes.set), ...changes.deleted]) {
+      const json = before.get(key);
+      if (before.has(key) && json !== undefined) data[key] = JSON.parse(json);
+      else delete data[key];
+    }
+  }
+  return { usesSteps: true };
 }
 
 function apply(changes: NonNullable<Recorded<unknown>["changes"]>, data: StateData): void {

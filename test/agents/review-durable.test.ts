@@ -183,3 +183,40 @@ describe("parallel tool calls in a durable run (review)", () => {
     await fairway.close();
   });
 });
+
+describe("state changes of a tool that uses step (review)", () => {
+  it("a change made before the tool's first step.* call happens once, on the first pass and on replay alike", async () => {
+    const { fairway } = testFairway();
+    const model = scriptedModel([{ toolCalls: [{ name: "count_then_wait", input: {} }] }]);
+    const seen: number[] = [];
+    const countThenWait = createTool({
+      name: "count_then_wait",
+      handler: async (_input, { network, step }) => {
+        network.state.data.count = ((network.state.data.count as number | undefined) ?? 0) + 1;
+        network.state.data.log = [...((network.state.data.log as string[] | undefined) ?? []), "visit"];
+        seen.push(network.state.data.count as number);
+        await step!.waitForEvent("resume", { event: "go/on", timeout: "1h" });
+        return network.state.data.count;
+      },
+    });
+    const agent = createAgent({ name: "a", system: "s", model, tools: [countThenWait] });
+    const network = createNetwork({
+      name: "counting",
+      agents: [agent],
+      router: ({ callCount }) => (callCount ? undefined : agent),
+    });
+    fairway.createFunction({ id: "count" }, { event: "go" }, async () => {
+      const run = await network.run("start");
+      return { data: run.state.data, content: run.state.results[0]?.toolCalls[0]?.content };
+    });
+    const waiting = nextRunEvent(fairway, "run.waiting");
+    await fairway.send({ name: "go", data: {} });
+    await waiting;
+    await fairway.send({ name: "go/on", data: {} });
+    const output = await fairway.waitForRun(await onlyRun(fairway, "count"));
+    expect(output).toEqual({ data: { count: 1, log: ["visit"] }, content: { data: 1 } });
+    // The refused attempt inside the step, the first pass outside it and the replay all saw the same state.
+    expect(seen).toEqual([1, 1, 1]);
+    await fairway.close();
+  });
+});
