@@ -81,3 +81,16 @@ describe("cross-site requests (a web page the developer visits posting to `fairw
     expect(read.status).toBe(200);
   });
 });
+
+describe("the dashboard page", () => {
+  it("may not be framed by another site and loads only its own scripts", async () => {
+    t = openServer();
+    for (const path of ["/", "/assets/app.js"]) {
+      const response = await t.call(path, {}, null);
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("content-security-policy")).toMatch(
+        /default-src 'self'.*frame-ancestors 'none'/,
+      );
+    }
+  });
+});

@@ -19,6 +19,9 @@ const FILES = [
   "dom.js",
 ];
 
+const CSP =
+  "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /**
  * Routes serving the dashboard: `GET /` (the page) and `GET /assets/<file>` (its modules and style).
  * The files are read once, from `dashboard/assets/` beside this module's folder.
@@ -34,6 +37,10 @@ export function dashboardRoutes(): Hono {
         "content-type": TYPES[file.slice(file.lastIndexOf(".") + 1)] ?? "application/octet-stream",
         "cache-control": "no-cache",
         "x-content-type-options": "nosniff",
+        // Only its own files and API; never inside another site's frame (clickjacking).
+        "content-security-policy": CSP,
+        "x-frame-options": "DENY",
+        "referrer-policy": "no-referrer",
       },
     });
   app.get("/", () => send("index.html", assets.get("index.html")!));
