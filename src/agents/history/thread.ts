@@ -59,10 +59,9 @@ async function appendUserMessage<T extends StateData>(
 ): Promise<void> {
   if (!config?.appendUserMessage) return;
   const hook = config.appendUserMessage;
-  await callHook("append-user-message", context, scope, async (hookContext) => {
-    await hook({ ...hookContext, userMessage });
-    return null;
-  });
+  await callHook("append-user-message", context, scope, (hookContext) =>
+    hook({ ...hookContext, userMessage }),
+  );
 }
 
 /**
@@ -94,10 +93,7 @@ export async function saveThreadToStorage<T extends StateData>(
 ): Promise<void> {
   if (!config?.appendResults) return;
   const hook = config.appendResults;
-  await callHook("append-results", context, scope, async (hookContext) => {
-    await hook({ ...hookContext, newResults });
-    return null;
-  });
+  await callHook("append-results", context, scope, (hookContext) => hook({ ...hookContext, newResults }));
 }
 
 /**
