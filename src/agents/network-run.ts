@@ -13,7 +13,10 @@ import { decideRoute } from "./route.js";
 import type { State, StateJSON } from "./state.js";
 import { type StateData, toUserMessage, type UserMessage } from "./types.js";
 
-/** Why a network run ended. `maxIter`: the agent-call limit was reached with agents still to run. */
+/**
+ * Why a network run ended: `router` (it returned no agent), `maxIter` (the agent-call limit was reached;
+ * the router is not asked again), `unknownAgent` (a queued name is not an agent of the run).
+ */
 export type NetworkStopReason = "router" | "maxIter" | "unknownAgent";
 
 /**
