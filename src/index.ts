@@ -122,7 +122,7 @@ export type {
   TimeoutsInput,
 } from "./flow/config/types.js";
 export { NULL_KEY } from "./flow/keys.js";
-export type { McpServer, McpTransport } from "./mcp/mcp-server.js";
+export type { MCP, McpServer, McpTransport } from "./mcp/mcp-server.js";
 export {
   type AnthropicOptions,
   type AzureOpenAiOptions,

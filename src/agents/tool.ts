@@ -36,11 +36,17 @@ export interface Tool<TInput = any, TOutput = unknown, T extends StateData = Sta
 // biome-ignore lint/suspicious/noExplicitAny: a tool list holds tools of any input and output types.
 export type AnyTool = Tool<any, any, any>;
 
-/** Tool namespace types, under AgentKit's names. */
+/**
+ * Tool namespace types, under AgentKit's names: `Tool.Any`, `Tool.Choice`, `Tool.Options<T>` (what a
+ * handler receives besides its input; AgentKit's quick start annotates handlers with it) and `Tool.Input`
+ * (a zod schema).
+ */
 export declare namespace Tool {
   // biome-ignore lint/suspicious/noExplicitAny: AgentKit's `Tool.Any`.
   type Any = Tool<any, any, any>;
   type Choice = ToolChoice;
+  type Options<T extends StateData = StateData> = ToolHandlerOptions<T>;
+  type Input = z.ZodType;
 }
 
 /** The success or failure envelope a tool call produces, as the model sees it (AgentKit's convention). */

@@ -25,8 +25,12 @@ export type GetStepTools<_Client = unknown> = StepTools;
 /** A value or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** The shape of `state.data`: any object. */
-export type StateData = Record<string, unknown>;
+/**
+ * The shape of `state.data`: any object. `any` values (as AgentKit's `StateData`) so that an `interface`
+ * (which has no index signature) can be a network's state type, as in AgentKit's quick start.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an interface is assignable to Record<string, any> only.
+export type StateData = Record<string, any>;
 
 /**
  * The user's turn, as AgentKit's `UserMessage`. `id` identifies it in thread stores (idempotent writes);

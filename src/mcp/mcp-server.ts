@@ -19,3 +19,9 @@ export type McpTransport =
   | { type: "stdio"; command: string; args?: string[]; env?: Record<string, string> }
   /** An already constructed SDK transport (e.g. `InMemoryTransport` in tests). */
   | { type: "custom"; transport: Transport };
+
+/** AgentKit's `MCP` namespace names for the same types. */
+export declare namespace MCP {
+  type Server = McpServer;
+  type Transport = McpTransport;
+}

@@ -8,7 +8,9 @@ import {
   createTool,
   type GetStepTools,
   type HistoryConfig,
+  type MCP,
   type StateJSON,
+  type Tool,
 } from "../../src/index.js";
 import { scriptedModel } from "../../src/testing/index.js";
 import { nextRunEvent, onlyRun, testFairway } from "./helpers/engine.js";
@@ -264,5 +266,43 @@ describe("AgentKit's history adapter types (review)", () => {
       router: ({ callCount }) => (callCount ? undefined : agent),
     }).run("hi");
     expect(calls).toEqual(["plain"]);
+  });
+});
+
+describe("AgentKit's quick start (review)", () => {
+  it("runs with handlers annotated Tool.Options<NetworkState> and servers typed MCP.Server", async () => {
+    interface NetworkState {
+      dba_agent_answer?: string;
+    }
+    const servers: MCP.Server[] = [];
+    const dbaAgent = createAgent<NetworkState>({
+      name: "Database administrator",
+      description: "Provides expert support for managing PostgreSQL databases",
+      system: "You are a PostgreSQL expert database administrator.",
+      mcpServers: servers,
+      tools: [
+        createTool({
+          name: "provide_answer",
+          description: "Provide the answer to the questions",
+          parameters: z.object({ answer: z.string() }),
+          handler: async ({ answer }, { network }: Tool.Options<NetworkState>) => {
+            network.state.data.dba_agent_answer = answer;
+          },
+        }),
+      ],
+    });
+    const network = createNetwork<NetworkState>({
+      name: "DevOps team",
+      agents: [dbaAgent],
+      defaultModel: scriptedModel([
+        { toolCalls: [{ name: "provide_answer", input: { answer: "Use an index." } }] },
+      ]),
+      router: ({ network }) => (network.state.data.dba_agent_answer ? undefined : dbaAgent),
+    });
+    const run = await network.run("How do I speed up a query?");
+    expect(run.state.data.dba_agent_answer).toBe("Use an index.");
+    expect(run.state.results[0]?.toolCalls[0]?.content).toEqual({
+      data: "provide_answer successfully executed",
+    });
   });
 });
