@@ -1,4 +1,5 @@
-import { ApiClient, type StreamMessage } from "../api-client.js";
+import { setTimeout as delay } from "node:timers/promises";
+import { ApiClient, ApiRequestError, type StreamMessage } from "../api-client.js";
 import { formatRunsTable, type RunRow } from "../runs-table.js";
 import { type ConnectionOptions, connectionOf } from "./connection.js";
 
@@ -16,7 +17,11 @@ export interface RunsOptions extends ConnectionOptions {
  * `fairway runs`: prints the latest runs as a table (or JSON with `--json`). With `--follow`, keeps the
  * table live from the server's run event stream until Ctrl-C (or `signal`): a terminal gets the table
  * redrawn, a pipe gets one line per status change. The stream is opened before the first listing, so no
- * change in between is missed.
+ * change in between is missed. A lost connection (the server restarted) is retried every second, saying
+ * so on stderr, and the runs are listed again once back.
+ *
+ * @throws ApiRequestError when the server refuses the request; the fetch error when it cannot be reached
+ *   at first.
  */
 export async function runsCommand(options: RunsOptions, signal?: AbortSignal): Promise<void> {
   const client = new ApiClient(connectionOf(options, "admin"));
@@ -35,15 +40,40 @@ export async function runsCommand(options: RunsOptions, signal?: AbortSignal): P
   }
   const view = new LiveRuns(client, options);
   let chain = Promise.resolve();
-  await client.follow(
-    "/api/stream",
-    (message) => {
-      chain = chain.then(() => view.show(message));
-    },
-    { ...(signal && { signal }), onOpen: async () => view.seed(await list()) },
-  );
-  await chain;
+  let connected = false;
+  let lost = false;
+  while (!signal?.aborted) {
+    try {
+      await client.follow(
+        "/api/stream",
+        (message) => {
+          chain = chain.then(() => view.show(message));
+        },
+        {
+          ...(signal && { signal }),
+          onOpen: async () => {
+            if (lost) process.stderr.write("fairway: reconnected\n");
+            connected = true;
+            lost = false;
+            view.seed(await list());
+          },
+        },
+      );
+      await chain;
+    } catch (error) {
+      // Refused (bad key, …) or never connected: report. A dropped connection: try again.
+      if (!connected || error instanceof ApiRequestError) throw error;
+    }
+    if (signal?.aborted) break;
+    if (!lost)
+      process.stderr.write("fairway: lost the server's stream; reconnecting every second (Ctrl-C stops)\n");
+    lost = true;
+    await delay(RECONNECT_MS, undefined, signal ? { signal } : {}).catch(() => undefined);
+  }
 }
+
+/** Wait between reconnection attempts of `--follow`, ms. */
+const RECONNECT_MS = 1000;
 
 /** The runs shown by `--follow`, updated from run events. */
 class LiveRuns {
