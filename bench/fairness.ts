@@ -1,7 +1,7 @@
 /**
  * S1 (DESIGN.md §6): one heavy tenant floods 50k runs, 20 light tenants send 1 run/s each; handler = 20 ms
  * of simulated I/O; function concurrency 32 and per-key 32, so the heavy tenant alone can fill every slot.
- * Runs the real engine (memory store, system clock) with fair ordering and with plain FIFO ordering as the
+ * Runs the real engine (memory store, or SQLite with STORE=sqlite; system clock) with fair ordering and with plain FIFO ordering as the
  * baseline, alternating (fair, fifo, fair, fifo) to even out machine noise, each round a fresh engine with a
  * fresh 50k flood, 2 s of warm-up, and a measurement window of WINDOW_S / 2 seconds (default 30 s per
  * ordering in total). Light runs counted are those sent within the window.
@@ -12,6 +12,9 @@
  * Run: `npx tsx bench/fairness.ts` (about 100 s). `WINDOW_S=10` shortens the windows.
  */
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { FairScheduler } from "../src/flow/fair-scheduler.js";
 import type { QueueItem } from "../src/flow/queue-item.js";
@@ -26,6 +29,10 @@ const ROUNDS = 2;
 /** Light tenants start sending when the flood is in; measuring starts this much later (JIT, GC of the flood). */
 const WARMUP_MS = 2000;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/** `STORE=sqlite` runs S1 on a SQLite file (WAL) instead of the memory store. */
+const STORE = process.env.STORE === "sqlite" ? "sqlite" : "memory";
+const storeFor = () =>
+  STORE === "sqlite" ? join(mkdtempSync(join(tmpdir(), "fairway-bench-")), "fairway.db") : "memory";
 
 interface Sample {
   tenant: string;
@@ -44,7 +51,7 @@ interface ScenarioResult {
 }
 
 async function scenario(ordering: "fair" | "fifo", windowS: number): Promise<ScenarioResult> {
-  const fairway = new Fairway({ id: `bench-${ordering}`, store: "memory", logger: silent, ordering });
+  const fairway = new Fairway({ id: `bench-${ordering}`, store: storeFor(), logger: silent, ordering });
   const samples: Sample[] = [];
   const sent: Array<{ tenant: string; at: number }> = [];
   fairway.createFunction(
@@ -247,7 +254,7 @@ function summary(values: number[]): string {
 async function main(): Promise<void> {
   console.log(
     `S1 fairness: ${HEAVY_RUNS} heavy runs + ${LIGHT_TENANTS} light tenants at 1 run/s, handler ${HANDLER_MS} ms, ` +
-      `concurrency ${CONCURRENCY} (fn) and ${CONCURRENCY} (per key), memory store, ${WINDOW_S} s window each`,
+      `concurrency ${CONCURRENCY} (fn) and ${CONCURRENCY} (per key), ${STORE} store, ${WINDOW_S} s window each`,
   );
   const results = { fair: [] as ScenarioResult[], fifo: [] as ScenarioResult[] };
   for (let round = 0; round < ROUNDS; round++) {
