@@ -8,8 +8,8 @@ let cli;
 if (existsSync(built) && process.env.FAIRWAY_CLI_SOURCE !== "1") {
   cli = await import(built.href);
 } else {
-  const { register } = await import("tsx/esm/api");
-  register();
+  // Both hooks, as load-app.ts does: an app in a package without "type": "module" is compiled as CommonJS.
+  for (const api of await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")])) api.register();
   globalThis[Symbol.for("fairway.tsx-registered")] = true;
   cli = await import(new URL("./main.ts", import.meta.url).href);
 }

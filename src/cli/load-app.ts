@@ -42,21 +42,26 @@ export async function loadApp(file: string): Promise<LoadedApp> {
   };
 }
 
-/** Lets `import()` load TypeScript, once per process (the launcher marks a process it already registered). */
+/**
+ * Lets `import()` load TypeScript, as ES module or CommonJS, once per process (the launcher marks a
+ * process it already registered).
+ */
 async function registerTypeScript(): Promise<void> {
   const flag = Symbol.for("fairway.tsx-registered");
   const registry = globalThis as Record<symbol, unknown>;
   if (registry[flag]) return;
-  let api: { register: () => unknown };
+  let apis: { register: () => unknown }[];
   try {
-    api = (await import("tsx/esm/api")) as typeof api;
+    // Both hooks: tsx compiles a .ts file as CommonJS in a package without "type": "module", and the ESM
+    // hook alone then fails with ERR_REQUIRE_CYCLE_MODULE.
+    apis = (await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")])) as typeof apis;
   } catch {
     throw new ConfigError(
       "app",
       "loading a TypeScript app needs the `tsx` package (npm i -D tsx), or compile the app to JavaScript",
     );
   }
-  api.register();
+  for (const api of apis) api.register();
   registry[flag] = true;
 }
 

@@ -38,19 +38,8 @@ export async function serveCommand(
     networks: app.networks,
     auth: mode === "dev" ? { open: true } : { open: false },
   });
-  progress.update("opening the store");
-  await app.client.start();
-  const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");
-  const address = await listen(server, port, host);
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-  progress.done(`Fairway ${mode} server for app "${app.client.id}" listening on ${url}`);
-  const names = app.client.functions().map((fn) => fn.id);
-  process.stdout.write(`listening on ${url}\nfunctions: ${names.join(", ") || "(none)"}\n`);
-  if (mode === "dev") {
-    process.stdout.write(
-      `dashboard: ${url}/\nauth: OPEN (dev mode) — anyone who can reach this port can send events and read runs\n`,
-    );
-  }
+  // Before the store opens (it may resume runs) and before "listening" is printed (a supervisor may
+  // signal as soon as it reads it): a signal always gets the graceful stop.
   const stop = (signal: string) => {
     process.stdout.write(`${signal}: stopping — no new work; letting executing steps finish\n`);
     server.close().then(
@@ -66,6 +55,19 @@ export async function serveCommand(
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  progress.update("opening the store");
+  await app.client.start();
+  const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");
+  const address = await listen(server, port, host);
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  progress.done(`Fairway ${mode} server for app "${app.client.id}" listening on ${url}`);
+  const names = app.client.functions().map((fn) => fn.id);
+  process.stdout.write(`listening on ${url}\nfunctions: ${names.join(", ") || "(none)"}\n`);
+  if (mode === "dev") {
+    process.stdout.write(
+      `dashboard: ${url}/\nauth: OPEN (dev mode) — anyone who can reach this port can send events and read runs\n`,
+    );
+  }
   return server;
 }
 
