@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/engine/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { supportDesk } from "../server/helpers/support-desk.js";
 import { memoryLogger, SIGNING_KEY } from "../server/helpers/test-server.js";
+import { launchChromium } from "./helpers/chromium.js";
 
 const artifacts = join(import.meta.dirname, "../artifacts");
 let browser: Browser;
@@ -44,19 +45,7 @@ beforeAll(async () => {
   });
   const address = await new Promise<{ port: number }>((resolve) => server.listen(0, resolve, "127.0.0.1"));
   url = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

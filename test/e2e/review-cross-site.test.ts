@@ -1,10 +1,11 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/engine/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { memoryLogger } from "../server/helpers/test-server.js";
+import { launchChromium } from "./helpers/chromium.js";
 
 let browser: Browser;
 let fairway: Fairway;
@@ -40,19 +41,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
   evilUrl = `http://localhost:${(evil.address() as AddressInfo).port}/?target=${encodeURIComponent(target)}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
