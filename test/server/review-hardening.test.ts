@@ -126,3 +126,17 @@ describe("many open streams", () => {
     }
   });
 });
+
+describe("403 messages", () => {
+  it("name the credential needed and the one sent in plain English", async () => {
+    t = testServer(define);
+    const response = await t.call("/api/runs", {}, EVENT_KEY);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({
+      error: {
+        code: "forbidden",
+        message: "This endpoint needs a signing key or tenant token; the credential sent is an event key.",
+      },
+    });
+  });
+});

@@ -11,6 +11,7 @@ export interface AuthVariables {
 export type Role = Principal["role"];
 
 const NEEDED: Record<Role, string> = { admin: "signing key", sender: "event key", tenant: "tenant token" };
+const ARTICLE: Record<Role, string> = { admin: "a", sender: "an", tenant: "a" };
 
 /**
  * Middleware that authenticates the caller and lets through only `roles`. The credential is
@@ -24,8 +25,9 @@ export function guard(auth: ServerAuth, roles: Role[]): MiddlewareHandler<{ Vari
     const principal = auth.authenticate(credentialOf(c));
     if (!roles.includes(principal.role)) {
       const needed = roles.map((role) => NEEDED[role]).join(" or ");
+      const sent = principal.role;
       throw new ForbiddenError(
-        `This endpoint needs a ${needed}; the credential sent is a ${NEEDED[principal.role]}.`,
+        `This endpoint needs ${ARTICLE[roles[0]!]} ${needed}; the credential sent is ${ARTICLE[sent]} ${NEEDED[sent]}.`,
         needed,
       );
     }
