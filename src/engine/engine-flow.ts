@@ -93,7 +93,8 @@ export class EngineFlow {
       runs.sort((a, b) => a.createdAt - b.createdAt);
       for (const run of runs) {
         const event = run.events[0];
-        if (event && run.status !== "skipped") this.controller.restoreAdmission(functionId, event, run.createdAt);
+        if (event && run.status !== "skipped")
+          this.controller.restoreAdmission(functionId, event, run.createdAt);
       }
     }
   }

@@ -143,7 +143,10 @@ export class FlowController {
   windowedFunctions(): Array<{ functionId: string; lookbackMs: number }> {
     const out: Array<{ functionId: string; lookbackMs: number }> = [];
     for (const [functionId, { config }] of this.#functions) {
-      const lookbackMs = Math.max(config.rateLimit?.periodMs ?? 0, config.idempotency ? IDEMPOTENCY_WINDOW_MS : 0);
+      const lookbackMs = Math.max(
+        config.rateLimit?.periodMs ?? 0,
+        config.idempotency ? IDEMPOTENCY_WINDOW_MS : 0,
+      );
       if (lookbackMs > 0) out.push({ functionId, lookbackMs });
     }
     return out;
