@@ -6,7 +6,12 @@ import { setFunctionOptions, startRuns } from "./runs.js";
 
 const LOADERS = { functions: loadFunctions, tenants: loadTenants };
 
-function showTab(name) {
+/** Tabs a tenant token may use: the others read admin endpoints (functions, flow state, sending). */
+const TENANT_TABS = new Set(["runs"]);
+let tenant;
+
+function showTab(requested) {
+  const name = tenant !== undefined && !TENANT_TABS.has(requested) ? "runs" : requested;
   for (const section of document.querySelectorAll("section.tab")) section.hidden = section.id !== name;
   for (const link of document.querySelectorAll("nav a"))
     link.classList.toggle("active", link.dataset.tab === name);
@@ -30,13 +35,33 @@ async function main() {
     notice("Enter the signing key (or a tenant token) to read runs.");
     return;
   }
+  tenant = health.auth === "open" ? undefined : tenantOf(getKey());
+  if (tenant !== undefined) {
+    mode.textContent = `tenant ${tenant}: this user's runs only`;
+    for (const link of document.querySelectorAll("nav a")) link.hidden = !TENANT_TABS.has(link.dataset.tab);
+    document.querySelector('#run-filters select[name="function"]').closest("label").hidden = true;
+  }
   window.addEventListener("hashchange", () => showTab(location.hash.slice(1) || "runs"));
   showTab(location.hash.slice(1) || "runs");
   startRuns();
+  if (tenant !== undefined) return;
   startSendForm();
   loadFunctions()
     .then(setFunctionOptions)
     .catch((error) => notice(error.message));
+}
+
+/** The user a tenant token (`fwt1.<base64url JSON {userId, exp}>.<signature>`) is for; undefined for a key. */
+function tenantOf(key) {
+  if (!key.startsWith("fwt1.")) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(key.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")), (c) =>
+      c.charCodeAt(0),
+    );
+    return String(JSON.parse(new TextDecoder().decode(bytes)).userId);
+  } catch {
+    return "(unreadable token)";
+  }
 }
 
 main().catch((error) => notice(`Dashboard failed to start: ${error.message}`));
