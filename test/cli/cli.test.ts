@@ -131,7 +131,10 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
   it("start refuses to run without keys and rejects --database-url for now", async () => {
     const noKeys = await failed(run(process.execPath, [launcher, "start", app, "--port", "0"], { env }));
     expect(noKeys.code).toBe(1);
-    expect(noKeys.stderr).toMatch(/auth.open/);
+    expect(noKeys.stderr).toMatch(
+      /^fairway: FAIRWAY_SIGNING_KEY \/ FAIRWAY_EVENT_KEYS: `fairway start` needs keys/,
+    );
+    expect(noKeys.stderr).not.toMatch(/loading/);
     const pg = await failed(
       run(process.execPath, [launcher, "start", app, "--database-url", "postgres://x"], {
         env,

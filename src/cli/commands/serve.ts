@@ -1,4 +1,6 @@
 import type { AddressInfo } from "node:net";
+import { ConfigError } from "../../errors/config-error.js";
+import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
 import { loadApp } from "../load-app.js";
 import { Progress } from "../progress.js";
@@ -15,6 +17,9 @@ export interface ServeOptions {
  * let executing steps finish, close the store, exit 0.
  * `dev` runs open (no credentials, said in the log and a response header); `start` requires keys from
  * the environment (`FAIRWAY_SIGNING_KEY`, `FAIRWAY_EVENT_KEYS`).
+ *
+ * @throws ConfigError naming the variables when `start` finds no key (before loading the app), or the
+ *   app is invalid; Error for a bad port or one that is taken.
  */
 export async function serveCommand(
   file: string,
@@ -24,6 +29,16 @@ export async function serveCommand(
   if (options.databaseUrl !== undefined) {
     throw new Error(
       "--database-url is not supported yet: this build of Fairway has no PostgreSQL store. Use the embedded SQLite store (the default) or set `store` in the app's `new Fairway({ ... })`.",
+    );
+  }
+  if (
+    mode === "start" &&
+    !process.env.FAIRWAY_SIGNING_KEY &&
+    splitKeys(process.env.FAIRWAY_EVENT_KEYS).length === 0
+  ) {
+    throw new ConfigError(
+      "FAIRWAY_SIGNING_KEY / FAIRWAY_EVENT_KEYS",
+      "`fairway start` needs keys: set FAIRWAY_SIGNING_KEY (run API, dashboard) and/or FAIRWAY_EVENT_KEYS (senders, comma-separated), each 16+ characters; `fairway dev` runs without them",
     );
   }
   const port = Number(options.port ?? 3010);
