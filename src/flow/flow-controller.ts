@@ -105,7 +105,7 @@ export class FlowController {
       return { kind: "deferred", by: "batchEvents" };
     }
     const keys = this.#remember(runId, functionId, flow, event);
-    if (!released && flow.rateLimit && !flow.rateLimit.take(keys.rateLimitKey!, now).allowed) {
+    if (!released && flow.rateLimit && !flow.rateLimit.check(keys.rateLimitKey!, now).allowed) {
       const { limit, periodMs } = config.rateLimit!;
       return this.#skip(
         runId,
@@ -113,7 +113,7 @@ export class FlowController {
         `rateLimit: ${limit} runs per ${periodMs} ms reached for key "${keys.rateLimitKey}"`,
       );
     }
-    if (!released && flow.idempotency && !flow.idempotency.take(keys.idempotencyKey!, now).allowed) {
+    if (!released && flow.idempotency && !flow.idempotency.check(keys.idempotencyKey!, now).allowed) {
       return this.#skip(
         runId,
         keys,
@@ -121,6 +121,7 @@ export class FlowController {
       );
     }
     if (!released && flow.debouncer) {
+      this.#countAdmission(flow, keys, now);
       flow.debouncer.offer(keys.debounceKey!, event);
       this.#keys.delete(runId);
       return { kind: "deferred", by: "debounce" };
@@ -133,7 +134,18 @@ export class FlowController {
       if (holder !== undefined) this.options.cancelRun(holder, `singleton: replaced by run ${runId}`);
       this.#watch.hold(functionId, keys.singletonKey!, runId);
     }
+    if (!released) this.#countAdmission(flow, keys, now);
     return { kind: "run", keys };
+  }
+
+  /**
+   * Records an admitted event in the rate-limit and idempotency windows. Only events that create a run
+   * (or join a debounce) count: one skipped by idempotency or singleton takes no rate-limit slot, the
+   * same as when the windows are rebuilt from stored runs (which excludes skipped ones).
+   */
+  #countAdmission(flow: FunctionFlow, keys: RunFlowKeys, now: number): void {
+    flow.rateLimit?.take(keys.rateLimitKey!, now);
+    flow.idempotency?.take(keys.idempotencyKey!, now);
   }
 
   /**

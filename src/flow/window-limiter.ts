@@ -24,6 +24,15 @@ export class WindowLimiter {
     this.#periodMs = periodMs;
   }
 
+  /**
+   * Whether `key` would be admitted at `now` (ms), without recording anything: lets the caller check
+   * every control first and {@link take} only for a run it really creates. O(log limit).
+   */
+  check(key: string, now: number): WindowDecision {
+    const decision = slidingWindowTake(this.#logs.get(key) ?? [], now, this.#limit, this.#periodMs);
+    return decision.allowed ? { allowed: true } : { allowed: false, retryAt: decision.retryAt };
+  }
+
   /** Admits one request of `key` at `now` (ms) or says when it could. O(limit) worst case. */
   take(key: string, now: number): WindowDecision {
     this.#forget(now);
