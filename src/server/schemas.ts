@@ -50,7 +50,6 @@ export const listRunsQuerySchema = z.strictObject({
   until: timeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().min(1).optional(),
-  token: z.string().optional(),
 });
 
 /** Query of the SSE endpoints: resume point and (for `EventSource`, which cannot send headers) a tenant token. */

@@ -47,3 +47,19 @@ describe("streams opened with a tenant token", { timeout: 10_000 }, () => {
     });
   });
 });
+
+describe("a tenant token in the query string", () => {
+  it("is taken on stream URLs only (EventSource cannot send headers); elsewhere it must be a header", async () => {
+    t = testServer(define);
+    const runId = await t.start("app/wait", { userId: "u1" });
+    const { token } = createTenantToken({ userId: "u1", secret: SIGNING_KEY });
+    for (const path of ["/api/runs", `/api/runs/${runId}`]) {
+      const response = await t.call(`${path}?token=${token}`, {}, null);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({
+        error: { code: "unauthorized", message: expect.stringMatching(/only on stream URLs/) },
+      });
+      expect((await t.call(path, {}, token)).status).toBe(200);
+    }
+  });
+});

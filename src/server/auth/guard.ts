@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { AuthError } from "../../errors/auth-error.js";
 import { ForbiddenError } from "../../errors/forbidden-error.js";
 import type { Principal, ServerAuth } from "./server-auth.js";
 
@@ -15,14 +16,19 @@ const ARTICLE: Record<Role, string> = { admin: "a", sender: "an", tenant: "a" };
 
 /**
  * Middleware that authenticates the caller and lets through only `roles`. The credential is
- * `Authorization: Bearer <key|token>`; a tenant token may also come as the `token` query parameter
- * (browsers' `EventSource` cannot send headers). Keys are never read from the URL.
+ * `Authorization: Bearer <key|token>`; on stream URLs (`tokenInQuery`) a tenant token may also come as
+ * the `token` query parameter (browsers' `EventSource` cannot send headers). Keys are never read from
+ * the URL, and elsewhere a `token` parameter is refused (URLs end up in logs).
  *
  * @throws AuthError (401) for missing or bad credentials, ForbiddenError (403) for a role not allowed.
  */
-export function guard(auth: ServerAuth, roles: Role[]): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function guard(
+  auth: ServerAuth,
+  roles: Role[],
+  options: { tokenInQuery?: boolean } = {},
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const principal = auth.authenticate(credentialOf(c));
+    const principal = auth.authenticate(credentialOf(c, options.tokenInQuery === true || auth.open));
     if (!roles.includes(principal.role)) {
       const needed = roles.map((role) => NEEDED[role]).join(" or ");
       const sent = principal.role;
@@ -36,13 +42,19 @@ export function guard(auth: ServerAuth, roles: Role[]): MiddlewareHandler<{ Vari
   };
 }
 
-function credentialOf(c: Context): string | undefined {
+function credentialOf(c: Context, tokenInQuery: boolean): string | undefined {
   const header = c.req.header("authorization");
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return match?.[1] ?? "";
   }
   const token = c.req.query("token");
+  if (token !== undefined && !tokenInQuery) {
+    throw new AuthError(
+      "missing",
+      "`?token=` is accepted only on stream URLs (for EventSource); send `Authorization: Bearer <token>` here.",
+    );
+  }
   return token?.startsWith("fwt1.") ? token : undefined;
 }
 

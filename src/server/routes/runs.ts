@@ -35,6 +35,7 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
   const { auth, client, access, runEvents, signal } = deps;
   const app = new Hono<{ Variables: AuthVariables }>();
   const readers = guard(auth, ["admin", "tenant"]);
+  const streamReaders = guard(auth, ["admin", "tenant"], { tokenInQuery: true });
   const admins = guard(auth, ["admin"]);
 
   app.get("/api/runs", readers, async (c) => {
@@ -72,7 +73,7 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
     return c.json(await client.rerun(c.req.param("runId")));
   });
 
-  app.get("/api/runs/:runId/stream", readers, async (c) => {
+  app.get("/api/runs/:runId/stream", streamReaders, async (c) => {
     readQuery(c, streamQuerySchema);
     const run = await access.read(c.get("principal"), c.req.param("runId"));
     const until = expiryOf(c.get("principal"));
@@ -94,7 +95,7 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
     });
   });
 
-  app.get("/api/stream", readers, (c) => {
+  app.get("/api/stream", streamReaders, (c) => {
     readQuery(c, streamQuerySchema);
     const principal = c.get("principal");
     const until = expiryOf(principal);

@@ -17,7 +17,7 @@ export function threadRoutes(
   signal: AbortSignal,
 ): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
-  app.get("/api/threads/:threadId/stream", guard(auth, ["admin", "tenant"]), (c) => {
+  app.get("/api/threads/:threadId/stream", guard(auth, ["admin", "tenant"], { tokenInQuery: true }), (c) => {
     readQuery(c, streamQuerySchema);
     const threadId = c.req.param("threadId");
     const principal = c.get("principal");
