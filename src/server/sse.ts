@@ -115,12 +115,13 @@ async function pump<T>(
   try {
     // A first comment line makes the server send the headers now, so clients see the stream open.
     await stream.write(": open\n\n");
-    const replay = feed.buffer.since(resumeAfter ?? 0, () => true);
-    const resumed = resumeAfter !== undefined && replay.complete;
-    if (resumed) for (const event of replay.events) await deliver(event);
+    // A fresh connection replays nothing (no scan of the buffer); a resume replays what it missed.
+    const replay = lastEventId === undefined ? undefined : feed.buffer.since(resumeAfter ?? 0, () => true);
+    const resumed = resumeAfter !== undefined && replay?.complete === true;
+    if (resumed) for (const event of replay!.events) await deliver(event);
     else if (feed.snapshot) await sendSnapshot();
     // No snapshot to fall back on after a gap or a restart: send what is still buffered.
-    else if (lastEventId !== undefined) for (const event of replay.events) await deliver(event);
+    else for (const event of replay?.events ?? []) await deliver(event);
     for (const event of pending) await deliver(event);
     live = true;
     if (resumed && !ended && feed.snapshot) {
