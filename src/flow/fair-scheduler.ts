@@ -52,7 +52,9 @@ export class FairScheduler {
   readonly #readyResume = new FifoQueue<BacklogTicket>();
   readonly #readyStart = new FifoQueue<BacklogTicket>();
   readonly #slots = new SlotTable();
+  /** GCRA state: the TAT per throttle id, and the stored TATs in time order so idle ids are forgotten. */
   readonly #tats = new Map<string, number>();
+  readonly #tatOrder = new Heap<{ id: string; tat: number }>((a, b) => a.tat < b.tat);
   #seq = 0;
   #served = 0;
 
@@ -125,6 +127,7 @@ export class FairScheduler {
           continue;
         }
         this.#tats.set(head.throttle.id, decision.tat);
+        this.#tatOrder.push({ id: head.throttle.id, tat: decision.tat });
       }
       backlog.items.pop();
       this.#placed.delete(head.runId);
@@ -152,6 +155,11 @@ export class FairScheduler {
     const throttled = this.#throttled.peek()?.throttledUntil;
     if (delayed === undefined) return throttled;
     return throttled === undefined ? delayed : Math.min(delayed, throttled);
+  }
+
+  /** Throttle ids with GCRA state (ids idle since their TAT passed are forgotten). For tests and stats. */
+  get throttleKeyCount(): number {
+    return this.#tats.size;
   }
 
   /** Slots of a claim id in use. */
@@ -198,6 +206,7 @@ export class FairScheduler {
   }
 
   #promote(now: number): void {
+    this.#forgetIdleThrottles(now);
     for (
       let item = this.#delayed.peek();
       item && (item.availableAt ?? 0) <= now;
@@ -210,6 +219,18 @@ export class FairScheduler {
     for (let backlog = this.#throttled.peek(); backlog && backlog.throttledUntil <= now; ) {
       this.#makeReady(backlog);
       backlog = this.#throttled.peek();
+    }
+  }
+
+  /**
+   * Drops the GCRA state of throttle ids whose TAT has passed: `gcraTake` treats a TAT ≤ now exactly like
+   * no state (idle, full burst), so memory follows the keys active within one period, not every key
+   * ever throttled. Amortized O(log n) per start.
+   */
+  #forgetIdleThrottles(now: number): void {
+    for (let oldest = this.#tatOrder.peek(); oldest && oldest.tat <= now; oldest = this.#tatOrder.peek()) {
+      this.#tatOrder.pop();
+      if (this.#tats.get(oldest.id) === oldest.tat) this.#tats.delete(oldest.id);
     }
   }
 
