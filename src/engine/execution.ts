@@ -10,7 +10,13 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { LimitError, NonDeterminismError, RunCancelledError, ValidationError } from "../errors/index.js";
+import {
+  LimitError,
+  NonDeterminismError,
+  RunCancelledError,
+  type SerializedError,
+  ValidationError,
+} from "../errors/index.js";
 import type { AcceptEventsInput, RunRecord, StepOp, StepRow, Store } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import type { RegisteredFunction } from "./registered-function.js";
@@ -41,6 +47,11 @@ export interface ExecutionDeps {
   findFunction: (id: string) => RegisteredFunction | undefined;
   /** Sends events from inside a run (step.sendEvent); same pipeline as `fairway.send`. */
   sendEvents: (events: EventPayload[]) => Promise<{ ids: string[] }>;
+  /**
+   * The store input of `run`'s failure event (`fairway/function.failed`) and the runs it starts, without
+   * storing it: `finishRun` stores it with the failure (see `Scheduler.prepare`).
+   */
+  prepareFailure: (run: RunRecord, error: SerializedError) => AcceptEventsInput;
 }
 
 /** Why and until when a step stops the execution. */

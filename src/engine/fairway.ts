@@ -13,12 +13,8 @@ import { CronTriggers } from "./cron-triggers.js";
 import { Dispatcher } from "./dispatcher.js";
 import { EngineFlow, type FlowStateEntry } from "./engine-flow.js";
 import type { ExecutionDeps } from "./execution.js";
-import {
-  type FunctionConfig,
-  type NormalizedFunctionConfig,
-  normalizeFunctionConfig,
-  type Trigger,
-} from "./function-config.js";
+import { failureEvent, failureFunctionConfig } from "./failure-event.js";
+import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
 import { isDeadLocalOwner, newLeaseOwner } from "./lease-owner.js";
 import type { ReadyItem } from "./ready-queue.js";
 import type { FairwayFunction, RegisteredFunction } from "./registered-function.js";
@@ -30,32 +26,10 @@ import type { EventPayload } from "./step-types.js";
 import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
 import { toRun, toStepRecord } from "./views.js";
 
-/** Event sent when a run fails for good; `onFailure` handlers are triggered by it. */
-export const FUNCTION_FAILED_EVENT = "fairway/function.failed";
+export { FUNCTION_FAILED_EVENT } from "./failure-event.js";
 
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
-
-/**
- * Config of the function that `onFailure` registers: `<id>-failure`, triggered by the failure event of
- * `config.id`, 1 retry. Throws ConfigError naming `onFailure` when that id is not valid (too long).
- */
-function failureFunctionConfig(config: NormalizedFunctionConfig): NormalizedFunctionConfig {
-  const id = `${config.id}-failure`;
-  try {
-    return normalizeFunctionConfig({
-      id,
-      name: `${config.name} (failure)`,
-      triggers: [
-        { event: FUNCTION_FAILED_EVENT, if: `event.data.function_id == ${JSON.stringify(config.id)}` },
-      ],
-      retries: 1,
-    });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError("onFailure", `needs a failure function "${id}", and ${error.message}`);
-  }
-}
 
 const defaultLogger: Logger = {
   debug: () => {},
@@ -123,6 +97,7 @@ export class Fairway {
       emit: (event) => this.hub.emit(event),
       findFunction: (id) => this.registry.get(id),
       sendEvents: (events) => this.scheduler.send(events),
+      prepareFailure: (run, error) => this.scheduler.prepare(failureEvent(run, error), true),
     };
     this.executor = new RunExecutor(deps);
     this.flow = new EngineFlow({
@@ -382,7 +357,10 @@ export class Fairway {
   }
 
   private async onResult(item: ReadyItem, result: ExecutionResult): Promise<void> {
-    if (result.kind === "lost") return;
+    if (result.kind === "lost") {
+      if (result.unsent) this.scheduler.abandon(result.unsent);
+      return;
+    }
     if (result.kind === "suspended") {
       const type =
         result.status === "sleeping"
@@ -397,22 +375,8 @@ export class Fairway {
     const run = result.run;
     this.emit(run.status === "completed" ? "run.completed" : "run.failed", run);
     await this.settleParent(run);
-    const fn = this.registry.get(run.functionId);
-    if (run.status === "failed" && fn?.config.onFailure) {
-      await this.scheduler.send(
-        {
-          name: FUNCTION_FAILED_EVENT,
-          data: {
-            function_id: run.functionId,
-            run_id: run.id,
-            error: run.error,
-            event: run.events[0],
-            events: run.events,
-          },
-        },
-        true,
-      );
-    }
+    // The failure event and its runs were stored with the run's end (finishRun's `send`); queue them.
+    if (result.sent) await this.scheduler.commit(result.sent.input, result.sent.stored);
   }
 
   /**

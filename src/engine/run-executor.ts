@@ -13,7 +13,13 @@ import {
   StepError,
   serializeError,
 } from "../errors/index.js";
-import type { ClaimedRun, RunRecord, SuspendInput } from "../store/store.js";
+import type {
+  AcceptEventsInput,
+  AcceptEventsResult,
+  ClaimedRun,
+  RunRecord,
+  SuspendInput,
+} from "../store/store.js";
 import { Execution, type ExecutionDeps, MAX_STEP_OUTPUT_BYTES, type Suspension } from "./execution.js";
 import { runInExecution } from "./execution-context.js";
 import type { RegisteredFunction } from "./registered-function.js";
@@ -22,11 +28,15 @@ import { roundTrip } from "./serializer.js";
 import { createStepTools } from "./step-tools.js";
 import type { FairwayEvent } from "./step-types.js";
 
-/** How an execution ended. `children` are runs created by step.invoke, to schedule. */
+/**
+ * How an execution ended. `children` are runs created by step.invoke, to schedule. `sent`: the failure
+ * event stored with the run's end (`input`, and what the store wrote), to commit (`Scheduler.commit`);
+ * `unsent`: the one prepared for a finish that was lost, to abandon.
+ */
 export type ExecutionResult =
-  | { kind: "finished"; run: RunRecord }
+  | { kind: "finished"; run: RunRecord; sent?: { input: AcceptEventsInput; stored: AcceptEventsResult } }
   | { kind: "suspended"; status: SuspendInput["status"]; readyAt: number; children: RunRecord[] }
-  | { kind: "lost" };
+  | { kind: "lost"; unsent?: AcceptEventsInput };
 
 /** Error codes that fail a run at once: retrying the handler would hit them again. */
 const FINAL_CODES = new Set([
@@ -144,16 +154,36 @@ export class RunExecutor {
       : { kind: "lost" };
   }
 
+  /** Fails the run; with `onFailure`, its failure event and the runs it starts are stored in the same call. */
   private async fail(exec: Execution, error: unknown): Promise<ExecutionResult> {
     const serialized: SerializedError = serializeError(error);
-    const run = await this.deps.store.finishRun({
+    const send = exec.fn.config.onFailure ? this.prepareFailure(exec.run, serialized) : undefined;
+    const finished = await this.deps.store.finishRun({
       runId: exec.run.id,
       owner: this.deps.owner,
       status: "failed",
       error: serialized,
       endedAt: this.deps.clock.now(),
+      ...(send ? { send } : {}),
     });
-    return run ? { kind: "finished", run } : { kind: "lost" };
+    if (!finished) return send ? { kind: "lost", unsent: send } : { kind: "lost" };
+    const { sent, ...run } = finished;
+    return send && sent
+      ? { kind: "finished", run, sent: { input: send, stored: sent } }
+      : { kind: "finished", run };
+  }
+
+  /** The failure event's store input; an engine bug preparing it is logged and fails the run without it. */
+  private prepareFailure(run: RunRecord, error: SerializedError): AcceptEventsInput | undefined {
+    try {
+      return this.deps.prepareFailure(run, error);
+    } catch (cause) {
+      this.deps.logger.error("could not prepare the failure event; onFailure will not run", {
+        runId: run.id,
+        error: cause,
+      });
+      return undefined;
+    }
   }
 
   private async suspend(exec: Execution, suspensions: Suspension[]): Promise<ExecutionResult> {

@@ -11,7 +11,14 @@
  * @module
  */
 import { type CompiledExpression, compileExpression, matches } from "../expr/cel.js";
-import type { RunRecord, Store, StoredEvent, WaitRow } from "../store/store.js";
+import type {
+  AcceptEventsInput,
+  AcceptEventsResult,
+  RunRecord,
+  Store,
+  StoredEvent,
+  WaitRow,
+} from "../store/store.js";
 import type { Clock } from "./clock.js";
 import { validateEvents } from "./event-validation.js";
 import { backlogKey } from "./ready-queue.js";
@@ -71,6 +78,15 @@ export class Scheduler {
 
   /** Validates, stores and fans out `input`. `internal` allows engine-reserved event names. */
   async send(input: EventPayload | EventPayload[], internal = false): Promise<{ ids: string[] }> {
+    return this.accept(this.prepare(input, internal));
+  }
+
+  /**
+   * Steps 1–3 of a send without storing anything: what `Store.acceptEvents` (or another store transaction,
+   * such as `finishRun`'s `send`) is to write. Hand the store's result to `commit`, or the input to `abandon`
+   * if the transaction wrote nothing. Throws like `send`.
+   */
+  prepare(input: EventPayload | EventPayload[], internal = false): AcceptEventsInput {
     const payloads = validateEvents(input, internal);
     const now = this.deps.clock.now();
     const events = payloads.map((payload) => this.toStored(payload, now));
@@ -80,7 +96,7 @@ export class Scheduler {
         if (triggers(fn, event)) candidates.push(this.candidate(fn, event, eventIndex, now));
       }
     });
-    return this.accept(events, candidates, now);
+    return this.stage(events, candidates, now);
   }
 
   /** Starts one run of `fn` (a cron fire), deduplicated by `dedupKey` across processes. */
@@ -89,7 +105,7 @@ export class Scheduler {
     const event = this.toStored(payload, now);
     const candidate = this.candidate(fn, event, 0, now);
     candidate.dedup = { functionId: fn.id, key: dedupKey, expiresAt: now + DEDUP_WINDOW_MS };
-    await this.accept([event], [candidate], now);
+    await this.accept(this.stage([event], [candidate], now));
   }
 
   /**
@@ -104,14 +120,11 @@ export class Scheduler {
     candidate.run.eventIds = events.map((event) => event.id);
     candidate.run.events = events.map(toHandlerEvent);
     candidate.released = true;
-    await this.accept([], [candidate], now);
+    await this.accept(this.stage([], [candidate], now));
   }
 
-  private async accept(
-    events: StoredEvent[],
-    candidates: RunCandidate[],
-    now: number,
-  ): Promise<{ ids: string[] }> {
+  /** Runs the stages on each candidate: the store input for the events and the runs that passed. */
+  private stage(events: StoredEvent[], candidates: RunCandidate[], now: number): AcceptEventsInput {
     const runs: Array<RunCandidate> = [];
     for (const candidate of candidates) {
       let current: RunCandidate | undefined = candidate;
@@ -121,7 +134,7 @@ export class Scheduler {
       }
       if (current) runs.push(current);
     }
-    const result = await this.deps.store.acceptEvents({
+    return {
       now,
       events,
       runs: runs.map((entry) => ({
@@ -129,17 +142,30 @@ export class Scheduler {
         ...(entry.eventIndex >= 0 ? { eventIndex: entry.eventIndex } : {}),
         ...(entry.dedup ? { dedup: entry.dedup } : {}),
       })),
-    });
-    this.deps.onRunsCreated(result.runs);
-    if (result.runs.length < runs.length) {
-      const created = new Set(result.runs.map((run) => run.id));
-      this.deps.onRunsDropped?.(
-        runs.filter((entry) => !created.has(entry.run.id)).map((entry) => entry.run.id),
-      );
-    }
-    this.deps.onEventsStored?.(result.events);
-    for (const event of result.events) await this.offerToWaits(event);
-    return { ids: result.events.map((event) => event.id) };
+    };
+  }
+
+  private async accept(input: AcceptEventsInput): Promise<{ ids: string[] }> {
+    return this.commit(input, await this.deps.store.acceptEvents(input));
+  }
+
+  /**
+   * Steps 4–5 after a store transaction wrote `input` (with result `stored`): queue the runs created, give
+   * flow control back the ones deduplicated, then offer each event to pending waits.
+   */
+  async commit(input: AcceptEventsInput, stored: AcceptEventsResult): Promise<{ ids: string[] }> {
+    this.deps.onRunsCreated(stored.runs);
+    if (stored.runs.length < input.runs.length)
+      this.abandon(input, new Set(stored.runs.map((run) => run.id)));
+    this.deps.onEventsStored?.(stored.events);
+    for (const event of stored.events) await this.offerToWaits(event);
+    return { ids: stored.events.map((event) => event.id) };
+  }
+
+  /** The store did not create `input`'s runs (except those in `created`): flow control forgets them. */
+  abandon(input: AcceptEventsInput, created: ReadonlySet<string> = new Set()): void {
+    const dropped = input.runs.filter((entry) => !created.has(entry.run.id));
+    if (dropped.length > 0) this.deps.onRunsDropped?.(dropped.map((entry) => entry.run.id));
   }
 
   private toStored(payload: EventPayload, now: number): StoredEvent {

@@ -179,7 +179,16 @@ export interface FinishInput {
   outputText?: string;
   error?: SerializedError;
   endedAt: number;
+  /**
+   * Events the run's end sends, with the runs they start (the `fairway/function.failed` event and its
+   * `onFailure` run): stored like `acceptEvents` in the same transaction as the end, and only if the run is
+   * ended, so a process that dies right after `finishRun` never loses them.
+   */
+  send?: AcceptEventsInput;
 }
+
+/** What `finishRun` returns: the ended run and, when `send` was given, what it stored (as `acceptEvents`). */
+export type FinishedRun = RunRecord & { sent?: AcceptEventsResult };
 
 /** Resolution of a pending (`waiting`) step from outside the run: an event, a child run's end, a timeout. */
 export interface ResolveStepInput {
@@ -249,10 +258,11 @@ export interface Store {
   suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined>;
   /**
    * Ends a run; deletes its waits; if it was invoked (`parent`), resolves the parent's invoke step with its
-   * outcome (`invokeOutcome`) and makes the parent due, in the same transaction. Returns the run, or
-   * `undefined` if it was already terminal.
+   * outcome (`invokeOutcome`) and makes the parent due, and stores `send`, in the same transaction. Returns
+   * the run (with `sent` when `send` was given), or `undefined` (nothing written) if it was already terminal
+   * or `owner` does not hold it.
    */
-  finishRun(input: FinishInput): Promise<RunRecord | undefined>;
+  finishRun(input: FinishInput): Promise<FinishedRun | undefined>;
   /**
    * Cancels a non-terminal run and deletes its waits; settles an invoking parent like `finishRun`. Returns
    * it, or `undefined` if already terminal.

@@ -66,3 +66,35 @@ describe("SQLite migrations", () => {
     await second.close();
   });
 });
+
+describe("SQLite finishRun with `send`", () => {
+  it("is one transaction: if storing the sent events or runs fails, the run is not ended either", async () => {
+    const store = new SqliteStore({ path: dbPath() });
+    await store.init();
+    const run = (id: string) => ({
+      id,
+      functionId: "fn",
+      status: "queued" as const,
+      eventIds: [],
+      events: [],
+      attempt: 0,
+      createdAt: 1,
+      readyAt: 1,
+      eventSeq: 0,
+      backlogKey: "fn\u0000",
+    });
+    await store.acceptEvents({ now: 1, events: [], runs: [{ run: run("r1") }, { run: run("taken") }] });
+    await store.claimRun("r1", "w1", 1, 1000);
+    const send = {
+      now: 2,
+      events: [{ id: "failed", name: "fairway/function.failed", data: {}, ts: 2, receivedAt: 2 }],
+      runs: [{ run: run("taken"), eventIndex: 0 }], // primary key already used: the insert throws
+    };
+    await expect(
+      store.finishRun({ runId: "r1", owner: "w1", status: "failed", endedAt: 2, send }),
+    ).rejects.toThrow();
+    expect(await store.getRun("r1")).toMatchObject({ status: "running", leaseOwner: "w1" });
+    expect(await store.getEvent("failed")).toBeUndefined();
+    await store.close();
+  });
+});

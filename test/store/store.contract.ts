@@ -301,6 +301,37 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       });
     });
 
+    it("finishRun stores `send` (events and the runs they start) with the end, only if it ends the run", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [event("e1")], runs: [{ run: run("r1"), eventIndex: 0 }] });
+      await s.claimRun("r1", "w1", T0, 1000);
+      const error = { name: "Error", message: "boom" };
+      const send = {
+        now: T0 + 1,
+        events: [event("failed", "fairway/function.failed")],
+        runs: [{ run: run("on-failure", { functionId: "fn-failure", createdAt: T0 + 1 }), eventIndex: 0 }],
+      };
+      const base = { runId: "r1", status: "failed" as const, error, endedAt: T0 + 1, send };
+      expect(await s.finishRun({ ...base, owner: "w2" })).toBeUndefined();
+      expect(await s.getEvent("failed")).toBeUndefined();
+      expect(await s.getRun("on-failure")).toBeUndefined();
+      const ended = await s.finishRun({ ...base, owner: "w1" });
+      expect(ended).toMatchObject({ id: "r1", status: "failed", error });
+      expect(ended?.sent?.events).toEqual([{ ...event("failed", "fairway/function.failed"), seq: 2 }]);
+      expect(ended?.sent?.runs).toEqual([{ ...send.runs[0]?.run, eventSeq: 2 }]);
+      // Durable as soon as finishRun returns: a restarted engine finds the run to start from the store.
+      expect(await s.getRun("on-failure")).toMatchObject({ status: "queued", readyAt: T0, eventSeq: 2 });
+      expect((await s.listPendingRuns()).map((r) => r.id)).toEqual(["on-failure"]);
+      expect(await s.getEvent("failed")).toMatchObject({ seq: 2 });
+      // Ending it again is refused, and stores nothing twice.
+      const again = { ...send, events: [event("failed-2")], runs: [{ run: run("twice"), eventIndex: 0 }] };
+      expect(await s.finishRun({ ...base, send: again })).toBeUndefined();
+      expect(await s.getEvent("failed-2")).toBeUndefined();
+      expect(await s.getRun("twice")).toBeUndefined();
+      const plain = await s.finishRun({ runId: "on-failure", status: "completed", endedAt: T0 + 2 });
+      expect(plain && "sent" in plain).toBe(false);
+    });
+
     it("listRuns filters by function, status, key and time, newest first, with cursors", async () => {
       const s = await open();
       const runs = [

@@ -11,6 +11,7 @@ import type {
   AcceptEventsInput,
   AcceptEventsResult,
   ClaimedRun,
+  FinishedRun,
   FinishInput,
   RegisterWaitInput,
   ResolveStepInput,
@@ -123,7 +124,7 @@ export class MemoryStore implements Store {
     return { readyAt };
   }
 
-  async finishRun(input: FinishInput): Promise<RunRecord | undefined> {
+  async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {
     const run = this.runs.get(input.runId);
     if (!run || TERMINAL.has(run.status)) return undefined;
     if (input.owner !== undefined && run.leaseOwner !== input.owner) return undefined;
@@ -134,7 +135,8 @@ export class MemoryStore implements Store {
     delete run.readyAt;
     clearLease(run);
     this.deleteWaits(input.runId);
-    return this.settleParent(run, input.endedAt);
+    const ended = this.settleParent(run, input.endedAt);
+    return input.send ? { ...ended, sent: this.accept(input.send) } : ended;
   }
 
   async cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined> {

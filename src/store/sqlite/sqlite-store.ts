@@ -13,6 +13,7 @@ import type {
   AcceptEventsInput,
   AcceptEventsResult,
   ClaimedRun,
+  FinishedRun,
   FinishInput,
   RegisterWaitInput,
   ResolveStepInput,
@@ -184,7 +185,7 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async finishRun(input: FinishInput): Promise<RunRecord | undefined> {
+  async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {
     return this.db.transaction(() => {
       const row = this.q.finishRun.get({
         id: input.runId,
@@ -196,7 +197,8 @@ export class SqliteStore implements Store {
       }) as RunRowDb | undefined;
       if (!row) return undefined;
       this.q.deleteRunWaits.run(input.runId);
-      return this.settleParent(toRun(row), input.endedAt);
+      const ended = this.settleParent(toRun(row), input.endedAt);
+      return input.send ? { ...ended, sent: this.accept(input.send) } : ended;
     })();
   }
 

@@ -1,0 +1,160 @@
+/**
+ * A run that fails for good stores its `fairway/function.failed` event and the `onFailure` run in the same
+ * store transaction as the failure (`FinishInput.send`), so a process dying right after the failure is
+ * recorded never loses the `onFailure` run.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  Fairway,
+  FUNCTION_FAILED_EVENT,
+  MemoryStore,
+  NonRetriableError,
+  type Store,
+} from "../../src/index.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+import { makeFairway, storeKinds, tempDir } from "./helpers.js";
+import { settle } from "./review-helpers.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A store whose process "dies" right after a failing `finishRun` commits: the call never returns. */
+function dyingAfterFailure(store: Store): Store {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key !== "finishRun") return typeof value === "function" ? value.bind(target) : value;
+      return async (input: Parameters<Store["finishRun"]>[0]) => {
+        const run = await target.finishRun(input);
+        return input.status === "failed" ? new Promise(() => {}) : run;
+      };
+    },
+  });
+}
+
+function define(fairway: Fairway, calls: string[]) {
+  fairway.createFunction(
+    { id: "f", onFailure: ({ event }) => void calls.push(event.data.run_id as string) },
+    { event: "go" },
+    async () => {
+      throw new NonRetriableError("broken");
+    },
+  );
+}
+
+describe("onFailure survives a process that dies right after the failure is recorded", () => {
+  it.each(storeKinds)(
+    "the failure run is stored with the failure and runs after a restart (%s)",
+    async (kind) => {
+      // Memory: the same store object outlives the "process"; SQLite: the file does.
+      const file = join(tempDir(), "fairway.db");
+      const shared = kind === "memory" ? new MemoryStore() : new SqliteStore({ path: file });
+      const calls: string[] = [];
+      const first = new Fairway({
+        id: "app",
+        store: dyingAfterFailure(shared),
+        clock: new FakeClock(),
+        logger: silent,
+      });
+      define(first, calls);
+      await first.send({ name: "go" });
+      await settle();
+      const failed = (await first.listRuns({ functionId: "f" })).runs[0];
+      expect(failed?.status).toBe("failed");
+      // Its finishRun never returned, yet the onFailure run is already in the store.
+      expect((await first.listRuns({ functionId: "f-failure" })).runs.map((run) => run.status)).toEqual([
+        "queued",
+      ]);
+      expect(calls).toEqual([]);
+
+      const second = new Fairway({
+        id: "app",
+        store: kind === "memory" ? shared : file,
+        clock: new FakeClock(),
+        logger: silent,
+      });
+      define(second, calls);
+      await second.start();
+      await settle();
+      const failure = (await second.listRuns({ functionId: "f-failure" })).runs;
+      expect(failure.map((run) => run.status)).toEqual(["completed"]);
+      expect(failure[0]?.event.name).toBe(FUNCTION_FAILED_EVENT);
+      expect(calls).toEqual([failed?.id]);
+      await second.close();
+    },
+  );
+});
+
+describe.each(storeKinds)("the failure event (%s)", (kind) => {
+  it("is written by finishRun itself, not by a later acceptEvents", async () => {
+    const { fairway } = makeFairway(kind);
+    const calls: string[] = [];
+    define(fairway, calls);
+    await fairway.start();
+    const accepts: string[][] = [];
+    const store = fairway.store;
+    const accept = store.acceptEvents.bind(store);
+    store.acceptEvents = async (input) => {
+      accepts.push(input.events.map((event) => event.name));
+      return accept(input);
+    };
+    await fairway.send({ name: "go" });
+    await settle();
+    expect(accepts).toEqual([["go"]]);
+    expect(calls).toHaveLength(1);
+    expect((await fairway.listRuns({ functionId: "f-failure" })).runs[0]?.status).toBe("completed");
+    await fairway.close();
+  });
+
+  it("reaches a run waiting for it and other functions it triggers", async () => {
+    const { fairway } = makeFairway(kind);
+    const calls: string[] = [];
+    define(fairway, calls);
+    const watcher = fairway.createFunction({ id: "watch" }, { event: "watch" }, async ({ step }) =>
+      step.waitForEvent("failed", { event: FUNCTION_FAILED_EVENT, timeout: "1h" }),
+    );
+    const audits: unknown[] = [];
+    fairway.createFunction({ id: "audit" }, { event: FUNCTION_FAILED_EVENT }, async ({ event }) => {
+      audits.push(event.data.function_id);
+    });
+    await fairway.send({ name: "watch" });
+    await settle();
+    await fairway.send({ name: "go" });
+    await settle();
+    const failed = (await fairway.listRuns({ functionId: "f" })).runs[0];
+    const watch = (await fairway.listRuns({ functionId: watcher.id })).runs[0];
+    expect(watch?.status).toBe("completed");
+    expect((watch?.output as { data: { run_id: string } }).data.run_id).toBe(failed?.id);
+    expect(audits).toEqual(["f"]);
+    expect(calls).toEqual([failed?.id]);
+    await fairway.close();
+  });
+
+  it("is not stored when the run was cancelled before its failure was written", async () => {
+    const { fairway } = makeFairway(kind);
+    const calls: string[] = [];
+    let fail: () => void = () => {};
+    const failing = new Promise<void>((resolve) => {
+      fail = resolve;
+    });
+    fairway.createFunction(
+      { id: "f", onFailure: ({ event }) => void calls.push(event.data.run_id as string) },
+      { event: "go" },
+      async () => {
+        await failing;
+        throw new NonRetriableError("broken");
+      },
+    );
+    await fairway.send({ name: "go" });
+    await settle();
+    const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
+    await fairway.cancelRun(run?.id as string, "stop");
+    fail();
+    await settle();
+    expect((await fairway.getRun(run?.id as string))?.status).toBe("cancelled");
+    expect((await fairway.listRuns({ functionId: "f-failure" })).runs).toEqual([]);
+    expect(calls).toEqual([]);
+    await fairway.close();
+  });
+});
