@@ -105,9 +105,13 @@ function checkEvent(event: EventPayload, prefix: string, internal: boolean, issu
 
 const MAX_DATA_ISSUES = 20;
 
+/** Deepest nesting of objects and arrays in event `data` (`data` itself is level 1). */
+export const MAX_EVENT_DATA_DEPTH = 100;
+
 /**
  * Adds an issue for each value in `value` that JSON cannot carry faithfully: BigInt, functions, symbols,
- * NaN/Infinity, Map/Set, cycles. Values with `toJSON` (Date) are left to it.
+ * NaN/Infinity, Map/Set, cycles, and nesting deeper than MAX_EVENT_DATA_DEPTH (which would overflow
+ * the stack of this check and of the serializers). Values with `toJSON` (Date) are left to it.
  */
 function checkJson(value: unknown, path: string, issues: ValidationIssue[], open: Set<object>): void {
   if (issues.length >= MAX_DATA_ISSUES) return;
@@ -131,6 +135,10 @@ function checkJson(value: unknown, path: string, issues: ValidationIssue[], open
     return;
   }
   if (typeof (object as { toJSON?: unknown }).toJSON === "function") return;
+  if (open.size >= MAX_EVENT_DATA_DEPTH) {
+    issues.push({ path, message: `must nest at most ${MAX_EVENT_DATA_DEPTH} levels of objects and arrays` });
+    return;
+  }
   open.add(object);
   if (Array.isArray(object)) {
     object.forEach((item, index) => {

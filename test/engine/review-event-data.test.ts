@@ -62,6 +62,27 @@ describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
     await fairway.close();
   });
 
+  it("data nested 100 levels is accepted; 101 levels or 100k levels is a ValidationError, not a stack overflow", async () => {
+    const { fairway } = makeFairway(kind);
+    fairway.createFunction({ id: "f" }, { event: "e" }, async () => 1);
+    const nest = (levels: number) => {
+      let data: Record<string, unknown> = {};
+      for (let level = 1; level < levels; level++) data = { d: data };
+      return data;
+    };
+    await expect(fairway.send({ name: "e", data: nest(100) })).resolves.toMatchObject({
+      ids: [expect.any(String)],
+    });
+    for (const levels of [101, 100_000]) {
+      const error = await fairway.send({ name: "e", data: nest(levels) }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ name: "ValidationError", code: "validation_failed" });
+      expect((error as { issues: Array<{ path: string; message: string }> }).issues).toEqual([
+        { path: `data${".d".repeat(100)}`, message: "must nest at most 100 levels of objects and arrays" },
+      ]);
+    }
+    await fairway.close();
+  });
+
   it("the same object twice (not a cycle) is fine", async () => {
     const { fairway } = makeFairway(kind);
     fairway.createFunction({ id: "f" }, { event: "e" }, async ({ event }) => event.data);
