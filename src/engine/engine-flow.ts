@@ -94,7 +94,7 @@ export class EngineFlow {
       for (const run of runs) {
         const event = run.events[0];
         if (event && run.status !== "skipped")
-          this.controller.restoreAdmission(functionId, event, run.createdAt);
+          this.controller.restoreAdmission(functionId, event, run.createdAt, run.startedAt);
       }
     }
   }

@@ -16,9 +16,9 @@
  */
 import { Backlog, type BacklogTicket, isCurrent, type QueuedEntry } from "./backlog.js";
 import { FifoQueue } from "./fifo-queue.js";
-import { gcraTake } from "./gcra.js";
+import { gcraAfterStart, gcraTake } from "./gcra.js";
 import { Heap, type HeapEntry } from "./heap.js";
-import type { QueueItem } from "./queue-item.js";
+import type { QueueItem, ThrottleClaim } from "./queue-item.js";
 import { SlotTable } from "./slot-table.js";
 
 /** Ordering across backlogs: `fair` (round-robin, the default) or `fifo` (one queue, head-of-line blocking; a baseline for benchmarks). */
@@ -126,8 +126,7 @@ export class FairScheduler {
           this.#throttle(backlog, decision.retryAt);
           continue;
         }
-        this.#tats.set(head.throttle.id, decision.tat);
-        this.#tatOrder.push({ id: head.throttle.id, tat: decision.tat });
+        this.#setTat(head.throttle.id, decision.tat);
       }
       backlog.items.pop();
       this.#placed.delete(head.runId);
@@ -155,6 +154,14 @@ export class FairScheduler {
     const throttled = this.#throttled.peek()?.throttledUntil;
     if (delayed === undefined) return throttled;
     return throttled === undefined ? delayed : Math.min(delayed, throttled);
+  }
+
+  /**
+   * Records a start that happened at `at` (ms) under `throttle` before a restart, so the throttle's
+   * budget is not handed out again. Call in start order, before dispatching.
+   */
+  restoreThrottleStart(throttle: ThrottleClaim, at: number): void {
+    this.#setTat(throttle.id, gcraAfterStart(this.#tats.get(throttle.id), at, throttle));
   }
 
   /** Throttle ids with GCRA state (ids idle since their TAT passed are forgotten). For tests and stats. */
@@ -227,6 +234,11 @@ export class FairScheduler {
    * no state (idle, full burst), so memory follows the keys active within one period, not every key
    * ever throttled. Amortized O(log n) per start.
    */
+  #setTat(id: string, tat: number): void {
+    this.#tats.set(id, tat);
+    this.#tatOrder.push({ id, tat });
+  }
+
   #forgetIdleThrottles(now: number): void {
     for (let oldest = this.#tatOrder.peek(); oldest && oldest.tat <= now; oldest = this.#tatOrder.peek()) {
       this.#tatOrder.pop();

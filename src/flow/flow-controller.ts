@@ -158,6 +158,7 @@ export class FlowController {
       const lookbackMs = Math.max(
         config.rateLimit?.periodMs ?? 0,
         config.idempotency ? IDEMPOTENCY_WINDOW_MS : 0,
+        config.throttle?.periodMs ?? 0,
       );
       if (lookbackMs > 0) out.push({ functionId, lookbackMs });
     }
@@ -166,9 +167,10 @@ export class FlowController {
 
   /**
    * Counts a run created at `at` (ms) before a restart against its function's rate limit and idempotency
-   * windows. Call in creation order, before new events are admitted.
+   * windows, and its first start (`startedAt`, if it started) against its throttle. Call in creation
+   * order, before new events are admitted and before runs are dispatched.
    */
-  restoreAdmission(functionId: string, event: FlowEvent, at: number): void {
+  restoreAdmission(functionId: string, event: FlowEvent, at: number, startedAt?: number): void {
     const flow = this.#functions.get(functionId);
     if (!flow) return;
     const { config, rateLimit, idempotency } = flow;
@@ -176,6 +178,11 @@ export class FlowController {
       source === undefined ? "" : evaluateKey(this.options.compile, source, event, path).value;
     rateLimit?.take(key(config.rateLimit?.key, "rateLimit.key"), at);
     idempotency?.take(key(config.idempotency, "idempotency"), at);
+    if (config.throttle && startedAt !== undefined) {
+      const value = key(config.throttle.key, "throttle.key");
+      const id = config.throttle.key === undefined ? functionId : `${functionId}:${value}`;
+      this.scheduler.restoreThrottleStart({ id, ...config.throttle }, startedAt);
+    }
   }
 
   /** A run was stored (or is restored on start-up): watch it for cancelOn, timeouts and singleton. */

@@ -32,8 +32,16 @@ const EPSILON_MS = 1e-6;
 export function gcraTake(tat: number | undefined, now: number, params: GcraParams): GcraDecision {
   const emission = params.periodMs / params.limit;
   const tolerance = emission * (params.limit + params.burst);
-  const next = Math.max(tat ?? now, now) + emission;
+  const next = gcraAfterStart(tat, now, params);
   const allowAt = next - tolerance;
   if (allowAt <= now + EPSILON_MS) return { allowed: true, tat: next };
   return { allowed: false, retryAt: Math.ceil(allowAt - EPSILON_MS) };
+}
+
+/**
+ * The TAT after a start at `at` (ms), whether or not it conformed: how a start that already happened
+ * (replayed from the store after a restart) is recorded.
+ */
+export function gcraAfterStart(tat: number | undefined, at: number, params: GcraParams): number {
+  return Math.max(tat ?? at, at) + params.periodMs / params.limit;
 }

@@ -82,4 +82,41 @@ describe("flow control across a restart (review)", () => {
     expect(await statuses(second, "f")).toEqual(["cancelled"]);
     await second.close();
   });
+
+  it("throttle: starts before a restart still count (no fresh burst after it)", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const starts: string[] = [];
+    const define = (fairway: Fairway, clock: FakeClock, t0: number) =>
+      fairway.createFunction(
+        { id: "f", throttle: { limit: 1, period: "1h", key: "event.data.user" } },
+        { event: "e" },
+        ({ event }) => {
+          starts.push(`${event.data.user}@${(clock.now() - t0) / 60_000}m`);
+        },
+      );
+    const clockA = new FakeClock();
+    const t0 = clockA.now();
+    const first = new Fairway({ id: "app", store: file, clock: clockA, logger: silent });
+    define(first, clockA, t0);
+    await first.send([
+      { name: "e", data: { user: "a" } },
+      { name: "e", data: { user: "a" } },
+    ]);
+    await clockA.advance("10m");
+    await first.close();
+    expect(starts).toEqual(["a@0m"]);
+
+    const clockB = new FakeClock(clockA.now());
+    const second = new Fairway({ id: "app", store: file, clock: clockB, logger: silent });
+    define(second, clockB, t0);
+    await second.start();
+    await second.send({ name: "e", data: { user: "b" } });
+    await clockB.advance(0);
+    expect(starts).toEqual(["a@0m", "b@10m"]);
+    await clockB.advance("49m");
+    expect(starts).toHaveLength(2);
+    await clockB.advance("1m");
+    expect(starts).toEqual(["a@0m", "b@10m", "a@60m"]);
+    await second.close();
+  });
 });
