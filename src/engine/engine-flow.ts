@@ -8,15 +8,23 @@
  */
 import { ConfigError } from "../errors/index.js";
 import { compileCel } from "../flow/cel-compile.js";
+import { DueTimers } from "../flow/due-timers.js";
 import type { BacklogStats } from "../flow/fair-scheduler.js";
 import { type Admission, FlowController } from "../flow/flow-controller.js";
-import type { FlowEvent } from "../flow/timers.js";
-import type { RunFilter, RunRecord, Store, StoredEvent } from "../store/store.js";
+import { dueChange } from "../flow/pending-changes.js";
+import type {
+  FlowPending,
+  FlowPendingKind,
+  RunFilter,
+  RunRecord,
+  Store,
+  StoredEvent,
+} from "../store/store.js";
 import type { Clock } from "./clock.js";
 import { FlowReadyQueue } from "./flow-ready-queue.js";
 import { backlogKey } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
-import type { ScheduleStage } from "./scheduler.js";
+import type { Deferral, ScheduleStage } from "./scheduler.js";
 import { toHandlerEvent } from "./step-waits.js";
 import type { Logger, RunEvent } from "./types.js";
 
@@ -25,8 +33,8 @@ export interface EngineFlowDeps {
   ordering: "fair" | "fifo";
   clock: Clock;
   logger: Logger;
-  /** Creates the run for stored events a debounce or batch released. */
-  release: (functionId: string, events: StoredEvent[]) => Promise<void>;
+  /** Applies `deferral` to a pending debounce or batch whose timer fired (the store creates its run if due). */
+  flush: (functionId: string, deferral: Deferral) => Promise<void>;
   cancel: (runId: string, reason: string) => Promise<void>;
 }
 
@@ -38,8 +46,8 @@ const TERMINAL = new Set<RunEvent["type"]>(["run.completed", "run.failed", "run.
 export class EngineFlow {
   readonly controller: FlowController;
   readonly queue: FlowReadyQueue;
-  /** The stored event behind each handler event handed to flow control (for debounce/batch releases). */
-  readonly #stored = new WeakMap<FlowEvent, StoredEvent>();
+  /** One timer per stored debounce or batch entry, at its `dueAt`. */
+  readonly #due: DueTimers;
 
   /** Throws ConfigError naming `ordering` when it is not "fair" or "fifo". */
   constructor(private readonly deps: EngineFlowDeps) {
@@ -51,7 +59,6 @@ export class EngineFlow {
       ordering: deps.ordering,
       compile: compileCel,
       clock: deps.clock,
-      createRun: (functionId, events) => this.#release(functionId, events),
       cancelRun: (runId, reason) => {
         deps.cancel(runId, reason).catch((error: unknown) => {
           deps.logger.error("flow control could not cancel a run", { runId, reason, error });
@@ -59,6 +66,7 @@ export class EngineFlow {
       },
     });
     this.queue = new FlowReadyQueue(this.controller, deps.clock);
+    this.#due = new DueTimers(deps.clock);
   }
 
   define(fn: RegisteredFunction): void {
@@ -69,15 +77,18 @@ export class EngineFlow {
   readonly stage: ScheduleStage = (candidate, now) => {
     const event = candidate.run.events[0];
     if (!event) return candidate;
-    this.#stored.set(event, candidate.event);
     const admission = this.controller.admit(candidate.fn.id, candidate.run.id, event, candidate.released);
-    if (admission.kind === "deferred") return undefined;
+    if (admission.kind === "deferred") {
+      const kind: FlowPendingKind = admission.by === "debounce" ? "debounce" : "batch";
+      return { ...candidate, defer: { kind, key: admission.key, apply: admission.apply } };
+    }
     return { ...candidate, run: this.#apply(candidate.run, admission, now) };
   };
 
   /**
    * Rebuilds the rate-limit and idempotency windows from the runs each function created within its
-   * window (skipped runs excluded), so a restart admits no more than the limits allow.
+   * window (skipped runs excluded), so a restart admits no more than the limits allow, and re-arms the
+   * timers of the stored debounces and batches (overdue ones fire at once).
    */
   async restore(store: Store, now: number): Promise<void> {
     for (const { functionId, lookbackMs } of this.controller.windowedFunctions()) {
@@ -96,6 +107,24 @@ export class EngineFlow {
         if (event && run.status !== "skipped")
           this.controller.restoreAdmission(functionId, event, run.createdAt, run.startedAt);
       }
+    }
+    this.pendingWritten(await store.listFlowPending());
+  }
+
+  /** Debounce and batch entries written (or found on start-up): arm a timer at each `dueAt`. */
+  pendingWritten(entries: FlowPending[]): void {
+    for (const entry of entries) {
+      const { functionId, kind, key } = entry;
+      this.#due.arm(`${functionId}\u0000${kind}\u0000${key}`, entry.dueAt, () => {
+        const deferral = { kind, key, apply: dueChange(this.deps.clock.now()) };
+        this.deps.flush(functionId, deferral).catch((error: unknown) => {
+          this.deps.logger.error("flow control could not create a debounced or batched run", {
+            functionId,
+            key,
+            error,
+          });
+        });
+      });
     }
   }
 
@@ -137,6 +166,7 @@ export class EngineFlow {
   stop(): void {
     this.controller.stop();
     this.queue.stop();
+    this.#due.stop();
   }
 
   #apply(run: RunRecord, admission: Exclude<Admission, { kind: "deferred" }>, now: number): RunRecord {
@@ -152,15 +182,5 @@ export class EngineFlow {
     out.endedAt = now;
     delete out.readyAt;
     return out;
-  }
-
-  #release(functionId: string, events: FlowEvent[]): void {
-    const stored = events.map((event) => this.#stored.get(event)).filter((event) => event !== undefined);
-    this.deps.release(functionId, stored).catch((error: unknown) => {
-      this.deps.logger.error("flow control could not create a debounced or batched run", {
-        functionId,
-        error,
-      });
-    });
   }
 }

@@ -7,7 +7,7 @@
 import { monotonicFactory } from "ulid";
 import { ConfigError, NotFoundError } from "../errors/index.js";
 import { openStore } from "../store/open-store.js";
-import type { RunFilter, RunRecord, Store, StoredEvent } from "../store/store.js";
+import type { RunFilter, RunRecord, Store } from "../store/store.js";
 import { type Clock, systemClock } from "./clock.js";
 import { CronTriggers } from "./cron-triggers.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -21,7 +21,7 @@ import type { FairwayFunction, RegisteredFunction } from "./registered-function.
 import { RunEventHub, type RunEventListener } from "./run-events.js";
 import { type ExecutionResult, RunExecutor } from "./run-executor.js";
 import { RunWaiters } from "./run-waiters.js";
-import { eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
+import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
 import type { EventPayload } from "./step-types.js";
 import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
 import { toRun, toStepRecord } from "./views.js";
@@ -105,7 +105,7 @@ export class Fairway {
       ordering: options.ordering ?? "fair",
       clock: this.clock,
       logger: this.logger,
-      release: (functionId, events) => this.releaseRun(functionId, events),
+      flush: (functionId, deferral) => this.flushPending(functionId, deferral),
       cancel: (runId, reason) => this.cancelRun(runId, reason),
     });
     this.dispatcher = new Dispatcher({
@@ -131,6 +131,7 @@ export class Fairway {
       onWaitResolved: (runId) => this.wake(runId),
       onEventsStored: (events) => this.flow.eventsStored(events),
       onRunsDropped: (runIds) => this.flow.runsDropped(runIds),
+      onFlowPending: (entries) => this.flow.pendingWritten(entries),
     });
     this.waiters = new RunWaiters(this.store, this.clock, this.hub);
     this.flow.queue.onWake = () => this.dispatcher.requestPump();
@@ -343,10 +344,10 @@ export class Fairway {
     }
   }
 
-  /** Creates the run for stored events that a debounce or batch released. */
-  private async releaseRun(functionId: string, events: StoredEvent[]): Promise<void> {
+  /** A stored debounce or batch is due: the store creates its run and deletes it, in one transaction. */
+  private async flushPending(functionId: string, deferral: Deferral): Promise<void> {
     const fn = this.registry.get(functionId);
-    if (fn && !this.closing) await this.scheduler.release(fn, events);
+    if (fn && !this.closing) await this.scheduler.flush(fn, deferral);
   }
 
   /** Makes a run whose step was resolved from outside due now (unless it is executing here). */

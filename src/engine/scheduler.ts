@@ -14,6 +14,10 @@ import { type CompiledExpression, compileExpression, matches } from "../expr/cel
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
+  FlowPending,
+  FlowPendingKind,
+  FlowPendingUpdate,
+  NewRun,
   RunRecord,
   Store,
   StoredEvent,
@@ -39,6 +43,15 @@ export interface RunCandidate {
   dedup?: { functionId: string; key: string; expiresAt: number };
   /** The run's events were already stored and released by a debounce or batch (`eventIndex` is -1). */
   released?: boolean;
+  /** Set by flow control: no run now; this debounce or batch change is stored with the event instead. */
+  defer?: Deferral;
+}
+
+/** A change to the pending debounce or batch `key` of a function, applied by the store (`FlowPendingUpdate`). */
+export interface Deferral {
+  kind: FlowPendingKind;
+  key: string;
+  apply: FlowPendingUpdate["apply"];
 }
 
 /** A schedule-time stage: returns the (possibly changed) candidate, or `undefined` to drop it. */
@@ -71,6 +84,8 @@ export interface SchedulerDeps {
   onEventsStored?: (events: StoredEvent[]) => void;
   /** Called with the ids of runs that passed every stage but were not created (deduplicated). */
   onRunsDropped?: (runIds: string[]) => void;
+  /** Called with the debounce and batch entries a store call left written (to arm their timers). */
+  onFlowPending?: (entries: FlowPending[]) => void;
 }
 
 export class Scheduler {
@@ -108,31 +123,57 @@ export class Scheduler {
     await this.accept(this.stage([event], [candidate], now));
   }
 
-  /**
-   * Creates one run of `fn` for stored events a debounce or batch released (the first is `event`); the
-   * stages see it with `released: true`.
-   */
-  async release(fn: RegisteredFunction, events: StoredEvent[]): Promise<void> {
-    const first = events[0];
-    if (!first) return;
+  /** Applies `deferral` to a pending debounce or batch of `fn` without a new event (its timer fired). */
+  async flush(fn: RegisteredFunction, deferral: Deferral): Promise<void> {
     const now = this.deps.clock.now();
+    await this.accept({ now, events: [], runs: [], flow: [this.pendingUpdate(fn, deferral, -1, now)] });
+  }
+
+  /** The store update for a deferral; a release creates the run `releasedRun` builds, in the same transaction. */
+  private pendingUpdate(
+    fn: RegisteredFunction,
+    { kind, key, apply }: Deferral,
+    eventIndex: number,
+    now: number,
+  ): FlowPendingUpdate {
+    const update: FlowPendingUpdate = {
+      functionId: fn.id,
+      kind,
+      key,
+      apply,
+      buildRun: (events) => this.releasedRun(fn, events, now),
+    };
+    if (eventIndex >= 0) update.eventIndex = eventIndex;
+    return update;
+  }
+
+  /**
+   * The run of `fn` for stored events a debounce or batch released (the first is `event`); the stages see
+   * it with `released: true`. Not deduplicated by event id: the entry's deletion makes it exactly once.
+   */
+  private releasedRun(fn: RegisteredFunction, events: StoredEvent[], now: number): NewRun | undefined {
+    const first = events[0];
+    if (!first) return undefined;
     const candidate = this.candidate(fn, first, -1, now);
     candidate.run.eventIds = events.map((event) => event.id);
     candidate.run.events = events.map(toHandlerEvent);
     candidate.released = true;
-    await this.accept(this.stage([], [candidate], now));
+    const entry = this.stage([], [candidate], now).runs[0];
+    return entry && { run: entry.run };
   }
 
   /** Runs the stages on each candidate: the store input for the events and the runs that passed. */
   private stage(events: StoredEvent[], candidates: RunCandidate[], now: number): AcceptEventsInput {
     const runs: Array<RunCandidate> = [];
+    const flow: FlowPendingUpdate[] = [];
     for (const candidate of candidates) {
       let current: RunCandidate | undefined = candidate;
       for (const stage of this.deps.stages) {
         current = stage(current, now);
         if (!current) break;
       }
-      if (current) runs.push(current);
+      if (current?.defer) flow.push(this.pendingUpdate(current.fn, current.defer, current.eventIndex, now));
+      else if (current) runs.push(current);
     }
     return {
       now,
@@ -142,6 +183,7 @@ export class Scheduler {
         ...(entry.eventIndex >= 0 ? { eventIndex: entry.eventIndex } : {}),
         ...(entry.dedup ? { dedup: entry.dedup } : {}),
       })),
+      ...(flow.length > 0 ? { flow } : {}),
     };
   }
 
@@ -155,6 +197,7 @@ export class Scheduler {
    */
   async commit(input: AcceptEventsInput, stored: AcceptEventsResult): Promise<{ ids: string[] }> {
     this.deps.onRunsCreated(stored.runs);
+    if (stored.flow && stored.flow.length > 0) this.deps.onFlowPending?.(stored.flow);
     if (stored.runs.length < input.runs.length)
       this.abandon(input, new Set(stored.runs.map((run) => run.id)));
     this.deps.onEventsStored?.(stored.events);

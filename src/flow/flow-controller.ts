@@ -11,12 +11,11 @@
  * @module
  */
 import { joinsBatch } from "./batch.js";
-import { Batcher } from "./batcher.js";
 import type { FlowConfig } from "./config/types.js";
-import { Debouncer } from "./debouncer.js";
 import type { CompileExpression } from "./expression.js";
 import { type BacklogStats, FairScheduler, type SchedulerOrdering } from "./fair-scheduler.js";
 import { evaluateKey } from "./keys.js";
+import { batchChange, debounceChange, type PendingApply } from "./pending-changes.js";
 import type { QueueItem } from "./queue-item.js";
 import { evaluateRunKeys, type RunFlowKeys } from "./run-keys.js";
 import { RunWatch, type WatchedRun } from "./run-watch.js";
@@ -30,15 +29,20 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export type Admission =
   | { kind: "run"; keys: RunFlowKeys }
   | { kind: "skip"; keys: RunFlowKeys; reason: string }
-  | { kind: "deferred"; by: "debounce" | "batchEvents" };
+  | {
+      kind: "deferred";
+      by: "debounce" | "batchEvents";
+      /** The debounce or batch key value. */
+      key: string;
+      /** The change the store applies to that key's pending entry, with the stored event. */
+      apply: PendingApply;
+    };
 
 export interface FlowControllerOptions {
   /** The Fairway app id: the `env` concurrency scope. */
   appId: string;
   compile: CompileExpression;
   clock: FlowClock;
-  /** Creates a run of `functionId` from events a debounce or batch released (engine: stores and queues it). */
-  createRun: (functionId: string, events: FlowEvent[]) => void;
   /** Cancels a run (singleton cancel, cancelOn, timeouts). */
   cancelRun: (runId: string, reason: string) => void;
   /** Cross-backlog ordering. @default "fair" */
@@ -49,8 +53,6 @@ interface FunctionFlow {
   config: FlowConfig;
   rateLimit?: WindowLimiter;
   idempotency?: WindowLimiter;
-  debouncer?: Debouncer;
-  batcher?: Batcher;
 }
 
 export class FlowController {
@@ -68,17 +70,10 @@ export class FlowController {
 
   /** Registers (or replaces) a function's normalised flow config. */
   define(functionId: string, config: FlowConfig): void {
-    const { clock, createRun } = this.options;
     const flow: FunctionFlow = { config };
     if (config.rateLimit)
       flow.rateLimit = new WindowLimiter(config.rateLimit.limit, config.rateLimit.periodMs);
     if (config.idempotency) flow.idempotency = new WindowLimiter(1, IDEMPOTENCY_WINDOW_MS);
-    if (config.debounce)
-      flow.debouncer = new Debouncer(config.debounce, clock, (e) => createRun(functionId, [e]));
-    if (config.batchEvents)
-      flow.batcher = new Batcher(config.batchEvents, clock, (es) => createRun(functionId, es));
-    this.#functions.get(functionId)?.debouncer?.stop();
-    this.#functions.get(functionId)?.batcher?.stop();
     this.#functions.set(functionId, flow);
     for (const run of [...this.#early.values()].filter((early) => early.functionId === functionId)) {
       this.#early.delete(run.id);
@@ -97,12 +92,13 @@ export class FlowController {
       return { kind: "run", keys: this.#remember(runId, functionId, { config: emptyConfig }, event) };
     const { config } = flow;
     const now = this.options.clock.now();
-    if (flow.batcher && !released && joinsBatch(config.batchEvents!, this.options.compile, event)) {
-      const key = config.batchEvents!.key;
-      const value =
-        key === undefined ? "" : evaluateKey(this.options.compile, key, event, "batchEvents.key").value;
-      flow.batcher.append(value, event);
-      return { kind: "deferred", by: "batchEvents" };
+    const batch = config.batchEvents;
+    if (batch && !released && joinsBatch(batch, this.options.compile, event)) {
+      const key =
+        batch.key === undefined
+          ? ""
+          : evaluateKey(this.options.compile, batch.key, event, "batchEvents.key").value;
+      return { kind: "deferred", by: "batchEvents", key, apply: batchChange(batch, now) };
     }
     const keys = this.#remember(runId, functionId, flow, event);
     if (!released && flow.rateLimit && !flow.rateLimit.check(keys.rateLimitKey!, now).allowed) {
@@ -120,11 +116,15 @@ export class FlowController {
         `idempotency: a run with key "${keys.idempotencyKey}" was created in the last 24h`,
       );
     }
-    if (!released && flow.debouncer) {
+    if (!released && config.debounce) {
       this.#countAdmission(flow, keys, now);
-      flow.debouncer.offer(keys.debounceKey!, event);
       this.#keys.delete(runId);
-      return { kind: "deferred", by: "debounce" };
+      return {
+        kind: "deferred",
+        by: "debounce",
+        key: keys.debounceKey!,
+        apply: debounceChange(config.debounce, now),
+      };
     }
     if (config.singleton) {
       const holder = this.#watch.holder(functionId, keys.singletonKey!);
@@ -240,12 +240,8 @@ export class FlowController {
     return this.scheduler.stats(functionId);
   }
 
-  /** Clears timers of debounces, batches and deadlines (engine shutting down). */
+  /** Clears the deadline timers (engine shutting down). */
   stop(): void {
-    for (const flow of this.#functions.values()) {
-      flow.debouncer?.stop();
-      flow.batcher?.stop();
-    }
     this.#watch.stop();
   }
 

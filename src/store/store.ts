@@ -10,6 +10,9 @@
  * @module
  */
 import type { SerializedError } from "../errors/index.js";
+import type { FlowPending, FlowPendingUpdate } from "./flow-pending.js";
+
+export type * from "./flow-pending.js";
 
 /** Lifecycle of a run. Terminal: completed, failed, cancelled, skipped. */
 export type RunStatus =
@@ -140,12 +143,16 @@ export interface AcceptEventsInput {
    * latest stored event's `seq`.
    */
   runs: Array<NewRun & { eventIndex?: number }>;
+  /** Debounce and batch changes, applied in order after `events` are stored (see `FlowPendingUpdate`). */
+  flow?: FlowPendingUpdate[];
 }
 
 export interface AcceptEventsResult {
   events: StoredEvent[];
-  /** The runs created (not the deduplicated ones), with `eventSeq` set. */
+  /** The runs created (not the deduplicated ones, but those `flow` released), with `eventSeq` set. */
   runs: RunRecord[];
+  /** The debounce and batch entries `flow` left written (to arm a timer at each `dueAt`). */
+  flow?: FlowPending[];
 }
 
 /** A run claimed by one worker, with its steps: all an execution needs, read once. */
@@ -289,4 +296,6 @@ export interface Store {
   getSteps(runId: string): Promise<StepRow[]>;
   /** Every non-terminal run with its `readyAt` and lease: what the engine's caches are rebuilt from. */
   listPendingRuns(): Promise<RunRecord[]>;
+  /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
+  listFlowPending(): Promise<FlowPending[]>;
 }

@@ -1,20 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { normalizeFlowConfig } from "../../src/flow/config/flow-config.js";
 import type { FlowConfigInput } from "../../src/flow/config/types.js";
-import { FlowController } from "../../src/flow/flow-controller.js";
+import { type Admission, FlowController } from "../../src/flow/flow-controller.js";
+import { dueChange, type PendingState } from "../../src/flow/pending-changes.js";
 import type { FlowEvent } from "../../src/flow/timers.js";
 import { compile } from "./compile.js";
 import { ManualClock } from "./manual-clock.js";
 
 function setup(input: FlowConfigInput) {
   const clock = new ManualClock();
-  const created: FlowEvent[][] = [];
   const cancelled: Array<[string, string]> = [];
   const flow = new FlowController({
     appId: "app",
     compile,
     clock,
-    createRun: (_fn, events) => created.push(events),
     cancelRun: (runId, reason) => cancelled.push([runId, reason]),
   });
   flow.define("fn", normalizeFlowConfig(input, compile));
@@ -23,7 +22,34 @@ function setup(input: FlowConfigInput) {
     seq += 1;
     return { name, data, id: `ev${seq}`, ts: clock.now(), seq };
   };
-  return { clock, created, cancelled, flow, event };
+  return { clock, cancelled, flow, event };
+}
+
+/**
+ * The store's side of debounce and batching, as a map: applies deferred admissions' changes, and fires
+ * due entries (`fire`), recording each released run's event ids in `created`.
+ */
+function pendingTable(clock: ManualClock) {
+  const entries = new Map<string, PendingState>();
+  const created: string[][] = [];
+  const change = (key: string, result: ReturnType<Extract<Admission, { kind: "deferred" }>["apply"]>) => {
+    if (result === undefined) return;
+    if ("release" in result) {
+      entries.delete(key);
+      created.push(result.release);
+    } else entries.set(key, result);
+  };
+  return {
+    entries,
+    created,
+    offer(admission: Admission, event: FlowEvent) {
+      if (admission.kind !== "deferred") throw new Error(`expected deferred, got ${admission.kind}`);
+      change(admission.key, admission.apply(entries.get(admission.key), event));
+    },
+    fire() {
+      for (const [key, state] of [...entries]) change(key, dueChange(clock.now())(state, undefined));
+    },
+  };
 }
 
 describe("FlowController admission", () => {
@@ -49,30 +75,48 @@ describe("FlowController admission", () => {
     expect(flow.admit("fn", "r5", event({ order: 1 })).kind).toBe("run");
   });
 
-  it("debounce: defers and creates one run with the last event", () => {
-    const { flow, event, clock, created } = setup({ debounce: { period: "10s", key: "event.data.user" } });
-    expect(flow.admit("fn", "r1", event({ user: "a", n: 1 }))).toEqual({ kind: "deferred", by: "debounce" });
+  it("debounce: defers with the change that keeps the last event; due after the quiet period", () => {
+    const { flow, event, clock } = setup({ debounce: { period: "10s", key: "event.data.user" } });
+    const table = pendingTable(clock);
+    const offer = (runId: string, e: FlowEvent) => table.offer(flow.admit("fn", runId, e), e);
+    const first = event({ user: "a", n: 1 });
+    expect(flow.admit("fn", "r0", first)).toMatchObject({ kind: "deferred", by: "debounce", key: "a" });
+    offer("r1", first);
+    expect(table.entries.get("a")).toEqual({
+      eventIds: ["ev1"],
+      lastTs: first.ts,
+      firstAt: first.ts,
+      dueAt: first.ts + 10_000,
+    });
     clock.advance(5000);
-    flow.admit("fn", "r2", event({ user: "a", n: 2 }));
-    flow.admit("fn", "r3", event({ user: "b", n: 3 }));
+    offer("r2", event({ user: "a", n: 2 }));
+    offer("r3", event({ user: "b", n: 3 }));
     clock.advance(9999);
-    expect(created).toHaveLength(0);
+    table.fire();
+    expect(table.created).toEqual([]);
     clock.advance(1);
-    expect(created.map((events) => events.map((e) => e.data.n))).toEqual([[2], [3]]);
+    table.fire();
+    expect(table.created).toEqual([["ev2"], ["ev3"]]);
     // The released run passes admission without being debounced again.
-    expect(flow.admit("fn", "r4", created[0]![0]!, true).kind).toBe("run");
+    expect(flow.admit("fn", "r4", event({ user: "a" }), true).kind).toBe("run");
   });
 
   it("batching: one run per maxSize events or at timeout; `if` false runs alone", () => {
-    const { flow, event, clock, created } = setup({
+    const { flow, event, clock } = setup({
       batchEvents: { maxSize: 3, timeout: "5s", key: "event.data.org", if: "event.data.small == true" },
     });
-    for (let n = 0; n < 4; n++) flow.admit("fn", `r${n}`, event({ org: "o1", small: true, n }));
-    expect(created.map((events) => events.map((e) => e.data.n))).toEqual([[0, 1, 2]]);
+    const table = pendingTable(clock);
+    const offer = (runId: string, e: FlowEvent) => table.offer(flow.admit("fn", runId, e), e);
+    for (let n = 0; n < 4; n++) offer(`r${n}`, event({ org: "o1", small: true, n }));
+    expect(table.created).toEqual([["ev1", "ev2", "ev3"]]);
     expect(flow.admit("fn", "big", event({ org: "o1", small: false })).kind).toBe("run");
-    flow.admit("fn", "x", event({ org: "o2", small: true, n: 9 }));
-    clock.advance(5000);
-    expect(created.map((events) => events.map((e) => e.data.n))).toEqual([[0, 1, 2], [3], [9]]);
+    offer("x", event({ org: "o2", small: true, n: 9 }));
+    clock.advance(4999);
+    table.fire();
+    expect(table.created).toHaveLength(1);
+    clock.advance(1);
+    table.fire();
+    expect(table.created).toEqual([["ev1", "ev2", "ev3"], ["ev4"], ["ev6"]]);
   });
 
   it("singleton skip: a second run while one is active is skipped; free again after it ends", () => {
@@ -149,7 +193,6 @@ describe("FlowController watches runs", () => {
       appId: "app",
       compile,
       clock,
-      createRun: () => {},
       cancelRun: () => {},
     });
     const event = { name: "e", data: { user: "u1" }, id: "1", ts: 0 };
@@ -220,12 +263,12 @@ describe("FlowController watches runs", () => {
     expect(cancelled).toEqual([["r", "timeouts.finish: deadline passed"]]);
   });
 
-  it("stop clears every timer", () => {
+  it("stop clears every timer (a debounce arms none here: its entry and timer belong to the engine)", () => {
     const { flow, event, clock } = setup({ debounce: { period: "1s" }, timeouts: { start: "1m" } });
     flow.admit("fn", "r1", event());
     const trigger = event();
     flow.runCreated({ id: "r2", functionId: "fn", event: trigger, eventSeq: 2, createdAt: clock.now() });
-    expect(clock.pending).toBe(2);
+    expect(clock.pending).toBe(1);
     flow.stop();
     expect(clock.pending).toBe(0);
   });

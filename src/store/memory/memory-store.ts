@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type {
@@ -13,6 +14,8 @@ import type {
   ClaimedRun,
   FinishedRun,
   FinishInput,
+  FlowPending,
+  NewRun,
   RegisterWaitInput,
   ResolveStepInput,
   RunFilter,
@@ -35,6 +38,7 @@ export class MemoryStore implements Store {
   private readonly steps = new Map<string, Map<string, StepRow>>();
   private readonly waits = new Map<string, WaitRow>();
   private readonly dedup = new Map<string, number>();
+  private readonly flowPending = new Map<string, FlowPending>();
 
   async init(): Promise<void> {}
 
@@ -51,8 +55,24 @@ export class MemoryStore implements Store {
       this.eventsById.set(stored.id, stored);
       return copy(stored);
     });
+    const flow = applyFlowUpdates(input.flow ?? [], events, {
+      get: (functionId, kind, key) => {
+        const entry = this.flowPending.get(flowId(functionId, kind, key));
+        return (
+          entry &&
+          copy({ eventIds: entry.eventIds, lastTs: entry.lastTs, firstAt: entry.firstAt, dueAt: entry.dueAt })
+        );
+      },
+      put: (entry) => this.flowPending.set(flowId(entry.functionId, entry.kind, entry.key), copy(entry)),
+      delete: (functionId, kind, key) => this.flowPending.delete(flowId(functionId, kind, key)),
+      event: (id) => {
+        const event = this.eventsById.get(id);
+        return event && copy(event);
+      },
+    });
     const runs: RunRecord[] = [];
-    for (const entry of input.runs) {
+    const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
+    for (const entry of entries) {
       if (entry.dedup) {
         const key = `${entry.dedup.functionId}\u0000${entry.dedup.key}`;
         const expiresAt = this.dedup.get(key);
@@ -64,7 +84,7 @@ export class MemoryStore implements Store {
       this.runs.set(run.id, run);
       runs.push(copy(run));
     }
-    return { events, runs };
+    return input.flow ? { events, runs, flow: flow.written.map(copy) } : { events, runs };
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
@@ -243,6 +263,10 @@ export class MemoryStore implements Store {
       .map(copy);
   }
 
+  async listFlowPending(): Promise<FlowPending[]> {
+    return [...this.flowPending.values()].map(copy);
+  }
+
   private putStep(step: StepRow): void {
     let steps = this.steps.get(step.runId);
     if (!steps) {
@@ -261,6 +285,8 @@ export class MemoryStore implements Store {
     for (const [id, wait] of this.waits) if (wait.runId === runId) this.waits.delete(id);
   }
 }
+
+const flowId = (functionId: string, kind: string, key: string) => `${functionId}\u0000${kind}\u0000${key}`;
 
 function clearLease(run: RunRecord): void {
   delete run.leaseOwner;

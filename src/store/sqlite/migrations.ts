@@ -101,6 +101,21 @@ CREATE TABLE dedup (
     version: 2,
     sql: "ALTER TABLE runs ADD COLUMN warnings TEXT;",
   },
+  {
+    version: 3,
+    sql: `
+CREATE TABLE flow_pending (
+  function_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  event_ids TEXT NOT NULL,
+  last_ts INTEGER NOT NULL,
+  first_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  PRIMARY KEY (function_id, kind, key)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

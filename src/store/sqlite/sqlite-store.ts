@@ -7,6 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type {
@@ -15,6 +16,8 @@ import type {
   ClaimedRun,
   FinishedRun,
   FinishInput,
+  FlowPending,
+  NewRun,
   RegisterWaitInput,
   ResolveStepInput,
   RunFilter,
@@ -25,6 +28,7 @@ import type {
   SuspendInput,
   WaitRow,
 } from "../store.js";
+import { flowPendingTable } from "./flow-pending-table.js";
 import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
@@ -64,6 +68,7 @@ export class SqliteStore implements Store {
   readonly kind = "sqlite";
   private readonly db: Database.Database;
   private statements: ReturnType<typeof prepare> | undefined;
+  private flowTable: ReturnType<typeof flowPendingTable> | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -78,9 +83,15 @@ export class SqliteStore implements Store {
     return this.statements;
   }
 
+  private get flow(): ReturnType<typeof flowPendingTable> {
+    this.flowTable ??= flowPendingTable(this.db);
+    return this.flowTable;
+  }
+
   async init(): Promise<void> {
     migrate(this.db);
     this.statements = prepare(this.db);
+    this.flowTable = flowPendingTable(this.db);
   }
 
   async close(): Promise<void> {
@@ -105,8 +116,10 @@ export class SqliteStore implements Store {
       });
       return { ...event, seq: Number(info.lastInsertRowid) };
     });
+    const flow = applyFlowUpdates(input.flow ?? [], events, this.flow);
     const runs: RunRecord[] = [];
-    for (const entry of input.runs) {
+    const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
+    for (const entry of entries) {
       if (entry.dedup) {
         const { functionId, key, expiresAt } = entry.dedup;
         const info = this.q.claimDedup.run({
@@ -125,7 +138,7 @@ export class SqliteStore implements Store {
       this.q.insertRun.run(fromRun(run));
       runs.push(run);
     }
-    return { events, runs };
+    return input.flow ? { events, runs, flow: flow.written } : { events, runs };
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
@@ -302,6 +315,10 @@ export class SqliteStore implements Store {
 
   async listPendingRuns(): Promise<RunRecord[]> {
     return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
+  }
+
+  async listFlowPending(): Promise<FlowPending[]> {
+    return this.flow.list();
   }
 }
 

@@ -1,0 +1,53 @@
+/**
+ * Durable debounce and batch state (Store contract, type-only): a pending debounce or an open batch is one
+ * entry per function × kind × key, written in the transaction that stores the event changing it and
+ * deleted in the transaction that creates its run, so an accepted event never waits in process memory
+ * only, and a fire that races a crash yields exactly one run.
+ *
+ * @module
+ */
+import type { NewRun, StoredEvent } from "./store.js";
+
+/** What an entry defers: a debounce (one event kept) or a batch (events appended). */
+export type FlowPendingKind = "debounce" | "batch";
+
+/** The changing part of an entry. Times in ms on the engine's clock. */
+export interface FlowPendingState {
+  /** Ids (ULIDs) of the stored events the run will get, in order; a debounce keeps one. */
+  eventIds: string[];
+  /** `ts` of the newest event kept (a debounce ignores events with an older `ts`). */
+  lastTs: number;
+  /** When the first event of the series (debounce) or of the batch arrived. */
+  firstAt: number;
+  /** When the run is created unless a later change moves it. */
+  dueAt: number;
+}
+
+/** A pending debounce or open batch as stored. */
+export interface FlowPending extends FlowPendingState {
+  functionId: string;
+  kind: FlowPendingKind;
+  key: string;
+}
+
+/** What an update does: write the new state, release the events into one run, or leave the entry alone. */
+export type FlowPendingChange = FlowPendingState | { release: string[] } | undefined;
+
+/**
+ * A change to one entry, decided inside the store's transaction from the entry as stored (so two writers
+ * never both act on a stale copy, as with PostgreSQL's `SELECT … FOR UPDATE`).
+ */
+export interface FlowPendingUpdate {
+  functionId: string;
+  kind: FlowPendingKind;
+  key: string;
+  /** Index into `AcceptEventsInput.events` of the event offered; none when a timer fires. */
+  eventIndex?: number;
+  /**
+   * Pure: `current` is the stored state (none if no entry), `event` the offered event once stored. `release`
+   * deletes the entry and creates the run `buildRun` returns for those events.
+   */
+  apply(current: FlowPendingState | undefined, event: StoredEvent | undefined): FlowPendingChange;
+  /** The run for the released stored events, in order; `undefined` creates none (the entry is still deleted). */
+  buildRun(events: StoredEvent[]): NewRun | undefined;
+}

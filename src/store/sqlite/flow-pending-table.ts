@@ -1,0 +1,71 @@
+/**
+ * The SQLite `flow_pending` table (migration 3): pending debounces and open batches, one row per
+ * function × kind × key, event ids as a JSON array.
+ *
+ * @module
+ */
+import type Database from "better-sqlite3";
+import type { FlowPendingTable } from "../apply-flow-pending.js";
+import type { FlowPending, FlowPendingKind } from "../store.js";
+import { type EventRowDb, toEvent } from "./rows.js";
+
+interface FlowPendingRowDb {
+  function_id: string;
+  kind: string;
+  key: string;
+  event_ids: string;
+  last_ts: number;
+  first_at: number;
+  due_at: number;
+}
+
+function toFlowPending(row: FlowPendingRowDb): FlowPending {
+  return {
+    functionId: row.function_id,
+    kind: row.kind as FlowPendingKind,
+    key: row.key,
+    eventIds: JSON.parse(row.event_ids) as string[],
+    lastTs: row.last_ts,
+    firstAt: row.first_at,
+    dueAt: row.due_at,
+  };
+}
+
+/** Prepared statements over `flow_pending`; use inside the store's transaction. */
+export function flowPendingTable(db: Database.Database): FlowPendingTable & { list(): FlowPending[] } {
+  const get = db.prepare("SELECT * FROM flow_pending WHERE function_id = ? AND kind = ? AND key = ?");
+  const put = db.prepare(
+    `INSERT OR REPLACE INTO flow_pending (function_id, kind, key, event_ids, last_ts, first_at, due_at)
+     VALUES (@function_id, @kind, @key, @event_ids, @last_ts, @first_at, @due_at)`,
+  );
+  const remove = db.prepare("DELETE FROM flow_pending WHERE function_id = ? AND kind = ? AND key = ?");
+  const event = db.prepare("SELECT * FROM events WHERE id = ?");
+  const list = db.prepare("SELECT * FROM flow_pending ORDER BY due_at");
+  return {
+    get(functionId, kind, key) {
+      const row = get.get(functionId, kind, key) as FlowPendingRowDb | undefined;
+      if (!row) return undefined;
+      const { eventIds, lastTs, firstAt, dueAt } = toFlowPending(row);
+      return { eventIds, lastTs, firstAt, dueAt };
+    },
+    put(entry) {
+      put.run({
+        function_id: entry.functionId,
+        kind: entry.kind,
+        key: entry.key,
+        event_ids: JSON.stringify(entry.eventIds),
+        last_ts: entry.lastTs,
+        first_at: entry.firstAt,
+        due_at: entry.dueAt,
+      });
+    },
+    delete(functionId, kind, key) {
+      remove.run(functionId, kind, key);
+    },
+    event(id) {
+      const row = event.get(id) as EventRowDb | undefined;
+      return row ? toEvent(row) : undefined;
+    },
+    list: () => (list.all() as FlowPendingRowDb[]).map(toFlowPending),
+  };
+}
