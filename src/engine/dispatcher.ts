@@ -8,7 +8,7 @@
 import type { RunRecord, Store } from "../store/store.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Execution } from "./execution.js";
-import { BacklogReadyQueue, type ReadyItem, type ReadyQueue } from "./ready-queue.js";
+import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import type { ExecutionResult, RunExecutor } from "./run-executor.js";
 import type { Logger, RunEvent } from "./types.js";
@@ -26,8 +26,8 @@ export interface DispatcherDeps {
   emit: (event: RunEvent) => void;
   /** Called after an execution's result is written. */
   onResult: (run: ReadyItem, result: ExecutionResult) => Promise<void>;
-  /** The ready queue. @default a `BacklogReadyQueue` (no flow control) */
-  queue?: ReadyQueue;
+  /** The ready queue: flow control's fair queue (`FlowReadyQueue`, see engine-flow.ts). */
+  queue: ReadyQueue;
 }
 
 /** What the dispatcher needs to know of a run to queue it. */
@@ -44,7 +44,7 @@ export class Dispatcher {
   private renewTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.queue = deps.queue ?? new BacklogReadyQueue();
+    this.queue = deps.queue;
     this.timers = new WakeTimers(deps.clock, (items) => {
       for (const item of items) this.queue.enqueue(item);
       this.requestPump();

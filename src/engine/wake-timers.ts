@@ -5,8 +5,8 @@
  *
  * @module
  */
+import { Heap, type HeapEntry } from "../flow/heap.js";
 import type { Clock, TimerHandle } from "./clock.js";
-import { Heap } from "./heap.js";
 import type { ReadyItem } from "./ready-queue.js";
 
 interface Wake {
@@ -17,7 +17,8 @@ interface Wake {
 /** Holds runs until their `readyAt`. */
 export class WakeTimers {
   private readonly heap = new Heap<Wake>((a, b) => a.at < b.at);
-  private readonly live = new Map<string, Wake>();
+  /** The heap entry of each run's wake-up (a reschedule or cancel removes it from the heap). */
+  private readonly live = new Map<string, HeapEntry<Wake>>();
   private armed: { at: number; handle: TimerHandle } | undefined;
 
   constructor(
@@ -27,13 +28,14 @@ export class WakeTimers {
 
   /** Wakes `item` at `at` (ms), replacing an earlier schedule of the same run. */
   schedule(item: ReadyItem, at: number): void {
-    const wake = { at, item };
-    this.live.set(item.runId, wake);
-    this.heap.push(wake);
+    this.cancel(item.runId);
+    this.live.set(item.runId, this.heap.push({ at, item }));
     this.arm();
   }
 
   cancel(runId: string): void {
+    const entry = this.live.get(runId);
+    if (entry) this.heap.remove(entry);
     this.live.delete(runId);
   }
 
@@ -48,7 +50,7 @@ export class WakeTimers {
   }
 
   arm(): void {
-    const first = this.peekLive();
+    const first = this.heap.peek();
     if (!first) {
       this.stop();
       return;
@@ -63,20 +65,12 @@ export class WakeTimers {
     this.armed = undefined;
     const now = this.clock.now();
     const due: ReadyItem[] = [];
-    for (let wake = this.peekLive(); wake && wake.at <= now; wake = this.peekLive()) {
+    for (let wake = this.heap.peek(); wake && wake.at <= now; wake = this.heap.peek()) {
       this.heap.pop();
       this.live.delete(wake.item.runId);
       due.push(wake.item);
     }
     this.arm();
     if (due.length > 0) this.onDue(due);
-  }
-
-  private peekLive(): Wake | undefined {
-    for (let wake = this.heap.peek(); wake; wake = this.heap.peek()) {
-      if (this.live.get(wake.item.runId) === wake) return wake;
-      this.heap.pop();
-    }
-    return undefined;
   }
 }
