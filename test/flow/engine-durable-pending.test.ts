@@ -1,0 +1,147 @@
+/**
+ * Debounces and batches survive a restart: a second Fairway on the same SQLite file (fake clocks; the first
+ * instance is abandoned without closing, as a killed process would be) fires each pending entry exactly once,
+ * with the right events.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Fairway } from "../../src/index.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+import { tempDir } from "../engine/helpers.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** An app with a debounced function `d` (10 s per user) and a batched one `b` (5 events or 5 s). */
+function app(file: string, clock: FakeClock, onRun: (fn: string, ns: unknown[]) => Promise<void> | void) {
+  const fairway = new Fairway({ id: "app", store: file, clock, logger: silent, leaseMs: 1000 });
+  fairway.createFunction(
+    { id: "d", debounce: { period: "10s", key: "event.data.user" } },
+    { event: "deb" },
+    ({ events }) =>
+      onRun(
+        "d",
+        events.map((event) => event.data.n),
+      ),
+  );
+  fairway.createFunction(
+    { id: "b", batchEvents: { maxSize: 5, timeout: "5s" } },
+    { event: "bat" },
+    ({ events }) =>
+      onRun(
+        "b",
+        events.map((event) => event.data.n),
+      ),
+  );
+  return fairway;
+}
+
+async function runsOf(fairway: Fairway, functionId: string) {
+  const { runs } = await fairway.listRuns({ functionId, limit: 100 });
+  return runs.map((run) => ({ status: run.status, ns: run.events.map((event) => event.data.n) }));
+}
+
+describe("debounce and batching across a restart (SQLite)", () => {
+  it("a pending debounce and an open batch fire once each, on time, after a restart", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const clockA = new FakeClock();
+    const t0 = clockA.now();
+    const first = app(file, clockA, () => {
+      throw new Error("the first process never fires");
+    });
+    await first.send({ name: "deb", data: { user: "a", n: 1 } });
+    await first.send({ name: "bat", data: { n: 1 } });
+    await clockA.advance("2s");
+    await first.send([
+      { name: "deb", data: { user: "a", n: 2 } },
+      { name: "bat", data: { n: 2 } },
+    ]);
+    // The first process dies here (never closed, its clock never moves again).
+
+    const clockB = new FakeClock(t0 + 3000);
+    const seen: Array<[string, unknown[], number]> = [];
+    const second = app(file, clockB, (fn, ns) => {
+      seen.push([fn, ns, clockB.now() - t0]);
+    });
+    await second.start();
+    await clockB.advance("1999ms");
+    expect(seen).toEqual([]);
+    await clockB.advance(1); // the batch opened at t0 times out at t0 + 5 s
+    expect(seen).toEqual([["b", [1, 2], 5000]]);
+    await clockB.advance("6999ms");
+    expect(seen).toHaveLength(1);
+    await clockB.advance(1); // the debounce's last event came at t0 + 2 s: due at t0 + 12 s
+    expect(seen).toEqual([
+      ["b", [1, 2], 5000],
+      ["d", [2], 12_000],
+    ]);
+    expect(await runsOf(second, "d")).toEqual([{ status: "completed", ns: [2] }]);
+    expect(await runsOf(second, "b")).toEqual([{ status: "completed", ns: [1, 2] }]);
+    await second.close();
+
+    // A third start finds nothing left to fire.
+    const clockC = new FakeClock(t0 + 60_000);
+    const third = app(file, clockC, () => {
+      throw new Error("fired twice");
+    });
+    await third.start();
+    await clockC.advance("1m");
+    expect(await runsOf(third, "d")).toHaveLength(1);
+    expect(await runsOf(third, "b")).toHaveLength(1);
+    await third.close();
+    await first.close();
+  });
+
+  it("entries overdue at start-up fire at once; new events after the restart join a fresh series", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const clockA = new FakeClock();
+    const first = app(file, clockA, () => {});
+    await first.send([
+      { name: "deb", data: { user: "a", n: 1 } },
+      { name: "deb", data: { user: "b", n: 2 } },
+      { name: "bat", data: { n: 3 } },
+    ]);
+
+    const clockB = new FakeClock(clockA.now() + 60_000);
+    const seen: Array<[string, unknown[]]> = [];
+    const second = app(file, clockB, (fn, ns) => {
+      seen.push([fn, ns]);
+    });
+    await second.start();
+    await clockB.advance(0);
+    expect(seen.sort()).toEqual([
+      ["b", [3]],
+      ["d", [1]],
+      ["d", [2]],
+    ]);
+    await second.send({ name: "deb", data: { user: "a", n: 4 } });
+    await clockB.advance("10s");
+    expect(seen.at(-1)).toEqual(["d", [4]]);
+    expect(await runsOf(second, "d")).toHaveLength(3);
+    await second.close();
+    await first.close();
+  });
+
+  it("a batch released just before the crash is one run, resumed after the restart, not released again", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const clockA = new FakeClock();
+    let startedA = 0;
+    const first = app(file, clockA, async () => {
+      startedA += 1;
+      await new Promise(() => {}); // the process dies while the released run executes
+    });
+    await first.send([1, 2, 3, 4, 5].map((n) => ({ name: "bat", data: { n } })));
+    await clockA.advance(0);
+    expect(startedA).toBe(1);
+
+    const clockB = new FakeClock(clockA.now() + 2000); // after the dead process's lease (1 s)
+    const seen: unknown[][] = [];
+    const second = app(file, clockB, (_fn, ns) => {
+      seen.push(ns);
+    });
+    await second.start();
+    await clockB.advance("10s");
+    expect(seen).toEqual([[1, 2, 3, 4, 5]]);
+    expect(await runsOf(second, "b")).toEqual([{ status: "completed", ns: [1, 2, 3, 4, 5] }]);
+    await second.close(); // the first instance is left as it died (closing it would wait for its run)
+  });
+});
