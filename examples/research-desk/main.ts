@@ -29,6 +29,10 @@ const program = new Command("research-desk")
   .parse();
 
 const options = program.opts<{ quick: boolean; serve: boolean; port: number; store?: string }>();
+// Ctrl-C during the load: exit through process.exit so the temp store is removed (run-desk.ts).
+const interrupt = () => process.exit(130);
+process.once("SIGINT", interrupt);
+process.once("SIGTERM", interrupt);
 const desk = await runDesk({
   quick: options.quick,
   port: options.port,
@@ -42,6 +46,8 @@ const desk = await runDesk({
   }
   throw error;
 });
+process.removeListener("SIGINT", interrupt);
+process.removeListener("SIGTERM", interrupt);
 if (options.serve) {
   process.stdout.write(`\nServing ${desk.url} — press Ctrl-C to stop.\n`);
   const stop = () => {

@@ -1,15 +1,20 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/index.js";
 import { citedSources, citesSource } from "./citation.js";
 import { loadCorpus } from "./corpus.js";
 import { loadQuestions } from "./questions.js";
 
+const listDir = mkdtempSync(join(tmpdir(), "questions-"));
+let listCount = 0;
+afterAll(() => rmSync(listDir, { recursive: true, force: true }));
+
 function writeList(content: unknown): URL {
-  const file = join(mkdtempSync(join(tmpdir(), "questions-")), "questions.json");
+  listCount += 1;
+  const file = join(listDir, `questions-${listCount}.json`);
   writeFileSync(file, JSON.stringify(content));
   return pathToFileURL(file);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -12,6 +12,7 @@ const LIGHT_P99_BOUND_MS = 250;
 describe("the research desk scenario, quick mode on the embedded SQLite store", () => {
   let desk: DeskRun;
   let output = "";
+  const storeDir = mkdtempSync(join(tmpdir(), "desk-test-"));
 
   beforeAll(async () => {
     const out = new PassThrough();
@@ -21,7 +22,7 @@ describe("the research desk scenario, quick mode on the embedded SQLite store", 
     desk = await runDesk({
       quick: true,
       port: 0,
-      store: join(mkdtempSync(join(tmpdir(), "desk-test-")), "fairway.db"),
+      store: join(storeDir, "fairway.db"),
       env: {},
       out,
       live: false,
@@ -30,6 +31,7 @@ describe("the research desk scenario, quick mode on the embedded SQLite store", 
 
   afterAll(async () => {
     await desk?.close();
+    rmSync(storeDir, { recursive: true, force: true });
   });
 
   it("uses the offline model and says it is not an LLM", () => {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
@@ -59,7 +59,10 @@ export interface RunDeskOptions {
   quick?: boolean;
   /** Port of the API and dashboard. Default 3010; 0 picks a free one. */
   port?: number;
-  /** SQLite file for the embedded store, or `"memory"`. Default: a new file in a temp directory. */
+  /**
+   * SQLite file for the embedded store, or `"memory"`. Default: a new file in a temp directory, removed
+   * by `close()` and when the process exits.
+   */
   store?: string;
   env?: Readonly<Record<string, string | undefined>>;
   /** Where the table and summary go. Default `process.stdout`. */
@@ -118,7 +121,21 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
   const mode = options.quick ? MODES.quick : MODES.full;
   const out = options.out ?? process.stdout;
   const env = options.env ?? process.env;
-  const storePath = options.store ?? join(mkdtempSync(join(tmpdir(), "research-desk-")), "fairway.db");
+  const tempDir = options.store ? undefined : mkdtempSync(join(tmpdir(), "research-desk-"));
+  const storePath = options.store ?? join(tempDir as string, "fairway.db");
+  // A default store is scratch space: remove it however the process ends (close, exit, Ctrl-C in main.ts).
+  const removeTemp = () => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+  if (tempDir) process.once("exit", removeTemp);
+  const closeAll = async () => {
+    try {
+      await server.close();
+    } finally {
+      removeTemp();
+      if (tempDir) process.removeListener("exit", removeTemp);
+    }
+  };
   const index = new CorpusIndex(loadCorpus());
   const questions = loadQuestions(new Set(index.listFiles().map((file) => file.path)));
   const selected = selectModel(env, { latencyMs: mode.offlineLatencyMs });
@@ -136,7 +153,7 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
     const listening = server.listen(options.port ?? 3010, (info) => resolve(info.port), "127.0.0.1");
     listening.once("error", reject);
   }).catch(async (error: unknown) => {
-    await server.close();
+    await closeAll();
     throw error;
   });
   const url = `http://localhost:${port}`;
@@ -144,7 +161,7 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
     [
       `Research desk: ${questions.length} questions over ${index.listFiles().length} documentation files in node_modules/.`,
       `Model: ${selected.model.modelName}${selected.offline ? " — set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, XAI_API_KEY or FAIRWAY_BASE_URL for a real one" : ` (from ${selected.selectedBy})`}`,
-      `Store: ${storePath}`,
+      `Store: ${storePath}${tempDir ? " (temporary, removed at exit; --store <path> keeps it)" : ""}`,
       `Dashboard: ${url}`,
       `Limits per user: ${limits.perUserConcurrency} running, ${limits.throttlePerSecond}/s start (+${limits.throttleBurst} burst), ${limits.rateLimitPerMinute}/min admitted; ${limits.globalConcurrency} running in all; paid plan +${limits.paidPrioritySeconds}s priority.`,
       "",
@@ -174,9 +191,9 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
       globalMaxRunning: result.tracker.globalMaxRunning,
     });
     out.write(`\n${summary}\n`);
-    return { result, summary, url, storePath, limits, selected, flow, server, close: () => server.close() };
+    return { result, summary, url, storePath, limits, selected, flow, server, close: closeAll };
   } catch (error) {
-    await server.close();
+    await closeAll();
     throw error;
   } finally {
     flow.stop();

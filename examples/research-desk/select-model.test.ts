@@ -26,4 +26,12 @@ describe("selectModel", () => {
       model: { format: "openai-chat", modelName: "qwen2.5" },
     });
   });
+
+  it("prefers FAIRWAY_BASE_URL over OPENAI_API_KEY, which then serves as that server's key (OpenRouter)", () => {
+    const selected = selectModel({
+      OPENAI_API_KEY: "sk-or-x",
+      FAIRWAY_BASE_URL: "https://openrouter.ai/api/v1",
+    });
+    expect(selected).toMatchObject({ selectedBy: "FAIRWAY_BASE_URL", model: { modelName: "llama3.2" } });
+  });
 });

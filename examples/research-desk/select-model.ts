@@ -1,8 +1,9 @@
 /**
- * Which model the research desk uses: the first provider whose key is set, in the order
- * `OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`, `XAI_API_KEY`, `FAIRWAY_BASE_URL`
- * (any OpenAI-compatible server: Ollama, vLLM, llama.cpp, LM Studio); with none set, the offline model.
- * `FAIRWAY_MODEL` overrides the model name of whichever provider is chosen.
+ * Which model the research desk uses: `FAIRWAY_BASE_URL` (any OpenAI-compatible server: Ollama, vLLM,
+ * llama.cpp, LM Studio, OpenRouter; `OPENAI_API_KEY`, when set, is sent as its key) if it is set, else the
+ * first provider whose key is set, in the order `OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`,
+ * `XAI_API_KEY`; with none set, the offline model. `FAIRWAY_MODEL` overrides the model name of whichever
+ * provider is chosen.
  *
  * @module
  */
@@ -25,15 +26,16 @@ interface Candidate {
 }
 
 const CANDIDATES: Candidate[] = [
-  { envVar: "OPENAI_API_KEY", defaultModel: "gpt-4o-mini", create: (model) => openai({ model }) },
-  { envVar: "ANTHROPIC_API_KEY", defaultModel: "claude-haiku-4-5", create: (model) => anthropic({ model }) },
-  { envVar: "GEMINI_API_KEY", defaultModel: "gemini-2.5-flash", create: (model) => gemini({ model }) },
-  { envVar: "XAI_API_KEY", defaultModel: "grok-3-mini", create: (model) => grok({ model }) },
+  // First: a base URL is an explicit choice of server, and a keyed one (OpenRouter) takes OPENAI_API_KEY.
   {
     envVar: "FAIRWAY_BASE_URL",
     defaultModel: "llama3.2",
     create: (model, baseUrl) => openai({ model, baseUrl }),
   },
+  { envVar: "OPENAI_API_KEY", defaultModel: "gpt-4o-mini", create: (model) => openai({ model }) },
+  { envVar: "ANTHROPIC_API_KEY", defaultModel: "claude-haiku-4-5", create: (model) => anthropic({ model }) },
+  { envVar: "GEMINI_API_KEY", defaultModel: "gemini-2.5-flash", create: (model) => gemini({ model }) },
+  { envVar: "XAI_API_KEY", defaultModel: "grok-3-mini", create: (model) => grok({ model }) },
 ];
 
 /**
