@@ -128,6 +128,17 @@ export class EngineFlow {
     }
   }
 
+  /**
+   * A run created without going through the schedule stage (a rerun, an invoked run): its backlog,
+   * concurrency keys and key warnings, recorded like an admitted run's.
+   */
+  keyed(run: RunRecord): RunRecord {
+    const event = run.events[0];
+    if (!event) return run;
+    const keys = this.controller.keysOf(run.id, run.functionId, event);
+    return this.#apply(run, { kind: "run", keys }, run.createdAt);
+  }
+
   /** A run was stored or is recovered: watch it (cancelOn, timeouts, singleton). */
   runCreated(run: RunRecord): void {
     if (run.status === "skipped") return;

@@ -45,6 +45,8 @@ export interface ExecutionDeps {
   newId: () => string;
   emit: (event: RunEvent) => void;
   findFunction: (id: string) => RegisteredFunction | undefined;
+  /** Records the flow-control keys (backlog, concurrency keys, warnings) of a run created by `step.invoke`. */
+  keyRun: (run: RunRecord) => RunRecord;
   /** Sends events from inside a run (step.sendEvent); same pipeline as `fairway.send`. */
   sendEvents: (events: EventPayload[]) => Promise<{ ids: string[] }>;
   /**

@@ -96,6 +96,7 @@ export class Fairway {
       newId: () => this.newId(this.clock.now()),
       emit: (event) => this.hub.emit(event),
       findFunction: (id) => this.registry.get(id),
+      keyRun: (run) => this.flow.keyed(run),
       sendEvents: (events) => this.scheduler.send(events),
       prepareFailure: (run, error) => this.scheduler.prepare(failureEvent(run, error), true),
     };
@@ -286,7 +287,7 @@ export class Fairway {
     const old = await this.store.getRun(runId);
     if (!old) throw new NotFoundError("run", runId);
     const now = this.clock.now();
-    const run: RunRecord = {
+    const run: RunRecord = this.flow.keyed({
       id: this.newId(now),
       functionId: old.functionId,
       status: "queued",
@@ -297,7 +298,7 @@ export class Fairway {
       readyAt: now,
       eventSeq: 0,
       backlogKey: old.backlogKey,
-    };
+    });
     const result = await this.store.acceptEvents({ now, events: [], runs: [{ run }] });
     this.onRunsCreated(result.runs);
     return { runId: run.id };

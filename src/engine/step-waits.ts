@@ -87,7 +87,7 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
   const inputText = serialize({ function: target.id, data: event.data, timeoutMs }, what);
   const row = exec.row(call, "invoke", { status: "waiting", inputText, wakeAt: now + timeoutMs });
   exec.memo.set(row.id, row);
-  const child = {
+  const child = exec.deps.keyRun({
     id: exec.deps.newId(),
     functionId: target.id,
     status: "queued" as const,
@@ -99,7 +99,7 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
     eventSeq: 0,
     backlogKey: backlogKey(target.id),
     parent: { runId: exec.run.id, stepId: row.id },
-  };
+  });
   return exec.suspend({
     kind: "invoke",
     at: row.wakeAt as number,

@@ -235,6 +235,19 @@ export class FlowController {
     return item;
   }
 
+  /**
+   * Keys of a run created without an admission (a rerun, an invoked run): evaluated for `event` now, with
+   * the null-key rule, and kept for the scheduler like an admitted run's.
+   */
+  keysOf(runId: string, functionId: string, event: FlowEvent): RunFlowKeys {
+    return this.#remember(
+      runId,
+      functionId,
+      this.#functions.get(functionId) ?? { config: emptyConfig },
+      event,
+    );
+  }
+
   /** Per function and key: queued, running, throttled. */
   flowState(functionId?: string): BacklogStats[] {
     return this.scheduler.stats(functionId);
