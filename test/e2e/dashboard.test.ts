@@ -31,9 +31,14 @@ beforeAll(async () => {
       return step.run("compose", () => `Hello, ${name}!`);
     },
   );
+  const limited = fairway.createFunction(
+    { id: "limited", rateLimit: { limit: 1, period: "1h" } },
+    { event: "app/limited" },
+    async () => "ran",
+  );
   server = createServer({
     client: fairway,
-    functions: [greet],
+    functions: [greet, limited],
     networks: [
       supportDesk([
         { inputTokens: 31, outputTokens: 9 },
@@ -68,7 +73,7 @@ describe("dashboard in Chromium", { timeout: 60_000 }, () => {
   it("sends an event from the form, shows the run complete live, and renders its timeline", async () => {
     const page = await open();
     await expect.poll(() => page.textContent("#mode")).toMatch(/open \(dev mode/);
-    await expect.poll(() => page.textContent("#live")).toBe("live: live");
+    await expect.poll(() => page.textContent("#live")).toBe("live");
 
     await page.click('nav a[data-tab="send"]');
     await page.fill('#send-form input[name="name"]', "app/greet");
@@ -158,11 +163,30 @@ describe("dashboard in Chromium", { timeout: 60_000 }, () => {
       await page.fill("#key", SIGNING_KEY);
       await page.click('#key-form button[type="submit"]');
       await page.locator('#run-table tr.run[data-status="completed"]').first().waitFor();
-      await expect.poll(() => page.textContent("#live")).toBe("live: live");
+      await expect.poll(() => page.textContent("#live")).toBe("live");
       await page.close();
     } finally {
       await keyed.close();
     }
+  });
+
+  it("shows why a skipped run was skipped", async () => {
+    const page = await open();
+    for (const label of ["first", "second"]) {
+      await page.click('nav a[data-tab="send"]');
+      await page.fill('#send-form input[name="name"]', "app/limited");
+      await page.fill('#send-form textarea[name="data"]', `{ "label": "${label}" }`);
+      await page.click('#send-form button[type="submit"]');
+      await page.waitForSelector("#sent");
+    }
+    await page.click("#see-runs");
+    const row = page.locator('#run-table tr.run[data-status="skipped"]', { hasText: "limited" });
+    await row.first().click();
+    await page.waitForSelector("#run-detail .skip-reason");
+    expect(await page.textContent("#run-detail .skip-reason")).toMatch(/^Skipped: rateLimit/);
+    expect(await page.textContent("#run-detail")).toContain("None: the run was skipped.");
+    expect(pageErrors).toEqual([]);
+    await page.close();
   });
 
   it("filters runs by status", async () => {

@@ -111,7 +111,7 @@ function followRuns() {
       if (message.data?.runId) refresh(message.data.runId);
     },
     onState: (state) => {
-      badge.textContent = `live: ${state}`;
+      badge.textContent = state === "live" ? "live" : `live updates ${state}`;
       badge.dataset.state = state;
     },
   }).catch((error) => notice(`Live updates stopped: ${error.message}`));

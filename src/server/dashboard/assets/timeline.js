@@ -41,11 +41,17 @@ function renderRun(run, steps) {
       ` · created ${time(run.createdAt)}`,
       run.endedAt ? ` · took ${duration(run.startedAt ?? run.createdAt, run.endedAt)}` : "",
     ),
+    run.skipReason ? h("p", { className: "skip-reason" }, `Skipped: ${run.skipReason}`) : null,
+    ...(run.warnings ?? []).map((warning) => h("p", { className: "hint" }, `Warning: ${warning}`)),
     h("h3", {}, "Event"),
     json(run.event),
     h("h3", {}, "Steps"),
     steps.length === 0
-      ? h("p", { className: "hint" }, "No steps yet.")
+      ? h(
+          "p",
+          { className: "hint" },
+          run.status === "skipped" ? "None: the run was skipped." : "No steps yet.",
+        )
       : h("ol", { className: "timeline" }, steps.map(renderStep)),
     run.output !== undefined ? [h("h3", {}, "Output"), json(run.output)] : null,
     run.error ? [h("h3", {}, "Error"), h("pre", {}, `${run.error.name}: ${run.error.message}`)] : null,
