@@ -139,6 +139,18 @@ export class EngineFlow {
     return this.#apply(run, { kind: "run", keys }, run.createdAt);
   }
 
+  /**
+   * A rerun: like a run a debounce released, only `singleton` applies (it is not rate-limited or
+   * deduplicated again, but it is skipped, or replaces the active run, while the singleton key is held).
+   * Its keys and warnings are recorded like an admitted run's.
+   */
+  rerun(run: RunRecord): RunRecord {
+    const event = run.events[0];
+    if (!event) return run;
+    const admission = this.controller.admit(run.functionId, run.id, event, true);
+    return admission.kind === "deferred" ? run : this.#apply(run, admission, run.createdAt);
+  }
+
   /** A run was stored or is recovered: watch it (cancelOn, timeouts, singleton). */
   runCreated(run: RunRecord): void {
     if (run.status === "skipped") return;

@@ -281,13 +281,17 @@ export class Fairway {
     await this.settleParent(run);
   }
 
-  /** Starts a new run of the same function with the same events. Throws NotFoundError for an unknown run. */
+  /**
+   * Starts a new run of the same function with the same events. Flow control: the function's singleton
+   * applies (the rerun is skipped, or replaces the active run); rate limit and idempotency do not.
+   * Throws NotFoundError for an unknown run.
+   */
   async rerun(runId: string): Promise<{ runId: string }> {
     await this.start();
     const old = await this.store.getRun(runId);
     if (!old) throw new NotFoundError("run", runId);
     const now = this.clock.now();
-    const run: RunRecord = this.flow.keyed({
+    const run: RunRecord = this.flow.rerun({
       id: this.newId(now),
       functionId: old.functionId,
       status: "queued",

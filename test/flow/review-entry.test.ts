@@ -58,4 +58,30 @@ describe.each(storeKinds)("runs created outside send() get their own keys (revie
     expect(gate.peakOf("a")).toBe(1);
     await fairway.close();
   });
+
+  it("a rerun respects the singleton (skipped with the reason while the holder is active), not the rate limit", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    const gate = gatedHandler();
+    fairway.createFunction(
+      { id: "f", singleton: { mode: "skip" }, rateLimit: { limit: 1, period: "1h" } },
+      { event: "e" },
+      gate.handler,
+    );
+    await fairway.send({ name: "e", data: {} });
+    await clock.advance(0);
+    const first = gate.started[0]!;
+    const skipped = await fairway.rerun(first);
+    await clock.advance(0);
+    expect(gate.active()).toBe(1);
+    const run = await fairway.getRun(skipped.runId);
+    expect(run?.status).toBe("skipped");
+    expect(run?.skipReason).toContain(`singleton: run ${first} is active`);
+    await gate.drain(() => clock.advance(0));
+    const again = await fairway.rerun(first);
+    await clock.advance(0);
+    expect(gate.started.at(-1)).toBe(again.runId);
+    await gate.drain(() => clock.advance(0));
+    expect((await fairway.getRun(again.runId))?.status).toBe("completed");
+    await fairway.close();
+  });
 });
