@@ -38,9 +38,10 @@ export function applyFlowUpdates(
       const released = change.release.map((eventId) => table.event(eventId));
       const run = update.buildRun(released.filter((stored) => stored !== undefined));
       if (run) runs.push(run);
-      continue;
     }
-    const entry: FlowPending = { functionId, kind, key, ...change };
+    const state = "release" in change ? change.next : change;
+    if (state === undefined) continue;
+    const entry: FlowPending = { functionId, kind, key, ...state };
     table.put(entry);
     written.set(id, entry);
   }

@@ -30,8 +30,11 @@ export interface FlowPending extends FlowPendingState {
   key: string;
 }
 
-/** What an update does: write the new state, release the events into one run, or leave the entry alone. */
-export type FlowPendingChange = FlowPendingState | { release: string[] } | undefined;
+/**
+ * What an update does: write the new state; release the events into one run (and, with `next`, open a new
+ * entry under the same key at once); or leave the entry alone (`undefined`).
+ */
+export type FlowPendingChange = FlowPendingState | { release: string[]; next?: FlowPendingState } | undefined;
 
 /**
  * A change to one entry, decided inside the store's transaction from the entry as stored (so two writers

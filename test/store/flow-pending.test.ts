@@ -155,6 +155,29 @@ describe.each(stores)("Store contract: debounce and batch entries (%s)", (_name,
     expect((await store.listFlowPending())[0]?.eventIds).toEqual(["a"]);
   });
 
+  it("a release with `next` creates the run and opens a new entry under the key", async () => {
+    await open();
+    const seen = { current: [] as Array<FlowPendingState | undefined>, built: [] as StoredEvent[][] };
+    await store.acceptEvents({ now: T0, events: [event("a")], runs: [], flow: [batchUpdate(0, seen)] });
+    const next = { eventIds: ["b"], lastTs: T0, firstAt: T0 + 9000, dueAt: T0 + 14_000 };
+    const rollOver: FlowPendingUpdate = {
+      ...batchUpdate(0, seen),
+      apply: (current, offered) => ({
+        release: current?.eventIds ?? [],
+        next: { ...next, eventIds: [offered?.id ?? ""] },
+      }),
+    };
+    const result = await store.acceptEvents({
+      now: T0 + 9000,
+      events: [event("b")],
+      runs: [],
+      flow: [rollOver],
+    });
+    expect(result.runs.map((r) => r.eventIds)).toEqual([["a"]]);
+    expect(result.flow).toEqual([{ functionId: "fn", kind: "batch", key: "k", ...next }]);
+    expect(await store.listFlowPending()).toEqual([{ functionId: "fn", kind: "batch", key: "k", ...next }]);
+  });
+
   it("entries are per function × kind × key", async () => {
     await open();
     const seen = { current: [] as Array<FlowPendingState | undefined>, built: [] as StoredEvent[][] };
