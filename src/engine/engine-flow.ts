@@ -87,25 +87,28 @@ export class EngineFlow {
 
   /**
    * Rebuilds the rate-limit and idempotency windows from the runs each function created within its
-   * window (skipped runs excluded), so a restart admits no more than the limits allow, and re-arms the
-   * timers of the stored debounces and batches (overdue ones fire at once).
+   * window (skipped runs excluded), and the throttles' GCRA state from the runs that started within
+   * their lookback (whenever they were created), so a restart admits and starts no more than the limits
+   * allow; re-arms the timers of the stored debounces and batches (overdue ones fire at once).
    */
   async restore(store: Store, now: number): Promise<void> {
     for (const { functionId, lookbackMs } of this.controller.windowedFunctions()) {
-      const runs: RunRecord[] = [];
-      let cursor: string | undefined;
-      do {
-        const filter: RunFilter = { functionId, since: now - lookbackMs, limit: 1000 };
-        if (cursor !== undefined) filter.cursor = cursor;
-        const page = await store.listRuns(filter);
-        runs.push(...page.runs);
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
+      const runs = await allRuns(store, { functionId, since: now - lookbackMs });
       runs.sort((a, b) => a.createdAt - b.createdAt);
       for (const run of runs) {
         const event = run.events[0];
         if (event && run.status !== "skipped")
-          this.controller.restoreAdmission(functionId, event, run.createdAt, run.startedAt);
+          this.controller.restoreAdmission(functionId, event, run.createdAt);
+      }
+    }
+    for (const { functionId, lookbackMs } of this.controller.throttledFunctions()) {
+      const windowStart = now - lookbackMs;
+      const runs = await allRuns(store, { functionId, startedSince: windowStart });
+      runs.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+      for (const run of runs) {
+        const event = run.events[0];
+        if (event && run.startedAt !== undefined)
+          this.controller.restoreThrottleStart(functionId, event, run.startedAt, windowStart);
       }
     }
     this.pendingWritten(await store.listFlowPending());
@@ -206,4 +209,18 @@ export class EngineFlow {
     delete out.readyAt;
     return out;
   }
+}
+
+/** Every run matching `filter`, page by page. */
+async function allRuns(store: Store, filter: Omit<RunFilter, "limit" | "cursor">): Promise<RunRecord[]> {
+  const runs: RunRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listRuns(
+      cursor === undefined ? { ...filter, limit: 1000 } : { ...filter, limit: 1000, cursor },
+    );
+    runs.push(...page.runs);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return runs;
 }

@@ -16,7 +16,7 @@
  */
 import { Backlog, type BacklogTicket, isCurrent, type QueuedEntry } from "./backlog.js";
 import { FifoQueue } from "./fifo-queue.js";
-import { gcraAfterStart, gcraTake } from "./gcra.js";
+import { gcraAfterStart, gcraTake, gcraTatBound } from "./gcra.js";
 import { Heap, type HeapEntry } from "./heap.js";
 import type { QueueItem, ThrottleClaim } from "./queue-item.js";
 import { SlotTable } from "./slot-table.js";
@@ -158,10 +158,14 @@ export class FairScheduler {
 
   /**
    * Records a start that happened at `at` (ms) under `throttle` before a restart, so the throttle's
-   * budget is not handed out again. Call in start order, before dispatching.
+   * budget is not handed out again. Call in start order, before dispatching. With `windowStart` (the
+   * replay covers every start since then), a key's first replayed start assumes the most its earlier
+   * starts may have left (`gcraTatBound`), so a replay never under-counts.
    */
-  restoreThrottleStart(throttle: ThrottleClaim, at: number): void {
-    this.#setTat(throttle.id, gcraAfterStart(this.#tats.get(throttle.id), at, throttle));
+  restoreThrottleStart(throttle: ThrottleClaim, at: number, windowStart?: number): void {
+    const known = this.#tats.get(throttle.id);
+    const before = known ?? (windowStart === undefined ? undefined : gcraTatBound(at, windowStart, throttle));
+    this.#setTat(throttle.id, gcraAfterStart(before, at, throttle));
   }
 
   /** Throttle ids with GCRA state (ids idle since their TAT passed are forgotten). For tests and stats. */

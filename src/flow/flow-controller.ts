@@ -158,7 +158,6 @@ export class FlowController {
       const lookbackMs = Math.max(
         config.rateLimit?.periodMs ?? 0,
         config.idempotency ? IDEMPOTENCY_WINDOW_MS : 0,
-        config.throttle?.periodMs ?? 0,
       );
       if (lookbackMs > 0) out.push({ functionId, lookbackMs });
     }
@@ -166,11 +165,27 @@ export class FlowController {
   }
 
   /**
-   * Counts a run created at `at` (ms) before a restart against its function's rate limit and idempotency
-   * windows, and its first start (`startedAt`, if it started) against its throttle. Call in creation
-   * order, before new events are admitted and before runs are dispatched.
+   * Functions with a `throttle`, with how far back their starts are replayed (ms): twice the GCRA
+   * tolerance, `2 × (limit + burst) × period / limit`. Earlier starts are bounded, not replayed (see
+   * {@link restoreThrottleStart}). The engine replays the starts with {@link restoreThrottleStart}.
    */
-  restoreAdmission(functionId: string, event: FlowEvent, at: number, startedAt?: number): void {
+  throttledFunctions(): Array<{ functionId: string; lookbackMs: number }> {
+    const out: Array<{ functionId: string; lookbackMs: number }> = [];
+    for (const [functionId, { config }] of this.#functions) {
+      const { throttle } = config;
+      if (throttle) {
+        const lookbackMs = (2 * (throttle.limit + throttle.burst) * throttle.periodMs) / throttle.limit;
+        out.push({ functionId, lookbackMs });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Counts a run created at `at` (ms) before a restart against its function's rate limit and idempotency
+   * windows. Call in creation order, before new events are admitted.
+   */
+  restoreAdmission(functionId: string, event: FlowEvent, at: number): void {
     const flow = this.#functions.get(functionId);
     if (!flow) return;
     const { config, rateLimit, idempotency } = flow;
@@ -178,11 +193,21 @@ export class FlowController {
       source === undefined ? "" : evaluateKey(this.options.compile, source, event, path).value;
     rateLimit?.take(key(config.rateLimit?.key, "rateLimit.key"), at);
     idempotency?.take(key(config.idempotency, "idempotency"), at);
-    if (config.throttle && startedAt !== undefined) {
-      const value = key(config.throttle.key, "throttle.key");
-      const id = config.throttle.key === undefined ? functionId : `${functionId}:${value}`;
-      this.scheduler.restoreThrottleStart({ id, ...config.throttle }, startedAt);
-    }
+  }
+
+  /**
+   * Counts a run's first start at `startedAt` (ms) before a restart against its function's throttle. Call
+   * in start order, with every start since `windowStart` (ms), before runs are dispatched.
+   */
+  restoreThrottleStart(functionId: string, event: FlowEvent, startedAt: number, windowStart: number): void {
+    const throttle = this.#functions.get(functionId)?.config.throttle;
+    if (!throttle) return;
+    const value =
+      throttle.key === undefined
+        ? ""
+        : evaluateKey(this.options.compile, throttle.key, event, "throttle.key").value;
+    const id = throttle.key === undefined ? functionId : `${functionId}:${value}`;
+    this.scheduler.restoreThrottleStart({ id, ...throttle }, startedAt, windowStart);
   }
 
   /** A run was stored (or is restored on start-up): watch it for cancelOn, timeouts and singleton. */

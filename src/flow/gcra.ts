@@ -45,3 +45,15 @@ export function gcraTake(tat: number | undefined, now: number, params: GcraParam
 export function gcraAfterStart(tat: number | undefined, at: number, params: GcraParams): number {
   return Math.max(tat ?? at, at) + params.periodMs / params.limit;
 }
+
+/**
+ * An upper bound of a key's TAT just before a start at `at` (ms), knowing only that every earlier start
+ * happened before `windowStart` (ms) and conformed: a conforming start leaves a TAT of at most its time +
+ * tolerance, and a start at `at` needed a TAT of at most `at + tolerance − emission`. When the bound is
+ * ≤ `at` the key was idle, and a replay from it is exact.
+ */
+export function gcraTatBound(at: number, windowStart: number, params: GcraParams): number {
+  const emission = params.periodMs / params.limit;
+  const tolerance = emission * (params.limit + params.burst);
+  return Math.min(at + tolerance - emission, windowStart + tolerance);
+}

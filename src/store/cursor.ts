@@ -49,7 +49,7 @@ export function checkRunFilter(filter: RunFilter): number {
   if (filter.status !== undefined && !STATUSES.has(filter.status)) {
     issues.push({ path: "status", message: `must be one of ${[...STATUSES].join(", ")}` });
   }
-  for (const field of ["since", "until"] as const) {
+  for (const field of ["since", "until", "startedSince"] as const) {
     const value = filter[field];
     if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value)))
       issues.push({ path: field, message: "must be ms since the epoch (a finite number)" });

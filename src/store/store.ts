@@ -229,6 +229,8 @@ export interface RunFilter {
   since?: number;
   /** createdAt < until (ms). */
   until?: number;
+  /** startedAt >= startedSince (ms): runs that first started then or later. */
+  startedSince?: number;
   /** Default 50, max 1000. */
   limit?: number;
   /** Opaque, from a previous page's `nextCursor`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type GcraParams, gcraTake } from "../../src/flow/gcra.js";
+import { type GcraParams, gcraTake, gcraTatBound } from "../../src/flow/gcra.js";
 
 /** Starts allowed at each tick of `times`, storing the TAT only when allowed (as the scheduler does). */
 function admit(params: GcraParams, times: number[]): number[] {
@@ -54,5 +54,18 @@ describe("GCRA throttle", () => {
     const allowed = admit(params, ticks);
     // 3 at t=0, then every 333.3 ms → 334, 667, 1000, ... : 3 per second over 3 s.
     expect(allowed.filter((t) => t <= 3000)).toHaveLength(3 + 9);
+  });
+});
+
+describe("gcraTatBound", () => {
+  const params = { limit: 2, periodMs: 60_000, burst: 0 }; // emission 30 s, tolerance 60 s
+
+  it("is at most what a start at `at` allowed, and what starts before the window could leave", () => {
+    expect(gcraTatBound(1_000_000, 0, params)).toBe(60_000);
+    expect(gcraTatBound(100_000, 90_000, params)).toBe(130_000);
+  });
+
+  it("is ≤ at (idle, exact replay) when the window start is a tolerance or more before `at`", () => {
+    expect(gcraTatBound(100_000, 40_000, params)).toBeLessThanOrEqual(100_000);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Store contract for durable debounce and batch entries (`AcceptEventsInput.flow`, `listFlowPending`),
- * run against the memory and SQLite stores; plus the SQLite entries surviving a reopen of the file.
+ * and the `startedSince` run filter the throttle restore uses, run against the memory and SQLite stores;
+ * plus the SQLite entries surviving a reopen of the file.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -176,6 +177,19 @@ describe.each(stores)("Store contract: debounce and batch entries (%s)", (_name,
     expect(result.runs.map((r) => r.eventIds)).toEqual([["a"]]);
     expect(result.flow).toEqual([{ functionId: "fn", kind: "batch", key: "k", ...next }]);
     expect(await store.listFlowPending()).toEqual([{ functionId: "fn", kind: "batch", key: "k", ...next }]);
+  });
+
+  it("listRuns `startedSince` selects runs by their first start, whenever created", async () => {
+    await open();
+    await store.acceptEvents({
+      now: T0,
+      events: [],
+      runs: [{ run: run("old", []) }, { run: run("new", []) }],
+    });
+    await store.claimRun("old", "w", T0 + 100, 1000);
+    const { runs } = await store.listRuns({ startedSince: T0 + 100 });
+    expect(runs.map((r) => r.id)).toEqual(["old"]);
+    expect((await store.listRuns({ startedSince: T0 + 101 })).runs).toEqual([]);
   });
 
   it("entries are per function × kind × key", async () => {

@@ -241,6 +241,8 @@ export class MemoryStore implements Store {
             (run.concurrencyKeys ?? []).includes(filter.concurrencyKey)) &&
           (filter.since === undefined || run.createdAt >= filter.since) &&
           (filter.until === undefined || run.createdAt < filter.until) &&
+          (filter.startedSince === undefined ||
+            (run.startedAt !== undefined && run.startedAt >= filter.startedSince)) &&
           (cursor === undefined ||
             run.createdAt < cursor.createdAt ||
             (run.createdAt === cursor.createdAt && run.id < cursor.id)),

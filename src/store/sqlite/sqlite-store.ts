@@ -53,6 +53,7 @@ const FILTERS: Array<[keyof RunFilter & string, string]> = [
   ["concurrencyKey", "EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = @concurrencyKey)"],
   ["since", "created_at >= @since"],
   ["until", "created_at < @until"],
+  ["startedSince", "started_at >= @startedSince"],
 ];
 
 /** Options of `SqliteStore`. */
