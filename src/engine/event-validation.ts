@@ -106,7 +106,7 @@ function checkEvent(event: EventPayload, prefix: string, internal: boolean, issu
 const MAX_DATA_ISSUES = 20;
 
 /** Deepest nesting of objects and arrays in event `data` (`data` itself is level 1). */
-export const MAX_EVENT_DATA_DEPTH = 100;
+export const MAX_EVENT_DATA_DEPTH = 128;
 
 /**
  * Adds an issue for each value in `value` that JSON cannot carry faithfully: BigInt, functions, symbols,

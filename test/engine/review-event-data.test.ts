@@ -62,7 +62,7 @@ describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
     await fairway.close();
   });
 
-  it("data nested 100 levels is accepted; 101 levels or 100k levels is a ValidationError, not a stack overflow", async () => {
+  it("data nested 128 levels is accepted; 129 levels or 100k levels is a ValidationError, not a stack overflow", async () => {
     const { fairway } = makeFairway(kind);
     fairway.createFunction({ id: "f" }, { event: "e" }, async () => 1);
     const nest = (levels: number) => {
@@ -70,14 +70,14 @@ describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
       for (let level = 1; level < levels; level++) data = { d: data };
       return data;
     };
-    await expect(fairway.send({ name: "e", data: nest(100) })).resolves.toMatchObject({
+    await expect(fairway.send({ name: "e", data: nest(128) })).resolves.toMatchObject({
       ids: [expect.any(String)],
     });
-    for (const levels of [101, 100_000]) {
+    for (const levels of [129, 100_000]) {
       const error = await fairway.send({ name: "e", data: nest(levels) }).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ name: "ValidationError", code: "validation_failed" });
       expect((error as { issues: Array<{ path: string; message: string }> }).issues).toEqual([
-        { path: `data${".d".repeat(100)}`, message: "must nest at most 100 levels of objects and arrays" },
+        { path: `data${".d".repeat(128)}`, message: "must nest at most 128 levels of objects and arrays" },
       ]);
     }
     await fairway.close();
