@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_STATUSES } from "../store/run-statuses.js";
 
 /** Inngest's ingest limits: at most 5,000 events per request, names up to 512 characters. */
 export const MAX_EVENTS_PER_REQUEST = 5000;
@@ -21,16 +22,7 @@ export function sendBodySchemaFor(body: unknown): typeof eventSchema | typeof ev
 }
 
 /** Run statuses, as the engine reports them. */
-export const runStatusSchema = z.enum([
-  "queued",
-  "running",
-  "sleeping",
-  "waiting",
-  "completed",
-  "failed",
-  "cancelled",
-  "skipped",
-]);
+export const runStatusSchema = z.enum(RUN_STATUSES);
 
 /** A time bound in a query: ms since the epoch, or an ISO-8601 date. */
 const timeSchema = z.union([

@@ -4,7 +4,8 @@
  * @module
  */
 import { ValidationError, type ValidationIssue } from "../errors/index.js";
-import type { RunFilter, RunStatus } from "./store.js";
+import { RUN_STATUSES } from "./run-statuses.js";
+import type { RunFilter } from "./store.js";
 
 /** Encodes the last run of a page as the cursor of the next one. */
 export function encodeCursor(createdAt: number, id: string): string {
@@ -24,16 +25,7 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   return { createdAt, id: text.slice(at + 1) };
 }
 
-const STATUSES = new Set<RunStatus>([
-  "queued",
-  "running",
-  "sleeping",
-  "waiting",
-  "completed",
-  "failed",
-  "cancelled",
-  "skipped",
-]);
+const STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
 
 /**
  * Checks a `listRuns` filter and returns its page size (default 50, 1–1000). Throws ValidationError naming

@@ -14,16 +14,9 @@ import type { FlowPending, FlowPendingUpdate } from "./flow-pending.js";
 
 export type * from "./flow-pending.js";
 
-/** Lifecycle of a run. Terminal: completed, failed, cancelled, skipped. */
-export type RunStatus =
-  | "queued"
-  | "running"
-  | "sleeping"
-  | "waiting"
-  | "completed"
-  | "failed"
-  | "cancelled"
-  | "skipped";
+import type { RunStatus } from "./run-statuses.js";
+
+export type { RunStatus } from "./run-statuses.js";
 
 /** The step tool that produced a step record. */
 export type StepOp = "run" | "sleep" | "waitForEvent" | "invoke" | "sendEvent";

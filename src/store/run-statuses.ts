@@ -1,0 +1,17 @@
+/**
+ * Every status a run can have, in lifecycle order. Terminal: completed, failed, cancelled, skipped.
+ * The one list that the store, the run filter checks and the server's query schema share.
+ */
+export const RUN_STATUSES = [
+  "queued",
+  "running",
+  "sleeping",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+  "skipped",
+] as const;
+
+/** Lifecycle of a run (one of RUN_STATUSES). */
+export type RunStatus = (typeof RUN_STATUSES)[number];
