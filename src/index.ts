@@ -97,6 +97,7 @@ export {
   RetryAfterError,
   RunCancelledError,
   RunFailedError,
+  RunSkippedError,
   SerializationError,
   type SerializedError,
   StepError,

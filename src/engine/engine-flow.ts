@@ -10,7 +10,7 @@ import { ConfigError } from "../errors/index.js";
 import { compileCel } from "../flow/cel-compile.js";
 import { DueTimers } from "../flow/due-timers.js";
 import type { BacklogStats } from "../flow/fair-scheduler.js";
-import { type Admission, FlowController } from "../flow/flow-controller.js";
+import { type Admission, type AdmissionSource, FlowController } from "../flow/flow-controller.js";
 import { dueChange } from "../flow/pending-changes.js";
 import type {
   FlowPending,
@@ -77,7 +77,8 @@ export class EngineFlow {
   readonly stage: ScheduleStage = (candidate, now) => {
     const event = candidate.run.events[0];
     if (!event) return candidate;
-    const admission = this.controller.admit(candidate.fn.id, candidate.run.id, event, candidate.released);
+    const source = candidate.released ? "released" : "event";
+    const admission = this.controller.admit(candidate.fn.id, candidate.run.id, event, source);
     if (admission.kind === "deferred") {
       const kind: FlowPendingKind = admission.by === "debounce" ? "debounce" : "batch";
       return { ...candidate, defer: { kind, key: admission.key, apply: admission.apply } };
@@ -132,14 +133,13 @@ export class EngineFlow {
   }
 
   /**
-   * A run created without going through the schedule stage (a rerun, an invoked run): its backlog,
-   * concurrency keys and key warnings, recorded like an admitted run's.
+   * A run created by `step.invoke`: admitted like an event's run (rate limit, idempotency, singleton skip
+   * or cancel, keys and priority) except that batching and debounce do not apply (the parent waits for
+   * this one run). Returns it with its backlog, concurrency keys and warnings, or as `skipped` with the
+   * reason.
    */
-  keyed(run: RunRecord): RunRecord {
-    const event = run.events[0];
-    if (!event) return run;
-    const keys = this.controller.keysOf(run.id, run.functionId, event);
-    return this.#apply(run, { kind: "run", keys }, run.createdAt);
+  invoked(run: RunRecord): RunRecord {
+    return this.#admit(run, "invoked");
   }
 
   /**
@@ -148,9 +148,13 @@ export class EngineFlow {
    * Its keys and warnings are recorded like an admitted run's.
    */
   rerun(run: RunRecord): RunRecord {
+    return this.#admit(run, "released");
+  }
+
+  #admit(run: RunRecord, source: AdmissionSource): RunRecord {
     const event = run.events[0];
     if (!event) return run;
-    const admission = this.controller.admit(run.functionId, run.id, event, true);
+    const admission = this.controller.admit(run.functionId, run.id, event, source);
     return admission.kind === "deferred" ? run : this.#apply(run, admission, run.createdAt);
   }
 

@@ -45,8 +45,11 @@ export interface ExecutionDeps {
   newId: () => string;
   emit: (event: RunEvent) => void;
   findFunction: (id: string) => RegisteredFunction | undefined;
-  /** Records the flow-control keys (backlog, concurrency keys, warnings) of a run created by `step.invoke`. */
-  keyRun: (run: RunRecord) => RunRecord;
+  /**
+   * Flow control's admission of a run created by `step.invoke`, just before it is stored: the run with its
+   * backlog, concurrency keys and warnings, or `skipped` with its `skipReason`.
+   */
+  admitChild: (run: RunRecord) => RunRecord;
   /** Sends events from inside a run (step.sendEvent); same pipeline as `fairway.send`. */
   sendEvents: (events: EventPayload[]) => Promise<{ ids: string[] }>;
   /**

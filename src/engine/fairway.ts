@@ -96,7 +96,7 @@ export class Fairway {
       newId: () => this.newId(this.clock.now()),
       emit: (event) => this.hub.emit(event),
       findFunction: (id) => this.registry.get(id),
-      keyRun: (run) => this.flow.keyed(run),
+      admitChild: (run) => this.flow.invoked(run),
       sendEvents: (events) => this.scheduler.send(events),
       prepareFailure: (run, error) => this.scheduler.prepare(failureEvent(run, error), true),
     };

@@ -27,11 +27,13 @@ import { retryDelayMs } from "./retry-backoff.js";
 import { roundTrip } from "./serializer.js";
 import { createStepTools } from "./step-tools.js";
 import type { FairwayEvent } from "./step-types.js";
+import { admitInvoked } from "./step-waits.js";
 
 /**
- * How an execution ended. `children` are runs created by step.invoke, to schedule. `sent`: the failure
- * event stored with the run's end (`input`, and what the store wrote), to commit (`Scheduler.commit`);
- * `unsent`: the one prepared for a finish that was lost, to abandon.
+ * How an execution ended. `children` are runs created by step.invoke, as stored, to schedule. `sent`: the
+ * failure event stored with the run's end (`input`, and what the store wrote), to commit
+ * (`Scheduler.commit`); `unsent`: the failure event prepared for a finish that was lost, or the invoked
+ * runs admitted for a suspension that was lost, to abandon (flow control forgets them).
  */
 export type ExecutionResult =
   | { kind: "finished"; run: RunRecord; sent?: { input: AcceptEventsInput; stored: AcceptEventsResult } }
@@ -150,7 +152,7 @@ export class RunExecutor {
       now,
     });
     return held
-      ? { kind: "suspended", status: "queued", readyAt: held.readyAt, children: [] }
+      ? { kind: "suspended", status: "queued", readyAt: held.readyAt, children: held.children }
       : { kind: "lost" };
   }
 
@@ -186,8 +188,9 @@ export class RunExecutor {
     }
   }
 
-  private async suspend(exec: Execution, suspensions: Suspension[]): Promise<ExecutionResult> {
+  private async suspend(exec: Execution, pending: Suspension[]): Promise<ExecutionResult> {
     const now = this.deps.clock.now();
+    const suspensions = pending.map((suspension) => admitInvoked(suspension, this.deps.admitChild, now));
     const readyAt = Math.min(...suspensions.map((suspension) => suspension.at));
     const kinds = new Set(suspensions.map((suspension) => suspension.kind));
     const status =
@@ -217,13 +220,8 @@ export class RunExecutor {
       awaiting: suspensions.flatMap((suspension) => (suspension.awaiting ? [suspension.awaiting] : [])),
       now,
     });
-    if (!held) return { kind: "lost" };
-    return {
-      kind: "suspended",
-      status,
-      readyAt: held.readyAt,
-      children: children.runs.map((entry) => entry.run),
-    };
+    if (!held) return children.runs.length > 0 ? { kind: "lost", unsent: children } : { kind: "lost" };
+    return { kind: "suspended", status, readyAt: held.readyAt, children: held.children };
   }
 }
 

@@ -6,11 +6,18 @@
  *
  * @module
  */
-import { NotFoundError, StepError, serializeError, TimeoutError, ValidationError } from "../errors/index.js";
-import type { StepRow, StoredEvent } from "../store/store.js";
+import {
+  NotFoundError,
+  RunSkippedError,
+  StepError,
+  serializeError,
+  TimeoutError,
+  ValidationError,
+} from "../errors/index.js";
+import type { RunRecord, StepRow, StoredEvent } from "../store/store.js";
 import { MAX_DURATION_MS, toMs } from "./durations.js";
 import { validateEventData } from "./event-validation.js";
-import type { Execution } from "./execution.js";
+import type { Execution, Suspension } from "./execution.js";
 import { backlogKey } from "./ready-queue.js";
 import { serialize } from "./serializer.js";
 import type { FairwayEvent, InvokeOptions } from "./step-types.js";
@@ -87,7 +94,7 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
   const inputText = serialize({ function: target.id, data: event.data, timeoutMs }, what);
   const row = exec.row(call, "invoke", { status: "waiting", inputText, wakeAt: now + timeoutMs });
   exec.memo.set(row.id, row);
-  const child = exec.deps.keyRun({
+  const child: RunRecord = {
     id: exec.deps.newId(),
     functionId: target.id,
     status: "queued" as const,
@@ -99,7 +106,8 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
     eventSeq: 0,
     backlogKey: backlogKey(target.id),
     parent: { runId: exec.run.id, stepId: row.id },
-  });
+  };
+  // Flow control admits the child when the suspension is written (`admitInvoked`), not here.
   return exec.suspend({
     kind: "invoke",
     at: row.wakeAt as number,
@@ -107,6 +115,31 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
     awaiting: row.id,
     children: { now, events: [event], runs: [{ run: child, eventIndex: 0 }] },
   });
+}
+
+/**
+ * Flow control's admission (`admit`) of the child runs of an invoke suspension, right before the store
+ * writes them with the parent's suspension. A skipped child (rate limit, idempotency, singleton skip) is
+ * stored as skipped and its parent's invoke step is written failed at once with a RunSkippedError naming
+ * the child's function and the reason: the parent resumes now and the handler gets a StepError.
+ */
+export function admitInvoked(
+  suspension: Suspension,
+  admit: (run: RunRecord) => RunRecord,
+  now: number,
+): Suspension {
+  if (!suspension.children) return suspension;
+  const runs = suspension.children.runs.map((entry) => ({ ...entry, run: admit(entry.run) }));
+  const admitted = { ...suspension, children: { ...suspension.children, runs } };
+  const skipped = runs.find((entry) => entry.run.status === "skipped")?.run;
+  if (!skipped || !suspension.row) return admitted;
+  const cause = new RunSkippedError(skipped.functionId, skipped.id, skipped.skipReason ?? "skipped");
+  const { wakeAt: _timeout, ...row } = suspension.row;
+  return {
+    ...admitted,
+    at: now,
+    row: { ...row, status: "failed", error: serializeError(cause), endedAt: now },
+  };
 }
 
 /**

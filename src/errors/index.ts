@@ -15,6 +15,7 @@ export { NotFoundError } from "./not-found-error.js";
 export { RetryAfterError } from "./retry-after-error.js";
 export { RunCancelledError } from "./run-cancelled-error.js";
 export { RunFailedError } from "./run-failed-error.js";
+export { RunSkippedError } from "./run-skipped-error.js";
 export { SerializationError } from "./serialization-error.js";
 export { StepError } from "./step-error.js";
 export { StoreError } from "./store-error.js";

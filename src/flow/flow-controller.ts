@@ -25,6 +25,13 @@ import { WindowLimiter } from "./window-limiter.js";
 /** 24 h: the idempotency window. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Where a candidate run comes from. `event`: a sent event (every control applies). `released`: a debounce
+ * or batch that fired, or a rerun (only singleton applies). `invoked`: `step.invoke` (everything but
+ * batching and debounce: the parent waits for this one run of this one event).
+ */
+export type AdmissionSource = "event" | "released" | "invoked";
+
 /** What the engine must do with a candidate run. */
 export type Admission =
   | { kind: "run"; keys: RunFlowKeys }
@@ -83,17 +90,18 @@ export class FlowController {
   }
 
   /**
-   * Decides what happens to the run `runId` that `event` would start (`released`: the events come
-   * from a debounce or batch that fired, so only singleton applies). Records the run's keys.
+   * Decides what happens to the run `runId` that `event` would start; `source` says which controls
+   * apply (see {@link AdmissionSource}). Records the run's keys.
    */
-  admit(functionId: string, runId: string, event: FlowEvent, released = false): Admission {
+  admit(functionId: string, runId: string, event: FlowEvent, source: AdmissionSource = "event"): Admission {
     const flow = this.#functions.get(functionId);
     if (!flow)
       return { kind: "run", keys: this.#remember(runId, functionId, { config: emptyConfig }, event) };
     const { config } = flow;
     const now = this.options.clock.now();
+    const limited = source !== "released";
     const batch = config.batchEvents;
-    if (batch && !released && joinsBatch(batch, this.options.compile, event)) {
+    if (batch && source === "event" && joinsBatch(batch, this.options.compile, event)) {
       const key =
         batch.key === undefined
           ? ""
@@ -101,7 +109,7 @@ export class FlowController {
       return { kind: "deferred", by: "batchEvents", key, apply: batchChange(batch, now) };
     }
     const keys = this.#remember(runId, functionId, flow, event);
-    if (!released && flow.rateLimit && !flow.rateLimit.check(keys.rateLimitKey!, now).allowed) {
+    if (limited && flow.rateLimit && !flow.rateLimit.check(keys.rateLimitKey!, now).allowed) {
       const { limit, periodMs } = config.rateLimit!;
       return this.#skip(
         runId,
@@ -109,14 +117,14 @@ export class FlowController {
         `rateLimit: ${limit} runs per ${periodMs} ms reached for key "${keys.rateLimitKey}"`,
       );
     }
-    if (!released && flow.idempotency && !flow.idempotency.check(keys.idempotencyKey!, now).allowed) {
+    if (limited && flow.idempotency && !flow.idempotency.check(keys.idempotencyKey!, now).allowed) {
       return this.#skip(
         runId,
         keys,
         `idempotency: a run with key "${keys.idempotencyKey}" was created in the last 24h`,
       );
     }
-    if (!released && config.debounce) {
+    if (source === "event" && config.debounce) {
       this.#countAdmission(flow, keys, now);
       this.#keys.delete(runId);
       return {
@@ -134,7 +142,7 @@ export class FlowController {
       if (holder !== undefined) this.options.cancelRun(holder, `singleton: replaced by run ${runId}`);
       this.#watch.hold(functionId, keys.singletonKey!, runId);
     }
-    if (!released) this.#countAdmission(flow, keys, now);
+    if (limited) this.#countAdmission(flow, keys, now);
     return { kind: "run", keys };
   }
 
@@ -258,19 +266,6 @@ export class FlowController {
     };
     if (keys.throttle) item.throttle = keys.throttle;
     return item;
-  }
-
-  /**
-   * Keys of a run created without an admission (a rerun, an invoked run): evaluated for `event` now, with
-   * the null-key rule, and kept for the scheduler like an admitted run's.
-   */
-  keysOf(runId: string, functionId: string, event: FlowEvent): RunFlowKeys {
-    return this.#remember(
-      runId,
-      functionId,
-      this.#functions.get(functionId) ?? { config: emptyConfig },
-      event,
-    );
   }
 
   /** Per function and key: queued, running, throttled. */

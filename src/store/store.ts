@@ -171,6 +171,12 @@ export interface SuspendInput {
   now: number;
 }
 
+/** What `suspendRun` wrote: the run's `readyAt` and the child runs it created. */
+export interface SuspendResult {
+  readyAt: number;
+  children: RunRecord[];
+}
+
 export interface FinishInput {
   runId: string;
   /** Only the lease holder may finish; `undefined` for runs finished without executing (cancel, skip). */
@@ -255,9 +261,10 @@ export interface Store {
   saveStep(step: StepRow): Promise<void>;
   /**
    * Hands back a run that stops without finishing. Returns the `readyAt` written (`now` if an awaited step
-   * was resolved meanwhile), or `undefined` if `owner` no longer holds the run (nothing written).
+   * was resolved meanwhile) and the `children` created (as `acceptEvents` returns runs: with their stored
+   * `eventSeq`), or `undefined` if `owner` no longer holds the run (nothing written).
    */
-  suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined>;
+  suspendRun(input: SuspendInput): Promise<SuspendResult | undefined>;
   /**
    * Ends a run; deletes its waits; if it was invoked (`parent`), resolves the parent's invoke step with its
    * outcome (`invokeOutcome`) and makes the parent due, and stores `send`, in the same transaction. Returns

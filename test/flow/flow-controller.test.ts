@@ -98,7 +98,7 @@ describe("FlowController admission", () => {
     table.fire();
     expect(table.created).toEqual([["ev2"], ["ev3"]]);
     // The released run passes admission without being debounced again.
-    expect(flow.admit("fn", "r4", event({ user: "a" }), true).kind).toBe("run");
+    expect(flow.admit("fn", "r4", event({ user: "a" }), "released").kind).toBe("run");
   });
 
   it("batching: one run per maxSize events or at timeout; `if` false runs alone", () => {

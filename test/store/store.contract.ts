@@ -161,7 +161,10 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         now: T0 + 1,
       };
       expect(await s.suspendRun({ ...suspend, owner: "w2" })).toBeUndefined();
-      expect(await s.suspendRun({ ...suspend, owner: "w1" })).toEqual({ readyAt: T0 + 500 });
+      expect(await s.suspendRun({ ...suspend, owner: "w1" })).toMatchObject({
+        readyAt: T0 + 500,
+        children: [{ id: "child", eventSeq: 1 }],
+      });
       expect(await s.getRun("r1")).toMatchObject({ status: "sleeping", readyAt: T0 + 500 });
       expect((await s.getRun("r1"))?.leaseOwner).toBeUndefined();
       expect((await s.getSteps("r1"))[0]?.status).toBe("sleeping");
@@ -202,7 +205,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         awaiting: ["w"],
         now: T0 + 3,
       });
-      expect(result).toEqual({ readyAt: T0 + 3 });
+      expect(result).toEqual({ readyAt: T0 + 3, children: [] });
       expect(await s.listWaits("go")).toEqual([]);
     });
 

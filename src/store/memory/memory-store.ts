@@ -24,6 +24,7 @@ import type {
   Store,
   StoredEvent,
   SuspendInput,
+  SuspendResult,
   WaitRow,
 } from "../store.js";
 
@@ -125,13 +126,13 @@ export class MemoryStore implements Store {
     this.putStep(step);
   }
 
-  async suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined> {
+  async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     const run = this.runs.get(input.runId);
     if (!run || TERMINAL.has(run.status) || run.leaseOwner !== input.owner) return undefined;
     if ((run.leaseExpiresAt ?? 0) <= input.now) return undefined;
     for (const step of input.steps) this.putStep(step);
     for (const wait of input.waits) this.waits.set(wait.id, copy(wait));
-    if (input.children.runs.length > 0) this.accept(input.children);
+    const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
     let readyAt = input.readyAt;
     for (const stepId of input.awaiting) {
       const status = this.steps.get(input.runId)?.get(stepId)?.status;
@@ -141,7 +142,7 @@ export class MemoryStore implements Store {
     run.readyAt = readyAt;
     run.attempt = input.attempt;
     clearLease(run);
-    return { readyAt };
+    return { readyAt, children };
   }
 
   async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {

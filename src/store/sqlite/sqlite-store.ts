@@ -26,6 +26,7 @@ import type {
   Store,
   StoredEvent,
   SuspendInput,
+  SuspendResult,
   WaitRow,
 } from "../store.js";
 import { flowPendingTable } from "./flow-pending-table.js";
@@ -177,13 +178,13 @@ export class SqliteStore implements Store {
     this.q.upsertStep.run(fromStep(step));
   }
 
-  async suspendRun(input: SuspendInput): Promise<{ readyAt: number } | undefined> {
+  async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     return this.db.transaction(() => {
       const held = this.q.heldBy.get(input.runId, input.owner, input.now);
       if (!held) return undefined;
       for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
       for (const wait of input.waits) this.q.insertWait.run(fromWait(wait));
-      if (input.children.runs.length > 0) this.accept(input.children);
+      const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
       let readyAt = input.readyAt;
       for (const stepId of input.awaiting) {
         const row = this.q.getStepStatus.get(input.runId, stepId) as { status: string } | undefined;
@@ -195,7 +196,7 @@ export class SqliteStore implements Store {
         ready_at: readyAt,
         attempt: input.attempt,
       });
-      return { readyAt };
+      return { readyAt, children };
     })();
   }
 
