@@ -1,7 +1,11 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Fairway, HandlerContext, StepError } from "../../src/index.js";
-import { makeFairway, storeKinds } from "../engine/helpers.js";
+import { Fairway, type HandlerContext, type StepError } from "../../src/index.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+import { makeFairway, storeKinds, tempDir } from "../engine/helpers.js";
 import { gatedHandler, statuses } from "./engine-helpers.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A parent of `child` that invokes it with `data` (`event.data` by default) and returns the outcome or the error. */
 function defineParent(fairway: Fairway, calls = 1, data?: Record<string, unknown>) {
@@ -217,5 +221,56 @@ describe.each(storeKinds)("step.invoke goes through the child's flow control (%s
     const [parent] = await parentRuns(fairway);
     await expect(fairway.waitForRun(parent as string)).resolves.toEqual([1, "run_cancelled"]);
     await fairway.close();
+  });
+});
+
+describe("step.invoke flow control across a restart (sqlite)", () => {
+  it("an invoked run counts in the rebuilt rate-limit window and holds its singleton key after a restart", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const define = (fairway: Fairway) => {
+      fairway.createFunction(
+        { id: "child", rateLimit: { limit: 1, period: "1h", key: "event.data.user" } },
+        { event: "child/never" },
+        async () => "ran",
+      );
+      fairway.createFunction(
+        { id: "holder", singleton: { mode: "skip" } },
+        { event: "child/never" },
+        async ({ step }) => step.sleep("busy", "1h"),
+      );
+      fairway.createFunction({ id: "parent" }, { event: "go" }, async ({ event, step }) => {
+        try {
+          return await step.invoke("call", { function: String(event.data.target), data: { user: "u" } });
+        } catch (error) {
+          return (error as StepError).error.message;
+        }
+      });
+    };
+    const clockA = new FakeClock();
+    const first = new Fairway({ id: "app", store: file, clock: clockA, logger: silent });
+    define(first);
+    await first.send([
+      { name: "go", data: { target: "child" } },
+      { name: "go", data: { target: "holder" } },
+    ]);
+    await clockA.advance(0);
+    expect(await statuses(first, "child")).toEqual(["completed"]);
+    await first.close();
+
+    const clockB = new FakeClock(clockA.now() + 60_000);
+    const second = new Fairway({ id: "app", store: file, clock: clockB, logger: silent });
+    define(second);
+    await second.send([
+      { name: "go", data: { target: "child" } },
+      { name: "go", data: { target: "holder" } },
+    ]);
+    await clockB.advance(0);
+    const { runs } = await second.listRuns({ functionId: "parent" });
+    const outputs = await Promise.all(runs.slice(0, 2).map((run) => second.waitForRun(run.id)));
+    expect(outputs.sort()).toEqual([
+      expect.stringMatching(/of function "child" was skipped: rateLimit: 1 runs per 3600000 ms reached/),
+      expect.stringMatching(/of function "holder" was skipped: singleton: run \w+ is active/),
+    ]);
+    await second.close();
   });
 });
