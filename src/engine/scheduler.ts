@@ -247,8 +247,8 @@ export class Scheduler {
   }
 
   private async offerToWaits(event: StoredEvent): Promise<void> {
-    const waits = await this.deps.store.listWaits(event.name);
     const handlerEvent = toHandlerEvent(event);
+    const waits = await this.deps.store.listWaits(event.name, handlerEvent);
     for (const wait of waits) {
       // A wait past its timeout takes no event received after it (its run resolves it as timed out).
       const late = event.receivedAt > wait.expiresAt;

@@ -7,6 +7,7 @@
 import { ConfigError } from "../errors/index.js";
 import { type CompiledExpression, compileExpression, matches, matchToExpression } from "../expr/cel.js";
 import type { StepRow, StoredEvent } from "../store/store.js";
+import { waitMatchKey } from "../store/wait-match.js";
 import { toMs } from "./durations.js";
 import type { Execution } from "./execution.js";
 import { deserialize, serialize } from "./serializer.js";
@@ -52,7 +53,7 @@ export async function waitForEventStep(
     inputText: serialize(spec, what),
     wakeAt: exec.now() + spec.timeoutMs,
   });
-  const matched = await lookForEvent(exec, pending, spec);
+  const matched = await lookForEvent(exec, pending, spec, options.match);
   if (matched) return matched;
   exec.memo.set(pending.id, pending);
   return exec.suspend({ kind: "wait", at: pending.wakeAt as number, awaiting: pending.id });
@@ -61,14 +62,18 @@ export async function waitForEventStep(
 /**
  * Registers the wait (again) in the store, which first looks through events already received: returns the
  * matched event (step completed and memoized) or `undefined` (the wait is pending). A wait past its timeout
- * only takes events received before the timeout.
+ * only takes events received before the timeout. `matchField` (the `match` option) keys the stored wait so
+ * that new events find it by index (`src/store/wait-match.ts`); without it the wait is offered every event
+ * of its name.
  */
 async function lookForEvent(
   exec: Execution,
   pending: StepRow,
   spec: WaitSpec,
+  matchField?: string,
 ): Promise<FairwayEvent | undefined> {
   const trigger = exec.run.events[0] as FairwayEvent;
+  const key = waitMatchKey(trigger, matchField);
   const compiled: CompiledExpression | undefined =
     spec.if === undefined ? undefined : compileExpression(spec.if, "waitForEvent.if");
   const timeoutAt = pending.wakeAt as number;
@@ -89,6 +94,7 @@ async function lookForEvent(
       triggerEvent: trigger,
       expiresAt: timeoutAt,
       afterSeq: exec.run.eventSeq,
+      ...(key === undefined ? {} : { match: key }),
     },
     pending,
     matches: (event) =>

@@ -11,6 +11,7 @@
  */
 import type { SerializedError } from "../errors/index.js";
 import type { FlowPending, FlowPendingUpdate } from "./flow-pending.js";
+import type { WaitMatchKey } from "./wait-match.js";
 
 export type * from "./flow-pending.js";
 
@@ -118,6 +119,11 @@ export interface WaitRow {
   expiresAt: number;
   /** The run's `eventSeq`: only events after it match. */
   afterSeq: number;
+  /**
+   * For `match` waits on a scalar: the field and the trigger's value there (`src/store/wait-match.ts`).
+   * `listWaits` skips the wait for a candidate whose value differs; `expression` is still checked.
+   */
+  match?: WaitMatchKey;
 }
 
 /** Runs to create for accepted events; `dedup` makes a run conditional on a per-function key. */
@@ -290,8 +296,11 @@ export interface Store {
    * row that exists is never overwritten by `pending`, and `completed` only replaces a `waiting` row.
    */
   registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined>;
-  /** Pending waits for an event name (to match a new event against). */
-  listWaits(eventName: string): Promise<WaitRow[]>;
+  /**
+   * Pending waits for an event name (to match a new event against). With `candidate` (the handler event),
+   * waits whose `match` key differs from the candidate's value at that field are left out (an index lookup).
+   */
+  listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]>;
 
   getRun(runId: string): Promise<RunRecord | undefined>;
   listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;

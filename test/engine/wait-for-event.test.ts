@@ -20,6 +20,27 @@ describe.each(storeKinds)("step.waitForEvent on %s", (kind) => {
     await fairway.close();
   });
 
+  it("match resumes only the run whose field equals the event's, for scalar and non-scalar values", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    fairway.createFunction({ id: "w" }, { event: "start" }, async ({ step }) => {
+      const got = await step.waitForEvent("go", { event: "go", timeout: "1h", match: "data.k" });
+      return got?.data.tag;
+    });
+    const keys = ["a", "b", 1, 2, true, { o: 1 }, [1, 2], null];
+    await fairway.send(keys.map((k) => ({ name: "start", data: { k } })));
+    const runs = (await fairway.listRuns({ functionId: "w" })).runs;
+    const byKey = new Map(runs.map((r) => [JSON.stringify(r.event.data.k), r.id]));
+    await clock.advance(0);
+    for (const id of byKey.values()) expect((await fairway.getRun(id))?.status).toBe("waiting");
+    // "1" (a string) must not resume the run waiting for the number 1, nor 1 the one waiting for "1".
+    await fairway.send([
+      { name: "go", data: { k: "1", tag: "string-1" } },
+      ...keys.map((k) => ({ name: "go", data: { k, tag: JSON.stringify(k) } })),
+    ]);
+    for (const [key, id] of byKey) await expect(fairway.waitForRun(id)).resolves.toBe(key);
+    await fairway.close();
+  });
+
   it("does not match the trigger itself or events received before the run was scheduled", async () => {
     const { fairway, clock } = makeFairway(kind);
     await fairway.send({ name: "ping", data: { early: true } });

@@ -259,6 +259,32 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(await s.listWaits("other")).toEqual([]);
     });
 
+    it("listWaits with a candidate leaves out only waits whose match key differs from the candidate's", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      const register = (stepId: string, fields: Partial<WaitRow>) =>
+        s.registerWait({
+          wait: wait("r1", stepId, fields),
+          pending: step("r1", stepId, { op: "waitForEvent", status: "waiting" }),
+          matches: () => false,
+          completed: (e) => step("r1", stepId, { op: "waitForEvent", eventId: e.id }),
+        });
+      await register("a", { match: { field: "data.id", value: '"a"' } });
+      await register("b", { match: { field: "data.id", value: '"b"' } });
+      await register("n", { match: { field: "data.n", value: "1" } });
+      await register("any", { expression: "async.data.x == 1" });
+      const ids = async (candidate?: unknown) => (await s.listWaits("go", candidate)).map((w) => w.id).sort();
+      expect(await ids()).toEqual(["r1:a", "r1:any", "r1:b", "r1:n"]);
+      expect(await ids({ name: "go", data: { id: "a" } })).toEqual(["r1:a", "r1:any"]);
+      expect(await ids({ name: "go", data: { id: "b", n: 1 } })).toEqual(["r1:any", "r1:b", "r1:n"]);
+      expect(await ids({ name: "go", data: { id: { nested: "a" } } })).toEqual(["r1:any"]);
+      expect(await ids({ name: "go" })).toEqual(["r1:any"]);
+      expect((await s.listWaits("go", { data: { id: "a" } })).find((w) => w.id === "r1:a")?.match).toEqual({
+        field: "data.id",
+        value: '"a"',
+      });
+    });
+
     it("finishRun and cancelRun end a run once, drop its waits, and respect the lease owner", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }, { run: run("r2") }] });

@@ -27,6 +27,7 @@ import type {
   SuspendResult,
   WaitRow,
 } from "../store.js";
+import { matchValue } from "../wait-match.js";
 
 const TERMINAL = new Set(["completed", "failed", "cancelled", "skipped"]);
 const copy = <T>(value: T): T => structuredClone(value);
@@ -221,8 +222,10 @@ export class MemoryStore implements Store {
     return undefined;
   }
 
-  async listWaits(eventName: string): Promise<WaitRow[]> {
-    return [...this.waits.values()].filter((wait) => wait.eventName === eventName).map(copy);
+  async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
+    const keyed = (wait: WaitRow) =>
+      candidate === undefined || !wait.match || matchValue(candidate, wait.match.field) === wait.match.value;
+    return [...this.waits.values()].filter((wait) => wait.eventName === eventName && keyed(wait)).map(copy);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

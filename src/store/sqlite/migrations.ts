@@ -116,6 +116,15 @@ CREATE TABLE flow_pending (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 4,
+    sql: `
+ALTER TABLE waits ADD COLUMN match_field TEXT;
+ALTER TABLE waits ADD COLUMN match_value TEXT;
+CREATE INDEX waits_match ON waits (event_name, match_field, match_value);
+DROP INDEX waits_event_name;
+`,
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

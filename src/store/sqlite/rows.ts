@@ -68,6 +68,8 @@ export interface WaitRowDb {
   trigger_event: string;
   expires_at: number;
   after_seq: number;
+  match_field: string | null;
+  match_value: string | null;
 }
 
 /** Sets `key` on `target` only when `value` is not null (keeps optional fields absent, not `undefined`). */
@@ -195,6 +197,9 @@ export function toWait(row: WaitRowDb): WaitRow {
     afterSeq: row.after_seq,
   };
   setIf(wait, "expression", row.expression);
+  if (row.match_field !== null && row.match_value !== null) {
+    wait.match = { field: row.match_field, value: row.match_value };
+  }
   return wait;
 }
 
@@ -208,5 +213,7 @@ export function fromWait(wait: WaitRow): WaitRowDb {
     trigger_event: JSON.stringify(wait.triggerEvent),
     expires_at: wait.expiresAt,
     after_seq: wait.afterSeq,
+    match_field: wait.match?.field ?? null,
+    match_value: wait.match?.value ?? null,
   };
 }

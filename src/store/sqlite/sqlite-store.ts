@@ -29,6 +29,7 @@ import type {
   SuspendResult,
   WaitRow,
 } from "../store.js";
+import { matchValue } from "../wait-match.js";
 import { flowPendingTable } from "./flow-pending-table.js";
 import { migrate } from "./migrations.js";
 import {
@@ -277,8 +278,18 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async listWaits(eventName: string): Promise<WaitRow[]> {
-    return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
+  async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
+    if (candidate === undefined) return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
+    return this.db.transaction(() => {
+      const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
+      const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
+      for (const { field } of fields) {
+        const value = matchValue(candidate, field);
+        if (value !== undefined)
+          rows.push(...(this.q.waitsKeyed.all(eventName, field, value) as WaitRowDb[]));
+      }
+      return rows.map(toWait);
+    })();
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -420,10 +431,23 @@ function prepare(db: Database.Database) {
     consumed: db.prepare("SELECT 1 FROM steps WHERE run_id = ? AND event_id = ?"),
     insertWait: db.prepare(
       `INSERT OR REPLACE INTO waits (id, run_id, step_id, event_name, expression, trigger_event, expires_at,
-         after_seq) VALUES (@id, @run_id, @step_id, @event_name, @expression, @trigger_event, @expires_at,
-         @after_seq)`,
+         after_seq, match_field, match_value) VALUES (@id, @run_id, @step_id, @event_name, @expression,
+         @trigger_event, @expires_at, @after_seq, @match_field, @match_value)`,
     ),
     waitsFor: db.prepare("SELECT * FROM waits WHERE event_name = ?"),
+    waitsUnkeyed: db.prepare("SELECT * FROM waits WHERE event_name = ? AND match_field IS NULL"),
+    waitsKeyed: db.prepare(
+      "SELECT * FROM waits WHERE event_name = ? AND match_field = ? AND match_value = ?",
+    ),
+    // The distinct match fields of an event name: one index seek per field (a skip scan), not one per wait.
+    waitMatchFields: db.prepare(
+      `WITH RECURSIVE f(field) AS (
+         SELECT min(match_field) FROM waits WHERE event_name = @name
+         UNION ALL
+         SELECT (SELECT min(match_field) FROM waits WHERE event_name = @name AND match_field > f.field)
+         FROM f WHERE f.field IS NOT NULL)
+       SELECT field FROM f WHERE field IS NOT NULL`,
+    ),
     deleteWait: db.prepare("DELETE FROM waits WHERE id = ?"),
     deleteRunWaits: db.prepare("DELETE FROM waits WHERE run_id = ?"),
   };
