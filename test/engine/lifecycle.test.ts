@@ -4,7 +4,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isDeadLocalOwner, newLeaseOwner } from "../../src/engine/lease-owner.js";
-import { Fairway } from "../../src/index.js";
+import { backlogKey } from "../../src/engine/ready-queue.js";
+import { Fairway, SqliteStore } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
 
@@ -82,6 +83,47 @@ describe.each(storeKinds)("run output on %s", (kind) => {
       error: { code: "limit_exceeded" },
     });
     expect(calls).toBe(2);
+    await fairway.close();
+  });
+});
+
+describe("start-up with leased runs", () => {
+  it("resumes at once a run leased by a dead local process; a remote owner's lease is waited out", async () => {
+    const file = join(tempDir(), "fairway.db");
+    const clock = new FakeClock();
+    const store = new SqliteStore({ path: file });
+    await store.init();
+    const now = clock.now();
+    const ev = (id: string) => ({ id, name: "go", data: {}, ts: now, receivedAt: now });
+    const run = (id: string) => ({
+      id,
+      functionId: "f",
+      status: "queued" as const,
+      eventIds: [id],
+      events: [{ name: "go", data: {}, id, ts: now }],
+      attempt: 0,
+      createdAt: now,
+      readyAt: now,
+      eventSeq: 0,
+      backlogKey: backlogKey("f"),
+    });
+    await store.acceptEvents({
+      now,
+      events: [ev("a"), ev("b")],
+      runs: [{ run: run("a") }, { run: run("b") }],
+    });
+    const exited = spawnSync(process.execPath, ["-e", "0"]).pid as number;
+    await store.claimRun("a", `${hostname()}:${exited}:x`, now, 60_000);
+    await store.claimRun("b", "other-host:1:x", now, 60_000);
+    await store.close();
+
+    const fairway = new Fairway({ id: "t", store: file, clock, logger: silent });
+    fairway.createFunction({ id: "f" }, { event: "go" }, async () => "done");
+    await fairway.start();
+    await expect(fairway.waitForRun("a")).resolves.toBe("done");
+    expect((await fairway.getRun("b"))?.status).toBe("running");
+    await clock.advance(60_000);
+    await expect(fairway.waitForRun("b")).resolves.toBe("done");
     await fairway.close();
   });
 });
