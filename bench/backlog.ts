@@ -1,0 +1,207 @@
+/**
+ * S3 (DESIGN.md §6): a large backlog on the SQLite store, end to end through the engine.
+ *
+ * - A function `work` with a per-tenant concurrency key (limit 1) and a per-tenant throttle (1 per 7 days):
+ *   each backlog tenant's first run starts, the rest stay queued. `--runs` runs (default 1M) over
+ *   `runs / 100` tenants (at most 10k), sent in batches of 5000.
+ * - Store bytes per queued run: (database + WAL file size) / queued runs.
+ * - A fresh tenant's enqueue→start latency (send → handler entered), one at a time, at 0 and at full backlog.
+ * - `runs / 10` runs (default 100k) parked in `step.waitForEvent` (match on `data.id`); resume-by-event
+ *   latency (send → handler continues after the wait), one at a time.
+ * - A new process opening the file: `start()` time (pending runs loaded and queued) and its RSS.
+ *
+ * Run: `npx tsx bench/backlog.ts` (a few minutes). `--runs 100000` scales down, `--samples 200` sets the
+ * latency samples, `CPU_PROF=<dir>` profiles the re-opening process. The SQLite file lives in a temp dir,
+ * deleted at the end.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { Fairway } from "../src/index.js";
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "1000000" },
+    samples: { type: "string", default: "200" },
+    open: { type: "string" },
+  },
+});
+const RUNS = Number(args.runs);
+const SAMPLES = Number(args.samples);
+const TENANTS = Math.max(1, Math.min(10_000, Math.floor(RUNS / 100)));
+const PARKED = Math.floor(RUNS / 10);
+const BATCH = 5000;
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Handler hooks: who waits for a start or a resume, keyed by tenant / wait id. */
+const onStart = new Map<string, () => void>();
+const onResume = new Map<string, () => void>();
+
+function define(fairway: Fairway): void {
+  fairway.createFunction(
+    {
+      id: "work",
+      concurrency: [{ limit: 1, key: "event.data.tenant" }],
+      throttle: { limit: 1, period: "7d", key: "event.data.tenant" },
+    },
+    { event: "work/requested" },
+    async ({ event }) => {
+      onStart.get(String(event.data.tenant))?.();
+    },
+  );
+  fairway.createFunction({ id: "park" }, { event: "park/start" }, async ({ event, step }) => {
+    await step.waitForEvent("resume", { event: "park/resume", match: "data.id", timeout: "1d" });
+    onResume.get(String(event.data.id))?.();
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function summary(latencies: number[]): string {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(3)} ms  p99 ${percentile(sorted, 99).toFixed(3)} ms  max ${(sorted.at(-1) ?? Number.NaN).toFixed(3)} ms  (n=${sorted.length})`;
+}
+
+/** Sends one event and resolves with the ms until the hook for `key` fires. */
+async function timed(fairway: Fairway, hooks: Map<string, () => void>, key: string, event: object) {
+  const done = new Promise<number>((resolve) => hooks.set(key, () => resolve(performance.now())));
+  const sentAt = performance.now();
+  await fairway.send(event as never);
+  const at = await done;
+  hooks.delete(key);
+  return at - sentAt;
+}
+
+let freshCount = 0;
+async function freshTenantLatencies(fairway: Fairway, samples: number, prefix = "fresh"): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const tenant = `${prefix}-${freshCount++}`;
+    out.push(await timed(fairway, onStart, tenant, { name: "work/requested", data: { tenant } }));
+  }
+  return out;
+}
+
+const fileBytes = (db: string) =>
+  [db, `${db}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+/** Child mode: open an existing file, time `start()`, print one JSON line. */
+async function openOnly(file: string): Promise<void> {
+  const before = process.memoryUsage().rss;
+  const fairway = new Fairway({ id: "bench", store: file, logger: silent });
+  define(fairway);
+  const t0 = performance.now();
+  await fairway.start();
+  const startMs = performance.now() - t0;
+  const rss = process.memoryUsage().rss;
+  console.error(`child: start() ${startMs.toFixed(0)} ms, RSS ${mb(rss)}`);
+  const fresh = await freshTenantLatencies(fairway, 20, "reopened");
+  await fairway.close();
+  console.log(JSON.stringify({ startMs, rss, before, heap: process.memoryUsage().heapUsed, fresh }));
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "fairway-bench-backlog-"));
+  const file = join(dir, "fairway.db");
+  const reader = () => new Database(file, { readonly: true, fileMustExist: true });
+  const fairway = new Fairway({ id: "bench", store: file, logger: silent });
+  define(fairway);
+  await fairway.start();
+  console.log(`S3 backlog, SQLite (WAL) in ${dir}: ${RUNS} runs over ${TENANTS} tenants, ${PARKED} parked`);
+
+  await freshTenantLatencies(fairway, 50); // warm-up
+  const at0 = await freshTenantLatencies(fairway, SAMPLES);
+  console.log(`fresh tenant enqueue→start at 0 queued:        ${summary(at0)}`);
+
+  let t0 = performance.now();
+  const perTenant = Math.ceil(RUNS / TENANTS);
+  for (let offset = 0; offset < RUNS; offset += BATCH) {
+    const events = [];
+    for (let i = offset; i < Math.min(RUNS, offset + BATCH); i++) {
+      events.push({ name: "work/requested", data: { tenant: `t${Math.floor(i / perTenant)}`, n: i } });
+    }
+    await fairway.send(events);
+  }
+  const enqueueS = (performance.now() - t0) / 1000;
+  const db = reader();
+  const queued = (db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'queued'").get() as { n: number })
+    .n;
+  const bytes = fileBytes(file);
+  console.log(
+    `enqueue: ${RUNS} runs in ${enqueueS.toFixed(1)} s (${(RUNS / enqueueS).toFixed(0)} runs/s); ${queued} queued; ` +
+      `store ${mb(bytes)} = ${(bytes / queued).toFixed(0)} B per queued run; RSS ${mb(process.memoryUsage().rss)}`,
+  );
+
+  await freshTenantLatencies(fairway, 20);
+  const atFull = await freshTenantLatencies(fairway, SAMPLES);
+  console.log(`fresh tenant enqueue→start at ${queued} queued:  ${summary(atFull)}`);
+  console.log(
+    `  ratio p50 ${(
+      percentile(
+        atFull.sort((a, b) => a - b),
+        50,
+      ) /
+        percentile(
+          at0.sort((a, b) => a - b),
+          50,
+        )
+    ).toFixed(2)}×, ` + `p99 ${(percentile(atFull, 99) / percentile(at0, 99)).toFixed(2)}×`,
+  );
+
+  t0 = performance.now();
+  for (let offset = 0; offset < PARKED; offset += BATCH) {
+    const events = [];
+    for (let i = offset; i < Math.min(PARKED, offset + BATCH); i++)
+      events.push({ name: "park/start", data: { id: `w${i}` } });
+    await fairway.send(events);
+  }
+  const waitsCount = db.prepare("SELECT count(*) AS n FROM waits");
+  while ((waitsCount.get() as { n: number }).n < PARKED) await new Promise((r) => setTimeout(r, 200));
+  console.log(
+    `parked: ${PARKED} runs in waitForEvent in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
+      `store ${mb(fileBytes(file))}; RSS ${mb(process.memoryUsage().rss)}`,
+  );
+  const resumeSamples = Math.min(SAMPLES, PARKED);
+  const resumes: number[] = [];
+  for (let i = 0; i < resumeSamples; i++) {
+    const id = `w${Math.floor((i * PARKED) / resumeSamples)}`;
+    resumes.push(await timed(fairway, onResume, id, { name: "park/resume", data: { id } }));
+  }
+  console.log(`resume by event with ~${PARKED} parked:          ${summary(resumes)}`);
+  await fairway.close();
+  db.close();
+
+  // CPU_PROF=dir writes a V8 CPU profile of the re-opening process (where start() spends its time).
+  const profile = process.env.CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF}`] : [];
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, ...profile, fileURLToPath(import.meta.url), "--open", file],
+    { encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const line = child.stdout.trim().split("\n").at(-1) ?? "";
+  if (child.status !== 0 || !line.startsWith("{"))
+    throw new Error(`open child failed (${child.status}): ${child.stdout}`);
+  const opened = JSON.parse(line) as {
+    startMs: number;
+    rss: number;
+    before: number;
+    heap: number;
+    fresh: number[];
+  };
+  console.log(
+    `new process opening the file: start() ${(opened.startMs / 1000).toFixed(2)} s; RSS ${mb(opened.rss)} ` +
+      `(${mb(opened.before)} before), heap ${mb(opened.heap)}; fresh tenant after start: ${summary(opened.fresh)}`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (args.open) await openOnly(args.open);
+else await main();
