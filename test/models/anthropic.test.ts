@@ -1,22 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { anthropic } from "../../src/models/anthropic.js";
 import type { Message, ToolMessage } from "../../src/models/spec.js";
+import { type FakeTurn, startFakeAnthropic } from "../helpers/fake-provider/index.js";
 import {
-  type FakeProviderServer,
-  type FakeTurn,
-  startFakeAnthropic,
-} from "../helpers/fake-provider/index.js";
-import { assistantTurn, conversation, deltaRecorder, paris, tools } from "./fixtures.js";
+  assistantTurn,
+  closeServersAfterEach,
+  conversation,
+  deltaRecorder,
+  paris,
+  tools,
+} from "./fixtures.js";
 
-let server: FakeProviderServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const track = closeServersAfterEach();
 
 async function setup(turns: FakeTurn[], options: { betaHeaders?: string[] } = {}) {
   const fakeServer = await startFakeAnthropic(turns);
-  server = fakeServer;
+  track(fakeServer);
   const model = anthropic({
     model: "claude-sonnet-4-5",
     apiKey: "sk-ant",

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidResponseError } from "../../src/errors/invalid-response-error.js";
 import { MissingApiKeyError } from "../../src/errors/missing-api-key-error.js";
 import { ModelCallError } from "../../src/errors/model-call-error.js";
@@ -18,6 +18,7 @@ import {
   startFakeGemini,
   startFakeOpenAi,
 } from "../helpers/fake-provider/index.js";
+import { closeServersAfterEach } from "./fixtures.js";
 
 type Started = FakeProviderServer & { baseUrl: string };
 type Options = { timeoutMs?: number; now?: () => number; fetch?: typeof fetch };
@@ -67,10 +68,7 @@ const cases: ProviderCase[] = [
 ];
 
 const request: ModelRequest = { messages: [{ type: "text", role: "user", content: "hi" }] };
-const servers: FakeProviderServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const track = closeServersAfterEach();
 
 async function failure(promise: Promise<unknown>): Promise<ModelCallError> {
   const error = await promise.then(
@@ -84,7 +82,7 @@ async function failure(promise: Promise<unknown>): Promise<ModelCallError> {
 describe.each(cases)("$provider errors", ({ provider, start, make }) => {
   async function setup(turns: FakeTurn[], options: Options = {}) {
     const server = await start(turns);
-    servers.push(server);
+    track(server);
     return make(server, options);
   }
 
@@ -215,7 +213,7 @@ describe.each(cases)("$provider errors", ({ provider, start, make }) => {
 describe("errors inside a stream", () => {
   async function streamError(start: ProviderCase["start"], make: ProviderCase["make"], turn: FakeTurn) {
     const server = await start([turn]);
-    servers.push(server);
+    track(server);
     return failure(make(server, {}).generate({ ...request, onDelta: () => {} }));
   }
 
@@ -312,7 +310,7 @@ describe("API keys", () => {
         : envVar.startsWith("GEMINI")
           ? await startFakeGemini([{ text: "ok" }])
           : await startFakeOpenAi([{ text: "ok" }]);
-      servers.push(server);
+      track(server);
       const model = make(envVar.startsWith("AZURE") ? server.url : server.baseUrl);
       process.env[envVar] = "from-env";
       try {

@@ -1,14 +1,14 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type FakeProviderServer,
   type FakeTurn,
   startFakeAnthropic,
   startFakeGemini,
   startFakeOpenAi,
 } from "../helpers/fake-provider/index.js";
+import { closeServersAfterEach } from "./fixtures.js";
 
 // Cross-check: the official SDKs parse what the fake servers send, so the fakes speak the real wire formats.
 const turns: FakeTurn[] = [
@@ -22,16 +22,12 @@ const turns: FakeTurn[] = [
   },
 ];
 
-let server: FakeProviderServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const track = closeServersAfterEach();
 
 describe("official SDKs against the fake providers", () => {
   it("openai parses a completion and a stream with usage", async () => {
     const fake = await startFakeOpenAi([...turns, ...turns]);
-    server = fake;
+    track(fake);
     const client = new OpenAI({ apiKey: "sk-test", baseURL: fake.baseUrl, maxRetries: 0 });
     const completion = await client.chat.completions.create({
       model: "gpt-4o",
@@ -59,7 +55,7 @@ describe("official SDKs against the fake providers", () => {
 
   it("anthropic parses a message and a stream", async () => {
     const fake = await startFakeAnthropic([...turns, ...turns]);
-    server = fake;
+    track(fake);
     const client = new Anthropic({ apiKey: "sk-ant-test", baseURL: fake.url, maxRetries: 0 });
     const params = {
       model: "claude-sonnet-4-5",
@@ -82,7 +78,7 @@ describe("official SDKs against the fake providers", () => {
 
   it("@google/genai parses a response and an SSE stream", async () => {
     const fake = await startFakeGemini([...turns, ...turns]);
-    server = fake;
+    track(fake);
     const client = new GoogleGenAI({ apiKey: "g-test", httpOptions: { baseUrl: fake.url } });
     const response = await client.models.generateContent({ model: "gemini-2.5-flash", contents: "hi" });
     expect(response.text).toBe("Checking both cities.");

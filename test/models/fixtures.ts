@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import { z } from "zod";
 import { anthropic } from "../../src/models/anthropic.js";
 import { gemini } from "../../src/models/gemini.js";
@@ -109,4 +110,16 @@ export function sentToolDefinitions(format: FormatName, body: { tools: unknown[]
   if (format === "openai") return body.tools.map((tool) => (tool as { function: JsonSchema }).function);
   if (format === "anthropic") return body.tools as JsonSchema[];
   return (body.tools[0] as { functionDeclarations: JsonSchema[] }).functionDeclarations;
+}
+
+/** Registers an `afterEach` in the calling suite that closes every server passed to the returned `track`. */
+export function closeServersAfterEach(): <T extends FakeProviderServer>(server: T) => T {
+  const servers: FakeProviderServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return (server) => {
+    servers.push(server);
+    return server;
+  };
 }

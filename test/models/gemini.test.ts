@@ -1,24 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidResponseError } from "../../src/errors/invalid-response-error.js";
 import { anthropic } from "../../src/models/anthropic.js";
 import { gemini } from "../../src/models/gemini.js";
 import type { Message } from "../../src/models/spec.js";
-import {
-  type FakeProviderServer,
-  type FakeTurn,
-  startFakeAnthropic,
-  startFakeGemini,
-} from "../helpers/fake-provider/index.js";
-import { assistantTurn, conversation, deltaRecorder, tools } from "./fixtures.js";
+import { type FakeTurn, startFakeAnthropic, startFakeGemini } from "../helpers/fake-provider/index.js";
+import { assistantTurn, closeServersAfterEach, conversation, deltaRecorder, tools } from "./fixtures.js";
 
-const servers: FakeProviderServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const track = closeServersAfterEach();
 
 async function setup(turns: FakeTurn[]) {
   const fakeServer = await startFakeGemini(turns);
-  servers.push(fakeServer);
+  track(fakeServer);
   return {
     fakeServer,
     model: gemini({ model: "gemini-2.5-flash", apiKey: "g-key", baseUrl: fakeServer.baseUrl }),
@@ -177,7 +169,7 @@ describe("gemini()", () => {
       ),
     ];
     const anthropicServer = await startFakeAnthropic([{ text: "done" }]);
-    servers.push(anthropicServer);
+    track(anthropicServer);
     await anthropic({ model: "claude", apiKey: "k", baseUrl: anthropicServer.baseUrl }).generate({
       messages: history,
       tools,

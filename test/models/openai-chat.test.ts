@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { azureOpenai } from "../../src/models/azure-openai.js";
 import { grok } from "../../src/models/grok.js";
 import { openai } from "../../src/models/openai.js";
-import { type FakeProviderServer, openAiWire, startFakeOpenAi } from "../helpers/fake-provider/index.js";
-import { assistantTurn, conversation, deltaRecorder, tools } from "./fixtures.js";
+import { openAiWire, startFakeOpenAi } from "../helpers/fake-provider/index.js";
+import { assistantTurn, closeServersAfterEach, conversation, deltaRecorder, tools } from "./fixtures.js";
 
-let server: FakeProviderServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const track = closeServersAfterEach();
 
 async function fake(...turns: Parameters<typeof startFakeOpenAi>[0] & object) {
   const started = await startFakeOpenAi(turns);
-  server = started;
+  track(started);
   return started;
 }
 

@@ -1,14 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { openai } from "../../src/models/openai.js";
 import type { ToolMessage } from "../../src/models/spec.js";
-import { type FakeProviderServer, startFakeOpenAi } from "../helpers/fake-provider/index.js";
+import { startFakeOpenAi } from "../helpers/fake-provider/index.js";
+import { closeServersAfterEach } from "./fixtures.js";
 
-let server: FakeProviderServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const track = closeServersAfterEach();
 
 const tools = [
   { name: "search", parameters: z.object({ q: z.string() }) },
@@ -17,7 +14,7 @@ const tools = [
 
 async function callWith(name: string, text: string): Promise<ToolMessage | undefined> {
   const fake = await startFakeOpenAi([{ toolCalls: [{ id: "call_1", name, arguments: text }] }]);
-  server = fake;
+  track(fake);
   const model = openai({ model: "gpt-4o", apiKey: "k", baseUrl: fake.baseUrl });
   const response = await model.generate({ messages: [{ type: "text", role: "user", content: "go" }], tools });
   const call = response.output[0];

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createToolNameMap, geminiToolNames, openAiToolNames } from "../../src/models/shared/tool-names.js";
 import type { ToolDefinition } from "../../src/models/spec.js";
-import type { FakeProviderServer } from "../helpers/fake-provider/index.js";
-import { fakeModel, sentToolDefinitions } from "./fixtures.js";
+import { closeServersAfterEach, fakeModel, sentToolDefinitions } from "./fixtures.js";
 
 const long = `tool_${"x".repeat(65)}`;
 const names = ["a.b", "a_b", long, "1tool", "ok-name"];
 const tools: ToolDefinition[] = names.map((name) => ({ name }));
 
 describe("tool-name mapping (R08)", () => {
-  const servers: FakeProviderServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
+  const track = closeServersAfterEach();
 
   it.each([
     ["OpenAI/Anthropic", openAiToolNames, /^[A-Za-z0-9_-]{1,64}$/],
@@ -38,7 +34,7 @@ describe("tool-name mapping (R08)", () => {
   it("refuses two tools with the same name, naming it, for every format (R16)", async () => {
     for (const format of ["openai", "anthropic", "gemini"] as const) {
       const { server, model } = await fakeModel(format);
-      servers.push(server);
+      track(server);
       const request = {
         messages: [{ type: "text" as const, role: "user" as const, content: "go" }],
         tools: [{ name: "search" }, { name: "lookup" }, { name: "search", description: "from MCP" }],
@@ -70,7 +66,7 @@ describe("tool-name mapping (R08)", () => {
     "%s: a call to the sanitized name of a.b reaches a.b",
     async (format) => {
       const { server, model } = await fakeModel(format);
-      servers.push(server);
+      track(server);
       const sentName = (index: number) =>
         String(sentToolDefinitions(format, server.requests[0]?.body)[index]?.name);
       const request = { messages: [{ type: "text" as const, role: "user" as const, content: "go" }], tools };

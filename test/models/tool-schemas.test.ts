@@ -1,17 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as zod3 from "zod/v3";
 import { ConfigError } from "../../src/errors/config-error.js";
 import { gemini } from "../../src/models/gemini.js";
 import { openai } from "../../src/models/openai.js";
 import type { JsonSchema, ToolDefinition } from "../../src/models/spec.js";
-import type { FakeProviderServer, FakeTurn } from "../helpers/fake-provider/index.js";
-import { type FormatName, fakeModel, sentToolDefinitions } from "./fixtures.js";
+import type { FakeTurn } from "../helpers/fake-provider/index.js";
+import { closeServersAfterEach, type FormatName, fakeModel, sentToolDefinitions } from "./fixtures.js";
 
-const servers: FakeProviderServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const track = closeServersAfterEach();
 
 const request = (tools: ToolDefinition[]) => ({
   messages: [{ type: "text" as const, role: "user" as const, content: "hi" }],
@@ -20,7 +17,7 @@ const request = (tools: ToolDefinition[]) => ({
 
 async function sentTools(format: FormatName, tools: ToolDefinition[], turn: FakeTurn = { text: "ok" }) {
   const { server, model } = await fakeModel(format, [turn]);
-  servers.push(server);
+  track(server);
   const response = await model.generate(request(tools));
   return { schemas: sentToolDefinitions(format, server.requests[0]?.body), response };
 }
