@@ -54,14 +54,8 @@ export class ApiClient {
       headers: this.#headers(body === undefined ? {} : { "content-type": "application/json" }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const payload = (await readReply(response)) as { error?: { code?: string; message?: string } };
-    if (!response.ok) {
-      throw new ApiRequestError(
-        response.status,
-        payload.error?.code ?? "http_error",
-        payload.error?.message ?? `${response.status} ${response.statusText}`,
-      );
-    }
+    const payload = await readReply(response);
+    if (!response.ok) throw requestError(response, payload);
     return payload as T;
   }
 
@@ -80,14 +74,7 @@ export class ApiClient {
       headers: this.#headers({}),
       ...(signal && { signal }),
     });
-    if (!response.ok || !response.body) {
-      const payload = (await readReply(response)) as { error?: { code?: string; message?: string } };
-      throw new ApiRequestError(
-        response.status,
-        payload.error?.code ?? "http_error",
-        payload.error?.message ?? `${response.status} ${response.statusText}`,
-      );
-    }
+    if (!response.ok || !response.body) throw requestError(response, await readReply(response));
     if (!response.headers.get("content-type")?.startsWith("text/event-stream")) {
       await response.body.cancel();
       throw notFairway(response);
@@ -128,6 +115,16 @@ async function readReply(response: Response): Promise<unknown> {
   } catch {
     throw notFairway(response);
   }
+}
+
+/** The error for a non-2xx reply: the server's `{ error: { code, message } }`, else the HTTP status. */
+function requestError(response: Response, payload: unknown): ApiRequestError {
+  const { error } = payload as { error?: { code?: string; message?: string } };
+  return new ApiRequestError(
+    response.status,
+    error?.code ?? "http_error",
+    error?.message ?? `${response.status} ${response.statusText}`,
+  );
 }
 
 /** The error for a reply no Fairway server sends (HTML, plain text): most likely a wrong `--url`. */
