@@ -220,18 +220,18 @@ export class Fairway {
     await this.store.init();
     const now = this.clock.now();
     const dead = new Set<string>();
-    let pending = await this.store.listPendingRuns();
+    // Loading every pending run is the bulk of start-up with a large backlog: read them once.
+    const pending = await this.store.listPendingRuns();
     for (const run of pending) {
       const leased = run.leaseOwner !== undefined && (run.leaseExpiresAt ?? 0) > now;
       if (leased && run.leaseOwner && isDeadLocalOwner(run.leaseOwner, this.owner)) dead.add(run.leaseOwner);
     }
     for (const owner of dead) await this.store.releaseLeases(owner);
-    // Read again only if leases were released (their runs are due now); loading every pending run is the
-    // bulk of start-up with a large backlog.
-    if (dead.size > 0) pending = await this.store.listPendingRuns();
     await this.flow.restore(this.store, now);
     for (const run of pending) {
-      const leaseEnd = run.leaseOwner !== undefined ? (run.leaseExpiresAt ?? 0) : 0;
+      // A released lease (dead local owner) no longer delays its run.
+      const held = run.leaseOwner !== undefined && !dead.has(run.leaseOwner);
+      const leaseEnd = held ? (run.leaseExpiresAt ?? 0) : 0;
       this.flow.runCreated(run);
       this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
     }
