@@ -1,10 +1,8 @@
 import { z } from "zod";
+import { MAX_EVENTS_PER_SEND } from "../engine/event-validation.js";
 import { RUN_STATUSES } from "../store/run-statuses.js";
 
-/** Inngest's ingest limits: at most 5,000 events per request, names up to 512 characters. */
-export const MAX_EVENTS_PER_REQUEST = 5000;
-
-/** One event as accepted by the event API; unknown fields are rejected. */
+/** One event as accepted by the event API (names up to 512 characters); unknown fields are rejected. */
 export const eventSchema = z.strictObject({
   name: z.string().min(1).max(512),
   data: z.record(z.string(), z.unknown()).optional(),
@@ -14,7 +12,7 @@ export const eventSchema = z.strictObject({
 });
 
 /** `POST /api/events` and `POST /e/:eventKey` with an array body: 1–5,000 events. */
-export const eventListSchema = z.array(eventSchema).min(1).max(MAX_EVENTS_PER_REQUEST);
+export const eventListSchema = z.array(eventSchema).min(1).max(MAX_EVENTS_PER_SEND);
 
 /** The schema for a send body: the array one for arrays, else the single-event one (so issues name the field). */
 export function sendBodySchemaFor(body: unknown): typeof eventSchema | typeof eventListSchema {
