@@ -193,10 +193,13 @@ export class Execution {
 
   /**
    * Checkpoints a step row (the one write per step), updates the memo, and counts its output against the
-   * run-state limit. Throws LimitError (fatal) when the run's state would exceed 32 MB.
+   * run-state limit. Throws LimitError (fatal) when the run's state would exceed 32 MB. `bytes` is the
+   * UTF-8 length of `row.outputText` when the caller already measured it.
    */
-  async checkpoint(row: StepRow): Promise<void> {
-    const bytes = row.outputText ? Buffer.byteLength(row.outputText) : 0;
+  async checkpoint(
+    row: StepRow,
+    bytes = row.outputText ? Buffer.byteLength(row.outputText) : 0,
+  ): Promise<void> {
     if (bytes > 0 && this.stateBytes + bytes > MAX_RUN_STATE_BYTES) {
       throw this.doom(
         new LimitError(

@@ -48,7 +48,7 @@ export async function runStep<T>(
       startedAt,
       endedAt: exec.now(),
     });
-    await exec.checkpoint(row);
+    await exec.checkpoint(row, bytes);
     return stored as Awaited<T>;
   } finally {
     if (!failure) exec.leave();
