@@ -94,17 +94,18 @@ function progressPrinter(out: Writable, live: boolean, flow: FlowSampler): (trac
   let lastLines = 0;
   let lastPrint = 0;
   return (tracker) => {
-    const table = renderTenantTable(tenantsWithFlow(tracker, flow));
     if (live) {
+      const table = renderTenantTable(tenantsWithFlow(tracker, flow));
       const up = lastLines > 0 ? `\x1b[${lastLines}A\x1b[0J` : "";
       out.write(`${up}${table}\n`);
       lastLines = table.split("\n").length;
       return;
     }
+    // Off a TTY most calls print nothing: build the table only for the ones that do.
     const now = Date.now();
     if (now - lastPrint < 2000) return;
     lastPrint = now;
-    out.write(`${table}\n\n`);
+    out.write(`${renderTenantTable(tenantsWithFlow(tracker, flow))}\n\n`);
   };
 }
 
