@@ -128,8 +128,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   try {
     for (const group of byTime(options.plan)) {
       await delay(started + (group[0]?.atMs ?? 0) - options.now());
-      const heavyQueued = tracker.snapshot().some((t) => t.userId === HEAVY_USER && t.queued > 0);
-      if (heavyQueued) sentDuringBacklog += group.filter((send) => send.userId !== HEAVY_USER).length;
+      if (tracker.queuedOf(HEAVY_USER) > 0)
+        sentDuringBacklog += group.filter((send) => send.userId !== HEAVY_USER).length;
       await sendGroup(group, options, feed, prefix, sent);
       sent += group.length;
     }

@@ -55,6 +55,7 @@ export class TenantTracker {
   readonly #skipReasons = new Map<string, number>();
   #globalRunning = 0;
   #globalMaxRunning = 0;
+  #pending = 0;
 
   #tenant(userId: string, plan = "free"): Tenant {
     let tenant = this.#tenants.get(userId);
@@ -83,6 +84,7 @@ export class TenantTracker {
     tenant.sent++;
     tenant.queued.add(runId);
     this.#runs.set(runId, { userId, sentAt, started: false, ended: false });
+    this.#pending++;
   }
 
   /** Run `runId` began executing at `at` (ms); its start latency is `at − sentAt`. Unknown ids are ignored. */
@@ -116,6 +118,7 @@ export class TenantTracker {
     const run = this.#runs.get(runId);
     if (!run || run.ended) return;
     run.ended = true;
+    this.#pending--;
     const tenant = this.#tenant(run.userId);
     tenant.queued.delete(runId);
     if (tenant.running.delete(runId)) this.#globalRunning--;
@@ -129,9 +132,12 @@ export class TenantTracker {
 
   /** Runs accepted but not yet ended. */
   get pending(): number {
-    let count = 0;
-    for (const run of this.#runs.values()) if (!run.ended) count++;
-    return count;
+    return this.#pending;
+  }
+
+  /** Runs of `userId` accepted but not yet started (0 for an unknown user). */
+  queuedOf(userId: string): number {
+    return this.#tenants.get(userId)?.queued.size ?? 0;
   }
 
   /** The most runs of all users that executed at once. */
