@@ -18,7 +18,10 @@ export const QUOTE_MAX_CHARS = 900;
 export function bestPassage(text: string, question: string): Passage | undefined {
   const passages = splitPassages(text);
   const index = new Bm25Index(
-    passages.map((p) => [...tokenize(p.heading), ...tokenize(p.heading), ...tokenize(p.text)]),
+    passages.map((p) => {
+      const heading = tokenize(p.heading);
+      return [...heading, ...heading, ...tokenize(p.text)];
+    }),
   );
   const top = index.search(tokenize(question), 1)[0];
   return top === undefined ? undefined : passages[top.doc];
