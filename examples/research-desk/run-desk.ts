@@ -138,7 +138,8 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
     }
   };
   const index = new CorpusIndex(loadCorpus());
-  const questions = loadQuestions(new Set(index.listFiles().map((file) => file.path)));
+  const files = index.listFiles();
+  const questions = loadQuestions(new Set(files.map((file) => file.path)));
   const selected = selectModel(env, { latencyMs: mode.offlineLatencyMs });
   const streams = new ThreadStreams();
   const { fairway, research, limits } = createDeskApp({
@@ -160,7 +161,7 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
   const url = `http://localhost:${port}`;
   out.write(
     [
-      `Research desk: ${questions.length} questions over ${index.listFiles().length} documentation files in node_modules/.`,
+      `Research desk: ${questions.length} questions over ${files.length} documentation files in node_modules/.`,
       `Model: ${selected.model.modelName}${selected.offline ? " — set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, XAI_API_KEY or FAIRWAY_BASE_URL for a real one" : ` (from ${selected.selectedBy})`}`,
       `Store: ${storePath}${tempDir ? " (temporary, removed at exit; --store <path> keeps it)" : ""}`,
       `Dashboard: ${url}`,
