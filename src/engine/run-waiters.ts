@@ -12,12 +12,11 @@ import {
   TimeoutError,
   ValidationError,
 } from "../errors/index.js";
+import { TERMINAL_RUN_STATUSES as TERMINAL } from "../store/run-statuses.js";
 import type { RunRecord, Store } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import type { RunEventHub } from "./run-events.js";
 import { deserialize } from "./serializer.js";
-
-const TERMINAL = new Set(["completed", "failed", "cancelled", "skipped"]);
 
 interface Waiter {
   resolve: (value: unknown) => void;

@@ -15,3 +15,11 @@ export const RUN_STATUSES = [
 
 /** Lifecycle of a run (one of RUN_STATUSES). */
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The statuses a run never leaves. */
+export const TERMINAL_RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>([
+  "completed",
+  "failed",
+  "cancelled",
+  "skipped",
+]);

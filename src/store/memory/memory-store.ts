@@ -8,6 +8,7 @@
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
+import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -29,7 +30,6 @@ import type {
 } from "../store.js";
 import { matchValue } from "../wait-match.js";
 
-const TERMINAL = new Set(["completed", "failed", "cancelled", "skipped"]);
 const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStore implements Store {

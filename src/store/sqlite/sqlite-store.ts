@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
+import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -46,7 +47,8 @@ import {
   type WaitRowDb,
 } from "./rows.js";
 
-const TERMINAL = "('completed','failed','cancelled','skipped')";
+/** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
+const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
 
 /** `listRuns` filter fields and their SQL conditions (named parameter = the field). */
 const FILTERS: Array<[keyof RunFilter & string, string]> = [
