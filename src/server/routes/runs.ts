@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Fairway } from "../../engine/fairway.js";
 import type { Run, RunEvent } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
+import { TERMINAL_RUN_STATUSES } from "../../store/run-statuses.js";
 import { type AuthVariables, expiryOf, guard } from "../auth/guard.js";
 import type { Principal, ServerAuth } from "../auth/server-auth.js";
 import type { EventBuffer } from "../event-buffer.js";
@@ -10,8 +11,6 @@ import type { RunAccess } from "../run-access.js";
 import { cancelBodySchema, emptyBodySchema, listRunsQuerySchema, streamQuerySchema } from "../schemas.js";
 import { serveSse } from "../sse.js";
 
-/** Run statuses after which a run changes no more. */
-const TERMINAL = new Set(["completed", "failed", "cancelled", "skipped"]);
 const END_EVENTS = new Set(["run.completed", "run.failed", "run.cancelled", "run.skipped"]);
 /** Pages read at most to fill one filtered page for a tenant. */
 const MAX_TENANT_PAGES = 20;
@@ -89,7 +88,7 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
         const steps = await client.getRunSteps(run.id);
         return {
           messages: [{ event: "run.snapshot", data: { run: current, steps } }],
-          ended: TERMINAL.has(current.status),
+          ended: TERMINAL_RUN_STATUSES.has(current.status),
         };
       },
     });
