@@ -1,6 +1,7 @@
 import type { CallSettings } from "../shared/http.js";
 import { ResponseAssembler } from "../shared/response-assembler.js";
 import { runTurn } from "../shared/run-turn.js";
+import { joinUrl } from "../shared/settings.js";
 import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
@@ -38,7 +39,7 @@ export class GeminiModel implements Model {
     const streaming = request.onDelta !== undefined;
     const model = settings.model.replace(/^models\//, "");
     const method = streaming ? "streamGenerateContent?alt=sse" : "generateContent";
-    const url = `${this.config.baseUrl.replace(/\/+$/, "")}/models/${encodeURIComponent(model)}:${method}`;
+    const url = joinUrl(this.config.baseUrl, `/models/${encodeURIComponent(model)}:${method}`);
     const parse = (name: string, text: string) => parseToolArguments(name, text, true);
     const assembler = new ResponseAssembler(request.messages, tools.names, parse, request.onDelta);
     const reader = new GeminiResponseReader(settings, assembler);
