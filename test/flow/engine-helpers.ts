@@ -1,6 +1,28 @@
 import type { Fairway, HandlerContext } from "../../src/index.js";
 
 /**
+ * Defines functions `a` (event `ea`) and `b` (event `eb`) with one concurrency limit each on the shared key
+ * `event.data.user` in `scope`.
+ */
+export function sharedKeyPair(
+  fairway: Fairway,
+  scope: "env" | "account",
+  limits: [a: number, b: number],
+  handler: (context: HandlerContext) => Promise<unknown>,
+): void {
+  fairway.createFunction(
+    { id: "a", concurrency: { limit: limits[0], key: "event.data.user", scope } },
+    { event: "ea" },
+    handler,
+  );
+  fairway.createFunction(
+    { id: "b", concurrency: { limit: limits[1], key: "event.data.user", scope } },
+    { event: "eb" },
+    handler,
+  );
+}
+
+/**
  * A handler whose runs block until the test releases them, tracking how many run at once per key
  * (`event.data.user`, or `""`) and in total.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeFairway } from "../engine/helpers.js";
-import { gatedHandler, statuses } from "./engine-helpers.js";
+import { gatedHandler, sharedKeyPair, statuses } from "./engine-helpers.js";
 
 describe("concurrency keys and resumes (review)", () => {
   it("two keyed limits (user 1, org 2): a run blocked by the second key starts when that key frees", async () => {
@@ -44,16 +44,7 @@ describe("concurrency keys and resumes (review)", () => {
   it("env scope shared by two functions of one app, each with its own limit", async () => {
     const { fairway, clock } = makeFairway("memory");
     const gate = gatedHandler();
-    fairway.createFunction(
-      { id: "a", concurrency: { limit: 2, key: "event.data.user", scope: "env" } },
-      { event: "ea" },
-      gate.handler,
-    );
-    fairway.createFunction(
-      { id: "b", concurrency: { limit: 2, key: "event.data.user", scope: "env" } },
-      { event: "eb" },
-      gate.handler,
-    );
+    sharedKeyPair(fairway, "env", [2, 2], gate.handler);
     await fairway.send([
       { name: "ea", data: { user: "x" } },
       { name: "eb", data: { user: "x" } },

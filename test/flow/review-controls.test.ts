@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors/index.js";
 import { makeFairway } from "../engine/helpers.js";
-import { eventsFor, gatedHandler, statuses } from "./engine-helpers.js";
+import { eventsFor, gatedHandler, sharedKeyPair, statuses } from "./engine-helpers.js";
 
 describe("flow controls through the public API (review)", () => {
   it("account-scoped key shared by two functions with different limits", async () => {
     const { fairway, clock } = makeFairway("memory");
     const gate = gatedHandler();
-    fairway.createFunction(
-      { id: "a", concurrency: { limit: 3, key: "event.data.user", scope: "account" } },
-      { event: "ea" },
-      gate.handler,
-    );
-    fairway.createFunction(
-      { id: "b", concurrency: { limit: 1, key: "event.data.user", scope: "account" } },
-      { event: "eb" },
-      gate.handler,
-    );
+    sharedKeyPair(fairway, "account", [3, 1], gate.handler);
     await fairway.send(eventsFor("ea", "u", 2));
     await clock.advance(0);
     expect(gate.active()).toBe(2);
