@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse as secureParse } from "secure-json-parse";
+import { MAX_EVENTS_PER_SEND } from "../../engine/event-validation.js";
 import { ApiClient } from "../api-client.js";
 import { bar, Progress } from "../progress.js";
 import type { ConnectionOptions } from "./connection.js";
@@ -36,8 +37,8 @@ export async function sendCommand(name: string, options: SendOptions): Promise<v
     return typeof value.name === "string" ? value : { name, data: value };
   });
   const size = Number(options.batch ?? 500);
-  if (!Number.isInteger(size) || size < 1 || size > 5000)
-    throw new Error("--batch must be an integer from 1 to 5000");
+  if (!Number.isInteger(size) || size < 1 || size > MAX_EVENTS_PER_SEND)
+    throw new Error(`--batch must be an integer from 1 to ${MAX_EVENTS_PER_SEND}`);
   const progress = new Progress();
   let sent = 0;
   for (let start = 0; start < events.length; start += size) {
