@@ -1,7 +1,7 @@
-import type { CallSettings } from "../shared/http.js";
 import { parseReply } from "../shared/parse-reply.js";
 import { ResponseAssembler } from "../shared/response-assembler.js";
 import { runTurn } from "../shared/run-turn.js";
+import type { ModelConfig } from "../shared/settings.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { messageSchema } from "./api.js";
@@ -12,14 +12,10 @@ import { readMessageStream } from "./stream.js";
 import { ThinkingBlocks } from "./thinking.js";
 import { mergeUsage } from "./usage.js";
 
-export interface AnthropicConfig {
-  settings: CallSettings;
+/** `headers` carry auth and the API version; `defaultParameters` must hold `max_tokens`. */
+export interface AnthropicConfig extends ModelConfig {
   /** Full URL of the Messages endpoint. */
   url: string;
-  /** Auth and version headers, built per call (keys are read when used). */
-  headers: () => Record<string, string>;
-  /** Merged into every body (must hold `max_tokens`); Fairway's own fields win. */
-  defaultParameters: Record<string, unknown>;
 }
 
 /** A `Model` speaking Anthropic's Messages API. */

@@ -1,7 +1,6 @@
-import type { CallSettings } from "../shared/http.js";
 import { ResponseAssembler } from "../shared/response-assembler.js";
 import { runTurn } from "../shared/run-turn.js";
-import { joinUrl } from "../shared/settings.js";
+import { joinUrl, type ModelConfig } from "../shared/settings.js";
 import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
@@ -9,14 +8,10 @@ import { convertMessages } from "./convert-messages.js";
 import { prepareTools } from "./prepare-tools.js";
 import { GeminiResponseReader } from "./read-response.js";
 
-export interface GeminiConfig {
-  settings: CallSettings;
+/** `defaultParameters` holds e.g. `generationConfig` and `safetySettings`. */
+export interface GeminiConfig extends ModelConfig {
   /** Base URL up to the API version, e.g. `https://generativelanguage.googleapis.com/v1beta`. */
   baseUrl: string;
-  /** Auth headers, built per call (keys are read when used). */
-  headers: () => Record<string, string>;
-  /** Merged into every body (`generationConfig`, `safetySettings`, …); Fairway's own fields win. */
-  defaultParameters: Record<string, unknown>;
 }
 
 /** A `Model` speaking Gemini's `generateContent` / `streamGenerateContent` API. */

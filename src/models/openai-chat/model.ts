@@ -1,9 +1,9 @@
 import { InvalidResponseError } from "../../errors/invalid-response-error.js";
-import type { CallSettings } from "../shared/http.js";
 import { toolParametersSchema } from "../shared/json-schema.js";
 import { parseReply } from "../shared/parse-reply.js";
 import { type ArgumentParser, ResponseAssembler } from "../shared/response-assembler.js";
 import { runTurn } from "../shared/run-turn.js";
+import type { ModelConfig } from "../shared/settings.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { chatCompletionSchema } from "./api.js";
@@ -15,16 +15,11 @@ import { dropOptionalNulls } from "./strict-schema.js";
 import { mapUsage } from "./usage.js";
 
 /** Everything an OpenAI chat-completions endpoint needs; built by `openai`, `grok` and `azureOpenai`. */
-export interface OpenAiChatConfig {
+export interface OpenAiChatConfig extends ModelConfig {
   /** `"openai-chat"`, `"grok"` or `"azure-openai"`. */
   format: string;
-  settings: CallSettings;
   /** Full URL of the chat-completions endpoint. */
   url: string;
-  /** Auth and extra headers, built per call (keys are read when used). */
-  headers: () => Record<string, string>;
-  /** Merged into every body; Fairway's own fields win. */
-  defaultParameters: Record<string, unknown>;
   /** False for providers without strict mode (Grok): `strict` is never sent. */
   allowStrict: boolean;
 }

@@ -11,6 +11,15 @@ export interface TransportOptions {
   now?: () => number;
 }
 
+/** What each wire-format model class is built from (by its provider helpers), besides its endpoint. */
+export interface ModelConfig {
+  settings: CallSettings;
+  /** Auth and extra headers, built per call (keys are read when used). */
+  headers: () => Record<string, string>;
+  /** Merged into every request body; Fairway's own fields win. */
+  defaultParameters: Record<string, unknown>;
+}
+
 /** Default whole-call timeout: 10 minutes, enough for long non-streamed generations. */
 export const defaultTimeoutMs = 600_000;
 
