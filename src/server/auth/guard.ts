@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { AuthError } from "../../errors/auth-error.js";
 import { ForbiddenError } from "../../errors/forbidden-error.js";
 import type { Principal, ServerAuth } from "./server-auth.js";
+import { isTenantToken } from "./tenant-token.js";
 
 /** Hono variables set by {@link guard}. */
 export interface AuthVariables {
@@ -55,7 +56,7 @@ function credentialOf(c: Context, tokenInQuery: boolean): string | undefined {
       "`?token=` is accepted only on stream URLs (for EventSource); send `Authorization: Bearer <token>` here.",
     );
   }
-  return token?.startsWith("fwt1.") ? token : undefined;
+  return token !== undefined && isTenantToken(token) ? token : undefined;
 }
 
 /** When the credential of `principal` stops being valid (ms since the epoch): tenant tokens expire, keys do not. */
