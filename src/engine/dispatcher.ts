@@ -120,7 +120,7 @@ export class Dispatcher {
       if (!item) return;
       const done = this.run(item).then((result) => {
         this.executing.delete(item.runId);
-        this.queue.release?.(item.runId);
+        this.queue.release(item.runId);
         if (result?.kind === "suspended")
           this.schedule({ ...toSchedulable(item), startedAt: 0 }, result.readyAt);
         this.requestPump();

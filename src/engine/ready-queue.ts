@@ -26,7 +26,7 @@ export interface ReadyQueue {
   remove(runId: string): boolean;
   size(): number;
   /** The run returned by `next` stopped executing (suspended, finished, lost): free what it held. */
-  release?(runId: string): void;
+  release(runId: string): void;
 }
 
 /** The backlog key of a run: function id × concurrency-key value (`""` when the function has no key). */
