@@ -1,6 +1,10 @@
-import { ConfigError } from "../../errors/config-error.js";
 import { toolParametersSchema } from "../shared/json-schema.js";
-import { createToolNameMap, openAiToolNames, type ToolNameMap } from "../shared/tool-names.js";
+import {
+  createToolNameMap,
+  openAiToolNames,
+  resolveToolChoice,
+  type ToolNameMap,
+} from "../shared/tool-names.js";
 import type { ModelRequest } from "../spec.js";
 
 export interface PreparedTools {
@@ -25,11 +29,7 @@ export function prepareTools(request: ModelRequest): PreparedTools {
     out.input_schema = toolParametersSchema(tool);
     return out;
   });
-  const choice = request.toolChoice ?? "auto";
-  let toolChoice: unknown;
-  if (choice === "auto" || choice === "any") toolChoice = { type: choice };
-  else if (tools.some((tool) => tool.name === choice))
-    toolChoice = { type: "tool", name: names.toProvider(choice) };
-  else throw new ConfigError("toolChoice", 'must be "auto", "any" or the name of an offered tool', choice);
+  const choice = resolveToolChoice(request, names);
+  const toolChoice = typeof choice === "string" ? { type: choice } : { type: "tool", name: choice.name };
   return { body: { tools: wireTools, tool_choice: toolChoice }, names };
 }

@@ -1,7 +1,11 @@
-import { ConfigError } from "../../errors/config-error.js";
 import { isJsonObject } from "../shared/json.js";
 import { toolParametersSchema } from "../shared/json-schema.js";
-import { createToolNameMap, geminiToolNames, type ToolNameMap } from "../shared/tool-names.js";
+import {
+  createToolNameMap,
+  geminiToolNames,
+  resolveToolChoice,
+  type ToolNameMap,
+} from "../shared/tool-names.js";
 import type { ModelRequest } from "../spec.js";
 import { toGeminiSchema } from "./schema-subset.js";
 
@@ -31,13 +35,13 @@ export function prepareTools(request: ModelRequest): PreparedTools {
     }
     return out;
   });
-  const choice = request.toolChoice ?? "auto";
-  let config: Record<string, unknown>;
-  if (choice === "auto") config = { mode: "AUTO" };
-  else if (choice === "any") config = { mode: "ANY" };
-  else if (tools.some((tool) => tool.name === choice))
-    config = { mode: "ANY", allowedFunctionNames: [names.toProvider(choice)] };
-  else throw new ConfigError("toolChoice", 'must be "auto", "any" or the name of an offered tool', choice);
+  const choice = resolveToolChoice(request, names);
+  const config =
+    choice === "auto"
+      ? { mode: "AUTO" }
+      : choice === "any"
+        ? { mode: "ANY" }
+        : { mode: "ANY", allowedFunctionNames: [choice.name] };
   return {
     body: { tools: [{ functionDeclarations: declarations }], toolConfig: { functionCallingConfig: config } },
     names,

@@ -1,6 +1,10 @@
-import { ConfigError } from "../../errors/config-error.js";
 import { toolParametersSchema } from "../shared/json-schema.js";
-import { createToolNameMap, openAiToolNames, type ToolNameMap } from "../shared/tool-names.js";
+import {
+  createToolNameMap,
+  openAiToolNames,
+  resolveToolChoice,
+  type ToolNameMap,
+} from "../shared/tool-names.js";
 import type { ModelRequest } from "../spec.js";
 import { toStrictSchema } from "./strict-schema.js";
 
@@ -43,11 +47,8 @@ export function prepareTools(request: ModelRequest, allowStrict: boolean): Prepa
 }
 
 function toolChoice(request: ModelRequest, names: ToolNameMap): unknown {
-  const choice = request.toolChoice ?? "auto";
+  const choice = resolveToolChoice(request, names);
   if (choice === "auto") return "auto";
   if (choice === "any") return "required";
-  if (!request.tools?.some((tool) => tool.name === choice)) {
-    throw new ConfigError("toolChoice", 'must be "auto", "any" or the name of an offered tool', choice);
-  }
-  return { type: "function", function: { name: names.toProvider(choice) } };
+  return { type: "function", function: { name: choice.name } };
 }

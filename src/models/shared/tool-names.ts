@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigError } from "../../errors/config-error.js";
-import type { Message, ToolDefinition } from "../spec.js";
+import type { Message, ModelRequest, ToolDefinition } from "../spec.js";
 
 /** A provider's rule for tool names. */
 export interface ToolNameRule {
@@ -84,4 +84,23 @@ function sanitize(rule: ToolNameRule, name: string, attempt: number): string {
   const hash = createHash("sha256").update(`${name}#${attempt}`).digest("hex").slice(0, 6);
   const suffix = `_${hash}`;
   return `${base.slice(0, rule.maxLength - suffix.length)}${suffix}`;
+}
+
+/**
+ * The request's `toolChoice` (default `"auto"`): `"auto"`, `"any"`, or the offered tool it names, as
+ * `{ name }` with the provider's name for it.
+ *
+ * @throws ConfigError when `toolChoice` names a tool that is not offered.
+ */
+export function resolveToolChoice(
+  request: ModelRequest,
+  names: ToolNameMap,
+): "auto" | "any" | { name: string } {
+  const choice = request.toolChoice ?? "auto";
+  if (choice === "auto") return "auto";
+  if (choice === "any") return "any";
+  if (!request.tools?.some((tool) => tool.name === choice)) {
+    throw new ConfigError("toolChoice", 'must be "auto", "any" or the name of an offered tool', choice);
+  }
+  return { name: names.toProvider(choice) };
 }
