@@ -24,6 +24,13 @@ const STEPS = 10;
 const file = (name: string) => join(dir, name);
 const hang = () => new Promise<never>(() => {});
 
+/** Hangs the first time only, when the test asked for it: `block-<where>` exists, `at-<where>` (written now) not. */
+async function blockOnce(where: "inside" | "between"): Promise<void> {
+  if (!existsSync(file(`block-${where}`)) || existsSync(file(`at-${where}`))) return;
+  writeFileSync(file(`at-${where}`), "");
+  await hang();
+}
+
 const fairway = new Fairway({ id: "crash", store: file("fairway.db"), leaseMs: 60_000 });
 
 fairway.createFunction({ id: "ten-steps" }, { event: "crash/go" }, async ({ event, step, runId }) => {
@@ -31,26 +38,10 @@ fairway.createFunction({ id: "ten-steps" }, { event: "crash/go" }, async ({ even
   for (let i = 0; i < STEPS; i++) {
     total += await step.run(`s${i}`, async () => {
       appendFileSync(file("effects.txt"), `${runId} s${i}\n`);
-      if (
-        i === 5 &&
-        event.data.n === 0 &&
-        existsSync(file("block-inside")) &&
-        !existsSync(file("at-inside"))
-      ) {
-        writeFileSync(file("at-inside"), "");
-        await hang();
-      }
+      if (i === 5 && event.data.n === 0) await blockOnce("inside");
       return i * (event.data.n as number);
     });
-    if (
-      i === 5 &&
-      event.data.n === 0 &&
-      existsSync(file("block-between")) &&
-      !existsSync(file("at-between"))
-    ) {
-      writeFileSync(file("at-between"), "");
-      await hang();
-    }
+    if (i === 5 && event.data.n === 0) await blockOnce("between");
     if (i === 1 && mode === "send" && event.data.n !== 0) {
       writeFileSync(file(`parked-${event.data.n}`), "");
       await hang();
