@@ -21,8 +21,10 @@ export interface FairwayOptions {
   /** App id (a slug); shown in logs and used to tell apps apart in a shared store. */
   id: string;
   /**
-   * A Store instance, `"memory"`, or a SQLite file path.
-   * @default SQLite at `.fairway/fairway.db` (relative to the working directory)
+   * A Store instance, `"memory"`, a `postgres://`/`postgresql://` URL (a `PostgresStore`, schema
+   * `fairway`), or a SQLite file path.
+   * @default PostgreSQL at the `DATABASE_URL` environment variable when it is set, else SQLite at
+   *   `.fairway/fairway.db` (relative to the working directory)
    */
   store?: Store | "memory" | string;
   /** @default warnings and errors to `console.error`; debug/info dropped */

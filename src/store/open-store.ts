@@ -4,17 +4,36 @@
  * @module
  */
 import { join } from "node:path";
+import { ConfigError } from "../errors/index.js";
 import { MemoryStore } from "./memory/memory-store.js";
+import { PostgresStore } from "./postgres/postgres-store.js";
+import { isPostgresUrl } from "./postgres/postgres-url.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
 
 /** Where the SQLite store lives when no `store` is given: `.fairway/fairway.db` under the working directory. */
 export const DEFAULT_SQLITE_PATH = join(".fairway", "fairway.db");
 
-/** `"memory"` → MemoryStore; a string → SqliteStore at that path; a Store → itself; nothing → default SQLite. */
+/**
+ * `"memory"` → MemoryStore; a `postgres://` or `postgresql://` URL → PostgresStore; another string →
+ * SqliteStore at that path; a Store → itself; nothing → PostgresStore on `DATABASE_URL` when it is set,
+ * else SQLite at `DEFAULT_SQLITE_PATH`.
+ *
+ * @throws ConfigError (`DATABASE_URL`) when `DATABASE_URL` is set but is not a postgres:// URL.
+ */
 export function openStore(option: Store | string | undefined): Store {
-  if (option === undefined) return new SqliteStore({ path: DEFAULT_SQLITE_PATH });
+  if (option === undefined) {
+    const url = process.env.DATABASE_URL;
+    if (url === undefined || url === "") return new SqliteStore({ path: DEFAULT_SQLITE_PATH });
+    if (!isPostgresUrl(url))
+      throw new ConfigError("DATABASE_URL", "must be a postgres:// or postgresql:// URL");
+    return new PostgresStore({ connectionString: url });
+  }
   if (option === "memory") return new MemoryStore();
-  if (typeof option === "string") return new SqliteStore({ path: option });
+  if (typeof option === "string") {
+    return isPostgresUrl(option)
+      ? new PostgresStore({ connectionString: option })
+      : new SqliteStore({ path: option });
+  }
   return option;
 }

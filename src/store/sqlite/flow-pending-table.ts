@@ -9,7 +9,7 @@ import type { FlowPendingTable } from "../apply-flow-pending.js";
 import type { FlowPending, FlowPendingKind } from "../store.js";
 import { type EventRowDb, toEvent } from "./rows.js";
 
-interface FlowPendingRowDb {
+export interface FlowPendingRowDb {
   function_id: string;
   kind: string;
   key: string;
@@ -19,7 +19,7 @@ interface FlowPendingRowDb {
   due_at: number;
 }
 
-function toFlowPending(row: FlowPendingRowDb): FlowPending {
+export function toFlowPending(row: FlowPendingRowDb): FlowPending {
   return {
     functionId: row.function_id,
     kind: row.kind as FlowPendingKind,

@@ -1,5 +1,6 @@
 /**
- * SQLite row shapes and their mappers to the Store contract's records (and back).
+ * SQL row shapes and their mappers to the Store contract's records (and back), shared by the SQLite and
+ * PostgreSQL stores (both keep JSON as TEXT and times as integer ms).
  *
  * @module
  */

@@ -1,0 +1,167 @@
+/**
+ * PostgreSQL schema migrations: append-only and numbered, like the SQLite ones. `migrate` runs them in
+ * one transaction under a transaction-scoped advisory lock per schema, so when several workers start at
+ * once exactly one applies each version and the others wait, then find the schema current.
+ *
+ * @module
+ */
+import { MigrationError } from "../../errors/index.js";
+import type { Migration } from "../sqlite/migrations.js";
+
+export type { Migration } from "../sqlite/migrations.js";
+
+/**
+ * The schema. Times are BIGINT ms; values the engine serializes (data, outputs, errors, id lists) are TEXT
+ * holding JSON, exactly as the SQLite store keeps them, so both share one row mapper. Ids compare with the
+ * "C" collation: `listRuns` pages by `(created_at, id)` in byte order whatever the database's locale.
+ */
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE events (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id TEXT COLLATE "C" NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  data TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  v TEXT,
+  user_id TEXT,
+  received_at BIGINT NOT NULL
+);
+CREATE INDEX events_name_seq ON events (name, seq);
+
+CREATE TABLE runs (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  function_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  event_ids TEXT NOT NULL,
+  events TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  started_at BIGINT,
+  ended_at BIGINT,
+  ready_at BIGINT,
+  lease_owner TEXT,
+  lease_expires_at BIGINT,
+  event_seq BIGINT NOT NULL,
+  backlog_key TEXT NOT NULL,
+  concurrency_keys TEXT,
+  warnings TEXT,
+  skip_reason TEXT,
+  cancel_reason TEXT,
+  parent_run_id TEXT,
+  parent_step_id TEXT
+);
+CREATE INDEX runs_created ON runs (created_at, id);
+CREATE INDEX runs_function_created ON runs (function_id, created_at, id);
+CREATE INDEX runs_status_created ON runs (status, created_at, id);
+CREATE INDEX runs_pending ON runs (ready_at) WHERE ready_at IS NOT NULL;
+CREATE INDEX runs_lease_owner ON runs (lease_owner) WHERE lease_owner IS NOT NULL;
+
+CREATE TABLE steps (
+  run_id TEXT COLLATE "C" NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  name TEXT NOT NULL,
+  op TEXT NOT NULL,
+  status TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  input TEXT,
+  output TEXT,
+  error TEXT,
+  attempts INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  wake_at BIGINT,
+  event_id TEXT,
+  PRIMARY KEY (run_id, id)
+);
+CREATE UNIQUE INDEX steps_consumed_event ON steps (run_id, event_id) WHERE event_id IS NOT NULL;
+
+CREATE TABLE waits (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  step_id TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  expression TEXT,
+  trigger_event TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  after_seq BIGINT NOT NULL,
+  match_field TEXT,
+  match_value TEXT
+);
+CREATE INDEX waits_match ON waits (event_name, match_field, match_value);
+CREATE INDEX waits_run ON waits (run_id);
+
+CREATE TABLE dedup (
+  function_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (function_id, key)
+);
+
+CREATE TABLE flow_pending (
+  function_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  event_ids TEXT NOT NULL,
+  last_ts BIGINT NOT NULL,
+  first_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL,
+  PRIMARY KEY (function_id, kind, key)
+);
+`,
+  },
+];
+
+/** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */
+export interface MigrationClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/**
+ * Brings `schema` (created if missing) to the latest version, each migration in its own transaction with
+ * its version bump. Holds a session advisory lock keyed by the schema name meanwhile, so workers starting
+ * at once apply each migration exactly once: the others wait, then find the schema current. The lock dies
+ * with the session if the process does. Throws MigrationError naming the version that failed (the schema
+ * stays at the version before it).
+ */
+export async function migrate(
+  client: MigrationClient,
+  schema: string,
+  list: Migration[] = postgresMigrations,
+): Promise<void> {
+  const lockKey = `fairway:migrate:${schema}`;
+  await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+    );
+    const { rows } = await client.query(`SELECT MAX(version) AS version FROM ${schema}.schema_migrations`);
+    const current = Number(rows[0]?.version ?? 0);
+    for (const migration of list) {
+      if (migration.version <= current) continue;
+      try {
+        await client.query("BEGIN");
+        await client.query(`SET LOCAL search_path TO ${schema}`);
+        await client.query(migration.sql);
+        await client.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
+          migration.version,
+          Date.now(),
+        ]);
+        await client.query("COMMIT");
+      } catch (cause) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw new MigrationError(migration.version, cause);
+      }
+    }
+  } finally {
+    // A dead session has dropped the lock already; a failure here must not hide the error in flight.
+    await client
+      .query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey])
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The PostgreSQL store's connection layer: a `pg` pool, named (prepared) statements, transactions, and
+ * the retry of transient failures with exponential backoff. Strings are made NUL-safe on the way in and
+ * out (`nul-safe-text.ts`). Every driver error leaves here as a
+ * StoreError (`store_failed`, `retryable` set by `isTransientPgError`), which the server answers with 503.
+ *
+ * @module
+ */
+import type pg from "pg";
+import { FairwayError, StoreError } from "../../errors/index.js";
+import { decodeRow, encodeParams } from "./nul-safe-text.js";
+import { isTransientPgError } from "./transient-error.js";
+
+/** A named statement: prepared once per connection (`name`), then executed with its parameters. */
+export interface Statement {
+  name: string;
+  text: string;
+  /**
+   * Safe to send again when the connection dropped after sending it (a read, an upsert of the same row):
+   * then the statement is retried like a failed connect. Default false: such a failure is reported.
+   */
+  idempotent?: boolean;
+}
+
+/** What a transaction's work runs its statements on. */
+export interface Transaction {
+  query<Row>(statement: Statement | string, values?: unknown[]): Promise<Row[]>;
+}
+
+/** Retry of transient failures: `attempts` tries in all, waiting a random time up to min(max, min × 2^n). */
+export interface RetryOptions {
+  /** Tries in all (1 = no retry). Default 5. */
+  attempts?: number;
+  /** First backoff cap in ms. Default 50. */
+  minDelayMs?: number;
+  /** Largest backoff cap in ms. Default 2000. */
+  maxDelayMs?: number;
+}
+
+const BEGIN: Statement = { name: "fw_begin", text: "BEGIN" };
+const COMMIT: Statement = { name: "fw_commit", text: "COMMIT" };
+
+/** A pool plus the rules above. `label` names the store in error messages. */
+export class PostgresDatabase {
+  private readonly attempts: number;
+  private readonly minDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  constructor(
+    readonly pool: pg.Pool,
+    retry: RetryOptions = {},
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {
+    this.attempts = retry.attempts ?? 5;
+    this.minDelayMs = retry.minDelayMs ?? 50;
+    this.maxDelayMs = retry.maxDelayMs ?? 2000;
+  }
+
+  /** Runs one statement on its own (autocommit). Retries a failed connect, and a drop if `idempotent`. */
+  query<Row>(statement: Statement, values: unknown[] = []): Promise<Row[]> {
+    return this.withRetry(
+      statement.name,
+      async (client, sent) => {
+        sent();
+        const result = await client.query({ name: statement.name, text: statement.text, values });
+        return result.rows as Row[];
+      },
+      statement.idempotent === true,
+    );
+  }
+
+  /**
+   * Runs `work` in one transaction (READ COMMITTED): commit on success, rollback on a throw. A transient
+   * failure before COMMIT is sent rolls everything back, so the whole transaction is retried; a failure
+   * while committing is reported (retryable, outcome unknown) and never retried blindly.
+   */
+  transaction<T>(label: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.withRetry(
+      label,
+      async (client, sent) => {
+        const tx: Transaction = {
+          query: async <Row>(statement: Statement | string, values: unknown[] = []) => {
+            const config =
+              typeof statement === "string" ? { text: statement, values } : { ...statement, values };
+            return (await client.query(config)).rows as Row[];
+          },
+        };
+        await client.query(BEGIN);
+        let result: T;
+        try {
+          result = await work(tx);
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+        sent();
+        await client.query(COMMIT);
+        return result;
+      },
+      false,
+    );
+  }
+
+  /**
+   * Checks out a client and runs `body`; on a transient error retries with backoff while it is safe:
+   * before `sent()` was called, or always when `idempotent`. Wraps the last error in StoreError.
+   */
+  private async withRetry<T>(
+    label: string,
+    body: (client: pg.PoolClient, sent: () => void) => Promise<T>,
+    idempotent: boolean,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let sent = false;
+      let client: pg.PoolClient | undefined;
+      try {
+        client = await this.pool.connect();
+        const result = await body(client, () => {
+          sent = true;
+        });
+        client.release();
+        return result;
+      } catch (error) {
+        const transient = isTransientPgError(error);
+        // A client whose connection failed is destroyed, not handed back to the pool.
+        client?.release(transient ? (error as Error) : undefined);
+        if (FairwayError.isInstance(error)) throw error;
+        const ambiguous = sent && !idempotent;
+        if (!transient || ambiguous || attempt >= this.attempts)
+          throw this.storeError(label, error, transient, ambiguous, attempt);
+        const cap = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** (attempt - 1));
+        await this.sleep(Math.random() * cap);
+      }
+    }
+  }
+
+  private storeError(label: string, error: unknown, transient: boolean, ambiguous: boolean, tries: number) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown } | null)?.code;
+    const why = !transient
+      ? "the database refused it"
+      : ambiguous
+        ? "the connection dropped after the work was sent, so its outcome is unknown"
+        : `the database is unreachable or busy (${tries} tries)`;
+    return new StoreError(
+      `PostgreSQL store: ${label} failed: ${why}: ${detail}${typeof code === "string" ? ` (${code})` : ""}`,
+      { cause: error, retryable: transient },
+    );
+  }
+}

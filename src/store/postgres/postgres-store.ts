@@ -1,0 +1,462 @@
+/**
+ * The shared store: PostgreSQL through `pg`, for many worker processes on one database. Each contract
+ * method is one transaction (or one statement), every statement is named and prepared once per pooled
+ * connection, runs are leased with conditional UPDATEs under the row lock, and transient failures are
+ * retried with backoff. See `ARCHITECTURE.md` beside this file.
+ *
+ * @module
+ */
+import type pg from "pg";
+import { ConfigError } from "../../errors/index.js";
+import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
+import { invokeOutcome } from "../invoke-outcome.js";
+import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
+import {
+  type EventRowDb,
+  fromRun,
+  fromStep,
+  fromWait,
+  type RunRowDb,
+  type StepRowDb,
+  toEvent,
+  toRun,
+  toStep,
+  toWait,
+  type WaitRowDb,
+} from "../sqlite/rows.js";
+import type {
+  AcceptEventsInput,
+  AcceptEventsResult,
+  ClaimedRun,
+  FinishedRun,
+  FinishInput,
+  FlowPending,
+  NewRun,
+  RegisterWaitInput,
+  ResolveStepInput,
+  RunFilter,
+  RunRecord,
+  StepRow,
+  Store,
+  StoredEvent,
+  SuspendInput,
+  SuspendResult,
+  WaitRow,
+} from "../store.js";
+import { matchValue } from "../wait-match.js";
+import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
+import { migrate } from "./migrations.js";
+import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
+import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
+import { isPostgresUrl } from "./postgres-url.js";
+import { statements } from "./statements.js";
+
+/** Options of `PostgresStore`. */
+export interface PostgresStoreOptions {
+  /**
+   * `postgres://user:password@host:5432/database` (or `postgresql://`). Default: the `DATABASE_URL`
+   * environment variable, read when the store is created.
+   */
+  connectionString?: string;
+  /** Schema holding the tables; created on `init()`. Lowercase letters, digits, `_`. Default `"fairway"`. */
+  schema?: string;
+  /** Most connections the pool opens. Default 10. */
+  maxConnections?: number;
+  /** How long to wait for a new connection before the try fails (and is retried), in ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Retry of transient failures (see `isTransientPgError`). Default 5 tries, backoff 50 ms up to 2 s. */
+  retry?: RetryOptions;
+  /** More `pg.Pool` settings (ssl, application_name, …); the options above take precedence. */
+  pool?: pg.PoolConfig;
+}
+
+/** Row of `runs` as `claimRun` returns it: with the run's steps as JSON. */
+type ClaimedRowDb = RunRowDb & { steps_json: StepRowDb[] };
+
+/** `listRuns` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
+const FILTERS: Array<[keyof RunFilter & string, string]> = [
+  ["functionId", "function_id = $"],
+  ["status", "status = $"],
+  ["concurrencyKey", "concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text"],
+  ["since", "created_at >= $"],
+  ["until", "created_at < $"],
+  ["startedSince", "started_at >= $"],
+];
+
+/** The row of `run`; its concurrency keys are NUL-safe inside their JSON too (the `listRuns` filter casts it to jsonb). */
+function runRow(run: RunRecord) {
+  return fromRun(
+    run.concurrencyKeys ? { ...run, concurrencyKeys: run.concurrencyKeys.map(encodeText) } : run,
+  );
+}
+
+/** The inverse of `runRow`. */
+function runOf(row: RunRowDb): RunRecord {
+  const run = toRun(row);
+  if (run.concurrencyKeys) run.concurrencyKeys = run.concurrencyKeys.map(decodeText);
+  return run;
+}
+
+/** int8 (BIGINT, oid 20) as a JS number: ms timestamps and sequence numbers stay far below 2^53. */
+const INT8_OID = 20;
+
+/**
+ * Store on PostgreSQL: any number of Fairway processes may share one database (and schema). `pg` is
+ * loaded on first use.
+ *
+ * @example
+ * import { PostgresStore } from "fairway/store/postgres";
+ * const fairway = new Fairway({ id: "app", store: new PostgresStore({ connectionString: process.env.DATABASE_URL }) });
+ * // or: new Fairway({ id: "app", store: "postgres://localhost/app" }), or DATABASE_URL alone.
+ *
+ * @throws ConfigError (when created) naming `connectionString` (missing, or not a postgres:// URL),
+ *   `schema`, `maxConnections` or `connectTimeoutMs`. Its methods throw StoreError (`store_failed`,
+ *   `retryable` for transient failures that outlasted the retries).
+ */
+export class PostgresStore implements Store {
+  readonly kind = "postgres";
+  /** The schema the tables live in. */
+  readonly schema: string;
+  private readonly options: PostgresStoreOptions;
+  private readonly connectionString: string;
+  private opening: Promise<PostgresDatabase> | undefined;
+  private migrated: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions = {}) {
+    const connectionString = options.connectionString ?? process.env.DATABASE_URL;
+    if (connectionString === undefined || connectionString === "") {
+      throw new ConfigError(
+        "connectionString",
+        "is required: pass a postgres:// URL or set the DATABASE_URL environment variable",
+      );
+    }
+    if (!isPostgresUrl(connectionString)) {
+      // Not echoed: a connection string may hold a password.
+      throw new ConfigError("connectionString", "must be a postgres:// or postgresql:// URL");
+    }
+    const schema = options.schema ?? "fairway";
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new ConfigError(
+        "schema",
+        "must be 1-63 lowercase letters, digits or _ (not starting with a digit)",
+        schema,
+      );
+    }
+    for (const field of ["maxConnections", "connectTimeoutMs"] as const) {
+      const value = options[field];
+      if (value !== undefined && (!Number.isInteger(value) || value < 1))
+        throw new ConfigError(field, "must be an integer >= 1", value);
+    }
+    this.options = options;
+    this.connectionString = connectionString;
+    this.schema = schema;
+  }
+
+  /** The pool, created on first use. */
+  private database(): Promise<PostgresDatabase> {
+    this.opening ??= import("pg").then(({ default: driver }) => {
+      const pool = new driver.Pool({
+        ...this.options.pool,
+        connectionString: this.connectionString,
+        max: this.options.maxConnections ?? this.options.pool?.max ?? 10,
+        connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
+        options: `-c search_path=${this.schema}`,
+        types: {
+          getTypeParser: ((oid: number, format?: "text" | "binary") =>
+            oid === INT8_OID
+              ? Number
+              : driver.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+        },
+      });
+      // An idle connection that dies (database restart) is dropped by the pool and reopened on the next
+      // checkout; without a listener the event would crash the process.
+      pool.on("error", () => {});
+      return new PostgresDatabase(pool, this.options.retry);
+    });
+    return this.opening;
+  }
+
+  /** Runs `work` in one transaction. */
+  private async transaction<T>(label: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return (await this.database()).transaction(label, work);
+  }
+
+  /** Runs one named statement. */
+  private async query<Row>(statement: (typeof statements)[keyof typeof statements], values: unknown[]) {
+    return (await this.database()).query<Row>(statement, values);
+  }
+
+  /** Creates the schema or migrates it (advisory lock: safe when several workers start at once). */
+  async init(): Promise<void> {
+    this.migrated ??= this.database()
+      .then(async (db) => {
+        const client = await db.pool.connect();
+        try {
+          await migrate(client, this.schema);
+        } finally {
+          client.release();
+        }
+      })
+      .catch((error: unknown) => {
+        this.migrated = undefined;
+        throw error;
+      });
+    return this.migrated;
+  }
+
+  async close(): Promise<void> {
+    const opening = this.opening;
+    this.opening = undefined;
+    this.migrated = undefined;
+    if (opening) await (await opening).pool.end();
+  }
+
+  async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
+    return this.transaction("acceptEvents", (tx) => this.accept(tx, input));
+  }
+
+  /** Body of `acceptEvents`, inside the caller's transaction. */
+  private async accept(tx: Transaction, input: AcceptEventsInput): Promise<AcceptEventsResult> {
+    const events = await this.insertEvents(tx, input.events);
+    const flow = await applyFlowUpdatesInTransaction(tx, input.flow ?? [], events);
+    const runs: RunRecord[] = [];
+    let latestSeq: number | undefined;
+    const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
+    for (const entry of entries) {
+      if (entry.dedup) {
+        const { functionId, key, expiresAt } = entry.dedup;
+        const claimed = await tx.query(statements.claimDedup, [functionId, key, expiresAt, input.now]);
+        if (claimed.length === 0) continue;
+      }
+      let seq: number;
+      if (entry.eventIndex === undefined) {
+        latestSeq ??= (await tx.query<{ seq: number | null }>(statements.maxSeq))[0]?.seq ?? 0;
+        seq = latestSeq;
+      } else seq = events[entry.eventIndex]?.seq ?? 0;
+      runs.push({ ...structuredClone(entry.run), eventSeq: seq });
+    }
+    if (runs.length > 0) await tx.query(statements.insertRuns, [jsonRows(runs.map(runRow))]);
+    return input.flow ? { events, runs, flow: flow.written } : { events, runs };
+  }
+
+  /**
+   * Stores events in one statement. Takes a shared advisory lock per event name first: `registerWait`
+   * holds the exclusive one while it looks for a stored match and writes its wait, so an event is either
+   * seen by that look or committed after the wait is visible to `listWaits`, never missed in between.
+   */
+  private async insertEvents(tx: Transaction, events: AcceptEventsInput["events"]): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    await tx.query(statements.lockEventNamesShared, [[...new Set(events.map((event) => event.name))].sort()]);
+    const rows = events.map((event) => ({
+      id: event.id,
+      name: event.name,
+      data: JSON.stringify(event.data),
+      ts: event.ts,
+      v: event.v ?? null,
+      user_id: event.userId ?? null,
+      received_at: event.receivedAt,
+    }));
+    const stored = await tx.query<{ id: string; seq: number }>(statements.insertEvents, [
+      JSON.stringify(rows),
+    ]);
+    const seqOf = new Map(stored.map((row) => [row.id, row.seq]));
+    return events.map((event) => ({ ...structuredClone(event), seq: seqOf.get(event.id) ?? 0 }));
+  }
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const [row] = await this.query<EventRowDb>(statements.getEvent, [id]);
+    return row ? toEvent(row) : undefined;
+  }
+
+  async claimRun(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<ClaimedRun | undefined> {
+    const [row] = await this.query<ClaimedRowDb>(statements.claimRun, [runId, owner, now, now + leaseMs]);
+    if (!row) return undefined;
+    return { run: runOf(row), steps: row.steps_json.map((step) => toStep(decodeRow(step))) };
+  }
+
+  async renewLeases(owner: string, runIds: string[], until: number): Promise<void> {
+    if (runIds.length > 0) await this.query(statements.renewLeases, [owner, runIds, until]);
+  }
+
+  async releaseLeases(owner: string): Promise<void> {
+    await this.query(statements.releaseLeases, [owner]);
+  }
+
+  async saveStep(step: StepRow): Promise<void> {
+    await this.query(statements.upsertSteps, [jsonRows([fromStep(step)])]);
+  }
+
+  async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
+    return this.transaction("suspendRun", async (tx) => {
+      const held = await tx.query(statements.lockHeld, [input.runId, input.owner, input.now]);
+      if (held.length === 0) return undefined;
+      if (input.steps.length > 0)
+        await tx.query(statements.upsertSteps, [jsonRows(input.steps.map(fromStep))]);
+      if (input.waits.length > 0)
+        await tx.query(statements.upsertWaits, [jsonRows(input.waits.map(fromWait))]);
+      const children = input.children.runs.length > 0 ? (await this.accept(tx, input.children)).runs : [];
+      let readyAt = input.readyAt;
+      if (input.awaiting.length > 0) {
+        const final = await tx.query(statements.finalSteps, [input.runId, input.awaiting]);
+        if (final.length > 0) readyAt = input.now;
+      }
+      await tx.query(statements.suspendRun, [input.runId, input.status, readyAt, input.attempt]);
+      return { readyAt, children };
+    });
+  }
+
+  async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {
+    return this.transaction("finishRun", async (tx) => {
+      const [row] = await tx.query<RunRowDb>(statements.finishRun, [
+        input.runId,
+        input.owner ?? null,
+        input.status,
+        input.outputText ?? null,
+        input.error ? JSON.stringify(input.error) : null,
+        input.endedAt,
+      ]);
+      if (!row) return undefined;
+      await tx.query(statements.deleteRunWaits, [input.runId]);
+      const ended = await this.settleParent(tx, runOf(row), input.endedAt);
+      return input.send ? { ...ended, sent: await this.accept(tx, input.send) } : ended;
+    });
+  }
+
+  async cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined> {
+    return this.transaction("cancelRun", async (tx) => {
+      const [row] = await tx.query<RunRowDb>(statements.cancelRun, [runId, reason ?? null, now]);
+      if (!row) return undefined;
+      await tx.query(statements.deleteRunWaits, [runId]);
+      return this.settleParent(tx, runOf(row), now);
+    });
+  }
+
+  async resolveStep(input: ResolveStepInput): Promise<boolean> {
+    return this.transaction("resolveStep", (tx) => this.resolve(tx, input));
+  }
+
+  /** `resolveStep` inside the caller's transaction. */
+  private async resolve(tx: Transaction, input: ResolveStepInput): Promise<boolean> {
+    const resolved = await tx.query(statements.resolveStep, [
+      input.runId,
+      input.stepId,
+      input.status,
+      input.outputText ?? null,
+      input.error ? JSON.stringify(input.error) : null,
+      input.eventId ?? null,
+      input.now,
+    ]);
+    if (resolved.length === 0) return false;
+    if (input.waitId !== undefined) await tx.query(statements.deleteWait, [input.waitId]);
+    await tx.query(statements.wakeRun, [input.runId, input.now]);
+    return true;
+  }
+
+  /** Resolves the invoking run's step with the ended `run`'s outcome (same transaction); returns `run`. */
+  private async settleParent(tx: Transaction, run: RunRecord, now: number): Promise<RunRecord> {
+    const outcome = invokeOutcome(run, now);
+    if (outcome) await this.resolve(tx, outcome);
+    return run;
+  }
+
+  async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
+    return this.transaction("registerWait", async (tx) => {
+      // Exclusive against acceptEvents' shared lock on the name (see `insertEvents`).
+      await tx.query(statements.lockEventName, [input.wait.eventName]);
+      const rows = await tx.query<EventRowDb>(statements.eventsAfter, [
+        input.wait.eventName,
+        input.wait.afterSeq,
+        input.wait.runId,
+      ]);
+      for (const row of rows) {
+        const event = toEvent(row);
+        if (!input.matches(event)) continue;
+        const completed = await tx.query(statements.completeWaiting, [
+          jsonRows([fromStep(input.completed(event))]),
+        ]);
+        if (completed.length === 0) return undefined;
+        await tx.query(statements.deleteWait, [input.wait.id]);
+        return event;
+      }
+      await tx.query(statements.insertStepIfAbsent, [jsonRows([fromStep(input.pending)])]);
+      const [current] = await tx.query<{ status: string }>(statements.getStepStatus, [
+        input.wait.runId,
+        input.wait.stepId,
+      ]);
+      if (current?.status === "waiting")
+        await tx.query(statements.upsertWaits, [jsonRows([fromWait(input.wait)])]);
+      return undefined;
+    });
+  }
+
+  async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
+    if (candidate === undefined)
+      return (await this.query<WaitRowDb>(statements.waitsFor, [eventName])).map(toWait);
+    const fields: string[] = [];
+    const values: string[] = [];
+    for (const { field } of await this.query<{ field: string }>(statements.waitMatchFields, [eventName])) {
+      const value = matchValue(candidate, field);
+      if (value === undefined) continue;
+      fields.push(field);
+      values.push(value);
+    }
+    const rows = await this.query<WaitRowDb>(statements.waitsMatching, [eventName, fields, values]);
+    return rows.map(toWait);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const [row] = await this.query<RunRowDb>(statements.getRun, [runId]);
+    return row ? runOf(row) : undefined;
+  }
+
+  async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
+    const limit = checkRunFilter(filter);
+    const values: unknown[] = [];
+    const where: string[] = [];
+    let mask = 0;
+    FILTERS.forEach(([field, condition], index) => {
+      if (filter[field] === undefined) return;
+      values.push(filter[field]);
+      where.push(condition.replace("$", `$${values.length}`));
+      mask |= 1 << index;
+    });
+    if (filter.cursor !== undefined) {
+      const cursor = decodeCursor(filter.cursor);
+      values.push(cursor.createdAt, cursor.id);
+      const [at, id] = [`$${values.length - 1}`, `$${values.length}`];
+      where.push(`(created_at < ${at} OR (created_at = ${at} AND id < ${id}))`);
+      mask |= 1 << FILTERS.length;
+    }
+    values.push(limit + 1);
+    // One named statement per combination of filters (at most 2^7), each prepared once per connection.
+    const statement = {
+      name: `fw_list_runs_${mask}`,
+      text: `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
+      idempotent: true,
+    };
+    const rows = (await (await this.database()).query<RunRowDb>(statement, values)).map(runOf);
+    const runs = rows.slice(0, limit);
+    const last = runs.at(-1);
+    return rows.length > limit && last
+      ? { runs, nextCursor: encodeCursor(last.createdAt, last.id) }
+      : { runs };
+  }
+
+  async getSteps(runId: string): Promise<StepRow[]> {
+    return (await this.query<StepRowDb>(statements.getSteps, [runId])).map(toStep);
+  }
+
+  async listPendingRuns(): Promise<RunRecord[]> {
+    return (await this.query<RunRowDb>(statements.pendingRuns, [])).map(runOf);
+  }
+
+  async listFlowPending(): Promise<FlowPending[]> {
+    return (await this.query<FlowPendingRowDb>(statements.listFlowPending, [])).map(toFlowPending);
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Every statement the PostgreSQL store runs, named (prepared once per connection by `pg`). Parameters are
+ * positional; each statement's comment lists them. Tables are unqualified: the pool's `search_path` is the
+ * store's schema.
+ *
+ * @module
+ */
+import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
+import type { Statement } from "./postgres-database.js";
+
+/** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
+const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
+
+const STEP_COLUMNS =
+  "run_id, id, name, op, status, position, input, output, error, attempts, started_at, ended_at, wake_at, event_id";
+
+/** A statement with a name, from its SQL. */
+const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
+
+export const statements = {
+  /** $1 JSON array of event rows (no seq) → id, seq of each, in insertion order. */
+  insertEvents: named(
+    "fw_insert_events",
+    `INSERT INTO events (id, name, data, ts, v, user_id, received_at)
+     SELECT id, name, data, ts, v, user_id, received_at FROM json_populate_recordset(NULL::events, $1::json)
+     RETURNING id, seq`,
+  ),
+  /** $1 sorted event names: a shared lock per name, against `registerWait`'s exclusive one. */
+  lockEventNamesShared: named(
+    "fw_lock_event_names_shared",
+    "SELECT pg_advisory_xact_lock_shared(hashtextextended('fairway:event:' || n, 0)) FROM unnest($1::text[]) AS n",
+  ),
+  /** $1 event name. */
+  lockEventName: named(
+    "fw_lock_event_name",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:event:' || $1, 0))",
+  ),
+  /** $1 event id. */
+  getEvent: named("fw_get_event", "SELECT * FROM events WHERE id = $1", true),
+  /** $1 ids. */
+  getEvents: named("fw_get_events", "SELECT * FROM events WHERE id = ANY($1::text[])", true),
+  maxSeq: named("fw_max_seq", "SELECT MAX(seq) AS seq FROM events", true),
+  /** $1 event name, $2 after seq, $3 run id: events the run has not consumed, oldest first. */
+  eventsAfter: named(
+    "fw_events_after",
+    `SELECT * FROM events WHERE name = $1 AND seq > $2
+       AND NOT EXISTS (SELECT 1 FROM steps WHERE steps.run_id = $3 AND steps.event_id = events.id)
+     ORDER BY seq`,
+  ),
+  /** $1 function id, $2 key, $3 expires at, $4 now → a row if the key was free (or expired) and is now set. */
+  claimDedup: named(
+    "fw_claim_dedup",
+    `INSERT INTO dedup (function_id, key, expires_at) VALUES ($1, $2, $3)
+     ON CONFLICT (function_id, key) DO UPDATE SET expires_at = EXCLUDED.expires_at
+     WHERE dedup.expires_at <= $4
+     RETURNING 1`,
+  ),
+  /** $1 JSON array of run rows. */
+  insertRuns: named(
+    "fw_insert_runs",
+    "INSERT INTO runs SELECT * FROM json_populate_recordset(NULL::runs, $1::json)",
+  ),
+  /** $1 run id. */
+  getRun: named("fw_get_run", "SELECT * FROM runs WHERE id = $1", true),
+  /**
+   * $1 run id, $2 owner, $3 now, $4 lease end → the run (with its steps as JSON) if it was due, not
+   * terminal and not under a live lease. One statement: the row lock makes concurrent claims serialize and
+   * re-check the conditions, so exactly one wins.
+   */
+  claimRun: named(
+    "fw_claim_run",
+    `WITH claimed AS (
+       UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $3),
+         lease_owner = $2, lease_expires_at = $4
+       WHERE id = $1 AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= $3
+         AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
+       RETURNING *)
+     SELECT claimed.*, (SELECT COALESCE(json_agg(steps ORDER BY position, started_at), '[]'::json)
+       FROM steps WHERE steps.run_id = claimed.id) AS steps_json
+     FROM claimed`,
+  ),
+  /** $1 owner, $2 run ids, $3 lease end. */
+  renewLeases: named(
+    "fw_renew_leases",
+    "UPDATE runs SET lease_expires_at = $3 WHERE id = ANY($2::text[]) AND lease_owner = $1",
+    true,
+  ),
+  /** $1 owner. */
+  releaseLeases: named(
+    "fw_release_leases",
+    "UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1",
+    true,
+  ),
+  /** $1 run id, $2 owner, $3 now: locks the run row if `owner` holds a live lease on it. */
+  lockHeld: named(
+    "fw_lock_held",
+    `SELECT 1 FROM runs WHERE id = $1 AND lease_owner = $2 AND lease_expires_at > $3
+       AND status NOT IN ${TERMINAL} FOR UPDATE`,
+  ),
+  /** $1 run id, $2 status, $3 ready at, $4 attempt. */
+  suspendRun: named(
+    "fw_suspend_run",
+    `UPDATE runs SET status = $2, ready_at = $3, attempt = $4, lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = $1`,
+  ),
+  /** $1 run id, $2 owner or null, $3 status, $4 output, $5 error, $6 ended at → the ended run. */
+  finishRun: named(
+    "fw_finish_run",
+    `UPDATE runs SET status = $3, output = $4, error = $5, ended_at = $6,
+       ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = $1 AND status NOT IN ${TERMINAL} AND ($2::text IS NULL OR lease_owner = $2)
+     RETURNING *`,
+  ),
+  /** $1 run id, $2 reason, $3 now → the cancelled run. */
+  cancelRun: named(
+    "fw_cancel_run",
+    `UPDATE runs SET status = 'cancelled', cancel_reason = $2, ended_at = $3, ready_at = NULL
+     WHERE id = $1 AND status NOT IN ${TERMINAL} RETURNING *`,
+  ),
+  /** $1 run id, $2 now: makes a non-terminal run due now (never later than it already is). */
+  wakeRun: named(
+    "fw_wake_run",
+    `UPDATE runs SET ready_at = $2 WHERE id = $1 AND status NOT IN ${TERMINAL}
+       AND (ready_at IS NULL OR ready_at > $2)`,
+  ),
+  pendingRuns: named(
+    "fw_list_pending_runs",
+    `SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`,
+    true,
+  ),
+  /** $1 JSON array of step rows: inserts or replaces each. */
+  upsertSteps: named(
+    "fw_upsert_steps",
+    `INSERT INTO steps (${STEP_COLUMNS})
+     SELECT ${STEP_COLUMNS} FROM json_populate_recordset(NULL::steps, $1::json)
+     ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.name, op = EXCLUDED.op, status = EXCLUDED.status,
+       position = EXCLUDED.position, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
+       attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
+       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id`,
+    true,
+  ),
+  /** $1 JSON array of one step row: inserted unless the step exists. */
+  insertStepIfAbsent: named(
+    "fw_insert_step_if_absent",
+    `INSERT INTO steps (${STEP_COLUMNS})
+     SELECT ${STEP_COLUMNS} FROM json_populate_recordset(NULL::steps, $1::json)
+     ON CONFLICT (run_id, id) DO NOTHING`,
+  ),
+  /** $1 JSON array of one step row: inserted, or replaces the stored step only while it is `waiting`. */
+  completeWaiting: named(
+    "fw_complete_waiting",
+    `INSERT INTO steps (${STEP_COLUMNS})
+     SELECT ${STEP_COLUMNS} FROM json_populate_recordset(NULL::steps, $1::json)
+     ON CONFLICT (run_id, id) DO UPDATE SET status = EXCLUDED.status, output = EXCLUDED.output,
+       event_id = EXCLUDED.event_id, ended_at = EXCLUDED.ended_at, wake_at = NULL
+     WHERE steps.status = 'waiting'
+     RETURNING 1`,
+  ),
+  /** $1 run id. */
+  getSteps: named(
+    "fw_get_steps",
+    "SELECT * FROM steps WHERE run_id = $1 ORDER BY position, started_at",
+    true,
+  ),
+  /** $1 run id, $2 step ids: those of them that are final. */
+  finalSteps: named(
+    "fw_final_steps",
+    "SELECT id FROM steps WHERE run_id = $1 AND id = ANY($2::text[]) AND status IN ('completed', 'failed')",
+  ),
+  /** $1 run id, $2 step id. */
+  getStepStatus: named("fw_get_step_status", "SELECT status FROM steps WHERE run_id = $1 AND id = $2"),
+  /** $1 run id, $2 step id, $3 status, $4 output, $5 error, $6 event id, $7 ended at → a row if resolved. */
+  resolveStep: named(
+    "fw_resolve_step",
+    `UPDATE steps SET status = $3, output = $4, error = $5, event_id = $6, ended_at = $7, wake_at = NULL
+     WHERE run_id = $1 AND id = $2 AND status = 'waiting'
+       AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM steps s WHERE s.run_id = $1 AND s.event_id = $6))
+     RETURNING 1`,
+  ),
+  /** $1 JSON array of wait rows: inserts or replaces each. */
+  upsertWaits: named(
+    "fw_upsert_waits",
+    `INSERT INTO waits SELECT * FROM json_populate_recordset(NULL::waits, $1::json)
+     ON CONFLICT (id) DO UPDATE SET run_id = EXCLUDED.run_id, step_id = EXCLUDED.step_id,
+       event_name = EXCLUDED.event_name, expression = EXCLUDED.expression,
+       trigger_event = EXCLUDED.trigger_event, expires_at = EXCLUDED.expires_at,
+       after_seq = EXCLUDED.after_seq, match_field = EXCLUDED.match_field, match_value = EXCLUDED.match_value`,
+  ),
+  /** $1 event name. */
+  waitsFor: named("fw_list_waits", "SELECT * FROM waits WHERE event_name = $1", true),
+  /** $1 event name, $2 fields, $3 values (pairwise): waits without a key plus those whose key is a pair. */
+  waitsMatching: named(
+    "fw_list_waits_matching",
+    `SELECT * FROM waits WHERE event_name = $1 AND match_field IS NULL
+     UNION ALL
+     SELECT waits.* FROM unnest($2::text[], $3::text[]) AS k(field, value)
+       JOIN waits ON waits.event_name = $1 AND waits.match_field = k.field AND waits.match_value = k.value`,
+    true,
+  ),
+  /** $1 event name: the distinct match fields, one index seek each (a skip scan), not one row per wait. */
+  waitMatchFields: named(
+    "fw_list_wait_match_fields",
+    `WITH RECURSIVE f(field) AS (
+       SELECT min(match_field) FROM waits WHERE event_name = $1
+       UNION ALL
+       SELECT (SELECT min(match_field) FROM waits WHERE event_name = $1 AND match_field > f.field)
+       FROM f WHERE f.field IS NOT NULL)
+     SELECT field FROM f WHERE field IS NOT NULL`,
+    true,
+  ),
+  /** $1 wait id. */
+  deleteWait: named("fw_delete_wait", "DELETE FROM waits WHERE id = $1"),
+  /** $1 run id. */
+  deleteRunWaits: named("fw_delete_run_waits", "DELETE FROM waits WHERE run_id = $1"),
+  /** $1 sorted lock keys of flow entries. */
+  lockFlowKeys: named(
+    "fw_lock_flow_keys",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:flow:' || k, 0)) FROM unnest($1::text[]) AS k",
+  ),
+  /** $1 function ids, $2 kinds, $3 keys (pairwise). */
+  getFlowPending: named(
+    "fw_get_flow_pending",
+    `SELECT flow_pending.* FROM unnest($1::text[], $2::text[], $3::text[]) AS k(function_id, kind, key)
+       JOIN flow_pending USING (function_id, kind, key)`,
+  ),
+  /** $1 JSON array of flow_pending rows: inserts or replaces each. */
+  upsertFlowPending: named(
+    "fw_upsert_flow_pending",
+    `INSERT INTO flow_pending SELECT * FROM json_populate_recordset(NULL::flow_pending, $1::json)
+     ON CONFLICT (function_id, kind, key) DO UPDATE SET event_ids = EXCLUDED.event_ids,
+       last_ts = EXCLUDED.last_ts, first_at = EXCLUDED.first_at, due_at = EXCLUDED.due_at`,
+  ),
+  /** $1 function ids, $2 kinds, $3 keys (pairwise). */
+  deleteFlowPending: named(
+    "fw_delete_flow_pending",
+    `DELETE FROM flow_pending USING unnest($1::text[], $2::text[], $3::text[]) AS k(function_id, kind, key)
+     WHERE flow_pending.function_id = k.function_id AND flow_pending.kind = k.kind AND flow_pending.key = k.key`,
+  ),
+  listFlowPending: named("fw_list_flow_pending", "SELECT * FROM flow_pending ORDER BY due_at", true),
+} satisfies Record<string, Statement>;
