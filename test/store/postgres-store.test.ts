@@ -1,9 +1,294 @@
-import { describe, expect, it } from "vitest";
-import { testPostgresStore } from "../helpers/postgres.js";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, StoreError } from "../../src/errors/index.js";
+import { openStore } from "../../src/store/open-store.js";
+import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
+import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
+import type { RunRecord, StepRow, Store } from "../../src/store/store.js";
+import { dropSchema, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
 import { storeContract } from "./store.contract.js";
 
 storeContract("postgres", async () => {
   const store = testPostgresStore();
   await store.init();
   return store;
+});
+
+const T0 = 1_000_000;
+
+function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id,
+    functionId: "fn",
+    status: "queued",
+    eventIds: [],
+    events: [{ name: "e", data: {}, id: "x", ts: T0 }],
+    attempt: 0,
+    createdAt: T0,
+    readyAt: T0,
+    eventSeq: 0,
+    backlogKey: "fn\u0000",
+    ...fields,
+  };
+}
+
+function waitingStep(runId: string, id: string): StepRow {
+  return {
+    runId,
+    id,
+    name: id,
+    op: "waitForEvent",
+    status: "waiting",
+    position: 0,
+    attempts: 0,
+    startedAt: T0,
+  };
+}
+
+/** Stores opened by a test, closed after it (the schema-dropping one last). */
+const opened: Store[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0).reverse()) await store.close();
+});
+
+/** Two independent stores (two pools, as two worker processes have) on one fresh schema. */
+async function twoWorkers(): Promise<[Store, Store]> {
+  const schema = uniqueSchema();
+  const first = testPostgresStore({ schema });
+  const second = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
+  opened.push(first, second);
+  await Promise.all([first.init(), second.init()]);
+  return [first, second];
+}
+
+describe("PostgreSQL store: two stores on one database race each other", () => {
+  it("claimRun: each of 40 due runs is leased by exactly one of two workers claiming all at once", async () => {
+    const [a, b] = await twoWorkers();
+    const ids = Array.from({ length: 40 }, (_, index) => `r${index}`);
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    const claims = await Promise.all(
+      ids.flatMap((id) => [a.claimRun(id, "wa", T0, 1000), b.claimRun(id, "wb", T0, 1000)]),
+    );
+    const winners = claims.filter((claim) => claim !== undefined);
+    expect(winners.map((claim) => claim.run.id).sort()).toEqual([...ids].sort());
+    for (const id of ids) {
+      const stored = await b.getRun(id);
+      const winner = winners.find((claim) => claim.run.id === id);
+      expect(stored?.leaseOwner).toBe(winner?.run.leaseOwner);
+    }
+  });
+
+  it("resolveStep: the same waiting step resolved by both workers at once resolves once", async () => {
+    const [a, b] = await twoWorkers();
+    for (let round = 0; round < 10; round++) {
+      const runId = `r${round}`;
+      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId, { status: "waiting" }) }] });
+      await a.saveStep(waitingStep(runId, "w"));
+      const input = { runId, stepId: "w", status: "completed" as const, now: T0 + 1 };
+      const results = await Promise.all([
+        a.resolveStep({ ...input, outputText: '"a"' }),
+        b.resolveStep({ ...input, outputText: '"b"' }),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const [step] = await a.getSteps(runId);
+      expect(step?.outputText).toBe(results[0] ? '"a"' : '"b"');
+    }
+  });
+
+  it("finishRun: a run ended by both workers at once ends once, with one set of sent events", async () => {
+    const [a, b] = await twoWorkers();
+    for (let round = 0; round < 10; round++) {
+      const runId = `r${round}`;
+      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId) }] });
+      const finish = (store: Store, who: string) =>
+        store.finishRun({
+          runId,
+          status: "completed",
+          outputText: `"${who}"`,
+          endedAt: T0 + 1,
+          send: {
+            now: T0 + 1,
+            events: [{ id: `${runId}-${who}`, name: "done", data: {}, ts: T0, receivedAt: T0 }],
+            runs: [],
+          },
+        });
+      const results = await Promise.all([finish(a, "a"), finish(b, "b")]);
+      const ended = results.filter((result) => result !== undefined);
+      expect(ended).toHaveLength(1);
+      const who = ended[0]?.outputText === '"a"' ? "a" : "b";
+      expect(await a.getEvent(`${runId}-${who}`)).toBeDefined();
+      expect(await a.getEvent(`${runId}-${who === "a" ? "b" : "a"}`)).toBeUndefined();
+    }
+  });
+
+  it("acceptEvents: the same dedup key sent through both workers at once creates one run", async () => {
+    const [a, b] = await twoWorkers();
+    for (let round = 0; round < 10; round++) {
+      const dedup = { functionId: "fn", key: `k${round}`, expiresAt: T0 + 1000 };
+      const results = await Promise.all([
+        a.acceptEvents({ now: T0, events: [], runs: [{ run: run(`a${round}`), dedup }] }),
+        b.acceptEvents({ now: T0, events: [], runs: [{ run: run(`b${round}`), dedup }] }),
+      ]);
+      expect(results.flatMap((result) => result.runs)).toHaveLength(1);
+    }
+  });
+
+  it("registerWait against acceptEvents: an event stored meanwhile is matched by the wait or listed for it", async () => {
+    const [a, b] = await twoWorkers();
+    for (let round = 0; round < 10; round++) {
+      const runId = `r${round}`;
+      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId, { status: "waiting" }) }] });
+      const { seq } = (await a.acceptEvents({ now: T0, events: [], runs: [] })).events[0] ?? { seq: 0 };
+      const wait = {
+        id: `${runId}:w`,
+        runId,
+        stepId: "w",
+        eventName: `go${round}`,
+        triggerEvent: { name: "e", data: {}, id: "x", ts: T0 },
+        expiresAt: T0 + 1000,
+        afterSeq: seq,
+      };
+      const [matched] = await Promise.all([
+        a.registerWait({
+          wait,
+          pending: waitingStep(runId, "w"),
+          matches: () => true,
+          completed: (event) => ({ ...waitingStep(runId, "w"), status: "completed", eventId: event.id }),
+        }),
+        b.acceptEvents({
+          now: T0,
+          events: [{ id: `e${round}`, name: `go${round}`, data: {}, ts: T0, receivedAt: T0 }],
+          runs: [],
+        }),
+      ]);
+      // Either the wait saw the event, or the wait is there for the event's sender to offer it to.
+      const listed = await b.listWaits(`go${round}`);
+      expect(matched !== undefined || listed.length === 1).toBe(true);
+    }
+  });
+});
+
+describe("PostgreSQL store: migrations", () => {
+  it("four workers starting at once apply each migration once; init again is a no-op", async () => {
+    const schema = uniqueSchema();
+    const stores = Array.from(
+      { length: 4 },
+      () => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema }),
+    );
+    opened.push(testPostgresStore({ schema }), ...stores);
+    await Promise.all(stores.map((store) => store.init()));
+    await stores[0]?.init();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+      expect(rows).toEqual(postgresMigrations.map((migration) => ({ version: migration.version })));
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("a failing migration rolls back with its version bump and throws MigrationError naming it", async () => {
+    const schema = uniqueSchema();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const list = [
+        { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
+        { version: 2, sql: "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);" },
+      ];
+      await expect(migrate(client, schema, list)).rejects.toMatchObject({
+        code: "migration_failed",
+        version: 2,
+      });
+      const { rows } = await client.query(`SELECT MAX(version) AS v FROM ${schema}.schema_migrations`);
+      expect(rows).toEqual([{ v: 1 }]);
+      const tables = await client.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'b'", [
+        schema,
+      ]);
+      expect(tables.rows).toEqual([]);
+    } finally {
+      await client.end();
+      await dropSchema(schema);
+    }
+  });
+});
+
+describe("PostgreSQL store: text and configuration", () => {
+  it("keeps NUL and U+0001 in ids, names and keys (PostgreSQL text cannot hold NUL)", async () => {
+    const store = testPostgresStore();
+    opened.push(store);
+    await store.init();
+    const odd = "a\u0000b\u0001c\u0001\u0002";
+    await store.acceptEvents({
+      now: T0,
+      events: [{ id: `e${odd}`, name: `n${odd}`, data: { s: odd }, ts: T0, receivedAt: T0 }],
+      runs: [
+        { run: run(`r${odd}`, { backlogKey: `fn\u0000${odd}`, concurrencyKeys: [odd] }), eventIndex: 0 },
+      ],
+    });
+    expect(await store.getEvent(`e${odd}`)).toMatchObject({ name: `n${odd}`, data: { s: odd } });
+    const claimed = await store.claimRun(`r${odd}`, `w${odd}`, T0, 1000);
+    expect(claimed?.run).toMatchObject({
+      backlogKey: `fn\u0000${odd}`,
+      leaseOwner: `w${odd}`,
+      concurrencyKeys: [odd],
+    });
+    await store.saveStep({
+      ...waitingStep(`r${odd}`, `s${odd}`),
+      status: "completed",
+      outputText: JSON.stringify(odd),
+    });
+    expect((await store.getSteps(`r${odd}`))[0]).toMatchObject({
+      id: `s${odd}`,
+      outputText: JSON.stringify(odd),
+    });
+    expect((await store.listRuns({ concurrencyKey: odd })).runs.map((r) => r.id)).toEqual([`r${odd}`]);
+    expect((await store.listRuns({ concurrencyKey: "a" })).runs).toEqual([]);
+  });
+
+  it("names the field of a bad option (never echoing a connection string)", () => {
+    const saved = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+    try {
+      expect(() => new PostgresStore()).toThrow(/connectionString: is required.*DATABASE_URL/);
+      expect(() => new PostgresStore({ connectionString: "mysql://u:secret@h/db" })).toThrow(ConfigError);
+      expect(() => new PostgresStore({ connectionString: "mysql://u:secret@h/db" })).not.toThrow(/secret/);
+      expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(
+        /^schema: must be/,
+      );
+      expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, maxConnections: 0 })).toThrow(
+        /^maxConnections: must be an integer >= 1/,
+      );
+    } finally {
+      if (saved !== undefined) process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it("a postgres:// or postgresql:// store string, or DATABASE_URL, opens a PostgresStore", () => {
+    expect(openStore("postgres://localhost/app")).toBeInstanceOf(PostgresStore);
+    expect(openStore("postgresql://localhost/app").kind).toBe("postgres");
+    const saved = process.env.DATABASE_URL;
+    try {
+      process.env.DATABASE_URL = "postgres://localhost/app";
+      expect(openStore(undefined)).toBeInstanceOf(PostgresStore);
+      process.env.DATABASE_URL = "mysql://localhost/app";
+      expect(() => openStore(undefined)).toThrow(/^DATABASE_URL: must be a postgres:\/\//);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it("an unreachable database fails with a retryable StoreError after the configured tries", async () => {
+    const store = new PostgresStore({
+      connectionString: "postgres://postgres@127.0.0.1:1/test",
+      retry: { attempts: 3, minDelayMs: 1, maxDelayMs: 2 },
+    });
+    opened.push(store);
+    const error = await store.getRun("r1").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: "store_failed", retryable: true });
+    expect((error as Error).message).toMatch(/unreachable or busy \(3 tries\).*ECONNREFUSED/);
+  });
 });

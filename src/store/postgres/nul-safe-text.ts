@@ -9,20 +9,29 @@
  * @module
  */
 
-const NEEDS_ENCODING = /[\u0000\u0001]/;
+const NUL = "\u0000";
+const ESCAPE = "\u0001";
 
 /** `text` with U+0000 and U+0001 escaped (see the module doc). */
 export function encodeText(text: string): string {
-  if (!NEEDS_ENCODING.test(text)) return text;
-  return text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"));
+  if (!text.includes(NUL) && !text.includes(ESCAPE)) return text;
+  return text.split(ESCAPE).join(`${ESCAPE}${ESCAPE}`).split(NUL).join(`${ESCAPE}\u0002`);
 }
 
 /** The inverse of `encodeText`. */
 export function decodeText(text: string): string {
-  if (!text.includes("\u0001")) return text;
-  return text.replace(/\u0001([\u0001\u0002])/g, (_, next: string) =>
-    next === "\u0002" ? "\u0000" : "\u0001",
-  );
+  if (!text.includes(ESCAPE)) return text;
+  let out = "";
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char !== ESCAPE) {
+      out += char;
+      continue;
+    }
+    index++;
+    out += text[index] === "\u0002" ? NUL : ESCAPE;
+  }
+  return out;
 }
 
 /** A statement's parameters with every string, and every string in an array, encoded. */

@@ -24,7 +24,7 @@ export interface Statement {
 
 /** What a transaction's work runs its statements on. */
 export interface Transaction {
-  query<Row>(statement: Statement | string, values?: unknown[]): Promise<Row[]>;
+  query<Row>(statement: Statement, values?: unknown[]): Promise<Row[]>;
 }
 
 /** Retry of transient failures: `attempts` tries in all, waiting a random time up to min(max, min × 2^n). */
@@ -40,7 +40,17 @@ export interface RetryOptions {
 const BEGIN: Statement = { name: "fw_begin", text: "BEGIN" };
 const COMMIT: Statement = { name: "fw_commit", text: "COMMIT" };
 
-/** A pool plus the rules above. `label` names the store in error messages. */
+/** Executes a named statement with NUL-safe parameters and rows. */
+async function execute<Row>(client: pg.PoolClient, statement: Statement, values: unknown[]): Promise<Row[]> {
+  const result = await client.query({
+    name: statement.name,
+    text: statement.text,
+    values: encodeParams(values),
+  });
+  return (result.rows as Row[]).map(decodeRow);
+}
+
+/** A pool plus the rules above. `label` names the operation in error messages. */
 export class PostgresDatabase {
   private readonly attempts: number;
   private readonly minDelayMs: number;
@@ -63,8 +73,7 @@ export class PostgresDatabase {
       statement.name,
       async (client, sent) => {
         sent();
-        const result = await client.query({ name: statement.name, text: statement.text, values });
-        return result.rows as Row[];
+        return execute<Row>(client, statement, values);
       },
       statement.idempotent === true,
     );
@@ -80,13 +89,10 @@ export class PostgresDatabase {
       label,
       async (client, sent) => {
         const tx: Transaction = {
-          query: async <Row>(statement: Statement | string, values: unknown[] = []) => {
-            const config =
-              typeof statement === "string" ? { text: statement, values } : { ...statement, values };
-            return (await client.query(config)).rows as Row[];
-          },
+          query: <Row>(statement: Statement, values: unknown[] = []) =>
+            execute<Row>(client, statement, values),
         };
-        await client.query(BEGIN);
+        await execute(client, BEGIN, []);
         let result: T;
         try {
           result = await work(tx);
@@ -95,7 +101,7 @@ export class PostgresDatabase {
           throw error;
         }
         sent();
-        await client.query(COMMIT);
+        await execute(client, COMMIT, []);
         return result;
       },
       false,

@@ -257,7 +257,7 @@ export class PostgresStore implements Store {
       received_at: event.receivedAt,
     }));
     const stored = await tx.query<{ id: string; seq: number }>(statements.insertEvents, [
-      JSON.stringify(rows),
+      jsonRows(rows),
     ]);
     const seqOf = new Map(stored.map((row) => [row.id, row.seq]));
     return events.map((event) => ({ ...structuredClone(event), seq: seqOf.get(event.id) ?? 0 }));
