@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { FakeClock } from "./fake-clock.js";
+export { FakeClock, type FakeClockOptions } from "./fake-clock.js";
 export {
   type RecordedRequest,
   ScriptedModel,

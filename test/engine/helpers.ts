@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Fairway, type FairwayOptions, type RunEvent } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { testPostgresStore, trackStore } from "../helpers/postgres.js";
 
 /** Store kinds every engine test runs against. */
-export const storeKinds = ["memory", "sqlite"] as const;
+export const storeKinds = ["memory", "sqlite", "postgres"] as const;
 
 /** A fresh temp directory. */
 export function tempDir(prefix = "fairway-test-"): string {
@@ -14,8 +15,9 @@ export function tempDir(prefix = "fairway-test-"): string {
 
 /** A Fairway on a fake clock and the given store kind, with a silent logger. */
 export function makeFairway(kind: (typeof storeKinds)[number], options: Partial<FairwayOptions> = {}) {
-  const clock = new FakeClock();
-  const store = kind === "memory" ? "memory" : join(tempDir(), "fairway.db");
+  const tracked = kind === "postgres" ? trackStore(testPostgresStore({ maxConnections: 2 })) : undefined;
+  const clock = new FakeClock(undefined, { idle: tracked?.idle });
+  const store = tracked?.store ?? (kind === "memory" ? "memory" : join(tempDir(), "fairway.db"));
   const fairway = new Fairway({
     id: "test",
     store,

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgres/index.js";
+import type { Store } from "../../src/store/store.js";
 
 /** The test server (`.ci/run` and `npm test`'s pretest make sure it is up): trust auth, database `test`. */
 export const TEST_DATABASE_URL =
@@ -41,4 +42,41 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * `store` with its calls counted, and `idle()`, which resolves once no call is in flight after a few
+ * event-loop turns: a FakeClock's `idle` hook, so advancing the clock waits for the engine's PostgreSQL
+ * round trips as it waits for SQLite's synchronous ones.
+ */
+export function trackStore<S extends Store>(store: S): { store: S; idle: () => Promise<void> } {
+  let inFlight = 0;
+  const waiters: Array<() => void> = [];
+  const done = () => {
+    inFlight--;
+    if (inFlight === 0) for (const wake of waiters.splice(0)) wake();
+  };
+  const tracked = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        inFlight++;
+        return result.finally(done);
+      };
+    },
+  });
+  const turns = async () => {
+    for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  const idle = async () => {
+    for (;;) {
+      await turns();
+      if (inFlight === 0) return;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return { store: tracked, idle };
 }
