@@ -65,16 +65,21 @@ describe.each(storeKinds)("run API on %s", (kind) => {
       release = resolve;
     });
     const ran: string[] = [];
+    let started: () => void = () => {};
+    const firstStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     fairway.createFunction({ id: "c" }, { event: "go" }, async ({ step }) => {
       await step.run("first", async () => {
         ran.push("first");
+        started();
         await gate;
       });
       await step.run("second", () => ran.push("second"));
     });
     await fairway.send({ name: "go" });
     const runId = await runOf(fairway, "c");
-    await new Promise((resolve) => setImmediate(resolve));
+    await firstStarted;
     await fairway.cancelRun(runId);
     release();
     await expect(fairway.waitForRun(runId)).rejects.toBeInstanceOf(RunCancelledError);

@@ -78,5 +78,14 @@ export function trackStore<S extends Store>(store: S): { store: S; idle: () => P
       await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
+  trackedIdles.add(idle);
   return { store: tracked, idle };
+}
+
+/** The `idle` of every store `trackStore` made in this test process. */
+const trackedIdles = new Set<() => Promise<void>>();
+
+/** Resolves once no tracked store has a call in flight (see `trackStore`); at once when there is none. */
+export async function trackedStoresIdle(): Promise<void> {
+  for (const idle of trackedIdles) await idle();
 }
