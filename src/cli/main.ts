@@ -35,7 +35,10 @@ export function buildProgram(): Command {
   )
     .option("-p, --port <port>", "port", "3010")
     .option("--host <host>", "interface to listen on", "0.0.0.0")
-    .option("--database-url <url>", "PostgreSQL store (not supported yet)");
+    .option(
+      "--database-url <url>",
+      "PostgreSQL store, postgres://… (sets DATABASE_URL for the app; many workers may share it)",
+    );
 
   program
     .command("send")

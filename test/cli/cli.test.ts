@@ -128,7 +128,7 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     expect(down.stderr).toMatch(/cannot reach the server/);
   });
 
-  it("start refuses to run without keys and rejects --database-url for now", async () => {
+  it("start refuses to run without keys, and --database-url with an app that sets its own store", async () => {
     const noKeys = await failed(run(process.execPath, [launcher, "start", app, "--port", "0"], { env }));
     expect(noKeys.code).toBe(1);
     expect(noKeys.stderr).toMatch(
@@ -137,10 +137,10 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     expect(noKeys.stderr).not.toMatch(/loading/);
     const pg = await failed(
       run(process.execPath, [launcher, "start", app, "--database-url", "postgres://x"], {
-        env,
+        env: { ...env, FAIRWAY_SIGNING_KEY: "sk-0123456789abcdef0123" },
       }),
     );
-    expect(pg.stderr).toMatch(/--database-url is not supported yet/);
+    expect(pg.stderr).toMatch(/--database-url: the app's client sets its own store \(sqlite\)/);
   });
 
   it("on SIGTERM lets the executing step finish, then exits 0", async () => {

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { ConfigError } from "../../errors/config-error.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
+import { isPostgresUrl } from "../../store/postgres/postgres-url.js";
 import { loadApp } from "../load-app.js";
 import { Progress } from "../progress.js";
 
@@ -16,20 +17,20 @@ export interface ServeOptions {
  * Loads the app, serves it, and stops gracefully on SIGTERM/SIGINT: stop accepting requests and work,
  * let executing steps finish, close the store, exit 0.
  * `dev` runs open (no credentials, said in the log and a response header); `start` requires keys from
- * the environment (`FAIRWAY_SIGNING_KEY`, `FAIRWAY_EVENT_KEYS`).
+ * the environment (`FAIRWAY_SIGNING_KEY`, `FAIRWAY_EVENT_KEYS`). `--database-url` (start) sets
+ * `DATABASE_URL` before the app loads, so a client created without a `store` runs on that PostgreSQL
+ * database; any number of processes may serve the same app on one database.
  *
  * @throws ConfigError naming the variables when `start` finds no key (before loading the app), or the
- *   app is invalid; Error for a bad port or one that is taken.
+ *   app is invalid; naming `--database-url` when it is not a postgres:// URL or the app sets its own store; Error for a bad port or one that is taken.
  */
 export async function serveCommand(
   file: string,
   options: ServeOptions,
   mode: "dev" | "start",
 ): Promise<FairwayServer> {
-  if (options.databaseUrl !== undefined) {
-    throw new Error(
-      "--database-url is not supported yet: this build of Fairway has no PostgreSQL store. Use the embedded SQLite store (the default) or set `store` in the app's `new Fairway({ ... })`.",
-    );
+  if (options.databaseUrl !== undefined && !isPostgresUrl(options.databaseUrl)) {
+    throw new ConfigError("--database-url", "must be a postgres:// or postgresql:// URL");
   }
   if (
     mode === "start" &&
@@ -46,7 +47,15 @@ export async function serveCommand(
     throw new Error("--port must be an integer from 0 to 65535");
   const progress = new Progress();
   progress.update(`loading ${file}`);
+  // The app's `new Fairway({ id })` without a `store` opens DATABASE_URL: set it before the module loads.
+  if (options.databaseUrl !== undefined) process.env.DATABASE_URL = options.databaseUrl;
   const app = await loadApp(file);
+  if (options.databaseUrl !== undefined && app.client.store.kind !== "postgres") {
+    throw new ConfigError(
+      "--database-url",
+      `the app's client sets its own store (${app.client.store.kind}); remove \`store\` from its \`new Fairway({ ... })\` or drop --database-url`,
+    );
+  }
   const server = createServer({
     client: app.client,
     agents: app.agents,

@@ -58,7 +58,10 @@ export interface PostgresStoreOptions {
    * environment variable, read when the store is created.
    */
   connectionString?: string;
-  /** Schema holding the tables; created on `init()`. Lowercase letters, digits, `_`. Default `"fairway"`. */
+  /**
+   * Schema holding the tables; created on `init()`. Lowercase letters, digits, `_`. Default: the
+   * connection string's `schema` query parameter (`postgres://host/db?schema=app`), else `"fairway"`.
+   */
   schema?: string;
   /** Most connections the pool opens. Default 10. */
   maxConnections?: number;
@@ -95,6 +98,15 @@ function runOf(row: RunRowDb): RunRecord {
   const run = toRun(row);
   if (run.concurrencyKeys) run.concurrencyKeys = run.concurrencyKeys.map(decodeText);
   return run;
+}
+
+/** The `schema` query parameter of a connection URL, if any (`pg` ignores parameters it does not know). */
+function schemaParameter(connectionString: string): string | undefined {
+  try {
+    return new URL(connectionString).searchParams.get("schema") ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** int8 (BIGINT, oid 20) as a JS number: ms timestamps and sequence numbers stay far below 2^53. */
@@ -134,7 +146,7 @@ export class PostgresStore implements Store {
       // Not echoed: a connection string may hold a password.
       throw new ConfigError("connectionString", "must be a postgres:// or postgresql:// URL");
     }
-    const schema = options.schema ?? "fairway";
+    const schema = options.schema ?? schemaParameter(connectionString) ?? "fairway";
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new ConfigError(
         "schema",
@@ -256,9 +268,7 @@ export class PostgresStore implements Store {
       user_id: event.userId ?? null,
       received_at: event.receivedAt,
     }));
-    const stored = await tx.query<{ id: string; seq: number }>(statements.insertEvents, [
-      jsonRows(rows),
-    ]);
+    const stored = await tx.query<{ id: string; seq: number }>(statements.insertEvents, [jsonRows(rows)]);
     const seqOf = new Map(stored.map((row) => [row.id, row.seq]));
     return events.map((event) => ({ ...structuredClone(event), seq: seqOf.get(event.id) ?? 0 }));
   }

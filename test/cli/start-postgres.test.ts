@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
+
+const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
+const app = join(import.meta.dirname, "fixtures/postgres-app.ts");
+const signingKey = "sk-cli-postgres-0123456789abcdef";
+const schema = uniqueSchema("fw_test_cli");
+const databaseUrl = `${TEST_DATABASE_URL}?schema=${schema}`;
+const env: NodeJS.ProcessEnv = { ...process.env, FAIRWAY_CLI_SOURCE: "1", FAIRWAY_SIGNING_KEY: signingKey };
+delete env.FAIRWAY_EVENT_KEYS;
+delete env.DATABASE_URL;
+
+const workers: ChildProcess[] = [];
+
+/** Starts `fairway start --database-url` on a free port; resolves with its URL once it listens. */
+function startWorker(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [launcher, "start", app, "--port", "0", "--host", "127.0.0.1", "--database-url", databaseUrl],
+    {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  workers.push(child);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once("exit", (code) => reject(new Error(`fairway start exited with ${code}: ${output}`)));
+  });
+}
+
+async function api(url: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${url}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${signingKey}`, "content-type": "application/json" },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+afterAll(async () => {
+  await Promise.all(
+    workers.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+  await dropSchema(schema);
+});
+
+describe("fairway start --database-url", () => {
+  it("two workers serve one app on one PostgreSQL database: both accept events, all runs complete, both see all runs", async () => {
+    const [a, b] = await Promise.all([startWorker(), startWorker()]);
+    for (let n = 0; n < 6; n++)
+      await api(n % 2 === 0 ? a.url : b.url, "/api/events", { name: "app/double", data: { n } });
+    type Listed = { runs: Array<{ status: string; output?: { n: number; pid: number } }> };
+    const completed = async (url: string) =>
+      ((await api(url, "/api/runs?function=double&limit=100")) as Listed).runs.filter(
+        (run) => run.status === "completed",
+      );
+    await expect
+      .poll(async () => (await completed(a.url)).length, { timeout: 20_000, interval: 100 })
+      .toBe(6);
+    const runs = await completed(b.url);
+    expect(runs.map((run) => run.output?.n).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(new Set(runs.map((run) => run.output?.pid))).toEqual(new Set([a.child.pid, b.child.pid]));
+  });
+
+  it("rejects a URL that is not postgres://", async () => {
+    const child = spawn(process.execPath, [launcher, "start", app, "--database-url", "mysql://x/y"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--database-url: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  });
+});
