@@ -209,10 +209,16 @@ export class Fairway {
     return this.scheduler.send(events);
   }
 
-  /** Opens the store and resumes unfinished runs (including runs of a crashed process). Idempotent. */
+  /**
+   * Opens the store and resumes unfinished runs (including runs of a crashed process). Idempotent; after
+   * a failure (the database unreachable: a StoreError) the next call tries again.
+   */
   start(): Promise<void> {
     if (this.closing) return Promise.reject(new ConfigError("fairway", "is closed"));
-    this.starting ??= this.recover();
+    this.starting ??= this.recover().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
     return this.starting;
   }
 

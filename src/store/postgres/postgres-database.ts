@@ -40,6 +40,8 @@ export interface RetryOptions {
 const BEGIN: Statement = { name: "fw_begin", text: "BEGIN" };
 const COMMIT: Statement = { name: "fw_commit", text: "COMMIT" };
 
+const ignore = () => {};
+
 /** Executes a named statement with NUL-safe parameters and rows. */
 async function execute<Row>(client: pg.PoolClient, statement: Statement, values: unknown[]): Promise<Row[]> {
   const result = await client.query({
@@ -109,6 +111,14 @@ export class PostgresDatabase {
   }
 
   /**
+   * Runs `work` on one checked-out connection (a session: migrations hold a session advisory lock),
+   * retried as a whole on a transient failure; `work` must be safe to run again.
+   */
+  session<T>(label: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.withRetry(label, (client) => work(client), true);
+  }
+
+  /**
    * Checks out a client and runs `body`; on a transient error retries with backoff while it is safe:
    * before `sent()` was called, or always when `idempotent`. Wraps the last error in StoreError.
    */
@@ -122,13 +132,18 @@ export class PostgresDatabase {
       let client: pg.PoolClient | undefined;
       try {
         client = await this.pool.connect();
+        // A connection that drops while checked out also emits "error" (unhandled, it would end the
+        // process); the call in flight is rejected with it anyway, which is what is handled below.
+        client.on("error", ignore);
         const result = await body(client, () => {
           sent = true;
         });
+        client.off("error", ignore);
         client.release();
         return result;
       } catch (error) {
         const transient = isTransientPgError(error);
+        client?.off("error", ignore);
         // A client whose connection failed is destroyed, not handed back to the pool.
         client?.release(transient ? (error as Error) : undefined);
         if (FairwayError.isInstance(error)) throw error;

@@ -201,14 +201,7 @@ export class PostgresStore implements Store {
   /** Creates the schema or migrates it (advisory lock: safe when several workers start at once). */
   async init(): Promise<void> {
     this.migrated ??= this.database()
-      .then(async (db) => {
-        const client = await db.pool.connect();
-        try {
-          await migrate(client, this.schema);
-        } finally {
-          client.release();
-        }
-      })
+      .then((db) => db.session("init", (client) => migrate(client, this.schema)))
       .catch((error: unknown) => {
         this.migrated = undefined;
         throw error;
