@@ -4,15 +4,39 @@
  * file before the next starts), the wall-clock cost per step, and the latency of each `await step.run(...)`
  * (p50/p99), which at concurrency 1 is the per-step overhead of the engine.
  *
- * Run: `npx tsx bench/steps.ts` (about 10 s). `RUNS=5000` changes the runs per scenario.
+ * Run: `npx tsx bench/steps.ts` (about 10 s). `RUNS=5000` changes the runs per scenario. `--postgres` runs
+ * the same on the PostgreSQL store (one worker) at `DATABASE_URL` (default the local test database), in a
+ * fresh schema dropped afterwards.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { Fairway } from "../src/index.js";
+import type { Store } from "../src/store/store.js";
+import { PostgresStore } from "../src/store/postgres/index.js";
 
 const RUNS = Number(process.env.RUNS ?? 3000);
 const STEPS = 10;
+const POSTGRES = process.argv.includes("--postgres");
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+let schemas = 0;
+
+/** A fresh store for one scenario and how to remove it afterwards. */
+function openBenchStore(): { store: Store | string; remove: () => Promise<void> } {
+  if (!POSTGRES) {
+    const dir = mkdtempSync(join(tmpdir(), "fairway-bench-steps-"));
+    return { store: join(dir, "fairway.db"), remove: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = `fw_bench_steps_${process.pid}_${schemas++}`;
+  const remove = async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  };
+  return { store: new PostgresStore({ connectionString: DATABASE_URL, schema }), remove };
+}
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 function percentile(sorted: number[], p: number): number {
@@ -20,10 +44,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function scenario(concurrency: number, runs: number) {
-  const dir = mkdtempSync(join(tmpdir(), "fairway-bench-steps-"));
+  const { store, remove } = openBenchStore();
   const fairway = new Fairway({
     id: "bench",
-    store: join(dir, "fairway.db"),
+    store,
     logger: silent,
     maxConcurrentRuns: concurrency,
   });
@@ -51,7 +75,7 @@ async function scenario(concurrency: number, runs: number) {
   await allDone;
   const elapsed = performance.now() - started;
   await fairway.close();
-  rmSync(dir, { recursive: true, force: true });
+  await remove();
   latencies.sort((a, b) => a - b);
   const steps = runs * STEPS;
   return {
@@ -67,9 +91,10 @@ async function scenario(concurrency: number, runs: number) {
 }
 
 await scenario(1, 200); // warm-up (JIT, file system)
-console.log(
-  `fairway durable steps, SQLite (WAL, synchronous=NORMAL), ${STEPS} no-op steps per run, ${RUNS} runs`,
-);
+const storeName = POSTGRES
+  ? "PostgreSQL (one worker, pool of 10, synchronous_commit as the server sets it)"
+  : "SQLite (WAL, synchronous=NORMAL)";
+console.log(`fairway durable steps, ${storeName}, ${STEPS} no-op steps per run, ${RUNS} runs`);
 console.log("concurrency  steps/s    wall ms/step  step.run p50 ms  step.run p99 ms  (runs, seconds)");
 for (const concurrency of [1, 256]) {
   const r = await scenario(concurrency, RUNS);
