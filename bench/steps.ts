@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { Fairway } from "../src/index.js";
-import type { Store } from "../src/store/store.js";
 import { PostgresStore } from "../src/store/postgres/index.js";
+import type { Store } from "../src/store/store.js";
 
 const RUNS = Number(process.env.RUNS ?? 3000);
 const STEPS = 10;
@@ -26,7 +26,10 @@ let schemas = 0;
 function openBenchStore(): { store: Store | string; remove: () => Promise<void> } {
   if (!POSTGRES) {
     const dir = mkdtempSync(join(tmpdir(), "fairway-bench-steps-"));
-    return { store: join(dir, "fairway.db"), remove: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      store: join(dir, "fairway.db"),
+      remove: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `fw_bench_steps_${process.pid}_${schemas++}`;
   const remove = async () => {
