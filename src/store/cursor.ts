@@ -52,3 +52,18 @@ export function checkRunFilter(filter: RunFilter): number {
   if (issues.length > 0) throw new ValidationError("listRuns filter", issues);
   return limit;
 }
+
+/**
+ * One `listRuns` page from the runs found, newest first: the first `limit`, with the cursor of the next
+ * page when there were more (fetch `limit + 1` to know).
+ */
+export function runsPage<R extends { createdAt: number; id: string }>(
+  found: R[],
+  limit: number,
+): { runs: R[]; nextCursor?: string } {
+  const runs = found.slice(0, limit);
+  const last = runs.at(-1);
+  return found.length > limit && last
+    ? { runs, nextCursor: encodeCursor(last.createdAt, last.id) }
+    : { runs };
+}

@@ -4,33 +4,15 @@ import { ConfigError, StoreError } from "../../src/errors/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
-import type { RunRecord, StepRow, Store } from "../../src/store/store.js";
+import type { StepRow, Store } from "../../src/store/store.js";
 import { dropSchema, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
-import { storeContract } from "./store.contract.js";
+import { run, storeContract, T0 } from "./store.contract.js";
 
 storeContract("postgres", async () => {
   const store = testPostgresStore();
   await store.init();
   return store;
 });
-
-const T0 = 1_000_000;
-
-function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {
-  return {
-    id,
-    functionId: "fn",
-    status: "queued",
-    eventIds: [],
-    events: [{ name: "e", data: {}, id: "x", ts: T0 }],
-    attempt: 0,
-    createdAt: T0,
-    readyAt: T0,
-    eventSeq: 0,
-    backlogKey: "fn\u0000",
-    ...fields,
-  };
-}
 
 function waitingStep(runId: string, id: string): StepRow {
   return {

@@ -5,13 +5,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunRecord, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 
-const T0 = 1_000_000;
+export const T0 = 1_000_000;
 
 function event(id: string, name = "e", userId?: string): Omit<StoredEvent, "seq"> {
   return { id, name, data: { id }, ts: T0, receivedAt: T0, ...(userId ? { userId } : {}) };
 }
 
-function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {
+/** A queued run of function `fn`, due at T0 (fields override). */
+export function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {
   return {
     id,
     functionId: "fn",

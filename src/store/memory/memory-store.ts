@@ -6,7 +6,7 @@
  * @module
  */
 import { applyFlowUpdates } from "../apply-flow-pending.js";
-import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
+import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
@@ -252,11 +252,7 @@ export class MemoryStore implements Store {
             (run.createdAt === cursor.createdAt && run.id < cursor.id)),
       )
       .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    const runs = selected.slice(0, limit).map(copy);
-    const last = runs.at(-1);
-    return selected.length > limit && last
-      ? { runs, nextCursor: encodeCursor(last.createdAt, last.id) }
-      : { runs };
+    return runsPage(selected.slice(0, limit + 1).map(copy), limit);
   }
 
   async getSteps(runId: string): Promise<StepRow[]> {

@@ -8,7 +8,7 @@
  * @module
  */
 import { applyFlowUpdates, type FlowPendingTable } from "../apply-flow-pending.js";
-import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
+import { type FlowPendingRowDb, fromFlowPending, toFlowPending } from "../sqlite/flow-pending-table.js";
 import { type EventRowDb, toEvent } from "../sqlite/rows.js";
 import type { FlowPending, FlowPendingKind, FlowPendingUpdate, NewRun, StoredEvent } from "../store.js";
 import { jsonRows } from "./nul-safe-text.js";
@@ -85,18 +85,6 @@ export async function applyFlowUpdatesInTransaction(
       deletes.map((k) => k[2]),
     ]);
   }
-  if (puts.length > 0) await tx.query(statements.upsertFlowPending, [jsonRows(puts.map(flowRow))]);
+  if (puts.length > 0) await tx.query(statements.upsertFlowPending, [jsonRows(puts.map(fromFlowPending))]);
   return result;
-}
-
-function flowRow(entry: FlowPending): FlowPendingRowDb {
-  return {
-    function_id: entry.functionId,
-    kind: entry.kind,
-    key: entry.key,
-    event_ids: JSON.stringify(entry.eventIds),
-    last_ts: entry.lastTs,
-    first_at: entry.firstAt,
-    due_at: entry.dueAt,
-  };
 }

@@ -8,7 +8,7 @@
  */
 import type pg from "pg";
 import { ConfigError } from "../../errors/index.js";
-import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
+import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
 import {
@@ -444,11 +444,7 @@ export class PostgresStore implements Store {
       idempotent: true,
     };
     const rows = (await (await this.database()).query<RunRowDb>(statement, values)).map(runOf);
-    const runs = rows.slice(0, limit);
-    const last = runs.at(-1);
-    return rows.length > limit && last
-      ? { runs, nextCursor: encodeCursor(last.createdAt, last.id) }
-      : { runs };
+    return runsPage(rows, limit);
   }
 
   async getSteps(runId: string): Promise<StepRow[]> {

@@ -31,6 +31,19 @@ export function toFlowPending(row: FlowPendingRowDb): FlowPending {
   };
 }
 
+/** The row of an entry (the inverse of `toFlowPending`). */
+export function fromFlowPending(entry: FlowPending): FlowPendingRowDb {
+  return {
+    function_id: entry.functionId,
+    kind: entry.kind,
+    key: entry.key,
+    event_ids: JSON.stringify(entry.eventIds),
+    last_ts: entry.lastTs,
+    first_at: entry.firstAt,
+    due_at: entry.dueAt,
+  };
+}
+
 /** Prepared statements over `flow_pending`; use inside the store's transaction. */
 export function flowPendingTable(db: Database.Database): FlowPendingTable & { list(): FlowPending[] } {
   const get = db.prepare("SELECT * FROM flow_pending WHERE function_id = ? AND kind = ? AND key = ?");
@@ -49,15 +62,7 @@ export function flowPendingTable(db: Database.Database): FlowPendingTable & { li
       return { eventIds, lastTs, firstAt, dueAt };
     },
     put(entry) {
-      put.run({
-        function_id: entry.functionId,
-        kind: entry.kind,
-        key: entry.key,
-        event_ids: JSON.stringify(entry.eventIds),
-        last_ts: entry.lastTs,
-        first_at: entry.firstAt,
-        due_at: entry.dueAt,
-      });
+      put.run(fromFlowPending(entry));
     },
     delete(functionId, kind, key) {
       remove.run(functionId, kind, key);

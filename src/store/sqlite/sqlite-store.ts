@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
-import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
+import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type {
@@ -317,11 +317,7 @@ export class SqliteStore implements Store {
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY created_at DESC, id DESC LIMIT @limit`;
     const rows = (this.db.prepare(sql).all(params) as RunRowDb[]).map(toRun);
-    const runs = rows.slice(0, limit);
-    const last = runs.at(-1);
-    return rows.length > limit && last
-      ? { runs, nextCursor: encodeCursor(last.createdAt, last.id) }
-      : { runs };
+    return runsPage(rows, limit);
   }
 
   async getSteps(runId: string): Promise<StepRow[]> {
