@@ -1,19 +1,24 @@
 /**
- * Debounces and batches survive a restart: a second Fairway on the same SQLite file (fake clocks; the first
- * instance is abandoned without closing, as a killed process would be) fires each pending entry exactly once,
- * with the right events.
+ * Debounces and batches survive a restart: a second Fairway on the same SQLite file or PostgreSQL schema
+ * (fake clocks; the first instance is abandoned without closing, as a killed process would be) fires each
+ * pending entry exactly once, with the right events.
  */
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
+import type { Store } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { tempDir } from "../engine/helpers.js";
+import { type DurableLocation, durableLocation } from "../helpers/postgres.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** An app with a debounced function `d` (10 s per user) and a batched one `b` (5 events or 5 s). */
-function app(file: string, clock: FakeClock, onRun: (fn: string, ns: unknown[]) => Promise<void> | void) {
-  const fairway = new Fairway({ id: "app", store: file, clock, logger: silent, leaseMs: 1000 });
+function app(
+  store: Store | string,
+  clock: FakeClock,
+  onRun: (fn: string, ns: unknown[]) => Promise<void> | void,
+) {
+  const fairway = new Fairway({ id: "app", store, clock, logger: silent, leaseMs: 1000 });
   fairway.createFunction(
     { id: "d", debounce: { period: "10s", key: "event.data.user" } },
     { event: "deb" },
@@ -40,23 +45,35 @@ async function runsOf(fairway: Fairway, functionId: string) {
   return runs.map((run) => ({ status: run.status, ns: run.events.map((event) => event.data.n) }));
 }
 
-/** The app restarted on `file` at time `at` (a new process): records each run as `[fn, ns, time]`, started. */
-async function restart(file: string, at: number) {
-  const clock = new FakeClock(at);
+/** A new "process" on `location`: a store on it and a fake clock starting at `at` that waits for its I/O. */
+function open(location: DurableLocation, at?: number) {
+  const { store, idle } = location.open();
+  return { store, clock: new FakeClock(at, { idle }) };
+}
+
+/** The app restarted on `location` at time `at` (a new process): records each run as `[fn, ns, time]`, started. */
+async function restart(location: DurableLocation, at: number) {
+  const { store, clock } = open(location, at);
   const seen: Array<[string, unknown[], number]> = [];
-  const fairway = app(file, clock, (fn, ns) => {
+  const fairway = app(store, clock, (fn, ns) => {
     seen.push([fn, ns, clock.now()]);
   });
   await fairway.start();
   return { clock, seen, fairway };
 }
 
-describe("debounce and batching across a restart (SQLite)", () => {
+describe.each(["sqlite", "postgres"] as const)("debounce and batching across a restart (%s)", (kind) => {
+  let location: DurableLocation;
+  afterEach(async () => {
+    await location.remove();
+  });
+
   it("a pending debounce and an open batch fire once each, on time, after a restart", async () => {
-    const file = join(tempDir(), "fairway.db");
-    const clockA = new FakeClock();
+    location = durableLocation(kind, tempDir());
+    const a = open(location);
+    const clockA = a.clock;
     const t0 = clockA.now();
-    const first = app(file, clockA, () => {
+    const first = app(a.store, clockA, () => {
       throw new Error("the first process never fires");
     });
     await first.send({ name: "deb", data: { user: "a", n: 1 } });
@@ -68,7 +85,7 @@ describe("debounce and batching across a restart (SQLite)", () => {
     ]);
     // The first process dies here (never closed, its clock never moves again).
 
-    const { clock: clockB, seen, fairway: second } = await restart(file, t0 + 3000);
+    const { clock: clockB, seen, fairway: second } = await restart(location, t0 + 3000);
     await clockB.advance("1999ms");
     expect(seen).toEqual([]);
     await clockB.advance(1); // the batch opened at t0 times out at t0 + 5 s
@@ -85,8 +102,9 @@ describe("debounce and batching across a restart (SQLite)", () => {
     await second.close();
 
     // A third start finds nothing left to fire.
-    const clockC = new FakeClock(t0 + 60_000);
-    const third = app(file, clockC, () => {
+    const c = open(location, t0 + 60_000);
+    const clockC = c.clock;
+    const third = app(c.store, clockC, () => {
       throw new Error("fired twice");
     });
     await third.start();
@@ -98,16 +116,17 @@ describe("debounce and batching across a restart (SQLite)", () => {
   });
 
   it("entries overdue at start-up fire at once; new events after the restart join a fresh series", async () => {
-    const file = join(tempDir(), "fairway.db");
-    const clockA = new FakeClock();
-    const first = app(file, clockA, () => {});
+    location = durableLocation(kind, tempDir());
+    const a = open(location);
+    const clockA = a.clock;
+    const first = app(a.store, clockA, () => {});
     await first.send([
       { name: "deb", data: { user: "a", n: 1 } },
       { name: "deb", data: { user: "b", n: 2 } },
       { name: "bat", data: { n: 3 } },
     ]);
 
-    const { clock: clockB, seen, fairway: second } = await restart(file, clockA.now() + 60_000);
+    const { clock: clockB, seen, fairway: second } = await restart(location, clockA.now() + 60_000);
     await clockB.advance(0);
     expect(seen.map(([fn, ns]) => [fn, ns]).sort()).toEqual([
       ["b", [3]],
@@ -123,10 +142,11 @@ describe("debounce and batching across a restart (SQLite)", () => {
   });
 
   it("a batch released just before the crash is one run, resumed after the restart, not released again", async () => {
-    const file = join(tempDir(), "fairway.db");
-    const clockA = new FakeClock();
+    location = durableLocation(kind, tempDir());
+    const a = open(location);
+    const clockA = a.clock;
     let startedA = 0;
-    const first = app(file, clockA, async () => {
+    const first = app(a.store, clockA, async () => {
       startedA += 1;
       await new Promise(() => {}); // the process dies while the released run executes
     });
@@ -135,7 +155,7 @@ describe("debounce and batching across a restart (SQLite)", () => {
     expect(startedA).toBe(1);
 
     // After the dead process's lease (1 s).
-    const { clock: clockB, seen, fairway: second } = await restart(file, clockA.now() + 2000);
+    const { clock: clockB, seen, fairway: second } = await restart(location, clockA.now() + 2000);
     await clockB.advance("10s");
     expect(seen.map(([fn, ns]) => [fn, ns])).toEqual([["b", [1, 2, 3, 4, 5]]]);
     expect(await runsOf(second, "b")).toEqual([{ status: "completed", ns: [1, 2, 3, 4, 5] }]);

@@ -89,3 +89,31 @@ const trackedIdles = new Set<() => Promise<void>>();
 export async function trackedStoresIdle(): Promise<void> {
   for (const idle of trackedIdles) await idle();
 }
+
+/** Where a durable test app keeps its state, reopened by each "process" of a restart test. */
+export interface DurableLocation {
+  /** A store on the location (a SQLite path, or a new PostgresStore on the same schema) and its clock hook. */
+  open(): { store: Store | string; idle?: () => Promise<void> };
+  /** Closes what `open` made and removes the location. */
+  remove(): Promise<void>;
+}
+
+/** A fresh location of `kind`: a SQLite file in `dir`, or a PostgreSQL schema of the test database. */
+export function durableLocation(kind: "sqlite" | "postgres", dir: string): DurableLocation {
+  if (kind === "sqlite") return { open: () => ({ store: `${dir}/fairway.db` }), remove: async () => {} };
+  const schema = uniqueSchema();
+  const opened: Store[] = [];
+  return {
+    open() {
+      const tracked = trackStore(
+        new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 }),
+      );
+      opened.push(tracked.store);
+      return tracked;
+    },
+    async remove() {
+      for (const store of opened) await store.close();
+      await dropSchema(schema);
+    },
+  };
+}
