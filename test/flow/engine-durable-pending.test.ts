@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
 import type { Store } from "../../src/store/store.js";
-import { FakeClock } from "../../src/testing/fake-clock.js";
+import type { FakeClock } from "../../src/testing/fake-clock.js";
 import { tempDir } from "../engine/helpers.js";
-import { type DurableLocation, durableLocation } from "../helpers/postgres.js";
+import { type DurableLocation, durableLocation, openProcess } from "../helpers/postgres.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -45,15 +45,9 @@ async function runsOf(fairway: Fairway, functionId: string) {
   return runs.map((run) => ({ status: run.status, ns: run.events.map((event) => event.data.n) }));
 }
 
-/** A new "process" on `location`: a store on it and a fake clock starting at `at` that waits for its I/O. */
-function open(location: DurableLocation, at?: number) {
-  const { store, idle } = location.open();
-  return { store, clock: new FakeClock(at, { idle }) };
-}
-
 /** The app restarted on `location` at time `at` (a new process): records each run as `[fn, ns, time]`, started. */
 async function restart(location: DurableLocation, at: number) {
-  const { store, clock } = open(location, at);
+  const { store, clock } = openProcess(location, at);
   const seen: Array<[string, unknown[], number]> = [];
   const fairway = app(store, clock, (fn, ns) => {
     seen.push([fn, ns, clock.now()]);
@@ -70,7 +64,7 @@ describe.each(["sqlite", "postgres"] as const)("debounce and batching across a r
 
   it("a pending debounce and an open batch fire once each, on time, after a restart", async () => {
     location = durableLocation(kind, tempDir());
-    const a = open(location);
+    const a = openProcess(location);
     const clockA = a.clock;
     const t0 = clockA.now();
     const first = app(a.store, clockA, () => {
@@ -102,7 +96,7 @@ describe.each(["sqlite", "postgres"] as const)("debounce and batching across a r
     await second.close();
 
     // A third start finds nothing left to fire.
-    const c = open(location, t0 + 60_000);
+    const c = openProcess(location, t0 + 60_000);
     const clockC = c.clock;
     const third = app(c.store, clockC, () => {
       throw new Error("fired twice");
@@ -117,7 +111,7 @@ describe.each(["sqlite", "postgres"] as const)("debounce and batching across a r
 
   it("entries overdue at start-up fire at once; new events after the restart join a fresh series", async () => {
     location = durableLocation(kind, tempDir());
-    const a = open(location);
+    const a = openProcess(location);
     const clockA = a.clock;
     const first = app(a.store, clockA, () => {});
     await first.send([
@@ -143,7 +137,7 @@ describe.each(["sqlite", "postgres"] as const)("debounce and batching across a r
 
   it("a batch released just before the crash is one run, resumed after the restart, not released again", async () => {
     location = durableLocation(kind, tempDir());
-    const a = open(location);
+    const a = openProcess(location);
     const clockA = a.clock;
     let startedA = 0;
     const first = app(a.store, clockA, async () => {

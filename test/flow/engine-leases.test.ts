@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
-import { FakeClock } from "../../src/testing/fake-clock.js";
 import { tempDir } from "../engine/helpers.js";
-import { type DurableLocation, durableLocation } from "../helpers/postgres.js";
+import { type DurableLocation, durableLocation, openProcess } from "../helpers/postgres.js";
 import { gatedHandler } from "./engine-helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** A new "process" on `location`: a store on it and a fake clock starting at `at` that waits for its I/O. */
-function open(location: DurableLocation, at?: number) {
-  const { store, idle } = location.open();
-  return { store, clock: new FakeClock(at, { idle }) };
-}
 
 describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
   let location: DurableLocation;
@@ -22,7 +15,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
   describe("concurrency slots and leases", () => {
     it("a crashed process leaks no slot: its runs are reclaimed and counted once", async () => {
       location = durableLocation(kind, tempDir());
-      const { store: storeA, clock: clockA } = open(location);
+      const { store: storeA, clock: clockA } = openProcess(location);
       const crashed = new Fairway({ id: "app", store: storeA, clock: clockA, logger: silent, leaseMs: 1000 });
       let firstSteps = 0;
       crashed.createFunction({ id: "f", concurrency: 1 }, { event: "e" }, async ({ step }) => {
@@ -41,7 +34,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
         { functionId: "f", key: "", queued: 1, running: 1, throttled: 0 },
       ]);
 
-      const { store: storeB, clock: clockB } = open(location, clockA.now() + 2000);
+      const { store: storeB, clock: clockB } = openProcess(location, clockA.now() + 2000);
       const restarted = new Fairway({
         id: "app",
         store: storeB,
@@ -96,7 +89,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
           },
         );
       };
-      const { store: storeA, clock: clockA } = open(location);
+      const { store: storeA, clock: clockA } = openProcess(location);
       const first = new Fairway({ id: "app", store: storeA, clock: clockA, logger: silent });
       const before: string[] = [];
       define(first, before);
@@ -109,7 +102,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       await first.close();
       expect(before.sort()).toEqual(["limited a", "limited a", "once 1"]);
 
-      const { store: storeB, clock: clockB } = open(location, clockA.now() + 30 * 60_000);
+      const { store: storeB, clock: clockB } = openProcess(location, clockA.now() + 30 * 60_000);
       const second = new Fairway({ id: "app", store: storeB, clock: clockB, logger: silent });
       const after: string[] = [];
       define(second, after);

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgres/index.js";
 import type { Store } from "../../src/store/store.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
 
 /** The test server (`.ci/run` and `npm test`'s pretest make sure it is up): trust auth, database `test`. */
 export const TEST_DATABASE_URL =
@@ -116,4 +117,13 @@ export function durableLocation(kind: "sqlite" | "postgres", dir: string): Durab
       await dropSchema(schema);
     },
   };
+}
+
+/** A new "process" on `location`: a store on it and a fake clock from `at` that waits for the store's I/O. */
+export function openProcess(
+  location: DurableLocation,
+  at?: number,
+): { store: Store | string; clock: FakeClock } {
+  const { store, idle } = location.open();
+  return { store, clock: new FakeClock(at, { idle }) };
 }
