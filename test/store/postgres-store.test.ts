@@ -242,6 +242,12 @@ describe("PostgreSQL store: text and configuration", () => {
       expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, maxConnections: 0 })).toThrow(
         /^maxConnections: must be an integer >= 1/,
       );
+      expect(
+        () => new PostgresStore({ connectionString: TEST_DATABASE_URL, retry: { attempts: 0 } }),
+      ).toThrow(/^retry\.attempts: must be an integer >= 1/);
+      expect(
+        () => new PostgresStore({ connectionString: TEST_DATABASE_URL, retry: { maxDelayMs: -1 } }),
+      ).toThrow(/^retry\.maxDelayMs: must be a finite number of ms >= 0/);
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved;
     }

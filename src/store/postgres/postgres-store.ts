@@ -122,7 +122,7 @@ const INT8_OID = 20;
  * // or: new Fairway({ id: "app", store: "postgres://localhost/app" }), or DATABASE_URL alone.
  *
  * @throws ConfigError (when created) naming `connectionString` (missing, or not a postgres:// URL),
- *   `schema`, `maxConnections` or `connectTimeoutMs`. Its methods throw StoreError (`store_failed`,
+ *   `schema`, `maxConnections`, `connectTimeoutMs` or `retry.*`. Its methods throw StoreError (`store_failed`,
  *   `retryable` for transient failures that outlasted the retries).
  */
 export class PostgresStore implements Store {
@@ -158,6 +158,14 @@ export class PostgresStore implements Store {
       const value = options[field];
       if (value !== undefined && (!Number.isInteger(value) || value < 1))
         throw new ConfigError(field, "must be an integer >= 1", value);
+    }
+    const retry = options.retry ?? {};
+    if (retry.attempts !== undefined && (!Number.isInteger(retry.attempts) || retry.attempts < 1))
+      throw new ConfigError("retry.attempts", "must be an integer >= 1", retry.attempts);
+    for (const field of ["minDelayMs", "maxDelayMs"] as const) {
+      const value = retry[field];
+      if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0))
+        throw new ConfigError(`retry.${field}`, "must be a finite number of ms >= 0", value);
     }
     this.options = options;
     this.connectionString = connectionString;
