@@ -6,7 +6,7 @@ import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres
 const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
 const app = join(import.meta.dirname, "fixtures/postgres-app.ts");
 const signingKey = "sk-cli-postgres-0123456789abcdef";
-const schema = uniqueSchema("fw_test_cli");
+const schema = uniqueSchema("cli");
 const databaseUrl = `${TEST_DATABASE_URL}?schema=${schema}`;
 const env: NodeJS.ProcessEnv = { ...process.env, FAIRWAY_CLI_SOURCE: "1", FAIRWAY_SIGNING_KEY: signingKey };
 delete env.FAIRWAY_EVENT_KEYS;

@@ -9,9 +9,16 @@ export const TEST_DATABASE_URL =
 
 let counter = 0;
 
-/** A schema name no other test (or test process) uses. */
-export function uniqueSchema(prefix = "fw_test"): string {
-  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+/** The environment variable naming this test run (set by `test/global-setup.ts`). */
+export const TEST_SCHEMA_RUN = "FAIRWAY_TEST_RUN";
+
+/**
+ * A schema name no other test (or test process) uses: `fw_test_<run>_…`, so the run's teardown drops every
+ * schema a test left behind.
+ */
+export function uniqueSchema(label = "s"): string {
+  const run = process.env[TEST_SCHEMA_RUN] ?? "norun";
+  return `fw_test_${run}_${label}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
 }
 
 /**

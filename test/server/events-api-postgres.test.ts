@@ -8,7 +8,7 @@ import { EVENT_KEY, memoryLogger, SIGNING_KEY } from "./helpers/test-server.js";
 
 let proxy: TcpProxy | undefined;
 let fairway: Fairway | undefined;
-const schema = uniqueSchema("fw_test_503");
+const schema = uniqueSchema("api503");
 
 afterEach(async () => {
   await proxy?.up().catch(() => undefined);
