@@ -148,6 +148,7 @@ export {
   type Usage,
 } from "./models/index.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
+export { PostgresStore, type PostgresStoreOptions } from "./store/postgres/postgres-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
 export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
 export {
