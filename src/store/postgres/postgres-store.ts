@@ -332,7 +332,6 @@ export class PostgresStore implements Store {
         input.endedAt,
       ]);
       if (!row) return undefined;
-      await tx.query(statements.deleteRunWaits, [input.runId]);
       const ended = await this.settleParent(tx, runOf(row), input.endedAt);
       return input.send ? { ...ended, sent: await this.accept(tx, input.send) } : ended;
     });
@@ -342,7 +341,6 @@ export class PostgresStore implements Store {
     return this.transaction("cancelRun", async (tx) => {
       const [row] = await tx.query<RunRowDb>(statements.cancelRun, [runId, reason ?? null, now]);
       if (!row) return undefined;
-      await tx.query(statements.deleteRunWaits, [runId]);
       return this.settleParent(tx, runOf(row), now);
     });
   }

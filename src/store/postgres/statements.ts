@@ -103,19 +103,28 @@ export const statements = {
     `UPDATE runs SET status = $2, ready_at = $3, attempt = $4, lease_owner = NULL, lease_expires_at = NULL
      WHERE id = $1`,
   ),
-  /** $1 run id, $2 owner or null, $3 status, $4 output, $5 error, $6 ended at → the ended run. */
+  /**
+   * $1 run id, $2 owner or null, $3 status, $4 output, $5 error, $6 ended at → the ended run; its waits are
+   * deleted by the same statement.
+   */
   finishRun: named(
     "fw_finish_run",
-    `UPDATE runs SET status = $3, output = $4, error = $5, ended_at = $6,
-       ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
-     WHERE id = $1 AND status NOT IN ${TERMINAL} AND ($2::text IS NULL OR lease_owner = $2)
-     RETURNING *`,
+    `WITH ended AS (
+       UPDATE runs SET status = $3, output = $4, error = $5, ended_at = $6,
+         ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+       WHERE id = $1 AND status NOT IN ${TERMINAL} AND ($2::text IS NULL OR lease_owner = $2)
+       RETURNING *),
+     dropped AS (DELETE FROM waits WHERE run_id IN (SELECT id FROM ended))
+     SELECT * FROM ended`,
   ),
-  /** $1 run id, $2 reason, $3 now → the cancelled run. */
+  /** $1 run id, $2 reason, $3 now → the cancelled run; its waits are deleted by the same statement. */
   cancelRun: named(
     "fw_cancel_run",
-    `UPDATE runs SET status = 'cancelled', cancel_reason = $2, ended_at = $3, ready_at = NULL
-     WHERE id = $1 AND status NOT IN ${TERMINAL} RETURNING *`,
+    `WITH ended AS (
+       UPDATE runs SET status = 'cancelled', cancel_reason = $2, ended_at = $3, ready_at = NULL
+       WHERE id = $1 AND status NOT IN ${TERMINAL} RETURNING *),
+     dropped AS (DELETE FROM waits WHERE run_id IN (SELECT id FROM ended))
+     SELECT * FROM ended`,
   ),
   /** $1 run id, $2 now: makes a non-terminal run due now (never later than it already is). */
   wakeRun: named(
@@ -210,8 +219,6 @@ export const statements = {
   ),
   /** $1 wait id. */
   deleteWait: named("fw_delete_wait", "DELETE FROM waits WHERE id = $1"),
-  /** $1 run id. */
-  deleteRunWaits: named("fw_delete_run_waits", "DELETE FROM waits WHERE run_id = $1"),
   /** $1 sorted lock keys of flow entries. */
   lockFlowKeys: named(
     "fw_lock_flow_keys",
