@@ -5,28 +5,28 @@
  * @module
  */
 import { monotonicFactory } from "ulid";
-import { ConfigError, NotFoundError } from "../errors/index.js";
-import { openStore } from "../store/open-store.js";
-import type { RunFilter, RunRecord, Store } from "../store/store.js";
-import { type Clock, systemClock } from "./clock.js";
-import { CronTriggers } from "./cron-triggers.js";
-import { Dispatcher } from "./dispatcher.js";
-import { EngineFlow, type FlowStateEntry } from "./engine-flow.js";
-import type { ExecutionDeps } from "./execution.js";
-import { failureEvent, failureFunctionConfig } from "./failure-event.js";
-import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
-import { isDeadLocalOwner, newLeaseOwner } from "./lease-owner.js";
-import type { ReadyItem } from "./ready-queue.js";
-import type { FairwayFunction, RegisteredFunction } from "./registered-function.js";
-import { RunEventHub, type RunEventListener } from "./run-events.js";
-import { type ExecutionResult, RunExecutor } from "./run-executor.js";
-import { RunWaiters } from "./run-waiters.js";
-import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
-import type { EventPayload } from "./step-types.js";
-import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
-import { toRun, toStepRecord } from "./views.js";
+import { type Clock, systemClock } from "./engine/clock.js";
+import { CronTriggers } from "./engine/cron-triggers.js";
+import { Dispatcher } from "./engine/dispatcher.js";
+import { EngineFlow, type FlowStateEntry } from "./engine/engine-flow.js";
+import type { ExecutionDeps } from "./engine/execution.js";
+import { failureEvent, failureFunctionConfig } from "./engine/failure-event.js";
+import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./engine/function-config.js";
+import { isDeadLocalOwner, newLeaseOwner } from "./engine/lease-owner.js";
+import type { ReadyItem } from "./engine/ready-queue.js";
+import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
+import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
+import { RunExecutor, type WrittenResult } from "./engine/run-executor.js";
+import { RunWaiters } from "./engine/run-waiters.js";
+import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./engine/scheduler.js";
+import type { EventPayload } from "./engine/step-types.js";
+import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./engine/types.js";
+import { toRun, toStepRecord } from "./engine/views.js";
+import { ConfigError, NotFoundError } from "./errors/index.js";
+import { openStore } from "./store/open-store.js";
+import type { RunFilter, RunRecord, Store } from "./store/store.js";
 
-export { FUNCTION_FAILED_EVENT } from "./failure-event.js";
+export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
@@ -366,7 +366,7 @@ export class Fairway {
     if (run?.readyAt !== undefined) this.dispatcher.schedule(run, run.readyAt);
   }
 
-  private async onResult(item: ReadyItem, result: ExecutionResult): Promise<void> {
+  private async onResult(item: ReadyItem, result: WrittenResult): Promise<void> {
     if (result.kind === "lost") {
       if (result.unsent) this.scheduler.abandon(result.unsent);
       return;
