@@ -99,6 +99,7 @@ export {
   RunSkippedError,
   SerializationError,
   type SerializedError,
+  StepCrashedError,
   StepError,
   StoreError,
   TimeoutError,
