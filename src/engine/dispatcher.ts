@@ -30,6 +30,11 @@ export interface DispatcherDeps {
   emit: (event: RunEvent) => void;
   /** Called after an execution's result is written. */
   onResult: (run: ReadyItem, result: WrittenResult) => Promise<void>;
+  /**
+   * A queued run could not be claimed (ended meanwhile, leased elsewhere, not due): lets the engine drop
+   * what it keeps about a run that has ended.
+   */
+  onClaimMissed: (runId: string) => Promise<void>;
   /** The ready queue: flow control's fair queue (`FlowReadyQueue`, see engine-flow.ts). */
   queue: ReadyQueue;
 }
@@ -45,6 +50,7 @@ export class Dispatcher {
   private readonly abandoned = new Map<string, number>();
   /** Due runs of functions this process has not defined (yet), by function id. */
   private readonly parked = new Map<string, ReadyItem[]>();
+  private readonly parkedIds = new Set<string>();
   private pumpScheduled = false;
   private closed = false;
   private renewTimer: TimerHandle | undefined;
@@ -88,12 +94,25 @@ export class Dispatcher {
     const parked = this.parked.get(functionId);
     if (!parked) return;
     this.parked.delete(functionId);
-    for (const item of parked) this.queue.enqueue(item);
+    for (const item of parked) {
+      this.parkedIds.delete(item.runId);
+      this.queue.enqueue(item);
+    }
     this.requestPump();
   }
 
   isExecuting(runId: string): boolean {
     return this.executing.has(runId);
+  }
+
+  /** Whether this process has the run in hand: executing, queued, waiting for its wake-up, or parked. */
+  knows(runId: string): boolean {
+    return (
+      this.executing.has(runId) ||
+      this.queue.has(runId) ||
+      this.timers.has(runId) ||
+      this.parkedIds.has(runId)
+    );
   }
 
   /** Runs executing now. */
@@ -150,10 +169,14 @@ export class Dispatcher {
         const parked = this.parked.get(item.functionId) ?? [];
         parked.push(item);
         this.parked.set(item.functionId, parked);
+        this.parkedIds.add(item.runId);
         return undefined;
       }
       const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs);
-      if (!claimed) return undefined;
+      if (!claimed) {
+        await this.deps.onClaimMissed(item.runId);
+        return undefined;
+      }
       if (!item.resume) {
         this.deps.emit({
           type: "run.started",
@@ -162,7 +185,7 @@ export class Dispatcher {
           at: clock.now(),
         });
       }
-      const result = await this.deps.executor.execute(claimed, fn);
+      const result = await this.deps.executor.execute(claimed, fn, this.abandoned.has(item.runId));
       if (result.kind !== "abandoned") await this.deps.onResult(item, result);
       return result;
     } catch (error) {

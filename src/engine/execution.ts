@@ -109,11 +109,16 @@ export class Execution {
   private checkScheduled = false;
   private settle: (suspensions: Suspension[]) => void = () => {};
 
+  /**
+   * @param resumesAbandoned this process abandoned the previous execution of the run (a store error): a
+   * `running` step row it left is an attempt to make again, not one its process died in.
+   */
   constructor(
     readonly run: RunRecord,
     steps: StepRow[],
     readonly fn: RegisteredFunction,
     readonly deps: ExecutionDeps,
+    readonly resumesAbandoned = false,
   ) {
     for (const step of steps) {
       this.memo.set(step.id, step);

@@ -72,8 +72,13 @@ export class RunExecutor {
   /** The live execution of each run this process is executing (for cancellation). */
   readonly active = new Map<string, Execution>();
 
-  async execute(claimed: ClaimedRun, fn: RegisteredFunction): Promise<ExecutionResult> {
-    const exec = new Execution(claimed.run, claimed.steps, fn, this.deps);
+  /** `resumesAbandoned`: this process abandoned the run's previous execution (see `Execution`). */
+  async execute(
+    claimed: ClaimedRun,
+    fn: RegisteredFunction,
+    resumesAbandoned = false,
+  ): Promise<ExecutionResult> {
+    const exec = new Execution(claimed.run, claimed.steps, fn, this.deps, resumesAbandoned);
     this.active.set(claimed.run.id, exec);
     try {
       const outcome = await this.invoke(exec);

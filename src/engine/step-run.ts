@@ -36,9 +36,12 @@ export async function runStep<T>(
   if (memo?.status === "retrying" && (memo.wakeAt ?? 0) > exec.now()) {
     return exec.suspend({ kind: "retry", at: memo.wakeAt ?? 0 });
   }
-  const attempt = memo?.attempts ?? 0;
+  // A `running` row is an attempt that never recorded its outcome: its process died in it (it counts), or
+  // this process abandoned the execution on a store error (it is made again).
+  const redo = memo?.status === "running" && exec.resumesAbandoned;
+  const attempt = (memo?.attempts ?? 0) - (redo ? 1 : 0);
   const startedAt = memo?.startedAt ?? exec.now();
-  const crash = memo?.status === "running" ? crashOf(call.identity.name, memo) : undefined;
+  const crash = memo?.status === "running" && !redo ? crashOf(call.identity.name, memo) : undefined;
   if (crash && attempt > exec.fn.config.retries) {
     await exec.checkpoint(
       exec.row(call, "run", {

@@ -41,6 +41,11 @@ export class RunWatch {
     private readonly cancel: (runId: string, reason: string) => void,
   ) {}
 
+  /** Whether `runId` is watched (created or restored, not ended). */
+  watching(runId: string): boolean {
+    return this.#runs.has(runId);
+  }
+
   /** The active run holding singleton key `key` of a function, if any. */
   holder(functionId: string, key: string): string | undefined {
     return this.#holders.get(`${functionId}\u0000${key}`);

@@ -248,6 +248,12 @@ export interface RegisterWaitInput {
   completed(event: StoredEvent): StepRow;
 }
 
+/** Where a `listDueRuns` page ends: the last run's `readyAt` and id (pages go in that order). */
+export interface DueCursor {
+  readyAt: number;
+  id: string;
+}
+
 export interface RunFilter {
   functionId?: string;
   status?: RunStatus;
@@ -339,6 +345,13 @@ export interface Store {
   getSteps(runId: string): Promise<StepRow[]>;
   /** Every non-terminal run with its `readyAt` and lease: what the engine's caches are rebuilt from. */
   listPendingRuns(): Promise<RunRecord[]>;
+  /**
+   * One page of the runs a worker may claim at `now`: not terminal, `readyAt <= now`, lease free or expired
+   * (`leaseExpiresAt <= now`). Ordered by `readyAt`, then id, starting after `after`; at most `limit` (≥ 1).
+   * An index range scan: the engine's periodic recovery sweep pages through it (due runs, expired leases,
+   * due sleeps and retries), so no run waits for a restart.
+   */
+  listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
   listFlowPending(): Promise<FlowPending[]>;
 }

@@ -13,6 +13,7 @@ import type {
   AcceptEventsInput,
   AcceptEventsResult,
   ClaimedRun,
+  DueCursor,
   FinishedRun,
   FinishInput,
   FlowPending,
@@ -286,6 +287,22 @@ export class MemoryStore implements Store {
   async listPendingRuns(): Promise<RunRecord[]> {
     return [...this.runs.values()]
       .filter((run) => run.readyAt !== undefined && !TERMINAL.has(run.status))
+      .map(copy);
+  }
+
+  async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
+    const due = (run: RunRecord) =>
+      run.readyAt !== undefined &&
+      run.readyAt <= now &&
+      !TERMINAL.has(run.status) &&
+      (run.leaseExpiresAt === undefined || run.leaseExpiresAt <= now) &&
+      (after === undefined ||
+        run.readyAt > after.readyAt ||
+        (run.readyAt === after.readyAt && run.id > after.id));
+    return [...this.runs.values()]
+      .filter(due)
+      .sort((a, b) => (a.readyAt ?? 0) - (b.readyAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
       .map(copy);
   }
 

@@ -15,6 +15,7 @@ import type {
   AcceptEventsInput,
   AcceptEventsResult,
   ClaimedRun,
+  DueCursor,
   FinishedRun,
   FinishInput,
   FlowPending,
@@ -345,6 +346,16 @@ export class SqliteStore implements Store {
     return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
   }
 
+  async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
+    const rows = this.q.dueRuns.all({
+      now,
+      limit,
+      after_ready_at: after?.readyAt ?? Number.MIN_SAFE_INTEGER,
+      after_id: after?.id ?? "",
+    }) as RunRowDb[];
+    return rows.map(toRun);
+  }
+
   async listFlowPending(): Promise<FlowPending[]> {
     return this.flow.list();
   }
@@ -415,6 +426,13 @@ function prepare(db: Database.Database) {
          AND (ready_at IS NULL OR ready_at > @now)`,
     ),
     pendingRuns: db.prepare(`SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`),
+    // An index range on runs_due (ready_at, id): the page after (@after_ready_at, @after_id).
+    dueRuns: db.prepare(
+      `SELECT * FROM runs WHERE ready_at IS NOT NULL AND ready_at <= @now
+         AND (ready_at, id) > (@after_ready_at, @after_id)
+         AND status NOT IN ${TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+       ORDER BY ready_at, id LIMIT @limit`,
+    ),
     upsertStep: db.prepare(
       `INSERT OR REPLACE INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
          started_at, ended_at, wake_at, event_id)
