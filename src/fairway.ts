@@ -262,13 +262,16 @@ export class Fairway {
     if (run?.readyAt === undefined) this.flow.runsDropped([runId]);
   }
 
-  /** Claimable runs a recovery sweep found: queue those this process does not have in hand. */
-  private recovered(runs: RunRecord[], now: number): void {
+  /** Claimable runs a recovery sweep found: queue those this process does not have in hand; returns how many. */
+  private recovered(runs: RunRecord[], now: number): number {
+    let queued = 0;
     for (const run of runs) {
       if (this.dispatcher.knows(run.id)) continue;
       this.flow.runCreated(run);
       this.dispatcher.schedule(run, now);
+      queued += 1;
     }
+    return queued;
   }
 
   /** A run by id, or `undefined`. */

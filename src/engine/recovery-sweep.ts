@@ -6,7 +6,9 @@
  * large the backlog, each sweep costs one bounded index range read and every claimable run is seen within
  * `ceil(claimable / pageSize)` sweeps. No run waits for a restart.
  *
- * Pace: every `intervalMs` while runs are claimable. When none is, the next sweep is at the moment the
+ * Pace: `intervalMs` after a sweep that queued something; after sweeps that found only runs already in hand
+ * the pause doubles, up to `12 × intervalMs` (a busy process does not re-read its own queue every few
+ * seconds). When no run is claimable at all, the next sweep is at the moment the
  * earliest run becomes claimable (a one-row read, `listDueRuns(now + SWEEP_IDLE_MS, 1)`), at least
  * `intervalMs` and at most `SWEEP_IDLE_MS` (1 h) away: an idle app reads nothing every few seconds, and a
  * fake clock moved by a year fires thousands of sweeps, not millions.
@@ -20,6 +22,9 @@ import type { Logger } from "./types.js";
 /** Longest pause between sweeps while no run is claimable, ms (runs another process creates later are found within it). */
 export const SWEEP_IDLE_MS = 60 * 60 * 1000;
 
+/** Longest pause between sweeps that find only runs already in hand, in `intervalMs`. */
+const MAX_BACKOFF = 12;
+
 export interface RecoverySweepDeps {
   store: Store;
   clock: Clock;
@@ -28,23 +33,26 @@ export interface RecoverySweepDeps {
   intervalMs: number;
   /** Runs read per sweep. */
   pageSize: number;
-  /** Called with each page of claimable runs (may be empty). */
-  onDue: (runs: RunRecord[], now: number) => void;
+  /** Called with each page of claimable runs (may be empty); returns how many it queued (not in hand before). */
+  onDue: (runs: RunRecord[], now: number) => number;
 }
 
 export class RecoverySweep {
   private timer: TimerHandle | undefined;
   private after: DueCursor | undefined;
-  private stopped = true;
+  private started = false;
+  private stopped = false;
   /** Whether the last sweep failed (a store error is logged once until a sweep succeeds again). */
   private failing = false;
+  /** Sweeps in a row that queued nothing new. */
+  private quiet = 0;
 
   constructor(private readonly deps: RecoverySweepDeps) {}
 
-  /** Arms the first sweep `intervalMs` from now. Idempotent. */
+  /** Arms the first sweep `intervalMs` from now. Idempotent; nothing after `stop`. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started || this.stopped) return;
+    this.started = true;
     this.arm(this.deps.intervalMs);
   }
 
@@ -67,8 +75,9 @@ export class RecoverySweep {
       this.after =
         runs.length < pageSize || !last ? undefined : { readyAt: last.readyAt ?? now, id: last.id };
       this.failing = false;
-      if (!this.stopped) this.deps.onDue(runs, now);
-      if (runs.length > 0) return intervalMs;
+      const queued = this.stopped ? 0 : this.deps.onDue(runs, now);
+      this.quiet = queued > 0 ? 0 : this.quiet + 1;
+      if (runs.length > 0) return intervalMs * Math.min(MAX_BACKOFF, 2 ** this.quiet);
       const [next] = await store.listDueRuns(now + SWEEP_IDLE_MS, 1);
       if (!next) return SWEEP_IDLE_MS;
       const claimableAt = Math.max(next.readyAt ?? now, next.leaseExpiresAt ?? now);
