@@ -6,8 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
-import type { RunRecord, Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { queuedRun } from "./helpers.js";
 
 /** A logger that keeps errors. */
 function recordingLogger() {
@@ -40,21 +41,6 @@ function failingSaves(store: Store, failOn: number[]) {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-}
-
-function queuedRun(id: string, now: number): RunRecord {
-  return {
-    id,
-    functionId: "f",
-    status: "queued",
-    eventIds: [],
-    events: [{ name: "go", data: { n: id }, id, ts: now }],
-    attempt: 0,
-    createdAt: now,
-    readyAt: now,
-    eventSeq: 0,
-    backlogKey: "f\u0000",
-  };
 }
 
 describe("live recovery", () => {

@@ -1,32 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { RecoverySweep, SWEEP_IDLE_MS } from "../../src/engine/recovery-sweep.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
-import type { RunRecord } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { queuedRun } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-function run(id: string, readyAt: number): RunRecord {
-  return {
-    id,
-    functionId: "f",
-    status: "queued",
-    eventIds: [],
-    events: [{ name: "go", data: {}, id, ts: readyAt }],
-    attempt: 0,
-    createdAt: readyAt,
-    readyAt,
-    eventSeq: 0,
-    backlogKey: "f\u0000",
-  };
-}
 
 describe("RecoverySweep", () => {
   it("pages through claimable runs by cursor, wraps around, and paces itself", async () => {
     const clock = new FakeClock();
     const store = new MemoryStore();
     const t0 = clock.now();
-    const runs = ["a", "b", "c", "d", "e"].map((id, index) => run(id, t0 + index));
+    const runs = ["a", "b", "c", "d", "e"].map((id, index) => queuedRun(id, t0 + index));
     await store.acceptEvents({ now: t0, events: [], runs: runs.map((entry) => ({ run: entry })) });
     const pages: string[][] = [];
     let known = new Set<string>();
@@ -54,7 +39,7 @@ describe("RecoverySweep", () => {
     await store.acceptEvents({
       now: clock.now(),
       events: [],
-      runs: [{ run: run("later", clock.now() + 90_000) }],
+      runs: [{ run: queuedRun("later", clock.now() + 90_000) }],
     });
     expect(await sweep.sweep()).toBe(90_000);
     await store.cancelRun("later", "done", clock.now());
