@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
+import { Fairway } from "../../src/index.js";
 import { createServer } from "../../src/server/index.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { dropSchema, uniqueSchema } from "../helpers/postgres.js";

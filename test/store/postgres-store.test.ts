@@ -65,7 +65,8 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
     for (let round = 0; round < 10; round++) {
       const runId = `r${round}`;
       await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId, { status: "waiting" }) }] });
-      await a.saveStep(waitingStep(runId, "w"));
+      await a.claimRun(runId, "w0", T0, 1000);
+      expect(await a.saveStep(waitingStep(runId, "w"), { owner: "w0", now: T0 })).toBe(true);
       const input = { runId, stepId: "w", status: "completed" as const, now: T0 + 1 };
       const results = await Promise.all([
         a.resolveStep({ ...input, outputText: '"a"' }),
@@ -130,8 +131,10 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
         expiresAt: T0 + 1000,
         afterSeq: seq,
       };
+      await a.claimRun(runId, "wa", T0, 1000);
       const [matched] = await Promise.all([
         a.registerWait({
+          lease: { owner: "wa", now: T0 },
           wait,
           pending: waitingStep(runId, "w"),
           matches: () => true,
@@ -145,7 +148,8 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
       ]);
       // Either the wait saw the event, or the wait is there for the event's sender to offer it to.
       const listed = await b.listWaits(`go${round}`);
-      expect(matched !== undefined || listed.length === 1).toBe(true);
+      expect(matched.held).toBe(true);
+      expect((matched.held && matched.event !== undefined) || listed.length === 1).toBe(true);
     }
   });
 });
@@ -216,11 +220,11 @@ describe("PostgreSQL store: text and configuration", () => {
       leaseOwner: `w${odd}`,
       concurrencyKeys: [odd],
     });
-    await store.saveStep({
-      ...waitingStep(`r${odd}`, `s${odd}`),
-      status: "completed",
-      outputText: JSON.stringify(odd),
-    });
+    const saved = await store.saveStep(
+      { ...waitingStep(`r${odd}`, `s${odd}`), status: "completed", outputText: JSON.stringify(odd) },
+      { owner: `w${odd}`, now: T0 },
+    );
+    expect(saved).toBe(true);
     expect((await store.getSteps(`r${odd}`))[0]).toMatchObject({
       id: `s${odd}`,
       outputText: JSON.stringify(odd),

@@ -114,6 +114,14 @@ CREATE TABLE flow_pending (
 );
 `,
   },
+  {
+    // The recovery sweep pages through claimable runs by (ready_at, id) (Store.listDueRuns).
+    version: 2,
+    sql: `
+CREATE INDEX runs_due ON runs (ready_at, id) WHERE ready_at IS NOT NULL;
+DROP INDEX runs_pending;
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

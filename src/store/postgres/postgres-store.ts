@@ -28,11 +28,14 @@ import type {
   AcceptEventsInput,
   AcceptEventsResult,
   ClaimedRun,
+  DueCursor,
   FinishedRun,
   FinishInput,
   FlowPending,
+  LeaseFence,
   NewRun,
   RegisterWaitInput,
+  RegisterWaitResult,
   ResolveStepInput,
   RunFilter,
   RunRecord,
@@ -290,16 +293,25 @@ export class PostgresStore implements Store {
     return { run: runOf(row), steps: row.steps_json.map((step) => toStep(decodeRow(step))) };
   }
 
-  async renewLeases(owner: string, runIds: string[], until: number): Promise<void> {
-    if (runIds.length > 0) await this.query(statements.renewLeases, [owner, runIds, until]);
+  async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
+    if (runIds.length === 0) return [];
+    const renewed = await this.query<{ id: string }>(statements.renewLeases, [owner, runIds, until, now]);
+    const kept = new Set(renewed.map((row) => row.id));
+    return runIds.filter((id) => !kept.has(id));
   }
 
   async releaseLeases(owner: string): Promise<void> {
     await this.query(statements.releaseLeases, [owner]);
   }
 
-  async saveStep(step: StepRow): Promise<void> {
-    await this.query(statements.upsertSteps, [jsonRows([fromStep(step)])]);
+  async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
+    const written = await this.query(statements.saveStepFenced, [
+      jsonRows([fromStep(step)]),
+      step.runId,
+      lease.owner,
+      lease.now,
+    ]);
+    return written.length > 0;
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
@@ -351,6 +363,10 @@ export class PostgresStore implements Store {
 
   /** `resolveStep` inside the caller's transaction. */
   private async resolve(tx: Transaction, input: ResolveStepInput): Promise<boolean> {
+    if (input.owner !== undefined) {
+      const held = await tx.query(statements.lockHeld, [input.runId, input.owner, input.now]);
+      if (held.length === 0) return false;
+    }
     const resolved = await tx.query(statements.resolveStep, [
       input.runId,
       input.stepId,
@@ -373,8 +389,14 @@ export class PostgresStore implements Store {
     return run;
   }
 
-  async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
-    return this.transaction("registerWait", async (tx) => {
+  async registerWait(input: RegisterWaitInput): Promise<RegisterWaitResult> {
+    return this.transaction("registerWait", async (tx): Promise<RegisterWaitResult> => {
+      const held = await tx.query(statements.lockHeld, [
+        input.wait.runId,
+        input.lease.owner,
+        input.lease.now,
+      ]);
+      if (held.length === 0) return { held: false };
       // Exclusive against acceptEvents' shared lock on the name (see `insertEvents`).
       await tx.query(statements.lockEventName, [input.wait.eventName]);
       const rows = await tx.query<EventRowDb>(statements.eventsAfter, [
@@ -388,9 +410,9 @@ export class PostgresStore implements Store {
         const completed = await tx.query(statements.completeWaiting, [
           jsonRows([fromStep(input.completed(event))]),
         ]);
-        if (completed.length === 0) return undefined;
+        if (completed.length === 0) return { held: true };
         await tx.query(statements.deleteWait, [input.wait.id]);
-        return event;
+        return { held: true, event };
       }
       await tx.query(statements.insertStepIfAbsent, [jsonRows([fromStep(input.pending)])]);
       const [current] = await tx.query<{ status: string }>(statements.getStepStatus, [
@@ -399,7 +421,7 @@ export class PostgresStore implements Store {
       ]);
       if (current?.status === "waiting")
         await tx.query(statements.upsertWaits, [jsonRows([fromWait(input.wait)])]);
-      return undefined;
+      return { held: true };
     });
   }
 
@@ -459,6 +481,16 @@ export class PostgresStore implements Store {
 
   async listPendingRuns(): Promise<RunRecord[]> {
     return (await this.query<RunRowDb>(statements.pendingRuns, [])).map(runOf);
+  }
+
+  async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
+    const rows = await this.query<RunRowDb>(statements.dueRuns, [
+      now,
+      limit,
+      after?.readyAt ?? Number.MIN_SAFE_INTEGER,
+      after?.id ?? "",
+    ]);
+    return rows.map(runOf);
   }
 
   async listFlowPending(): Promise<FlowPending[]> {

@@ -64,7 +64,7 @@ export const statements = {
   getRun: named("fw_get_run", "SELECT * FROM runs WHERE id = $1", true),
   /**
    * $1 run id, $2 owner, $3 now, $4 lease end → the run (with its steps as JSON) if it was due, not
-   * terminal and not under a live lease. One statement: the row lock makes concurrent claims serialize and
+   * terminal and not under another owner's live lease. One statement: the row lock makes concurrent claims serialize and
    * re-check the conditions, so exactly one wins.
    */
   claimRun: named(
@@ -73,16 +73,18 @@ export const statements = {
        UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $3),
          lease_owner = $2, lease_expires_at = $4
        WHERE id = $1 AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= $3
-         AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
+         AND (lease_expires_at IS NULL OR lease_expires_at <= $3 OR lease_owner = $2)
        RETURNING *)
      SELECT claimed.*, (SELECT COALESCE(json_agg(steps ORDER BY position, started_at), '[]'::json)
        FROM steps WHERE steps.run_id = claimed.id) AS steps_json
      FROM claimed`,
   ),
-  /** $1 owner, $2 run ids, $3 lease end. */
+  /** $1 owner, $2 run ids, $3 lease end, $4 now → the ids renewed (live leases of `owner` on live runs). */
   renewLeases: named(
     "fw_renew_leases",
-    "UPDATE runs SET lease_expires_at = $3 WHERE id = ANY($2::text[]) AND lease_owner = $1",
+    `UPDATE runs SET lease_expires_at = $3 WHERE id = ANY($2::text[]) AND lease_owner = $1
+       AND lease_expires_at > $4 AND status NOT IN ${TERMINAL}
+     RETURNING id`,
     true,
   ),
   /** $1 owner. */
@@ -132,9 +134,35 @@ export const statements = {
     `UPDATE runs SET ready_at = $2 WHERE id = $1 AND status NOT IN ${TERMINAL}
        AND (ready_at IS NULL OR ready_at > $2)`,
   ),
+  /** $1 now, $2 limit, $3 after ready_at, $4 after id: claimable runs by (ready_at, id), an index range. */
+  dueRuns: named(
+    "fw_list_due_runs",
+    `SELECT * FROM runs WHERE ready_at IS NOT NULL AND ready_at <= $1 AND (ready_at, id) > ($3, $4)
+       AND status NOT IN ${TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
+     ORDER BY ready_at, id LIMIT $2`,
+    true,
+  ),
   pendingRuns: named(
     "fw_list_pending_runs",
     `SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`,
+    true,
+  ),
+  /**
+   * $1 JSON array of one step row, $2 run id, $3 owner, $4 now → a row if written: only while `owner` holds
+   * a live lease on the run (the run row is share-locked, so a concurrent claim by another owner waits, or
+   * wins and fails this fence).
+   */
+  saveStepFenced: named(
+    "fw_save_step_fenced",
+    `INSERT INTO steps (${STEP_COLUMNS})
+     SELECT ${STEP_COLUMNS} FROM json_populate_recordset(NULL::steps, $1::json)
+     WHERE EXISTS (SELECT 1 FROM runs WHERE id = $2 AND lease_owner = $3 AND lease_expires_at > $4
+       AND status NOT IN ${TERMINAL} FOR SHARE)
+     ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.name, op = EXCLUDED.op, status = EXCLUDED.status,
+       position = EXCLUDED.position, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
+       attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
+       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id
+     RETURNING 1`,
     true,
   ),
   /** $1 JSON array of step rows: inserts or replaces each. */
