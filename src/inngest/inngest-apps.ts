@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { FUNCTION_FAILED_EVENT } from "../engine/failure-event.js";
 import type { Fairway } from "../engine/fairway.js";
 import { ConfigError } from "../errors/config-error.js";
 import type { AiGatewayOptions } from "./ai-gateway.js";
@@ -69,6 +71,7 @@ export class InngestApps {
     mapped.forEach((fn, index) => {
       this.check(fn, index, body.appName);
     });
+    const failureHandlers = failureCompanions(mapped);
     let modified = false;
     for (const fn of mapped) {
       const known = this.synced.get(fn.config.id);
@@ -79,15 +82,26 @@ export class InngestApps {
         }
         continue;
       }
-      const target: RemoteTarget = { url: fn.url, retries: fn.config.retries ?? 4 };
-      this.client.createFunction(
-        fn.config,
-        remoteHandler(target, { transport: this.transport, gateway: this.gateway }),
-      );
-      this.synced.set(fn.config.id, { appName: body.appName, target, config: JSON.stringify(fn.config) });
+      if (failureHandlers.has(fn.config.id)) continue;
+      const target = this.track(fn, body.appName);
+      const failure = mapped.find((candidate) => failureHandlers.get(candidate.config.id) === fn.config.id);
+      const config = failure
+        ? { ...fn.config, onFailure: this.handler(this.track(failure, body.appName)) }
+        : fn.config;
+      this.client.createFunction(config, this.handler(target));
       modified = true;
     }
     return { ok: true, modified, functions: mapped.map((fn) => fn.config.id) };
+  }
+
+  private track(fn: MappedFunction, appName: string): RemoteTarget {
+    const target: RemoteTarget = { url: fn.url, retries: fn.config.retries ?? 4 };
+    this.synced.set(fn.config.id, { appName, target, config: JSON.stringify(fn.config) });
+    return target;
+  }
+
+  private handler(target: RemoteTarget) {
+    return remoteHandler(target, { transport: this.transport, gateway: this.gateway });
   }
 
   /** The synced functions: id, app name and call URL. */
@@ -117,4 +131,32 @@ export class InngestApps {
       );
     }
   }
+}
+
+/**
+ * The SDK registers `onFailure` as a function `<id>-failure` triggered by `inngest/function.failed` with
+ * `event.data.function_id == '<id>'`. Fairway sends its failure event only for functions defined with
+ * `onFailure`, so such a companion becomes the `onFailure` of `<id>` (Fairway registers it under the same
+ * id, trigger and expression). Returns companion id → main function id.
+ */
+function failureCompanions(mapped: MappedFunction[]): Map<string, string> {
+  const ids = new Set(mapped.map((fn) => fn.config.id));
+  const companions = new Map<string, string>();
+  for (const fn of mapped) {
+    const main = fn.config.id.replace(/-failure$/, "");
+    const triggers = Array.isArray(fn.config.triggers) ? fn.config.triggers : [];
+    const [trigger] = triggers;
+    if (
+      main !== fn.config.id &&
+      ids.has(main) &&
+      triggers.length === 1 &&
+      trigger !== undefined &&
+      "event" in trigger &&
+      trigger.event === FUNCTION_FAILED_EVENT &&
+      trigger.if?.replace(/\s+/g, "") === `event.data.function_id=='${main}'`
+    ) {
+      companions.set(fn.config.id, main);
+    }
+  }
+  return companions;
 }

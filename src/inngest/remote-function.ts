@@ -83,7 +83,7 @@ class RemoteRun {
 
   async drive(): Promise<unknown> {
     for (;;) {
-      const reply = await this.step.run(REQUEST_STEP_ID, () => this.discover());
+      const reply = await this.step.run(REQUEST_STEP_ID, () => this.discover()).catch(unwrapAppFailure);
       if (reply.type === "complete") return reply.data;
       const done = reply.ops.find((op) => op.op === "RunComplete");
       if (done) return done.data ?? null;
@@ -216,6 +216,18 @@ class RemoteRun {
     this.memo[hash] = value;
     this.completionOrder.push(hash);
   }
+}
+
+/**
+ * A discovery call that failed for good failed because the function did (an uncaught error, or a retried
+ * error outside steps that ran out of attempts): the run fails with the app's error, not with a failure of
+ * Fairway's internal request step.
+ */
+function unwrapAppFailure(error: unknown): never {
+  if (!(error instanceof StepError)) throw error;
+  const original = error.error.cause ?? error.error;
+  const message = typeof original.message === "string" ? original.message : error.error.message;
+  throw new NonRetriableError(message, { cause: original });
 }
 
 /** The id the user wrote for the step (Fairway adds `:n` to repeats, as the SDK does before hashing). */
