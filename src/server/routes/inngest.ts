@@ -9,7 +9,7 @@ import { readJsonBody } from "../read-input.js";
 
 /**
  * The Inngest SDK's sync route: `POST /fn/register` (`{ url, appName, functions, … }`), answered
- * `{ ok: true, modified }`; errors in the SDK's shape `{ error, code }` with their status (400 for a
+ * `{ ok: true, modified }`; errors in the SDK's shape `{ status, error, code }` (the SDK answers the `PUT` that triggered the sync with that status and message) (400 for a
  * function Fairway cannot run, naming it and the field; 401 without valid credentials).
  * Credentials: the SDK's hashed signing key (`Authorization: Bearer signkey-…`) when `signingKeys` are
  * set; otherwise syncs are accepted only by an open (dev) server.
@@ -37,7 +37,7 @@ export function inngestRoutes(auth: ServerAuth, apps: InngestApps, signingKeys: 
       const status = statusOf(error);
       if (status === 500) throw error;
       const { code, message } = errorBody(error).error;
-      return c.json({ error: message, code }, status);
+      return c.json({ status, error: message, code }, status);
     }
   });
   return app;
