@@ -11,6 +11,7 @@
  *
  * @module
  */
+import canonicalize from "canonicalize";
 import { NonRetriableError } from "../errors/non-retriable-error.js";
 import { RetryAfterError } from "../errors/retry-after-error.js";
 import { isJsonObject, parseJson } from "../models/shared/json.js";
@@ -69,7 +70,8 @@ export async function callApp(
 ): Promise<AppReply> {
   const target = new URL(url);
   target.searchParams.set("stepId", stepId);
-  const text = JSON.stringify(body);
+  // The SDK verifies the signature over the canonical JSON (RFC 8785) of the body it parsed: send that.
+  const text = canonicalize(body) ?? "{}";
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "x-inngest-server-kind": transport.signingKey ? "cloud" : "dev",

@@ -2,7 +2,8 @@
  * Inngest's request signing, server side (Inngest `docs/SDK_SPEC.md`, "Signing"; the SDK's
  * `helpers/net.ts` and `helpers/strings.ts`):
  * - a call to an app carries `X-Inngest-Signature: t=<unix seconds>&s=<hex HMAC-SHA256(body + t)>`, the HMAC
- *   key being the signing key's UTF-8 bytes without its `signkey-<env>-` prefix;
+ *   key being the signing key's UTF-8 bytes without its `signkey-<env>-` prefix (the SDK checks it against
+ *   the canonical JSON of the body, so callers send canonical JSON);
  * - the SDK authenticates its own calls to the server (`/fn/register`) with
  *   `Authorization: Bearer signkey-<env>-<hex SHA-256 of the hex-decoded key>`.
  *
