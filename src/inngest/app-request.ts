@@ -11,12 +11,15 @@
  *
  * @module
  */
-import canonicalize from "canonicalize";
+import canonicalizeModule from "canonicalize";
 import { NonRetriableError } from "../errors/non-retriable-error.js";
 import { RetryAfterError } from "../errors/retry-after-error.js";
 import { isJsonObject, parseJson } from "../models/shared/json.js";
 import { signatureHeader } from "./signing.js";
 import { type MemoizedStep, type StepOp, stepOpsSchema } from "./wire.js";
+
+/** RFC 8785 canonical JSON (a CommonJS default export, typed as a namespace under NodeNext). */
+const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 /** How Fairway reaches apps. */
 export interface AppTransport {

@@ -29,7 +29,9 @@ describe("signing keys", () => {
     expect(hashedSigningKey("signkey-test-12345678")).toBe(
       "signkey-test-b2ed992186a5cb19f6668aade821f502c1d00970dfd0e35128d51bac4649916c",
     );
-    expect(signatureHeader('{"a":1}', "signkey-test-12345678", 1_700_000_000_000)).toMatch(/^t=1700000000&s=[0-9a-f]{64}$/);
+    expect(signatureHeader('{"a":1}', "signkey-test-12345678", 1_700_000_000_000)).toMatch(
+      /^t=1700000000&s=[0-9a-f]{64}$/,
+    );
   });
 
   it("runs a signed app: the sync is authenticated, every call is signed, a wrong key is refused", async () => {
@@ -62,7 +64,10 @@ describe("signing keys", () => {
     cleanups.push(other.close);
     vi.stubEnv("INNGEST_SIGNING_KEY", `signkey-prod-${randomBytes(32).toString("hex")}`);
     const intruder = new Inngest({ id: "intruder" });
-    const evil = intruder.createFunction({ id: "evil", triggers: [{ event: "vault/seal" }] }, async () => "x");
+    const evil = intruder.createFunction(
+      { id: "evil", triggers: [{ event: "vault/seal" }] },
+      async () => "x",
+    );
     other.use(serve({ client: intruder, functions: [evil] }));
     const refused = await syncApp(other.url);
     expect(refused.status).toBe(401);
@@ -78,7 +83,10 @@ describe("syncing app URLs (fairway dev -u)", () => {
     cleanups.push(fairway.close);
     vi.stubEnv("INNGEST_DEV", fairway.origin);
     const inngest = new Inngest({ id: "notes" });
-    const fn = inngest.createFunction({ id: "save", triggers: [{ event: "notes/save" }] }, async () => "saved");
+    const fn = inngest.createFunction(
+      { id: "save", triggers: [{ event: "notes/save" }] },
+      async () => "saved",
+    );
     // Down at first: the sync fails and is retried.
     const down = await fairway.server.syncApps();
     expect(down).toEqual([expect.objectContaining({ url: first.url, ok: false })]);
@@ -95,6 +103,9 @@ describe("syncing app URLs (fairway dev -u)", () => {
     expect(fairway.server.inngest.list()[0]?.url).toBe(`${second.url}?fnId=notes-save&stepId=step`);
     await first.close();
     await inngest.send({ name: "notes/save", data: {} });
-    await until(async () => (await fairway.client.listRuns({ functionId: "notes-save" })).runs[0]?.status === "completed");
+    await until(
+      async () =>
+        (await fairway.client.listRuns({ functionId: "notes-save" })).runs[0]?.status === "completed",
+    );
   });
 });
