@@ -59,26 +59,8 @@ function result(elapsed: number, runs: number): Result {
   return { msPerStep: elapsed / steps, stepsPerSecond: steps / (elapsed / 1000), seconds: elapsed / 1000 };
 }
 
-async function native(concurrency: number, runs: number): Promise<Result> {
-  const dir = mkdtempSync(join(tmpdir(), "fairway-bench-native-"));
-  const fairway = new Fairway({
-    id: "bench",
-    store: join(dir, "f.db"),
-    logger: silent,
-    maxConcurrentRuns: concurrency,
-  });
-  fairway.createFunction({ id: "ten-steps", triggers: [{ event: "bench/go" }] }, async ({ step }) => {
-    for (let i = 0; i < STEPS; i++) await step.run(`s${i}`, () => i);
-    return STEPS;
-  });
-  await fairway.start();
-  const elapsed = await runAll(fairway, "ten-steps", runs);
-  await fairway.close();
-  rmSync(dir, { recursive: true, force: true });
-  return result(elapsed, runs);
-}
-
-async function overTheWire(concurrency: number, runs: number): Promise<Result> {
+/** A Fairway client on a fresh SQLite file; `dispose` deletes the file's directory. */
+function openFairway(concurrency: number): { fairway: Fairway; dispose: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "fairway-bench-sdk-"));
   const fairway = new Fairway({
     id: "bench",
@@ -86,6 +68,24 @@ async function overTheWire(concurrency: number, runs: number): Promise<Result> {
     logger: silent,
     maxConcurrentRuns: concurrency,
   });
+  return { fairway, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function native(concurrency: number, runs: number): Promise<Result> {
+  const { fairway, dispose } = openFairway(concurrency);
+  fairway.createFunction({ id: "ten-steps", triggers: [{ event: "bench/go" }] }, async ({ step }) => {
+    for (let i = 0; i < STEPS; i++) await step.run(`s${i}`, () => i);
+    return STEPS;
+  });
+  await fairway.start();
+  const elapsed = await runAll(fairway, "ten-steps", runs);
+  await fairway.close();
+  dispose();
+  return result(elapsed, runs);
+}
+
+async function overTheWire(concurrency: number, runs: number): Promise<Result> {
+  const { fairway, dispose } = openFairway(concurrency);
   const server = createServer({ client: fairway, auth: { open: true }, logger: silent, dashboard: false });
   const origin = await new Promise<string>((resolve) => {
     server.listen(0, (info) => resolve(`http://127.0.0.1:${info.port}`), "127.0.0.1");
@@ -110,7 +110,7 @@ async function overTheWire(concurrency: number, runs: number): Promise<Result> {
     app.closeAllConnections();
     app.close(() => resolve());
   });
-  rmSync(dir, { recursive: true, force: true });
+  dispose();
   return result(elapsed, runs);
 }
 

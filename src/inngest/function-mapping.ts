@@ -11,21 +11,12 @@
 import type { FunctionConfig, Trigger } from "../engine/function-config.js";
 import { normalizeFunctionConfig } from "../engine/function-config.js";
 import { ConfigError } from "../errors/index.js";
-import type { FlowConfigInput } from "../flow/config/types.js";
+import { FLOW_CONFIG_FIELDS, type FlowConfigInput } from "../flow/config/types.js";
 import { fairwayEventName } from "./internal-events.js";
 import type { WireFunction, WireTrigger } from "./wire.js";
 
-const FLOW_FIELDS = [
-  "concurrency",
-  "throttle",
-  "rateLimit",
-  "idempotency",
-  "debounce",
-  "priority",
-  "batchEvents",
-  "singleton",
-  "timeouts",
-] as const;
+/** Flow-control fields that keep their name on the wire (`cancelOn` is sent as `cancel`). */
+const FLOW_FIELDS = FLOW_CONFIG_FIELDS.filter((field) => field !== "cancelOn");
 const HANDLED = new Set<string>(["id", "name", "triggers", "steps", "cancel", "checkpoint", ...FLOW_FIELDS]);
 
 /** A synced function, ready for `createFunction`: its config and the URL that executes it. */

@@ -3,7 +3,7 @@
  * the SDK app at the URL (again every 5 s, so an app that starts later is picked up), and runs its
  * functions. `fairway dev` with neither an app nor `-u` says what to give.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startAppServer, until } from "../inngest/helpers.js";
+import { spawnCollecting, startAppServer, until } from "../inngest/helpers.js";
 
 const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
 const env: NodeJS.ProcessEnv = { ...process.env, FAIRWAY_CLI_SOURCE: "1" };
@@ -30,27 +30,10 @@ describe("fairway dev -u", () => {
     const app = await startAppServer();
     cleanups.push(app.close);
     const cwd = mkdtempSync(join(tmpdir(), "fairway-dev-u-"));
-    const child: ChildProcess = spawn(process.execPath, [launcher, "dev", "-u", app.url, "-p", "0"], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on("data", (chunk) => {
-      output += chunk;
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          child.once("exit", () => resolve());
-          child.kill("SIGTERM");
-        }),
-    );
-    const origin = await until(() => output.match(/listening on (http:\/\/[\d.]+:\d+)/)?.[1], 30_000);
-    await until(() => output.includes(`inngest app: ${app.url}`));
+    const dev = spawnCollecting(process.execPath, [launcher, "dev", "-u", app.url, "-p", "0"], { cwd, env });
+    cleanups.push(dev.stop);
+    const origin = await until(() => dev.output().match(/listening on (http:\/\/[\d.]+:\d+)/)?.[1], 30_000);
+    await until(() => dev.output().includes(`inngest app: ${app.url}`));
 
     // The app comes up after the server (its SDK needs the server's URL): the next periodic sync finds it.
     vi.stubEnv("INNGEST_DEV", origin);

@@ -5,17 +5,16 @@
  * holds: while the model holds every answer, a user with 14 questions has exactly 10 model calls in flight,
  * and another user is not held up by them.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type FakeReplyTurn, openAiWire } from "../helpers/fake-provider/index.js";
-import { startFairway, until } from "./helpers.js";
+import { spawnCollecting, startFairway, until } from "./helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const program = join(here, "fixtures/agentkit-multitenancy/src/agent-network.ts");
+const programFile = join(here, "fixtures/agentkit-multitenancy/src/agent-network.ts");
 const shim = join(here, "fixtures/agentkit-multitenancy/listen-port.mjs");
 const tsx = join(here, "../../node_modules/.bin/tsx");
 
@@ -94,25 +93,16 @@ function text(req: IncomingMessage): Promise<string> {
 }
 
 /** Starts the program with only environment variables set; resolves with its serve URL. */
-async function startProgram(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(tsx, [program], {
+async function startProgram(env: Record<string, string>) {
+  const program = spawnCollecting(tsx, [programFile], {
     env: { ...process.env, ...env, NODE_OPTIONS: `--import ${shim}` },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
+  cleanups.push(program.stop);
+  const port = await until(() => program.output().match(/listening on port (\d+)/)?.[1], 30_000).catch(() => {
+    throw new Error(`the program did not start:\n${program.output()}`);
   });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const port = await until(() => output.match(/listening on port (\d+)/)?.[1], 30_000).catch(() => {
-    throw new Error(`the program did not start:\n${output}`);
-  });
-  await until(() => output.includes("Agent kit running!"));
-  return { url: `http://127.0.0.1:${port}/api/inngest`, child, output: () => output };
+  await until(() => program.output().includes("Agent kit running!"));
+  return { url: `http://127.0.0.1:${port}/api/inngest` };
 }
 
 describe("the seed's AgentKit multi-tenancy program on Fairway", () => {
@@ -123,9 +113,6 @@ describe("the seed's AgentKit multi-tenancy program on Fairway", () => {
     const fairway = await startFairway();
     cleanups.push(fairway.close);
     const program = await startProgram({ INNGEST_DEV: fairway.origin, OPENAI_API_KEY: "sk-local-test" });
-    cleanups.push(() => {
-      program.child.kill("SIGTERM");
-    });
 
     const sync = await fetch(program.url, { method: "PUT" });
     expect(sync.status).toBe(200);

@@ -3,6 +3,7 @@
  * app (`inngest/node`'s `serve`) on another, the SDK pointed at Fairway with `INNGEST_DEV` /
  * `INNGEST_BASE_URL` as a user would.
  */
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { vi } from "vitest";
@@ -95,4 +96,43 @@ export function until<T>(
     },
     { timeout: timeoutMs, interval: 5 },
   );
+}
+
+/** A Fairway server and an empty SDK app server, the SDK pointed at Fairway in dev mode; `close` stops both. */
+export async function startRig(options: { clock?: Clock } = {}) {
+  const fairway = await startFairway(options.clock ? { clock: options.clock } : {});
+  const app = await startAppServer();
+  sdkDevEnv(fairway.origin);
+  return {
+    fairway,
+    app,
+    close: async () => {
+      await app.close();
+      await fairway.close();
+    },
+  };
+}
+
+/** Spawns a process whose stdout and stderr are collected in `output()`; `stop` sends SIGTERM and waits. */
+export function spawnCollecting(
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

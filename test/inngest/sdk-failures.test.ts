@@ -7,7 +7,7 @@ import { Inngest, NonRetriableError } from "inngest";
 import { serve } from "inngest/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { sdkDevEnv, startAppServer, startFairway, syncApp, until } from "./helpers.js";
+import { type startFairway, startRig, syncApp, until } from "./helpers.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -17,11 +17,8 @@ afterEach(async () => {
 
 async function rig() {
   const clock = new FakeClock();
-  const fairway = await startFairway({ clock });
-  cleanups.push(fairway.close);
-  const app = await startAppServer();
-  cleanups.push(app.close);
-  sdkDevEnv(fairway.origin);
+  const { fairway, app, close } = await startRig({ clock });
+  cleanups.push(close);
   return { clock, fairway, app, inngest: new Inngest({ id: "billing" }) };
 }
 

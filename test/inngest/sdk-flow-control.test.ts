@@ -7,7 +7,7 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { sdkDevEnv, startAppServer, startFairway, syncApp, until } from "./helpers.js";
+import { type startFairway, startRig, syncApp, until } from "./helpers.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -16,11 +16,8 @@ afterEach(async () => {
 });
 
 async function rig(clock?: FakeClock) {
-  const fairway = await startFairway(clock ? { clock } : {});
-  cleanups.push(fairway.close);
-  const app = await startAppServer();
-  cleanups.push(app.close);
-  sdkDevEnv(fairway.origin);
+  const { fairway, app, close } = await startRig(clock ? { clock } : {});
+  cleanups.push(close);
   return { fairway, app, inngest: new Inngest({ id: "desk" }) };
 }
 

@@ -7,7 +7,7 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { sdkDevEnv, startAppServer, startFairway, syncApp, until } from "./helpers.js";
+import { startRig, syncApp, until } from "./helpers.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -18,11 +18,8 @@ afterEach(async () => {
 describe("an Inngest SDK app on Fairway", () => {
   it("syncs, then runs step.run, step.sleep, step.waitForEvent (match), step.invoke and parallel steps", async () => {
     const clock = new FakeClock();
-    const fairway = await startFairway({ clock });
-    cleanups.push(fairway.close);
-    const app = await startAppServer();
-    cleanups.push(app.close);
-    sdkDevEnv(fairway.origin);
+    const { fairway, app, close } = await startRig({ clock });
+    cleanups.push(close);
 
     const executions: string[] = [];
     const inngest = new Inngest({ id: "shop" });
