@@ -6,6 +6,9 @@
  * request per step: the SDK replays the handler with the memoized steps and runs the next step inline;
  * two checkpoints per step: the request and the step) plus the SDK's own replay, not network distance.
  *
+ * It also prints the time spent inside the SDK's own request handler per step, and a bare loopback HTTP
+ * round trip, to tell Fairway's share from the SDK's and the machine's.
+ *
  * Run: `npx tsx bench/inngest-steps.ts` (about 30 s). `RUNS=500` changes the runs per scenario;
  * `CONCURRENCY=1,16` the runs in flight.
  */
@@ -38,6 +41,8 @@ interface Result {
   msPerStep: number;
   stepsPerSecond: number;
   seconds: number;
+  /** Time spent inside the SDK's request handler per step (sum over requests; overlaps at concurrency > 1). */
+  appMsPerStep?: number;
 }
 
 async function runAll(fairway: Fairway, functionId: string, runs: number): Promise<number> {
@@ -99,19 +104,29 @@ async function overTheWire(concurrency: number, runs: number): Promise<Result> {
       return STEPS;
     },
   );
-  const app = createHttpServer(serve({ client: inngest, functions: [fn] }));
+  const handler = serve({ client: inngest, functions: [fn] });
+  let inApp = 0;
+  const app = createHttpServer((req, res) => {
+    const started = performance.now();
+    res.once("finish", () => {
+      inApp += performance.now() - started;
+    });
+    handler(req, res);
+  });
   await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
   const sync = await fetch(url, { method: "PUT" });
   if (!sync.ok) throw new Error(`sync failed: ${await sync.text()}`);
+  inApp = 0;
   const elapsed = await runAll(fairway, "bench-ten-steps", runs);
+  const appMsPerStep = inApp / (runs * STEPS);
   await server.close();
   await new Promise<void>((resolve) => {
     app.closeAllConnections();
     app.close(() => resolve());
   });
   dispose();
-  return result(elapsed, runs);
+  return { ...result(elapsed, runs), appMsPerStep };
 }
 
 /** ms per request of a bare loopback HTTP round trip (an empty JSON POST), for scale on a busy machine. */
@@ -148,6 +163,6 @@ for (const concurrency of CONCURRENCY) {
   console.log(row("native Fairway", a));
   console.log(row("Inngest SDK over HTTP", b));
   console.log(
-    `${"overhead per step".padEnd(24)} ${String(concurrency).padEnd(11)}  +${(b.msPerStep - a.msPerStep).toFixed(3)} ms (×${(b.msPerStep / a.msPerStep).toFixed(1)})`,
+    `${"overhead per step".padEnd(24)} ${String(concurrency).padEnd(11)}  +${(b.msPerStep - a.msPerStep).toFixed(3)} ms (×${(b.msPerStep / a.msPerStep).toFixed(1)}); inside the SDK's handler: ${(b.appMsPerStep ?? 0).toFixed(3)} ms per step`,
   );
 }
