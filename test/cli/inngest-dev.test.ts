@@ -18,6 +18,7 @@ const env: NodeJS.ProcessEnv = { ...process.env, FAIRWAY_CLI_SOURCE: "1" };
 delete env.FAIRWAY_SIGNING_KEY;
 delete env.FAIRWAY_EVENT_KEYS;
 delete env.INNGEST_SIGNING_KEY;
+delete env.INNGEST_EVENT_KEY;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -57,6 +58,14 @@ describe("fairway dev -u", () => {
     }, 15_000);
     expect(run.output).toBe("hello Ada");
   }, 40_000);
+
+  it("fairway start -u needs keys: without any it says which, before serving anything", async () => {
+    const run = promisify(execFile);
+    const failure = await run(process.execPath, [launcher, "start", "-u", "http://127.0.0.1:9/api/inngest"], {
+      env,
+    }).catch((error: { stderr: string }) => error);
+    expect((failure as { stderr: string }).stderr).toContain("`fairway start` needs keys");
+  });
 
   it("asks for an app module or -u when given neither", async () => {
     const run = promisify(execFile);

@@ -14,6 +14,9 @@ import { createServer, type FairwayServer, type ServerAuthOptions } from "../../
 
 export const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** For `new Inngest({ id, logger: sdkSilent })`: the SDK logs every step error it reports; tests expect them. */
+export const sdkSilent = silent;
+
 /** A Fairway server listening on 127.0.0.1 (open auth unless `auth` says otherwise). */
 export async function startFairway(
   options: {

@@ -7,7 +7,7 @@ import { Inngest, NonRetriableError } from "inngest";
 import { serve } from "inngest/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { type startFairway, startRig, syncApp, until } from "./helpers.js";
+import { sdkSilent, type startFairway, startRig, syncApp, until } from "./helpers.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,7 +19,7 @@ async function rig() {
   const clock = new FakeClock();
   const { fairway, app, close } = await startRig({ clock });
   cleanups.push(close);
-  return { clock, fairway, app, inngest: new Inngest({ id: "billing" }) };
+  return { clock, fairway, app, inngest: new Inngest({ id: "billing", logger: sdkSilent }) };
 }
 
 async function finished(fairway: Awaited<ReturnType<typeof startFairway>>, functionId: string) {

@@ -54,7 +54,7 @@ export async function serveCommand(
   ) {
     throw new ConfigError(
       "FAIRWAY_SIGNING_KEY / FAIRWAY_EVENT_KEYS",
-      "`fairway start` needs keys: set FAIRWAY_SIGNING_KEY (run API, dashboard) and/or FAIRWAY_EVENT_KEYS (senders, comma-separated), each 16+ characters; `fairway dev` runs without them",
+      "`fairway start` needs keys: set FAIRWAY_SIGNING_KEY (run API, dashboard) and/or FAIRWAY_EVENT_KEYS (senders, comma-separated), or an Inngest SDK app's event key (--event-key or INNGEST_EVENT_KEY), each 16+ characters; `fairway dev` runs without them",
     );
   }
   const port = Number(options.port ?? (file === undefined ? 8288 : 3010));
