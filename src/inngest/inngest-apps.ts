@@ -9,8 +9,8 @@
  */
 
 import { FUNCTION_FAILED_EVENT } from "../engine/failure-event.js";
-import type { Fairway } from "../engine/fairway.js";
 import { ConfigError } from "../errors/config-error.js";
+import type { Fairway } from "../fairway.js";
 import type { AiGatewayOptions } from "./ai-gateway.js";
 import type { AppTransport } from "./app-request.js";
 import { type MappedFunction, mapFunction } from "./function-mapping.js";

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { Fairway } from "../../engine/fairway.js";
 import { ConfigError } from "../../errors/config-error.js";
+import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
 import { loadApp } from "../load-app.js";
