@@ -90,7 +90,8 @@ const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
  * Serves a Fairway app over HTTP: the event API, the run API, live SSE streams, and the dashboard.
  * Endpoints: docs/api.md.
  *
- * @throws ConfigError for invalid auth options, or a function not created by `client`.
+ * @throws ConfigError for invalid auth options, a function not created by `client`, or invalid `inngest`
+ *   options (a signing key that is not hex, also from `INNGEST_SIGNING_KEY`; an app URL that is not http(s)).
  * @example
  * const fairway = new Fairway({ id: "my-app" });
  * const fn = fairway.createFunction({ id: "hello" }, { event: "app/hello" }, async () => "hi");
