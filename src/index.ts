@@ -94,6 +94,7 @@ export {
   NonDeterminismError,
   NonRetriableError,
   NotFoundError,
+  OutputValidationError,
   RetryAfterError,
   RunCancelledError,
   RunFailedError,

@@ -48,7 +48,7 @@ export class AnthropicModel implements Model {
       body,
       signal: request.signal,
     };
-    return runTurn(settings, providerRequest, assembler, streaming, {
+    const response = await runTurn(settings, providerRequest, assembler, streaming, {
       stream: async (response) => {
         const stop = await readMessageStream(settings, response, assembler);
         return { stopReason: mapStopReason(stop), raw: { streamed: true, stop_reason: stop } };
@@ -68,5 +68,13 @@ export class AnthropicModel implements Model {
         return mapStopReason(message.stop_reason);
       },
     });
+    if (!request.output) return response;
+    const output = tools.read(response.output);
+    const calls = output.some((message) => message.type === "tool_call");
+    return {
+      ...response,
+      output,
+      stopReason: calls || response.stopReason !== "tool" ? response.stopReason : "stop",
+    };
   }
 }

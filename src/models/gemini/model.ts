@@ -5,6 +5,7 @@ import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { convertMessages } from "./convert-messages.js";
+import { generationConfig } from "./prepare-output.js";
 import { prepareTools } from "./prepare-tools.js";
 import { GeminiResponseReader } from "./read-response.js";
 
@@ -26,11 +27,13 @@ export class GeminiModel implements Model {
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const { settings } = this.config;
     const tools = prepareTools(request);
-    const body = {
+    const body: Record<string, unknown> = {
       ...this.config.defaultParameters,
       ...convertMessages(request.messages, tools.names),
       ...tools.body,
     };
+    const config = generationConfig(request, this.config.defaultParameters.generationConfig);
+    if (config) body.generationConfig = config;
     const streaming = request.onDelta !== undefined;
     const model = settings.model.replace(/^models\//, "");
     const method = streaming ? "streamGenerateContent?alt=sse" : "generateContent";
