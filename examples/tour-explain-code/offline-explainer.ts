@@ -1,14 +1,14 @@
 /**
  * The offline model of the explain-code example: NOT an LLM. It finds the file in the user's message (the
- * fenced code block after "Explain the file <name>") and describes it from its static outline (`outline.ts`):
+ * fenced code block after "Explain the file <name>") and describes it from its static outline (`examples/shared/code-outline.ts`):
  * the module summary, its imports and its exports with their doc summaries. It cannot say anything the code
  * and its comments do not state, and its answer starts with `OFFLINE_LABEL`.
  *
  * @module
  */
 import type { Model } from "../../src/index.js";
+import { outline } from "../shared/code-outline.js";
 import { lastUserText, OFFLINE_LABEL, policyModel } from "../shared/policy-model.js";
-import { outline } from "./outline.js";
 
 /** The offline explainer model (`"outline-policy (offline, not an LLM)"`). */
 export function offlineExplainer(): Model {
