@@ -6,8 +6,6 @@
  * @module
  */
 import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 
 /** What the example printed and how it exited. */
 export interface ExampleOutput {
@@ -27,7 +25,7 @@ const providerVariables = [
 
 /** The `--import` flag value that loads tsx. */
 export function tsxLoader(): string {
-  return pathToFileURL(join(process.cwd(), "node_modules", "tsx", "dist", "loader.mjs")).href;
+  return import.meta.resolve("tsx");
 }
 
 /** The environment for a child example: the caller's, minus provider variables, plus `env`. */
