@@ -104,12 +104,12 @@ describe("support agent with a human in the loop", () => {
     const db = join(mkdtempSync(join(tmpdir(), "fairway-support-main-")), "support.db");
     const args = ["--db", db, "--port", "0", "--ticket", "T-9"];
     const first = startMain(args);
-    expect(await first.until("is waiting for a human decision")).toContain("offline, not an LLM");
+    expect(await first.until("→ Send event")).toContain("offline, not an LLM");
     first.child.kill("SIGKILL");
     await new Promise((resolve) => first.child.once("exit", resolve));
 
     const second = startMain(args);
-    const output = await second.until("is waiting for a human decision");
+    const output = await second.until("→ Send event");
     const url = /--url (http:\/\/127\.0\.0\.1:\d+)/.exec(output.split("is waiting")[1] ?? "")?.[1];
     expect(url).toBeDefined();
     const cli = await runExample(join(process.cwd(), "src", "cli", "fairway.mjs"), {
