@@ -1,18 +1,15 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openai } from "../../src/index.js";
-import { type FakeProviderServer, startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { closeServersAfterEach } from "../../test/models/fixtures.js";
 import { answerText } from "../shared/answer-text.js";
 import { runExample } from "../shared/run-example.js";
 import { offlineUnits } from "./offline-units.js";
 import { convert } from "./units.js";
 import { createUnitsAgent } from "./units-agent.js";
 
-let server: (FakeProviderServer & { baseUrl: string }) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const track = closeServersAfterEach();
 
 describe("MCP: an agent using a local MCP server over stdio", () => {
   it("lists the server's tools and calls them; a tool error reaches the model as an error result", async () => {
@@ -29,10 +26,12 @@ describe("MCP: an agent using a local MCP server over stdio", () => {
   });
 
   it("with a provider: the MCP tools are offered with the server's JSON Schema", async () => {
-    server = await startFakeOpenAi([
-      { toolCalls: [{ name: "units-convert", arguments: { value: 212, from: "f", to: "c" } }] },
-      { text: "212 °F is 100 °C." },
-    ]);
+    const server = track(
+      await startFakeOpenAi([
+        { toolCalls: [{ name: "units-convert", arguments: { value: 212, from: "f", to: "c" } }] },
+        { text: "212 °F is 100 °C." },
+      ]),
+    );
     const agent = createUnitsAgent(
       openai({ model: "gpt-4o-mini", apiKey: "sk-test", baseUrl: server.baseUrl }),
     );

@@ -2,20 +2,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openai, ValidationError } from "../../src/index.js";
-import { type FakeProviderServer, startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { closeServersAfterEach } from "../../test/models/fixtures.js";
 import { runExample } from "../shared/run-example.js";
 import { offlineSolver } from "./offline-solver.js";
 import { solve } from "./solver-network.js";
 import { Workspace } from "./workspace.js";
 
+const track = closeServersAfterEach();
+
 const sampleRepo = join(import.meta.dirname, "sample-repo");
 const original = readFileSync(join(sampleRepo, "src", "cart.js"), "utf8");
-let server: (FakeProviderServer & { baseUrl: string }) | undefined;
 let workspace: Workspace | undefined;
 afterEach(async () => {
-  await server?.close();
   await workspace?.dispose();
-  server = undefined;
   workspace = undefined;
 });
 
@@ -46,18 +46,20 @@ describe("guided tour, level 3: an autonomous bug solver on a temporary copy of 
 
   it("with a provider: the routing agent is forced to select_agent and onRoute follows its choice", async () => {
     const fixed = original.replace("i <= lines.length", "i < lines.length");
-    server = await startFakeOpenAi([
-      { toolCalls: [{ name: "select_agent", arguments: { name: "Planner" } }] },
-      { toolCalls: [{ name: "save_plan", arguments: { file: "src/cart.js", line: 6, change: "use <" } }] },
-      { toolCalls: [{ name: "select_agent", arguments: { name: "Editor" } }] },
-      {
-        toolCalls: [
-          { id: "w", name: "write_file", arguments: { path: "src/cart.js", content: fixed } },
-          { id: "t", name: "run_tests", arguments: {} },
-        ],
-      },
-      { toolCalls: [{ name: "select_agent", arguments: { name: "finished" } }] },
-    ]);
+    const server = track(
+      await startFakeOpenAi([
+        { toolCalls: [{ name: "select_agent", arguments: { name: "Planner" } }] },
+        { toolCalls: [{ name: "save_plan", arguments: { file: "src/cart.js", line: 6, change: "use <" } }] },
+        { toolCalls: [{ name: "select_agent", arguments: { name: "Editor" } }] },
+        {
+          toolCalls: [
+            { id: "w", name: "write_file", arguments: { path: "src/cart.js", content: fixed } },
+            { id: "t", name: "run_tests", arguments: {} },
+          ],
+        },
+        { toolCalls: [{ name: "select_agent", arguments: { name: "finished" } }] },
+      ]),
+    );
     workspace = await Workspace.copy(sampleRepo);
     const model = openai({ model: "gpt-4o-mini", apiKey: "sk-test", baseUrl: server.baseUrl });
     const { data, calls } = await solve(workspace, model);

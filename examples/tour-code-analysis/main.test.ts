@@ -1,18 +1,16 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openai } from "../../src/index.js";
-import { type FakeProviderServer, startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { closeServersAfterEach } from "../../test/models/fixtures.js";
 import { OFFLINE_LABEL } from "../shared/policy-model.js";
 import { runExample } from "../shared/run-example.js";
 import { analyzeFile } from "./analysis-network.js";
 import { offlineAnalyst } from "./offline-analyst.js";
 
+const track = closeServersAfterEach();
+
 const sample = join(import.meta.dirname, "sample", "inventory.ts");
-let server: (FakeProviderServer & { baseUrl: string }) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 describe("guided tour, level 2: multi-agent code analysis with a code router over state.data", () => {
   it("offline: the planner's plan in state.data routes the reviewers, then the summarizer", async () => {
@@ -30,11 +28,13 @@ describe("guided tour, level 2: multi-agent code analysis with a code router ove
   });
 
   it("with a provider: each agent is offered its tool (forced), and the router follows the model's plan", async () => {
-    server = await startFakeOpenAi([
-      { toolCalls: [{ name: "generate_plan", arguments: { agents: ["Code Reviewer"] } }] },
-      { toolCalls: [{ name: "save_suggestions", arguments: { suggestions: ["Type the row."] } }] },
-      { toolCalls: [{ name: "save_summary", arguments: { summary: "One fix: type the row." } }] },
-    ]);
+    const server = track(
+      await startFakeOpenAi([
+        { toolCalls: [{ name: "generate_plan", arguments: { agents: ["Code Reviewer"] } }] },
+        { toolCalls: [{ name: "save_suggestions", arguments: { suggestions: ["Type the row."] } }] },
+        { toolCalls: [{ name: "save_summary", arguments: { summary: "One fix: type the row." } }] },
+      ]),
+    );
     const model = openai({ model: "gpt-4o-mini", apiKey: "sk-test", baseUrl: server.baseUrl });
     const data = await analyzeFile(sample, "inventory.ts", model);
     expect(data.suggestions).toEqual([{ agent: "Code Reviewer", text: "Type the row." }]);

@@ -1,19 +1,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type FakeProviderServer, startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { describe, expect, it } from "vitest";
+import { startFakeOpenAi } from "../../test/helpers/fake-provider/index.js";
+import { closeServersAfterEach } from "../../test/models/fixtures.js";
 import { OFFLINE_LABEL } from "../shared/policy-model.js";
 import { runExample } from "../shared/run-example.js";
 import { explainFile } from "./explain-file.js";
 import { offlineExplainer } from "./offline-explainer.js";
 
 const main = join(import.meta.dirname, "main.ts");
-let server: (FakeProviderServer & { baseUrl: string }) | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const track = closeServersAfterEach();
 
 const sample = `/** Rate limits per tenant. More text here. */
 import { z } from "zod";
@@ -51,7 +48,7 @@ describe("guided tour, level 1: explain a code file", () => {
   });
 
   it("main.ts uses a real provider when one is configured (the file is in the prompt)", async () => {
-    server = await startFakeOpenAi([{ text: "This file parses durations." }]);
+    const server = track(await startFakeOpenAi([{ text: "This file parses durations." }]));
     const out = await runExample(main, {
       args: ["src/engine/clock.ts"],
       env: { FAIRWAY_BASE_URL: server.baseUrl, FAIRWAY_MODEL: "test-model" },

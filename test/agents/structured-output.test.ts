@@ -12,7 +12,12 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { scriptedModel } from "../../src/testing/index.js";
-import { startFakeAnthropic, startFakeGemini, startFakeOpenAi } from "../helpers/fake-provider/index.js";
+import {
+  type FakeTurn,
+  startFakeAnthropic,
+  startFakeGemini,
+  startFakeOpenAi,
+} from "../helpers/fake-provider/index.js";
 import { closeServersAfterEach } from "../models/fixtures.js";
 import { nextRunEvent, onlyRun, testFairway } from "./helpers/engine.js";
 
@@ -30,10 +35,15 @@ const weatherTool = createTool({
   handler: ({ city }) => ({ city, celsius: 18 }),
 });
 
+/** A fake OpenAI server answering `turns`, and a model on it. */
+async function gpt(turns: FakeTurn[]) {
+  const server = track(await startFakeOpenAi(turns));
+  return { server, model: openai({ model: "gpt-4o", apiKey: "sk-test", baseUrl: server.baseUrl }) };
+}
+
 describe("structured output with OpenAI (response_format json_schema)", () => {
   it("sends the schema in strict mode and returns the validated, typed value (optional nulls dropped)", async () => {
-    const server = track(await startFakeOpenAi([{ text: '{"city":"Paris","celsius":18,"note":null}' }]));
-    const model = openai({ model: "gpt-4o", apiKey: "sk-test", baseUrl: server.baseUrl });
+    const { server, model } = await gpt([{ text: '{"city":"Paris","celsius":18,"note":null}' }]);
     const agent = createAgent({
       name: "forecaster",
       system: "Give the forecast.",
@@ -87,8 +97,7 @@ describe("structured output with OpenAI (response_format json_schema)", () => {
   });
 
   it("rejects a schema strict mode cannot express, naming the field", async () => {
-    const server = track(await startFakeOpenAi([{ text: "{}" }]));
-    const model = openai({ model: "gpt-4o", apiKey: "sk-test", baseUrl: server.baseUrl });
+    const { server, model } = await gpt([{ text: "{}" }]);
     const agent = createAgent({
       name: "tagger",
       system: "s",
@@ -100,6 +109,14 @@ describe("structured output with OpenAI (response_format json_schema)", () => {
   });
 });
 
+const claude = (baseUrl: string) =>
+  anthropic({
+    model: "claude-sonnet-4-5",
+    apiKey: "sk-ant",
+    baseUrl,
+    defaultParameters: { max_tokens: 256 },
+  });
+
 describe("structured output with Anthropic (a forced tool)", () => {
   it("forces the output tool when the agent has no tools and reads its input as the answer", async () => {
     const server = track(
@@ -107,12 +124,7 @@ describe("structured output with Anthropic (a forced tool)", () => {
         { toolCalls: [{ name: "output", arguments: { city: "Oslo", celsius: 4 } }] },
       ]),
     );
-    const model = anthropic({
-      model: "claude-sonnet-4-5",
-      apiKey: "sk-ant",
-      baseUrl: server.baseUrl,
-      defaultParameters: { max_tokens: 256 },
-    });
+    const model = claude(server.baseUrl);
     const agent = createAgent({ name: "forecaster", system: "s", model, output: { schema: forecast } });
     const result = await agent.run("Oslo?");
     expect(result.structuredOutput).toEqual({ city: "Oslo", celsius: 4 });
@@ -141,12 +153,7 @@ describe("structured output with Anthropic (a forced tool)", () => {
         { toolCalls: [{ id: "toolu_2", name: "output", arguments: { city: "Rome", celsius: 18 } }] },
       ]),
     );
-    const model = anthropic({
-      model: "claude-sonnet-4-5",
-      apiKey: "sk-ant",
-      baseUrl: server.baseUrl,
-      defaultParameters: { max_tokens: 256 },
-    });
+    const model = claude(server.baseUrl);
     const agent = createAgent({
       name: "forecaster",
       system: "s",
@@ -168,12 +175,7 @@ describe("structured output with Anthropic (a forced tool)", () => {
 
   it("rejects an output name that is also a tool's name", async () => {
     const server = track(await startFakeAnthropic([{ text: "{}" }]));
-    const model = anthropic({
-      model: "claude-sonnet-4-5",
-      apiKey: "sk-ant",
-      baseUrl: server.baseUrl,
-      defaultParameters: { max_tokens: 256 },
-    });
+    const model = claude(server.baseUrl);
     const agent = createAgent({
       name: "forecaster",
       system: "s",
