@@ -173,6 +173,28 @@ describe("structured output with Anthropic (a forced tool)", () => {
     ]);
   });
 
+  it("reads a streamed answer through the output tool (the answer is text, the deltas were tool arguments)", async () => {
+    const server = track(
+      await startFakeAnthropic([
+        { toolCalls: [{ name: "output", arguments: { city: "Oslo", celsius: -2 } }] },
+      ]),
+    );
+    const agent = createAgent({
+      name: "forecaster",
+      system: "s",
+      model: claude(server.baseUrl),
+      output: { schema: forecast },
+    });
+    const chunks: string[] = [];
+    const result = await agent.run("Oslo?", {
+      streaming: { publish: (chunk) => void chunks.push(chunk.event) },
+    });
+    expect(server.requests[0]?.body.stream).toBe(true);
+    expect(result.structuredOutput).toEqual({ city: "Oslo", celsius: -2 });
+    expect(chunks).toContain("tool_call.arguments.delta");
+    expect(chunks.at(-1)).toBe("stream.ended");
+  });
+
   it("rejects an output name that is also a tool's name", async () => {
     const server = track(await startFakeAnthropic([{ text: "{}" }]));
     const model = claude(server.baseUrl);
