@@ -101,9 +101,10 @@ export type ModelDelta =
 /**
  * A request for a JSON answer matching a schema (structured output). Each adapter uses its provider's
  * native mode: OpenAI `response_format: {type: "json_schema"}` (strict where the provider allows it),
- * Gemini `generationConfig.responseSchema` with `responseMimeType: "application/json"`, Anthropic a
- * forced tool named `name` whose input is the answer. Every adapter returns the answer as one assistant
- * text message holding the JSON; the caller validates it.
+ * Gemini `generationConfig.responseSchema` with `responseMimeType: "application/json"` (a required
+ * function `name` when tools are offered too), Anthropic a required tool named `name` whose input is the
+ * answer. Every adapter returns the answer as one assistant text message holding the JSON; the caller
+ * validates it.
  */
 export interface OutputFormat {
   /** Schema name sent to the provider (OpenAI `json_schema.name`, Anthropic's tool name): `^[A-Za-z0-9_-]{1,64}$`. */

@@ -231,6 +231,37 @@ describe("structured output with Gemini (responseSchema)", () => {
       },
     });
   });
+
+  it("next to tools (which Gemini 2 cannot combine with responseSchema) answers through an output function", async () => {
+    const server = track(
+      await startFakeGemini([
+        { toolCalls: [{ name: "get_weather", arguments: { city: "Lima" } }] },
+        { toolCalls: [{ name: "output", arguments: { city: "Lima", celsius: 21 } }] },
+      ]),
+    );
+    const model = gemini({ model: "gemini-2.5-flash", apiKey: "g-key", baseUrl: server.baseUrl });
+    const agent = createAgent({
+      name: "forecaster",
+      system: "s",
+      model,
+      tools: [weatherTool],
+      output: { schema: forecast },
+    });
+    const result = await agent.run("Lima?", { maxIter: 3 });
+    expect(result.structuredOutput).toEqual({ city: "Lima", celsius: 21 });
+    const body = server.requests[0]?.body;
+    expect(body.generationConfig).toBeUndefined();
+    expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY" } });
+    expect(body.tools[0].functionDeclarations.at(-1)).toEqual({
+      name: "output",
+      description: "Give your final answer by calling this tool: its input is the answer.",
+      parameters: {
+        type: "object",
+        properties: { city: { type: "string" }, celsius: { type: "number" }, note: { type: "string" } },
+        required: ["city", "celsius"],
+      },
+    });
+  });
 });
 
 describe("structured output: validation and errors", () => {

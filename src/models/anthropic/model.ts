@@ -68,13 +68,6 @@ export class AnthropicModel implements Model {
         return mapStopReason(message.stop_reason);
       },
     });
-    if (!request.output) return response;
-    const output = tools.read(response.output);
-    const calls = output.some((message) => message.type === "tool_call");
-    return {
-      ...response,
-      output,
-      stopReason: calls || response.stopReason !== "tool" ? response.stopReason : "stop",
-    };
+    return tools.read(response);
   }
 }

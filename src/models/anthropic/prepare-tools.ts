@@ -1,22 +1,19 @@
-import { ConfigError } from "../../errors/config-error.js";
 import { outputJsonSchema, toolParametersSchema } from "../shared/json-schema.js";
+import { answerFromOutputTool, assertOutputToolName, outputToolDescription } from "../shared/output-tool.js";
 import {
   createToolNameMap,
   openAiToolNames,
   resolveToolChoice,
   type ToolNameMap,
 } from "../shared/tool-names.js";
-import type { Message, ModelRequest } from "../spec.js";
+import type { ModelRequest, ModelResponse } from "../spec.js";
 
 export interface PreparedTools {
   body: { tools?: unknown[]; tool_choice?: unknown };
   names: ToolNameMap;
   /** Turns a call of the structured-output tool into the answer's text message (see `prepareTools`). */
-  read(output: Message[]): Message[];
+  read(response: ModelResponse): ModelResponse;
 }
-
-/** The description of the forced tool that carries a structured answer, when the request gives none. */
-const outputToolDescription = "Give your final answer by calling this tool: its input is the answer.";
 
 /**
  * Maps tools to the Messages API's `tools` (`{name, description, input_schema}`) and `toolChoice` to
@@ -26,8 +23,9 @@ const outputToolDescription = "Give your final answer by calling this tool: its 
  * Structured output (`request.output`; Anthropic has no JSON mode) is a tool named `output.name` whose
  * `input_schema` is the output schema: forced (`{type: "tool", name}`) when it is the only tool, and
  * required through `{type: "any"}` (unless `toolChoice` names a tool) when the agent has tools of its own,
- * so the model may still call them first. `read` turns the model's call of that tool into one assistant
- * text message holding its input as JSON, as the other adapters return a structured answer.
+ * so the model may still call them first (`src/models/shared/output-tool.ts`). `read` turns the model's
+ * call of that tool into one assistant text message holding its input as JSON, as the other adapters
+ * return a structured answer.
  *
  * @throws ConfigError when `toolChoice` names a tool that is not offered, or `output.name` is also the
  *   name of an offered tool.
@@ -45,12 +43,10 @@ export function prepareTools(request: ModelRequest): PreparedTools {
   let toolChoice = typeof choice === "object" ? { type: "tool", name: choice.name } : { type: choice };
   const output = request.output;
   if (!output) {
-    if (tools.length === 0) return { body: {}, names, read: (messages) => messages };
-    return { body: { tools: wireTools, tool_choice: toolChoice }, names, read: (messages) => messages };
+    if (tools.length === 0) return { body: {}, names, read: (response) => response };
+    return { body: { tools: wireTools, tool_choice: toolChoice }, names, read: (response) => response };
   }
-  if (tools.some((tool) => names.toProvider(tool.name) === output.name)) {
-    throw new ConfigError("output.name", "must differ from the names of the agent's tools", output.name);
-  }
+  assertOutputToolName(output, tools, names);
   wireTools.push({
     name: output.name,
     description: output.description ?? outputToolDescription,
@@ -61,28 +57,6 @@ export function prepareTools(request: ModelRequest): PreparedTools {
   return {
     body: { tools: wireTools, tool_choice: toolChoice },
     names,
-    read: (messages) => answerFromOutputTool(messages, output.name),
+    read: (response) => answerFromOutputTool(response, output.name),
   };
-}
-
-/** Replaces the calls of the output tool by a text message with their input (the last call wins). */
-function answerFromOutputTool(messages: Message[], toolName: string): Message[] {
-  let answer: string | undefined;
-  const out: Message[] = [];
-  for (const message of messages) {
-    if (message.type !== "tool_call") {
-      out.push(message);
-      continue;
-    }
-    const others = message.tools.filter((tool) => {
-      if (tool.name !== toolName) return true;
-      answer = JSON.stringify(tool.input);
-      return false;
-    });
-    if (others.length > 0) out.push({ ...message, tools: others });
-  }
-  if (answer === undefined) return messages;
-  const stop: "tool" | "stop" = out.some((message) => message.type === "tool_call") ? "tool" : "stop";
-  const texts = out.map((message) => (message.type === "text" ? { ...message, stop_reason: stop } : message));
-  return [...texts, { type: "text", role: "assistant", content: answer, stop_reason: stop }];
 }

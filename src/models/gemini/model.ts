@@ -42,7 +42,7 @@ export class GeminiModel implements Model {
     const assembler = new ResponseAssembler(request.messages, tools.names, parse, request.onDelta);
     const reader = new GeminiResponseReader(settings, assembler);
     const providerRequest = { url, headers: this.config.headers(), body, signal: request.signal };
-    return runTurn(settings, providerRequest, assembler, streaming, {
+    const response = await runTurn(settings, providerRequest, assembler, streaming, {
       stream: async (response) => {
         await readSseJson(settings, response, ({ data }) => reader.add(data));
         if (!reader.finished) throw incompleteStream(settings, "finishReason");
@@ -56,5 +56,6 @@ export class GeminiModel implements Model {
         return reader.stopReason();
       },
     });
+    return tools.read(response);
   }
 }

@@ -6,9 +6,8 @@ import { toGeminiSchema } from "./schema-subset.js";
 /**
  * The `generationConfig` of a request: the configured one (`defaultParameters.generationConfig`), plus, for
  * structured output (`request.output`), `responseMimeType: "application/json"` and `responseSchema` (the
- * output schema in Gemini's subset, `toGeminiSchema`). `undefined` when there is nothing to send.
- * Gemini models before 3 reject `responseSchema` together with function calling: give an agent with tools
- * on those models no output schema, or use a Gemini 3 model.
+ * output schema in Gemini's subset, `toGeminiSchema`) when no tools are offered (with tools the answer
+ * is an output function, see `prepareTools`). `undefined` when there is nothing to send.
  *
  * @throws ConfigError (path `output.schema`) for a non-object root.
  */
@@ -17,7 +16,7 @@ export function generationConfig(
   configured: unknown,
 ): Record<string, unknown> | undefined {
   const base = isJsonObject(configured) ? configured : undefined;
-  if (!request.output) return base;
+  if (!request.output || (request.tools?.length ?? 0) > 0) return base;
   return {
     ...base,
     responseMimeType: "application/json",
