@@ -94,7 +94,10 @@ export class Workspace {
     return hits;
   }
 
-  /** Runs `node --test` in the workspace (killed after 60 s). */
+  /**
+   * Runs `node --test` in the workspace (killed after 60 s), without the caller's `NODE_OPTIONS` (a loader
+   * such as tsx given to this process there is not the repository's business).
+   */
   runTests(): Promise<TestRun> {
     return new Promise((done) => {
       execFile(

@@ -7,6 +7,7 @@ import {
   createAgent,
   createTool,
   gemini,
+  type Model,
   OutputValidationError,
   openai,
   ValidationError,
@@ -28,6 +29,17 @@ const forecast = z.object({
   celsius: z.number(),
   note: z.string().optional(),
 });
+
+/** A forecaster with the weather tool and the forecast output schema. */
+const forecasterWithTools = (model: Model) =>
+  createAgent({ name: "forecaster", system: "s", model, tools: [weatherTool], output: { schema: forecast } });
+
+/** The JSON Schema of `forecast` as Anthropic and Gemini receive it. */
+const forecastJsonSchema = {
+  type: "object",
+  properties: { city: { type: "string" }, celsius: { type: "number" }, note: { type: "string" } },
+  required: ["city", "celsius"],
+};
 
 const weatherTool = createTool({
   name: "get_weather",
@@ -137,11 +149,7 @@ describe("structured output with Anthropic (a forced tool)", () => {
       {
         name: "output",
         description: "Give your final answer by calling this tool: its input is the answer.",
-        input_schema: {
-          type: "object",
-          properties: { city: { type: "string" }, celsius: { type: "number" }, note: { type: "string" } },
-          required: ["city", "celsius"],
-        },
+        input_schema: forecastJsonSchema,
       },
     ]);
   });
@@ -154,13 +162,7 @@ describe("structured output with Anthropic (a forced tool)", () => {
       ]),
     );
     const model = claude(server.baseUrl);
-    const agent = createAgent({
-      name: "forecaster",
-      system: "s",
-      model,
-      tools: [weatherTool],
-      output: { schema: forecast },
-    });
+    const agent = forecasterWithTools(model);
     const result = await agent.run("Rome?", { maxIter: 3 });
     expect(result.structuredOutput).toEqual({ city: "Rome", celsius: 18 });
     expect(server.requests.map((request) => request.body.tool_choice)).toEqual([
@@ -224,11 +226,7 @@ describe("structured output with Gemini (responseSchema)", () => {
     expect(server.requests[0]?.body.generationConfig).toEqual({
       temperature: 0,
       responseMimeType: "application/json",
-      responseSchema: {
-        type: "object",
-        properties: { city: { type: "string" }, celsius: { type: "number" }, note: { type: "string" } },
-        required: ["city", "celsius"],
-      },
+      responseSchema: forecastJsonSchema,
     });
   });
 
@@ -240,13 +238,7 @@ describe("structured output with Gemini (responseSchema)", () => {
       ]),
     );
     const model = gemini({ model: "gemini-2.5-flash", apiKey: "g-key", baseUrl: server.baseUrl });
-    const agent = createAgent({
-      name: "forecaster",
-      system: "s",
-      model,
-      tools: [weatherTool],
-      output: { schema: forecast },
-    });
+    const agent = forecasterWithTools(model);
     const result = await agent.run("Lima?", { maxIter: 3 });
     expect(result.structuredOutput).toEqual({ city: "Lima", celsius: 21 });
     const body = server.requests[0]?.body;
@@ -255,11 +247,7 @@ describe("structured output with Gemini (responseSchema)", () => {
     expect(body.tools[0].functionDeclarations.at(-1)).toEqual({
       name: "output",
       description: "Give your final answer by calling this tool: its input is the answer.",
-      parameters: {
-        type: "object",
-        properties: { city: { type: "string" }, celsius: { type: "number" }, note: { type: "string" } },
-        required: ["city", "celsius"],
-      },
+      parameters: forecastJsonSchema,
     });
   });
 });
@@ -301,13 +289,7 @@ describe("structured output: validation and errors", () => {
       { toolCalls: [{ name: "get_weather", input: { city: "Rome" } }] },
       '{"city":"Rome","celsius":18}',
     ]);
-    const agent = createAgent({
-      name: "forecaster",
-      system: "s",
-      model,
-      tools: [weatherTool],
-      output: { schema: forecast },
-    });
+    const agent = forecasterWithTools(model);
     const result = await agent.run("Rome?");
     expect(result.structuredOutput).toEqual({ city: "Rome", celsius: 18 });
     const correction = model.requests[1]?.messages.at(-1);
