@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Model } from "../../src/index.js";
+import { createServer } from "../../src/server/index.js";
 import { exampleEnv, runExample, tsxLoader } from "../shared/run-example.js";
 import { offlineSupport } from "./offline-support.js";
 import { createSupportApp, DECISION_EVENT, TICKET_EVENT, type TicketOutcome } from "./support-app.js";
@@ -66,7 +67,7 @@ function startMain(args: string[]): { child: ChildProcess; until(text: string): 
 }
 
 describe("support agent with a human in the loop", () => {
-  it("waits for approval with step.waitForEvent, survives a restart, and repeats no model or tool call", async () => {
+  it("waits for approval with step.waitForEvent, survives a restart, is approved over the event API, and repeats no model or tool call", async () => {
     const db = join(mkdtempSync(join(tmpdir(), "fairway-support-")), "support.db");
     const first = countingModel();
     const before = createSupportApp({ model: first, store: db, logger: silent });
@@ -84,10 +85,19 @@ describe("support agent with a human in the loop", () => {
     await after.fairway.start();
     // A decision for another ticket does not resolve this wait.
     await after.fairway.send({ name: DECISION_EVENT, data: { ticketId: "T-8", approved: false } });
-    await after.fairway.send({
-      name: DECISION_EVENT,
-      data: { ticketId: "T-7", approved: true, by: "carol" },
-    });
+    // Approve the way the dashboard's "Send event" form does: POST /api/events with { name, data }.
+    const server = createServer({ functions: [after.ticket], logger: silent });
+    const sent = await server.fetch(
+      new Request("http://localhost/api/events", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          name: DECISION_EVENT,
+          data: { ticketId: "T-7", approved: true, by: "carol" },
+        }),
+      }),
+    );
+    expect(sent.status).toBe(200);
     const outcome = (await after.fairway.waitForRun(runId)) as TicketOutcome;
     expect(outcome.refund).toMatchObject({ refunded: true, by: "carol", receipt: { refundId: "rf_T-7" } });
     expect(outcome.answer).toContain(
@@ -97,7 +107,7 @@ describe("support agent with a human in the loop", () => {
     const steps = (await after.fairway.getRunSteps(runId)).map((step) => step.id);
     expect(steps.filter((id) => id.endsWith("lookup_order"))).toHaveLength(1);
     expect(steps.filter((id) => id.endsWith("issue-refund"))).toHaveLength(1);
-    await after.fairway.close();
+    await server.close();
   });
 
   it("main.ts: killed while waiting, started again, and denied from the CLI", async () => {
