@@ -93,6 +93,7 @@ export {
   NonDeterminismError,
   NonRetriableError,
   NotFoundError,
+  OutputValidationError,
   RetryAfterError,
   RunCancelledError,
   RunFailedError,
@@ -151,7 +152,16 @@ export {
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { PostgresStore, type PostgresStoreOptions } from "./store/postgres/postgres-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
-export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
+export type {
+  DueCursor,
+  LeaseFence,
+  RegisterWaitResult,
+  RunFilter,
+  RunStatus,
+  StepOp,
+  StepStatus,
+  Store,
+} from "./store/store.js";
 export {
   type AgentMessageChunk,
   AgentMessageChunkSchema,
