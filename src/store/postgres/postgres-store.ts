@@ -479,8 +479,15 @@ export class PostgresStore implements Store {
     return (await this.query<StepRowDb>(statements.getSteps, [runId])).map(toStep);
   }
 
-  async listPendingRuns(): Promise<RunRecord[]> {
-    return (await this.query<RunRowDb>(statements.pendingRuns, [])).map(runOf);
+  async listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]> {
+    const rows = page
+      ? await this.query<RunRowDb>(statements.pendingRunsPage, [
+          page.limit,
+          page.after?.readyAt ?? Number.MIN_SAFE_INTEGER,
+          page.after?.id ?? "",
+        ])
+      : await this.query<RunRowDb>(statements.pendingRuns, []);
+    return rows.map(runOf);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {

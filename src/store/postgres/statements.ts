@@ -142,6 +142,14 @@ export const statements = {
      ORDER BY ready_at, id LIMIT $2`,
     true,
   ),
+  /** $1 limit, $2 after ready_at, $3 after id: non-terminal runs with a ready_at by (ready_at, id). */
+  pendingRunsPage: named(
+    "fw_list_pending_runs_page",
+    `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (ready_at, id) > ($2, $3)
+       AND status NOT IN ${TERMINAL}
+     ORDER BY ready_at, id LIMIT $1`,
+    true,
+  ),
   pendingRuns: named(
     "fw_list_pending_runs",
     `SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`,
