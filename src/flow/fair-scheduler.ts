@@ -18,6 +18,7 @@ import { Backlog, type BacklogTicket, isCurrent, type QueuedEntry } from "./back
 import { FifoQueue } from "./fifo-queue.js";
 import { gcraAfterStart, gcraTake, gcraTatBound } from "./gcra.js";
 import { Heap, type HeapEntry } from "./heap.js";
+import { LimitOverrides } from "./limit-overrides.js";
 import type { QueueItem, ThrottleClaim } from "./queue-item.js";
 import { SlotTable } from "./slot-table.js";
 
@@ -51,15 +52,19 @@ export class FairScheduler {
   readonly #throttled = new Heap<Backlog>((a, b) => a.throttledUntil < b.throttledUntil);
   readonly #readyResume = new FifoQueue<BacklogTicket>();
   readonly #readyStart = new FifoQueue<BacklogTicket>();
-  readonly #slots = new SlotTable();
+  readonly #slots: SlotTable;
+  /** Per-key limit overrides, consulted at every slot and throttle decision. */
+  readonly limits: LimitOverrides;
   /** GCRA state: the TAT per throttle id, and the stored TATs in time order so idle ids are forgotten. */
   readonly #tats = new Map<string, number>();
   readonly #tatOrder = new Heap<{ id: string; tat: number }>((a, b) => a.tat < b.tat);
   #seq = 0;
   #served = 0;
 
-  constructor(options: { ordering?: SchedulerOrdering } = {}) {
+  constructor(options: { ordering?: SchedulerOrdering; limits?: LimitOverrides } = {}) {
     this.#ordering = options.ordering ?? "fair";
+    this.limits = options.limits ?? new LimitOverrides();
+    this.#slots = new SlotTable(this.limits);
   }
 
   /** Runs queued, including ones not yet due. */
@@ -115,13 +120,14 @@ export class FairScheduler {
       const backlog = this.#takeReady();
       if (backlog === undefined) return undefined;
       const head = backlog.head()!;
-      const full = this.#slots.fullClaim(head.claims);
+      const full = this.#slots.fullClaim(head.functionId, head.claims);
       if (full !== undefined) {
         this.#park(backlog, full.id);
         continue;
       }
       if (head.kind === "start" && head.throttle !== undefined) {
-        const decision = gcraTake(this.#tats.get(head.throttle.id), now, head.throttle);
+        const throttle = this.limits.throttle(head.functionId, head.throttle);
+        const decision = gcraTake(this.#tats.get(head.throttle.id), now, throttle);
         if (!decision.allowed) {
           this.#throttle(backlog, decision.retryAt);
           continue;
@@ -266,7 +272,7 @@ export class FairScheduler {
       backlog.enter("idle");
       return;
     }
-    const full = this.#slots.fullClaim(head.claims);
+    const full = this.#slots.fullClaim(head.functionId, head.claims);
     if (full === undefined) this.#makeReady(backlog);
     else this.#park(backlog, full.id);
   }
@@ -304,16 +310,19 @@ export class FairScheduler {
    * Backlogs found blocked by another full claim move to that claim's waiters; ones still blocked by
    * this claim (their function allows fewer slots of a shared key) keep their place.
    */
-  #wake(claimId: string): void {
+  #wake(claimId: string): boolean {
     const stillBlocked: Backlog[] = [];
+    let woke = false;
     for (
       let backlog = this.#slots.firstWaiter(claimId);
       backlog;
       backlog = this.#slots.firstWaiter(claimId)
     ) {
-      const full = this.#slots.fullClaim(backlog.head()!.claims);
+      const head = backlog.head()!;
+      const full = this.#slots.fullClaim(head.functionId, head.claims);
       if (full === undefined) {
         this.#makeReady(backlog);
+        woke = true;
         break;
       }
       if (full.id === claimId) {
@@ -324,6 +333,19 @@ export class FairScheduler {
       }
     }
     for (const backlog of stillBlocked) this.#slots.park(claimId, backlog);
+    return woke;
+  }
+
+  /**
+   * Limits changed (an override was set or deleted): every parked backlog whose head now has room goes
+   * back in rotation, and every throttled backlog is re-checked at the next `next()` under its new
+   * throttle. O(parked + throttled backlogs); call once per change.
+   */
+  limitsChanged(): void {
+    for (const claimId of this.#slots.parkedClaims()) while (this.#wake(claimId));
+    for (let backlog = this.#throttled.peek(); backlog; backlog = this.#throttled.peek()) {
+      this.#makeReady(backlog);
+    }
   }
 
   #settleEmpty(backlog: Backlog): void {

@@ -9,8 +9,11 @@
 export interface ConcurrencyClaim {
   /** Canonical slot key: `fn:<functionId>`, `fn:<functionId>:<key expr>=<value>`, `env:<app>:<value>`, `account:<value>`. */
   id: string;
-  /** Slots of `id` this run's function allows (functions sharing an env/account key may differ). */
+  /** Slots of `id` this run's function allows as configured (functions sharing an env/account key may differ). */
   limit: number;
+  /** For a keyed limit: its key expression (CEL source) and the value it had for this run. */
+  keyExpression?: string;
+  keyValue?: string;
 }
 
 /** The throttle a start is subject to. */
@@ -20,6 +23,8 @@ export interface ThrottleClaim {
   limit: number;
   periodMs: number;
   burst: number;
+  /** For a keyed throttle: the key value of this run. */
+  keyValue?: string;
 }
 
 export interface QueueItem {

@@ -14,6 +14,11 @@ import type { FlowPending, FlowPendingUpdate } from "./flow-pending.js";
 import type { WaitMatchKey } from "./wait-match.js";
 
 export type * from "./flow-pending.js";
+export type * from "./limit-override.js";
+export type * from "./usage-record.js";
+
+import type { LimitOverride } from "./limit-override.js";
+import type { UsageQuery, UsageRecord, UsageTotal } from "./usage-record.js";
 
 import type { RunStatus } from "./run-statuses.js";
 
@@ -309,4 +314,19 @@ export interface Store {
   listPendingRuns(): Promise<RunRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
   listFlowPending(): Promise<FlowPending[]>;
+
+  /** Inserts or replaces the limit override of `override.functionId` × `override.key`. */
+  putLimitOverride(override: LimitOverride): Promise<void>;
+  getLimitOverride(functionId: string, key: string): Promise<LimitOverride | undefined>;
+  /** Deletes one override; false if there was none. */
+  deleteLimitOverride(functionId: string, key: string): Promise<boolean>;
+  /** Every override (of one function), ordered by function id, then key. */
+  listLimitOverrides(functionId?: string): Promise<LimitOverride[]>;
+
+  /** Inserts usage records, replacing any with the same `id` (a model call recorded twice counts once). */
+  recordUsage(records: UsageRecord[]): Promise<void>;
+  /** A run's usage records, oldest first. */
+  listUsage(runId: string): Promise<UsageRecord[]>;
+  /** Sums of the records matching `query`, one row per tenant key × model, ordered by tenant key, then model. */
+  usageTotals(query: UsageQuery): Promise<UsageTotal[]>;
 }

@@ -31,7 +31,11 @@ import type {
   WaitRow,
 } from "../store.js";
 import { matchValue } from "../wait-match.js";
+import type { LimitOverride } from "../limit-override.js";
+import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { flowPendingTable } from "./flow-pending-table.js";
+import { limitOverridesTable } from "./limit-overrides-table.js";
+import { usageTable } from "./usage-table.js";
 import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
@@ -74,6 +78,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private statements: ReturnType<typeof prepare> | undefined;
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
+  private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
+  private usageRows: ReturnType<typeof usageTable> | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -91,6 +97,16 @@ export class SqliteStore implements Store {
   private get flow(): ReturnType<typeof flowPendingTable> {
     this.flowTable ??= flowPendingTable(this.db);
     return this.flowTable;
+  }
+
+  private get limits(): ReturnType<typeof limitOverridesTable> {
+    this.limitsTable ??= limitOverridesTable(this.db);
+    return this.limitsTable;
+  }
+
+  private get usage(): ReturnType<typeof usageTable> {
+    this.usageRows ??= usageTable(this.db);
+    return this.usageRows;
   }
 
   async init(): Promise<void> {
@@ -334,6 +350,34 @@ export class SqliteStore implements Store {
 
   async listFlowPending(): Promise<FlowPending[]> {
     return this.flow.list();
+  }
+
+  async putLimitOverride(override: LimitOverride): Promise<void> {
+    this.limits.put(override);
+  }
+
+  async getLimitOverride(functionId: string, key: string): Promise<LimitOverride | undefined> {
+    return this.limits.get(functionId, key);
+  }
+
+  async deleteLimitOverride(functionId: string, key: string): Promise<boolean> {
+    return this.limits.delete(functionId, key);
+  }
+
+  async listLimitOverrides(functionId?: string): Promise<LimitOverride[]> {
+    return this.limits.list(functionId);
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    if (records.length > 0) this.usage.put(records);
+  }
+
+  async listUsage(runId: string): Promise<UsageRecord[]> {
+    return this.usage.ofRun(runId);
+  }
+
+  async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
+    return this.usage.totals(query);
   }
 }
 
