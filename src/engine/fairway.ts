@@ -16,6 +16,7 @@ import type { ExecutionDeps } from "./execution.js";
 import { failureEvent, failureFunctionConfig } from "./failure-event.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
 import { isDeadLocalOwner, newLeaseOwner } from "./lease-owner.js";
+import { Limits } from "./limits.js";
 import type { ReadyItem } from "./ready-queue.js";
 import type { FairwayFunction, RegisteredFunction } from "./registered-function.js";
 import { RunEventHub, type RunEventListener } from "./run-events.js";
@@ -52,6 +53,12 @@ export class Fairway {
   readonly store: Store;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Per-key limit overrides at runtime: `await fairway.limits.set("fn-id", "user_7", { concurrency: 3 })`.
+   * Stored in the store, applied to the next scheduling decision. See {@link Limits}.
+   */
+  readonly limits: Limits;
+  private readonly limitsRefreshMs: number;
   private readonly registry = new Map<string, RegisteredFunction>();
   private readonly hub: RunEventHub;
   private readonly newId = monotonicFactory();
@@ -80,6 +87,13 @@ export class Fairway {
     const leaseMs = options.leaseMs ?? 30_000;
     if (!Number.isInteger(leaseMs) || leaseMs < 100)
       throw new ConfigError("leaseMs", "must be an integer >= 100", leaseMs);
+    const limitsRefreshMs = options.limitsRefreshMs;
+    if (limitsRefreshMs !== undefined && (!Number.isInteger(limitsRefreshMs) || limitsRefreshMs < 0))
+      throw new ConfigError(
+        "limitsRefreshMs",
+        "must be an integer >= 0 (ms; 0 never reloads)",
+        limitsRefreshMs,
+      );
     this.id = options.id;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? defaultLogger;
@@ -135,6 +149,20 @@ export class Fairway {
       onFlowPending: (entries) => this.flow.pendingWritten(entries),
     });
     this.waiters = new RunWaiters(this.store, this.clock, this.hub);
+    this.limits = new Limits({
+      store: this.store,
+      clock: this.clock,
+      start: () => this.start(),
+      findFunction: (id) => this.registry.get(id),
+      overrides: this.flow.limits,
+      changed: () => {
+        this.flow.limitsChanged();
+        this.dispatcher.requestPump();
+      },
+      onError: (error) => this.logger.error("could not reload limit overrides", { error }),
+    });
+    const oneProcess = this.store.kind === "memory" || this.store.kind === "sqlite";
+    this.limitsRefreshMs = limitsRefreshMs ?? (oneProcess ? 0 : 2000);
     this.flow.queue.onWake = () => this.dispatcher.requestPump();
     this.hub.subscribe((event) => this.flow.onRunEvent(event));
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
@@ -227,6 +255,7 @@ export class Fairway {
       if (leased && run.leaseOwner && isDeadLocalOwner(run.leaseOwner, this.owner)) dead.add(run.leaseOwner);
     }
     for (const owner of dead) await this.store.releaseLeases(owner);
+    await this.limits.refresh();
     await this.flow.restore(this.store, now);
     for (const run of pending) {
       // A released lease (dead local owner) no longer delays its run.
@@ -236,6 +265,7 @@ export class Fairway {
       this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
     }
     for (const fn of this.registry.values()) this.cron.add(fn);
+    this.limits.refreshEvery(this.limitsRefreshMs);
   }
 
   /** A run by id, or `undefined`. */
@@ -324,6 +354,7 @@ export class Fairway {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.cron.stop();
+      this.limits.stop();
       this.flow.stop();
       await this.starting?.catch(() => {});
       await this.dispatcher.close(this.executor.active.values());

@@ -41,6 +41,12 @@ export interface FairwayOptions {
    * such as `bench/fairness.ts`. @default "fair"
    */
   ordering?: "fair" | "fifo";
+  /**
+   * How often (ms) per-key limit overrides (`fairway.limits`) are reloaded from the store, so one set by
+   * another worker applies here within that time; `0` never (overrides set through this client apply at
+   * once either way). @default 0 for the `"memory"` and `"sqlite"` stores (one process), 2000 otherwise
+   */
+  limitsRefreshMs?: number;
 }
 
 /** A run as the API shows it. `output` is the handler's return value (deserialized). */

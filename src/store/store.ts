@@ -18,9 +18,8 @@ export type * from "./limit-override.js";
 export type * from "./usage-record.js";
 
 import type { LimitOverride } from "./limit-override.js";
-import type { UsageQuery, UsageRecord, UsageTotal } from "./usage-record.js";
-
 import type { RunStatus } from "./run-statuses.js";
+import type { UsageQuery, UsageRecord, UsageTotal } from "./usage-record.js";
 
 export type { RunStatus } from "./run-statuses.js";
 

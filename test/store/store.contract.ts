@@ -413,7 +413,12 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         throttle: { limit: 5, periodMs: 60_000, burst: 1 },
         updatedAt: T0,
       });
-      await s.putLimitOverride({ functionId: "other", key: "u1", rateLimit: { limit: 9, periodMs: 1000 }, updatedAt: T0 });
+      await s.putLimitOverride({
+        functionId: "other",
+        key: "u1",
+        rateLimit: { limit: 9, periodMs: 1000 },
+        updatedAt: T0,
+      });
       await s.putLimitOverride({ functionId: "fn", key: "u2", concurrency: { limit: 4 }, updatedAt: T0 + 1 });
       expect(await s.getLimitOverride("fn", "u2")).toEqual({
         functionId: "fn",
@@ -450,7 +455,9 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         { ...base, id: "r1:b", runId: "r1", tenantKey: "u1", at: T0 + 10, model: "m2" },
         { ...base, id: "r2:a", runId: "r2", tenantKey: "u2", at: T0 + 20 },
       ]);
-      await s.recordUsage([{ ...base, id: "r1:a", runId: "r1", tenantKey: "u1", at: T0, cachedInputTokens: 4 }]);
+      await s.recordUsage([
+        { ...base, id: "r1:a", runId: "r1", tenantKey: "u1", at: T0, cachedInputTokens: 4 },
+      ]);
       await s.recordUsage([]);
       expect((await s.listUsage("r1")).map((r) => r.id)).toEqual(["r1:a", "r1:b"]);
       expect((await s.listUsage("r1"))[0]).toEqual({

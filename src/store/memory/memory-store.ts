@@ -8,6 +8,7 @@
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
+import type { LimitOverride } from "../limit-override.js";
 import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
@@ -28,7 +29,6 @@ import type {
   SuspendResult,
   WaitRow,
 } from "../store.js";
-import type { LimitOverride } from "../limit-override.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
 
@@ -315,7 +315,14 @@ export class MemoryStore implements Store {
       const id = `${record.tenantKey}\u0000${record.model}`;
       let total = totals.get(id);
       if (!total) {
-        total = { tenantKey: record.tenantKey, model: record.model, calls: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+        total = {
+          tenantKey: record.tenantKey,
+          model: record.model,
+          calls: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          cachedInputTokens: 0,
+        };
         totals.set(id, total);
       }
       total.calls += 1;
@@ -323,7 +330,9 @@ export class MemoryStore implements Store {
       total.outputTokens += record.outputTokens;
       total.cachedInputTokens += record.cachedInputTokens ?? 0;
     }
-    return [...totals.values()].sort((a, b) => compare(a.tenantKey, b.tenantKey) || compare(a.model, b.model));
+    return [...totals.values()].sort(
+      (a, b) => compare(a.tenantKey, b.tenantKey) || compare(a.model, b.model),
+    );
   }
 
   private putStep(step: StepRow): void {

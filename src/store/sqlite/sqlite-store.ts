@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
+import type { LimitOverride } from "../limit-override.js";
 import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
@@ -30,12 +31,10 @@ import type {
   SuspendResult,
   WaitRow,
 } from "../store.js";
-import { matchValue } from "../wait-match.js";
-import type { LimitOverride } from "../limit-override.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
+import { matchValue } from "../wait-match.js";
 import { flowPendingTable } from "./flow-pending-table.js";
 import { limitOverridesTable } from "./limit-overrides-table.js";
-import { usageTable } from "./usage-table.js";
 import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
@@ -50,6 +49,7 @@ import {
   toWait,
   type WaitRowDb,
 } from "./rows.js";
+import { usageTable } from "./usage-table.js";
 
 /** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
 const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
