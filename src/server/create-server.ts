@@ -22,6 +22,7 @@ import { eventRoutes } from "./routes/events.js";
 import { flowRoutes } from "./routes/flow.js";
 import { functionRoutes } from "./routes/functions.js";
 import { healthRoutes } from "./routes/health.js";
+import { limitRoutes } from "./routes/limits.js";
 import { runRoutes } from "./routes/runs.js";
 import { threadRoutes } from "./routes/threads.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -140,6 +141,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     functionRoutes(auth, () => client.functions()),
   );
   app.route("/", flowRoutes(auth, client));
+  app.route("/", limitRoutes(auth, client));
   app.route("/", threadRoutes(auth, streams, shutdown.signal));
   app.route("/", tokenRoutes(auth));
   if (options.dashboard !== false) app.route("/", dashboardRoutes());
