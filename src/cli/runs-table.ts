@@ -1,3 +1,5 @@
+import { formatTable } from "./text-table.js";
+
 /** The run fields the CLI shows (a subset of the API's run). */
 export interface RunRow {
   id: string;
@@ -19,15 +21,7 @@ export function formatRunsTable(runs: readonly RunRow[]): string {
     new Date(run.createdAt).toISOString().replace("T", " ").slice(0, 19),
     formatDuration(run),
   ]);
-  const widths = COLUMNS.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join("  ")
-      .trimEnd();
-  return [line(COLUMNS), ...rows.map(line)].join("\n");
+  return formatTable(COLUMNS, rows);
 }
 
 /** `12 ms`, `3.40 s`, or `running` for a run that has not ended. */

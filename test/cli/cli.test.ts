@@ -73,7 +73,7 @@ afterAll(async () => {
 
 describe("fairway CLI", { timeout: 60_000 }, () => {
   it("dev serves the app openly and says so", () => {
-    expect(devOutput).toMatch(/functions: greet, slow/);
+    expect(devOutput).toMatch(/functions: greet, slow, chat/);
     expect(devOutput).toMatch(/auth: OPEN \(dev mode\)/);
   });
 
@@ -113,6 +113,29 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     );
     const result = await fairway("send", "app/greet", "--file", file, "--batch", "2");
     expect(result.stderr).toMatch(/sent 5 events/);
+  });
+
+  it("limits set, get, ls and rm an override; a bad value is one line naming the field, exit 1", async () => {
+    const set = await fairway("limits", "set", "chat", "user 7", "--concurrency", "3");
+    expect(set.stdout).toMatch(/^FUNCTION\s+KEY\s+CONCURRENCY\s+THROTTLE\s+RATE LIMIT\s+UPDATED\n/);
+    expect(set.stdout).toMatch(/chat\s+user 7\s+3\s/);
+    const got = JSON.parse((await fairway("limits", "get", "chat", "user 7", "--json")).stdout) as unknown[];
+    expect(got).toEqual([
+      expect.objectContaining({ functionId: "chat", key: "user 7", concurrency: { limit: 3 } }),
+    ]);
+    expect((await fairway("limits", "ls")).stdout).toMatch(/chat\s+user 7\s+3/);
+    expect((await fairway("limits", "ls", "chat", "--json")).stdout).toContain('"user 7"');
+    expect((await fairway("limits", "rm", "chat", "user 7")).stdout).toMatch(/removed/);
+    expect(JSON.parse((await fairway("limits", "ls", "--json")).stdout)).toEqual([]);
+    const bad = await failed(fairway("limits", "set", "chat", "u1", "--concurrency", "0"));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /^fairway: concurrency: must be an integer from 1 to 1000000 .*\(HTTP 400, config_invalid\)/,
+    );
+    const half = await failed(fairway("limits", "set", "chat", "u1", "--throttle-limit", "2"));
+    expect(half.stderr).toMatch(/^fairway: --throttle-period: is required/);
+    const gone = await failed(fairway("limits", "get", "chat", "nobody"));
+    expect(gone.stderr).toMatch(/HTTP 404, not_found/);
   });
 
   it("reports bad input and unreachable servers as one line, exit 1", async () => {
