@@ -63,6 +63,7 @@ export type {
   NormalizedTrigger,
   Trigger,
 } from "./engine/function-config.js";
+export type { LimitOverrideInput, Limits } from "./engine/limits.js";
 export type { FairwayFunction } from "./engine/registered-function.js";
 export type {
   Duration,
@@ -82,6 +83,13 @@ export type {
   RunEventType,
   StepRecord,
 } from "./engine/types.js";
+export type {
+  ModelPrice,
+  PriceTable,
+  RunUsage,
+  TenantModelUsage,
+  UsageTotals,
+} from "./engine/usage.js";
 export {
   AuthError,
   ConfigError,
@@ -149,7 +157,17 @@ export {
 } from "./models/index.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
-export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
+export type {
+  LimitOverride,
+  RunFilter,
+  RunStatus,
+  StepOp,
+  StepStatus,
+  Store,
+  UsageQuery,
+  UsageRecord,
+  UsageTotal,
+} from "./store/store.js";
 export {
   type AgentMessageChunk,
   AgentMessageChunkSchema,

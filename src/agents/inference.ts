@@ -37,8 +37,22 @@ export async function infer(
       throw scope.step ? toStepFailure(error) : error;
     }
     parts?.complete(response);
+    if (scope.step) await recordUsage(model, response);
     return { response, createdAt: Date.now(), published: parts?.published ?? 0 };
   });
   if (stream && stream.context.sequence === startSequence) stream.context.skip(outcome.published);
   return { response: outcome.response, createdAt: outcome.createdAt };
+}
+
+/** Stores the call's token usage with its run and step (usage accounting), when the provider reported any. */
+async function recordUsage(model: Model, response: ModelResponse): Promise<void> {
+  const { inputTokens, outputTokens, cachedInputTokens } = response.usage;
+  if (inputTokens === undefined && outputTokens === undefined) return;
+  await currentExecution()?.recordUsage({
+    model: model.modelName,
+    provider: model.format,
+    inputTokens: inputTokens ?? 0,
+    outputTokens: outputTokens ?? 0,
+    ...(cachedInputTokens !== undefined && { cachedInputTokens }),
+  });
 }

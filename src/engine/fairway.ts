@@ -7,7 +7,7 @@
 import { monotonicFactory } from "ulid";
 import { ConfigError, NotFoundError } from "../errors/index.js";
 import { openStore } from "../store/open-store.js";
-import type { RunFilter, RunRecord, Store } from "../store/store.js";
+import type { RunFilter, RunRecord, Store, UsageQuery } from "../store/store.js";
 import { type Clock, systemClock } from "./clock.js";
 import { CronTriggers } from "./cron-triggers.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -25,6 +25,14 @@ import { RunWaiters } from "./run-waiters.js";
 import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
 import type { EventPayload } from "./step-types.js";
 import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
+import {
+  normalizePrices,
+  type PriceTable,
+  pricedTotals,
+  type RunUsage,
+  sumRecords,
+  type TenantModelUsage,
+} from "./usage.js";
 import { toRun, toStepRecord } from "./views.js";
 
 export { FUNCTION_FAILED_EVENT } from "./failure-event.js";
@@ -59,6 +67,7 @@ export class Fairway {
    */
   readonly limits: Limits;
   private readonly limitsRefreshMs: number;
+  private readonly prices: PriceTable;
   private readonly registry = new Map<string, RegisteredFunction>();
   private readonly hub: RunEventHub;
   private readonly newId = monotonicFactory();
@@ -94,6 +103,7 @@ export class Fairway {
         "must be an integer >= 0 (ms; 0 never reloads)",
         limitsRefreshMs,
       );
+    this.prices = normalizePrices(options.prices);
     this.id = options.id;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? defaultLogger;
@@ -289,6 +299,28 @@ export class Fairway {
     await this.start();
     if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
     return (await this.store.getSteps(runId)).map(toStepRecord);
+  }
+
+  /**
+   * A run's token usage: totals (with `cost` when every model is in the `prices` table) and each model call,
+   * oldest first. Throws NotFoundError for an unknown run.
+   */
+  async getRunUsage(runId: string): Promise<RunUsage> {
+    await this.start();
+    if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
+    const calls = await this.store.listUsage(runId);
+    return { totals: sumRecords(calls, this.prices), calls };
+  }
+
+  /**
+   * Token usage per tenant key × model over a window: `query.since` (inclusive) and `query.until`
+   * (exclusive) in ms on the engine clock, optionally one function, tenant key or run. The tenant key of a
+   * call is its run's first keyed concurrency value (else its throttle key). Rows carry `cost` for models in
+   * the `prices` table. Ordered by tenant key, then model.
+   */
+  async usage(query: UsageQuery = {}): Promise<TenantModelUsage[]> {
+    await this.start();
+    return pricedTotals(await this.store.usageTotals(query), this.prices);
   }
 
   /**

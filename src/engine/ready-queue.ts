@@ -33,3 +33,9 @@ export interface ReadyQueue {
 export function backlogKey(functionId: string, concurrencyKey = ""): string {
   return `${functionId}\u0000${concurrencyKey}`;
 }
+
+/** The concurrency-key label of a backlog key (the run's tenant key; `""` without a keyed limit). */
+export function backlogLabel(key: string): string {
+  const at = key.indexOf("\u0000");
+  return at < 0 ? "" : key.slice(at + 1);
+}

@@ -21,7 +21,7 @@ import type {
   SuspendInput,
 } from "../store/store.js";
 import { Execution, type ExecutionDeps, MAX_STEP_OUTPUT_BYTES, type Suspension } from "./execution.js";
-import { runInExecution } from "./execution-context.js";
+import { type ExecutionContext, runInExecution } from "./execution-context.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { retryDelayMs } from "./retry-backoff.js";
 import { roundTrip } from "./serializer.js";
@@ -81,7 +81,14 @@ export class RunExecutor {
     const events = run.events as FairwayEvent[];
     const event = events[0] as FairwayEvent;
     const step = createStepTools(exec);
-    const context = { runId: run.id, functionId: run.functionId, attempt: run.attempt, event, step };
+    const context: ExecutionContext = {
+      runId: run.id,
+      functionId: run.functionId,
+      attempt: run.attempt,
+      event,
+      step,
+      recordUsage: (usage) => exec.recordUsage(usage),
+    };
     const handler = Promise.resolve().then(() =>
       runInExecution(context, () =>
         exec.fn.handler({

@@ -30,7 +30,7 @@ export async function runStep<T>(
   try {
     let value: T;
     try {
-      value = await exec.runBody(call.identity.name, body);
+      value = await exec.runBody(call.identity, body);
     } catch (error) {
       failure = { error };
       return await failAttempt(exec, call, attempt, startedAt, error);

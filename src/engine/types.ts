@@ -16,6 +16,8 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+import type { PriceTable } from "./usage.js";
+
 /** Options of `new Fairway(...)`. */
 export interface FairwayOptions {
   /** App id (a slug); shown in logs and used to tell apps apart in a shared store. */
@@ -47,6 +49,12 @@ export interface FairwayOptions {
    * once either way). @default 0 for the `"memory"` and `"sqlite"` stores (one process), 2000 otherwise
    */
   limitsRefreshMs?: number;
+  /**
+   * Prices per model for the cost in `fairway.usage()` and run usage: model name → `{ input, output,
+   * cachedInput? }` per 1 000 000 tokens, in one currency of your choice. Models without a price get no cost.
+   * @default {}
+   */
+  prices?: PriceTable;
 }
 
 /** A run as the API shows it. `output` is the handler's return value (deserialized). */

@@ -9,7 +9,10 @@ describe("cached input tokens, where the provider reports them", () => {
     expect(
       openAiUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 64 } }),
     ).toEqual({ inputTokens: 100, outputTokens: 5, cachedInputTokens: 64 });
-    expect(openAiUsage({ prompt_tokens: 100, completion_tokens: 5 })).toEqual({ inputTokens: 100, outputTokens: 5 });
+    expect(openAiUsage({ prompt_tokens: 100, completion_tokens: 5 })).toEqual({
+      inputTokens: 100,
+      outputTokens: 5,
+    });
   });
 
   it("Anthropic: cache_read_input_tokens (input counts reads and writes too)", () => {

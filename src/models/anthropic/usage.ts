@@ -13,5 +13,6 @@ export function mergeUsage(into: Usage, usage: AnthropicUsage): void {
     into.inputTokens = parts.reduce<number>((sum, part) => sum + (part ?? 0), 0);
   }
   if (typeof usage.output_tokens === "number") into.outputTokens = usage.output_tokens;
-  if (typeof usage.cache_read_input_tokens === "number") into.cachedInputTokens = usage.cache_read_input_tokens;
+  if (typeof usage.cache_read_input_tokens === "number")
+    into.cachedInputTokens = usage.cache_read_input_tokens;
 }

@@ -11,5 +11,6 @@ export function mergeUsage(into: Usage, usage: GenerateContentResponse["usageMet
   if (typeof usage.candidatesTokenCount === "number" || typeof usage.thoughtsTokenCount === "number") {
     into.outputTokens = (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0);
   }
-  if (typeof usage.cachedContentTokenCount === "number") into.cachedInputTokens = usage.cachedContentTokenCount;
+  if (typeof usage.cachedContentTokenCount === "number")
+    into.cachedInputTokens = usage.cachedContentTokenCount;
 }
