@@ -1,5 +1,5 @@
 /**
- * The `fairway` command line: `dev`, `start`, `send`, `runs`, `limits`.
+ * The `fairway` command line: `dev`, `start`, `send`, `runs`, `limits`, `usage`.
  *
  * @module
  */
@@ -15,6 +15,7 @@ import {
 import { runsCommand } from "./commands/runs.js";
 import { sendCommand } from "./commands/send.js";
 import { serveCommand } from "./commands/serve.js";
+import { usageCommand } from "./commands/usage.js";
 
 const urlOption = () =>
   new Option("--url <url>", "server URL (env FAIRWAY_URL)").default(undefined, "http://127.0.0.1:3010");
@@ -73,6 +74,20 @@ export function buildProgram(): Command {
       process.once("SIGINT", () => controller.abort());
       process.once("SIGTERM", () => controller.abort());
       await runsCommand(options, controller.signal);
+    });
+
+  program
+    .command("usage")
+    .description("token usage per tenant and model over a window (needs the signing key)")
+    .option("--since <when>", 'how far back ("24h", "7d") or a start time (ISO-8601, ms)', "24h")
+    .option("--until <when>", "end time (ISO-8601, ms); default now")
+    .option("--function <id>", "only calls of this function's runs")
+    .option("--tenant <key>", "only this tenant key")
+    .option("--json", "print JSON instead of a table")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(async (options) => {
+      await usageCommand(options);
     });
 
   const limits = program

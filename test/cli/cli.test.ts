@@ -73,7 +73,7 @@ afterAll(async () => {
 
 describe("fairway CLI", { timeout: 60_000 }, () => {
   it("dev serves the app openly and says so", () => {
-    expect(devOutput).toMatch(/functions: greet, slow, chat/);
+    expect(devOutput).toMatch(/functions: greet, slow, chat, ask/);
     expect(devOutput).toMatch(/auth: OPEN \(dev mode\)/);
   });
 
@@ -136,6 +136,29 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     expect(half.stderr).toMatch(/^fairway: --throttle-period: is required/);
     const gone = await failed(fairway("limits", "get", "chat", "nobody"));
     expect(gone.stderr).toMatch(/HTTP 404, not_found/);
+  });
+
+  it("usage sums token usage per tenant and model over a window, with a total line", async () => {
+    await fairway("send", "app/ask", "--data", '{"user":"ada"}');
+    await fairway("send", "app/ask", "--data", '{"user":"ada"}');
+    await expect
+      .poll(async () => JSON.parse((await fairway("usage", "--json")).stdout).rows, { timeout: 20_000 })
+      .toEqual([
+        {
+          tenantKey: "ada",
+          model: "cli-model",
+          calls: 2,
+          inputTokens: 240,
+          outputTokens: 60,
+          cachedInputTokens: 40,
+        },
+      ]);
+    const table = (await fairway("usage", "--since", "1h", "--tenant", "ada")).stdout.trim().split("\n");
+    expect(table[0]).toMatch(/^TENANT\s+MODEL\s+CALLS\s+INPUT\s+CACHED\s+OUTPUT\s+COST$/);
+    expect(table[1]).toMatch(/^ada\s+cli-model\s+2\s+240\s+40\s+60$/);
+    expect(table[2]).toMatch(/^TOTAL\s+2\s+240\s+40\s+60$/);
+    const bad = await failed(fairway("usage", "--since", "yesterday-ish"));
+    expect(bad.stderr).toMatch(/^fairway: --since: must be a duration/);
   });
 
   it("reports bad input and unreachable servers as one line, exit 1", async () => {
