@@ -4,6 +4,7 @@ import { toStepFailure } from "../models/step-failure.js";
 import { InferenceParts, type PartScope } from "../streaming/inference-parts.js";
 import type { StreamingContext } from "../streaming/streaming-context.js";
 import type { RunScope } from "./durable.js";
+import { traceModelCall } from "./gen-ai-spans.js";
 
 /** One model call's memoized outcome: the response and when it arrived (ms since epoch). */
 export interface Inference {
@@ -31,7 +32,9 @@ export async function infer(
     const parts = stream ? new InferenceParts(stream.context, stream.parts, attempt) : undefined;
     let response: ModelResponse;
     try {
-      response = await model.generate(parts ? { ...request, onDelta: parts.onDelta } : request);
+      response = await traceModelCall(model, () =>
+        model.generate(parts ? { ...request, onDelta: parts.onDelta } : request),
+      );
     } catch (error) {
       parts?.fail(error);
       throw scope.step ? toStepFailure(error) : error;

@@ -11,6 +11,7 @@ import type { Execution } from "./execution.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import type { ExecutionResult, RunExecutor } from "./run-executor.js";
+import { recordRunStarted } from "./telemetry.js";
 import type { Logger, RunEvent } from "./types.js";
 import { WakeTimers } from "./wake-timers.js";
 
@@ -147,6 +148,7 @@ export class Dispatcher {
       const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs);
       if (!claimed) return undefined;
       if (!item.resume) {
+        recordRunStarted(claimed.run, clock.now());
         this.deps.emit({
           type: "run.started",
           runId: item.runId,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ObservableCallback } from "@opentelemetry/api";
 import { monotonicFactory } from "ulid";
 import { ConfigError, NotFoundError } from "../errors/index.js";
 import { openStore } from "../store/open-store.js";
@@ -22,8 +23,9 @@ import type { FairwayFunction, RegisteredFunction } from "./registered-function.
 import { RunEventHub, type RunEventListener } from "./run-events.js";
 import { type ExecutionResult, RunExecutor } from "./run-executor.js";
 import { RunWaiters } from "./run-waiters.js";
-import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
+import { type Deferral, eventIdDedup, futureTsDelay, Scheduler, type ScheduleStage } from "./scheduler.js";
 import type { EventPayload } from "./step-types.js";
+import { observeQueue, recordRunFinished, traceRunCreation, unobserveQueue } from "./telemetry.js";
 import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
 import {
   normalizePrices,
@@ -36,6 +38,17 @@ import {
 import { toRun, toStepRecord } from "./views.js";
 
 export { FUNCTION_FAILED_EVENT } from "./failure-event.js";
+
+/** Run events that end a run, and the status the `fairway.runs.finished` metric counts them under. */
+const FINISHED_STATUS: Partial<Record<RunEvent["type"], string>> = {
+  "run.completed": "completed",
+  "run.failed": "failed",
+  "run.cancelled": "cancelled",
+};
+
+/** The last schedule-time stage: a run that passed flow control gets its trace (see `telemetry.ts`). */
+const traceStage: ScheduleStage = (candidate) =>
+  candidate.defer ? candidate : { ...candidate, run: traceRunCreation(candidate.run) };
 
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
@@ -78,6 +91,7 @@ export class Fairway {
   private readonly waiters: RunWaiters;
   private readonly cron: CronTriggers;
   private readonly flow: EngineFlow;
+  private readonly observeQueue: ObservableCallback;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -120,7 +134,7 @@ export class Fairway {
       newId: () => this.newId(this.clock.now()),
       emit: (event) => this.hub.emit(event),
       findFunction: (id) => this.registry.get(id),
-      admitChild: (run) => this.flow.invoked(run),
+      admitChild: (run) => traceRunCreation(this.flow.invoked(run)),
       sendEvents: (events) => this.scheduler.send(events),
       prepareFailure: (run, error) => this.scheduler.prepare(failureEvent(run, error), true),
     };
@@ -151,7 +165,7 @@ export class Fairway {
       clock: this.clock,
       newId: deps.newId,
       functions: () => this.registry.values(),
-      stages: [eventIdDedup, futureTsDelay, this.flow.stage],
+      stages: [eventIdDedup, futureTsDelay, this.flow.stage, traceStage],
       onRunsCreated: (runs) => this.onRunsCreated(runs),
       onWaitResolved: (runId) => this.wake(runId),
       onEventsStored: (events) => this.flow.eventsStored(events),
@@ -171,10 +185,27 @@ export class Fairway {
       },
       onError: (error) => this.logger.error("could not reload limit overrides", { error }),
     });
+    this.observeQueue = (result) => {
+      for (const row of this.flowState()) {
+        const attributes = {
+          "fairway.app.id": this.id,
+          "fairway.function.id": row.functionId,
+          "fairway.key": row.key,
+        };
+        result.observe(row.queued, { ...attributes, "fairway.queue.state": "queued" });
+        result.observe(row.running, { ...attributes, "fairway.queue.state": "running" });
+        result.observe(row.throttled, { ...attributes, "fairway.queue.state": "throttled" });
+      }
+    };
+    observeQueue(this.observeQueue);
     const oneProcess = this.store.kind === "memory" || this.store.kind === "sqlite";
     this.limitsRefreshMs = limitsRefreshMs ?? (oneProcess ? 0 : 2000);
     this.flow.queue.onWake = () => this.dispatcher.requestPump();
     this.hub.subscribe((event) => this.flow.onRunEvent(event));
+    this.hub.subscribe((event) => {
+      const status = FINISHED_STATUS[event.type];
+      if (status) recordRunFinished(event.functionId, status);
+    });
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
       this.scheduler.sendTo(fn, payload, key),
     );
@@ -357,7 +388,7 @@ export class Fairway {
     const old = await this.store.getRun(runId);
     if (!old) throw new NotFoundError("run", runId);
     const now = this.clock.now();
-    const run: RunRecord = this.flow.rerun({
+    const rerun: RunRecord = this.flow.rerun({
       id: this.newId(now),
       functionId: old.functionId,
       status: "queued",
@@ -369,6 +400,7 @@ export class Fairway {
       eventSeq: 0,
       backlogKey: old.backlogKey,
     });
+    const run = traceRunCreation(rerun);
     const result = await this.store.acceptEvents({ now, events: [], runs: [{ run }] });
     this.onRunsCreated(result.runs);
     return { runId: run.id };
@@ -387,6 +419,7 @@ export class Fairway {
     this.closing ??= (async () => {
       this.cron.stop();
       this.limits.stop();
+      unobserveQueue(this.observeQueue);
       this.flow.stop();
       await this.starting?.catch(() => {});
       await this.dispatcher.close(this.executor.active.values());

@@ -28,6 +28,7 @@ import { roundTrip } from "./serializer.js";
 import { createStepTools } from "./step-tools.js";
 import type { FairwayEvent } from "./step-types.js";
 import { admitInvoked } from "./step-waits.js";
+import { inSpan, runAttributes, runContext } from "./telemetry.js";
 
 /**
  * How an execution ended. `children` are runs created by step.invoke, as stored, to schedule. `sent`: the
@@ -60,7 +61,27 @@ export class RunExecutor {
   /** The live execution of each run this process is executing (for cancellation). */
   readonly active = new Map<string, Execution>();
 
-  async execute(claimed: ClaimedRun, fn: RegisteredFunction): Promise<ExecutionResult> {
+  /** Executes `claimed` inside a `fairway.execution` span of the run's trace (see `telemetry.ts`). */
+  execute(claimed: ClaimedRun, fn: RegisteredFunction): Promise<ExecutionResult> {
+    const { run } = claimed;
+    const attributes = { ...runAttributes(run), "fairway.run.attempt": run.attempt };
+    return inSpan(
+      `fairway.execution ${run.functionId}`,
+      attributes,
+      async (span) => {
+        const result = await this.#execute(claimed, fn);
+        span.setAttribute(
+          "fairway.execution.result",
+          result.kind === "suspended" ? result.status : result.kind,
+        );
+        if (result.kind === "finished") span.setAttribute("fairway.run.status", result.run.status);
+        return result;
+      },
+      runContext(run.traceParent),
+    );
+  }
+
+  async #execute(claimed: ClaimedRun, fn: RegisteredFunction): Promise<ExecutionResult> {
     const exec = new Execution(claimed.run, claimed.steps, fn, this.deps);
     this.active.set(claimed.run.id, exec);
     try {

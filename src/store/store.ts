@@ -82,6 +82,11 @@ export interface RunRecord {
    * that failed or yielded null (the run used the shared `__null__` key), a priority clamped or not a number.
    */
   warnings?: string[];
+  /**
+   * W3C `traceparent` of the run's OpenTelemetry span, written when the run is created (with a tracer
+   * provider registered): every execution, on any worker, continues this trace.
+   */
+  traceParent?: string;
   skipReason?: string;
   cancelReason?: string;
   parent?: ParentRef;

@@ -156,6 +156,10 @@ CREATE INDEX usage_run ON usage (run_id);
 CREATE INDEX usage_at ON usage (at, tenant_key);
 `,
   },
+  {
+    version: 7,
+    sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

@@ -403,10 +403,11 @@ function prepare(db: Database.Database) {
     insertRun: db.prepare(
       `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
          started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, concurrency_keys,
-         warnings, skip_reason, cancel_reason, parent_run_id, parent_step_id)
+         warnings, trace_parent, skip_reason, cancel_reason, parent_run_id, parent_step_id)
        VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
          @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-         @concurrency_keys, @warnings, @skip_reason, @cancel_reason, @parent_run_id, @parent_step_id)`,
+         @concurrency_keys, @warnings, @trace_parent, @skip_reason, @cancel_reason, @parent_run_id,
+         @parent_step_id)`,
     ),
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
     claimRun: db.prepare(
