@@ -104,7 +104,9 @@ describe.each(["memory", "sqlite"] as const)("OpenTelemetry on %s", (kind) => {
       "fairway.concurrency.keys": ["u7"],
     });
     expect(run!.parentSpanContext?.spanId).toBe(sender.spanContext().spanId);
-    expect((await fairway.store.getRun(runId))?.traceParent).toBe(`00-${traceId}-${run!.spanContext().spanId}-01`);
+    expect((await fairway.store.getRun(runId))?.traceParent).toBe(
+      `00-${traceId}-${run!.spanContext().spanId}-01`,
+    );
 
     const executions = byName(spans, `fairway.execution ${fnId}`);
     expect(executions).toHaveLength(2);
@@ -151,7 +153,7 @@ describe.each(["memory", "sqlite"] as const)("OpenTelemetry on %s", (kind) => {
         p.attributes["gen_ai.token.type"] === "input" &&
         p.attributes["gen_ai.request.model"] === `gpt-${kind}`,
     );
-    expect((input?.value as { sum: number }).sum).toBe(250);
+    expect(input?.value).toMatchObject({ sum: 250 });
     const started = await metricPoints("fairway.runs.started");
     expect(started.find((p) => p.attributes["fairway.function.id"] === fnId)?.value).toBe(1);
     const finished = await metricPoints("fairway.runs.finished");
@@ -162,9 +164,9 @@ describe.each(["memory", "sqlite"] as const)("OpenTelemetry on %s", (kind) => {
       )?.value,
     ).toBe(1);
     const latency = await metricPoints("fairway.run.start_latency");
-    expect(
-      (latency.find((p) => p.attributes["fairway.function.id"] === fnId)?.value as { count: number }).count,
-    ).toBe(1);
+    expect(latency.find((p) => p.attributes["fairway.function.id"] === fnId)?.value).toMatchObject({
+      count: 1,
+    });
     await fairway.close();
   });
 
