@@ -37,10 +37,9 @@ export async function traceModelCall(
       if (cachedInputTokens !== undefined)
         span.setAttribute("gen_ai.usage.cache_read.input_tokens", cachedInputTokens);
     }
-    if (inputTokens !== undefined)
-      tokenUsage.record(inputTokens, { ...attributes, "gen_ai.token.type": "input" });
-    if (outputTokens !== undefined)
-      tokenUsage.record(outputTokens, { ...attributes, "gen_ai.token.type": "output" });
+    // Attribute objects written out, not spread: this runs on every model call, with or without a provider.
+    if (inputTokens !== undefined) tokenUsage.record(inputTokens, tokenAttributes(model, "input"));
+    if (outputTokens !== undefined) tokenUsage.record(outputTokens, tokenAttributes(model, "output"));
     return response;
   } catch (error) {
     span.recordException(error as Error);
@@ -51,6 +50,15 @@ export async function traceModelCall(
     operationDuration.record((performance.now() - started) / 1000, attributes);
     span.end();
   }
+}
+
+function tokenAttributes(model: Model, type: "input" | "output"): Attributes {
+  return {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": model.format,
+    "gen_ai.request.model": model.modelName,
+    "gen_ai.token.type": type,
+  };
 }
 
 /** Runs a tool call inside an `execute_tool <name>` span; an `{ error }` result sets the error status. */
