@@ -95,11 +95,11 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     await completed;
     follow.kill("SIGINT");
     expect(await new Promise((resolve) => follow.once("exit", resolve))).toBe(0);
-    expect(followed).toMatch(/^RUN\s+FUNCTION\s+STATUS/);
+    expect(followed).toMatch(/^RUN\s+FUNCTION\s+TENANT\s+STATUS/);
 
     const table = await fairway("runs");
     const [header, row] = table.stdout.trim().split("\n");
-    expect(header).toMatch(/^RUN\s+FUNCTION\s+STATUS\s+CREATED\s+DURATION$/);
+    expect(header).toMatch(/^RUN\s+FUNCTION\s+TENANT\s+STATUS\s+CREATED\s+START LATENCY\s+DURATION$/);
     expect(row).toMatch(/greet\s+completed/);
     const json = JSON.parse((await fairway("runs", "--json")).stdout) as Array<{ output: string }>;
     expect(json[0]!.output).toBe("Hello, Ada!");
