@@ -50,5 +50,19 @@ describe("usage API", () => {
     const run = (await (await t.call(`/api/runs/${other}`)).json()) as { usage: { totals: unknown } };
     expect(run.usage.totals).toEqual({ calls: 1, inputTokens: 30, outputTokens: 7, cachedInputTokens: 0 });
     expect((await t.call("/api/usage?since=yesterday")).status).toBe(400);
+
+    // The flow view carries each key's tokens of the last 24 h, its limit, and its override.
+    await t.fairway.limits.set("chat", "u2", { concurrency: 5 });
+    const flow = (await (await t.call("/api/flow?function=chat")).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
+    const row = (key: string) => flow.keys.find((k) => k.key === key);
+    expect(row("u1")).toMatchObject({ tokens: { input: 60, output: 14, calls: 2 }, concurrencyLimit: 2 });
+    expect(row("u2")).toMatchObject({
+      tokens: { input: 30, output: 7, calls: 1 },
+      concurrencyLimit: 5,
+      override: { concurrency: { limit: 5 } },
+    });
+    expect(row("u1")!.override).toBeUndefined();
   });
 });
