@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Fairway } from "../../engine/fairway.js";
 import type { Run } from "../../engine/types.js";
-import type { LimitOverride } from "../../store/limit-override.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
+import type { LimitOverride } from "../../store/limit-override.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
 import { readQuery } from "../read-input.js";
@@ -11,7 +11,6 @@ import { DEFAULT_USAGE_WINDOW_MS } from "./usage.js";
 
 /** Runs per function read to compute recent start latency. */
 const LATENCY_SAMPLE = 200;
-
 
 /** One row of `GET /api/flow`: a function × concurrency key. */
 export interface FlowKeyView {
@@ -64,7 +63,8 @@ export function flowRoutes(auth: ServerAuth, client: Fairway): Hono<{ Variables:
     for (const fn of client.functions()) {
       if (query.function !== undefined && fn.id !== query.function) continue;
       const { runs } = await client.listRuns({ functionId: fn.id, limit: LATENCY_SAMPLE });
-      for (const [key, latencies] of latenciesByKey(runs)) rowOf(fn.id, key).startLatencyMs = summarize(latencies);
+      for (const [key, latencies] of latenciesByKey(runs))
+        rowOf(fn.id, key).startLatencyMs = summarize(latencies);
       for (const usage of await client.usage({ functionId: fn.id, since })) {
         const row = rowOf(fn.id, usage.tenantKey);
         const tokens = row.tokens ?? { input: 0, output: 0, calls: 0 };

@@ -65,7 +65,11 @@ function tenantRow(key) {
       {},
       key.key === ""
         ? ""
-        : h("button", { type: "button", className: "edit-limit", onclick: () => editLimit(key) }, "Edit limit"),
+        : h(
+            "button",
+            { type: "button", className: "edit-limit", onclick: () => editLimit(key) },
+            "Edit limit",
+          ),
     ),
   );
 }
@@ -111,7 +115,9 @@ export function startTenants(functions) {
     event.preventDefault();
     act("PUT", { concurrency: Number(form.elements.concurrency.value) }, "Saved");
   });
-  document.getElementById("limit-remove").addEventListener("click", () => act("DELETE", undefined, "Removed"));
+  document
+    .getElementById("limit-remove")
+    .addEventListener("click", () => act("DELETE", undefined, "Removed"));
 }
 
 /** Wires the send-event form: posts the event, shows its ids and links to the runs list. */
