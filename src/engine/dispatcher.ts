@@ -148,6 +148,7 @@ export class Dispatcher {
       const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs);
       if (!claimed) return undefined;
       if (!item.resume) {
+        if (item.waitReason !== undefined) await store.setWaitReason(item.runId, item.waitReason);
         recordRunStarted(claimed.run, clock.now());
         this.deps.emit({
           type: "run.started",

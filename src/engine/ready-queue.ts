@@ -14,6 +14,8 @@ export interface ReadyItem {
   backlogKey: string;
   createdAt: number;
   resume: boolean;
+  /** Set by the queue on a start that had to wait: the limit that held it (see `QueueItem.waitReason`). */
+  waitReason?: string;
 }
 
 /** The scheduler's queue of due runs. */

@@ -76,6 +76,11 @@ export interface Run {
   /** Flow-control fallbacks recorded at scheduling (e.g. a null concurrency key), each naming the field. */
   warnings?: string[];
   skipReason?: string;
+  /**
+   * Why the run waited before its first execution, when a limit held it: the last limit that held its
+   * backlog while it was queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "org_1": 10 per 60000 ms`.
+   */
+  waitReason?: string;
   cancelReason?: string;
   /** Set on runs started by `step.invoke`. */
   parentRunId?: string;

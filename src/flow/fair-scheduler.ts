@@ -19,7 +19,7 @@ import { FifoQueue } from "./fifo-queue.js";
 import { gcraAfterStart, gcraTake, gcraTatBound } from "./gcra.js";
 import { Heap, type HeapEntry } from "./heap.js";
 import { LimitOverrides } from "./limit-overrides.js";
-import type { QueueItem, ThrottleClaim } from "./queue-item.js";
+import type { ConcurrencyClaim, QueueItem, ThrottleClaim } from "./queue-item.js";
 import { SlotTable } from "./slot-table.js";
 
 /** Ordering across backlogs: `fair` (round-robin, the default) or `fifo` (one queue, head-of-line blocking; a baseline for benchmarks). */
@@ -122,19 +122,22 @@ export class FairScheduler {
       const head = backlog.head()!;
       const full = this.#slots.fullClaim(head.functionId, head.claims);
       if (full !== undefined) {
-        this.#park(backlog, full.id);
+        this.#park(backlog, full, head.functionId);
         continue;
       }
       if (head.kind === "start" && head.throttle !== undefined) {
         const throttle = this.limits.throttle(head.functionId, head.throttle);
         const decision = gcraTake(this.#tats.get(head.throttle.id), now, throttle);
         if (!decision.allowed) {
-          this.#throttle(backlog, decision.retryAt);
+          this.#throttle(backlog, decision.retryAt, throttle);
           continue;
         }
         this.#setTat(head.throttle.id, decision.tat);
       }
-      backlog.items.pop();
+      const entry = backlog.items.pop()!;
+      if (head.kind === "start" && backlog.blocked && backlog.blocked.seq > entry.seq) {
+        head.waitReason = backlog.blocked.reason;
+      }
       this.#placed.delete(head.runId);
       this.#slots.acquire(head.runId, { claims: head.claims, backlog });
       backlog.running += 1;
@@ -209,6 +212,10 @@ export class FairScheduler {
       this.#backlogs.set(id, backlog);
     }
     this.#seq += 1;
+    // Arriving behind a limit that holds the backlog: that limit is why this run waits (unless a later one is).
+    if (item.kind === "start" && backlog.state !== "ready" && backlog.state !== "idle" && backlog.blocked) {
+      item.waitReason = backlog.blocked.reason;
+    }
     this.#placed.set(item.runId, { backlog, entry: backlog.add(item, this.#seq) });
     if (backlog.state === "idle") this.#makeReady(backlog);
     else if (backlog.state !== "ready" && item.kind === "resume" && backlog.head() === item) {
@@ -274,7 +281,7 @@ export class FairScheduler {
     }
     const full = this.#slots.fullClaim(head.functionId, head.claims);
     if (full === undefined) this.#makeReady(backlog);
-    else this.#park(backlog, full.id);
+    else this.#park(backlog, full, head.functionId);
   }
 
   #makeReady(backlog: Backlog): void {
@@ -284,17 +291,28 @@ export class FairScheduler {
     (resume ? this.#readyResume : this.#readyStart).push({ backlog, token });
   }
 
-  #park(backlog: Backlog, claimId: string): void {
+  #park(backlog: Backlog, claim: ConcurrencyClaim, functionId: string): void {
     this.#leave(backlog);
     backlog.enter("parked");
-    this.#slots.park(claimId, backlog);
+    this.#blocked(
+      backlog,
+      describeFullClaim(claim, this.#slots.used(claim.id), this.limits.concurrencyLimit(functionId, claim)),
+    );
+    this.#slots.park(claim.id, backlog);
   }
 
-  #throttle(backlog: Backlog, until: number): void {
+  #throttle(backlog: Backlog, until: number, throttle: ThrottleClaim): void {
     this.#leave(backlog);
     backlog.enter("throttled");
+    const key = throttle.keyValue === undefined ? "" : ` "${throttle.keyValue}"`;
+    this.#blocked(backlog, `throttle${key}: ${throttle.limit} per ${throttle.periodMs} ms`);
     backlog.throttledUntil = until;
     backlog.throttleEntry = this.#throttled.push(backlog);
+  }
+
+  #blocked(backlog: Backlog, reason: string): void {
+    this.#seq += 1;
+    backlog.blocked = { reason, seq: this.#seq };
   }
 
   /** Takes the backlog out of the waiter or timer heap it is in, if any. */
@@ -329,7 +347,7 @@ export class FairScheduler {
         this.#slots.unpark(backlog);
         stillBlocked.push(backlog);
       } else {
-        this.#park(backlog, full.id);
+        this.#park(backlog, full, head.functionId);
       }
     }
     for (const backlog of stillBlocked) this.#slots.park(claimId, backlog);
@@ -353,4 +371,11 @@ export class FairScheduler {
     if (backlog.state !== "idle") backlog.enter("idle");
     if (backlog.running === 0) this.#backlogs.delete(backlog.id);
   }
+}
+
+/** `concurrency key "user_7" at 10/10`, or `concurrency limit fn:<fn> at 32/32` for an unkeyed limit. */
+function describeFullClaim(claim: ConcurrencyClaim, used: number, limit: number): string {
+  const what =
+    claim.keyValue === undefined ? `concurrency limit ${claim.id}` : `concurrency key "${claim.keyValue}"`;
+  return `${what} at ${used}/${limit}`;
 }

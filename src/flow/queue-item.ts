@@ -43,4 +43,9 @@ export interface QueueItem {
   throttle?: ThrottleClaim;
   /** The label of the run's concurrency key for stats (`""` when the function has no keyed limit). */
   key: string;
+  /**
+   * Set by the scheduler on a start that had to wait: the last limit that held its backlog while it was
+   * queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "user_7": 10 per 60000 ms`.
+   */
+  waitReason?: string;
 }

@@ -87,6 +87,8 @@ export interface RunRecord {
    * provider registered): every execution, on any worker, continues this trace.
    */
   traceParent?: string;
+  /** Why the run waited before its first execution (the limit that held it), set by `setWaitReason`. */
+  waitReason?: string;
   skipReason?: string;
   cancelReason?: string;
   parent?: ParentRef;
@@ -318,6 +320,9 @@ export interface Store {
   listPendingRuns(): Promise<RunRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
   listFlowPending(): Promise<FlowPending[]>;
+
+  /** Records why run `runId` waited before its first execution (see `RunRecord.waitReason`). */
+  setWaitReason(runId: string, reason: string): Promise<void>;
 
   /** Inserts or replaces the limit override of `override.functionId` × `override.key`. */
   putLimitOverride(override: LimitOverride): Promise<void>;

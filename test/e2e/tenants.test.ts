@@ -93,7 +93,7 @@ describe("Tenants view in Chromium", { timeout: 60_000 }, () => {
     await page.close();
   });
 
-  it("the runs list shows each run's tenant and start latency, and filters by tenant", async () => {
+  it("the runs list shows each run's tenant and start latency, a run's time axis names the limit that held it, and the list filters by tenant", async () => {
     const page = await open("runs");
     await page.waitForSelector("#run-table tr.run");
     const tenants = await page.$$eval("#run-table tr.run td.tenant", (cells) =>
@@ -104,6 +104,20 @@ describe("Tenants view in Chromium", { timeout: 60_000 }, () => {
     expect(headers).toEqual(["Run", "Function", "Tenant", "Status", "Created", "Start latency", "Duration"]);
     const running = page.locator('#run-table tr.run[data-status="running"] td.start-latency').first();
     expect(await running.textContent()).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    // A run that waited for a slot: its time axis says which limit held it.
+    const waited = (await fairway.listRuns({ functionId: "chat", concurrencyKey: "heavy" })).runs.find(
+      (run) => run.waitReason !== undefined,
+    );
+    expect(waited?.waitReason).toBe('concurrency key "heavy" at 1/1');
+    await page.click(`#run-table tr.run[data-run-id="${waited!.id}"]`);
+    await expect
+      .poll(() => page.textContent("#run-detail .time-axis .wait"))
+      .toMatch(
+        /^Start latency \d+(\.\d+)? (ms|s) \(creation to first execution\) · held by concurrency key "heavy" at 1\/1$/,
+      );
+    expect(await page.locator("#run-detail .axis-queued").count()).toBe(1);
+    await page.screenshot({ path: join(artifacts, "dashboard-run-wait.png"), fullPage: true });
+
     await page.fill('#run-filters input[name="concurrencyKey"]', "light");
     await page.click('#run-filters button[type="submit"]');
     await expect

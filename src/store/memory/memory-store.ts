@@ -277,6 +277,11 @@ export class MemoryStore implements Store {
     return [...this.flowPending.values()].map(copy);
   }
 
+  async setWaitReason(runId: string, reason: string): Promise<void> {
+    const run = this.runs.get(runId);
+    if (run) run.waitReason = reason;
+  }
+
   async putLimitOverride(override: LimitOverride): Promise<void> {
     this.limitOverrides.set(overrideId(override.functionId, override.key), copy(override));
   }

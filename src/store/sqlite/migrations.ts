@@ -160,6 +160,10 @@ CREATE INDEX usage_at ON usage (at, tenant_key);
     version: 7,
     sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT;",
   },
+  {
+    version: 8,
+    sql: "ALTER TABLE runs ADD COLUMN wait_reason TEXT;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

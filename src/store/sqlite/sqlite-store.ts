@@ -352,6 +352,10 @@ export class SqliteStore implements Store {
     return this.flow.list();
   }
 
+  async setWaitReason(runId: string, reason: string): Promise<void> {
+    this.q.setWaitReason.run(reason, runId);
+  }
+
   async putLimitOverride(override: LimitOverride): Promise<void> {
     this.limits.put(override);
   }
@@ -403,13 +407,14 @@ function prepare(db: Database.Database) {
     insertRun: db.prepare(
       `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
          started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, concurrency_keys,
-         warnings, trace_parent, skip_reason, cancel_reason, parent_run_id, parent_step_id)
+         warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
        VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
          @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-         @concurrency_keys, @warnings, @trace_parent, @skip_reason, @cancel_reason, @parent_run_id,
-         @parent_step_id)`,
+         @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
+         @parent_run_id, @parent_step_id)`,
     ),
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    setWaitReason: db.prepare("UPDATE runs SET wait_reason = ? WHERE id = ?"),
     claimRun: db.prepare(
       `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @now),
          lease_owner = @owner, lease_expires_at = @until
