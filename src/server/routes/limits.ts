@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Fairway } from "../../engine/fairway.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
+import type { Fairway } from "../../fairway.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
 import { readJsonBody } from "../read-input.js";

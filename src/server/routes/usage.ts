@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Fairway } from "../../engine/fairway.js";
+import type { Fairway } from "../../fairway.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
 import { readQuery } from "../read-input.js";

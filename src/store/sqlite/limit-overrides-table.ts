@@ -1,5 +1,5 @@
 /**
- * The SQLite `limit_overrides` table (migration 5): one row per function × key value, the override's
+ * The SQLite `limit_overrides` table (migration 6): one row per function × key value, the override's
  * limits as a JSON object.
  *
  * @module

@@ -126,7 +126,15 @@ DROP INDEX waits_event_name;
 `,
   },
   {
+    // The recovery sweep pages through claimable runs by (ready_at, id) (Store.listDueRuns).
     version: 5,
+    sql: `
+CREATE INDEX runs_due ON runs (ready_at, id) WHERE ready_at IS NOT NULL;
+DROP INDEX runs_pending;
+`,
+  },
+  {
+    version: 6,
     sql: `
 CREATE TABLE limit_overrides (
   function_id TEXT NOT NULL,
@@ -138,7 +146,7 @@ CREATE TABLE limit_overrides (
 `,
   },
   {
-    version: 6,
+    version: 7,
     sql: `
 CREATE TABLE usage (
   id TEXT PRIMARY KEY,
@@ -157,11 +165,11 @@ CREATE INDEX usage_at ON usage (at, tenant_key);
 `,
   },
   {
-    version: 7,
+    version: 8,
     sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT;",
   },
   {
-    version: 8,
+    version: 9,
     sql: "ALTER TABLE runs ADD COLUMN wait_reason TEXT;",
   },
 ];

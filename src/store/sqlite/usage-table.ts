@@ -1,5 +1,5 @@
 /**
- * The SQLite `usage` table (migration 6): one row per model call with its token counts, indexed by run
+ * The SQLite `usage` table (migration 7): one row per model call with its token counts, indexed by run
  * and by time (totals over a window).
  *
  * @module
