@@ -8,8 +8,8 @@ import { storeKinds, tempDir } from "./helpers.js";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A function with per-user concurrency 1 whose runs block until released; counts the runs executing per user. */
-function gatedApp(store: string, clock: FakeClock) {
-  const fairway = new Fairway({ id: "app", store, clock, logger: silent });
+function gatedApp(store: string, clock: FakeClock, options: { limitsRefreshMs?: number } = {}) {
+  const fairway = new Fairway({ id: "app", store, clock, logger: silent, ...options });
   const running = new Map<string, number>();
   const gates: Array<() => void> = [];
   fairway.createFunction(
@@ -140,21 +140,10 @@ describe("limit overrides, durably", () => {
   it("a second client on the same store sees an override within limitsRefreshMs", async () => {
     const path = join(tempDir(), "fairway.db");
     const clock = new FakeClock();
-    const worker = new Fairway({ id: "app", store: path, clock, logger: silent, limitsRefreshMs: 1000 });
-    const running = new Map<string, number>();
-    const gates: Array<() => void> = [];
-    worker.createFunction(
-      { id: "chat", concurrency: { key: "event.data.user", limit: 1 } },
-      { event: "chat/go" },
-      async ({ event }) => {
-        const user = event.data.user as string;
-        running.set(user, (running.get(user) ?? 0) + 1);
-        await new Promise<void>((resolve) => gates.push(resolve));
-      },
-    );
-    await worker.send(Array.from({ length: 3 }, () => ({ name: "chat/go", data: { user: "heavy" } })));
+    const worker = gatedApp(path, clock, { limitsRefreshMs: 1000 });
+    await worker.send("heavy", 3);
     await clock.advance(0);
-    expect(running.get("heavy")).toBe(1);
+    expect(worker.running.get("heavy")).toBe(1);
     // Another process writing to the same store.
     const admin = new SqliteStore({ path });
     await admin.init();
@@ -165,11 +154,14 @@ describe("limit overrides, durably", () => {
       updatedAt: clock.now(),
     });
     await clock.advance(999);
-    expect(running.get("heavy")).toBe(1);
+    expect(worker.running.get("heavy")).toBe(1);
     await clock.advance(1);
-    expect(running.get("heavy")).toBe(2);
+    expect(worker.running.get("heavy")).toBe(2);
     await admin.close();
-    for (const open of gates.splice(0)) open();
-    await worker.close();
+    for (let i = 0; i < 3; i++) {
+      worker.releaseAll();
+      await clock.advance(0);
+    }
+    await worker.fairway.close();
   });
 });

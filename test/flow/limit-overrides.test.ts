@@ -3,36 +3,18 @@ import { normalizeFlowConfig } from "../../src/flow/config/flow-config.js";
 import { FairScheduler } from "../../src/flow/fair-scheduler.js";
 import { FlowController } from "../../src/flow/flow-controller.js";
 import { LimitOverrides } from "../../src/flow/limit-overrides.js";
-import type { QueueItem } from "../../src/flow/queue-item.js";
 import { compile } from "./compile.js";
+import { drain, keyedStart } from "./keyed-items.js";
 import { ManualClock } from "./manual-clock.js";
 
 const override = { updatedAt: 0 };
-
-function start(runId: string, user: string, extra: Partial<QueueItem> = {}): QueueItem {
-  return {
-    runId,
-    functionId: "fn",
-    kind: "start",
-    createdAt: 0,
-    claims: [{ id: `fn:fn:u=${user}`, limit: 1, keyExpression: "u", keyValue: user }],
-    key: user,
-    ...extra,
-  };
-}
-
-function drain(scheduler: FairScheduler, now = 0): string[] {
-  const out: string[] = [];
-  for (let next = scheduler.next(now); next; next = scheduler.next(now)) out.push(next.runId);
-  return out;
-}
 
 describe("LimitOverrides in the fair scheduler", () => {
   it("a raised key limit wakes its parked backlog at once; other keys keep the configured limit", () => {
     const limits = new LimitOverrides();
     const scheduler = new FairScheduler({ limits });
-    for (const id of ["a1", "a2", "a3"]) scheduler.enqueue(start(id, "a"));
-    for (const id of ["b1", "b2"]) scheduler.enqueue(start(id, "b"));
+    for (const id of ["a1", "a2", "a3"]) scheduler.enqueue(keyedStart(id, "a"));
+    for (const id of ["b1", "b2"]) scheduler.enqueue(keyedStart(id, "b"));
     expect(drain(scheduler)).toEqual(["a1", "b1"]);
     limits.set({ ...override, functionId: "fn", key: "a", concurrency: { limit: 3 } });
     scheduler.limitsChanged();
@@ -58,7 +40,7 @@ describe("LimitOverrides in the fair scheduler", () => {
     const limits = new LimitOverrides();
     const scheduler = new FairScheduler({ limits });
     const throttled = (runId: string, user: string) =>
-      start(runId, user, {
+      keyedStart(runId, user, {
         claims: [],
         throttle: { id: `fn:${user}`, limit: 1, periodMs: 60_000, burst: 0, keyValue: user },
       });

@@ -1,25 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { FairScheduler } from "../../src/flow/fair-scheduler.js";
-import type { QueueItem } from "../../src/flow/queue-item.js";
-
-function start(runId: string, user: string, extra: Partial<QueueItem> = {}): QueueItem {
-  return {
-    runId,
-    functionId: "fn",
-    kind: "start",
-    createdAt: 0,
-    claims: [{ id: `fn:fn:u=${user}`, limit: 1, keyExpression: "u", keyValue: user }],
-    key: user,
-    ...extra,
-  };
-}
+import { keyedStart } from "./keyed-items.js";
 
 describe("why a start waited", () => {
   it("a run held by a full concurrency key gets that key, its slots in use and its limit; one that never waited gets none", () => {
     const scheduler = new FairScheduler();
-    scheduler.enqueue(start("a1", "a"));
-    scheduler.enqueue(start("a2", "a"));
-    scheduler.enqueue(start("b1", "b"));
+    scheduler.enqueue(keyedStart("a1", "a"));
+    scheduler.enqueue(keyedStart("a2", "a"));
+    scheduler.enqueue(keyedStart("b1", "b"));
     const first = [scheduler.next(0), scheduler.next(0)];
     expect(first.map((item) => [item?.runId, item?.waitReason])).toEqual([
       ["a1", undefined],
@@ -27,7 +15,7 @@ describe("why a start waited", () => {
     ]);
     expect(scheduler.next(0)).toBeUndefined();
     // A run arriving while its backlog is parked waits for the same reason.
-    scheduler.enqueue(start("a3", "a"));
+    scheduler.enqueue(keyedStart("a3", "a"));
     scheduler.release("a1");
     expect(scheduler.next(0)).toMatchObject({ runId: "a2", waitReason: 'concurrency key "a" at 1/1' });
     scheduler.release("a2");
@@ -36,7 +24,7 @@ describe("why a start waited", () => {
 
   it("an unkeyed limit and a throttle are named too", () => {
     const scheduler = new FairScheduler();
-    const fnWide = (runId: string) => start(runId, "x", { claims: [{ id: "fn:fn", limit: 1 }] });
+    const fnWide = (runId: string) => keyedStart(runId, "x", { claims: [{ id: "fn:fn", limit: 1 }] });
     scheduler.enqueue(fnWide("f1"));
     scheduler.enqueue(fnWide("f2"));
     scheduler.next(0);
@@ -45,7 +33,7 @@ describe("why a start waited", () => {
     expect(scheduler.next(0)?.waitReason).toBe("concurrency limit fn:fn at 1/1");
 
     const throttled = (runId: string) =>
-      start(runId, "t", {
+      keyedStart(runId, "t", {
         claims: [],
         throttle: { id: "fn:t", limit: 1, periodMs: 60_000, burst: 0, keyValue: "t" },
       });
