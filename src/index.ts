@@ -101,6 +101,7 @@ export {
   NonDeterminismError,
   NonRetriableError,
   NotFoundError,
+  OutputValidationError,
   RetryAfterError,
   RunCancelledError,
   RunFailedError,
@@ -159,7 +160,10 @@ export {
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
 export type {
+  DueCursor,
+  LeaseFence,
   LimitOverride,
+  RegisterWaitResult,
   RunFilter,
   RunStatus,
   StepOp,
