@@ -122,6 +122,35 @@ CREATE INDEX runs_due ON runs (ready_at, id) WHERE ready_at IS NOT NULL;
 DROP INDEX runs_pending;
 `,
   },
+  {
+    // Trace context and wait reasons on runs; per-key limit overrides; token usage per model call.
+    version: 3,
+    sql: `
+ALTER TABLE runs ADD COLUMN trace_parent TEXT;
+ALTER TABLE runs ADD COLUMN wait_reason TEXT;
+CREATE TABLE limit_overrides (
+  function_id TEXT COLLATE "C" NOT NULL,
+  key TEXT COLLATE "C" NOT NULL,
+  limits TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (function_id, key)
+);
+CREATE TABLE usage (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  function_id TEXT NOT NULL,
+  tenant_key TEXT COLLATE "C" NOT NULL,
+  model TEXT COLLATE "C" NOT NULL,
+  provider TEXT,
+  at BIGINT NOT NULL,
+  input_tokens BIGINT NOT NULL,
+  output_tokens BIGINT NOT NULL,
+  cached_input_tokens BIGINT
+);
+CREATE INDEX usage_run ON usage (run_id);
+CREATE INDEX usage_at ON usage (at, tenant_key);
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -10,7 +10,9 @@ import type pg from "pg";
 import { ConfigError } from "../../errors/index.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
+import type { LimitOverride } from "../limit-override.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
+import { type LimitOverrideRowDb, toOverride } from "../sqlite/limit-overrides-table.js";
 import {
   type EventRowDb,
   fromRun,
@@ -24,6 +26,7 @@ import {
   toWait,
   type WaitRowDb,
 } from "../sqlite/rows.js";
+import { toUsage, type UsageRowDb } from "../sqlite/usage-table.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -46,6 +49,7 @@ import type {
   SuspendResult,
   WaitRow,
 } from "../store.js";
+import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { migrate } from "./migrations.js";
@@ -111,6 +115,15 @@ function schemaParameter(connectionString: string): string | undefined {
     return undefined;
   }
 }
+
+/** `usageTotals` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
+const USAGE_FILTERS: Array<[keyof UsageQuery, string]> = [
+  ["since", "at >= $"],
+  ["until", "at < $"],
+  ["functionId", "function_id = $"],
+  ["tenantKey", "tenant_key = $"],
+  ["runId", "run_id = $"],
+];
 
 /** int8 (BIGINT, oid 20) as a JS number: ms timestamps and sequence numbers stay far below 2^53. */
 const INT8_OID = 20;
@@ -502,5 +515,75 @@ export class PostgresStore implements Store {
 
   async listFlowPending(): Promise<FlowPending[]> {
     return (await this.query<FlowPendingRowDb>(statements.listFlowPending, [])).map(toFlowPending);
+  }
+
+  async setWaitReason(runId: string, reason: string): Promise<void> {
+    await this.query(statements.setWaitReason, [runId, reason]);
+  }
+
+  async putLimitOverride(override: LimitOverride): Promise<void> {
+    const { functionId, key, updatedAt, ...limits } = override;
+    await this.query(statements.putLimitOverride, [functionId, key, JSON.stringify(limits), updatedAt]);
+  }
+
+  async getLimitOverride(functionId: string, key: string): Promise<LimitOverride | undefined> {
+    const [row] = await this.query<LimitOverrideRowDb>(statements.getLimitOverride, [functionId, key]);
+    return row ? toOverride(row) : undefined;
+  }
+
+  async deleteLimitOverride(functionId: string, key: string): Promise<boolean> {
+    return (await this.query(statements.deleteLimitOverride, [functionId, key])).length > 0;
+  }
+
+  async listLimitOverrides(functionId?: string): Promise<LimitOverride[]> {
+    const rows =
+      functionId === undefined
+        ? await this.query<LimitOverrideRowDb>(statements.listLimitOverrides, [])
+        : await this.query<LimitOverrideRowDb>(statements.listFunctionLimitOverrides, [functionId]);
+    return rows.map(toOverride);
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows: UsageRowDb[] = records.map((record) => ({
+      id: record.id,
+      run_id: record.runId,
+      function_id: record.functionId,
+      tenant_key: record.tenantKey,
+      model: record.model,
+      provider: record.provider ?? null,
+      at: record.at,
+      input_tokens: record.inputTokens,
+      output_tokens: record.outputTokens,
+      cached_input_tokens: record.cachedInputTokens ?? null,
+    }));
+    await this.query(statements.recordUsage, [jsonRows(rows)]);
+  }
+
+  async listUsage(runId: string): Promise<UsageRecord[]> {
+    return (await this.query<UsageRowDb>(statements.listUsage, [runId])).map(toUsage);
+  }
+
+  async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
+    const values: unknown[] = [];
+    const where: string[] = [];
+    let mask = 0;
+    USAGE_FILTERS.forEach(([field, condition], index) => {
+      if (query[field] === undefined) return;
+      values.push(query[field]);
+      where.push(condition.replace("$", `$${values.length}`));
+      mask |= 1 << index;
+    });
+    // One named statement per combination of filters (at most 2^5).
+    const statement = {
+      name: `fw_usage_totals_${mask}`,
+      text: `SELECT tenant_key AS "tenantKey", model, COUNT(*) AS calls,
+          SUM(input_tokens)::bigint AS "inputTokens", SUM(output_tokens)::bigint AS "outputTokens",
+          COALESCE(SUM(cached_input_tokens), 0)::bigint AS "cachedInputTokens"
+        FROM usage ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        GROUP BY tenant_key, model ORDER BY tenant_key, model`,
+      idempotent: true,
+    };
+    return (await this.database()).query<UsageTotal>(statement, values);
   }
 }

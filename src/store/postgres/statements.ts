@@ -279,5 +279,48 @@ export const statements = {
     `DELETE FROM flow_pending USING unnest($1::text[], $2::text[], $3::text[]) AS k(function_id, kind, key)
      WHERE flow_pending.function_id = k.function_id AND flow_pending.kind = k.kind AND flow_pending.key = k.key`,
   ),
+  /** $1 run id, $2 reason. */
+  setWaitReason: named("fw_set_wait_reason", "UPDATE runs SET wait_reason = $2 WHERE id = $1"),
+  /** $1 function id, $2 key, $3 limits JSON, $4 updated at. */
+  putLimitOverride: named(
+    "fw_put_limit_override",
+    `INSERT INTO limit_overrides (function_id, key, limits, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (function_id, key) DO UPDATE SET limits = EXCLUDED.limits, updated_at = EXCLUDED.updated_at`,
+    true,
+  ),
+  /** $1 function id, $2 key. */
+  getLimitOverride: named(
+    "fw_get_limit_override",
+    "SELECT * FROM limit_overrides WHERE function_id = $1 AND key = $2",
+    true,
+  ),
+  /** $1 function id, $2 key → a row if one was deleted. */
+  deleteLimitOverride: named(
+    "fw_delete_limit_override",
+    "DELETE FROM limit_overrides WHERE function_id = $1 AND key = $2 RETURNING 1",
+  ),
+  listLimitOverrides: named(
+    "fw_list_limit_overrides",
+    "SELECT * FROM limit_overrides ORDER BY function_id, key",
+    true,
+  ),
+  /** $1 function id. */
+  listFunctionLimitOverrides: named(
+    "fw_list_function_limit_overrides",
+    "SELECT * FROM limit_overrides WHERE function_id = $1 ORDER BY key",
+    true,
+  ),
+  /** $1 JSON array of usage rows: inserts or replaces each (by id). */
+  recordUsage: named(
+    "fw_record_usage",
+    `INSERT INTO usage SELECT * FROM json_populate_recordset(NULL::usage, $1::json)
+     ON CONFLICT (id) DO UPDATE SET run_id = EXCLUDED.run_id, function_id = EXCLUDED.function_id,
+       tenant_key = EXCLUDED.tenant_key, model = EXCLUDED.model, provider = EXCLUDED.provider, at = EXCLUDED.at,
+       input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
+       cached_input_tokens = EXCLUDED.cached_input_tokens`,
+    true,
+  ),
+  /** $1 run id. */
+  listUsage: named("fw_list_usage", "SELECT * FROM usage WHERE run_id = $1 ORDER BY at, id", true),
   listFlowPending: named("fw_list_flow_pending", "SELECT * FROM flow_pending ORDER BY due_at", true),
 } satisfies Record<string, Statement>;
