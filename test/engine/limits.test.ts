@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeFairway, runOf, storeKinds } from "./helpers.js";
+import { makeFairway, runOf, storeKinds, yearLongStoreKinds } from "./helpers.js";
 
 const MB = 1024 * 1024;
 
@@ -62,22 +62,25 @@ describe.each(storeKinds)("size limits on %s", (kind) => {
     await fairway.close();
   });
 
-  it("sleeps up to 365 days; longer fails at the step without retry; sleepUntil in the past resolves", async () => {
-    const { fairway, clock } = makeFairway(kind);
-    fairway.createFunction({ id: "long" }, { event: "go" }, async ({ event, step }) => {
-      await step.sleepUntil("past", new Date(clock.now() - 1000));
-      await step.sleep("long", event.data.d as string);
-      return "woke";
+  // A year of fake time on PostgreSQL: see `yearLongStoreKinds`.
+  if (yearLongStoreKinds.includes(kind as never)) {
+    it("sleeps up to 365 days; longer fails at the step without retry; sleepUntil in the past resolves", async () => {
+      const { fairway, clock } = makeFairway(kind);
+      fairway.createFunction({ id: "long" }, { event: "go" }, async ({ event, step }) => {
+        await step.sleepUntil("past", new Date(clock.now() - 1000));
+        await step.sleep("long", event.data.d as string);
+        return "woke";
+      });
+      await fairway.send({ name: "go", data: { d: "365d" } });
+      const ok = await runOf(fairway, "long");
+      await clock.advance("365d");
+      await expect(fairway.waitForRun(ok)).resolves.toBe("woke");
+      await fairway.send({ name: "go", data: { d: `${365 * 24 * 3600 + 1}s` } });
+      const { runs } = await fairway.listRuns({ functionId: "long", limit: 1 });
+      const error = await fairway.waitForRun(runs[0]?.id as string).catch((e: unknown) => e);
+      expect(error).toMatchObject({ error: { code: "validation_failed" } });
+      expect((await fairway.getRun(runs[0]?.id as string))?.attempt).toBe(0);
+      await fairway.close();
     });
-    await fairway.send({ name: "go", data: { d: "365d" } });
-    const ok = await runOf(fairway, "long");
-    await clock.advance("365d");
-    await expect(fairway.waitForRun(ok)).resolves.toBe("woke");
-    await fairway.send({ name: "go", data: { d: `${365 * 24 * 3600 + 1}s` } });
-    const { runs } = await fairway.listRuns({ functionId: "long", limit: 1 });
-    const error = await fairway.waitForRun(runs[0]?.id as string).catch((e: unknown) => e);
-    expect(error).toMatchObject({ error: { code: "validation_failed" } });
-    expect((await fairway.getRun(runs[0]?.id as string))?.attempt).toBe(0);
-    await fairway.close();
-  });
+  }
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepTools } from "../../src/index.js";
-import { makeFairway, storeKinds } from "./helpers.js";
+import { makeFairway, storeKinds, yearLongStoreKinds } from "./helpers.js";
 import { settle } from "./review-helpers.js";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,7 +25,7 @@ describe.each(storeKinds)("durations (pitfall R26) (%s)", (kind) => {
     [1500, 1500],
     ["1.5s", 1500],
     ["500ms", 500],
-    [365 * DAY, 365 * DAY],
+    ...(yearLongStoreKinds.includes(kind as never) ? [[365 * DAY, 365 * DAY] as [number, number]] : []),
   ])("sleep %j wakes after %i ms, not earlier", async (duration, wait) => {
     const { fairway, clock, runId } = await start((step) => step.sleep("s", duration));
     const [row] = await fairway.getRunSteps(runId);
