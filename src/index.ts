@@ -148,7 +148,11 @@ export {
   type Usage,
 } from "./models/index.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
-export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
+export {
+  SqliteStore,
+  type SqliteStoreOptions,
+  type SqliteSynchronous,
+} from "./store/sqlite/sqlite-store.js";
 export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
 export {
   type AgentMessageChunk,

@@ -79,7 +79,17 @@ export class FakeClock implements Clock {
   }
 }
 
-/** Lets queued callbacks, promise jobs and setImmediate work run (a few event-loop turns). */
+/** Most event-loop turns `settle` waits for the engine to go quiet (a guard against endless immediates). */
+const MAX_SETTLE_TURNS = 10_000;
+
+/**
+ * Lets queued callbacks, promise jobs and setImmediate work run: at least 5 event-loop turns, then more
+ * while some `setImmediate` is still pending (the store's group commit writes at the end of a turn, so a
+ * chain of writes takes a turn each).
+ */
 async function settle(): Promise<void> {
-  for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let turn = 0; turn < MAX_SETTLE_TURNS; turn++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (turn >= 4 && !process.getActiveResourcesInfo().includes("Immediate")) return;
+  }
 }

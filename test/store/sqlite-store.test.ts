@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { MigrationError } from "../../src/errors/index.js";
+import { ConfigError, MigrationError } from "../../src/errors/index.js";
 import { migrate, migrations } from "../../src/store/sqlite/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { storeContract } from "./store.contract.js";
@@ -96,5 +96,104 @@ describe("SQLite finishRun with `send`", () => {
     expect(await store.getRun("r1")).toMatchObject({ status: "running", leaseOwner: "w1" });
     expect(await store.getEvent("failed")).toBeUndefined();
     await store.close();
+  });
+});
+
+describe("SQLite group commit and durability", () => {
+  const queued = (id: string) => ({
+    id,
+    functionId: "fn",
+    status: "queued" as const,
+    eventIds: [],
+    events: [],
+    attempt: 0,
+    createdAt: 1,
+    readyAt: 1,
+    eventSeq: 0,
+    backlogKey: "fn\u0000",
+  });
+  const checkpoint = (runId: string, id: string) => ({
+    runId,
+    id,
+    name: id,
+    op: "run" as const,
+    status: "completed" as const,
+    position: 0,
+    outputText: "1",
+    attempts: 1,
+    startedAt: 1,
+    endedAt: 2,
+  });
+
+  it("concurrent checkpoints, claims and accepted events of one tick are one transaction, each durable before its caller resumes", async () => {
+    const path = dbPath();
+    const store = new SqliteStore({ path });
+    await store.init();
+    await store.acceptEvents({ now: 1, events: [], runs: [{ run: queued("r1") }, { run: queued("r2") }] });
+    const reader = new Database(path, { readonly: true });
+    const committed = (sql: string, ...params: unknown[]) => reader.prepare(sql).get(...params) !== undefined;
+    const seen: string[] = [];
+    const before = store.commitStats();
+    await Promise.all([
+      store.claimRun("r1", "w1", 1, 1000).then(() => {
+        if (committed("SELECT 1 FROM runs WHERE id = 'r1' AND lease_owner = 'w1'")) seen.push("claim");
+      }),
+      store.saveStep(checkpoint("r2", "s1")).then(() => {
+        if (committed("SELECT 1 FROM steps WHERE run_id = 'r2' AND id = 's1'")) seen.push("checkpoint");
+      }),
+      store
+        .acceptEvents({ now: 2, events: [{ id: "e1", name: "n", data: {}, ts: 2, receivedAt: 2 }], runs: [] })
+        .then(() => {
+          if (committed("SELECT 1 FROM events WHERE id = 'e1'")) seen.push("event");
+        }),
+    ]);
+    expect(seen.sort()).toEqual(["checkpoint", "claim", "event"]);
+    const after = store.commitStats();
+    expect(after.transactions - before.transactions).toBe(1);
+    expect(after.writes - before.writes).toBe(3);
+    reader.close();
+    await store.close();
+  });
+
+  it("a write that fails in a shared transaction fails only its caller; the others are stored", async () => {
+    const store = new SqliteStore({ path: dbPath() });
+    await store.init();
+    const accept = (eventId: string) =>
+      store.acceptEvents({
+        now: 1,
+        events: [{ id: eventId, name: "n", data: {}, ts: 1, receivedAt: 1 }],
+        runs: [],
+      });
+    await accept("taken");
+    const results = await Promise.allSettled([accept("e1"), accept("taken"), accept("e2")]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await store.getEvent("e1")).toMatchObject({ id: "e1" });
+    expect(await store.getEvent("e2")).toMatchObject({ id: "e2" });
+    await store.close();
+  });
+
+  it("writes queued when the store closes are committed first", async () => {
+    const path = dbPath();
+    const store = new SqliteStore({ path });
+    await store.init();
+    const write = store.acceptEvents({
+      now: 1,
+      events: [{ id: "late", name: "n", data: {}, ts: 1, receivedAt: 1 }],
+      runs: [],
+    });
+    await store.close();
+    await expect(write).resolves.toMatchObject({ events: [{ id: "late" }] });
+    const reopened = new SqliteStore({ path });
+    await reopened.init();
+    expect(await reopened.getEvent("late")).toMatchObject({ id: "late" });
+    await reopened.close();
+  });
+
+  it("synchronous defaults to full (fsync per COMMIT); normal is accepted; anything else is a ConfigError", async () => {
+    expect(new SqliteStore({ path: ":memory:" }).synchronous).toBe("full");
+    expect(new SqliteStore({ path: ":memory:", synchronous: "normal" }).synchronous).toBe("normal");
+    const bad = () => new SqliteStore({ path: ":memory:", synchronous: "off" as never });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow('synchronous: must be "full" or "normal" (received "off")');
   });
 });

@@ -1,12 +1,15 @@
 /**
- * The embedded store: one SQLite file (better-sqlite3), WAL journal, `synchronous = NORMAL`, every query a
- * prepared statement. A step checkpoint is a single upsert; each contract method is one transaction.
+ * The embedded store: one SQLite file (better-sqlite3), WAL journal, `synchronous = FULL` by default, every
+ * query a prepared statement. A step checkpoint is a single upsert. Every write method is atomic and goes
+ * through group commit (`group-commit.ts`): the writes of one event-loop turn share one transaction, each in
+ * its own savepoint, and each caller resumes after that transaction's COMMIT.
  *
  * @module
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { ConfigError } from "../../errors/index.js";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
@@ -32,6 +35,7 @@ import type {
 } from "../store.js";
 import { matchValue } from "../wait-match.js";
 import { flowPendingTable } from "./flow-pending-table.js";
+import { GroupCommit, type GroupCommitStats } from "./group-commit.js";
 import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
@@ -66,21 +70,49 @@ export interface SqliteStoreOptions {
   path: string;
   /** SQLite busy timeout in ms when another process holds the write lock. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * When a COMMIT is durable (SQLite's `synchronous` pragma, WAL journal):
+   * - `"full"`: the WAL is fsynced at every COMMIT, so a write the engine acknowledged (an accepted event,
+   *   a checkpointed step) survives a process crash **and** a power loss or OS crash.
+   * - `"normal"`: the WAL is fsynced only at checkpoints; a committed write survives a process crash
+   *   (kill -9, OOM) but the last transactions before a power loss or OS crash may be lost (the file stays
+   *   consistent). Faster with few concurrent writers; with group commit the gap is small under load.
+   *
+   * @default "full"
+   */
+  synchronous?: SqliteSynchronous;
 }
+
+/** Durability of a SQLite COMMIT: see `SqliteStoreOptions.synchronous`. */
+export type SqliteSynchronous = "full" | "normal";
 
 /** Store on a SQLite file. Safe for one engine process per file; other processes may read. */
 export class SqliteStore implements Store {
   readonly kind = "sqlite";
+  /** The durability setting in force (`SqliteStoreOptions.synchronous`). */
+  readonly synchronous: SqliteSynchronous;
   private readonly db: Database.Database;
+  private readonly writes: GroupCommit;
   private statements: ReturnType<typeof prepare> | undefined;
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
 
+  /** Throws ConfigError naming `synchronous` when it is not "full" or "normal". */
   constructor(options: SqliteStoreOptions) {
+    const synchronous = options.synchronous ?? "full";
+    if (synchronous !== "full" && synchronous !== "normal")
+      throw new ConfigError("synchronous", 'must be "full" or "normal"', options.synchronous);
+    this.synchronous = synchronous;
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.writes = new GroupCommit(this.db);
+  }
+
+  /** Transactions committed and the writes they carried since the store opened (group commit's batch size). */
+  commitStats(): GroupCommitStats {
+    return this.writes.stats();
   }
 
   private get q(): ReturnType<typeof prepare> {
@@ -99,12 +131,15 @@ export class SqliteStore implements Store {
     this.flowTable = flowPendingTable(this.db);
   }
 
+  /** Writes the queued group commit, then closes the file. */
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.flush();
+    this.db.close();
   }
 
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
-    return this.db.transaction(() => this.accept(input))();
+    return this.writes.run(() => this.accept(input));
   }
 
   /** Body of `acceptEvents`; call inside a transaction. */
@@ -157,32 +192,32 @@ export class SqliteStore implements Store {
     now: number,
     leaseMs: number,
   ): Promise<ClaimedRun | undefined> {
-    return this.db.transaction(() => {
+    return this.writes.run(() => {
       const row = this.q.claimRun.get({ id: runId, owner, now, until: now + leaseMs }) as
         | RunRowDb
         | undefined;
       if (!row) return undefined;
       const steps = (this.q.getSteps.all(runId) as StepRowDb[]).map(toStep);
       return { run: toRun(row), steps };
-    })();
+    });
   }
 
   async renewLeases(owner: string, runIds: string[], until: number): Promise<void> {
-    this.db.transaction(() => {
+    await this.writes.run(() => {
       for (const id of runIds) this.q.renewLease.run({ id, owner, until });
-    })();
+    });
   }
 
   async releaseLeases(owner: string): Promise<void> {
-    this.q.releaseLeases.run(owner);
+    await this.writes.run(() => this.q.releaseLeases.run(owner));
   }
 
   async saveStep(step: StepRow): Promise<void> {
-    this.q.upsertStep.run(fromStep(step));
+    await this.writes.run(() => this.q.upsertStep.run(fromStep(step)));
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
-    return this.db.transaction(() => {
+    return this.writes.run(() => {
       const held = this.q.heldBy.get(input.runId, input.owner, input.now);
       if (!held) return undefined;
       for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
@@ -200,11 +235,11 @@ export class SqliteStore implements Store {
         attempt: input.attempt,
       });
       return { readyAt, children };
-    })();
+    });
   }
 
   async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {
-    return this.db.transaction(() => {
+    return this.writes.run(() => {
       const row = this.q.finishRun.get({
         id: input.runId,
         owner: input.owner ?? null,
@@ -217,20 +252,20 @@ export class SqliteStore implements Store {
       this.q.deleteRunWaits.run(input.runId);
       const ended = this.settleParent(toRun(row), input.endedAt);
       return input.send ? { ...ended, sent: this.accept(input.send) } : ended;
-    })();
+    });
   }
 
   async cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined> {
-    return this.db.transaction(() => {
+    return this.writes.run(() => {
       const row = this.q.cancelRun.get({ id: runId, reason: reason ?? null, now }) as RunRowDb | undefined;
       if (!row) return undefined;
       this.q.deleteRunWaits.run(runId);
       return this.settleParent(toRun(row), now);
-    })();
+    });
   }
 
   async resolveStep(input: ResolveStepInput): Promise<boolean> {
-    return this.db.transaction(() => this.resolve(input))();
+    return this.writes.run(() => this.resolve(input));
   }
 
   /** `resolveStep` inside the caller's transaction. */
@@ -259,7 +294,7 @@ export class SqliteStore implements Store {
   }
 
   async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
-    return this.db.transaction(() => {
+    return this.writes.run(() => {
       const rows = this.q.eventsAfter.all({
         name: input.wait.eventName,
         after: input.wait.afterSeq,
@@ -277,7 +312,7 @@ export class SqliteStore implements Store {
       const current = this.q.getStepStatus.get(input.wait.runId, input.wait.stepId) as { status: string };
       if (current.status === "waiting") this.q.insertWait.run(fromWait(input.wait));
       return undefined;
-    })();
+    });
   }
 
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {

@@ -1,0 +1,156 @@
+/**
+ * Group commit for the SQLite store: the writes that arrive in the same event-loop turn share one
+ * transaction, so N concurrent checkpoints, claims, finishes or accepted events cost one COMMIT (one fsync
+ * with `synchronous = FULL`) instead of N. Each write runs in its own savepoint, and its caller's promise
+ * settles only after the COMMIT returned: no caller continues (answers a request, starts the next step)
+ * before its own write is durable.
+ *
+ * A write that throws rolls back its savepoint only: its caller gets the error, the others commit. If SQLite
+ * rolls back the whole transaction itself (an I/O error, a full disk), the writes made before it in that
+ * transaction are undone too and their callers get a `StoreError` naming the cause; the writes after it
+ * start a new transaction. A failed COMMIT fails every write it carried. Nothing a caller was told is
+ * stored is ever lost: callers learn the outcome only once it is final.
+ *
+ * @module
+ */
+import type Database from "better-sqlite3";
+import { StoreError } from "../../errors/index.js";
+
+/** How a batch is deferred to the end of the turn; tests pass a function they call themselves. */
+export type ScheduleFlush = (flush: () => void) => void;
+
+/** Counters of `GroupCommit`: COMMITs made and the writes they carried (their ratio is the batch size). */
+export interface GroupCommitStats {
+  /** Transactions committed. */
+  transactions: number;
+  /** Writes committed (each caller's write counts once; failed writes are not counted). */
+  writes: number;
+}
+
+interface Write {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Defers the flush to the check phase of this event-loop turn, after the I/O callbacks that queued writes. */
+const nextTurn: ScheduleFlush = (flush) => {
+  setImmediate(flush);
+};
+
+export class GroupCommit {
+  readonly #db: Database.Database;
+  readonly #schedule: ScheduleFlush;
+  #queue: Write[] = [];
+  #scheduled = false;
+  #statements: ReturnType<typeof statements> | undefined;
+  readonly #stats: GroupCommitStats = { transactions: 0, writes: 0 };
+
+  /** `schedule` decides when a batch is written; default: `setImmediate` (the end of this event-loop turn). */
+  constructor(db: Database.Database, schedule: ScheduleFlush = nextTurn) {
+    this.#db = db;
+    this.#schedule = schedule;
+  }
+
+  /**
+   * Queues `work` (synchronous statements on the store's connection) for the current batch. Resolves with
+   * its return value after the batch's COMMIT; rejects with what it threw (nothing of it written), or with
+   * the error that made the batch's transaction fail.
+   */
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      this.#schedule(() => this.flush());
+    });
+  }
+
+  /** Writes the queued batch now (the store calls it before closing the connection). */
+  flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) return;
+    const outcomes = this.#write(batch);
+    batch.forEach((write, index) => {
+      const outcome = outcomes[index] as Outcome;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    });
+  }
+
+  /** COMMITs and writes committed so far. */
+  stats(): GroupCommitStats {
+    return { ...this.#stats };
+  }
+
+  /** Runs `batch` in one transaction (more if SQLite aborts one); the outcome of each write, in order. */
+  #write(batch: Write[]): Outcome[] {
+    const db = this.#db;
+    const outcomes: Outcome[] = [];
+    // Writes done in the open transaction, waiting for its COMMIT.
+    let uncommitted: number[] = [];
+    const undo = (error: unknown) => {
+      const cause = new StoreError(
+        "the write was rolled back with its transaction, which another write of the same group commit aborted",
+        { cause: error, retryable: true },
+      );
+      for (const index of uncommitted) outcomes[index] = { ok: false, error: cause };
+      uncommitted = [];
+    };
+    try {
+      this.#statements ??= statements(db);
+      const sql = this.#statements;
+      batch.forEach((write, index) => {
+        try {
+          if (!db.inTransaction) sql.begin.run();
+          sql.savepoint.run();
+        } catch (error) {
+          outcomes[index] = { ok: false, error };
+          return;
+        }
+        try {
+          const value = write.work();
+          sql.release.run();
+          outcomes[index] = { ok: true, value };
+          uncommitted.push(index);
+        } catch (error) {
+          outcomes[index] = { ok: false, error };
+          if (!db.inTransaction) undo(error);
+          else {
+            sql.rollbackTo.run();
+            sql.release.run();
+          }
+        }
+      });
+      if (db.inTransaction) {
+        sql.commit.run();
+        this.#stats.transactions += 1;
+        this.#stats.writes += uncommitted.length;
+      }
+    } catch (error) {
+      // The COMMIT (or a rollback of one write) failed: nothing still uncommitted is written.
+      if (db.open && db.inTransaction) db.prepare("ROLLBACK").run();
+      for (const index of uncommitted) outcomes[index] = { ok: false, error };
+      batch.forEach((_, index) => {
+        outcomes[index] ??= { ok: false, error };
+      });
+    }
+    return outcomes;
+  }
+}
+
+/** The transaction statements, prepared once. */
+function statements(db: Database.Database) {
+  return {
+    // IMMEDIATE takes the write lock up front: no upgrade from a read lock that could fail half-way.
+    begin: db.prepare("BEGIN IMMEDIATE"),
+    savepoint: db.prepare("SAVEPOINT fairway_write"),
+    release: db.prepare("RELEASE fairway_write"),
+    rollbackTo: db.prepare("ROLLBACK TO fairway_write"),
+    commit: db.prepare("COMMIT"),
+  };
+}
