@@ -189,6 +189,31 @@ describe("SQLite group commit and durability", () => {
     await reopened.close();
   });
 
+  it("a big acceptEvents, written over several turns, is still one transaction: a failing row stores nothing", async () => {
+    const store = new SqliteStore({ path: dbPath() });
+    await store.init();
+    const events = Array.from({ length: 600 }, (_, n) => ({
+      id: n === 550 ? "e10" : `e${n}`, // the 551st event reuses an id: its insert fails in a late slice
+      name: "n",
+      data: {},
+      ts: 1,
+      receivedAt: 1,
+    }));
+    await expect(store.acceptEvents({ now: 1, events, runs: [] })).rejects.toThrow(
+      /UNIQUE constraint failed/,
+    );
+    expect(await store.getEvent("e0")).toBeUndefined();
+    expect(await store.getEvent("e10")).toBeUndefined();
+    // The writes that queued behind it go on.
+    await store.acceptEvents({
+      now: 2,
+      events: [{ id: "next", name: "n", data: {}, ts: 2, receivedAt: 2 }],
+      runs: [],
+    });
+    expect(await store.getEvent("next")).toMatchObject({ seq: expect.any(Number) });
+    await store.close();
+  });
+
   it("synchronous defaults to full (fsync per COMMIT); normal is accepted; anything else is a ConfigError", async () => {
     expect(new SqliteStore({ path: ":memory:" }).synchronous).toBe("full");
     expect(new SqliteStore({ path: ":memory:", synchronous: "normal" }).synchronous).toBe("normal");

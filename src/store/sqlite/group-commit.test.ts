@@ -165,3 +165,65 @@ describe("GroupCommit", () => {
     expect(commits.stats()).toEqual({ transactions: 1, writes: 4 });
   });
 });
+
+describe("GroupCommit.runSliced", () => {
+  it("runs one slice per event-loop turn in one transaction; writes queued behind it wait for its COMMIT", async () => {
+    const { commits, insert, committed, release } = setup();
+    const order: string[] = [];
+    let turns = 0;
+    const countTurns = () => {
+      turns++;
+      if (turns < 100) setImmediate(countTurns);
+    };
+    const before = commits.run(() => insert.run("a", "before"));
+    const sliced = commits.runSliced(
+      ["s1", "s2", "s3"].map((id) => () => {
+        order.push(`${id} at turn ${turns}, committed ${committed().join(",")}`);
+        return insert.run(id, "slice").changes;
+      }),
+    );
+    const after = commits.run(() => insert.run("z", "after"));
+    setImmediate(countTurns);
+    release();
+    await expect(before).resolves.toMatchObject({ changes: 1 });
+    const waiting = track(after);
+    await expect(sliced).resolves.toEqual([1, 1, 1]);
+    // The write queued after the sliced one waited for its COMMIT; its own batch is scheduled only then.
+    expect(waiting.settled).toBe(false);
+    expect(committed()).toEqual(["a", "s1", "s2", "s3"]);
+    release();
+    await after;
+    expect(committed()).toEqual(["a", "s1", "s2", "s3", "z"]);
+    // Each slice ran in a later turn than the one before, and none was visible before the COMMIT.
+    const turnOf = order.map((line) => Number(/at turn (\d+)/.exec(line)?.[1]));
+    expect(turnOf[1]).toBeGreaterThan(turnOf[0] as number);
+    expect(turnOf[2]).toBeGreaterThan(turnOf[1] as number);
+    expect(order.every((line) => line.endsWith("committed a"))).toBe(true);
+    expect(commits.stats()).toEqual({ transactions: 3, writes: 3 });
+  });
+
+  it("a slice that throws rolls back every slice; the queue goes on", async () => {
+    const { commits, insert, committed, release } = setup();
+    const sliced = commits.runSliced([
+      () => insert.run("s1", "slice"),
+      () => insert.run("s1", "duplicate"),
+      () => insert.run("s3", "slice"),
+    ]);
+    const after = commits.run(() => insert.run("z", "after"));
+    release();
+    await expect(sliced).rejects.toThrow(/UNIQUE constraint failed/);
+    release();
+    await expect(after).resolves.toMatchObject({ changes: 1 });
+    expect(committed()).toEqual(["z"]);
+  });
+
+  it("drain waits for a sliced write in progress and what is queued behind it", async () => {
+    const { commits, insert, committed, release } = setup();
+    const sliced = commits.runSliced([() => insert.run("s1", "1"), () => insert.run("s2", "2")]);
+    release();
+    const after = commits.run(() => insert.run("z", "after"));
+    await commits.drain();
+    expect(committed()).toEqual(["s1", "s2", "z"]);
+    await Promise.all([sliced, after]);
+  });
+});

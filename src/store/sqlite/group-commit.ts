@@ -11,6 +11,10 @@
  * start a new transaction. A failed COMMIT fails every write it carried. Nothing a caller was told is
  * stored is ever lost: callers learn the outcome only once it is final.
  *
+ * A big write (`runSliced`: a 5,000-event send) is one transaction of its own, written a slice per
+ * event-loop turn so the process keeps serving meanwhile; the writes queued behind it wait for its COMMIT.
+ * Reads on the same connection during those turns see its rows before they are committed.
+ *
  * @module
  */
 import type Database from "better-sqlite3";
@@ -31,6 +35,8 @@ interface Write {
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** Set for a `runSliced` write: `work` is unused, the slices run one per turn. */
+  slices?: Array<() => unknown>;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -45,6 +51,8 @@ export class GroupCommit {
   readonly #schedule: ScheduleFlush;
   #queue: Write[] = [];
   #scheduled = false;
+  /** The `runSliced` write in progress: other writes wait for it. */
+  #sliced: Promise<void> | undefined;
   #statements: ReturnType<typeof statements> | undefined;
   readonly #stats: GroupCommitStats = { transactions: 0, writes: 0 };
 
@@ -68,23 +76,80 @@ export class GroupCommit {
     });
   }
 
-  /** Writes the queued batch now (the store calls it before closing the connection). */
+  /**
+   * Queues a big write: `slices` run in order in one transaction of their own, one per event-loop turn, after
+   * the writes queued before it. Resolves with each slice's value after the COMMIT; if a slice throws,
+   * nothing of any slice is written and the promise rejects with that error.
+   */
+  runSliced<T>(slices: Array<() => T>): Promise<T[]> {
+    return new Promise<T[]>((resolve, reject) => {
+      const write = { work: () => undefined, slices, resolve: resolve as (value: unknown) => void, reject };
+      this.#queue.push(write);
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      this.#schedule(() => this.flush());
+    });
+  }
+
+  /** Writes the queued batch now, up to the next sliced write, which it starts. */
   flush(): void {
+    if (this.#sliced) return; // it schedules the next flush when it is done
     this.#scheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    if (batch.length === 0) return;
-    const outcomes = this.#write(batch);
+    const next = this.#queue.findIndex((write) => write.slices !== undefined);
+    const batch = next < 0 ? this.#queue : this.#queue.slice(0, next);
+    const sliced = next < 0 ? undefined : this.#queue[next];
+    this.#queue = next < 0 ? [] : this.#queue.slice(next + 1);
+    const outcomes = batch.length > 0 ? this.#write(batch) : [];
     batch.forEach((write, index) => {
       const outcome = outcomes[index] as Outcome;
       if (outcome.ok) write.resolve(outcome.value);
       else write.reject(outcome.error);
     });
+    if (sliced) this.#startSliced(sliced);
+  }
+
+  /** Resolves once every queued write is written (the store awaits it before closing the connection). */
+  async drain(): Promise<void> {
+    while (this.#sliced || this.#queue.length > 0) {
+      if (this.#sliced) await this.#sliced;
+      else this.flush();
+    }
   }
 
   /** COMMITs and writes committed so far. */
   stats(): GroupCommitStats {
     return { ...this.#stats };
+  }
+
+  /** Runs a sliced write (its first slice at once); the writes queued after it wait until it is done. */
+  #startSliced(write: Write): void {
+    this.#sliced = this.#writeSliced(write).finally(() => {
+      this.#sliced = undefined;
+      this.#scheduled = this.#queue.length > 0;
+      if (this.#scheduled) this.#schedule(() => this.flush());
+    });
+  }
+
+  async #writeSliced(write: Write): Promise<void> {
+    const db = this.#db;
+    const values: unknown[] = [];
+    try {
+      this.#statements ??= statements(db);
+      const sql = this.#statements;
+      sql.begin.run();
+      for (const [index, slice] of (write.slices ?? []).entries()) {
+        if (index > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        values.push(slice());
+      }
+      sql.commit.run();
+      this.#stats.transactions += 1;
+      this.#stats.writes += 1;
+    } catch (error) {
+      if (db.open && db.inTransaction) db.prepare("ROLLBACK").run();
+      write.reject(error);
+      return;
+    }
+    write.resolve(values);
   }
 
   /** Runs `batch` in one transaction (more if SQLite aborts one); the outcome of each write, in order. */

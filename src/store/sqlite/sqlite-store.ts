@@ -54,6 +54,9 @@ import {
 /** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
 const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
 
+/** Rows (events plus runs) above which `acceptEvents` writes a slice per event-loop turn, and the slice size. */
+const ACCEPT_SLICE_ROWS = 250;
+
 /** `listRuns` filter fields and their SQL conditions (named parameter = the field). */
 const FILTERS: Array<[keyof RunFilter & string, string]> = [
   ["functionId", "function_id = @functionId"],
@@ -131,20 +134,44 @@ export class SqliteStore implements Store {
     this.flowTable = flowPendingTable(this.db);
   }
 
-  /** Writes the queued group commit, then closes the file. */
+  /** Writes what group commit has queued, then closes the file. */
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.writes.flush();
-    this.db.close();
+    await this.writes.drain();
+    if (this.db.open) this.db.close();
   }
 
+  /**
+   * One transaction. A big input (more than `ACCEPT_SLICE_ROWS` events and runs) is written a slice of rows
+   * per event-loop turn (`GroupCommit.runSliced`), still in one transaction, so it does not block the process.
+   */
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
-    return this.writes.run(() => this.accept(input));
+    if (input.events.length + input.runs.length <= ACCEPT_SLICE_ROWS)
+      return this.writes.run(() => this.accept(input));
+    const events: StoredEvent[] = [];
+    const runs: RunRecord[] = [];
+    const slices: Array<() => AcceptEventsResult | undefined> = [];
+    for (let start = 0; start < input.events.length; start += ACCEPT_SLICE_ROWS) {
+      const part = input.events.slice(start, start + ACCEPT_SLICE_ROWS);
+      slices.push(() => void events.push(...this.insertEvents(part)));
+    }
+    for (let start = 0; start < input.runs.length; start += ACCEPT_SLICE_ROWS) {
+      const part = input.runs.slice(start, start + ACCEPT_SLICE_ROWS);
+      slices.push(() => void runs.push(...this.insertRuns(part, events, input.now)));
+    }
+    slices.push(() => this.acceptFlow(input, events, runs));
+    return (await this.writes.runSliced(slices)).at(-1) as AcceptEventsResult;
   }
 
   /** Body of `acceptEvents`; call inside a transaction. */
   private accept(input: AcceptEventsInput): AcceptEventsResult {
-    const events: StoredEvent[] = input.events.map((event) => {
+    const events = this.insertEvents(input.events);
+    return this.acceptFlow(input, events, this.insertRuns(input.runs, events, input.now));
+  }
+
+  /** Stores events; returns them with their `seq`. */
+  private insertEvents(input: AcceptEventsInput["events"]): StoredEvent[] {
+    return input.map((event) => {
       const info = this.q.insertEvent.run({
         id: event.id,
         name: event.name,
@@ -156,9 +183,22 @@ export class SqliteStore implements Store {
       });
       return { ...event, seq: Number(info.lastInsertRowid) };
     });
+  }
+
+  /** After `input`'s events and runs are stored: applies its flow changes and stores the runs they release. */
+  private acceptFlow(input: AcceptEventsInput, events: StoredEvent[], runs: RunRecord[]): AcceptEventsResult {
     const flow = applyFlowUpdates(input.flow ?? [], events, this.flow);
+    runs.push(...this.insertRuns(flow.runs, events, input.now));
+    return input.flow ? { events, runs, flow: flow.written } : { events, runs };
+  }
+
+  /** Stores runs (skipping those whose dedup key is taken); `events` are the call's stored events. */
+  private insertRuns(
+    entries: Array<NewRun & { eventIndex?: number }>,
+    events: StoredEvent[],
+    now: number,
+  ): RunRecord[] {
     const runs: RunRecord[] = [];
-    const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
     for (const entry of entries) {
       if (entry.dedup) {
         const { functionId, key, expiresAt } = entry.dedup;
@@ -166,7 +206,7 @@ export class SqliteStore implements Store {
           function_id: functionId,
           key,
           expires_at: expiresAt,
-          now: input.now,
+          now,
         });
         if (info.changes === 0) continue;
       }
@@ -178,7 +218,7 @@ export class SqliteStore implements Store {
       this.q.insertRun.run(fromRun(run));
       runs.push(run);
     }
-    return input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    return runs;
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
