@@ -15,7 +15,7 @@ function setup() {
   db.exec("CREATE TABLE items (id TEXT PRIMARY KEY, value TEXT)");
   const reader = new Database(path, { readonly: true });
   const held: Array<() => void> = [];
-  const commits = new GroupCommit(db, (flush) => held.push(flush));
+  const commits = new GroupCommit(db, { schedule: (flush) => held.push(flush) });
   const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
   /** The ids another connection sees committed. */
   const committed = () =>
@@ -163,6 +163,34 @@ describe("GroupCommit", () => {
     const insert = db.prepare("INSERT INTO items (id) VALUES (?)");
     await Promise.all(["a", "b", "c", "d"].map((id) => commits.run(() => insert.run(id))));
     expect(commits.stats()).toEqual({ transactions: 1, writes: 4 });
+  });
+});
+
+describe("GroupCommit with a durable sync (synchronous: full)", () => {
+  it("no caller resumes before the fsync that covers its COMMIT returns; a failed fsync fails them", async () => {
+    const { db, committed } = setup();
+    const syncs: Array<(error: Error | null) => void> = [];
+    const held: Array<() => void> = [];
+    const commits = new GroupCommit(db, {
+      schedule: (flush) => held.push(flush),
+      sync: (done) => syncs.push(done),
+    });
+    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
+    const first = track(commits.run(() => insert.run("a", "1")));
+    for (const flush of held.splice(0)) flush();
+    await microtasks();
+    // Committed (another connection sees it) but not yet on disk: the caller waits.
+    expect(committed()).toEqual(["a"]);
+    expect(first.settled).toBe(false);
+    expect(syncs).toHaveLength(1);
+    syncs.shift()?.(null);
+    await microtasks();
+    expect(first).toMatchObject({ settled: true, value: { changes: 1 } });
+
+    const second = commits.run(() => insert.run("b", "1"));
+    for (const flush of held.splice(0)) flush();
+    syncs.shift()?.(new StoreError("fsync failed", { retryable: false }));
+    await expect(second).rejects.toThrow("fsync failed");
   });
 });
 

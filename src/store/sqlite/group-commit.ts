@@ -2,8 +2,9 @@
  * Group commit for the SQLite store: the writes that arrive in the same event-loop turn share one
  * transaction, so N concurrent checkpoints, claims, finishes or accepted events cost one COMMIT (one fsync
  * with `synchronous = FULL`) instead of N. Each write runs in its own savepoint, and its caller's promise
- * settles only after the COMMIT returned: no caller continues (answers a request, starts the next step)
- * before its own write is durable.
+ * settles only after the COMMIT returned and, with a `sync` (the WAL fsync of `synchronous: "full"`), after
+ * that COMMIT is on disk: no caller continues (answers a request, starts the next step) before its own
+ * write is durable. The fsync runs off the event loop, so the next batch is written meanwhile.
  *
  * A write that throws rolls back its savepoint only: its caller gets the error, the others commit. If SQLite
  * rolls back the whole transaction itself (an I/O error, a full disk), the writes made before it in that
@@ -19,6 +20,7 @@
  */
 import type Database from "better-sqlite3";
 import { StoreError } from "../../errors/index.js";
+import type { DurableSync } from "./wal-sync.js";
 
 /** How a batch is deferred to the end of the turn; tests pass a function they call themselves. */
 export type ScheduleFlush = (flush: () => void) => void;
@@ -49,6 +51,7 @@ const nextTurn: ScheduleFlush = (flush) => {
 export class GroupCommit {
   readonly #db: Database.Database;
   readonly #schedule: ScheduleFlush;
+  readonly #sync: DurableSync | undefined;
   #queue: Write[] = [];
   #scheduled = false;
   /** The `runSliced` write in progress: other writes wait for it. */
@@ -56,10 +59,15 @@ export class GroupCommit {
   #statements: ReturnType<typeof statements> | undefined;
   readonly #stats: GroupCommitStats = { transactions: 0, writes: 0 };
 
-  /** `schedule` decides when a batch is written; default: `setImmediate` (the end of this event-loop turn). */
-  constructor(db: Database.Database, schedule: ScheduleFlush = nextTurn) {
+  /**
+   * `schedule` decides when a batch is written (default: `setImmediate`, the end of this event-loop turn);
+   * `sync`, when given, is awaited after each COMMIT before its callers resume (default: none, the COMMIT
+   * itself is as durable as the connection's `synchronous` setting makes it).
+   */
+  constructor(db: Database.Database, options: { schedule?: ScheduleFlush; sync?: DurableSync } = {}) {
     this.#db = db;
-    this.#schedule = schedule;
+    this.#schedule = options.schedule ?? nextTurn;
+    this.#sync = options.sync;
   }
 
   /**
@@ -100,11 +108,15 @@ export class GroupCommit {
     const sliced = next < 0 ? undefined : this.#queue[next];
     this.#queue = next < 0 ? [] : this.#queue.slice(next + 1);
     const outcomes = batch.length > 0 ? this.#write(batch) : [];
-    batch.forEach((write, index) => {
-      const outcome = outcomes[index] as Outcome;
-      if (outcome.ok) write.resolve(outcome.value);
-      else write.reject(outcome.error);
-    });
+    const settle = (error: Error | null) => {
+      batch.forEach((write, index) => {
+        const outcome = outcomes[index] as Outcome;
+        if (outcome.ok && !error) write.resolve(outcome.value);
+        else write.reject(outcome.ok ? error : outcome.error);
+      });
+    };
+    if (this.#sync && outcomes.some((outcome) => outcome.ok)) this.#sync(settle);
+    else settle(null);
     if (sliced) this.#startSliced(sliced);
   }
 
@@ -144,6 +156,9 @@ export class GroupCommit {
       sql.commit.run();
       this.#stats.transactions += 1;
       this.#stats.writes += 1;
+      const sync = this.#sync;
+      if (sync)
+        await new Promise<void>((resolve, reject) => sync((error) => (error ? reject(error) : resolve())));
     } catch (error) {
       if (db.open && db.inTransaction) db.prepare("ROLLBACK").run();
       write.reject(error);

@@ -1,6 +1,6 @@
 /**
- * The embedded store: one SQLite file (better-sqlite3), WAL journal, `synchronous = FULL` by default, every
- * query a prepared statement. A step checkpoint is a single upsert. Every write method is atomic and goes
+ * The embedded store: one SQLite file (better-sqlite3), WAL journal, durable COMMITs by default (the WAL is
+ * fsynced before a writer resumes, off the event loop: `wal-sync.ts`), every query a prepared statement. A step checkpoint is a single upsert. Every write method is atomic and goes
  * through group commit (`group-commit.ts`): the writes of one event-loop turn share one transaction, each in
  * its own savepoint, and each caller resumes after that transaction's COMMIT.
  *
@@ -50,6 +50,7 @@ import {
   toWait,
   type WaitRowDb,
 } from "./rows.js";
+import { WalSync } from "./wal-sync.js";
 
 /** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
 const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
@@ -75,8 +76,10 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /**
    * When a COMMIT is durable (SQLite's `synchronous` pragma, WAL journal):
-   * - `"full"`: the WAL is fsynced at every COMMIT, so a write the engine acknowledged (an accepted event,
-   *   a checkpointed step) survives a process crash **and** a power loss or OS crash.
+   * - `"full"`: the WAL is fsynced after every (group) COMMIT and before its callers resume, so a write the
+   *   engine acknowledged (an accepted event, a checkpointed step) survives a process crash **and** a power
+   *   loss or OS crash. The fsync runs on libuv's thread pool (`wal-sync.ts`): the event loop keeps
+   *   serving while the disk syncs. Reads may see a committed write before its fsync returned.
    * - `"normal"`: the WAL is fsynced only at checkpoints; a committed write survives a process crash
    *   (kill -9, OOM) but the last transactions before a power loss or OS crash may be lost (the file stays
    *   consistent). Faster with few concurrent writers; with group commit the gap is small under load.
@@ -96,6 +99,8 @@ export class SqliteStore implements Store {
   readonly synchronous: SqliteSynchronous;
   private readonly db: Database.Database;
   private readonly writes: GroupCommit;
+  /** The WAL fsync of `synchronous: "full"` (none for `":memory:"` or without a WAL). */
+  private readonly walSync: WalSync | undefined;
   private statements: ReturnType<typeof prepare> | undefined;
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
 
@@ -107,10 +112,13 @@ export class SqliteStore implements Store {
     this.synchronous = synchronous;
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    const wal = this.db.pragma("journal_mode = WAL", { simple: true }) === "wal";
+    // FULL on a WAL file: SQLite writes the WAL at COMMIT (NORMAL) and `WalSync` fsyncs it off the event
+    // loop before the callers resume, which is what SQLite's FULL does, on the main thread.
+    this.walSync = synchronous === "full" && wal ? new WalSync(options.path) : undefined;
+    this.db.pragma(`synchronous = ${this.walSync ? "NORMAL" : synchronous.toUpperCase()}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    this.writes = new GroupCommit(this.db);
+    this.writes = new GroupCommit(this.db, this.walSync ? { sync: this.walSync.sync } : {});
   }
 
   /** Transactions committed and the writes they carried since the store opened (group commit's batch size). */
@@ -138,6 +146,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     await this.writes.drain();
+    await this.walSync?.idle();
+    this.walSync?.close();
     if (this.db.open) this.db.close();
   }
 
