@@ -10,6 +10,23 @@ import { storeContract } from "./store.contract.js";
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), "fairway-sqlite-")), "nested", "fairway.db");
 
+/** A queued run of `fn`, due at 1. */
+const queuedRun = (id: string) => ({
+  id,
+  functionId: "fn",
+  status: "queued" as const,
+  eventIds: [],
+  events: [],
+  attempt: 0,
+  createdAt: 1,
+  readyAt: 1,
+  eventSeq: 0,
+  backlogKey: "fn\u0000",
+});
+
+/** An event named `n` received at `at`. */
+const anEvent = (id: string, at = 1) => ({ id, name: "n", data: {}, ts: at, receivedAt: at });
+
 storeContract("sqlite", async () => {
   const store = new SqliteStore({ path: dbPath() });
   await store.init();
@@ -71,24 +88,16 @@ describe("SQLite finishRun with `send`", () => {
   it("is one transaction: if storing the sent events or runs fails, the run is not ended either", async () => {
     const store = new SqliteStore({ path: dbPath() });
     await store.init();
-    const run = (id: string) => ({
-      id,
-      functionId: "fn",
-      status: "queued" as const,
-      eventIds: [],
+    await store.acceptEvents({
+      now: 1,
       events: [],
-      attempt: 0,
-      createdAt: 1,
-      readyAt: 1,
-      eventSeq: 0,
-      backlogKey: "fn\u0000",
+      runs: [{ run: queuedRun("r1") }, { run: queuedRun("taken") }],
     });
-    await store.acceptEvents({ now: 1, events: [], runs: [{ run: run("r1") }, { run: run("taken") }] });
     await store.claimRun("r1", "w1", 1, 1000);
     const send = {
       now: 2,
       events: [{ id: "failed", name: "fairway/function.failed", data: {}, ts: 2, receivedAt: 2 }],
-      runs: [{ run: run("taken"), eventIndex: 0 }], // primary key already used: the insert throws
+      runs: [{ run: queuedRun("taken"), eventIndex: 0 }], // primary key already used: the insert throws
     };
     await expect(
       store.finishRun({ runId: "r1", owner: "w1", status: "failed", endedAt: 2, send }),
@@ -100,18 +109,6 @@ describe("SQLite finishRun with `send`", () => {
 });
 
 describe("SQLite group commit and durability", () => {
-  const queued = (id: string) => ({
-    id,
-    functionId: "fn",
-    status: "queued" as const,
-    eventIds: [],
-    events: [],
-    attempt: 0,
-    createdAt: 1,
-    readyAt: 1,
-    eventSeq: 0,
-    backlogKey: "fn\u0000",
-  });
   const checkpoint = (runId: string, id: string) => ({
     runId,
     id,
@@ -129,7 +126,11 @@ describe("SQLite group commit and durability", () => {
     const path = dbPath();
     const store = new SqliteStore({ path });
     await store.init();
-    await store.acceptEvents({ now: 1, events: [], runs: [{ run: queued("r1") }, { run: queued("r2") }] });
+    await store.acceptEvents({
+      now: 1,
+      events: [],
+      runs: [{ run: queuedRun("r1") }, { run: queuedRun("r2") }],
+    });
     const reader = new Database(path, { readonly: true });
     const committed = (sql: string, ...params: unknown[]) => reader.prepare(sql).get(...params) !== undefined;
     const seen: string[] = [];
@@ -141,11 +142,9 @@ describe("SQLite group commit and durability", () => {
       store.saveStep(checkpoint("r2", "s1")).then(() => {
         if (committed("SELECT 1 FROM steps WHERE run_id = 'r2' AND id = 's1'")) seen.push("checkpoint");
       }),
-      store
-        .acceptEvents({ now: 2, events: [{ id: "e1", name: "n", data: {}, ts: 2, receivedAt: 2 }], runs: [] })
-        .then(() => {
-          if (committed("SELECT 1 FROM events WHERE id = 'e1'")) seen.push("event");
-        }),
+      store.acceptEvents({ now: 2, events: [anEvent("e1", 2)], runs: [] }).then(() => {
+        if (committed("SELECT 1 FROM events WHERE id = 'e1'")) seen.push("event");
+      }),
     ]);
     expect(seen.sort()).toEqual(["checkpoint", "claim", "event"]);
     const after = store.commitStats();
@@ -158,12 +157,7 @@ describe("SQLite group commit and durability", () => {
   it("a write that fails in a shared transaction fails only its caller; the others are stored", async () => {
     const store = new SqliteStore({ path: dbPath() });
     await store.init();
-    const accept = (eventId: string) =>
-      store.acceptEvents({
-        now: 1,
-        events: [{ id: eventId, name: "n", data: {}, ts: 1, receivedAt: 1 }],
-        runs: [],
-      });
+    const accept = (eventId: string) => store.acceptEvents({ now: 1, events: [anEvent(eventId)], runs: [] });
     await accept("taken");
     const results = await Promise.allSettled([accept("e1"), accept("taken"), accept("e2")]);
     expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
@@ -176,11 +170,7 @@ describe("SQLite group commit and durability", () => {
     const path = dbPath();
     const store = new SqliteStore({ path });
     await store.init();
-    const write = store.acceptEvents({
-      now: 1,
-      events: [{ id: "late", name: "n", data: {}, ts: 1, receivedAt: 1 }],
-      runs: [],
-    });
+    const write = store.acceptEvents({ now: 1, events: [anEvent("late")], runs: [] });
     await store.close();
     await expect(write).resolves.toMatchObject({ events: [{ id: "late" }] });
     const reopened = new SqliteStore({ path });
@@ -192,24 +182,15 @@ describe("SQLite group commit and durability", () => {
   it("a big acceptEvents, written over several turns, is still one transaction: a failing row stores nothing", async () => {
     const store = new SqliteStore({ path: dbPath() });
     await store.init();
-    const events = Array.from({ length: 600 }, (_, n) => ({
-      id: n === 550 ? "e10" : `e${n}`, // the 551st event reuses an id: its insert fails in a late slice
-      name: "n",
-      data: {},
-      ts: 1,
-      receivedAt: 1,
-    }));
+    // The 551st event reuses an id: its insert fails in a late slice.
+    const events = Array.from({ length: 600 }, (_, n) => anEvent(n === 550 ? "e10" : `e${n}`));
     await expect(store.acceptEvents({ now: 1, events, runs: [] })).rejects.toThrow(
       /UNIQUE constraint failed/,
     );
     expect(await store.getEvent("e0")).toBeUndefined();
     expect(await store.getEvent("e10")).toBeUndefined();
     // The writes that queued behind it go on.
-    await store.acceptEvents({
-      now: 2,
-      events: [{ id: "next", name: "n", data: {}, ts: 2, receivedAt: 2 }],
-      runs: [],
-    });
+    await store.acceptEvents({ now: 2, events: [anEvent("next", 2)], runs: [] });
     expect(await store.getEvent("next")).toMatchObject({ seq: expect.any(Number) });
     await store.close();
   });
