@@ -10,6 +10,7 @@
  */
 import ms from "ms";
 import type { Clock, TimerHandle } from "../engine/clock.js";
+import { settle } from "./settle.js";
 
 interface Timer {
   id: number;
@@ -76,20 +77,5 @@ export class FakeClock implements Clock {
       }
     }
     return first;
-  }
-}
-
-/** Most event-loop turns `settle` waits for the engine to go quiet (a guard against endless immediates). */
-const MAX_SETTLE_TURNS = 10_000;
-
-/**
- * Lets queued callbacks, promise jobs and setImmediate work run: at least 5 event-loop turns, then more
- * while some `setImmediate` is still pending (the store's group commit writes at the end of a turn, so a
- * chain of writes takes a turn each).
- */
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < MAX_SETTLE_TURNS; turn++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (turn >= 4 && !process.getActiveResourcesInfo().includes("Immediate")) return;
   }
 }

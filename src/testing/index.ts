@@ -12,3 +12,4 @@ export {
   type ScriptedTurn,
   scriptedModel,
 } from "./scripted-model.js";
+export { settle } from "./settle.js";
