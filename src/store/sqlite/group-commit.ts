@@ -48,6 +48,7 @@ const nextTurn: ScheduleFlush = (flush) => {
   setImmediate(flush);
 };
 
+/** The group commit of one SQLite connection: every write of the store goes through `run` or `runSliced`. */
 export class GroupCommit {
   readonly #db: Database.Database;
   readonly #schedule: ScheduleFlush;

@@ -14,6 +14,7 @@ import { StoreError } from "../../errors/index.js";
 /** Calls `done` once every COMMIT made before the call is durable, or with the error that prevented it. */
 export type DurableSync = (done: (error: Error | null) => void) => void;
 
+/** The fsync of one database's WAL file, off the event loop; `sync` is what `GroupCommit` awaits. */
 export class WalSync {
   readonly #file: string;
   #fd: number | undefined;
