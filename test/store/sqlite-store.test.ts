@@ -131,6 +131,7 @@ describe("SQLite group commit and durability", () => {
       events: [],
       runs: [{ run: queuedRun("r1") }, { run: queuedRun("r2") }],
     });
+    await store.claimRun("r2", "w2", 1, 1000);
     const reader = new Database(path, { readonly: true });
     const committed = (sql: string, ...params: unknown[]) => reader.prepare(sql).get(...params) !== undefined;
     const seen: string[] = [];
@@ -139,8 +140,9 @@ describe("SQLite group commit and durability", () => {
       store.claimRun("r1", "w1", 1, 1000).then(() => {
         if (committed("SELECT 1 FROM runs WHERE id = 'r1' AND lease_owner = 'w1'")) seen.push("claim");
       }),
-      store.saveStep(checkpoint("r2", "s1")).then(() => {
-        if (committed("SELECT 1 FROM steps WHERE run_id = 'r2' AND id = 's1'")) seen.push("checkpoint");
+      store.saveStep(checkpoint("r2", "s1"), { owner: "w2", now: 2 }).then((held) => {
+        if (held && committed("SELECT 1 FROM steps WHERE run_id = 'r2' AND id = 's1'"))
+          seen.push("checkpoint");
       }),
       store.acceptEvents({ now: 2, events: [anEvent("e1", 2)], runs: [] }).then(() => {
         if (committed("SELECT 1 FROM events WHERE id = 'e1'")) seen.push("event");
