@@ -102,7 +102,15 @@ export interface SchedulerDeps {
 }
 
 export class Scheduler {
+  /** Runs stored by a `commit` still queueing them a slice per turn (a big send). */
+  readonly #committing = new Set<string>();
+
   constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Whether `runId` is stored and about to be queued by a `commit` in progress (the sweep leaves it be). */
+  isCommitting(runId: string): boolean {
+    return this.#committing.has(runId);
+  }
 
   /** Validates, stores and fans out `input`. `internal` allows engine-reserved event names. */
   async send(input: EventPayload | EventPayload[], internal = false): Promise<{ ids: string[] }> {
@@ -248,9 +256,13 @@ export class Scheduler {
    * flow control back the ones deduplicated, then offer each event to pending waits.
    */
   async commit(input: AcceptEventsInput, stored: AcceptEventsResult): Promise<{ ids: string[] }> {
+    const later = stored.runs.slice(SEND_SLICE);
+    for (const run of later) this.#committing.add(run.id);
     for (let start = 0; start < stored.runs.length; start += SEND_SLICE) {
       if (start > 0) await nextTurn();
-      this.deps.onRunsCreated(stored.runs.slice(start, start + SEND_SLICE));
+      const slice = stored.runs.slice(start, start + SEND_SLICE);
+      for (const run of slice) this.#committing.delete(run.id);
+      this.deps.onRunsCreated(slice);
     }
     if (stored.flow && stored.flow.length > 0) this.deps.onFlowPending?.(stored.flow);
     if (stored.runs.length < input.runs.length)

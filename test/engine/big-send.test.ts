@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { SEND_SLICE } from "../../src/engine/scheduler.js";
+import { Scheduler, SEND_SLICE } from "../../src/engine/scheduler.js";
 import { ValidationError } from "../../src/errors/index.js";
+import { MemoryStore } from "../../src/store/memory/memory-store.js";
+import type { RunRecord } from "../../src/store/store.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
 import { makeFairway, storeKinds } from "./helpers.js";
 
 /** Event-loop turns (`setImmediate`) that ran while `work` was pending. */
@@ -67,5 +70,47 @@ describe.each(storeKinds)("a big send on %s", (kind) => {
     ]);
     expect((await fairway.listRuns({ functionId: "each" })).runs).toEqual([]);
     await fairway.close();
+  });
+});
+
+describe("Scheduler.commit of a big send", () => {
+  it("marks the runs of later slices as being committed until their slice is queued (the recovery sweep skips them)", async () => {
+    const observed: Array<{ queued: string; laterCommitting: boolean; ownCommitting: boolean }> = [];
+    const runs: RunRecord[] = Array.from({ length: SEND_SLICE * 3 }, (_, n) => ({
+      id: `r${String(n).padStart(4, "0")}`,
+      functionId: "fn",
+      status: "queued",
+      eventIds: [],
+      events: [],
+      attempt: 0,
+      createdAt: 0,
+      readyAt: 0,
+      eventSeq: 0,
+      backlogKey: "fn\u0000",
+    }));
+    const last = runs.at(-1) as RunRecord;
+    const scheduler: Scheduler = new Scheduler({
+      store: new MemoryStore(),
+      clock: new FakeClock(),
+      newId: () => "id",
+      functions: () => [],
+      stages: [],
+      onRunsCreated: (created) => {
+        const first = created[0] as RunRecord;
+        observed.push({
+          queued: first.id,
+          laterCommitting: scheduler.isCommitting(last.id),
+          ownCommitting: created.some((run) => scheduler.isCommitting(run.id)),
+        });
+      },
+      onWaitResolved: async () => {},
+    });
+    await scheduler.commit({ now: 0, events: [], runs: runs.map((run) => ({ run })) }, { events: [], runs });
+    expect(observed).toEqual([
+      { queued: "r0000", laterCommitting: true, ownCommitting: false },
+      { queued: `r${String(SEND_SLICE).padStart(4, "0")}`, laterCommitting: true, ownCommitting: false },
+      { queued: `r${String(SEND_SLICE * 2).padStart(4, "0")}`, laterCommitting: false, ownCommitting: false },
+    ]);
+    expect(runs.some((run) => scheduler.isCommitting(run.id))).toBe(false);
   });
 });

@@ -197,6 +197,24 @@ describe("SQLite group commit and durability", () => {
     await store.close();
   });
 
+  it("listDueRuns is answered after the writes queued before it, so a sweep never overtakes a run's creator", async () => {
+    const store = new SqliteStore({ path: dbPath() });
+    await store.init();
+    const order: string[] = [];
+    const [, due] = await Promise.all([
+      store.acceptEvents({ now: 1, events: [], runs: [{ run: queuedRun("r1") }] }).then(() => {
+        order.push("created");
+      }),
+      store.listDueRuns(1, 10).then((runs) => {
+        order.push("swept");
+        return runs;
+      }),
+    ]);
+    expect(order).toEqual(["created", "swept"]);
+    expect(due.map((run) => run.id)).toEqual(["r1"]);
+    await store.close();
+  });
+
   it("synchronous defaults to full (fsync per COMMIT); normal is accepted; anything else is a ConfigError", async () => {
     expect(new SqliteStore({ path: ":memory:" }).synchronous).toBe("full");
     expect(new SqliteStore({ path: ":memory:", synchronous: "normal" }).synchronous).toBe("normal");

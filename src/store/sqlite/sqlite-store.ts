@@ -432,14 +432,21 @@ export class SqliteStore implements Store {
     return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
   }
 
+  /**
+   * Read in the group commit queue, after the writes queued before it: its caller resumes only after theirs
+   * did, so the recovery sweep never takes a run whose creator (a send, a finish with its onFailure run, an
+   * invoke) has not queued it yet.
+   */
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
-    const rows = this.q.dueRuns.all({
-      now,
-      limit,
-      after_ready_at: after?.readyAt ?? Number.MIN_SAFE_INTEGER,
-      after_id: after?.id ?? "",
-    }) as RunRowDb[];
-    return rows.map(toRun);
+    return this.writes.run(() => {
+      const rows = this.q.dueRuns.all({
+        now,
+        limit,
+        after_ready_at: after?.readyAt ?? Number.MIN_SAFE_INTEGER,
+        after_id: after?.id ?? "",
+      }) as RunRowDb[];
+      return rows.map(toRun);
+    });
   }
 
   async listFlowPending(): Promise<FlowPending[]> {
