@@ -78,10 +78,7 @@ export class GroupCommit {
    */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      this.#schedule(() => this.flush());
+      this.#enqueue({ work, resolve: resolve as (value: unknown) => void, reject });
     });
   }
 
@@ -92,12 +89,16 @@ export class GroupCommit {
    */
   runSliced<T>(slices: Array<() => T>): Promise<T[]> {
     return new Promise<T[]>((resolve, reject) => {
-      const write = { work: () => undefined, slices, resolve: resolve as (value: unknown) => void, reject };
-      this.#queue.push(write);
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      this.#schedule(() => this.flush());
+      this.#enqueue({ work: () => undefined, slices, resolve: resolve as (value: unknown) => void, reject });
     });
+  }
+
+  /** Queues `write` and schedules a flush unless one is scheduled (or a sliced write will schedule it). */
+  #enqueue(write: Write): void {
+    this.#queue.push(write);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#schedule(() => this.flush());
   }
 
   /** Writes the queued batch now, up to the next sliced write, which it starts. */
