@@ -154,7 +154,16 @@ export {
   type SqliteStoreOptions,
   type SqliteSynchronous,
 } from "./store/sqlite/sqlite-store.js";
-export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
+export type {
+  DueCursor,
+  LeaseFence,
+  RegisterWaitResult,
+  RunFilter,
+  RunStatus,
+  StepOp,
+  StepStatus,
+  Store,
+} from "./store/store.js";
 export {
   type AgentMessageChunk,
   AgentMessageChunkSchema,
