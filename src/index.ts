@@ -62,6 +62,7 @@ export type {
   NormalizedTrigger,
   Trigger,
 } from "./engine/function-config.js";
+export type { LimitOverrideInput, Limits } from "./engine/limits.js";
 export type { FairwayFunction } from "./engine/registered-function.js";
 export type {
   Duration,
@@ -81,6 +82,13 @@ export type {
   RunEventType,
   StepRecord,
 } from "./engine/types.js";
+export type {
+  ModelPrice,
+  PriceTable,
+  RunUsage,
+  TenantModelUsage,
+  UsageTotals,
+} from "./engine/usage.js";
 export {
   AuthError,
   ConfigError,
@@ -93,6 +101,7 @@ export {
   NonDeterminismError,
   NonRetriableError,
   NotFoundError,
+  OutputValidationError,
   RetryAfterError,
   RunCancelledError,
   RunFailedError,
@@ -157,12 +166,16 @@ export {
 export type {
   DueCursor,
   LeaseFence,
+  LimitOverride,
   RegisterWaitResult,
   RunFilter,
   RunStatus,
   StepOp,
   StepStatus,
   Store,
+  UsageQuery,
+  UsageRecord,
+  UsageTotal,
 } from "./store/store.js";
 export {
   type AgentMessageChunk,
