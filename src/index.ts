@@ -159,7 +159,11 @@ export {
 } from "./models/index.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { PostgresStore, type PostgresStoreOptions } from "./store/postgres/postgres-store.js";
-export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
+export {
+  SqliteStore,
+  type SqliteStoreOptions,
+  type SqliteSynchronous,
+} from "./store/sqlite/sqlite-store.js";
 export type {
   DueCursor,
   LeaseFence,

@@ -64,11 +64,11 @@ describe.each(storeKinds)("run API on %s", (kind) => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const ran: string[] = [];
     let started: () => void = () => {};
-    const firstStarted = new Promise<void>((resolve) => {
+    const inFirst = new Promise<void>((resolve) => {
       started = resolve;
     });
+    const ran: string[] = [];
     fairway.createFunction({ id: "c" }, { event: "go" }, async ({ step }) => {
       await step.run("first", async () => {
         ran.push("first");
@@ -79,7 +79,7 @@ describe.each(storeKinds)("run API on %s", (kind) => {
     });
     await fairway.send({ name: "go" });
     const runId = await runOf(fairway, "c");
-    await firstStarted;
+    await inFirst;
     await fairway.cancelRun(runId);
     release();
     await expect(fairway.waitForRun(runId)).rejects.toBeInstanceOf(RunCancelledError);
