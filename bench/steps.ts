@@ -1,30 +1,65 @@
 /**
- * S2 (DESIGN.md §6): durable steps on the embedded SQLite store. A function of 10 no-op `step.run`s; runs
- * executed with `maxConcurrentRuns` 1 and 256, with `synchronous` FULL (an fsync per COMMIT: a checkpoint
- * survives a power loss) and NORMAL (survives a process crash). Prints durable steps/s (every step
- * checkpointed to the SQLite file before the next starts), the wall-clock cost per step, the latency of each
- * `await step.run(...)` (p50/p99), which at concurrency 1 is the per-step overhead of the engine, and the
- * writes per transaction that group commit achieved.
+ * S2 (DESIGN.md §6): durable steps. A function of 10 no-op `step.run`s; runs executed with
+ * `maxConcurrentRuns` 1 and 256. On the embedded SQLite store with `synchronous` FULL (an fsync per COMMIT: a
+ * checkpoint survives a power loss) and NORMAL (survives a process crash); with `--postgres` on the
+ * PostgreSQL store (one worker) instead. Prints durable steps/s (every step checkpointed before the next
+ * starts), the wall-clock cost per step, the latency of each `await step.run(...)` (p50/p99), which at
+ * concurrency 1 is the per-step overhead of the engine, and on SQLite the writes per transaction that group
+ * commit achieved.
  *
  * Run: `npx tsx bench/steps.ts` (about 20 s). `RUNS=5000` changes the runs per scenario (a tenth of them for
- * FULL at concurrency 1, which waits for an fsync per step).
+ * SQLite FULL at concurrency 1, which waits for an fsync per step). `--postgres` runs on the PostgreSQL store
+ * at `DATABASE_URL` (default the local test database), in a fresh schema dropped afterwards.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { Fairway, SqliteStore, type SqliteSynchronous } from "../src/index.js";
+import { PostgresStore } from "../src/store/postgres/index.js";
+import type { Store } from "../src/store/store.js";
 
 const RUNS = Number(process.env.RUNS ?? 3000);
 const STEPS = 10;
+const POSTGRES = process.argv.includes("--postgres");
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+let schemas = 0;
+
+/** The durability setting of one scenario: SQLite's `synchronous`, or the PostgreSQL server's own. */
+type Setting = SqliteSynchronous | "server";
+
+/** A fresh store for one scenario, its commit counters (SQLite only) and how to remove it afterwards. */
+function openBenchStore(setting: Setting): {
+  store: Store;
+  commitStats?: () => { transactions: number; writes: number };
+  remove: () => Promise<void>;
+} {
+  if (setting !== "server") {
+    const dir = mkdtempSync(join(tmpdir(), "fairway-bench-steps-"));
+    const store = new SqliteStore({ path: join(dir, "fairway.db"), synchronous: setting });
+    return {
+      store,
+      commitStats: () => store.commitStats(),
+      remove: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const schema = `fw_bench_steps_${process.pid}_${schemas++}`;
+  const remove = async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  };
+  return { store: new PostgresStore({ connectionString: DATABASE_URL, schema }), remove };
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function scenario(synchronous: SqliteSynchronous, concurrency: number, runs: number) {
-  const dir = mkdtempSync(join(tmpdir(), "fairway-bench-steps-"));
-  const store = new SqliteStore({ path: join(dir, "fairway.db"), synchronous });
+async function scenario(setting: Setting, concurrency: number, runs: number) {
+  const { store, commitStats, remove } = openBenchStore(setting);
   const fairway = new Fairway({
     id: "bench",
     store,
@@ -51,20 +86,22 @@ async function scenario(synchronous: SqliteSynchronous, concurrency: number, run
   await fairway.start();
   const events = Array.from({ length: runs }, (_, n) => ({ name: "bench/go", data: { n } }));
   const started = performance.now();
-  const commitsBefore = store.commitStats();
+  const commitsBefore = commitStats?.();
   for (let i = 0; i < events.length; i += 500) await fairway.send(events.slice(i, i + 500));
   await allDone;
   const elapsed = performance.now() - started;
-  const commits = store.commitStats();
+  const commits = commitStats?.();
   await fairway.close();
-  rmSync(dir, { recursive: true, force: true });
+  await remove();
   latencies.sort((a, b) => a - b);
   const steps = runs * STEPS;
   return {
-    synchronous,
+    setting,
     concurrency,
     writesPerCommit:
-      (commits.writes - commitsBefore.writes) / (commits.transactions - commitsBefore.transactions),
+      commits && commitsBefore
+        ? (commits.writes - commitsBefore.writes) / (commits.transactions - commitsBefore.transactions)
+        : Number.NaN,
     runs,
     steps,
     seconds: elapsed / 1000,
@@ -75,20 +112,24 @@ async function scenario(synchronous: SqliteSynchronous, concurrency: number, run
   };
 }
 
-await scenario("normal", 1, 200); // warm-up (JIT, file system)
-console.log(`fairway durable steps, SQLite (WAL, group commit), ${STEPS} no-op steps per run, ${RUNS} runs`);
+const settings: Setting[] = POSTGRES ? ["server"] : ["full", "normal"];
+await scenario(settings[settings.length - 1]!, 1, 200); // warm-up (JIT, file system)
+const storeName = POSTGRES
+  ? "PostgreSQL (one worker, pool of 10, synchronous_commit as the server sets it)"
+  : "SQLite (WAL, group commit)";
+console.log(`fairway durable steps, ${storeName}, ${STEPS} no-op steps per run, ${RUNS} runs`);
 console.log(
   "synchronous  concurrency  steps/s    wall ms/step  step.run p50 ms  step.run p99 ms  writes/commit  (runs, seconds)",
 );
-for (const synchronous of ["full", "normal"] as const) {
+for (const setting of settings) {
   for (const concurrency of [1, 256]) {
     // One run at a time waits for an fsync per step: a tenth of the runs says as much, ten times sooner.
-    const runs = synchronous === "full" && concurrency === 1 ? Math.ceil(RUNS / 10) : RUNS;
-    const r = await scenario(synchronous, concurrency, runs);
+    const runs = setting === "full" && concurrency === 1 ? Math.ceil(RUNS / 10) : RUNS;
+    const r = await scenario(setting, concurrency, runs);
     console.log(
-      `${r.synchronous.padEnd(11)}  ${String(r.concurrency).padEnd(11)}  ${r.stepsPerSecond.toFixed(0).padEnd(9)}  ` +
+      `${r.setting.padEnd(11)}  ${String(r.concurrency).padEnd(11)}  ${r.stepsPerSecond.toFixed(0).padEnd(9)}  ` +
         `${r.msPerStep.toFixed(4).padEnd(12)}  ${r.p50.toFixed(4).padEnd(15)}  ${r.p99.toFixed(4).padEnd(15)}  ` +
-        `${r.writesPerCommit.toFixed(1).padEnd(13)}  (${r.runs}, ${r.seconds.toFixed(2)})`,
+        `${(Number.isNaN(r.writesPerCommit) ? "-" : r.writesPerCommit.toFixed(1)).padEnd(13)}  (${r.runs}, ${r.seconds.toFixed(2)})`,
     );
   }
 }
