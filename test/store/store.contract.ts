@@ -141,6 +141,15 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       );
     });
 
+    it("saveStep keeps a step's settle sequence number", async () => {
+      const s = await open();
+      await s.saveStep(step("r1", "a", { position: 0, settledSeq: 3 }));
+      await s.saveStep(step("r1", "b", { position: 1 }));
+      const [a, b] = await s.getSteps("r1");
+      expect(a?.settledSeq).toBe(3);
+      expect(b).not.toHaveProperty("settledSeq");
+    });
+
     it("suspendRun needs the live lease, writes steps, children and readyAt", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });

@@ -125,6 +125,11 @@ CREATE INDEX waits_match ON waits (event_name, match_field, match_value);
 DROP INDEX waits_event_name;
 `,
   },
+  {
+    version: 5,
+    // The order in which the handler got each step's result, replayed in that order (engine settle-order).
+    sql: "ALTER TABLE steps ADD COLUMN settled_seq INTEGER;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */
