@@ -43,9 +43,9 @@ export function errorBody(error: unknown): ErrorBody {
   return body;
 }
 
-/** Sends `error` as JSON with its status. Logs server faults with `log`. */
+/** Sends `error` as JSON with its status. Logs server faults and store failures (5xx) with `log`. */
 export function sendError(c: Context, error: unknown, log: (message: string) => void): Response {
   const status = statusOf(error);
-  if (status === 500) log(`fairway server: ${JSON.stringify(serializeError(error))}`);
+  if (status >= 500) log(`fairway server: ${JSON.stringify(serializeError(error))}`);
   return c.json(errorBody(error), status);
 }
