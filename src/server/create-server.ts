@@ -146,7 +146,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     "/",
     healthRoutes(auth, () => client.functions().length),
   );
-  app.route("/", eventRoutes(auth, client));
+  app.route("/", eventRoutes(auth, client, log));
   app.route("/", runRoutes({ auth, client, access, runEvents, signal: shutdown.signal }));
   app.route(
     "/",

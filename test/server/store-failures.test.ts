@@ -54,10 +54,11 @@ describe("store failures over HTTP", () => {
   });
 
   it("answers 503 in Inngest's shape on /e/:key, and on reads (a busy database)", async () => {
-    const { call } = failingServer("acceptEvents", diskFull());
+    const { call, logger } = failingServer("acceptEvents", diskFull());
     const reply = await call(`/e/${EVENT_KEY}`, { method: "POST", body: JSON.stringify({ name: "app/go" }) });
     expect(reply.status).toBe(503);
     expect(await reply.json()).toMatchObject({ ids: [], status: 503, code: "store_failed" });
+    expect(logger.lines.some((line) => line.includes("SQLITE_FULL"))).toBe(true);
     const busy = failingServer("listRuns", new Database.SqliteError("database is locked", "SQLITE_BUSY"));
     const runs = await busy.call("/api/runs");
     expect(runs.status).toBe(503);

@@ -4,7 +4,7 @@ import type { EventPayload } from "../../engine/step-types.js";
 import { ForbiddenError } from "../../errors/forbidden-error.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
-import { errorBody, statusOf } from "../http-status.js";
+import { errorBody, logFailure, statusOf } from "../http-status.js";
 import { check, readJsonBody } from "../read-input.js";
 import { sendBodySchemaFor } from "../schemas.js";
 
@@ -18,7 +18,11 @@ export interface EventSender {
  * (key in the path). Body: one event or an array (≤ 5,000); reply `{ ids, status: 200 }`, ids in input order.
  * `/e/:eventKey` answers errors in Inngest's shape too: `{ ids: [], status, error, code }`.
  */
-export function eventRoutes(auth: ServerAuth, client: EventSender): Hono<{ Variables: AuthVariables }> {
+export function eventRoutes(
+  auth: ServerAuth,
+  client: EventSender,
+  log: (message: string) => void,
+): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
   const accept = async (body: EventPayload | EventPayload[]) => {
     const { ids } = await client.send(body);
@@ -38,6 +42,7 @@ export function eventRoutes(auth: ServerAuth, client: EventSender): Hono<{ Varia
     } catch (error) {
       const status = statusOf(error);
       if (status === 500) throw error;
+      logFailure(error, status, log);
       const { code, message } = errorBody(error).error;
       return c.json({ ids: [], status, error: message, code }, status);
     }
