@@ -131,6 +131,6 @@ function normalizeTrigger(trigger: Trigger, path: string): NormalizedTrigger {
     );
   }
   if (trigger.if === undefined) return { kind: "event", event: trigger.event };
-  const condition = compileExpression(trigger.if, `${path}.if`);
+  const condition = compileExpression(trigger.if, `${path}.if`, ["event"]);
   return { kind: "event", event: trigger.event, if: trigger.if, condition };
 }

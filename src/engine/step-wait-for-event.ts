@@ -45,7 +45,7 @@ export async function waitForEventStep(
   const spec = exec.guard((): WaitSpec => {
     const expression = waitExpression(options, what);
     const timeoutMs = toMs(options.timeout, what, "timeout");
-    if (expression !== undefined) compileExpression(expression, `${what}.if`);
+    if (expression !== undefined) compileExpression(expression, `${what}.if`, ["event", "async"]);
     return expression === undefined
       ? { event: options.event, timeoutMs }
       : { event: options.event, if: expression, timeoutMs };

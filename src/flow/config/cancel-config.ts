@@ -43,9 +43,12 @@ function normalizeEntry(value: unknown, path: string, compile: CompileExpression
     if (typeof fields.match !== "string" || !FIELD_PATH.test(fields.match)) {
       throw new ConfigError(`${path}.match`, 'must be a field path such as "data.user_id"', fields.match);
     }
-    config.if = expressionAt(`event.${fields.match} == async.${fields.match}`, `${path}.match`, compile);
+    config.if = expressionAt(`event.${fields.match} == async.${fields.match}`, `${path}.match`, compile, [
+      "event",
+      "async",
+    ]);
   } else if (fields.if !== undefined) {
-    config.if = expressionAt(fields.if, `${path}.if`, compile);
+    config.if = expressionAt(fields.if, `${path}.if`, compile, ["event", "async"]);
   }
   return config;
 }
