@@ -36,8 +36,13 @@ export function eventRoutes(
   app.post("/e/:eventKey", async (c) => {
     try {
       const principal = auth.authenticate(c.req.param("eventKey"));
-      if (principal.role === "tenant")
-        throw new ForbiddenError("A tenant token cannot send events.", "event key");
+      // Only event keys go in a URL (URLs end up in access logs); the signing key is admin everywhere.
+      if (!auth.open && principal.role !== "sender") {
+        throw new ForbiddenError(
+          "Only an event key is accepted in the /e/<key> path: send the signing key in `Authorization: Bearer <key>` to /api/events, and rotate it if it was logged.",
+          "event key",
+        );
+      }
       return c.json(await accept(await read(c)));
     } catch (error) {
       const status = statusOf(error);
