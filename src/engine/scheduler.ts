@@ -102,7 +102,7 @@ export class Scheduler {
    * if the transaction wrote nothing. Throws like `send`.
    */
   prepare(input: EventPayload | EventPayload[], internal = false): AcceptEventsInput {
-    const payloads = validateEvents(input, internal);
+    const payloads = validateEvents(input, internal, this.deps.clock.now());
     const now = this.deps.clock.now();
     const events = payloads.map((payload) => this.toStored(payload, now));
     const candidates: RunCandidate[] = [];

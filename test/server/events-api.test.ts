@@ -120,7 +120,7 @@ describe("event API", () => {
     });
     const unknown = await post(JSON.stringify({ name: "app/greet", dat: {} }));
     expect(await unknown.json()).toMatchObject({
-      error: { issues: [{ path: "dat", message: "unknown field" }] },
+      error: { issues: [{ path: "dat", message: "is not an event field (name, data, id, ts, v)" }] },
     });
     const noName = await post(JSON.stringify([{ name: "ok" }, { data: {} }]));
     expect(noName.status).toBe(400);
