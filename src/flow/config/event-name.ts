@@ -12,6 +12,7 @@ const MAX_EVENT_NAME = 255;
  * C0 and C1 control characters (NUL, newline, escape…), and the bidirectional-text controls (embeddings,
  * overrides, isolates, marks) that make a name display as another one.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this rule's job.
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /** A UTF-16 surrogate without its pair: not text (JSON and UTF-8 cannot carry it faithfully). */
