@@ -12,11 +12,8 @@
  *
  * Run: `NODE_OPTIONS=--expose-gc npx tsx bench/sse-stalled.ts` (about 10 s). `STALLED=0` is the baseline.
  */
-import { type AddressInfo, connect, type Socket } from "node:net";
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
 import { EventBuffer } from "../src/server/event-buffer.js";
-import { serveSse } from "../src/server/sse.js";
+import { connections, type Item, serveBuffer, stalledReader } from "../test/server/helpers/sse-stall.js";
 
 const STALLED = Number(process.env.STALLED ?? 20);
 const EVENTS = Number(process.env.EVENTS ?? 50_000);
@@ -30,37 +27,9 @@ const memory = () => {
 };
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-const buffer = new EventBuffer<{ n: number; text: string }>();
-const app = new Hono();
-app.get("/stream", (c) =>
-  serveSse(c, {
-    buffer,
-    filter: () => true,
-    toMessage: (item) => ({ event: "item", data: item }),
-    isEnd: () => false,
-  }),
-);
-let server: ReturnType<typeof serve> | undefined;
-const address = await new Promise<AddressInfo>((resolve) => {
-  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, resolve);
-});
-const connections = () =>
-  new Promise<number>((resolve) => server?.getConnections((_error, count) => resolve(count)));
-
-const sockets = await Promise.all(
-  Array.from(
-    { length: STALLED },
-    () =>
-      new Promise<Socket>((resolve) => {
-        const socket = connect(address.port, "127.0.0.1", () => {
-          socket.write("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-          socket.pause();
-          resolve(socket);
-        });
-        socket.on("error", () => {});
-      }),
-  ),
-);
+const buffer = new EventBuffer<Item>();
+const { server, port } = await serveBuffer(buffer);
+const sockets = await Promise.all(Array.from({ length: STALLED }, () => stalledReader(port)));
 await turn();
 console.log(`SSE back-pressure: ${STALLED} stalled readers, ${EVENTS} events of ${BYTES} bytes`);
 console.log(`before:       ${memory()}`);
@@ -70,8 +39,10 @@ for (let n = 0; n < EVENTS; n++) {
   if (n % 100 === 99) await turn();
 }
 await new Promise((resolve) => setTimeout(resolve, 200));
-console.log(`published:    ${memory()}; stalled connections still open: ${await connections()}/${STALLED}`);
+console.log(
+  `published:    ${memory()}; stalled connections still open: ${await connections(server)}/${STALLED}`,
+);
 for (const socket of sockets) socket.destroy();
 await new Promise((resolve) => setTimeout(resolve, 500));
 console.log(`sockets gone: ${memory()}`);
-server?.close();
+server.close();

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { NonRetriableError } from "../../src/index.js";
 import { makeFairway, runOf, storeKinds } from "./helpers.js";
 
-/** A promise and its resolve, for step bodies that finish when the test says so. */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
+/** A step body that finishes when the test says so: `body(value)` resolves with `value` after `resolve()`. */
+function deferred(): { body: <T>(value: T) => () => Promise<T>; resolve: () => void } {
   let resolve = () => {};
   const promise = new Promise<void>((done) => {
     resolve = done;
   });
-  return { promise, resolve };
+  return { body: (value) => () => promise.then(() => value), resolve };
 }
 
 describe.each(storeKinds)("first-settled patterns replay in settle order on %s", (kind) => {
@@ -90,10 +90,7 @@ describe.each(storeKinds)("first-settled patterns replay in settle order on %s",
     const seen: string[] = [];
     fairway.createFunction({ id: "runs" }, { event: "start" }, async ({ step }) => {
       const winner = await Promise.race([
-        step.run("slow", async () => {
-          await slow.promise;
-          return "slow";
-        }),
+        step.run("slow", slow.body("slow")),
         step.run("fast", () => "fast"),
       ]);
       seen.push(winner);
@@ -116,10 +113,7 @@ describe.each(storeKinds)("first-settled patterns replay in settle order on %s",
     const slow = deferred();
     fairway.createFunction({ id: "fail-first", retries: 0 }, { event: "start" }, async ({ step }) => {
       const raced = await Promise.race([
-        step.run("slow-ok", async () => {
-          await slow.promise;
-          return "ok";
-        }),
+        step.run("slow-ok", slow.body("ok")),
         step.run("fast-fail", () => {
           throw new NonRetriableError("no");
         }),
@@ -172,10 +166,7 @@ describe.each(storeKinds)("first-settled patterns replay in settle order on %s",
     fairway.createFunction({ id: "branches" }, { event: "start" }, async ({ step }) => {
       const [a, b] = await Promise.all([
         (async () => {
-          const one = await step.run("a1", async () => {
-            await slow.promise;
-            return "a1";
-          });
+          const one = await step.run("a1", slow.body("a1"));
           return [one, await step.run("a2", () => "a2")];
         })(),
         (async () => {

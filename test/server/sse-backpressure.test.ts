@@ -1,18 +1,13 @@
-import type { AddressInfo } from "node:net";
-import { connect, type Socket } from "node:net";
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBuffer } from "../../src/server/event-buffer.js";
-import { serveSse } from "../../src/server/sse.js";
-
-type Server = ReturnType<typeof serve>;
+import { connections, type Item, type NodeServer, serveBuffer, stalledReader } from "./helpers/sse-stall.js";
 
 const CAPACITY = 200;
 /** One shared 8 KB payload: what the test allocates stays constant whatever the server keeps. */
 const PAYLOAD = "x".repeat(8 * 1024);
 
-const servers: Server[] = [];
+const servers: NodeServer[] = [];
 const sockets: Socket[] = [];
 
 afterEach(async () => {
@@ -20,46 +15,14 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))));
 });
 
-async function start(buffer: EventBuffer<{ n: number; text: string }>): Promise<Server> {
-  const app = new Hono();
-  app.get("/stream", (c) =>
-    serveSse(c, {
-      buffer,
-      filter: () => true,
-      toMessage: (item) => ({ event: "item", data: item }),
-      isEnd: (item) => item.n < 0,
-    }),
-  );
-  const server = await new Promise<Server>((resolve) => {
-    const started: Server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
-      resolve(started),
-    );
-  });
+async function start(buffer: EventBuffer<Item>): Promise<number> {
+  const { server, port } = await serveBuffer(buffer);
   servers.push(server);
-  return server;
-}
-
-/** A raw socket that sends the request and then reads nothing (paused, so the kernel buffers fill). */
-function stalledReader(port: number): Promise<Socket> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1", () => {
-      socket.write("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-      socket.pause();
-      resolve(socket);
-    });
-    socket.on("error", () => {});
-    sockets.push(socket);
-  });
-}
-
-function connections(server: Server): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
-  );
+  return port;
 }
 
 /** Publishes `count` events, yielding to the event loop every 100 so the server writes what it can. */
-async function publish(buffer: EventBuffer<{ n: number; text: string }>, count: number, from = 0) {
+async function publish(buffer: EventBuffer<Item>, count: number, from = 0) {
   for (let n = from; n < from + count; n++) {
     buffer.publish({ n, text: PAYLOAD });
     if (n % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
@@ -68,10 +31,10 @@ async function publish(buffer: EventBuffer<{ n: number; text: string }>, count: 
 
 describe("SSE back-pressure", () => {
   it("disconnects readers that stop reading instead of growing the server; memory stays bounded", async () => {
-    const buffer = new EventBuffer<{ n: number; text: string }>(CAPACITY);
-    const server = await start(buffer);
-    const port = (server.address() as AddressInfo).port;
-    await Promise.all(Array.from({ length: 20 }, () => stalledReader(port)));
+    const buffer = new EventBuffer<Item>(CAPACITY);
+    const port = await start(buffer);
+    const server = servers[0] as NodeServer;
+    sockets.push(...(await Promise.all(Array.from({ length: 20 }, () => stalledReader(port)))));
     await expect.poll(() => connections(server)).toBe(20);
     await publish(buffer, 100);
     const before = process.memoryUsage();
@@ -84,9 +47,8 @@ describe("SSE back-pressure", () => {
   });
 
   it("a reader that keeps up gets every event in order, though the buffer holds fewer", async () => {
-    const buffer = new EventBuffer<{ n: number; text: string }>(CAPACITY);
-    const server = await start(buffer);
-    const port = (server.address() as AddressInfo).port;
+    const buffer = new EventBuffer<Item>(CAPACITY);
+    const port = await start(buffer);
     const response = await fetch(`http://127.0.0.1:${port}/stream`);
     const reader = response.body?.getReader();
     const decoder = new TextDecoder();
