@@ -56,7 +56,6 @@ export {
 export type { Clock, TimerHandle } from "./engine/clock.js";
 export type { FlowStateEntry } from "./engine/engine-flow.js";
 export { currentExecution, type ExecutionContext } from "./engine/execution-context.js";
-export { Fairway, FUNCTION_FAILED_EVENT } from "./engine/fairway.js";
 export type {
   FunctionConfig,
   NormalizedFunctionConfig,
@@ -100,6 +99,7 @@ export {
   RunSkippedError,
   SerializationError,
   type SerializedError,
+  StepCrashedError,
   StepError,
   StoreError,
   TimeoutError,
@@ -108,6 +108,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors/index.js";
+export { Fairway, FUNCTION_FAILED_EVENT } from "./fairway.js";
 export type {
   BatchEventsInput,
   CancelOnInput,

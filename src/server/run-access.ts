@@ -1,6 +1,6 @@
-import type { Fairway } from "../engine/fairway.js";
 import type { Run } from "../engine/types.js";
 import { NotFoundError } from "../errors/not-found-error.js";
+import type { Fairway } from "../fairway.js";
 import type { Principal } from "./auth/server-auth.js";
 
 /** Which tenant (user) a run belongs to; `undefined` for runs of no tenant (only admins read those). */

@@ -1,8 +1,8 @@
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
 import { ConfigError } from "../../src/errors/index.js";
+import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer, type ServerOptions } from "../../src/server/index.js";
 import { memoryLogger, SIGNING_KEY } from "./helpers/test-server.js";
 

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
 import { StoreError } from "../../src/errors/index.js";
+import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
 import { toStoreError } from "../../src/store/store-failures.js";

@@ -126,7 +126,15 @@ DROP INDEX waits_event_name;
 `,
   },
   {
+    // The recovery sweep pages through claimable runs by (ready_at, id) (Store.listDueRuns).
     version: 5,
+    sql: `
+CREATE INDEX runs_due ON runs (ready_at, id) WHERE ready_at IS NOT NULL;
+DROP INDEX runs_pending;
+`,
+  },
+  {
+    version: 6,
     // The order in which the handler got each step's result, replayed in that order (engine settle-order).
     sql: "ALTER TABLE steps ADD COLUMN settled_seq INTEGER;",
   },
