@@ -12,6 +12,9 @@ import { ConfigError } from "../errors/config-error.js";
 import { LimitError } from "../errors/limit-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
 import { Fairway } from "../fairway.js";
+import { AppSync, type AppSyncOutcome } from "../inngest/app-sync.js";
+import { InngestApps } from "../inngest/inngest-apps.js";
+import { type InngestServerOptions, resolveInngestOptions } from "../inngest/inngest-options.js";
 import { agentFunctions } from "./agent-functions.js";
 import { allowedHosts } from "./allowed-hosts.js";
 import type { AuthVariables } from "./auth/guard.js";
@@ -23,6 +26,7 @@ import { eventRoutes } from "./routes/events.js";
 import { flowRoutes } from "./routes/flow.js";
 import { functionRoutes } from "./routes/functions.js";
 import { healthRoutes } from "./routes/health.js";
+import { inngestRoutes } from "./routes/inngest.js";
 import { runRoutes } from "./routes/runs.js";
 import { threadRoutes } from "./routes/threads.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -61,6 +65,8 @@ export interface ServerOptions {
   dashboard?: boolean;
   /** @default the client's logger */
   logger?: Logger;
+  /** Apps written with the Inngest SDK: signing keys, app URLs to sync. See docs/inngest-sdk.md. */
+  inngest?: InngestServerOptions;
 }
 
 /** What {@link createServer} returns. */
@@ -71,6 +77,10 @@ export interface FairwayServer {
   readonly streams: ThreadStreams;
   /** True when the server runs without credentials (dev mode). */
   readonly open: boolean;
+  /** The Inngest SDK apps synced into `client` (`POST /fn/register`). */
+  readonly inngest: InngestApps;
+  /** Syncs every `inngest.appUrls` app now (`listen` also does, then every `syncIntervalMs`). */
+  syncApps(): Promise<AppSyncOutcome[]>;
   /** Fetch handler, for any server that speaks the Fetch API. */
   fetch(request: Request): Promise<Response>;
   /**
@@ -91,7 +101,8 @@ const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
  * Serves a Fairway app over HTTP: the event API, the run API, live SSE streams, and the dashboard.
  * Endpoints: docs/api.md.
  *
- * @throws ConfigError for invalid auth options, or a function not created by `client`.
+ * @throws ConfigError for invalid auth options, a function not created by `client`, or invalid `inngest`
+ *   options (a signing key that is not hex, also from `INNGEST_SIGNING_KEY`; an app URL that is not http(s)).
  * @example
  * const fairway = new Fairway({ id: "my-app" });
  * const fn = fairway.createFunction({ id: "hello" }, { event: "app/hello" }, async () => "hi");
@@ -103,6 +114,13 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   checkFunctions(client, options.functions ?? []);
   const logger = options.logger ?? client.logger;
   const auth = resolveServerAuth(options.auth);
+  const inngestOptions = resolveInngestOptions(options.inngest);
+  const inngest = new InngestApps(client, inngestOptions);
+  const appSync = new AppSync(inngestOptions.appUrls, {
+    logger,
+    intervalMs: inngestOptions.syncIntervalMs,
+    ...(inngestOptions.fetch ? { fetch: inngestOptions.fetch } : {}),
+  });
   const streams = options.streams ?? new ThreadStreams();
   agentFunctions(client, {
     agents: options.agents ?? [],
@@ -142,11 +160,13 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   app.use(sameOriginWrites());
   app.use("/api/*", limit);
   app.use("/e/*", limit);
+  app.use("/fn/*", limit);
   app.route(
     "/",
     healthRoutes(auth, () => client.functions().length),
   );
   app.route("/", eventRoutes(auth, client, log));
+  app.route("/", inngestRoutes(auth, inngest, inngestOptions.signingKeys));
   app.route("/", runRoutes({ auth, client, access, runEvents, signal: shutdown.signal }));
   app.route(
     "/",
@@ -166,15 +186,21 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     client,
     streams,
     open: auth.open,
+    inngest,
+    syncApps: () => appSync.syncAll(),
     fetch: (request) => Promise.resolve(app.fetch(request)),
     listen(port, callback, hostname = auth.open ? "127.0.0.1" : "0.0.0.0") {
-      const server = serve({ fetch: app.fetch, port, hostname }, callback) as Server;
+      const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+        if (appSync.urls.length > 0) void appSync.start();
+        callback?.(info);
+      }) as Server;
       servers.add(server);
       return server;
     },
     close() {
       closing ??= (async () => {
         unsubscribe();
+        appSync.stop();
         shutdown.abort();
         await Promise.all([...servers].map((server) => closeHttp(server)));
         await client.close();
