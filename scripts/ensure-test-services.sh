@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Brings up what the test suite needs on this kind of machine (Debian, root): a running PostgreSQL on
-# 127.0.0.1:5432 and Debian's Chromium at /usr/bin/chromium. Says exactly what is missing when it can't.
+# 127.0.0.1:5432 and Debian's Chromium at /usr/bin/chromium (installed with apt-get when missing, saying
+# so and showing apt's output; FAIRWAY_NO_INSTALL=1 installs nothing). Says exactly what is missing when
+# it can't.
 set -u
 missing=()
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    echo "ensure-test-services: PostgreSQL is not answering on 127.0.0.1:5432; starting its cluster (pg_ctlcluster)" >&2
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start >/dev/null 2>&1 || true
   fi
   for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && break; sleep 0.2; done
@@ -14,8 +17,13 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 
 if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || true
+  if [ "${FAIRWAY_NO_INSTALL:-}" != "1" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    # Said, not hidden: this changes the machine (a system package, about 100 MB to download).
+    echo "ensure-test-services: /usr/bin/chromium is missing; the dashboard tests (test/e2e) drive a real" >&2
+    echo "  browser. Installing Debian's chromium package with apt-get, as root (set FAIRWAY_NO_INSTALL=1 to" >&2
+    echo "  skip installing and only list what is missing):" >&2
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } >&2 ||
+      echo "ensure-test-services: installing chromium failed (output above)" >&2
   fi
   [ -x /usr/bin/chromium ] || missing+=("Chromium at /usr/bin/chromium (as root: apt-get install -y chromium)")
 fi

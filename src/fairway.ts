@@ -41,6 +41,7 @@ import {
 } from "./engine/usage.js";
 import { toRun, toStepRecord } from "./engine/views.js";
 import { ConfigError, NotFoundError } from "./errors/index.js";
+import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
 import type { DueCursor, RunFilter, RunRecord, Store, UsageQuery } from "./store/store.js";
 
@@ -273,9 +274,33 @@ export class Fairway {
     return fn as FairwayFunction<TResult>;
   }
 
+  /** `config`'s triggers, each `if` logging its first evaluation error (once per function and trigger). */
+  private reporting(id: string, config: RegisteredFunction["config"]): RegisteredFunction["triggers"] {
+    return config.triggers.map((trigger) =>
+      trigger.kind === "event" && trigger.condition
+        ? {
+            ...trigger,
+            condition: reportFirstFailure(trigger.condition, (error) =>
+              this.logger.warn("trigger condition failed to evaluate; events it fails on do not match", {
+                functionId: id,
+                expression: trigger.if,
+                error: error instanceof Error ? error.message : String(error),
+              }),
+            ),
+          }
+        : trigger,
+    );
+  }
+
   private register(id: string, config: RegisteredFunction["config"], handler: Handler): RegisteredFunction {
     if (this.registry.has(id)) throw new ConfigError("id", `function "${id}" is already defined`, id);
-    const fn: RegisteredFunction = { id, name: config.name, config, triggers: config.triggers, handler };
+    const fn: RegisteredFunction = {
+      id,
+      name: config.name,
+      config,
+      triggers: this.reporting(id, config),
+      handler,
+    };
     this.registry.set(id, fn);
     owners.set(fn, this);
     this.flow.define(fn);

@@ -8,6 +8,7 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "commander";
+import { watchLauncher } from "../../src/cli/watch-launcher.js";
 import { runDesk } from "./run-desk.js";
 
 function port(value: string): number {
@@ -33,6 +34,9 @@ const options = program.opts<{ quick: boolean; serve: boolean; port: number; sto
 const interrupt = () => process.exit(130);
 process.once("SIGINT", interrupt);
 process.once("SIGTERM", interrupt);
+// `npm start` runs this as npm → sh → tsx → node: npm's signals stop at its shell, so end with npm.
+let onLauncherGone: () => void = interrupt;
+watchLauncher(() => onLauncherGone());
 const desk = await runDesk({
   quick: options.quick,
   port: options.port,
@@ -55,6 +59,7 @@ if (options.serve) {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  onLauncherGone = stop;
 } else {
   await desk.close();
 }

@@ -5,31 +5,42 @@
  * @module
  */
 import { LimitError, ValidationError, type ValidationIssue } from "../errors/index.js";
+import { EVENT_NAME_RULE, isEventName, UNPAIRED_SURROGATE } from "../flow/config/event-name.js";
+import { MAX_DURATION_MS } from "./durations.js";
 import type { EventPayload } from "./step-types.js";
 
 /** Largest event, as UTF-8 JSON bytes: 512 KB (Inngest's default). */
 export const MAX_EVENT_BYTES = 512 * 1024;
 /** Most events in one send. */
 export const MAX_EVENTS_PER_SEND = 5000;
-/** Longest event name. */
-export const MAX_EVENT_NAME = 255;
 /** Prefix of events only the engine sends (`fairway/function.failed`, ...). */
 export const INTERNAL_PREFIX = "fairway/";
 
 const FIELDS = new Set(["name", "data", "id", "ts", "v"]);
 
+/** Longest event `id` and `v`, characters. */
+const MAX_ID = 255;
+const MAX_VERSION = 128;
+
 /**
  * Checks `input` (one event or an array) and returns the list as JSON would carry it (a Date becomes its ISO
  * string, `undefined` fields are dropped; the sender's objects are not changed), so every store hands
- * handlers the same data. Throws ValidationError listing every issue
- * (paths like `"[2].data"`), or LimitError for too many or too large events. `internal` (engine-sent
- * events) allows the reserved `fairway/` prefix and has no size limit: such events carry data that was
- * already accepted (the failure event holds the failed run's events and its error).
+ * handlers the same data. The rules, the same for `fairway.send` and the HTTP API (which has no copy of
+ * them): fields `name` (`EVENT_NAME_RULE`), `data` (an object of JSON, well-formed text), `id` (1-255
+ * characters), `ts` (integer ms since the epoch, at most 365 days after `now`: a later run would never
+ * start, like a sleep), `v` (at most 128 characters). Throws ValidationError listing every issue (paths
+ * like `"[2].data"`), or LimitError for too many or too large events. `internal` (engine-sent events)
+ * allows the reserved `fairway/` prefix and has no size limit: such events carry data that was already
+ * accepted (the failure event holds the failed run's events and its error).
  */
-export function validateEvents(input: EventPayload | EventPayload[], internal = false): EventPayload[] {
+export function validateEvents(
+  input: EventPayload | EventPayload[],
+  internal: boolean,
+  now: number,
+): EventPayload[] {
   const list = sendList(input);
   const issues: ValidationIssue[] = [];
-  checkEvents(list, 0, list.length, !Array.isArray(input), internal, issues);
+  checkEvents(list, 0, list.length, !Array.isArray(input), internal, now, issues);
   if (issues.length > 0) throw new ValidationError(Array.isArray(input) ? "events" : "event", issues);
   return eventsAsJson(list, 0, list.length, internal);
 }
@@ -50,7 +61,7 @@ export function sendList(input: EventPayload | EventPayload[]): EventPayload[] {
 
 /**
  * `validateEvents` a slice at a time (a big send validated over several event-loop turns): adds the issues
- * of `list[start..end)` to `issues`, with paths `[index]` (none for a `single` event). Throw a
+ * of `list[start..end)` to `issues`, with paths `[index]` (none for a `single` event); `now` bounds `ts`. Throw a
  * ValidationError with them once every slice is checked, before `eventsAsJson`.
  */
 export function checkEvents(
@@ -59,10 +70,11 @@ export function checkEvents(
   end: number,
   single: boolean,
   internal: boolean,
+  now: number,
   issues: ValidationIssue[],
 ): void {
   for (let index = start; index < end; index++) {
-    checkEvent(list[index] as EventPayload, single ? "" : `[${index}]`, internal, issues);
+    checkEvent(list[index] as EventPayload, single ? "" : `[${index}]`, internal, now, issues);
   }
 }
 
@@ -105,7 +117,13 @@ function asJson(value: unknown, what: string, maxBytes: number): unknown {
   return JSON.parse(text);
 }
 
-function checkEvent(event: EventPayload, prefix: string, internal: boolean, issues: ValidationIssue[]) {
+function checkEvent(
+  event: EventPayload,
+  prefix: string,
+  internal: boolean,
+  now: number,
+  issues: ValidationIssue[],
+) {
   const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
   if (typeof event !== "object" || event === null || Array.isArray(event)) {
     issues.push({ path: prefix, message: "must be an object { name, data?, id?, ts?, v? }" });
@@ -115,8 +133,8 @@ function checkEvent(event: EventPayload, prefix: string, internal: boolean, issu
     if (!FIELDS.has(field))
       issues.push({ path: at(field), message: "is not an event field (name, data, id, ts, v)" });
   }
-  if (typeof event.name !== "string" || event.name === "" || event.name.length > MAX_EVENT_NAME) {
-    issues.push({ path: at("name"), message: `must be a string of 1-${MAX_EVENT_NAME} chars` });
+  if (!isEventName(event.name)) {
+    issues.push({ path: at("name"), message: EVENT_NAME_RULE });
   } else if (!internal && event.name.startsWith(INTERNAL_PREFIX)) {
     issues.push({
       path: at("name"),
@@ -129,17 +147,27 @@ function checkEvent(event: EventPayload, prefix: string, internal: boolean, issu
   } else if (data !== undefined) {
     checkJson(data, at("data"), issues, new Set());
   }
-  if (event.id !== undefined && (typeof event.id !== "string" || event.id === "" || event.id.length > 255)) {
-    issues.push({ path: at("id"), message: "must be a string of 1-255 chars" });
+  if (event.id !== undefined && !isText(event.id, 1, MAX_ID)) {
+    issues.push({ path: at("id"), message: `must be a string of 1-${MAX_ID} characters` });
   }
-  if (
-    event.ts !== undefined &&
-    (typeof event.ts !== "number" || !Number.isFinite(event.ts) || event.ts < 0)
-  ) {
-    issues.push({ path: at("ts"), message: "must be ms since the epoch (a finite number >= 0)" });
+  if (event.ts !== undefined && (!Number.isSafeInteger(event.ts) || event.ts < 0)) {
+    issues.push({ path: at("ts"), message: "must be ms since the epoch (an integer >= 0)" });
+  } else if (event.ts !== undefined && event.ts - now > MAX_DURATION_MS) {
+    issues.push({
+      path: at("ts"),
+      message: "must be at most 365 days ahead (the longest delay, as for sleeps)",
+    });
   }
-  if (event.v !== undefined && typeof event.v !== "string")
-    issues.push({ path: at("v"), message: "must be a string" });
+  if (event.v !== undefined && !isText(event.v, 0, MAX_VERSION)) {
+    issues.push({ path: at("v"), message: `must be a string of at most ${MAX_VERSION} characters` });
+  }
+}
+
+/** A well-formed string of `min`-`max` UTF-16 units. */
+function isText(value: unknown, min: number, max: number): boolean {
+  return (
+    typeof value === "string" && value.length >= min && value.length <= max && !UNPAIRED_SURROGATE.test(value)
+  );
 }
 
 const MAX_DATA_ISSUES = 20;
@@ -161,6 +189,13 @@ function checkJson(value: unknown, path: string, issues: ValidationIssue[], open
   }
   if (type === "number" && !Number.isFinite(value)) {
     issues.push({ path, message: `must be JSON (${String(value)} is not a JSON number)` });
+    return;
+  }
+  if (type === "string" && UNPAIRED_SURROGATE.test(value as string)) {
+    issues.push({
+      path,
+      message: "must be well-formed text (an unpaired UTF-16 surrogate cannot be stored)",
+    });
     return;
   }
   if (type !== "object" || value === null) return;
@@ -185,7 +220,12 @@ function checkJson(value: unknown, path: string, issues: ValidationIssue[], open
     });
   } else {
     for (const [key, item] of Object.entries(object)) {
-      if (item !== undefined) checkJson(item, `${path}.${key}`, issues, open);
+      if (UNPAIRED_SURROGATE.test(key)) {
+        issues.push({
+          path,
+          message: "must have well-formed keys (an unpaired UTF-16 surrogate cannot be stored)",
+        });
+      } else if (item !== undefined) checkJson(item, `${path}.${key}`, issues, open);
     }
   }
   open.delete(object);

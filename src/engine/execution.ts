@@ -31,6 +31,7 @@ import type { ModelCallUsage } from "./execution-context.js";
 import { backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { deserialize } from "./serializer.js";
+import { SettleOrder } from "./settle-order.js";
 import { StepIdAllocator, type StepIdentity } from "./step-ids.js";
 import type { EventPayload } from "./step-types.js";
 import type { Logger, RunEvent } from "./types.js";
@@ -113,6 +114,7 @@ export class Execution {
   private readonly byPosition = new Map<number, StepRow>();
   private readonly visited = new Set<string>();
   private readonly ids = new StepIdAllocator();
+  private readonly order: SettleOrder;
   private position = 0;
   private inflight = 0;
   private stateBytes = 0;
@@ -135,6 +137,7 @@ export class Execution {
       this.byPosition.set(step.position, step);
       this.stateBytes += step.outputText ? Buffer.byteLength(step.outputText) : 0;
     }
+    this.order = new SettleOrder(steps, deps.clock.now());
     this.suspended = new Promise((resolve) => {
       this.settle = resolve;
     });
@@ -190,6 +193,7 @@ export class Execution {
     const position = this.position++;
     const memo = this.memo.get(identity.key);
     if (memo && memo.op !== op) {
+      this.order.skip(identity.key);
       throw this.doom(
         new NonDeterminismError(position, `${memo.name} (${memo.op})`, `${identity.name} (${op})`),
       );
@@ -201,7 +205,47 @@ export class Execution {
       }
     }
     this.visited.add(identity.key);
+    this.order.call(identity.key);
     return { identity, position, memo };
+  }
+
+  /**
+   * Hands a settled step row (completed or failed) to the handler in the order the run's steps settled
+   * (`settle-order.ts`), so first-settled patterns (`Promise.race`, `Promise.any`) replay the same way.
+   * A row without its settle number gets one and is written with it: by `write` (the step's checkpoint),
+   * or by `Store.saveStep` when someone else settled it (an event, a child run's end, a timeout). Resolves
+   * with the numbered row when the results numbered before it have been delivered.
+   */
+  async settled(row: StepRow, write?: (row: StepRow) => Promise<void>): Promise<StepRow> {
+    const recorded = row.settledSeq !== undefined;
+    const seq = row.settledSeq ?? this.order.seqFor(row.id);
+    const numbered = recorded ? row : { ...row, settledSeq: seq };
+    this.enter();
+    try {
+      if (write) await write(numbered);
+      else if (!recorded) {
+        this.memo.set(numbered.id, numbered);
+        await this.write(
+          (lease) => this.deps.store.saveStep(numbered, lease),
+          (saved) => saved,
+        );
+      }
+      await this.order.turn(seq);
+      return numbered;
+    } finally {
+      this.order.done(seq);
+      this.leave();
+    }
+  }
+
+  /** Runs the replay of pending step `key` (`replay`); if it throws, later results do not wait for it. */
+  async replaying<T>(key: string, replay: () => Promise<T>): Promise<T> {
+    try {
+      return await replay();
+    } catch (error) {
+      this.order.skip(key);
+      throw error;
+    }
   }
 
   /** Calls a `step.run` body so that step calls made inside it are recognized (`refuseNested`). */
@@ -260,6 +304,8 @@ export class Execution {
 
   /** Parks the calling step: returns a promise that never settles, and suspends when nothing is in flight. */
   suspend(suspension: Suspension): Promise<never> {
+    // A wait or invoke found due on replay that was not resolved after all: results need not wait for it.
+    if (suspension.awaiting !== undefined) this.order.skip(suspension.awaiting);
     this.suspensions.push(suspension);
     this.scheduleCheck();
     return new Promise<never>(() => {});

@@ -9,6 +9,7 @@
 import { ConfigError } from "../errors/index.js";
 import { type CompiledExpression, compileExpression } from "../expr/cel.js";
 import { compileCel } from "../flow/cel-compile.js";
+import { EVENT_NAME_RULE, isEventName } from "../flow/config/event-name.js";
 import { normalizeFlowConfig } from "../flow/config/flow-config.js";
 import { FLOW_CONFIG_FIELDS, type FlowConfig, type FlowConfigInput } from "../flow/config/types.js";
 import { parseCron } from "./cron.js";
@@ -57,7 +58,6 @@ const KNOWN_FIELDS = new Set<string>([
 ]);
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 const MAX_TRIGGERS = 10;
-const MAX_EVENT_NAME = 255;
 
 /**
  * Validates `config` (with `triggers` already merged in) and fills defaults.
@@ -123,14 +123,8 @@ function normalizeTrigger(trigger: Trigger, path: string): NormalizedTrigger {
   }
   const extra = fields.find((field) => field !== "event" && field !== "if");
   if (extra) throw new ConfigError(`${path}.${extra}`, "is not an event trigger option (event, if)");
-  if (typeof trigger.event !== "string" || trigger.event === "" || trigger.event.length > MAX_EVENT_NAME) {
-    throw new ConfigError(
-      `${path}.event`,
-      `must be an event name of 1-${MAX_EVENT_NAME} chars`,
-      trigger.event,
-    );
-  }
+  if (!isEventName(trigger.event)) throw new ConfigError(`${path}.event`, EVENT_NAME_RULE, trigger.event);
   if (trigger.if === undefined) return { kind: "event", event: trigger.event };
-  const condition = compileExpression(trigger.if, `${path}.if`);
+  const condition = compileExpression(trigger.if, `${path}.if`, ["event"]);
   return { kind: "event", event: trigger.event, if: trigger.if, condition };
 }

@@ -125,7 +125,7 @@ export class Scheduler {
    * if the transaction wrote nothing. Throws like `send`.
    */
   prepare(input: EventPayload | EventPayload[], internal = false): AcceptEventsInput {
-    const payloads = validateEvents(input, internal);
+    const payloads = validateEvents(input, internal, this.deps.clock.now());
     const now = this.deps.clock.now();
     return this.fanOut(
       payloads.map((payload) => this.toStored(payload, now)),
@@ -139,9 +139,10 @@ export class Scheduler {
    */
   private async prepareInSlices(list: EventPayload[], internal: boolean): Promise<AcceptEventsInput> {
     const issues: ValidationIssue[] = [];
+    const received = this.deps.clock.now();
     for (let start = 0; start < list.length; start += SEND_SLICE) {
       if (start > 0) await nextTurn();
-      checkEvents(list, start, Math.min(start + SEND_SLICE, list.length), false, internal, issues);
+      checkEvents(list, start, Math.min(start + SEND_SLICE, list.length), false, internal, received, issues);
     }
     if (issues.length > 0) throw new ValidationError("events", issues);
     const now = this.deps.clock.now();

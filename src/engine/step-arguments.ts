@@ -6,6 +6,7 @@
  * @module
  */
 import { ValidationError, type ValidationIssue } from "../errors/index.js";
+import { EVENT_NAME_RULE, isEventName } from "../flow/config/event-name.js";
 import type { StepTools } from "./step-types.js";
 
 /** Throws ValidationError naming `step.<tool>("<id>")` and each bad field (`id`, `fn`, `options`, …). */
@@ -21,8 +22,7 @@ export function checkStepArguments(tool: keyof StepTools, args: readonly unknown
       issues.push({ path: "options", message: `must be an object ${shape}` });
     } else if (tool === "waitForEvent") {
       const event = (second as { event?: unknown }).event;
-      if (typeof event !== "string" || event === "")
-        issues.push({ path: "event", message: "must be a non-empty event name" });
+      if (!isEventName(event)) issues.push({ path: "event", message: EVENT_NAME_RULE });
     } else if (!isFunctionRef((second as { function?: unknown }).function)) {
       issues.push({ path: "function", message: "must be a function from createFunction, or its id" });
     }

@@ -32,8 +32,11 @@ export async function runStep<T>(
 ): Promise<Awaited<T>> {
   const call = exec.begin(id, "run");
   const memo = call.memo;
-  if (memo?.status === "completed") return exec.output(memo) as Awaited<T>;
-  if (memo?.status === "failed") throw new StepError(memo.name, memo.error ?? { name: "Error", message: "" });
+  if (memo?.status === "completed") return exec.output(await exec.settled(memo)) as Awaited<T>;
+  if (memo?.status === "failed") {
+    await exec.settled(memo);
+    throw new StepError(memo.name, memo.error ?? { name: "Error", message: "" });
+  }
   if (memo?.status === "retrying" && (memo.wakeAt ?? 0) > exec.now()) {
     return exec.suspend({ kind: "retry", at: memo.wakeAt ?? 0 });
   }
@@ -95,7 +98,7 @@ export async function runStep<T>(
       startedAt,
       endedAt: exec.now(),
     });
-    await exec.checkpoint(row, bytes);
+    await exec.settled(row, (numbered) => exec.checkpoint(numbered, bytes));
     return stored as Awaited<T>;
   } finally {
     if (!failure) exec.leave();
@@ -123,7 +126,7 @@ async function failAttempt(
       endedAt: now,
     });
     try {
-      await exec.checkpoint(row);
+      await exec.settled(row, (numbered) => exec.checkpoint(numbered));
     } finally {
       exec.leave();
     }

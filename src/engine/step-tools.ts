@@ -62,7 +62,8 @@ async function sendEventStep(
   events: EventPayload | EventPayload[],
 ): Promise<{ ids: string[] }> {
   const call = exec.begin(id, "sendEvent");
-  if (call.memo?.status === "completed") return exec.output(call.memo) as { ids: string[] };
+  if (call.memo?.status === "completed")
+    return exec.output(await exec.settled(call.memo)) as { ids: string[] };
   exec.enter();
   try {
     const startedAt = exec.now();
@@ -75,7 +76,7 @@ async function sendEventStep(
       startedAt,
       endedAt: exec.now(),
     });
-    await exec.checkpoint(row);
+    await exec.settled(row, (numbered) => exec.checkpoint(numbered));
     return result;
   } finally {
     exec.leave();

@@ -29,21 +29,23 @@ export async function waitForEventStep(
 ): Promise<FairwayEvent | null> {
   const call = exec.begin(id, "waitForEvent");
   const memo = call.memo;
-  if (memo?.status === "completed") return exec.output(memo) as FairwayEvent | null;
+  if (memo?.status === "completed") return exec.output(await exec.settled(memo)) as FairwayEvent | null;
   if (memo) {
-    const due = (memo.wakeAt ?? 0) <= exec.now();
-    const late =
-      due && memo.inputText
-        ? await lookForEvent(exec, memo, deserialize(memo.inputText) as WaitSpec)
-        : undefined;
-    if (late) return late;
-    return awaitPending(exec, memo, "wait", null) as Promise<FairwayEvent | null>;
+    return exec.replaying(memo.id, async () => {
+      const due = (memo.wakeAt ?? 0) <= exec.now();
+      const late =
+        due && memo.inputText
+          ? await lookForEvent(exec, memo, deserialize(memo.inputText) as WaitSpec)
+          : undefined;
+      if (late) return late;
+      return awaitPending(exec, memo, "wait", null) as Promise<FairwayEvent | null>;
+    });
   }
   const what = `step.waitForEvent("${call.identity.name}")`;
   const spec = exec.guard((): WaitSpec => {
     const expression = waitExpression(options, what);
     const timeoutMs = toMs(options.timeout, what, "timeout");
-    if (expression !== undefined) compileExpression(expression, `${what}.if`);
+    if (expression !== undefined) compileExpression(expression, `${what}.if`, ["event", "async"]);
     return expression === undefined
       ? { event: options.event, timeoutMs }
       : { event: options.event, if: expression, timeoutMs };
@@ -109,9 +111,7 @@ async function lookForEvent(
   );
   const matched = registered.held ? registered.event : undefined;
   if (!matched) return undefined;
-  const row = completed(matched);
-  exec.memo.set(row.id, row);
-  return exec.output(row) as FairwayEvent;
+  return exec.output(await exec.settled(completed(matched))) as FairwayEvent;
 }
 
 function waitExpression(options: WaitForEventOptions, what: string): string | undefined {

@@ -30,13 +30,19 @@ const DEFAULT_INVOKE_TIMEOUT_MS = 365 * 24 * 60 * 60 * 1000;
 export async function sleepStep(exec: Execution, id: string, until: (now: number) => number): Promise<void> {
   const call = exec.begin(id, "sleep");
   const memo = call.memo;
-  if (memo?.status === "completed") return;
+  if (memo?.status === "completed") {
+    await exec.settled(memo);
+    return;
+  }
   const now = exec.now();
   const wakeAt = memo?.wakeAt ?? until(now);
   if (wakeAt <= now) {
-    await exec.checkpoint(
-      exec.row(call, "sleep", { status: "completed", startedAt: memo?.startedAt ?? now, endedAt: now }),
-    );
+    const row = exec.row(call, "sleep", {
+      status: "completed",
+      startedAt: memo?.startedAt ?? now,
+      endedAt: now,
+    });
+    await exec.settled(row, (numbered) => exec.checkpoint(numbered));
     return;
   }
   if (memo) return exec.suspend({ kind: "sleep", at: wakeAt });
@@ -76,9 +82,12 @@ export function toHandlerEvent(event: StoredEvent): FairwayEvent {
 export async function invokeStep<T>(exec: Execution, id: string, options: InvokeOptions<T>): Promise<T> {
   const call = exec.begin(id, "invoke");
   const memo = call.memo;
-  if (memo?.status === "completed") return exec.output(memo) as T;
-  if (memo?.status === "failed") throw new StepError(memo.name, memo.error ?? { name: "Error", message: "" });
-  if (memo) return awaitPending(exec, memo, "invoke", undefined) as Promise<T>;
+  if (memo?.status === "completed") return exec.output(await exec.settled(memo)) as T;
+  if (memo?.status === "failed") {
+    await exec.settled(memo);
+    throw new StepError(memo.name, memo.error ?? { name: "Error", message: "" });
+  }
+  if (memo) return exec.replaying(memo.id, () => awaitPending(exec, memo, "invoke", undefined)) as Promise<T>;
   const what = `step.invoke("${call.identity.name}")`;
   const functionId = typeof options.function === "string" ? options.function : options.function?.id;
   const target = functionId === undefined ? undefined : exec.deps.findFunction(functionId);
@@ -173,11 +182,11 @@ export async function awaitPending(
     }),
   );
   const timedOut: StepRow = { ...memo, ...timeout, endedAt: now };
-  const row = won
+  const resolved = won
     ? timedOut
     : (await exec.write(() => exec.deps.store.getSteps(exec.run.id))).find((step) => step.id === memo.id);
-  if (!row || row.status === "waiting") return exec.suspend({ kind, at: now, awaiting: memo.id });
-  exec.memo.set(row.id, row);
+  if (!resolved || resolved.status === "waiting") return exec.suspend({ kind, at: now, awaiting: memo.id });
+  const row = await exec.settled(resolved);
   if (row.status === "failed") throw new StepError(row.name, row.error ?? { name: "Error", message: "" });
   return exec.output(row);
 }

@@ -8,7 +8,7 @@
 import { compileExpression } from "../expr/cel.js";
 import type { CompileExpression } from "./expression.js";
 
-export const compileCel: CompileExpression = (source) => {
-  const compiled = compileExpression(source, "expression");
+export const compileCel: CompileExpression = (source, variables) => {
+  const compiled = compileExpression(source, "expression", variables);
   return (variables) => compiled.evaluate(variables);
 };

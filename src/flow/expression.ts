@@ -9,5 +9,8 @@
 /** A compiled expression: evaluates with the given variables (`event`, and `async` for matches). */
 export type CompiledExpression = (variables: Record<string, unknown>) => unknown;
 
-/** Compiles a CEL source. Must throw (any error) when the source is not a valid expression. */
-export type CompileExpression = (source: string) => CompiledExpression;
+/**
+ * Compiles a CEL source. Must throw (any error) when the source is not a valid expression, or, given
+ * `variables` (the names it may use), when it uses another one.
+ */
+export type CompileExpression = (source: string, variables?: readonly string[]) => CompiledExpression;

@@ -16,6 +16,7 @@ import { AppSync, type AppSyncOutcome } from "../inngest/app-sync.js";
 import { InngestApps } from "../inngest/inngest-apps.js";
 import { type InngestServerOptions, resolveInngestOptions } from "../inngest/inngest-options.js";
 import { agentFunctions } from "./agent-functions.js";
+import { allowedHosts } from "./allowed-hosts.js";
 import type { AuthVariables } from "./auth/guard.js";
 import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
 import { EventBuffer } from "./event-buffer.js";
@@ -49,6 +50,13 @@ export interface ServerOptions {
   networks?: Network[];
   /** Credentials; see {@link ServerAuthOptions}. Keys may also come from the environment. */
   auth?: ServerAuthOptions;
+  /**
+   * Without credentials (open mode) the server answers only requests addressed (`Host`) to `localhost`,
+   * `*.localhost` or an IP address, against DNS rebinding; these host names are accepted too: `"app.test"`
+   * exactly, `".example.com"` for the domain and its subdomains. Ignored when keys are configured.
+   * @default []
+   */
+  allowedHosts?: string[];
   /** Which tenant a run belongs to, for tenant tokens. @default `event.data.userId ?? event.data.user_id` */
   tenantOf?: TenantOf;
   /** Where agent events are published for thread streams. @default a new ThreadStreams */
@@ -77,7 +85,10 @@ export interface FairwayServer {
   syncApps(): Promise<AppSyncOutcome[]>;
   /** Fetch handler, for any server that speaks the Fetch API. */
   fetch(request: Request): Promise<Response>;
-  /** Listens on `port` (0 = any free port) of `hostname`. @default hostname "0.0.0.0" */
+  /**
+   * Listens on `port` (0 = any free port) of `hostname`.
+   * @default hostname "127.0.0.1" (this machine only) without credentials (open mode), else "0.0.0.0"
+   */
   listen(port: number, callback?: (info: AddressInfo) => void, hostname?: string): Server;
   /**
    * Graceful stop: stops accepting connections, ends open streams, waits for requests in flight, then
@@ -127,7 +138,9 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   setMaxListeners(0, shutdown.signal);
 
   const app = new Hono<{ Variables: AuthVariables }>();
+  const hosts = allowedHosts(options.allowedHosts);
   if (auth.open) {
+    app.use(hosts);
     logger.warn(
       "fairway server: auth is OPEN (no keys configured): anyone who can reach this port can read and change runs. Set FAIRWAY_SIGNING_KEY and FAIRWAY_EVENT_KEYS outside development.",
     );
@@ -154,7 +167,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     "/",
     healthRoutes(auth, () => client.functions().length),
   );
-  app.route("/", eventRoutes(auth, client));
+  app.route("/", eventRoutes(auth, client, log));
   app.route("/", inngestRoutes(auth, inngest, inngestOptions.signingKeys));
   app.route("/", runRoutes({ auth, client, access, runEvents, signal: shutdown.signal }));
   app.route(
@@ -180,7 +193,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     inngest,
     syncApps: () => appSync.syncAll(),
     fetch: (request) => Promise.resolve(app.fetch(request)),
-    listen(port, callback, hostname = "0.0.0.0") {
+    listen(port, callback, hostname = auth.open ? "127.0.0.1" : "0.0.0.0") {
       const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
         if (appSync.urls.length > 0) void appSync.start();
         callback?.(info);

@@ -7,7 +7,7 @@ export interface BufferedEvent<T> {
 /**
  * A bounded, in-memory log of recent events with live subscribers: what lets an SSE client resume
  * from `Last-Event-ID`. Sequence numbers grow by one per event for the life of the buffer; once more than
- * `capacity` events were published the oldest are dropped, and {@link since} reports the gap.
+ * `capacity` events were published the oldest are dropped ({@link get} no longer finds them).
  */
 export class EventBuffer<T> {
   readonly #capacity: number;
@@ -34,18 +34,16 @@ export class EventBuffer<T> {
     return event;
   }
 
-  /**
-   * Kept events with `seq > after` that pass `filter`, oldest first. `complete` is false when events
-   * after `after` were already dropped (the caller should resend a snapshot).
-   */
-  since(after: number, filter: (value: T) => boolean): { events: BufferedEvent<T>[]; complete: boolean } {
-    const oldest = this.#events[this.#head]?.seq ?? this.#seq + 1;
-    const events: BufferedEvent<T>[] = [];
-    for (let index = this.#head; index < this.#events.length; index++) {
-      const event = this.#events[index]!;
-      if (event.seq > after && filter(event.value)) events.push(event);
-    }
-    return { events, complete: after >= oldest - 1 };
+  /** The kept event numbered `seq`, or `undefined` when it was dropped (or not published yet). O(1). */
+  get(seq: number): BufferedEvent<T> | undefined {
+    const first = this.#events[this.#head];
+    if (first === undefined || seq < first.seq) return undefined;
+    return this.#events[this.#head + (seq - first.seq)];
+  }
+
+  /** The sequence number of the oldest kept event (`lastSeq + 1` when none is kept). */
+  get oldestSeq(): number {
+    return this.#events[this.#head]?.seq ?? this.#seq + 1;
   }
 
   /** The sequence number of the latest event (0 before any). */

@@ -43,9 +43,14 @@ export function errorBody(error: unknown): ErrorBody {
   return body;
 }
 
-/** Sends `error` as JSON with its status. Logs server faults with `log`. */
+/** Sends `error` as JSON with its status. Logs server faults and store failures (5xx) with `log`. */
 export function sendError(c: Context, error: unknown, log: (message: string) => void): Response {
   const status = statusOf(error);
-  if (status === 500) log(`fairway server: ${JSON.stringify(serializeError(error))}`);
+  logFailure(error, status, log);
   return c.json(errorBody(error), status);
+}
+
+/** Logs `error` with `log` when its `status` is a server-side failure (5xx: a fault or a store failure). */
+export function logFailure(error: unknown, status: number, log: (message: string) => void): void {
+  if (status >= 500) log(`fairway server: ${JSON.stringify(serializeError(error))}`);
 }

@@ -1,5 +1,4 @@
 import type { Run } from "../engine/types.js";
-import { ForbiddenError } from "../errors/forbidden-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
 import type { Fairway } from "../fairway.js";
 import type { Principal } from "./auth/server-auth.js";
@@ -38,17 +37,12 @@ export class RunAccess {
 
   /**
    * The run, if `principal` may read it.
-   * @throws NotFoundError for an unknown run; ForbiddenError for another tenant's run.
+   * @throws NotFoundError for an unknown run and for another tenant's run alike, so that a tenant cannot
+   *   learn which run ids exist.
    */
   async read(principal: Principal, runId: string): Promise<Run> {
     const run = await this.#client.getRun(runId);
-    if (!run) throw new NotFoundError("run", runId);
-    if (!this.allows(principal, run)) {
-      throw new ForbiddenError(
-        `Run "${runId}" belongs to another tenant.`,
-        "signing key or the run tenant's token",
-      );
-    }
+    if (!run || !this.allows(principal, run)) throw new NotFoundError("run", runId);
     return run;
   }
 

@@ -1,23 +1,8 @@
 import { z } from "zod";
-import { MAX_EVENTS_PER_SEND } from "../engine/event-validation.js";
 import { RUN_STATUSES } from "../store/run-statuses.js";
 
-/** One event as accepted by the event API (names up to 512 characters); unknown fields are rejected. */
-export const eventSchema = z.strictObject({
-  name: z.string().min(1).max(512),
-  data: z.record(z.string(), z.unknown()).optional(),
-  id: z.string().min(1).max(512).optional(),
-  ts: z.number().int().nonnegative().optional(),
-  v: z.string().max(128).optional(),
-});
-
-/** `POST /api/events` and `POST /e/:eventKey` with an array body: 1–5,000 events. */
-export const eventListSchema = z.array(eventSchema).min(1).max(MAX_EVENTS_PER_SEND);
-
-/** The schema for a send body: the array one for arrays, else the single-event one (so issues name the field). */
-export function sendBodySchemaFor(body: unknown): typeof eventSchema | typeof eventListSchema {
-  return Array.isArray(body) ? eventListSchema : eventSchema;
-}
+// Sent events have no schema here: the engine's `validateEvents` is the one rule for them (fields, limits,
+// messages), for `fairway.send` and the event API alike.
 
 /** Run statuses, as the engine reports them. */
 export const runStatusSchema = z.enum(RUN_STATUSES);

@@ -38,39 +38,59 @@ export interface SseFeed<T> {
  * events it missed, or a fresh snapshot when they are no longer buffered. An id above the buffer's latest
  * was issued before the server restarted (numbering starts again at 1): the client then gets a fresh
  * snapshot too, or, for a feed without snapshots, every event still buffered. Closes after the end event.
+ *
+ * Back-pressure: a connection keeps only its position in the shared buffer and at most one write in
+ * flight, never a queue of its own. A reader so far behind that the next event it needs has left the
+ * buffer (more than its capacity, 10,000 run events by default) is disconnected (no `stream.ended`): it
+ * reconnects with `Last-Event-ID` and gets a snapshot. So a client that stops reading costs the server
+ * nothing that grows with the events published meanwhile.
  */
 export function serveSse<T>(c: Context, feed: SseFeed<T>): Response {
   const lastEventId = parseLastEventId(c.req.header("last-event-id") ?? c.req.query("lastEventId"));
-  return streamSSE(c, (stream) => pump(stream, feed, lastEventId));
+  return streamSSE(c, (stream) => pump(stream, feed, lastEventId, () => destroySocket(c)));
+}
+
+/** Drops the TCP connection under `c` when the server is Node's (`@hono/node-server`'s bindings). */
+function destroySocket(c: Context): void {
+  const env = c.env as { incoming?: { socket?: { destroy(): void } } } | undefined;
+  env?.incoming?.socket?.destroy();
 }
 
 async function pump<T>(
   stream: SSEStreamingApi,
   feed: SseFeed<T>,
   lastEventId: number | undefined,
+  disconnect: () => void,
 ): Promise<void> {
+  const buffer = feed.buffer;
   // An id this buffer never issued (from before a restart) is no resume point.
-  const resumeAfter =
-    lastEventId !== undefined && lastEventId <= feed.buffer.lastSeq ? lastEventId : undefined;
+  const resumeAfter = lastEventId !== undefined && lastEventId <= buffer.lastSeq ? lastEventId : undefined;
+  const resumed = resumeAfter !== undefined && resumeAfter >= buffer.oldestSeq - 1;
+  /** The last buffered event handled (sent or filtered out). */
+  let cursor = buffer.lastSeq;
+  /** The id of the last message written. */
   let sent = resumeAfter ?? 0;
   let ended = false;
-  let chain = Promise.resolve();
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  const pending: BufferedEvent<T>[] = [];
-  let live = false;
+  let writing = false;
+  let wake: (() => void) | undefined;
 
+  const stop = () => {
+    ended = true;
+    wake?.();
+  };
   const write = async (id: number, message: SseMessage) => {
     if (ended) return;
-    await stream.writeSSE({ id: String(id), event: message.event, data: JSON.stringify(message.data) });
+    writing = true;
+    try {
+      await stream.writeSSE({ id: String(id), event: message.event, data: JSON.stringify(message.data) });
+    } finally {
+      writing = false;
+    }
   };
   const end = async (id: number) => {
     if (ended) return;
     await write(id, { event: "stream.ended", data: {} });
-    ended = true;
-    finish();
+    stop();
   };
   const deliver = async (event: BufferedEvent<T>) => {
     if (ended || event.seq <= sent || !(await feed.filter(event.value))) return;
@@ -78,33 +98,40 @@ async function pump<T>(
     const message = feed.toMessage(event.value);
     await write(event.seq, message);
     if (feed.isEnd(event.value)) {
-      if (message.event === "stream.ended") {
-        ended = true;
-        finish();
-      } else await end(event.seq);
+      if (message.event === "stream.ended") stop();
+      else await end(event.seq);
     }
   };
-  const sendSnapshot = async () => {
-    if (!feed.snapshot) return;
-    const at = feed.buffer.lastSeq;
-    const snapshot = await feed.snapshot();
-    for (const message of snapshot.messages) await write(at, message);
-    sent = Math.max(sent, at);
-    if (snapshot.ended) await end(at);
+  /** The reader fell behind the buffer: drop the connection, it resumes with `Last-Event-ID`. */
+  const fellBehind = () => {
+    if (ended) return;
+    stop();
+    stream.abort();
+    disconnect();
+  };
+  /** Delivers every buffered event after `cursor`, one at a time. */
+  const drain = async () => {
+    while (!ended && cursor < buffer.lastSeq) {
+      const event = buffer.get(cursor + 1);
+      if (!event) return fellBehind();
+      cursor = event.seq;
+      await deliver(event);
+    }
   };
 
-  const unsubscribe = feed.buffer.subscribe((event) => {
-    if (!live) pending.push(event);
-    else chain = chain.then(() => deliver(event));
+  const unsubscribe = buffer.subscribe(() => {
+    if (cursor + 1 < buffer.oldestSeq) fellBehind();
+    else wake?.();
   });
   const keepAlive = setInterval(() => {
-    chain = chain.then(() => stream.write(": keep-alive\n\n").then(() => undefined));
+    // A reader that is not taking the last write gets no more lines queued for it.
+    if (ended || writing) return;
+    writing = true;
+    void stream.write(": keep-alive\n\n").finally(() => {
+      writing = false;
+    });
   }, feed.keepAliveMs ?? 15_000);
   keepAlive.unref();
-  const stop = () => {
-    ended = true;
-    finish();
-  };
   stream.onAbort(stop);
   const expiry =
     feed.until === undefined ? undefined : setTimeout(stop, Math.max(0, feed.until - Date.now()));
@@ -115,27 +142,39 @@ async function pump<T>(
   try {
     // A first comment line makes the server send the headers now, so clients see the stream open.
     await stream.write(": open\n\n");
-    // A fresh connection replays nothing (no scan of the buffer); a resume replays what it missed.
-    const replay = lastEventId === undefined ? undefined : feed.buffer.since(resumeAfter ?? 0, () => true);
-    const resumed = resumeAfter !== undefined && replay?.complete === true;
-    if (resumed) for (const event of replay!.events) await deliver(event);
+    if (resumed) cursor = resumeAfter;
     else if (feed.snapshot) await sendSnapshot();
-    // No snapshot to fall back on after a gap or a restart: send what is still buffered.
-    else for (const event of replay?.events ?? []) await deliver(event);
-    for (const event of pending) await deliver(event);
-    live = true;
-    if (resumed && !ended && feed.snapshot) {
+    // No snapshot to fall back on after a gap or a restart: send what is still buffered. A fresh
+    // connection replays nothing.
+    else if (lastEventId !== undefined) cursor = buffer.oldestSeq - 1;
+    await drain();
+    if (resumed && !ended && feed.snapshot && (await feed.snapshot()).ended) {
       // A resumed stream whose thing already ended (its end event was sent before) ends now.
-      const over = (await feed.snapshot()).ended;
-      if (over) chain = chain.then(() => end(sent));
+      await end(sent);
     }
-    await done;
-    await chain;
+    while (!ended) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (ended || cursor < buffer.lastSeq) resolve();
+      });
+      wake = undefined;
+      await drain();
+    }
   } finally {
     unsubscribe();
     clearInterval(keepAlive);
     clearTimeout(expiry);
     feed.signal?.removeEventListener("abort", stop);
+  }
+
+  async function sendSnapshot() {
+    if (!feed.snapshot) return;
+    const at = buffer.lastSeq;
+    cursor = at;
+    const snapshot = await feed.snapshot();
+    for (const message of snapshot.messages) await write(at, message);
+    sent = Math.max(sent, at);
+    if (snapshot.ended) await end(at);
   }
 }
 

@@ -128,6 +128,11 @@ export interface StepRow {
   wakeAt?: number;
   /** For a completed waitForEvent: the id of the event it consumed (one event per run at most once). */
   eventId?: string;
+  /**
+   * Order in which the handler got this step's result (completed or failed), per run, from 0: a replay
+   * hands results back in this order (`src/engine/settle-order.ts`). Absent until the handler got it.
+   */
+  settledSeq?: number;
 }
 
 /** A registered waitForEvent, matched against each newly received event named `eventName`. */

@@ -2,32 +2,21 @@ import { describe, expect, it } from "vitest";
 import { EventBuffer } from "../../src/server/event-buffer.js";
 
 describe("EventBuffer", () => {
-  it("numbers events and replays those after a sequence number, filtered", () => {
+  it("numbers events and finds each by its sequence number", () => {
     const buffer = new EventBuffer<string>();
-    for (const value of ["a1", "b1", "a2", "a3"]) buffer.publish(value);
-    const replay = buffer.since(1, (value) => value.startsWith("a"));
-    expect(replay).toEqual({
-      events: [
-        { seq: 3, value: "a2" },
-        { seq: 4, value: "a3" },
-      ],
-      complete: true,
-    });
-    expect(buffer.lastSeq).toBe(4);
+    expect(buffer.oldestSeq).toBe(1);
+    for (const value of ["a1", "b1", "a2"]) buffer.publish(value);
+    expect(buffer.get(2)).toEqual({ seq: 2, value: "b1" });
+    expect(buffer.get(4)).toBeUndefined();
+    expect([buffer.oldestSeq, buffer.lastSeq]).toEqual([1, 3]);
   });
 
-  it("drops the oldest events past capacity and reports the gap", () => {
+  it("drops the oldest events past capacity", () => {
     const buffer = new EventBuffer<number>(3);
     for (let value = 1; value <= 10; value++) buffer.publish(value);
-    expect(buffer.since(7, () => true)).toEqual({
-      events: [
-        { seq: 8, value: 8 },
-        { seq: 9, value: 9 },
-        { seq: 10, value: 10 },
-      ],
-      complete: true,
-    });
-    expect(buffer.since(2, () => true).complete).toBe(false);
+    expect([buffer.oldestSeq, buffer.lastSeq]).toEqual([8, 10]);
+    expect(buffer.get(7)).toBeUndefined();
+    expect([8, 9, 10].map((seq) => buffer.get(seq)?.value)).toEqual([8, 9, 10]);
   });
 
   it("tells subscribers until they unsubscribe", () => {

@@ -76,6 +76,27 @@ describe("event API", () => {
     expect((await t.fairway.listRuns()).runs).toHaveLength(0);
   });
 
+  it("takes only event keys in the /e/<key> path, never the signing key (URLs reach access logs)", async () => {
+    define();
+    const viaPath = await t.call(`/e/${SIGNING_KEY}`, { method: "POST", json: { name: "app/greet" } }, null);
+    expect(viaPath.status).toBe(403);
+    expect(await viaPath.json()).toMatchObject({
+      ids: [],
+      status: 403,
+      code: "forbidden",
+      error: expect.stringContaining("Only an event key is accepted in the /e/<key> path"),
+    });
+    expect((await t.fairway.listRuns()).runs).toHaveLength(0);
+    const viaHeader = await t.call("/api/events", { method: "POST", json: { name: "app/greet" } });
+    expect(viaHeader.status).toBe(200);
+    const withEventKey = await t.call(
+      `/e/${EVENT_KEY}`,
+      { method: "POST", json: { name: "app/greet" } },
+      null,
+    );
+    expect(withEventKey.status).toBe(200);
+  });
+
   it("answers 403 to a tenant token: tenants read, they do not send", async () => {
     define();
     const { token } = createTenantToken({ userId: "u1", secret: SIGNING_KEY });
@@ -99,7 +120,7 @@ describe("event API", () => {
     });
     const unknown = await post(JSON.stringify({ name: "app/greet", dat: {} }));
     expect(await unknown.json()).toMatchObject({
-      error: { issues: [{ path: "dat", message: "unknown field" }] },
+      error: { issues: [{ path: "dat", message: "is not an event field (name, data, id, ts, v)" }] },
     });
     const noName = await post(JSON.stringify([{ name: "ok" }, { data: {} }]));
     expect(noName.status).toBe(400);

@@ -189,10 +189,17 @@ describe("run API", () => {
     const list = await json<{ runs: { id: string }[] }>(await t.call("/api/runs", {}, token));
     expect(list.runs.map((run) => run.id)).toEqual([snake, mine]);
     expect((await t.call(`/api/runs/${mine}`, {}, token)).status).toBe(200);
+    // Another tenant's run answers exactly like a run that does not exist: a tenant learns no run ids.
     const denied = await t.call(`/api/runs/${theirs}`, {}, token);
-    expect(denied.status).toBe(403);
-    expect(JSON.stringify(await denied.json())).not.toContain("u2");
-    expect((await t.call(`/api/runs/${theirs}/stream`, {}, token)).status).toBe(403);
+    const unknown = await t.call("/api/runs/01ZZZZZZZZZZZZZZZZZZZZZZZZ", {}, token);
+    expect([denied.status, unknown.status]).toEqual([404, 404]);
+    const [deniedBody, unknownBody] = [await denied.json(), await unknown.json()];
+    expect(JSON.stringify(deniedBody).replace(theirs, "ID")).toBe(
+      JSON.stringify(unknownBody).replace("01ZZZZZZZZZZZZZZZZZZZZZZZZ", "ID"),
+    );
+    expect((await t.call(`/api/runs/${theirs}/stream`, {}, token)).status).toBe(404);
+    // The same token with `=` padding on its signature is another spelling, not the token: 401.
+    expect((await t.call(`/api/runs/${mine}`, {}, `${token}=`)).status).toBe(401);
     const expired = createTenantToken({
       userId: "u1",
       secret: SIGNING_KEY,

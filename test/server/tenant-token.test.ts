@@ -30,6 +30,33 @@ describe("tenant tokens", () => {
     expect(() => verifyTenantToken(`${token}x`, secret, now)).toThrow(AuthError);
   });
 
+  it("accepts one spelling of the signature only: no padding, no base64 alphabet, no other trailing bits", () => {
+    const { token } = createTenantToken({ userId: "u", secret, now });
+    const [prefix, payload, signature = ""] = token.split(".");
+    const last = signature.at(-1) ?? "";
+    // 32 bytes in 43 characters: the last one carries 2 unused bits, so 4 characters decode alike.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const base = alphabet.indexOf(last) & ~3;
+    const sameBytes = [0, 1, 2, 3].map((bits) => alphabet[base + bits]).filter((char) => char !== last);
+    const variants = [
+      `${signature}=`,
+      `${signature}==`,
+      signature.replaceAll("-", "+").replaceAll("_", "/"),
+      ...sameBytes.map((char) => `${signature.slice(0, -1)}${char}`),
+      ` ${signature}`,
+    ].filter((variant) => variant !== signature);
+    expect(variants.length).toBeGreaterThanOrEqual(6);
+    for (const variant of variants) {
+      expect(Buffer.from(variant, "base64url").equals(Buffer.from(signature, "base64url")), variant).toBe(
+        true,
+      );
+      expect(() => verifyTenantToken(`${prefix}.${payload}.${variant}`, secret, now), variant).toThrow(
+        expect.objectContaining({ code: "unauthorized", reason: "invalid" }),
+      );
+    }
+    expect(verifyTenantToken(token, secret, now).userId).toBe("u");
+  });
+
   it("refuses weak secrets and bad lifetimes, naming the field", () => {
     expect(() => createTenantToken({ userId: "u", secret: "short", now })).toThrow(ConfigError);
     expect(() => createTenantToken({ userId: "u", secret, expiresIn: "2d", now })).toThrow(/expiresIn/);

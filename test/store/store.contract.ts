@@ -231,6 +231,17 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       );
     });
 
+    it("saveStep keeps a step's settle sequence number", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await s.claimRun("r1", "w1", T0, 1000);
+      expect(await s.saveStep(step("r1", "a", { position: 0, settledSeq: 3 }), W1)).toBe(true);
+      await s.saveStep(step("r1", "b", { position: 1 }), W1);
+      const [a, b] = await s.getSteps("r1");
+      expect(a?.settledSeq).toBe(3);
+      expect(b).not.toHaveProperty("settledSeq");
+    });
+
     it("suspendRun needs the live lease, writes steps, children and readyAt", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });

@@ -6,6 +6,7 @@ import { createServer, type FairwayServer } from "../../server/create-server.js"
 import { isPostgresUrl } from "../../store/postgres/postgres-url.js";
 import { loadApp } from "../load-app.js";
 import { Progress } from "../progress.js";
+import { watchLauncher } from "../watch-launcher.js";
 
 /** Options of `fairway dev` and `fairway start`. */
 export interface ServeOptions {
@@ -21,8 +22,10 @@ export interface ServeOptions {
 }
 
 /**
- * Loads the app (if one is given), serves it and the Inngest SDK apps of `-u`, and stops gracefully on SIGTERM/SIGINT: stop accepting requests and work,
- * let executing steps finish, close the store, exit 0.
+ * Loads the app (if one is given), serves it and the Inngest SDK apps of `-u`, and stops gracefully on
+ * SIGTERM/SIGINT, or when the npm process that launched it ends (`npx fairway dev`; see
+ * `watch-launcher.ts`): stop accepting requests and work, let executing steps finish, close the store,
+ * exit 0.
  * `dev` runs open (no credentials, said in the log and a response header); `start` requires keys from
  * the environment (`FAIRWAY_SIGNING_KEY`, `FAIRWAY_EVENT_KEYS`). `--database-url` (start) sets
  * `DATABASE_URL` before the app loads, so a client created without a `store` runs on that PostgreSQL
@@ -106,6 +109,8 @@ export async function serveCommand(
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  // Started by `npx fairway …` or an npm script: npm's signals stop at its shell, so end with npm.
+  watchLauncher(() => stop("npm process ended"));
   progress.update("opening the store");
   await app.client.start();
   const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");

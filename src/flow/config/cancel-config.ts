@@ -1,5 +1,6 @@
 import { ConfigError } from "../../errors/index.js";
 import type { CompileExpression } from "../expression.js";
+import { EVENT_NAME_RULE, isEventName } from "./event-name.js";
 import type { CancelOnConfig } from "./types.js";
 import { DAY_MS, durationIn, expressionAt, fieldsOf, SECOND_MS } from "./validate.js";
 
@@ -28,8 +29,8 @@ export function normalizeCancelOn(value: unknown, compile: CompileExpression): C
 
 function normalizeEntry(value: unknown, path: string, compile: CompileExpression): CancelOnConfig {
   const fields = fieldsOf(value, path, ["event", "if", "match", "timeout"]);
-  if (typeof fields.event !== "string" || fields.event.length === 0 || fields.event.length > 255) {
-    throw new ConfigError(`${path}.event`, "must be an event name of 1 to 255 characters", fields.event);
+  if (!isEventName(fields.event)) {
+    throw new ConfigError(`${path}.event`, EVENT_NAME_RULE, fields.event);
   }
   if (fields.if !== undefined && fields.match !== undefined) {
     throw new ConfigError(`${path}.match`, "cannot be combined with `if`; use one of them");
@@ -43,9 +44,12 @@ function normalizeEntry(value: unknown, path: string, compile: CompileExpression
     if (typeof fields.match !== "string" || !FIELD_PATH.test(fields.match)) {
       throw new ConfigError(`${path}.match`, 'must be a field path such as "data.user_id"', fields.match);
     }
-    config.if = expressionAt(`event.${fields.match} == async.${fields.match}`, `${path}.match`, compile);
+    config.if = expressionAt(`event.${fields.match} == async.${fields.match}`, `${path}.match`, compile, [
+      "event",
+      "async",
+    ]);
   } else if (fields.if !== undefined) {
-    config.if = expressionAt(fields.if, `${path}.if`, compile);
+    config.if = expressionAt(fields.if, `${path}.if`, compile, ["event", "async"]);
   }
   return config;
 }

@@ -65,15 +65,24 @@ export function oneOf<T extends string>(value: unknown, path: string, options: r
   return value as T;
 }
 
-/** A non-empty CEL source that compiles; returns the source (trimmed). */
-export function expressionAt(value: unknown, path: string, compile: CompileExpression): string {
+/**
+ * A non-empty CEL source that compiles and uses only `variables` (flow keys and conditions see the
+ * run's `event`; cancelOn's `if` also the candidate event, `async`); returns the source (trimmed).
+ */
+export function expressionAt(
+  value: unknown,
+  path: string,
+  compile: CompileExpression,
+  variables: readonly string[] = ["event"],
+): string {
   if (typeof value !== "string" || value.trim() === "") {
     throw new ConfigError(path, 'must be a non-empty CEL expression such as "event.data.user_id"', value);
   }
   const source = value.trim();
   try {
-    compile(source);
+    compile(source, variables);
   } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(path, error.rule, source);
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(path, `is not a valid CEL expression: ${reason}`, source);
   }

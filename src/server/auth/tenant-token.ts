@@ -61,7 +61,9 @@ export function isTenantToken(value: string): boolean {
 }
 
 /**
- * Checks a tenant token's signature (constant-time) and expiry and returns its claims.
+ * Checks a tenant token's signature (constant-time) and expiry and returns its claims. The signature must
+ * be exactly the base64url text the server makes (no padding, no other spelling of the same bytes): a
+ * token has one valid form.
  *
  * @throws AuthError `reason: "invalid"` for a malformed token or a wrong signature,
  *   `reason: "expired"` when `exp <= now()`.
@@ -76,8 +78,9 @@ export function verifyTenantToken(
   if (parts.length !== 3 || prefix !== PREFIX || !payload || !signature) {
     throw new AuthError("invalid", "Tenant token is malformed: expected fwt1.<payload>.<signature>.");
   }
-  const expected = Buffer.from(sign(secret, payload), "base64url");
-  const given = Buffer.from(signature, "base64url");
+  // Compared as text, not decoded: decoding would accept `=` padding and other spellings of the bytes.
+  const expected = Buffer.from(sign(secret, payload));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AuthError(
       "invalid",

@@ -172,6 +172,11 @@ CREATE INDEX usage_at ON usage (at, tenant_key);
     version: 9,
     sql: "ALTER TABLE runs ADD COLUMN wait_reason TEXT;",
   },
+  {
+    version: 10,
+    // The order in which the handler got each step's result, replayed in that order (engine settle-order).
+    sql: "ALTER TABLE steps ADD COLUMN settled_seq INTEGER;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

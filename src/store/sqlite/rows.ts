@@ -60,6 +60,7 @@ export interface StepRowDb {
   ended_at: number | null;
   wake_at: number | null;
   event_id: string | null;
+  settled_seq: number | null;
 }
 
 export interface WaitRowDb {
@@ -171,6 +172,7 @@ export function toStep(row: StepRowDb): StepRow {
   setIf(step, "endedAt", row.ended_at);
   setIf(step, "wakeAt", row.wake_at);
   setIf(step, "eventId", row.event_id);
+  setIf(step, "settledSeq", row.settled_seq);
   return step;
 }
 
@@ -190,6 +192,7 @@ export function fromStep(step: StepRow): StepRowDb {
     ended_at: step.endedAt ?? null,
     wake_at: step.wakeAt ?? null,
     event_id: step.eventId ?? null,
+    settled_seq: step.settledSeq ?? null,
   };
 }
 

@@ -585,22 +585,22 @@ function prepare(db: Database.Database) {
     ),
     upsertStep: db.prepare(
       `INSERT OR REPLACE INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
-         started_at, ended_at, wake_at, event_id)
+         started_at, ended_at, wake_at, event_id, settled_seq)
        VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
-         @started_at, @ended_at, @wake_at, @event_id)`,
+         @started_at, @ended_at, @wake_at, @event_id, @settled_seq)`,
     ),
     insertStepIfAbsent: db.prepare(
       `INSERT INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
-         started_at, ended_at, wake_at, event_id)
+         started_at, ended_at, wake_at, event_id, settled_seq)
        VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
-         @started_at, @ended_at, @wake_at, @event_id)
+         @started_at, @ended_at, @wake_at, @event_id, @settled_seq)
        ON CONFLICT (run_id, id) DO NOTHING`,
     ),
     completeWaiting: db.prepare(
       `INSERT INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
-         started_at, ended_at, wake_at, event_id)
+         started_at, ended_at, wake_at, event_id, settled_seq)
        VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
-         @started_at, @ended_at, @wake_at, @event_id)
+         @started_at, @ended_at, @wake_at, @event_id, @settled_seq)
        ON CONFLICT (run_id, id) DO UPDATE SET status = excluded.status, output = excluded.output,
          event_id = excluded.event_id, ended_at = excluded.ended_at, wake_at = NULL
        WHERE steps.status = 'waiting'`,

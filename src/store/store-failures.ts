@@ -1,0 +1,90 @@
+/**
+ * Store failures as `StoreError`s: a database driver's error (SQLite's `SQLITE_FULL`, `SQLITE_BUSY`…, a
+ * file system's `ENOSPC`, a PostgreSQL connection loss) thrown by any Store method surfaces as a
+ * `StoreError` (code `store_failed`, HTTP 503: the caller may retry), whatever the store and whatever
+ * the method, instead of an unclassified error that the server answers as a 500 fault.
+ *
+ * @module
+ */
+import { FairwayError } from "../errors/fairway-error.js";
+import { StoreError } from "../errors/store-error.js";
+import type { Store } from "./store.js";
+
+/** SQLite result codes of a database that cannot serve now (busy, full, unreadable), not of a bad query. */
+const SQLITE_FAILURES =
+  /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CORRUPT|CANTOPEN|NOTADB|NOMEM|PROTOCOL|INTERRUPT)/;
+/** The SQLite ones worth retrying as they are. */
+const SQLITE_RETRYABLE = /^SQLITE_(BUSY|LOCKED|INTERRUPT)/;
+/** System error codes of a disk or a connection (Node's `error.code`). */
+const SYSTEM_FAILURES = new Set(["ENOSPC", "EDQUOT", "EIO", "EROFS", "EMFILE", "ENFILE"]);
+const CONNECTION_FAILURES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+/**
+ * PostgreSQL SQLSTATEs of a server that cannot serve now: connection exceptions (08), insufficient
+ * resources (53, e.g. disk full), operator intervention (57P01–57P03: shutdown, cannot connect now),
+ * serialization failure and deadlock (40001, 40P01), lock not available (55P03).
+ */
+const PG_FAILURES = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
+const PG_RETRYABLE = /^(08|57P0[1-3]|40001|40P01|55P03)/;
+
+/**
+ * `error` as a StoreError when it is a store failure (see the module doc), else `error` unchanged
+ * (FairwayErrors, and programming errors, which stay server faults). `operation` names the Store method.
+ */
+export function toStoreError(error: unknown, operation: string): unknown {
+  if (FairwayError.isInstance(error) || !(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string") return error;
+  let retryable: boolean;
+  if (error.name === "SqliteError" && SQLITE_FAILURES.test(code)) retryable = SQLITE_RETRYABLE.test(code);
+  else if (SYSTEM_FAILURES.has(code)) retryable = false;
+  else if (CONNECTION_FAILURES.has(code)) retryable = true;
+  else if ("severity" in error && /^[0-9A-Z]{5}$/.test(code) && PG_FAILURES.test(code)) {
+    retryable = PG_RETRYABLE.test(code);
+  } else return error;
+  return new StoreError(`The store failed (${code}) in ${operation}; retry later.`, {
+    cause: error,
+    retryable,
+  });
+}
+
+/**
+ * `store` with every method's failure passed through {@link toStoreError} (thrown or rejected). Other
+ * properties and assignments go to `store` itself.
+ */
+export function reportStoreFailures<S extends Store>(store: S): S {
+  const wrappers = new Map<PropertyKey, { method: (...args: unknown[]) => unknown; wrapper: unknown }>();
+  return new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== "function") return value;
+      const cached = wrappers.get(property);
+      if (cached?.method === value) return cached.wrapper;
+      const method = value as (...args: unknown[]) => unknown;
+      const operation = String(property);
+      const wrapper = (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = method.apply(target, args);
+        } catch (error) {
+          throw toStoreError(error, operation);
+        }
+        return result instanceof Promise
+          ? result.catch((error: unknown) => {
+              throw toStoreError(error, operation);
+            })
+          : result;
+      };
+      wrappers.set(property, { method, wrapper });
+      return wrapper;
+    },
+  });
+}
