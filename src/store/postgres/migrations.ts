@@ -151,6 +151,11 @@ CREATE INDEX usage_run ON usage (run_id);
 CREATE INDEX usage_at ON usage (at, tenant_key);
 `,
   },
+  {
+    // The order in which a run's steps settled, so a replay hands results back in it (Promise.race).
+    version: 4,
+    sql: "ALTER TABLE steps ADD COLUMN settled_seq BIGINT;",
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -12,7 +12,7 @@ import type { Statement } from "./postgres-database.js";
 const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
 
 const STEP_COLUMNS =
-  "run_id, id, name, op, status, position, input, output, error, attempts, started_at, ended_at, wake_at, event_id";
+  "run_id, id, name, op, status, position, input, output, error, attempts, started_at, ended_at, wake_at, event_id, settled_seq";
 
 /** A statement with a name, from its SQL. */
 const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
@@ -169,7 +169,7 @@ export const statements = {
      ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.name, op = EXCLUDED.op, status = EXCLUDED.status,
        position = EXCLUDED.position, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
        attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
-       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id
+       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id, settled_seq = EXCLUDED.settled_seq
      RETURNING 1`,
     true,
   ),
@@ -181,7 +181,7 @@ export const statements = {
      ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.name, op = EXCLUDED.op, status = EXCLUDED.status,
        position = EXCLUDED.position, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
        attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
-       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id`,
+       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id, settled_seq = EXCLUDED.settled_seq`,
     true,
   ),
   /** $1 JSON array of one step row: inserted unless the step exists. */
