@@ -7,7 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { genAiProviderName, traceModelCall } from "../../src/agents/gen-ai-spans.js";
 import { anthropic, azureOpenai, gemini, grok, openai } from "../../src/models/index.js";
-import type { Model } from "../../src/models/spec.js";
+import type { Model, ModelResponse } from "../../src/models/spec.js";
 
 const exporter = new InMemorySpanExporter();
 beforeAll(() => {
@@ -38,7 +38,7 @@ describe("gen_ai.provider.name", () => {
   });
 
   it("is set on the model-call span", async () => {
-    const response = { output: [], stopReason: "stop", usage: {}, raw: {} } as const;
+    const response: ModelResponse = { output: [], stopReason: "stop", usage: {}, raw: {} };
     const model: Model = { format: "gemini", modelName: "gemini-2.5-flash", generate: async () => response };
     await traceModelCall(model, async () => response);
     const [span] = exporter.getFinishedSpans();
