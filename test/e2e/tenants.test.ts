@@ -36,7 +36,12 @@ beforeAll(async () => {
     { event: "app/sync" },
     () => "synced",
   );
-  server = createServer({ client: fairway, functions: [chat, sync], logger, auth: { open: true } });
+  const digest = fairway.createFunction(
+    { id: "digest", debounce: { period: "1s", key: "event.data.user" } },
+    { event: "app/digest" },
+    () => "sent",
+  );
+  server = createServer({ client: fairway, functions: [chat, sync, digest], logger, auth: { open: true } });
   const address = await new Promise<{ port: number }>((resolve) => server.listen(0, resolve, "127.0.0.1"));
   url = `http://127.0.0.1:${address.port}`;
   browser = await launchChromium();
@@ -185,6 +190,25 @@ describe("Tenants view in Chromium", { timeout: 60_000 }, () => {
     await expect
       .poll(() => page.$$eval("#run-table tr.run td.tenant", (cells) => cells.map((c) => c.textContent)))
       .toEqual(["light"]);
+    await page.close();
+  });
+
+  it("a debounced run's time axis says the debounce deferred it, from the first event until its release", async () => {
+    await fairway.send({ name: "app/digest", data: { user: "d1" } });
+    await expect
+      .poll(async () => (await fairway.listRuns({ functionId: "digest" })).runs[0]?.status, {
+        timeout: 10_000,
+      })
+      .toBe("completed");
+    const [run] = (await fairway.listRuns({ functionId: "digest" })).runs;
+    const page = await open("runs");
+    await page.click(`#run-table tr.run[data-run-id="${run!.id}"]`);
+    await expect
+      .poll(() => page.textContent("#run-detail .time-axis .wait-reason"))
+      .toMatch(
+        /^ · held by debounce "d1": deferred from \d{4}-\d\d-\d\dT[\d:.]+Z until \d{4}-\d\d-\d\dT[\d:.]+Z$/,
+      );
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 });
