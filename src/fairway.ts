@@ -357,7 +357,7 @@ export class Fairway {
   private recovered(runs: RunRecord[], now: number): number {
     let queued = 0;
     for (const run of runs) {
-      if (this.dispatcher.knows(run.id)) continue;
+      if (this.dispatcher.knows(run.id) || this.scheduler.isCommitting(run.id)) continue;
       this.flow.runCreated(run);
       this.dispatcher.schedule(run, now);
       queued += 1;
