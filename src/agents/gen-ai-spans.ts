@@ -14,6 +14,24 @@ import type { ToolResultPayload } from "./tool.js";
 
 const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
 
+/**
+ * `gen_ai.provider.name` of each built-in model format, as the OTel GenAI semantic conventions name the
+ * provider (`openai()` stays `openai` on any OpenAI-compatible `baseUrl`: the conventions name the API the
+ * instrumentation speaks when the host is unknown). xAI is `x_ai`, the current value (`xai` is deprecated).
+ */
+const PROVIDER_NAMES: Readonly<Record<string, string>> = {
+  "openai-chat": "openai",
+  anthropic: "anthropic",
+  gemini: "gcp.gemini",
+  grok: "x_ai",
+  "azure-openai": "azure.ai.openai",
+};
+
+/** The `gen_ai.provider.name` for a `Model.format`; another format (a custom or scripted model) is used as is. */
+export function genAiProviderName(format: string): string {
+  return PROVIDER_NAMES[format] ?? format;
+}
+
 /** Calls `generate` inside a `chat <model>` span with the request model, provider, usage and finish reason. */
 export async function traceModelCall(
   model: Model,
@@ -21,7 +39,7 @@ export async function traceModelCall(
 ): Promise<ModelResponse> {
   const attributes: Attributes = {
     "gen_ai.operation.name": "chat",
-    "gen_ai.provider.name": model.format,
+    "gen_ai.provider.name": genAiProviderName(model.format),
     "gen_ai.request.model": model.modelName,
   };
   const span = tracer.startSpan(`chat ${model.modelName}`, { kind: SpanKind.CLIENT, attributes });
@@ -55,7 +73,7 @@ export async function traceModelCall(
 function tokenAttributes(model: Model, type: "input" | "output"): Attributes {
   return {
     "gen_ai.operation.name": "chat",
-    "gen_ai.provider.name": model.format,
+    "gen_ai.provider.name": genAiProviderName(model.format),
     "gen_ai.request.model": model.modelName,
     "gen_ai.token.type": type,
   };

@@ -202,7 +202,11 @@ export class Scheduler {
       kind,
       key,
       apply,
-      buildRun: (events) => this.releasedRun(fn, events, now),
+      buildRun: (events, released) => {
+        const run = this.releasedRun(fn, events, now);
+        if (run && released) run.run.waitReason = deferralReason(kind, key, released.firstAt, now);
+        return run;
+      },
     };
     if (eventIndex >= 0) update.eventIndex = eventIndex;
     return update;
@@ -352,4 +356,15 @@ function waitMatches(wait: WaitRow, candidate: ReturnType<typeof toHandlerEvent>
   if (wait.expression === undefined) return true;
   const compiled: CompiledExpression = compileExpression(wait.expression, "waitForEvent.if");
   return matches(compiled, { event: wait.triggerEvent, async: candidate });
+}
+
+/**
+ * Why a run a debounce or batch released waited before it was created: `debounce "user_7": deferred from
+ * <ISO time> until <ISO time>` or `batch "user_7": collected from <ISO time> until <ISO time>` (the key
+ * is left out for an unkeyed debounce or batch). `from` is when the entry opened, `until` the release, ms.
+ */
+function deferralReason(kind: FlowPendingKind, key: string, from: number, until: number): string {
+  const keyed = key === "" ? "" : ` "${key}"`;
+  const verb = kind === "debounce" ? "deferred" : "collected";
+  return `${kind}${keyed}: ${verb} from ${new Date(from).toISOString()} until ${new Date(until).toISOString()}`;
 }

@@ -85,8 +85,10 @@ export interface Run {
   warnings?: string[];
   skipReason?: string;
   /**
-   * Why the run waited before its first execution, when a limit held it: the last limit that held its
-   * backlog while it was queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "org_1": 10 per 60000 ms`.
+   * Why the run waited before its first execution, when something held it: the last limit that held its
+   * backlog while it was queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "org_1": 10 per 60000 ms`;
+   * higher-priority runs started before it, `priority: behind runs of priority 10 (this run: 0)`; or the
+   * debounce or batch that deferred its creation, `debounce "user_7": deferred from <ISO> until <ISO>`.
    */
   waitReason?: string;
   cancelReason?: string;

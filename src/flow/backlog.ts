@@ -48,6 +48,12 @@ export class Backlog {
   throttledUntil = 0;
   /** The last limit that held this backlog (parked or throttled) and when (the scheduler's sequence). */
   blocked: { reason: string; seq: number } | undefined;
+  /**
+   * The latest-arriving start served from this backlog so far: its priority, arrival
+   * `seq`, and the scheduler's sequence when it was served. A start that arrived before it, with a lower
+   * priority, and is served after it waited behind higher-priority runs.
+   */
+  servedAhead: { priority: number; seq: number; at: number } | undefined;
 
   constructor(id: string, functionId: string, key: string) {
     this.id = id;

@@ -135,15 +135,14 @@ export class FairScheduler {
         this.#setTat(head.throttle.id, decision.tat);
       }
       const entry = backlog.items.pop()!;
-      if (head.kind === "start" && backlog.blocked && backlog.blocked.seq > entry.seq) {
-        head.waitReason = backlog.blocked.reason;
-      }
+      if (head.kind === "start") this.#nameWait(backlog, head, entry.seq);
       this.#placed.delete(head.runId);
       this.#slots.acquire(head.runId, { claims: head.claims, backlog });
       backlog.running += 1;
       this.#served += 1;
       backlog.lastServed = this.#served;
       this.#requeue(backlog);
+      if (head.kind === "start") this.#servedAhead(backlog, head, entry.seq);
       return head;
     }
   }
@@ -308,6 +307,30 @@ export class FairScheduler {
     this.#blocked(backlog, `throttle${key}: ${throttle.limit} per ${throttle.periodMs} ms`);
     backlog.throttledUntil = until;
     backlog.throttleEntry = this.#throttled.push(backlog);
+  }
+
+  /**
+   * Names why start `item` (arrived at `seq`) waited: the limit that last held its backlog since it
+   * arrived, or the higher-priority runs served ahead of it, whichever came later.
+   */
+  #nameWait(backlog: Backlog, item: QueueItem, seq: number): void {
+    const priority = item.priority ?? 0;
+    const blocked = backlog.blocked && backlog.blocked.seq > seq ? backlog.blocked : undefined;
+    const ahead = backlog.servedAhead;
+    if (ahead && ahead.seq > seq && ahead.priority > priority && (!blocked || ahead.at >= blocked.seq)) {
+      item.waitReason = `priority: behind runs of priority ${ahead.priority} (this run: ${priority})`;
+    } else if (blocked) {
+      item.waitReason = blocked.reason;
+    }
+  }
+
+  /**
+   * Remembers start `item` (arrived at `seq`) as served ahead of the starts that arrived before it, after
+   * its backlog was requeued: a limit it now fills is a consequence of its priority, not a later cause.
+   */
+  #servedAhead(backlog: Backlog, item: QueueItem, seq: number): void {
+    const ahead = backlog.servedAhead;
+    if (!ahead || seq > ahead.seq) backlog.servedAhead = { priority: item.priority ?? 0, seq, at: this.#seq };
   }
 
   #blocked(backlog: Backlog, reason: string): void {

@@ -45,7 +45,8 @@ export interface QueueItem {
   key: string;
   /**
    * Set by the scheduler on a start that had to wait: the last limit that held its backlog while it was
-   * queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "user_7": 10 per 60000 ms`.
+   * queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "user_7": 10 per 60000 ms`, or the
+   * higher-priority runs of its backlog started before it: `priority: behind runs of priority 10 (this run: 0)`.
    */
   waitReason?: string;
 }

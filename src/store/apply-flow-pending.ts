@@ -30,13 +30,17 @@ export function applyFlowUpdates(
     const { functionId, kind, key } = update;
     const id = `${functionId}\u0000${kind}\u0000${key}`;
     const event = update.eventIndex === undefined ? undefined : events[update.eventIndex];
-    const change = update.apply(table.get(functionId, kind, key), event);
+    const current = table.get(functionId, kind, key);
+    const change = update.apply(current, event);
     if (change === undefined) continue;
     if ("release" in change) {
       table.delete(functionId, kind, key);
       written.delete(id);
       const released = change.release.map((eventId) => table.event(eventId));
-      const run = update.buildRun(released.filter((stored) => stored !== undefined));
+      const run = update.buildRun(
+        released.filter((stored) => stored !== undefined),
+        current,
+      );
       if (run) runs.push(run);
     }
     const state = "release" in change ? change.next : change;

@@ -51,6 +51,9 @@ export interface FlowPendingUpdate {
    * deletes the entry and creates the run `buildRun` returns for those events.
    */
   apply(current: FlowPendingState | undefined, event: StoredEvent | undefined): FlowPendingChange;
-  /** The run for the released stored events, in order; `undefined` creates none (the entry is still deleted). */
-  buildRun(events: StoredEvent[]): NewRun | undefined;
+  /**
+   * The run for the released stored events, in order; `undefined` creates none (the entry is still deleted).
+   * `released` is the entry as stored before the release (its `firstAt` is when the deferral began), if any.
+   */
+  buildRun(events: StoredEvent[], released: FlowPendingState | undefined): NewRun | undefined;
 }

@@ -99,7 +99,10 @@ export interface RunRecord {
    * provider registered): every execution, on any worker, continues this trace.
    */
   traceParent?: string;
-  /** Why the run waited before its first execution (the limit that held it), set by `setWaitReason`. */
+  /**
+   * Why the run waited before its first execution: the limit or priority that held it in the queue (set by
+   * `setWaitReason`), or the debounce or batch that deferred its creation (set when the run is created).
+   */
   waitReason?: string;
   skipReason?: string;
   cancelReason?: string;

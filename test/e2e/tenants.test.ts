@@ -27,7 +27,21 @@ beforeAll(async () => {
     { event: "app/chat" },
     () => held,
   );
-  server = createServer({ client: fairway, functions: [chat], logger, auth: { open: true } });
+  const sync = fairway.createFunction(
+    {
+      id: "sync",
+      throttle: { limit: 1, period: "1m", key: "event.data.user" },
+      rateLimit: { limit: 10, period: "1h", key: "event.data.user" },
+    },
+    { event: "app/sync" },
+    () => "synced",
+  );
+  const digest = fairway.createFunction(
+    { id: "digest", debounce: { period: "1s", key: "event.data.user" } },
+    { event: "app/digest" },
+    () => "sent",
+  );
+  server = createServer({ client: fairway, functions: [chat, sync, digest], logger, auth: { open: true } });
   const address = await new Promise<{ port: number }>((resolve) => server.listen(0, resolve, "127.0.0.1"));
   url = `http://127.0.0.1:${address.port}`;
   browser = await launchChromium();
@@ -93,6 +107,59 @@ describe("Tenants view in Chromium", { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  it("the limit form sets and edits a key's throttle and rate-limit override, and names a bad field", async () => {
+    const page = await open("tenants");
+    await page.selectOption('#limit-form select[name="functionId"]', "sync");
+    await page.fill('#limit-form input[name="key"]', "u1");
+    await page.fill('#limit-form input[name="concurrency"]', "");
+    await page.fill('#limit-form input[name="throttleLimit"]', "5");
+    await page.fill('#limit-form input[name="throttlePeriod"]', "1m");
+    await page.fill('#limit-form input[name="throttleBurst"]', "2");
+    await page.fill('#limit-form input[name="rateLimitLimit"]', "100");
+    await page.fill('#limit-form input[name="rateLimitPeriod"]', "1h");
+    await page.click('#limit-form button[type="submit"]');
+    await expect.poll(() => page.textContent("#limit-result")).toBe("Saved");
+    const saved = await fairway.limits.get("sync", "u1");
+    expect(saved).toMatchObject({
+      throttle: { limit: 5, periodMs: 60_000, burst: 2 },
+      rateLimit: { limit: 100, periodMs: 3_600_000 },
+    });
+    expect(saved?.concurrency).toBeUndefined();
+    const badge = '#tenant-table tr[data-key="u1"] td.limit .badge.override';
+    await expect
+      .poll(() => page.getAttribute(badge, "title"))
+      .toBe("throttle 5 per 60000 ms (burst 2) · rate limit 100 per 3600000 ms");
+
+    // Editing the row fills the form with its override; a changed rate limit is saved with the throttle kept.
+    await page.fill('#limit-form input[name="throttleLimit"]', "");
+    await page.click('#tenant-table tr[data-key="u1"] button.edit-limit');
+    expect(await page.inputValue('#limit-form input[name="throttleLimit"]')).toBe("5");
+    expect(await page.inputValue('#limit-form input[name="throttlePeriod"]')).toBe("60000ms");
+    expect(await page.inputValue('#limit-form input[name="rateLimitPeriod"]')).toBe("3600000ms");
+    await page.fill('#limit-form input[name="rateLimitLimit"]', "50");
+    await page.click('#limit-form button[type="submit"]');
+    await expect
+      .poll(async () => (await fairway.limits.get("sync", "u1"))?.rateLimit)
+      .toEqual({ limit: 50, periodMs: 3_600_000 });
+    expect((await fairway.limits.get("sync", "u1"))?.throttle).toEqual({
+      limit: 5,
+      periodMs: 60_000,
+      burst: 2,
+    });
+
+    // A throttle period out of range is refused with the server's message naming the field.
+    await page.fill('#limit-form input[name="throttlePeriod"]', "10d");
+    await page.click('#limit-form button[type="submit"]');
+    await expect.poll(() => page.textContent("#limit-result")).toMatch(/throttle\.period/);
+    expect((await fairway.limits.get("sync", "u1"))?.throttle?.periodMs).toBe(60_000);
+
+    await page.click("#limit-form button#limit-remove");
+    await expect.poll(() => page.textContent("#limit-result")).toBe("Removed");
+    expect(await fairway.limits.get("sync", "u1")).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it("the runs list shows each run's tenant and start latency, a run's time axis names the limit that held it, and the list filters by tenant", async () => {
     const page = await open("runs");
     await page.waitForSelector("#run-table tr.run");
@@ -123,6 +190,25 @@ describe("Tenants view in Chromium", { timeout: 60_000 }, () => {
     await expect
       .poll(() => page.$$eval("#run-table tr.run td.tenant", (cells) => cells.map((c) => c.textContent)))
       .toEqual(["light"]);
+    await page.close();
+  });
+
+  it("a debounced run's time axis says the debounce deferred it, from the first event until its release", async () => {
+    await fairway.send({ name: "app/digest", data: { user: "d1" } });
+    await expect
+      .poll(async () => (await fairway.listRuns({ functionId: "digest" })).runs[0]?.status, {
+        timeout: 10_000,
+      })
+      .toBe("completed");
+    const [run] = (await fairway.listRuns({ functionId: "digest" })).runs;
+    const page = await open("runs");
+    await page.click(`#run-table tr.run[data-run-id="${run!.id}"]`);
+    await expect
+      .poll(() => page.textContent("#run-detail .time-axis .wait-reason"))
+      .toMatch(
+        /^ · held by debounce "d1": deferred from \d{4}-\d\d-\d\dT[\d:.]+Z until \d{4}-\d\d-\d\dT[\d:.]+Z$/,
+      );
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 });

@@ -44,3 +44,32 @@ describe("why a start waited", () => {
     expect(scheduler.next(60_000)).toMatchObject({ runId: "t2", waitReason: 'throttle "t": 1 per 60000 ms' });
   });
 });
+
+describe("a start that waited behind higher-priority runs", () => {
+  it("is named priority, with the priority served ahead of it and its own", () => {
+    const scheduler = new FairScheduler();
+    scheduler.enqueue(keyedStart("p1", "a", { createdAt: 0 }));
+    expect(scheduler.next(0)?.runId).toBe("p1");
+    scheduler.enqueue(keyedStart("low", "a", { createdAt: 1 }));
+    scheduler.enqueue(keyedStart("high", "a", { createdAt: 2, priority: 10 }));
+    expect(scheduler.next(2)).toBeUndefined();
+    scheduler.release("p1");
+    // The concurrency key held both; "high" is served first and names the key.
+    expect(scheduler.next(2)).toMatchObject({ runId: "high", waitReason: 'concurrency key "a" at 1/1' });
+    scheduler.release("high");
+    // "low" arrived first but was passed over by "high" after the key freed up: priority held it.
+    expect(scheduler.next(3)).toMatchObject({
+      runId: "low",
+      waitReason: "priority: behind runs of priority 10 (this run: 0)",
+    });
+  });
+
+  it("equal priorities served in arrival order name no priority", () => {
+    const scheduler = new FairScheduler();
+    scheduler.enqueue(keyedStart("p1", "a", { priority: 5 }));
+    scheduler.enqueue(keyedStart("p2", "a", { priority: 5, createdAt: 1 }));
+    scheduler.next(0);
+    scheduler.release("p1");
+    expect(scheduler.next(1)).toMatchObject({ runId: "p2", waitReason: 'concurrency key "a" at 1/1' });
+  });
+});

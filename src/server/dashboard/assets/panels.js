@@ -43,7 +43,7 @@ export async function loadTenants() {
 }
 
 function tenantRow(key) {
-  const override = key.override?.concurrency?.limit;
+  const override = key.override;
   return h(
     "tr",
     { dataset: { functionId: key.functionId, key: key.key } },
@@ -56,7 +56,9 @@ function tenantRow(key) {
       "td",
       { className: "limit" },
       key.concurrencyLimit ?? "",
-      override === undefined ? "" : h("span", { className: "badge override" }, "override"),
+      override === undefined
+        ? ""
+        : h("span", { className: "badge override", title: describeOverride(override) }, "override"),
     ),
     h("td", { className: "tokens" }, key.tokens ? `${key.tokens.input} / ${key.tokens.output}` : ""),
     h("td", {}, key.startLatencyMs ? `${key.startLatencyMs.p50} / ${key.startLatencyMs.p99} ms` : ""),
@@ -74,19 +76,59 @@ function tenantRow(key) {
   );
 }
 
+/** `concurrency 3 · throttle 10 per 60000 ms (burst 2) · rate limit 100 per 3600000 ms`. */
+function describeOverride(override) {
+  const parts = [];
+  if (override.concurrency) parts.push(`concurrency ${override.concurrency.limit}`);
+  const { throttle, rateLimit } = override;
+  if (throttle)
+    parts.push(`throttle ${throttle.limit} per ${throttle.periodMs} ms (burst ${throttle.burst})`);
+  if (rateLimit) parts.push(`rate limit ${rateLimit.limit} per ${rateLimit.periodMs} ms`);
+  return parts.join(" · ");
+}
+
+/**
+ * Fills the limit form with the key's override (fields it does not set stay empty, so saving leaves
+ * those limits as configured; the configured concurrency limit is the field's placeholder).
+ */
 function editLimit(key) {
-  const form = document.getElementById("limit-form");
-  form.elements.functionId.value = key.functionId;
-  form.elements.key.value = key.key;
-  form.elements.concurrency.value = key.concurrencyLimit ?? "";
-  form.elements.concurrency.focus();
+  const { elements } = document.getElementById("limit-form");
+  const { concurrency, throttle, rateLimit } = key.override ?? {};
+  elements.functionId.value = key.functionId;
+  elements.key.value = key.key;
+  elements.concurrency.value = concurrency?.limit ?? "";
+  elements.concurrency.placeholder = key.concurrencyLimit ?? "";
+  elements.throttleLimit.value = throttle?.limit ?? "";
+  elements.throttlePeriod.value = throttle ? `${throttle.periodMs}ms` : "";
+  elements.throttleBurst.value = throttle?.burst ?? "";
+  elements.rateLimitLimit.value = rateLimit?.limit ?? "";
+  elements.rateLimitPeriod.value = rateLimit ? `${rateLimit.periodMs}ms` : "";
+  elements.concurrency.focus();
+}
+
+/**
+ * The override the limit form describes (`PUT /api/functions/:id/limits/:key` body): each limit whose
+ * fields are filled in; the server checks the values and names a bad field.
+ */
+function overrideOf({ elements }) {
+  const value = (name) => elements[name].value.trim();
+  const body = {};
+  if (value("concurrency") !== "") body.concurrency = Number(value("concurrency"));
+  if (value("throttleLimit") !== "" || value("throttlePeriod") !== "") {
+    body.throttle = { limit: Number(value("throttleLimit")), period: value("throttlePeriod") };
+    if (value("throttleBurst") !== "") body.throttle.burst = Number(value("throttleBurst"));
+  }
+  if (value("rateLimitLimit") !== "" || value("rateLimitPeriod") !== "") {
+    body.rateLimit = { limit: Number(value("rateLimitLimit")), period: value("rateLimitPeriod") };
+  }
+  return body;
 }
 
 let reloadTimer;
 
 /**
  * Keeps the tenants tab live: every run event (from the runs list's stream) reloads it, at most every
- * 250 ms, while the tab is shown. Wires the limit form (set or remove a concurrency override of a key).
+ * 250 ms, while the tab is shown. Wires the limit form (set or remove a key's concurrency, throttle and rate-limit override).
  */
 export function startTenants(functions) {
   const select = document.querySelector('#limit-form select[name="functionId"]');
@@ -113,7 +155,7 @@ export function startTenants(functions) {
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    act("PUT", { concurrency: Number(form.elements.concurrency.value) }, "Saved");
+    act("PUT", overrideOf(form), "Saved");
   });
   document
     .getElementById("limit-remove")
