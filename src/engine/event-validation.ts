@@ -5,6 +5,7 @@
  * @module
  */
 import { LimitError, ValidationError, type ValidationIssue } from "../errors/index.js";
+import type { EventSchemas } from "./event-schemas.js";
 import type { EventPayload } from "./step-types.js";
 
 /** Largest event, as UTF-8 JSON bytes: 512 KB (Inngest's default). */
@@ -24,9 +25,14 @@ const FIELDS = new Set(["name", "data", "id", "ts", "v"]);
  * handlers the same data. Throws ValidationError listing every issue
  * (paths like `"[2].data"`), or LimitError for too many or too large events. `internal` (engine-sent
  * events) allows the reserved `fairway/` prefix and has no size limit: such events carry data that was
- * already accepted (the failure event holds the failed run's events and its error).
+ * already accepted (the failure event holds the failed run's events and its error). `schemas` checks (and
+ * parses) the data of declared events: ValidationError with paths like `"data.user_id"`.
  */
-export function validateEvents(input: EventPayload | EventPayload[], internal = false): EventPayload[] {
+export function validateEvents(
+  input: EventPayload | EventPayload[],
+  internal = false,
+  schemas?: EventSchemas,
+): EventPayload[] {
   const list = Array.isArray(input) ? input : [input];
   const single = !Array.isArray(input);
   if (list.length === 0)
@@ -39,8 +45,9 @@ export function validateEvents(input: EventPayload | EventPayload[], internal = 
     checkEvent(event, single ? "" : `[${index}]`, internal, issues);
   });
   if (issues.length > 0) throw new ValidationError(single ? "event" : "events", issues);
+  const checked = schemas && !internal ? schemas.parse(list, single) : list;
   const maxBytes = internal ? Number.POSITIVE_INFINITY : MAX_EVENT_BYTES;
-  return list.map((event) => asJson(event, `event "${event.name}"`, maxBytes) as EventPayload);
+  return checked.map((event) => asJson(event, `event "${event.name}"`, maxBytes) as EventPayload);
 }
 
 /**

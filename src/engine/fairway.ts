@@ -12,6 +12,7 @@ import { type Clock, systemClock } from "./clock.js";
 import { CronTriggers } from "./cron-triggers.js";
 import { Dispatcher } from "./dispatcher.js";
 import { EngineFlow, type FlowStateEntry } from "./engine-flow.js";
+import { type EventMap, EventSchemas, type SendEventPayload } from "./event-schemas.js";
 import type { ExecutionDeps } from "./execution.js";
 import { failureEvent, failureFunctionConfig } from "./failure-event.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
@@ -23,10 +24,17 @@ import { type ExecutionResult, RunExecutor } from "./run-executor.js";
 import { RunWaiters } from "./run-waiters.js";
 import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
 import type { EventPayload } from "./step-types.js";
+import type { TriggeredEvent } from "./triggered-event.js";
 import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
 import { toRun, toStepRecord } from "./views.js";
 
 export { FUNCTION_FAILED_EVENT } from "./failure-event.js";
+
+/**
+ * A client with any declared events: what code that serves or inspects any app takes (`createServer`).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: accepts a client whatever its event schemas
+export type AnyFairway = Fairway<any>;
 
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
@@ -47,8 +55,11 @@ const defaultLogger: Logger = {
  *   step.run("greet", () => `Hello ${event.data.name}`));
  * const { ids } = await fairway.send({ name: "app/hello", data: { name: "Ada" } });
  */
-export class Fairway {
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the empty event map (no schemas)
+export class Fairway<TEvents extends EventMap = {}> {
   readonly id: string;
+  /** The declared event schemas (`options.schemas`), or `undefined`. */
+  readonly schemas: EventSchemas<TEvents> | undefined;
   readonly store: Store;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -66,7 +77,7 @@ export class Fairway {
   private closing: Promise<void> | undefined;
 
   /** Throws ConfigError naming the option when an option is invalid. */
-  constructor(options: FairwayOptions) {
+  constructor(options: FairwayOptions<TEvents>) {
     if (typeof options?.id !== "string" || options.id === "")
       throw new ConfigError("id", "must be a non-empty string");
     const maxConcurrentRuns = options.maxConcurrentRuns ?? 256;
@@ -80,7 +91,11 @@ export class Fairway {
     const leaseMs = options.leaseMs ?? 30_000;
     if (!Number.isInteger(leaseMs) || leaseMs < 100)
       throw new ConfigError("leaseMs", "must be an integer >= 100", leaseMs);
+    if (options.schemas !== undefined && !(options.schemas instanceof EventSchemas)) {
+      throw new ConfigError("schemas", "must be an EventSchemas (new EventSchemas().fromZod({ ... }))");
+    }
     this.id = options.id;
+    this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? defaultLogger;
     this.store = openStore(options.store);
@@ -133,6 +148,7 @@ export class Fairway {
       onEventsStored: (events) => this.flow.eventsStored(events),
       onRunsDropped: (runIds) => this.flow.runsDropped(runIds),
       onFlowPending: (entries) => this.flow.pendingWritten(entries),
+      schemas: options.schemas as EventSchemas | undefined,
     });
     this.waiters = new RunWaiters(this.store, this.clock, this.hub);
     this.flow.queue.onWake = () => this.dispatcher.requestPump();
@@ -144,19 +160,23 @@ export class Fairway {
 
   /**
    * Defines a function. Two forms: `(config, trigger | trigger[], handler)` and
-   * `({ id, triggers, ...config }, handler)`. Throws ConfigError naming the field for invalid config, and
-   * for an id already defined.
+   * `({ id, triggers, ...config }, handler)`. The handler's `event` is typed by the triggers: a declared
+   * event (`schemas`) gets its schema's data type, a cron trigger `{ cron }`, others any JSON data.
+   * Throws ConfigError naming the field for invalid config, and for an id already defined.
    */
-  createFunction<TResult>(
+  createFunction<const TTrigger extends Trigger | readonly Trigger[], TResult>(
     config: FunctionConfig,
-    trigger: Trigger | Trigger[],
-    handler: Handler<TResult>,
+    trigger: TTrigger,
+    handler: Handler<TResult, TriggeredEvent<TEvents, TTrigger>>,
   ): FairwayFunction<TResult>;
-  createFunction<TResult>(config: FunctionConfig, handler: Handler<TResult>): FairwayFunction<TResult>;
+  createFunction<const TTrigger extends Trigger | readonly Trigger[], TResult>(
+    config: FunctionConfig & { triggers: TTrigger },
+    handler: Handler<TResult, TriggeredEvent<TEvents, TTrigger>>,
+  ): FairwayFunction<TResult>;
   createFunction<TResult>(
     config: FunctionConfig,
-    triggerOrHandler: Trigger | Trigger[] | Handler<TResult>,
-    maybeHandler?: Handler<TResult>,
+    triggerOrHandler: Trigger | readonly Trigger[] | Handler<TResult, never>,
+    maybeHandler?: Handler<TResult, never>,
   ): FairwayFunction<TResult> {
     const handler = typeof triggerOrHandler === "function" ? triggerOrHandler : maybeHandler;
     if (typeof handler !== "function") throw new ConfigError("handler", "must be a function");
@@ -183,7 +203,8 @@ export class Fairway {
     if (this.registry.has(id)) throw new ConfigError("id", `function "${id}" is already defined`, id);
     const fn: RegisteredFunction = { id, name: config.name, config, triggers: config.triggers, handler };
     this.registry.set(id, fn);
-    owners.set(fn, this);
+    // The owner map is untyped: callers (createServer) send only what clients they were given accept.
+    owners.set(fn, this as unknown as Fairway);
     this.flow.define(fn);
     this.dispatcher.functionDefined(id);
     if (this.starting) this.cron.add(fn);
@@ -202,11 +223,17 @@ export class Fairway {
 
   /**
    * Stores events and starts a run of every function they trigger. Returns the stored event ids (ULIDs), in
-   * order. Throws ValidationError (naming each bad field) or LimitError (size, count) before storing anything.
+   * order. A declared event (`schemas`) needs `data` of its schema (checked at compile time and here).
+   * Throws ValidationError (naming each bad field, e.g. `data.user_id`) or LimitError (size, count) before
+   * storing anything.
    */
-  async send(events: EventPayload | EventPayload[]): Promise<{ ids: string[] }> {
+  async send<Name extends string, const Names extends readonly string[]>(
+    events:
+      | SendEventPayload<TEvents, Name>
+      | { [Index in keyof Names]: SendEventPayload<TEvents, Names[Index]> },
+  ): Promise<{ ids: string[] }> {
     await this.start();
-    return this.scheduler.send(events);
+    return this.scheduler.send(events as EventPayload | EventPayload[]);
   }
 
   /** Opens the store and resumes unfinished runs (including runs of a crashed process). Idempotent. */

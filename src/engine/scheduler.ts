@@ -24,6 +24,7 @@ import type {
   WaitRow,
 } from "../store/store.js";
 import type { Clock } from "./clock.js";
+import type { EventSchemas } from "./event-schemas.js";
 import { validateEvents } from "./event-validation.js";
 import { backlogKey } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
@@ -86,6 +87,8 @@ export interface SchedulerDeps {
   onRunsDropped?: (runIds: string[]) => void;
   /** Called with the debounce and batch entries a store call left written (to arm their timers). */
   onFlowPending?: (entries: FlowPending[]) => void;
+  /** Declared event schemas: sent events of these names are checked and parsed. */
+  schemas?: EventSchemas;
 }
 
 export class Scheduler {
@@ -102,7 +105,7 @@ export class Scheduler {
    * if the transaction wrote nothing. Throws like `send`.
    */
   prepare(input: EventPayload | EventPayload[], internal = false): AcceptEventsInput {
-    const payloads = validateEvents(input, internal);
+    const payloads = validateEvents(input, internal, this.deps.schemas);
     const now = this.deps.clock.now();
     const events = payloads.map((payload) => this.toStored(payload, now));
     const candidates: RunCandidate[] = [];

@@ -1,7 +1,7 @@
 import type { Agent } from "../agents/agent.js";
 import type { AgentResultExport } from "../agents/agent-result.js";
 import type { Network } from "../agents/network.js";
-import type { Fairway } from "../engine/fairway.js";
+import type { AnyFairway } from "../engine/fairway.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
 import { NonRetriableError } from "../errors/non-retriable-error.js";
 import type { StreamingConfig } from "../streaming/streaming-context.js";
@@ -40,7 +40,7 @@ export function slugify(name: string): string {
  * @throws ConfigError (from `createFunction`) when two agents or networks have the same slug.
  */
 export function agentFunctions(
-  client: Fairway,
+  client: AnyFairway,
   options: { agents: Agent[]; networks: Network[]; streaming: StreamingConfig },
 ): FairwayFunction[] {
   const { agents, networks, streaming } = options;

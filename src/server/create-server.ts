@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Agent } from "../agents/agent.js";
 import type { Network } from "../agents/network.js";
-import { Fairway } from "../engine/fairway.js";
+import { type AnyFairway, Fairway } from "../engine/fairway.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
 import type { Logger, RunEvent } from "../engine/types.js";
 import { ConfigError } from "../errors/config-error.js";
@@ -32,7 +32,7 @@ import { ThreadStreams } from "./thread-streams.js";
 /** Options of {@link createServer}. */
 export interface ServerOptions {
   /** The Fairway client whose functions are served. @default the client that created `functions`, else `new Fairway({ id: appId })` */
-  client?: Fairway;
+  client?: AnyFairway;
   /** App id used when no client is given, and as the prefix of agent/network trigger events. @default client.id, else "agent-kit" */
   appId?: string;
   /** Functions to serve; each must have been created by `client`. */
@@ -59,7 +59,7 @@ export interface ServerOptions {
 export interface FairwayServer {
   /** The Hono app: `app.request(path, init)` calls it without a socket (tests). */
   readonly app: Hono;
-  readonly client: Fairway;
+  readonly client: AnyFairway;
   readonly streams: ThreadStreams;
   /** True when the server runs without credentials (dev mode). */
   readonly open: boolean;
@@ -180,7 +180,7 @@ function ownerOf(functions: FairwayFunction[]): Fairway | undefined {
   return [...owners][0];
 }
 
-function checkFunctions(client: Fairway, functions: FairwayFunction[]): void {
+function checkFunctions(client: AnyFairway, functions: FairwayFunction[]): void {
   const known = new Set(client.functions());
   functions.forEach((fn, index) => {
     if (!known.has(fn)) {

@@ -1,4 +1,4 @@
-import type { Fairway } from "../engine/fairway.js";
+import type { AnyFairway } from "../engine/fairway.js";
 import type { Run } from "../engine/types.js";
 import { ForbiddenError } from "../errors/forbidden-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
@@ -21,11 +21,11 @@ const CACHE_SIZE = 10_000;
  * its `userId`. Remembers the tenant of recently seen runs so live streams can filter without a store read.
  */
 export class RunAccess {
-  readonly #client: Fairway;
+  readonly #client: AnyFairway;
   readonly #tenantOf: TenantOf;
   readonly #tenants = new Map<string, string | undefined>();
 
-  constructor(client: Fairway, tenantOf: TenantOf) {
+  constructor(client: AnyFairway, tenantOf: TenantOf) {
     this.#client = client;
     this.#tenantOf = tenantOf;
   }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Fairway } from "../../engine/fairway.js";
+import type { AnyFairway } from "../../engine/fairway.js";
 import type { Run } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
@@ -29,7 +29,7 @@ const flowQuerySchema = z.strictObject({ function: z.string().min(1).optional() 
  * throttled now (`fairway.flowState`), with the start latency of the key's recent runs (the latest 200
  * runs of each function). Keys with recent runs but nothing queued or running are listed with zeros.
  */
-export function flowRoutes(auth: ServerAuth, client: Fairway): Hono<{ Variables: AuthVariables }> {
+export function flowRoutes(auth: ServerAuth, client: AnyFairway): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
   app.get("/api/flow", guard(auth, ["admin"]), async (c) => {
     const query = readQuery(c, flowQuerySchema);
