@@ -1,7 +1,6 @@
 import { setMaxListeners } from "node:events";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { createServer as createHttpServer, Server } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Agent } from "../agents/agent.js";
@@ -55,8 +54,12 @@ export interface ServerOptions {
   logger?: Logger;
 }
 
-/** What {@link createServer} returns. */
-export interface FairwayServer {
+/**
+ * What {@link createServer} returns: a Node `http.Server` (as AgentKit's `createServer` returns), not yet
+ * listening — `listen`, `address()`, its events (`listening`, `request`, `error`, `close`) are Node's —
+ * with Fairway's parts attached and a graceful `close`.
+ */
+export interface FairwayServer extends Server {
   /** The Hono app: `app.request(path, init)` calls it without a socket (tests). */
   readonly app: Hono;
   readonly client: AnyFairway;
@@ -65,12 +68,13 @@ export interface FairwayServer {
   readonly open: boolean;
   /** Fetch handler, for any server that speaks the Fetch API. */
   fetch(request: Request): Promise<Response>;
-  /** Listens on `port` (0 = any free port) of `hostname`. @default hostname "0.0.0.0" */
-  listen(port: number, callback?: (info: AddressInfo) => void, hostname?: string): Server;
   /**
    * Graceful stop: stops accepting connections, ends open streams, waits for requests in flight, then
-   * closes the client (executing steps finish; see `Fairway.close`). Idempotent.
+   * closes the client (executing steps finish; see `Fairway.close`). Idempotent. With Node's callback
+   * (called with the error, if any, once stopped) it returns the server, as `http.Server#close` does;
+   * without one it returns a promise.
    */
+  close(callback: (error?: Error) => void): this;
   close(): Promise<void>;
 }
 
@@ -146,29 +150,32 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   app.notFound((c) => sendError(c, new NotFoundError("route", `${c.req.method} ${c.req.path}`), log));
   app.onError((error, c) => sendError(c, error, log));
 
-  const servers = new Set<Server>();
+  const server = createHttpServer(getRequestListener(app.fetch)) as FairwayServer;
   let closing: Promise<void> | undefined;
-  return {
+  const stop = (): Promise<void> => {
+    closing ??= (async () => {
+      unsubscribe();
+      shutdown.abort();
+      await closeHttp(server);
+      await client.close();
+    })();
+    return closing;
+  };
+  function close(callback: (error?: Error) => void): FairwayServer;
+  function close(): Promise<void>;
+  function close(callback?: (error?: Error) => void): FairwayServer | Promise<void> {
+    if (!callback) return stop();
+    stop().then(() => callback(), callback);
+    return server;
+  }
+  return Object.assign(server, {
     app: app as unknown as Hono,
     client,
     streams,
     open: auth.open,
-    fetch: (request) => Promise.resolve(app.fetch(request)),
-    listen(port, callback, hostname = "0.0.0.0") {
-      const server = serve({ fetch: app.fetch, port, hostname }, callback) as Server;
-      servers.add(server);
-      return server;
-    },
-    close() {
-      closing ??= (async () => {
-        unsubscribe();
-        shutdown.abort();
-        await Promise.all([...servers].map((server) => closeHttp(server)));
-        await client.close();
-      })();
-      return closing;
-    },
-  };
+    fetch: (request: Request) => Promise.resolve(app.fetch(request)),
+    close,
+  });
 }
 
 /** The one client that defined `functions` (none given: `undefined`). @throws ConfigError when they come from two clients */
@@ -200,7 +207,7 @@ function closeHttp(server: Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const sweep = setInterval(() => server.closeIdleConnections(), 20);
-    server.close(() => {
+    Server.prototype.close.call(server, () => {
       clearInterval(sweep);
       resolve();
     });
