@@ -1,3 +1,4 @@
+export { ApiError } from "./api-error.js";
 export { AuthError } from "./auth-error.js";
 export { ConfigError } from "./config-error.js";
 export { FairwayError, type SerializedError, serializeError } from "./fairway-error.js";

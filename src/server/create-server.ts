@@ -4,6 +4,7 @@ import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Agent } from "../agents/agent.js";
+import type { ThreadStore } from "../agents/history/thread-store.js";
 import type { Network } from "../agents/network.js";
 import { type AnyFairway, Fairway } from "../engine/fairway.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
@@ -22,6 +23,7 @@ import { flowRoutes } from "./routes/flow.js";
 import { functionRoutes } from "./routes/functions.js";
 import { healthRoutes } from "./routes/health.js";
 import { runRoutes } from "./routes/runs.js";
+import { threadHistoryRoutes } from "./routes/thread-history.js";
 import { threadRoutes } from "./routes/threads.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { defaultTenantOf, RunAccess, type TenantOf } from "./run-access.js";
@@ -44,6 +46,11 @@ export interface ServerOptions {
   auth?: ServerAuthOptions;
   /** Which tenant a run belongs to, for tenant tokens. @default `event.data.userId ?? event.data.user_id` */
   tenantOf?: TenantOf;
+  /**
+   * The thread store behind `GET /api/threads` and `GET /api/threads/:threadId/messages` (give the one
+   * your networks' `history` uses, e.g. `sqliteHistory()`). @default none: those routes answer 404
+   */
+  history?: ThreadStore;
   /** Where agent events are published for thread streams. @default a new ThreadStreams */
   streams?: ThreadStreams;
   /** Largest request body accepted, bytes. @default 8 MiB (events are also limited to 512 KB each) */
@@ -145,6 +152,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   );
   app.route("/", flowRoutes(auth, client));
   app.route("/", threadRoutes(auth, streams, shutdown.signal));
+  app.route("/", threadHistoryRoutes(auth, client, options.history));
   app.route("/", tokenRoutes(auth));
   if (options.dashboard !== false) app.route("/", dashboardRoutes());
   app.notFound((c) => sendError(c, new NotFoundError("route", `${c.req.method} ${c.req.path}`), log));
