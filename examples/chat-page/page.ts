@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createElement as h, useEffect, useMemo, useState } from "react";
+import { createElement as h, useCallback, useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import {
   createClient,
@@ -34,14 +34,15 @@ function App() {
   const [threads, setThreads] = useState<ThreadInfo[]>([]);
   const [threadId, setThreadId] = useState<string | undefined>(undefined);
   const [loaded, setLoaded] = useState(false);
-  const refresh = () =>
+  const refresh = useCallback(() => {
     client
       .listThreads()
       .then(setThreads, () => setThreads([]))
       .finally(() => setLoaded(true));
+  }, [client]);
   useEffect(() => {
     refresh();
-  }, [client]);
+  }, [refresh]);
   return h(
     "div",
     { style: { display: "contents" } },
@@ -86,9 +87,12 @@ function Chat(props: { client: FairwayClient; threadId: string | undefined; onDo
   });
   const [draft, setDraft] = useState("");
   const busy = status === "submitted" || status === "streaming";
+  const { onDone } = props;
+  const answered = status === "idle" && messages.length > 0;
+  // The thread list changes when an answer ends (a new thread, a newer update time).
   useEffect(() => {
-    if (status === "idle" && messages.length > 0) props.onDone();
-  }, [status]);
+    if (answered) onDone();
+  }, [answered, onDone]);
   return h(
     "main",
     null,
