@@ -8,6 +8,7 @@ import {
   createState,
   createTool,
   type Message,
+  type StateData,
 } from "../../src/index.js";
 import { scriptedModel } from "../../src/testing/index.js";
 
@@ -17,20 +18,20 @@ import { scriptedModel } from "../../src/testing/index.js";
  * model where AgentKit's tests use a mock or an unreachable one.
  */
 
-const oneCall =
-  <T extends { callCount: number }>(agent: unknown) =>
-  ({ callCount }: T) =>
-    callCount === 0 ? (agent as never) : undefined;
+/** A network running one agent once on a scripted answer (AgentKit's tests use a mock model). */
+function oneAgentNetwork<T extends StateData = StateData>() {
+  const agent = createAgent<T>({ name: "TestAgent", system: "You are a test agent." });
+  return createNetwork<T>({
+    name: "TestNetwork",
+    agents: [agent],
+    defaultModel: scriptedModel(["Mock AI response"]),
+    router: ({ callCount }) => (callCount === 0 ? agent : undefined),
+  });
+}
 
 describe("AgentKit network.test.ts equivalents", () => {
   it("a run keeps the results of a state that went through JSON", async () => {
-    const agent = createAgent({ name: "TestAgent", system: "You are a test agent." });
-    const network = createNetwork({
-      name: "TestNetwork",
-      agents: [agent],
-      defaultModel: scriptedModel(["Mock AI response"]),
-      router: oneCall(agent),
-    });
+    const network = oneAgentNetwork();
     const original = createState({}, { results: [new AgentResult("some-agent", [], [], new Date())] });
     expect(original.results).toHaveLength(1);
     const run = await network.run("test input", { state: JSON.parse(JSON.stringify(original)) });
@@ -38,13 +39,7 @@ describe("AgentKit network.test.ts equivalents", () => {
   });
 
   it("a run keeps the messages of a state that went through JSON, first in its history", async () => {
-    const agent = createAgent({ name: "TestAgent", system: "You are a test agent." });
-    const network = createNetwork({
-      name: "TestNetwork",
-      agents: [agent],
-      defaultModel: scriptedModel(["Mock AI response"]),
-      router: oneCall(agent),
-    });
+    const network = oneAgentNetwork();
     const earlier: Message[] = [
       { type: "text", role: "user", content: "Previous conversation" },
       { type: "text", role: "assistant", content: "Previous response" },
@@ -61,13 +56,7 @@ describe("AgentKit network.test.ts equivalents", () => {
       processedItems?: number;
       metadata?: { timestamp: string; version: string };
     }
-    const agent = createAgent<TestState>({ name: "TestAgent", system: "You are a test agent." });
-    const network = createNetwork<TestState>({
-      name: "TestNetwork",
-      agents: [agent],
-      defaultModel: scriptedModel(["Mock AI response"]),
-      router: oneCall(agent),
-    });
+    const network = oneAgentNetwork<TestState>();
     const data: TestState = {
       username: "Alice",
       processedItems: 42,

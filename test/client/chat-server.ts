@@ -1,9 +1,8 @@
 import type { AddressInfo } from "node:net";
-import { z } from "zod";
 import { sqliteHistory } from "../../src/agents/history/index.js";
-import { createAgent, createNetwork, createTool, Fairway } from "../../src/index.js";
+import { Fairway } from "../../src/index.js";
 import { createServer, createTenantToken } from "../../src/server/index.js";
-import { scriptedModel } from "../../src/testing/scripted-model.js";
+import { supportDesk } from "../server/helpers/support-desk.js";
 
 export const SIGNING_KEY = "client-test-signing-key-0123456789";
 
@@ -13,27 +12,7 @@ export const SIGNING_KEY = "client-test-signing-key-0123456789";
  */
 export async function chatServer() {
   const history = sqliteHistory({ path: ":memory:" });
-  const lookup = createTool({
-    name: "lookup_order",
-    description: "Finds an order",
-    parameters: z.object({ orderId: z.string() }),
-    handler: ({ orderId }) => ({ orderId, status: "shipped" }),
-  });
-  const model = scriptedModel(
-    [
-      { toolCalls: [{ name: "lookup_order", input: { orderId: "o-1" } }] },
-      { text: "Your order o-1 has shipped." },
-    ],
-    { whenExhausted: "repeat" },
-  );
-  const triage = createAgent({ name: "Triage", system: "Look the order up.", tools: [lookup], model });
-  const answer = createAgent({ name: "Answer", system: "Answer the user.", model });
-  const network = createNetwork({
-    name: "Support Desk",
-    agents: [triage, answer],
-    router: ({ callCount }) => [triage, answer][callCount],
-    history,
-  });
+  const network = supportDesk(undefined, history);
   const fairway = new Fairway({
     id: "chat-app",
     store: "memory",

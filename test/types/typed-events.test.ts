@@ -68,6 +68,15 @@ function diagnosticsOf(file: string, replace?: [string, string]): string[] {
 }
 
 const WRONG_FIELD = "  // WRONG_FIELD";
+
+/** `code` swapped in for the marker line fails to compile with exactly one error there, matching `message`. */
+function expectOneError(code: string, message: RegExp): void {
+  const errors = diagnosticsOf("typed-events.ts", [WRONG_FIELD, code]);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(new RegExp(`^${line}: `));
+  expect(errors[0]?.replace(/^\d+: /, "")).toMatch(message);
+}
+
 /** The fixture line the wrong code is swapped into (1-based). */
 const line = readFileSync(join(fixtures, "typed-events.ts"), "utf8").split("\n").indexOf(WRONG_FIELD) + 1;
 
@@ -81,36 +90,23 @@ describe("typed events (tsc)", () => {
   });
 
   it("a wrong field name in send fails to compile", () => {
-    const errors = diagnosticsOf("typed-events.ts", [
-      WRONG_FIELD,
+    expectOneError(
       '  await fairway.send({ name: "deep-research-network/run", data: { userId: "u1", input: "x" } });',
-    ]);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(
-      /^\d+: TS2561 Object literal may only specify known properties, but 'userId' does not exist/,
+      /^TS2561 Object literal may only specify known properties, but 'userId' does not exist/,
     );
-    expect(errors[0]).toMatch(new RegExp(`^${line}: `));
   });
 
   it("a wrong field type in a list sent fails to compile", () => {
-    const errors = diagnosticsOf("typed-events.ts", [
-      WRONG_FIELD,
+    expectOneError(
       '  await fairway.send([{ name: "app/free" }, { name: "billing/plan.changed", data: { plan: "gold" } }]);',
-    ]);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^\d+: TS2322 Type '"gold"' is not assignable to type '"free" \| "paid"'/);
-    expect(errors[0]).toMatch(new RegExp(`^${line}: `));
+      /^TS2322 Type '"gold"' is not assignable to type '"free" \| "paid"'/,
+    );
   });
 
   it("reading an undeclared field in a handler fails to compile", () => {
-    const errors = diagnosticsOf("typed-events.ts", [
-      WRONG_FIELD,
+    expectOneError(
       '  fairway.createFunction({ id: "bad" }, { event: "deep-research-network/run" }, ({ event }) => event.data.userId);',
-    ]);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(
-      /^\d+: TS2551 Property 'userId' does not exist on type '{ user_id: string; input: string; }'/,
+      /^TS2551 Property 'userId' does not exist on type '{ user_id: string; input: string; }'/,
     );
-    expect(errors[0]).toMatch(new RegExp(`^${line}: `));
   });
 });
