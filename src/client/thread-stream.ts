@@ -47,7 +47,8 @@ export class ThreadStream implements AsyncIterable<ThreadStreamEvent> {
     signal?: AbortSignal,
   ): Promise<ThreadStream> {
     const stream = new ThreadStream(connector, lastEventId);
-    signal?.addEventListener("abort", () => stream.close(), { once: true });
+    if (signal?.aborted) stream.close();
+    else signal?.addEventListener("abort", () => stream.close(), { once: true });
     stream.#response = await connector.connect(lastEventId, stream.#abort.signal);
     return stream;
   }

@@ -7,7 +7,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { applyChunk } from "../client/apply-chunk.js";
 import type { ChatTarget, FairwayClient } from "../client/create-client.js";
-import type { ThreadStream } from "../client/thread-stream.js";
 import type { AgentMessageChunk } from "../streaming/schema.js";
 import type { ThreadMessage } from "../streaming/thread-message.js";
 
@@ -40,7 +39,10 @@ export interface UseAgentResult {
   threadId: string | undefined;
   /** Sends a user message and streams the answer. Resolves when the answer ended (or failed: see `error`). */
   send(input: string): Promise<void>;
-  /** Stops following the answer in flight (the run itself goes on on the server). */
+  /**
+   * Stops following the answer in flight: a message not sent yet is not sent; one already sent is answered
+   * on the server (its run goes on) but no longer shown as it streams.
+   */
   stop(): void;
 }
 
@@ -62,7 +64,8 @@ export function useAgent(options: UseAgentOptions): UseAgentResult {
   const [status, setStatus] = useState<AgentStatus>("idle");
   const [error, setError] = useState<Error | undefined>(undefined);
   const [threadId, setThreadId] = useState<string | undefined>(options.threadId);
-  const stream = useRef<ThreadStream | undefined>(undefined);
+  // The send in flight: `stop` (or a newer send, or unmounting) aborts it.
+  const active = useRef<AbortController | undefined>(undefined);
   const onChunkRef = useRef(onChunk);
   onChunkRef.current = onChunk;
 
@@ -87,11 +90,11 @@ export function useAgent(options: UseAgentOptions): UseAgentResult {
     };
   }, [client, options.threadId]);
 
-  useEffect(() => () => stream.current?.close(), []);
+  useEffect(() => () => active.current?.abort(), []);
 
   const stop = useCallback(() => {
-    stream.current?.close();
-    stream.current = undefined;
+    active.current?.abort();
+    active.current = undefined;
     setStatus((now) => (now === "error" ? now : "idle"));
   }, []);
 
@@ -99,7 +102,10 @@ export function useAgent(options: UseAgentOptions): UseAgentResult {
   const network = target.network;
   const send = useCallback(
     async (input: string) => {
-      stream.current?.close();
+      active.current?.abort();
+      const controller = new AbortController();
+      active.current = controller;
+      const { signal } = controller;
       setError(undefined);
       setStatus("submitted");
       const pendingId = `pending-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -111,24 +117,28 @@ export function useAgent(options: UseAgentOptions): UseAgentResult {
         const sent = await client.sendMessage({
           ...(agent !== undefined ? { agent } : { network: network as string }),
           input,
+          signal,
           ...(threadId !== undefined && { threadId }),
         });
-        stream.current = sent.stream;
         setThreadId(sent.threadId);
         let failure: string | undefined;
         for await (const { chunk } of sent.stream) {
+          if (signal.aborted) break;
           setStatus("streaming");
           onChunkRef.current?.(chunk);
           if (chunk.event === "run.failed" && chunk.data.scope !== "agent")
             failure = String(chunk.data.error);
           setMessages((shown) => applyChunk(shown, chunk));
         }
-        if (stream.current === sent.stream) stream.current = undefined;
+        if (signal.aborted) return;
+        active.current = undefined;
         if (failure !== undefined) {
           setError(new Error(failure));
           setStatus("error");
-        } else setStatus((now) => (now === "error" ? now : "idle"));
+        } else setStatus("idle");
       } catch (caught) {
+        if (signal.aborted) return;
+        active.current = undefined;
         setError(asError(caught));
         setStatus("error");
       }
