@@ -68,6 +68,8 @@ function diagnosticsOf(file: string, replace?: [string, string]): string[] {
 }
 
 const WRONG_FIELD = "  // WRONG_FIELD";
+/** A type check of the fixture and the sources it reaches takes seconds, more on a loaded machine. */
+const TSC_TIMEOUT_MS = 180_000;
 
 /** `code` swapped in for the marker line fails to compile with exactly one error there, matching `message`. */
 function expectOneError(code: string, message: RegExp): void {
@@ -81,32 +83,52 @@ function expectOneError(code: string, message: RegExp): void {
 const line = readFileSync(join(fixtures, "typed-events.ts"), "utf8").split("\n").indexOf(WRONG_FIELD) + 1;
 
 describe("typed events (tsc)", () => {
-  it("the seed's multi-tenancy code type-checks with only its imports changed", () => {
-    expect(diagnosticsOf("seed-multitenancy.ts")).toEqual([]);
-  });
+  it(
+    "the seed's multi-tenancy code type-checks with only its imports changed",
+    () => {
+      expect(diagnosticsOf("seed-multitenancy.ts")).toEqual([]);
+    },
+    TSC_TIMEOUT_MS,
+  );
 
-  it("declared events type event.data in handlers and send", () => {
-    expect(diagnosticsOf("typed-events.ts")).toEqual([]);
-  });
+  it(
+    "declared events type event.data in handlers and send",
+    () => {
+      expect(diagnosticsOf("typed-events.ts")).toEqual([]);
+    },
+    TSC_TIMEOUT_MS,
+  );
 
-  it("a wrong field name in send fails to compile", () => {
-    expectOneError(
-      '  await fairway.send({ name: "deep-research-network/run", data: { userId: "u1", input: "x" } });',
-      /^TS2561 Object literal may only specify known properties, but 'userId' does not exist/,
-    );
-  });
+  it(
+    "a wrong field name in send fails to compile",
+    () => {
+      expectOneError(
+        '  await fairway.send({ name: "deep-research-network/run", data: { userId: "u1", input: "x" } });',
+        /^TS2561 Object literal may only specify known properties, but 'userId' does not exist/,
+      );
+    },
+    TSC_TIMEOUT_MS,
+  );
 
-  it("a wrong field type in a list sent fails to compile", () => {
-    expectOneError(
-      '  await fairway.send([{ name: "app/free" }, { name: "billing/plan.changed", data: { plan: "gold" } }]);',
-      /^TS2322 Type '"gold"' is not assignable to type '"free" \| "paid"'/,
-    );
-  });
+  it(
+    "a wrong field type in a list sent fails to compile",
+    () => {
+      expectOneError(
+        '  await fairway.send([{ name: "app/free" }, { name: "billing/plan.changed", data: { plan: "gold" } }]);',
+        /^TS2322 Type '"gold"' is not assignable to type '"free" \| "paid"'/,
+      );
+    },
+    TSC_TIMEOUT_MS,
+  );
 
-  it("reading an undeclared field in a handler fails to compile", () => {
-    expectOneError(
-      '  fairway.createFunction({ id: "bad" }, { event: "deep-research-network/run" }, ({ event }) => event.data.userId);',
-      /^TS2551 Property 'userId' does not exist on type '{ user_id: string; input: string; }'/,
-    );
-  });
+  it(
+    "reading an undeclared field in a handler fails to compile",
+    () => {
+      expectOneError(
+        '  fairway.createFunction({ id: "bad" }, { event: "deep-research-network/run" }, ({ event }) => event.data.userId);',
+        /^TS2551 Property 'userId' does not exist on type '{ user_id: string; input: string; }'/,
+      );
+    },
+    TSC_TIMEOUT_MS,
+  );
 });
