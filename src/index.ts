@@ -65,7 +65,7 @@ export {
   type ZodEventSchemas,
 } from "./engine/event-schemas.js";
 export { currentExecution, type ExecutionContext } from "./engine/execution-context.js";
-export { type AnyFairway, Fairway, FUNCTION_FAILED_EVENT } from "./engine/fairway.js";
+export { type AnyFairway, Fairway, FUNCTION_FAILED_EVENT } from "./fairway.js";
 export type {
   FunctionConfig,
   NormalizedFunctionConfig,
@@ -110,6 +110,7 @@ export {
   RunSkippedError,
   SerializationError,
   type SerializedError,
+  StepCrashedError,
   StepError,
   StoreError,
   TimeoutError,

@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Agent } from "../agents/agent.js";
 import { Network } from "../agents/network.js";
-import { Fairway } from "../engine/fairway.js";
 import { ConfigError } from "../errors/config-error.js";
+import { Fairway } from "../fairway.js";
 
 /** What an app module provides: its Fairway client (all of whose functions are served), agents and networks. */
 export interface LoadedApp {

@@ -26,15 +26,17 @@ export function buildProgram(): Command {
     "dev",
     "serve an app for local development: API + dashboard, embedded store, no credentials (open)",
   )
-    .option("-p, --port <port>", "port (0 = any free port)", "3010")
+    .option("-p, --port <port>", "port (0 = any free port) [default: 3010, or 8288 with only -u]")
     .option("--host <host>", "interface to listen on", "127.0.0.1");
   serveCommandOf(
     program,
     "start",
     "serve an app in production: keys required (FAIRWAY_SIGNING_KEY, FAIRWAY_EVENT_KEYS)",
   )
-    .option("-p, --port <port>", "port", "3010")
+    .option("-p, --port <port>", "port [default: 3010, or 8288 with only -u]")
     .option("--host <host>", "interface to listen on", "0.0.0.0")
+    .option("--signing-key <key>", "the Inngest apps' signing key (env INNGEST_SIGNING_KEY)")
+    .option("--event-key <key>", "an event key the Inngest apps send with (env INNGEST_EVENT_KEY)")
     .option("--database-url <url>", "PostgreSQL store (not supported yet)");
 
   program
@@ -76,8 +78,14 @@ function serveCommandOf(program: Command, mode: "dev" | "start", description: st
   return program
     .command(mode)
     .description(description)
-    .argument("<app>", "module exporting a Fairway client (and optionally agents and networks)")
-    .action(async (app: string, options) => {
+    .argument("[app]", "module exporting a Fairway client (and optionally agents and networks)")
+    .option(
+      "-u, --sdk-url <url>",
+      "serve URL of an app written with the Inngest SDK, synced now and every 5 s (repeatable)",
+      (url: string, urls: string[]) => [...urls, url],
+      [] as string[],
+    )
+    .action(async (app: string | undefined, options) => {
       await serveCommand(app, options, mode);
     });
 }

@@ -1,7 +1,10 @@
 /**
  * Moves due runs into executions: the ready queue decides which run goes next, the wake timers hold runs
  * until their `readyAt`, and a bounded pool (`maxConcurrentRuns`) executes them. Each run is claimed in the
- * store under a lease first, and the leases of executing runs are renewed while they execute.
+ * store under a lease first, and the leases of executing runs are renewed while they execute; a renewal that
+ * reports a run no longer held stops its execution. An execution that a store error abandoned (or an engine
+ * error) is logged once with its run id and the run is claimed again after a backoff (`abandonDelayMs`):
+ * it resumes from its last checkpoint, and the process keeps serving the others.
  *
  * @module
  */
@@ -10,7 +13,8 @@ import type { Clock, TimerHandle } from "./clock.js";
 import type { Execution } from "./execution.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
-import type { ExecutionResult, RunExecutor } from "./run-executor.js";
+import { abandonDelayMs } from "./retry-backoff.js";
+import type { ExecutionResult, RunExecutor, WrittenResult } from "./run-executor.js";
 import type { Logger, RunEvent } from "./types.js";
 import { WakeTimers } from "./wake-timers.js";
 
@@ -25,7 +29,12 @@ export interface DispatcherDeps {
   findFunction: (id: string) => RegisteredFunction | undefined;
   emit: (event: RunEvent) => void;
   /** Called after an execution's result is written. */
-  onResult: (run: ReadyItem, result: ExecutionResult) => Promise<void>;
+  onResult: (run: ReadyItem, result: WrittenResult) => Promise<void>;
+  /**
+   * A queued run could not be claimed (ended meanwhile, leased elsewhere, not due): lets the engine drop
+   * what it keeps about a run that has ended.
+   */
+  onClaimMissed: (runId: string) => Promise<void>;
   /** The ready queue: flow control's fair queue (`FlowReadyQueue`, see engine-flow.ts). */
   queue: ReadyQueue;
 }
@@ -37,8 +46,11 @@ export class Dispatcher {
   readonly queue: ReadyQueue;
   private readonly timers: WakeTimers;
   private readonly executing = new Map<string, Promise<void>>();
+  /** Abandonments in a row per run (store errors), for the backoff; cleared when an execution ends well. */
+  private readonly abandoned = new Map<string, number>();
   /** Due runs of functions this process has not defined (yet), by function id. */
   private readonly parked = new Map<string, ReadyItem[]>();
+  private readonly parkedIds = new Set<string>();
   private pumpScheduled = false;
   private closed = false;
   private renewTimer: TimerHandle | undefined;
@@ -51,15 +63,15 @@ export class Dispatcher {
     });
   }
 
-  /** Queues `run` now, or at `readyAt` if that is later. */
-  schedule(run: Schedulable, readyAt: number): void {
+  /** Queues `run` now, or at `readyAt` if that is later. `resume`: the run may have started (a retry). */
+  schedule(run: Schedulable, readyAt: number, resume = false): void {
     if (this.closed || this.executing.has(run.id)) return;
     const item: ReadyItem = {
       runId: run.id,
       functionId: run.functionId,
       backlogKey: run.backlogKey,
       createdAt: run.createdAt,
-      resume: run.startedAt !== undefined,
+      resume: resume || run.startedAt !== undefined,
     };
     if (readyAt <= this.deps.clock.now()) {
       this.timers.cancel(run.id);
@@ -82,12 +94,25 @@ export class Dispatcher {
     const parked = this.parked.get(functionId);
     if (!parked) return;
     this.parked.delete(functionId);
-    for (const item of parked) this.queue.enqueue(item);
+    for (const item of parked) {
+      this.parkedIds.delete(item.runId);
+      this.queue.enqueue(item);
+    }
     this.requestPump();
   }
 
   isExecuting(runId: string): boolean {
     return this.executing.has(runId);
+  }
+
+  /** Whether this process has the run in hand: executing, queued, waiting for its wake-up, or parked. */
+  knows(runId: string): boolean {
+    return (
+      this.executing.has(runId) ||
+      this.queue.has(runId) ||
+      this.timers.has(runId) ||
+      this.parkedIds.has(runId)
+    );
   }
 
   /** Runs executing now. */
@@ -123,6 +148,8 @@ export class Dispatcher {
         this.queue.release(item.runId);
         if (result?.kind === "suspended")
           this.schedule({ ...toSchedulable(item), startedAt: 0 }, result.readyAt);
+        if (result?.kind === "abandoned") this.retryAbandoned(item, result.error);
+        else this.abandoned.delete(item.runId);
         this.requestPump();
       });
       this.executing.set(item.runId, done);
@@ -142,10 +169,14 @@ export class Dispatcher {
         const parked = this.parked.get(item.functionId) ?? [];
         parked.push(item);
         this.parked.set(item.functionId, parked);
+        this.parkedIds.add(item.runId);
         return undefined;
       }
       const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs);
-      if (!claimed) return undefined;
+      if (!claimed) {
+        await this.deps.onClaimMissed(item.runId);
+        return undefined;
+      }
       if (!item.resume) {
         this.deps.emit({
           type: "run.started",
@@ -154,13 +185,30 @@ export class Dispatcher {
           at: clock.now(),
         });
       }
-      const result = await this.deps.executor.execute(claimed, fn);
-      await this.deps.onResult(item, result);
+      const result = await this.deps.executor.execute(claimed, fn, this.abandoned.has(item.runId));
+      if (result.kind !== "abandoned") await this.deps.onResult(item, result);
       return result;
     } catch (error) {
-      logger.error("run execution failed in the engine", { runId: item.runId, error });
-      return undefined;
+      return { kind: "abandoned", error };
     }
+  }
+
+  /** Logs an abandoned execution once and queues its run again after the backoff. */
+  private retryAbandoned(item: ReadyItem, error: unknown): void {
+    const failures = (this.abandoned.get(item.runId) ?? 0) + 1;
+    this.abandoned.set(item.runId, failures);
+    const delayMs = abandonDelayMs(failures);
+    this.deps.logger.error(
+      "run execution abandoned (store or engine error); retrying from its last checkpoint",
+      {
+        runId: item.runId,
+        functionId: item.functionId,
+        failures,
+        delayMs,
+        error,
+      },
+    );
+    this.schedule(toSchedulable(item), this.deps.clock.now() + delayMs, true);
   }
 
   private armRenewal(): void {
@@ -170,9 +218,12 @@ export class Dispatcher {
       () => {
         this.renewTimer = undefined;
         if (this.executing.size === 0) return;
-        const until = clock.now() + leaseMs;
+        const now = clock.now();
         this.deps.store
-          .renewLeases(this.deps.owner, [...this.executing.keys()], until)
+          .renewLeases(this.deps.owner, [...this.executing.keys()], now + leaseMs, now)
+          .then((lost) => {
+            for (const runId of lost) this.deps.executor.active.get(runId)?.stop({ kind: "lost" });
+          })
           .catch((error: unknown) => {
             this.deps.logger.error("lease renewal failed", { error });
           });

@@ -17,7 +17,7 @@ import {
   type SerializedError,
   ValidationError,
 } from "../errors/index.js";
-import type { AcceptEventsInput, RunRecord, StepOp, StepRow, Store } from "../store/store.js";
+import type { AcceptEventsInput, LeaseFence, RunRecord, StepOp, StepRow, Store } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { deserialize } from "./serializer.js";
@@ -72,6 +72,13 @@ export interface Suspension {
   children?: AcceptEventsInput;
 }
 
+/**
+ * Why an execution stopped before its handler settled: `lost`, the process no longer holds the run's lease
+ * (a fenced write was refused, or a renewal reported it); `abandoned`, a store call failed (`error`). Either
+ * way nothing more is written by this execution and the handler promise is left unsettled.
+ */
+export type ExecutionStop = { kind: "lost" } | { kind: "abandoned"; error: unknown };
+
 /** A step call, identified and checked against the memo. */
 export interface StepCall {
   identity: StepIdentity;
@@ -89,6 +96,10 @@ export class Execution {
   closing = false;
   /** Resolves when the execution should suspend. */
   readonly suspended: Promise<Suspension[]>;
+  /** Resolves when the execution must stop at once (see `ExecutionStop`). */
+  readonly stopped: Promise<ExecutionStop>;
+  private stopReason: ExecutionStop | undefined;
+  private onStop: (stop: ExecutionStop) => void = () => {};
   private readonly byPosition = new Map<number, StepRow>();
   private readonly visited = new Set<string>();
   private readonly ids = new StepIdAllocator();
@@ -98,11 +109,16 @@ export class Execution {
   private checkScheduled = false;
   private settle: (suspensions: Suspension[]) => void = () => {};
 
+  /**
+   * @param resumesAbandoned this process abandoned the previous execution of the run (a store error): a
+   * `running` step row it left is an attempt to make again, not one its process died in.
+   */
   constructor(
     readonly run: RunRecord,
     steps: StepRow[],
     readonly fn: RegisteredFunction,
     readonly deps: ExecutionDeps,
+    readonly resumesAbandoned = false,
   ) {
     for (const step of steps) {
       this.memo.set(step.id, step);
@@ -112,6 +128,42 @@ export class Execution {
     this.suspended = new Promise((resolve) => {
       this.settle = resolve;
     });
+    this.stopped = new Promise((resolve) => {
+      this.onStop = resolve;
+    });
+  }
+
+  /** Stops the execution (first reason wins): no step settles or writes after this. */
+  stop(reason: ExecutionStop): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.onStop(reason);
+  }
+
+  get isStopped(): boolean {
+    return this.stopReason !== undefined;
+  }
+
+  /**
+   * The one way a step reaches the store for its run: `call` gets this execution's lease fence. A call that
+   * throws abandons the execution (`abandoned`); a result that `held` rejects (a fenced write refused) loses
+   * it (`lost`). In both cases, and once the execution is stopped, the returned promise never settles, so the
+   * handler goes no further.
+   */
+  async write<T>(
+    call: (lease: LeaseFence) => Promise<T>,
+    held: (result: T) => boolean = () => true,
+  ): Promise<T> {
+    if (this.stopReason) return never();
+    let result: T;
+    try {
+      result = await call({ owner: this.deps.owner, now: this.now() });
+    } catch (error) {
+      this.stop({ kind: "abandoned", error });
+      return never();
+    }
+    if (!this.stopReason && !held(result)) this.stop({ kind: "lost" });
+    return this.stopReason ? never() : result;
   }
 
   now(): number {
@@ -213,7 +265,10 @@ export class Execution {
     }
     this.stateBytes += bytes;
     this.memo.set(row.id, row);
-    await this.deps.store.saveStep(row);
+    await this.write(
+      (lease) => this.deps.store.saveStep(row, lease),
+      (saved) => saved,
+    );
     if (row.status === "completed" || row.status === "failed") {
       this.deps.emit({
         type: "step.completed",
@@ -245,6 +300,7 @@ export class Execution {
   }
 
   private scheduleCheck(): void {
+    if (this.stopReason) return;
     if (this.checkScheduled) return;
     this.checkScheduled = true;
     setImmediate(() => {
@@ -252,4 +308,9 @@ export class Execution {
       if (this.inflight === 0 && this.suspensions.length > 0) this.settle(this.suspensions);
     });
   }
+}
+
+/** A promise that never settles: what a step returns once its execution stopped. */
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => {});
 }

@@ -39,6 +39,10 @@ export class FlowReadyQueue implements ReadyQueue {
     return item;
   }
 
+  has(runId: string): boolean {
+    return this.#items.has(runId);
+  }
+
   remove(runId: string): boolean {
     this.#items.delete(runId);
     return this.flow.scheduler.remove(runId);

@@ -22,6 +22,8 @@ export interface ReadyQueue {
   enqueue(item: ReadyItem): void;
   /** Removes and returns the run that should start next at `now`, or undefined if none may. */
   next(now: number): ReadyItem | undefined;
+  /** Whether the run is queued. */
+  has(runId: string): boolean;
   /** Drops a run (cancelled, claimed elsewhere). True if it was queued. */
   remove(runId: string): boolean;
   size(): number;

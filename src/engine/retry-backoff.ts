@@ -42,3 +42,17 @@ function retryAfterMs(value: number | string | Date, now: number): number {
 function clamp(delay: number): number {
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, Number.isFinite(delay) ? delay : 0));
 }
+
+/** First delay before retrying an execution abandoned by a store error, ms. */
+const ABANDON_BASE_MS = 1000;
+/** Longest delay before retrying an abandoned execution, ms. */
+const ABANDON_MAX_MS = 60_000;
+
+/**
+ * Delay in ms before a run whose execution was abandoned by a store error is claimed again, after
+ * `failures` (≥ 1) abandonments in a row: 1 s, 2 s, 4 s … capped at 60 s. No jitter, no scale: it waits for
+ * the store, not for the step (an abandonment is not an attempt of the step).
+ */
+export function abandonDelayMs(failures: number): number {
+  return Math.min(ABANDON_MAX_MS, ABANDON_BASE_MS * 2 ** Math.max(0, failures - 1));
+}

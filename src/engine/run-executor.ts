@@ -1,7 +1,9 @@
 /**
  * Executes one claimed run: calls the handler (inside `runInExecution`) with fresh step tools, and turns
  * what happens into exactly one store transition: finished (completed or failed), suspended (sleep, wait,
- * invoke, retry backoff), or nothing when the lease was lost (cancelled meanwhile, or reclaimed).
+ * invoke, retry backoff), or nothing when the lease was lost (cancelled meanwhile, or reclaimed). A store
+ * call of a step that throws abandons the execution (`abandoned`, nothing more written; the dispatcher
+ * retries the run from its last checkpoint after a backoff).
  *
  * @module
  */
@@ -20,7 +22,13 @@ import type {
   RunRecord,
   SuspendInput,
 } from "../store/store.js";
-import { Execution, type ExecutionDeps, MAX_STEP_OUTPUT_BYTES, type Suspension } from "./execution.js";
+import {
+  Execution,
+  type ExecutionDeps,
+  type ExecutionStop,
+  MAX_STEP_OUTPUT_BYTES,
+  type Suspension,
+} from "./execution.js";
 import { runInExecution } from "./execution-context.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { retryDelayMs } from "./retry-backoff.js";
@@ -38,7 +46,11 @@ import { admitInvoked } from "./step-waits.js";
 export type ExecutionResult =
   | { kind: "finished"; run: RunRecord; sent?: { input: AcceptEventsInput; stored: AcceptEventsResult } }
   | { kind: "suspended"; status: SuspendInput["status"]; readyAt: number; children: RunRecord[] }
-  | { kind: "lost"; unsent?: AcceptEventsInput };
+  | { kind: "lost"; unsent?: AcceptEventsInput }
+  | { kind: "abandoned"; error: unknown };
+
+/** An execution's result that was written (or lost): what the engine reacts to after the store call. */
+export type WrittenResult = Exclude<ExecutionResult, { kind: "abandoned" }>;
 
 /** Error codes that fail a run at once: retrying the handler would hit them again. */
 const FINAL_CODES = new Set([
@@ -60,11 +72,20 @@ export class RunExecutor {
   /** The live execution of each run this process is executing (for cancellation). */
   readonly active = new Map<string, Execution>();
 
-  async execute(claimed: ClaimedRun, fn: RegisteredFunction): Promise<ExecutionResult> {
-    const exec = new Execution(claimed.run, claimed.steps, fn, this.deps);
+  /** `resumesAbandoned`: this process abandoned the run's previous execution (see `Execution`). */
+  async execute(
+    claimed: ClaimedRun,
+    fn: RegisteredFunction,
+    resumesAbandoned = false,
+  ): Promise<ExecutionResult> {
+    const exec = new Execution(claimed.run, claimed.steps, fn, this.deps, resumesAbandoned);
     this.active.set(claimed.run.id, exec);
     try {
       const outcome = await this.invoke(exec);
+      if ("stop" in outcome)
+        return outcome.stop.kind === "lost"
+          ? { kind: "lost" }
+          : { kind: "abandoned", error: outcome.stop.error };
       if ("suspensions" in outcome) return await this.suspend(exec, outcome.suspensions);
       if (exec.fatal) return await this.fail(exec, exec.fatal);
       if ("error" in outcome) return await this.handleError(exec, outcome.error, handlerAttempt(claimed));
@@ -76,7 +97,9 @@ export class RunExecutor {
 
   private invoke(
     exec: Execution,
-  ): Promise<{ value: unknown } | { error: unknown } | { suspensions: Suspension[] }> {
+  ): Promise<
+    { value: unknown } | { error: unknown } | { suspensions: Suspension[] } | { stop: ExecutionStop }
+  > {
     const run = exec.run;
     const events = run.events as FairwayEvent[];
     const event = events[0] as FairwayEvent;
@@ -100,6 +123,7 @@ export class RunExecutor {
         (error: unknown) => ({ error }),
       ),
       exec.suspended.then((suspensions) => ({ suspensions })),
+      exec.stopped.then((stop) => ({ stop })),
     ]);
   }
 

@@ -3,9 +3,22 @@
  * value. A failed attempt is retried after a backoff (the run suspends and replays); the last failure, or a
  * NonRetriableError, is stored and thrown into the handler as a StepError, on replay too.
  *
+ * Each attempt is recorded before its body starts (a `running` row with the attempt counted). A claim that
+ * finds a `running` row knows the attempt never recorded its outcome: its process died in the step (or lost
+ * the lease). That attempt is spent: the next one starts at once, or, when none is left, the step fails with
+ * a StepCrashedError. So a step that kills its process fails after `retries + 1` crashes instead of
+ * crash-looping the app.
+ *
  * @module
  */
-import { LimitError, NonRetriableError, StepError, serializeError } from "../errors/index.js";
+import {
+  LimitError,
+  NonRetriableError,
+  type SerializedError,
+  StepCrashedError,
+  StepError,
+  serializeError,
+} from "../errors/index.js";
 import { type Execution, MAX_STEP_OUTPUT_BYTES } from "./execution.js";
 import { retryDelayMs } from "./retry-backoff.js";
 import { roundTrip } from "./serializer.js";
@@ -23,11 +36,36 @@ export async function runStep<T>(
   if (memo?.status === "retrying" && (memo.wakeAt ?? 0) > exec.now()) {
     return exec.suspend({ kind: "retry", at: memo.wakeAt ?? 0 });
   }
-  const attempt = memo?.attempts ?? 0;
+  // A `running` row is an attempt that never recorded its outcome: its process died in it (it counts), or
+  // this process abandoned the execution on a store error (it is made again).
+  const redo = memo?.status === "running" && exec.resumesAbandoned;
+  const attempt = (memo?.attempts ?? 0) - (redo ? 1 : 0);
   const startedAt = memo?.startedAt ?? exec.now();
+  const crash = memo?.status === "running" && !redo ? crashOf(call.identity.name, memo) : undefined;
+  if (crash && attempt > exec.fn.config.retries) {
+    await exec.checkpoint(
+      exec.row(call, "run", {
+        status: "failed",
+        error: crash,
+        attempts: attempt,
+        startedAt,
+        endedAt: exec.now(),
+      }),
+    );
+    throw new StepError(call.identity.name, crash);
+  }
   exec.enter();
   let failure: { error: unknown } | undefined;
   try {
+    // The attempt is recorded before the body runs: if the process dies inside it, the next claim counts it.
+    await exec.checkpoint(
+      exec.row(call, "run", {
+        status: "running",
+        attempts: attempt + 1,
+        startedAt,
+        ...(crash ? { error: crash } : {}),
+      }),
+    );
     let value: T;
     try {
       value = await exec.runBody(call.identity.name, body);
@@ -100,4 +138,12 @@ async function failAttempt(
   exec.memo.set(row.id, row);
   exec.leave();
   return exec.suspend({ kind: "retry", at: now + delay, row });
+}
+
+/**
+ * The stored error of an attempt found `running` on a new claim (its process died in it): a StepCrashedError
+ * counting it on top of the crashes in a row already recorded on the row.
+ */
+function crashOf(stepId: string, row: { attempts: number; error?: SerializedError }): SerializedError {
+  return new StepCrashedError(stepId, row.attempts, StepCrashedError.crashesIn(row.error) + 1).toJSON();
 }

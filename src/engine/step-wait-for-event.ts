@@ -84,24 +84,30 @@ async function lookForEvent(
     eventId: event.id,
     endedAt: exec.now(),
   });
-  const matched = await exec.deps.store.registerWait({
-    wait: {
-      id: `${exec.run.id}:${pending.id}`,
-      runId: exec.run.id,
-      stepId: pending.id,
-      eventName: spec.event,
-      ...(spec.if === undefined ? {} : { expression: spec.if }),
-      triggerEvent: trigger,
-      expiresAt: timeoutAt,
-      afterSeq: exec.run.eventSeq,
-      ...(key === undefined ? {} : { match: key }),
-    },
-    pending,
-    matches: (event) =>
-      event.receivedAt <= timeoutAt &&
-      (compiled === undefined || matches(compiled, { event: trigger, async: toHandlerEvent(event) })),
-    completed,
-  });
+  const registered = await exec.write(
+    (lease) =>
+      exec.deps.store.registerWait({
+        lease,
+        wait: {
+          id: `${exec.run.id}:${pending.id}`,
+          runId: exec.run.id,
+          stepId: pending.id,
+          eventName: spec.event,
+          ...(spec.if === undefined ? {} : { expression: spec.if }),
+          triggerEvent: trigger,
+          expiresAt: timeoutAt,
+          afterSeq: exec.run.eventSeq,
+          ...(key === undefined ? {} : { match: key }),
+        },
+        pending,
+        matches: (event) =>
+          event.receivedAt <= timeoutAt &&
+          (compiled === undefined || matches(compiled, { event: trigger, async: toHandlerEvent(event) })),
+        completed,
+      }),
+    (result) => result.held,
+  );
+  const matched = registered.held ? registered.event : undefined;
   if (!matched) return undefined;
   const row = completed(matched);
   exec.memo.set(row.id, row);

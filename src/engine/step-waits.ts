@@ -162,17 +162,20 @@ export async function awaitPending(
           status: "failed" as const,
           error: serializeError(new TimeoutError(`step.invoke("${memo.name}")`, timeoutAt - memo.startedAt)),
         };
-  const won = await exec.deps.store.resolveStep({
-    runId: exec.run.id,
-    stepId: memo.id,
-    ...timeout,
-    ...(kind === "wait" ? { waitId: `${exec.run.id}:${memo.id}` } : {}),
-    now,
-  });
+  const won = await exec.write((lease) =>
+    exec.deps.store.resolveStep({
+      runId: exec.run.id,
+      stepId: memo.id,
+      ...timeout,
+      ...(kind === "wait" ? { waitId: `${exec.run.id}:${memo.id}` } : {}),
+      now: lease.now,
+      owner: lease.owner,
+    }),
+  );
   const timedOut: StepRow = { ...memo, ...timeout, endedAt: now };
   const row = won
     ? timedOut
-    : (await exec.deps.store.getSteps(exec.run.id)).find((step) => step.id === memo.id);
+    : (await exec.write(() => exec.deps.store.getSteps(exec.run.id))).find((step) => step.id === memo.id);
   if (!row || row.status === "waiting") return exec.suspend({ kind, at: now, awaiting: memo.id });
   exec.memo.set(row.id, row);
   if (row.status === "failed") throw new StepError(row.name, row.error ?? { name: "Error", message: "" });

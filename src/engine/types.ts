@@ -43,6 +43,12 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
   /** Lease length in ms on a claimed run; renewed every third of it while executing. @default 30000 */
   leaseMs?: number;
   /**
+   * Time between recovery sweeps, ms: each reads one page (1000 runs) of the store's claimable runs (due,
+   * or whose lease expired) and queues those this process does not have in hand, so a run stranded by a
+   * dead process, a lost wake-up or a store error never waits for a restart. @default 5000
+   */
+  sweepMs?: number;
+  /**
    * How queued runs are ordered across backlogs. `"fair"`: backlogs (function × concurrency key) served
    * in turn. `"fifo"`: one queue in creation order with head-of-line blocking — only for comparisons
    * such as `bench/fairness.ts`. @default "fair"

@@ -39,6 +39,10 @@ export class WakeTimers {
     this.live.delete(runId);
   }
 
+  has(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
   size(): number {
     return this.live.size;
   }

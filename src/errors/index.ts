@@ -19,6 +19,7 @@ export { RunCancelledError } from "./run-cancelled-error.js";
 export { RunFailedError } from "./run-failed-error.js";
 export { RunSkippedError } from "./run-skipped-error.js";
 export { SerializationError } from "./serialization-error.js";
+export { StepCrashedError } from "./step-crashed-error.js";
 export { StepError } from "./step-error.js";
 export { StoreError } from "./store-error.js";
 export { TimeoutError } from "./timeout-error.js";

@@ -218,8 +218,12 @@ export class FlowController {
     this.scheduler.restoreThrottleStart({ id, ...throttle }, startedAt, windowStart);
   }
 
-  /** A run was stored (or is restored on start-up): watch it for cancelOn, timeouts and singleton. */
+  /**
+   * A run was stored (or is restored on start-up, or found by a recovery sweep): watch it for cancelOn,
+   * timeouts and singleton. A run already watched (or waiting for its function) is left as it is.
+   */
   runCreated(run: WatchedRun): void {
+    if (this.#watch.watching(run.id) || this.#early.has(run.id)) return;
     const flow = this.#functions.get(run.functionId);
     if (!flow) {
       this.#early.set(run.id, run);

@@ -20,6 +20,9 @@ export interface WatchedRun {
   startedAt?: number;
 }
 
+/** The event kept for a watched run whose function has no cancelOn (nothing reads it). */
+const NO_EVENT: FlowEvent = { name: "", data: {}, id: "", ts: 0 };
+
 interface Entry {
   run: WatchedRun;
   config: FlowConfig;
@@ -41,6 +44,11 @@ export class RunWatch {
     private readonly cancel: (runId: string, reason: string) => void,
   ) {}
 
+  /** Whether `runId` is watched (created or restored, not ended). */
+  watching(runId: string): boolean {
+    return this.#runs.has(runId);
+  }
+
   /** The active run holding singleton key `key` of a function, if any. */
   holder(functionId: string, key: string): string | undefined {
     return this.#holders.get(`${functionId}\u0000${key}`);
@@ -53,12 +61,19 @@ export class RunWatch {
     this.#holdings.set(runId, singleton);
   }
 
-  /** Starts watching a created (or restored) run: cancelOn, start/finish deadline. */
+  /**
+   * Starts watching a created (or restored) run: singleton key, cancelOn, start/finish deadline. A run of a
+   * function with neither cancelOn nor timeouts keeps no entry (only its singleton hold, if any), and only
+   * cancelOn keeps the trigger event (its expressions read it): a queued run costs nothing here otherwise.
+   */
   watch(run: WatchedRun, config: FlowConfig, singletonKey?: string): void {
-    const entry: Entry = { run, config, started: run.startedAt !== undefined };
     if (singletonKey !== undefined && this.holder(run.functionId, singletonKey) === undefined) {
       this.hold(run.functionId, singletonKey, run.id);
     }
+    const { cancelOn, timeouts } = config;
+    if (cancelOn.length === 0 && timeouts.startMs === undefined && timeouts.finishMs === undefined) return;
+    const kept = cancelOn.length > 0 ? run : { ...run, event: NO_EVENT };
+    const entry: Entry = { run: kept, config, started: run.startedAt !== undefined };
     this.#runs.set(run.id, entry);
     for (const { event } of config.cancelOn) {
       const ids = this.#cancelable.get(event) ?? new Set<string>();

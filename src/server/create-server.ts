@@ -6,12 +6,15 @@ import { bodyLimit } from "hono/body-limit";
 import type { Agent } from "../agents/agent.js";
 import type { ThreadStore } from "../agents/history/thread-store.js";
 import type { Network } from "../agents/network.js";
-import { type AnyFairway, Fairway } from "../engine/fairway.js";
+import { type AnyFairway, Fairway } from "../fairway.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
 import type { Logger, RunEvent } from "../engine/types.js";
 import { ConfigError } from "../errors/config-error.js";
 import { LimitError } from "../errors/limit-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
+import { AppSync, type AppSyncOutcome } from "../inngest/app-sync.js";
+import { InngestApps } from "../inngest/inngest-apps.js";
+import { type InngestServerOptions, resolveInngestOptions } from "../inngest/inngest-options.js";
 import { agentFunctions } from "./agent-functions.js";
 import type { AuthVariables } from "./auth/guard.js";
 import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
@@ -22,6 +25,7 @@ import { eventRoutes } from "./routes/events.js";
 import { flowRoutes } from "./routes/flow.js";
 import { functionRoutes } from "./routes/functions.js";
 import { healthRoutes } from "./routes/health.js";
+import { inngestRoutes } from "./routes/inngest.js";
 import { runRoutes } from "./routes/runs.js";
 import { threadHistoryRoutes } from "./routes/thread-history.js";
 import { threadRoutes } from "./routes/threads.js";
@@ -59,6 +63,8 @@ export interface ServerOptions {
   dashboard?: boolean;
   /** @default the client's logger */
   logger?: Logger;
+  /** Apps written with the Inngest SDK: signing keys, app URLs to sync. See docs/inngest-sdk.md. */
+  inngest?: InngestServerOptions;
 }
 
 /**
@@ -73,6 +79,10 @@ export interface FairwayServer extends Server {
   readonly streams: ThreadStreams;
   /** True when the server runs without credentials (dev mode). */
   readonly open: boolean;
+  /** The Inngest SDK apps synced into `client` (`POST /fn/register`). */
+  readonly inngest: InngestApps;
+  /** Syncs every `inngest.appUrls` app now (`listen` also does, then every `syncIntervalMs`). */
+  syncApps(): Promise<AppSyncOutcome[]>;
   /** Fetch handler, for any server that speaks the Fetch API. */
   fetch(request: Request): Promise<Response>;
   /**
@@ -91,7 +101,8 @@ const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
  * Serves a Fairway app over HTTP: the event API, the run API, live SSE streams, and the dashboard.
  * Endpoints: docs/api.md.
  *
- * @throws ConfigError for invalid auth options, or a function not created by `client`.
+ * @throws ConfigError for invalid auth options, a function not created by `client`, or invalid `inngest`
+ *   options (a signing key that is not hex, also from `INNGEST_SIGNING_KEY`; an app URL that is not http(s)).
  * @example
  * const fairway = new Fairway({ id: "my-app" });
  * const fn = fairway.createFunction({ id: "hello" }, { event: "app/hello" }, async () => "hi");
@@ -103,6 +114,13 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   checkFunctions(client, options.functions ?? []);
   const logger = options.logger ?? client.logger;
   const auth = resolveServerAuth(options.auth);
+  const inngestOptions = resolveInngestOptions(options.inngest);
+  const inngest = new InngestApps(client, inngestOptions);
+  const appSync = new AppSync(inngestOptions.appUrls, {
+    logger,
+    intervalMs: inngestOptions.syncIntervalMs,
+    ...(inngestOptions.fetch ? { fetch: inngestOptions.fetch } : {}),
+  });
   const streams = options.streams ?? new ThreadStreams();
   agentFunctions(client, {
     agents: options.agents ?? [],
@@ -140,11 +158,13 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   app.use(sameOriginWrites());
   app.use("/api/*", limit);
   app.use("/e/*", limit);
+  app.use("/fn/*", limit);
   app.route(
     "/",
     healthRoutes(auth, () => client.functions().length),
   );
   app.route("/", eventRoutes(auth, client));
+  app.route("/", inngestRoutes(auth, inngest, inngestOptions.signingKeys));
   app.route("/", runRoutes({ auth, client, access, runEvents, signal: shutdown.signal }));
   app.route(
     "/",
@@ -163,6 +183,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   const stop = (): Promise<void> => {
     closing ??= (async () => {
       unsubscribe();
+      appSync.stop();
       shutdown.abort();
       await closeHttp(server);
       await client.close();
@@ -176,11 +197,17 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     stop().then(() => callback(), callback);
     return server;
   }
+  // As before the port (AgentKit's createServer): syncing Inngest SDK apps starts once the port listens.
+  server.once("listening", () => {
+    if (appSync.urls.length > 0) void appSync.start();
+  });
   return Object.assign(server, {
     app: app as unknown as Hono,
     client,
     streams,
     open: auth.open,
+    inngest,
+    syncApps: () => appSync.syncAll(),
     fetch: (request: Request) => Promise.resolve(app.fetch(request)),
     close,
   });

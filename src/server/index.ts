@@ -1,9 +1,14 @@
 /**
  * Fairway's HTTP server: the event API, the run API, live SSE streams of runs and agent threads,
- * tenant tokens, and the dashboard. Endpoints are documented in `docs/api.md`.
+ * tenant tokens, the dashboard, and the Inngest SDK's sync route for apps written with the Inngest SDK
+ * (`docs/inngest-sdk.md`). Endpoints are documented in `docs/api.md`.
  *
  * @module
  */
+
+export type { AppSyncOutcome } from "../inngest/app-sync.js";
+export type { InngestApps, SyncResult } from "../inngest/inngest-apps.js";
+export type { InngestServerOptions } from "../inngest/inngest-options.js";
 export type { Principal, ServerAuthOptions } from "./auth/server-auth.js";
 export {
   type CreateTenantTokenOptions,

@@ -1,4 +1,4 @@
-import type { AnyFairway } from "../engine/fairway.js";
+import type { AnyFairway } from "../fairway.js";
 import type { Run } from "../engine/types.js";
 import { ForbiddenError } from "../errors/forbidden-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";

@@ -23,10 +23,22 @@ export type { RunStatus } from "./run-statuses.js";
 export type StepOp = "run" | "sleep" | "waitForEvent" | "invoke" | "sendEvent";
 
 /**
- * `completed`/`failed` are final (memoized). `retrying`: failed an attempt, next one at `wakeAt`.
- * `sleeping`: a sleep until `wakeAt`. `waiting`: a waitForEvent or invoke, which times out at `wakeAt`.
+ * `completed`/`failed` are final (memoized). `running`: a step.run attempt started and has not recorded its
+ * outcome (`attempts` counts it); found by a later claim, it is an attempt its process died in.
+ * `retrying`: failed an attempt, next one at `wakeAt`. `sleeping`: a sleep until `wakeAt`. `waiting`: a
+ * waitForEvent or invoke, which times out at `wakeAt`.
  */
-export type StepStatus = "completed" | "failed" | "retrying" | "sleeping" | "waiting";
+export type StepStatus = "completed" | "failed" | "running" | "retrying" | "sleeping" | "waiting";
+
+/**
+ * Who writes a run's state: the lease holder `owner`, at `now` (ms). A write under a fence succeeds only if
+ * `owner` holds a live lease on the run (`leaseExpiresAt > now`) and the run is not terminal; otherwise it
+ * writes nothing and reports it, so a process that lost its lease can never overwrite the run's state.
+ */
+export interface LeaseFence {
+  owner: string;
+  now: number;
+}
 
 /** An event as stored: `id` is Fairway's ULID; `userId` the sender's own `id` (dedup key), if any. */
 export interface StoredEvent {
@@ -214,9 +226,19 @@ export interface ResolveStepInput {
   /** The wait row to delete along with it (waitForEvent). */
   waitId?: string;
   now: number;
+  /**
+   * Set when the run's own execution resolves the step (its timeout): nothing is written unless `owner`
+   * holds the run's live lease at `now`. Resolutions from outside the run (an event, a child's end) have none.
+   */
+  owner?: string;
 }
 
+/** What `registerWait` did: `held: false` when the fence failed (nothing written); else the matched event. */
+export type RegisterWaitResult = { held: false } | { held: true; event?: StoredEvent };
+
 export interface RegisterWaitInput {
+  /** The registering execution's lease: nothing is written unless it holds the run. */
+  lease: LeaseFence;
   wait: WaitRow;
   /** The pending step row written when nothing matches yet. */
   pending: StepRow;
@@ -224,6 +246,12 @@ export interface RegisterWaitInput {
   matches(event: StoredEvent): boolean;
   /** The completed row written when an already-received event matches. */
   completed(event: StoredEvent): StepRow;
+}
+
+/** Where a `listDueRuns` page ends: the last run's `readyAt` and id (pages go in that order). */
+export interface DueCursor {
+  readyAt: number;
+  id: string;
 }
 
 export interface RunFilter {
@@ -256,15 +284,23 @@ export interface Store {
 
   /**
    * Leases a run to `owner` until `now + leaseMs` if it is due (`readyAt <= now`), not terminal, and not
-   * leased by a live lease (`leaseExpiresAt > now`). Marks it `running` (and sets `startedAt` once).
+   * leased by another owner's live lease (`leaseExpiresAt > now`; `owner` may take its own lease again, after
+   * it abandoned an execution). Marks it `running` (and sets `startedAt` once).
    */
   claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
-  /** Extends `owner`'s leases on `runIds` to `until`. */
-  renewLeases(owner: string, runIds: string[], until: number): Promise<void>;
+  /**
+   * Extends `owner`'s live leases on `runIds` to `until` (ms). Returns the ids it did not extend: runs that
+   * `owner` no longer holds at `now` (lease expired, taken by another owner, or the run ended or was
+   * cancelled); their executions must stop.
+   */
+  renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]>;
   /** Drops `owner`'s leases (process shutting down or found dead): the runs become claimable again. */
   releaseLeases(owner: string): Promise<void>;
-  /** The checkpoint: inserts or replaces one step row. */
-  saveStep(step: StepRow): Promise<void>;
+  /**
+   * The checkpoint: inserts or replaces one step row of a run `lease.owner` holds. False (nothing written)
+   * when the fence fails (see `LeaseFence`).
+   */
+  saveStep(step: StepRow, lease: LeaseFence): Promise<boolean>;
   /**
    * Hands back a run that stops without finishing. Returns the `readyAt` written (`now` if an awaited step
    * was resolved meanwhile) and the `children` created (as `acceptEvents` returns runs: with their stored
@@ -285,7 +321,8 @@ export interface Store {
   cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined>;
   /**
    * Finalizes a `waiting` step (status, output or error, end time) and makes the run due now. False (nothing
-   * written) if the step is no longer waiting, or if its `eventId` was already consumed by this run.
+   * written) if the step is no longer waiting, if its `eventId` was already consumed by this run, or if
+   * `owner` is given and does not hold the run's live lease.
    */
   resolveStep(input: ResolveStepInput): Promise<boolean>;
   /**
@@ -294,8 +331,9 @@ export interface Store {
    * the wait row. Returns the matched event, if any. Also used again when the wait times out (a last look
    * for an event stored but not yet offered to the wait, e.g. by a process that died in between): a step
    * row that exists is never overwritten by `pending`, and `completed` only replaces a `waiting` row.
+   * Fenced by `input.lease`: `{ held: false }` and nothing written when the lease is not held.
    */
-  registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined>;
+  registerWait(input: RegisterWaitInput): Promise<RegisterWaitResult>;
   /**
    * Pending waits for an event name (to match a new event against). With `candidate` (the handler event),
    * waits whose `match` key differs from the candidate's value at that field are left out (an index lookup).
@@ -307,6 +345,13 @@ export interface Store {
   getSteps(runId: string): Promise<StepRow[]>;
   /** Every non-terminal run with its `readyAt` and lease: what the engine's caches are rebuilt from. */
   listPendingRuns(): Promise<RunRecord[]>;
+  /**
+   * One page of the runs a worker may claim at `now`: not terminal, `readyAt <= now`, lease free or expired
+   * (`leaseExpiresAt <= now`). Ordered by `readyAt`, then id, starting after `after`; at most `limit` (≥ 1).
+   * An index range scan: the engine's periodic recovery sweep pages through it (due runs, expired leases,
+   * due sleeps and retries), so no run waits for a restart.
+   */
+  listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
   listFlowPending(): Promise<FlowPending[]>;
 }

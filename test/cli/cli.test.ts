@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
+import { Fairway } from "../../src/fairway.js";
 
 const run = promisify(execFile);
 const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
+import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { memoryLogger } from "../server/helpers/test-server.js";
 

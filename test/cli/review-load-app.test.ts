@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
-const fairwaySource = join(import.meta.dirname, "../../src/engine/fairway.js");
+const fairwaySource = join(import.meta.dirname, "../../src/fairway.js");
 const env: NodeJS.ProcessEnv = { ...process.env, FAIRWAY_CLI_SOURCE: "1" };
 delete env.FAIRWAY_SIGNING_KEY;
 delete env.FAIRWAY_EVENT_KEYS;

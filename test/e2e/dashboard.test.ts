@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
+import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { supportDesk } from "../server/helpers/support-desk.js";
 import { memoryLogger, SIGNING_KEY } from "../server/helpers/test-server.js";

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
+import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { memoryLogger } from "../server/helpers/test-server.js";
 import { launchChromium } from "./helpers/chromium.js";

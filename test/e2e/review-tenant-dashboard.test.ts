@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
+import { Fairway } from "../../src/fairway.js";
 import { createServer, createTenantToken, type FairwayServer } from "../../src/server/index.js";
 import { EVENT_KEY, memoryLogger, SIGNING_KEY } from "../server/helpers/test-server.js";
 import { launchChromium } from "./helpers/chromium.js";

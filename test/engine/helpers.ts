@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AnyFairway, Fairway, type FairwayOptions, type RunEvent } from "../../src/index.js";
+import type { RunRecord } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 
 /** Store kinds every engine test runs against. */
@@ -45,4 +46,20 @@ export async function runOf(fairway: AnyFairway, functionId: string): Promise<st
   const run = runs[0];
   if (!run) throw new Error(`no run of ${functionId}`);
   return run.id;
+}
+
+/** A queued run of function `f` as a store holds it, due at `readyAt` (for tests that write runs directly). */
+export function queuedRun(id: string, readyAt: number): RunRecord {
+  return {
+    id,
+    functionId: "f",
+    status: "queued",
+    eventIds: [],
+    events: [{ name: "go", data: { n: id }, id, ts: readyAt }],
+    attempt: 0,
+    createdAt: readyAt,
+    readyAt,
+    eventSeq: 0,
+    backlogKey: "f\u0000",
+  };
 }

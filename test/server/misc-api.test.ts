@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/engine/fairway.js";
+import { Fairway } from "../../src/fairway.js";
 import { createServer, verifyTenantToken } from "../../src/server/index.js";
 import { EVENT_KEY, memoryLogger, SIGNING_KEY, type TestServer, testServer } from "./helpers/test-server.js";
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Fairway } from "../../src/engine/fairway.js";
+import type { Fairway } from "../../src/fairway.js";
 import { EventBuffer } from "../../src/server/event-buffer.js";
 import { serveSse } from "../../src/server/sse.js";
 import { readSse } from "./helpers/read-sse.js";

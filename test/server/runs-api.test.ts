@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Fairway } from "../../src/engine/fairway.js";
+import type { Fairway } from "../../src/fairway.js";
 import { createTenantToken } from "../../src/server/index.js";
 import { EVENT_KEY, SIGNING_KEY, type TestServer, testServer } from "./helpers/test-server.js";
 

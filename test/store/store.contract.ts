@@ -56,6 +56,9 @@ function wait(runId: string, stepId: string, fields: Partial<WaitRow> = {}): Wai
 
 const noChildren = { now: T0, events: [], runs: [] };
 
+/** The lease `w1` takes by claiming at T0 (claims below last 1000 ms). */
+const W1 = { owner: "w1", now: T0 };
+
 export function storeContract(name: string, make: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
@@ -117,7 +120,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       });
       expect(claimed?.steps).toEqual([]);
       expect(await s.claimRun("r1", "w2", T0 + 999, 1000)).toBeUndefined();
-      await s.renewLeases("w1", ["r1"], T0 + 5000);
+      expect(await s.renewLeases("w1", ["r1"], T0 + 5000, T0 + 1)).toEqual([]);
       expect(await s.claimRun("r1", "w2", T0 + 4999, 1000)).toBeUndefined();
       const reclaimed = await s.claimRun("r1", "w2", T0 + 5000, 1000);
       expect(reclaimed?.run).toMatchObject({ leaseOwner: "w2", startedAt: T0 });
@@ -126,11 +129,79 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(await s.claimRun("missing", "w1", T0, 1000)).toBeUndefined();
     });
 
+    it("claimRun lets the holder take its own live lease again (an abandoned execution's retry)", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await s.claimRun("r1", "w1", T0, 1000);
+      expect(await s.claimRun("r1", "w2", T0 + 10, 1000)).toBeUndefined();
+      expect((await s.claimRun("r1", "w1", T0 + 10, 1000))?.run).toMatchObject({
+        leaseOwner: "w1",
+        leaseExpiresAt: T0 + 1010,
+      });
+    });
+
+    it("renewLeases extends live leases and reports the runs the owner no longer holds", async () => {
+      const s = await open();
+      const ids = ["held", "expired", "taken", "cancelled", "never"];
+      await s.acceptEvents({ now: T0, events: [], runs: ids.slice(0, 4).map((id) => ({ run: run(id) })) });
+      for (const id of ids.slice(0, 4)) await s.claimRun(id, "w1", T0, 1000);
+      await s.renewLeases("w1", ["expired"], T0 + 100, T0);
+      await s.renewLeases("w1", ["taken"], T0 + 100, T0);
+      await s.claimRun("taken", "w2", T0 + 200, 1000);
+      await s.cancelRun("cancelled", "stop", T0 + 200);
+      const lost = await s.renewLeases("w1", ids, T0 + 5000, T0 + 300);
+      expect(lost.sort()).toEqual(["cancelled", "expired", "never", "taken"]);
+      expect(await s.getRun("held")).toMatchObject({ leaseOwner: "w1", leaseExpiresAt: T0 + 5000 });
+      expect(await s.getRun("taken")).toMatchObject({ leaseOwner: "w2", leaseExpiresAt: T0 + 1200 });
+      expect((await s.getRun("expired"))?.leaseExpiresAt).toBe(T0 + 100);
+    });
+
+    it("saveStep, registerWait and an owner's resolveStep write nothing without the live lease", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [event("g1", "go")], runs: [{ run: run("r1") }] });
+      const waiting = step("r1", "w", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 500 });
+      const register = (lease: { owner: string; now: number }, stepId = "w") =>
+        s.registerWait({
+          lease,
+          wait: wait("r1", stepId),
+          pending: { ...waiting, id: stepId },
+          matches: () => false,
+          completed: (e) => step("r1", stepId, { op: "waitForEvent", eventId: e.id }),
+        });
+      // Not claimed yet: nobody holds it.
+      expect(await s.saveStep(step("r1", "a"), W1)).toBe(false);
+      expect(await register(W1)).toEqual({ held: false });
+      await s.claimRun("r1", "w1", T0, 1000);
+      expect(await s.saveStep(step("r1", "a"), { owner: "w2", now: T0 })).toBe(false);
+      expect(await register({ owner: "w2", now: T0 })).toEqual({ held: false });
+      expect(await s.getSteps("r1")).toEqual([]);
+      expect(await s.saveStep(step("r1", "a"), W1)).toBe(true);
+      expect(await register(W1)).toEqual({ held: true });
+      const timeout = { runId: "r1", stepId: "w", status: "completed" as const, outputText: "null" };
+      expect(await s.resolveStep({ ...timeout, now: T0 + 1, owner: "w2" })).toBe(false);
+      // The lease expires at T0 + 1000; another owner takes the run: w1's writes are refused.
+      await s.claimRun("r1", "w2", T0 + 1000, 1000);
+      const late = { owner: "w1", now: T0 + 1001 };
+      expect(await s.saveStep(step("r1", "a", { outputText: '"stale"' }), late)).toBe(false);
+      expect(await register(late, "w2")).toEqual({ held: false });
+      expect(await s.resolveStep({ ...timeout, now: T0 + 1001, owner: "w1" })).toBe(false);
+      expect((await s.getSteps("r1")).map((row) => [row.id, row.status, row.outputText])).toEqual([
+        ["a", "completed", undefined],
+        ["w", "waiting", undefined],
+      ]);
+      expect(await s.resolveStep({ ...timeout, now: T0 + 1002, owner: "w2" })).toBe(true);
+    });
+
     it("saveStep upserts and getSteps returns steps in call order", async () => {
       const s = await open();
-      await s.saveStep(step("r1", "b", { position: 1 }));
-      await s.saveStep(step("r1", "a", { position: 0, status: "retrying", attempts: 1, wakeAt: T0 + 5 }));
-      await s.saveStep(step("r1", "a", { position: 0, outputText: '["x"]', attempts: 2, endedAt: T0 + 9 }));
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await s.claimRun("r1", "w1", T0, 1000);
+      await s.saveStep(step("r1", "b", { position: 1 }), W1);
+      await s.saveStep(step("r1", "a", { position: 0, status: "retrying", attempts: 1, wakeAt: T0 + 5 }), W1);
+      await s.saveStep(
+        step("r1", "a", { position: 0, outputText: '["x"]', attempts: 2, endedAt: T0 + 9 }),
+        W1,
+      );
       const steps = await s.getSteps("r1");
       expect(steps.map((row) => [row.id, row.status, row.attempts])).toEqual([
         ["a", "completed", 2],
@@ -176,6 +247,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
       await s.claimRun("r1", "w1", T0, 1000);
       await s.registerWait({
+        lease: W1,
         wait: wait("r1", "w"),
         pending: step("r1", "w", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }),
         matches: () => true,
@@ -216,9 +288,12 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         events: [],
         runs: [{ run: run("r1", { readyAt: T0 + 1000, status: "waiting" }) }],
       });
-      await s.saveStep(step("r1", "a", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }));
+      await s.claimRun("r1", "w1", T0 + 1000, 1000);
+      const lease = { owner: "w1", now: T0 + 1000 };
+      await s.saveStep(step("r1", "a", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }), lease);
       await s.saveStep(
         step("r1", "b", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000, position: 1 }),
+        lease,
       );
       const base = { runId: "r1", status: "completed" as const, outputText: "[1]", now: T0 + 5 };
       expect(await s.resolveStep({ ...base, stepId: "a", eventId: "ev" })).toBe(true);
@@ -237,24 +312,27 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await s.acceptEvents({
         now: T0,
         events: [event("old", "go"), event("skip", "go"), event("x", "other"), event("hit", "go")],
-        runs: [],
+        runs: [{ run: run("r1") }],
       });
+      await s.claimRun("r1", "w1", T0, 1000);
       const pending = step("r1", "w", { op: "waitForEvent", status: "waiting" });
       const completed = (e: StoredEvent) => step("r1", "w", { op: "waitForEvent", eventId: e.id });
       const matched = await s.registerWait({
+        lease: W1,
         wait: wait("r1", "w", { afterSeq: 1 }),
         pending,
         matches: (e) => e.id !== "skip",
         completed,
       });
-      expect(matched?.id).toBe("hit");
+      expect(matched.held && matched.event?.id).toBe("hit");
       const again = await s.registerWait({
+        lease: W1,
         wait: wait("r1", "w2", { afterSeq: 1 }),
         pending: { ...pending, id: "w2" },
         matches: (e) => e.id !== "skip",
         completed: (e) => ({ ...completed(e), id: "w2" }),
       });
-      expect(again).toBeUndefined();
+      expect(again).toEqual({ held: true });
       expect((await s.listWaits("go")).map((row) => row.id)).toEqual(["r1:w2"]);
       expect(await s.listWaits("other")).toEqual([]);
     });
@@ -262,8 +340,10 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
     it("listWaits with a candidate leaves out only waits whose match key differs from the candidate's", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await s.claimRun("r1", "w1", T0, 1000);
       const register = (stepId: string, fields: Partial<WaitRow>) =>
         s.registerWait({
+          lease: W1,
           wait: wait("r1", stepId, fields),
           pending: step("r1", stepId, { op: "waitForEvent", status: "waiting" }),
           matches: () => false,
@@ -290,6 +370,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }, { run: run("r2") }] });
       await s.claimRun("r1", "w1", T0, 1000);
       await s.registerWait({
+        lease: W1,
         wait: wait("r1", "w"),
         pending: step("r1", "w", { status: "waiting" }),
         matches: () => false,

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { ConfigError } from "../../errors/config-error.js";
+import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
 import { loadApp } from "../load-app.js";
@@ -10,10 +11,16 @@ export interface ServeOptions {
   port?: string;
   host?: string;
   databaseUrl?: string;
+  /** Serve URLs of Inngest SDK apps to sync (`-u`, repeatable). */
+  sdkUrl?: string[];
+  /** The Inngest apps' signing key (`start`; else env `INNGEST_SIGNING_KEY`). */
+  signingKey?: string;
+  /** An event key the Inngest apps send with (`start`; else env `INNGEST_EVENT_KEY`). */
+  eventKey?: string;
 }
 
 /**
- * Loads the app, serves it, and stops gracefully on SIGTERM/SIGINT: stop accepting requests and work,
+ * Loads the app (if one is given), serves it and the Inngest SDK apps of `-u`, and stops gracefully on SIGTERM/SIGINT: stop accepting requests and work,
  * let executing steps finish, close the store, exit 0.
  * `dev` runs open (no credentials, said in the log and a response header); `start` requires keys from
  * the environment (`FAIRWAY_SIGNING_KEY`, `FAIRWAY_EVENT_KEYS`).
@@ -22,7 +29,7 @@ export interface ServeOptions {
  *   app is invalid; Error for a bad port or one that is taken.
  */
 export async function serveCommand(
-  file: string,
+  file: string | undefined,
   options: ServeOptions,
   mode: "dev" | "start",
 ): Promise<FairwayServer> {
@@ -31,27 +38,47 @@ export async function serveCommand(
       "--database-url is not supported yet: this build of Fairway has no PostgreSQL store. Use the embedded SQLite store (the default) or set `store` in the app's `new Fairway({ ... })`.",
     );
   }
+  const sdkUrls = options.sdkUrl ?? [];
+  if (file === undefined && sdkUrls.length === 0) {
+    throw new ConfigError(
+      "app",
+      "give an app module, or the URL of an Inngest SDK app with -u <url>, or both",
+    );
+  }
+  const inngestEventKey = options.eventKey ?? (process.env.INNGEST_EVENT_KEY || undefined);
   if (
     mode === "start" &&
     !process.env.FAIRWAY_SIGNING_KEY &&
-    splitKeys(process.env.FAIRWAY_EVENT_KEYS).length === 0
+    splitKeys(process.env.FAIRWAY_EVENT_KEYS).length === 0 &&
+    inngestEventKey === undefined
   ) {
     throw new ConfigError(
       "FAIRWAY_SIGNING_KEY / FAIRWAY_EVENT_KEYS",
-      "`fairway start` needs keys: set FAIRWAY_SIGNING_KEY (run API, dashboard) and/or FAIRWAY_EVENT_KEYS (senders, comma-separated), each 16+ characters; `fairway dev` runs without them",
+      "`fairway start` needs keys: set FAIRWAY_SIGNING_KEY (run API, dashboard) and/or FAIRWAY_EVENT_KEYS (senders, comma-separated), or an Inngest SDK app's event key (--event-key or INNGEST_EVENT_KEY), each 16+ characters; `fairway dev` runs without them",
     );
   }
-  const port = Number(options.port ?? 3010);
+  const port = Number(options.port ?? (file === undefined ? 8288 : 3010));
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error("--port must be an integer from 0 to 65535");
   const progress = new Progress();
-  progress.update(`loading ${file}`);
-  const app = await loadApp(file);
+  progress.update(file === undefined ? "starting" : `loading ${file}`);
+  const app =
+    file === undefined
+      ? { client: new Fairway({ id: "fairway" }), agents: [], networks: [] }
+      : await loadApp(file);
+  const eventKeys = [
+    ...splitKeys(process.env.FAIRWAY_EVENT_KEYS),
+    ...(inngestEventKey ? [inngestEventKey] : []),
+  ];
   const server = createServer({
     client: app.client,
     agents: app.agents,
     networks: app.networks,
-    auth: mode === "dev" ? { open: true } : { open: false },
+    auth: mode === "dev" ? { open: true } : { open: false, ...(eventKeys.length > 0 ? { eventKeys } : {}) },
+    inngest: {
+      appUrls: sdkUrls,
+      ...(mode === "start" && options.signingKey ? { signingKey: options.signingKey } : {}),
+    },
   });
   // Before the store opens (it may resume runs) and before "listening" is printed (a supervisor may
   // signal as soon as it reads it): a signal always gets the graceful stop.
@@ -78,6 +105,10 @@ export async function serveCommand(
   progress.done(`Fairway ${mode} server for app "${app.client.id}" listening on ${url}`);
   const names = app.client.functions().map((fn) => fn.id);
   process.stdout.write(`listening on ${url}\nfunctions: ${names.join(", ") || "(none)"}\n`);
+  const pointAt = mode === "dev" ? `INNGEST_DEV=${url}` : `INNGEST_DEV=0 INNGEST_BASE_URL=${url}`;
+  for (const sdkUrl of sdkUrls) {
+    process.stdout.write(`inngest app: ${sdkUrl} (synced every 5 s; its SDK needs ${pointAt})\n`);
+  }
   if (mode === "dev") {
     process.stdout.write(
       `dashboard: ${url}/\nauth: OPEN (dev mode) — anyone who can reach this port can send events and read runs\n`,

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AnyFairway } from "../../engine/fairway.js";
+import type { AnyFairway } from "../../fairway.js";
 import type { Run } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
 import { type AuthVariables, guard } from "../auth/guard.js";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AnyFairway } from "../../engine/fairway.js";
+import type { AnyFairway } from "../../fairway.js";
 import type { Run, RunEvent } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
 import { TERMINAL_RUN_STATUSES } from "../../store/run-statuses.js";

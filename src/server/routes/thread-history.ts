@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { ThreadStore } from "../../agents/history/thread-store.js";
-import type { AnyFairway } from "../../engine/fairway.js";
+import type { AnyFairway } from "../../fairway.js";
 import { ForbiddenError } from "../../errors/forbidden-error.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
 import { ValidationError } from "../../errors/validation-error.js";

@@ -13,11 +13,14 @@ import type {
   AcceptEventsInput,
   AcceptEventsResult,
   ClaimedRun,
+  DueCursor,
   FinishedRun,
   FinishInput,
   FlowPending,
+  LeaseFence,
   NewRun,
   RegisterWaitInput,
+  RegisterWaitResult,
   ResolveStepInput,
   RunFilter,
   RunRecord,
@@ -102,7 +105,8 @@ export class MemoryStore implements Store {
   ): Promise<ClaimedRun | undefined> {
     const run = this.runs.get(runId);
     if (!run || TERMINAL.has(run.status) || run.readyAt === undefined || run.readyAt > now) return undefined;
-    if (run.leaseExpiresAt !== undefined && run.leaseExpiresAt > now) return undefined;
+    if (run.leaseExpiresAt !== undefined && run.leaseExpiresAt > now && run.leaseOwner !== owner)
+      return undefined;
     run.status = "running";
     run.startedAt ??= now;
     run.leaseOwner = owner;
@@ -110,11 +114,13 @@ export class MemoryStore implements Store {
     return { run: copy(run), steps: this.stepList(runId) };
   }
 
-  async renewLeases(owner: string, runIds: string[], until: number): Promise<void> {
-    for (const id of runIds) {
+  async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
+    return runIds.filter((id) => {
       const run = this.runs.get(id);
-      if (run?.leaseOwner === owner) run.leaseExpiresAt = until;
-    }
+      if (!run || !this.holds(run, { owner, now })) return true;
+      run.leaseExpiresAt = until;
+      return false;
+    });
   }
 
   async releaseLeases(owner: string): Promise<void> {
@@ -123,14 +129,23 @@ export class MemoryStore implements Store {
     }
   }
 
-  async saveStep(step: StepRow): Promise<void> {
+  async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
+    const run = this.runs.get(step.runId);
+    if (!run || !this.holds(run, lease)) return false;
     this.putStep(step);
+    return true;
+  }
+
+  /** Whether `lease.owner` holds a live lease on the non-terminal `run`. */
+  private holds(run: RunRecord, lease: LeaseFence): boolean {
+    return (
+      !TERMINAL.has(run.status) && run.leaseOwner === lease.owner && (run.leaseExpiresAt ?? 0) > lease.now
+    );
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     const run = this.runs.get(input.runId);
-    if (!run || TERMINAL.has(run.status) || run.leaseOwner !== input.owner) return undefined;
-    if ((run.leaseExpiresAt ?? 0) <= input.now) return undefined;
+    if (!run || !this.holds(run, input)) return undefined;
     for (const step of input.steps) this.putStep(step);
     for (const wait of input.waits) this.waits.set(wait.id, copy(wait));
     const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
@@ -184,6 +199,10 @@ export class MemoryStore implements Store {
   }
 
   private resolve(input: ResolveStepInput): boolean {
+    if (input.owner !== undefined) {
+      const run = this.runs.get(input.runId);
+      if (!run || !this.holds(run, { owner: input.owner, now: input.now })) return false;
+    }
     const steps = this.steps.get(input.runId);
     const step = steps?.get(input.stepId);
     if (!steps || step?.status !== "waiting") return false;
@@ -203,7 +222,9 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
+  async registerWait(input: RegisterWaitInput): Promise<RegisterWaitResult> {
+    const run = this.runs.get(input.wait.runId);
+    if (!run || !this.holds(run, input.lease)) return { held: false };
     const consumed = new Set(
       [...(this.steps.get(input.wait.runId)?.values() ?? [])].map((row) => row.eventId),
     );
@@ -211,15 +232,15 @@ export class MemoryStore implements Store {
       if (event.name !== input.wait.eventName || consumed.has(event.id)) continue;
       if (!input.matches(copy(event))) continue;
       const current = this.steps.get(input.wait.runId)?.get(input.wait.stepId);
-      if (current && current.status !== "waiting") return undefined;
+      if (current && current.status !== "waiting") return { held: true };
       this.putStep(input.completed(copy(event)));
       this.waits.delete(input.wait.id);
-      return copy(event);
+      return { held: true, event: copy(event) };
     }
     const current = this.steps.get(input.wait.runId)?.get(input.wait.stepId);
     if (!current) this.putStep(input.pending);
     if ((current ?? input.pending).status === "waiting") this.waits.set(input.wait.id, copy(input.wait));
-    return undefined;
+    return { held: true };
   }
 
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
@@ -266,6 +287,22 @@ export class MemoryStore implements Store {
   async listPendingRuns(): Promise<RunRecord[]> {
     return [...this.runs.values()]
       .filter((run) => run.readyAt !== undefined && !TERMINAL.has(run.status))
+      .map(copy);
+  }
+
+  async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
+    const due = (run: RunRecord) =>
+      run.readyAt !== undefined &&
+      run.readyAt <= now &&
+      !TERMINAL.has(run.status) &&
+      (run.leaseExpiresAt === undefined || run.leaseExpiresAt <= now) &&
+      (after === undefined ||
+        run.readyAt > after.readyAt ||
+        (run.readyAt === after.readyAt && run.id > after.id));
+    return [...this.runs.values()]
+      .filter(due)
+      .sort((a, b) => (a.readyAt ?? 0) - (b.readyAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
       .map(copy);
   }
 

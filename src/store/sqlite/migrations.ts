@@ -125,6 +125,14 @@ CREATE INDEX waits_match ON waits (event_name, match_field, match_value);
 DROP INDEX waits_event_name;
 `,
   },
+  {
+    // The recovery sweep pages through claimable runs by (ready_at, id) (Store.listDueRuns).
+    version: 5,
+    sql: `
+CREATE INDEX runs_due ON runs (ready_at, id) WHERE ready_at IS NOT NULL;
+DROP INDEX runs_pending;
+`,
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

@@ -15,11 +15,14 @@ import type {
   AcceptEventsInput,
   AcceptEventsResult,
   ClaimedRun,
+  DueCursor,
   FinishedRun,
   FinishInput,
   FlowPending,
+  LeaseFence,
   NewRun,
   RegisterWaitInput,
+  RegisterWaitResult,
   ResolveStepInput,
   RunFilter,
   RunRecord,
@@ -167,24 +170,32 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async renewLeases(owner: string, runIds: string[], until: number): Promise<void> {
-    this.db.transaction(() => {
-      for (const id of runIds) this.q.renewLease.run({ id, owner, until });
-    })();
+  async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
+    return this.db.transaction(() =>
+      runIds.filter((id) => this.q.renewLease.run({ id, owner, until, now }).changes === 0),
+    )();
   }
 
   async releaseLeases(owner: string): Promise<void> {
     this.q.releaseLeases.run(owner);
   }
 
-  async saveStep(step: StepRow): Promise<void> {
-    this.q.upsertStep.run(fromStep(step));
+  async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.holds(step.runId, lease)) return false;
+      this.q.upsertStep.run(fromStep(step));
+      return true;
+    })();
+  }
+
+  /** Whether `lease.owner` holds a live lease on the non-terminal run `runId` (call inside a transaction). */
+  private holds(runId: string, lease: LeaseFence): boolean {
+    return this.q.heldBy.get(runId, lease.owner, lease.now) !== undefined;
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     return this.db.transaction(() => {
-      const held = this.q.heldBy.get(input.runId, input.owner, input.now);
-      if (!held) return undefined;
+      if (!this.holds(input.runId, input)) return undefined;
       for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
       for (const wait of input.waits) this.q.insertWait.run(fromWait(wait));
       const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
@@ -235,6 +246,8 @@ export class SqliteStore implements Store {
 
   /** `resolveStep` inside the caller's transaction. */
   private resolve(input: ResolveStepInput): boolean {
+    if (input.owner !== undefined && !this.holds(input.runId, { owner: input.owner, now: input.now }))
+      return false;
     if (input.eventId !== undefined && this.q.consumed.get(input.runId, input.eventId)) return false;
     const info = this.q.resolveStep.run({
       run_id: input.runId,
@@ -258,8 +271,9 @@ export class SqliteStore implements Store {
     return run;
   }
 
-  async registerWait(input: RegisterWaitInput): Promise<StoredEvent | undefined> {
-    return this.db.transaction(() => {
+  async registerWait(input: RegisterWaitInput): Promise<RegisterWaitResult> {
+    return this.db.transaction((): RegisterWaitResult => {
+      if (!this.holds(input.wait.runId, input.lease)) return { held: false };
       const rows = this.q.eventsAfter.all({
         name: input.wait.eventName,
         after: input.wait.afterSeq,
@@ -269,14 +283,14 @@ export class SqliteStore implements Store {
         const event = toEvent(row);
         if (!input.matches(event)) continue;
         const info = this.q.completeWaiting.run(fromStep(input.completed(event)));
-        if (info.changes === 0) return undefined;
+        if (info.changes === 0) return { held: true };
         this.q.deleteWait.run(input.wait.id);
-        return event;
+        return { held: true, event };
       }
       this.q.insertStepIfAbsent.run(fromStep(input.pending));
       const current = this.q.getStepStatus.get(input.wait.runId, input.wait.stepId) as { status: string };
       if (current.status === "waiting") this.q.insertWait.run(fromWait(input.wait));
-      return undefined;
+      return { held: true };
     })();
   }
 
@@ -332,6 +346,16 @@ export class SqliteStore implements Store {
     return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
   }
 
+  async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
+    const rows = this.q.dueRuns.all({
+      now,
+      limit,
+      after_ready_at: after?.readyAt ?? Number.MIN_SAFE_INTEGER,
+      after_id: after?.id ?? "",
+    }) as RunRowDb[];
+    return rows.map(toRun);
+  }
+
   async listFlowPending(): Promise<FlowPending[]> {
     return this.flow.list();
   }
@@ -369,11 +393,12 @@ function prepare(db: Database.Database) {
       `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @now),
          lease_owner = @owner, lease_expires_at = @until
        WHERE id = @id AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= @now
-         AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+         AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = @owner)
        RETURNING *`,
     ),
     renewLease: db.prepare(
-      "UPDATE runs SET lease_expires_at = @until WHERE id = @id AND lease_owner = @owner",
+      `UPDATE runs SET lease_expires_at = @until WHERE id = @id AND lease_owner = @owner
+         AND lease_expires_at > @now AND status NOT IN ${TERMINAL}`,
     ),
     releaseLeases: db.prepare(
       "UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?",
@@ -401,6 +426,13 @@ function prepare(db: Database.Database) {
          AND (ready_at IS NULL OR ready_at > @now)`,
     ),
     pendingRuns: db.prepare(`SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`),
+    // An index range on runs_due (ready_at, id): the page after (@after_ready_at, @after_id).
+    dueRuns: db.prepare(
+      `SELECT * FROM runs WHERE ready_at IS NOT NULL AND ready_at <= @now
+         AND (ready_at, id) > (@after_ready_at, @after_id)
+         AND status NOT IN ${TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+       ORDER BY ready_at, id LIMIT @limit`,
+    ),
     upsertStep: db.prepare(
       `INSERT OR REPLACE INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
          started_at, ended_at, wake_at, event_id)

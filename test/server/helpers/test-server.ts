@@ -1,6 +1,6 @@
-import { Fairway } from "../../../src/engine/fairway.js";
 import type { FairwayFunction } from "../../../src/engine/registered-function.js";
 import type { Logger } from "../../../src/engine/types.js";
+import { Fairway } from "../../../src/fairway.js";
 import { createServer, type FairwayServer, type ServerOptions } from "../../../src/server/index.js";
 
 export const SIGNING_KEY = "test-signing-key-0123456789";

@@ -5,30 +5,34 @@
  * @module
  */
 import { monotonicFactory } from "ulid";
-import { ConfigError, NotFoundError } from "../errors/index.js";
-import { openStore } from "../store/open-store.js";
-import type { RunFilter, RunRecord, Store } from "../store/store.js";
-import { type Clock, systemClock } from "./clock.js";
-import { CronTriggers } from "./cron-triggers.js";
-import { Dispatcher } from "./dispatcher.js";
-import { EngineFlow, type FlowStateEntry } from "./engine-flow.js";
-import { type EventMap, EventSchemas, type SendEventPayload } from "./event-schemas.js";
-import type { ExecutionDeps } from "./execution.js";
-import { failureEvent, failureFunctionConfig } from "./failure-event.js";
-import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./function-config.js";
-import { isDeadLocalOwner, newLeaseOwner } from "./lease-owner.js";
-import type { ReadyItem } from "./ready-queue.js";
-import type { FairwayFunction, RegisteredFunction } from "./registered-function.js";
-import { RunEventHub, type RunEventListener } from "./run-events.js";
-import { type ExecutionResult, RunExecutor } from "./run-executor.js";
-import { RunWaiters } from "./run-waiters.js";
-import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./scheduler.js";
-import type { EventPayload } from "./step-types.js";
-import type { TriggeredEvent } from "./triggered-event.js";
-import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./types.js";
-import { toRun, toStepRecord } from "./views.js";
+import { type Clock, systemClock } from "./engine/clock.js";
+import { CronTriggers } from "./engine/cron-triggers.js";
+import { Dispatcher } from "./engine/dispatcher.js";
+import { EngineFlow, type FlowStateEntry } from "./engine/engine-flow.js";
+import { type EventMap, EventSchemas, type SendEventPayload } from "./engine/event-schemas.js";
+import type { ExecutionDeps } from "./engine/execution.js";
+import { failureEvent, failureFunctionConfig } from "./engine/failure-event.js";
+import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./engine/function-config.js";
+import { isDeadLocalOwner, newLeaseOwner } from "./engine/lease-owner.js";
+import type { ReadyItem } from "./engine/ready-queue.js";
+import { RecoverySweep } from "./engine/recovery-sweep.js";
+import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
+import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
+import { RunExecutor, type WrittenResult } from "./engine/run-executor.js";
+import { RunWaiters } from "./engine/run-waiters.js";
+import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./engine/scheduler.js";
+import type { EventPayload } from "./engine/step-types.js";
+import type { TriggeredEvent } from "./engine/triggered-event.js";
+import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./engine/types.js";
+import { toRun, toStepRecord } from "./engine/views.js";
+import { ConfigError, NotFoundError } from "./errors/index.js";
+import { openStore } from "./store/open-store.js";
+import type { RunFilter, RunRecord, Store } from "./store/store.js";
 
-export { FUNCTION_FAILED_EVENT } from "./failure-event.js";
+export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
+
+/** Runs a recovery sweep reads per pass. */
+const SWEEP_PAGE = 1000;
 
 /**
  * A client with any declared events: what code that serves or inspects any app takes (`createServer`).
@@ -73,6 +77,7 @@ export class Fairway<TEvents extends EventMap = {}> {
   private readonly waiters: RunWaiters;
   private readonly cron: CronTriggers;
   private readonly flow: EngineFlow;
+  private readonly sweep: RecoverySweep;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -94,6 +99,9 @@ export class Fairway<TEvents extends EventMap = {}> {
     if (options.schemas !== undefined && !(options.schemas instanceof EventSchemas)) {
       throw new ConfigError("schemas", "must be an EventSchemas (new EventSchemas().fromZod({ ... }))");
     }
+    const sweepMs = options.sweepMs ?? 5000;
+    if (!Number.isInteger(sweepMs) || sweepMs < 100)
+      throw new ConfigError("sweepMs", "must be an integer >= 100", sweepMs);
     this.id = options.id;
     this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
@@ -135,6 +143,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       findFunction: deps.findFunction,
       emit: deps.emit,
       onResult: (item, result) => this.onResult(item, result),
+      onClaimMissed: (runId) => this.claimMissed(runId),
       queue: this.flow.queue,
     });
     this.scheduler = new Scheduler({
@@ -156,6 +165,14 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
       this.scheduler.sendTo(fn, payload, key),
     );
+    this.sweep = new RecoverySweep({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      intervalMs: sweepMs,
+      pageSize: SWEEP_PAGE,
+      onDue: (runs, now) => this.recovered(runs, now),
+    });
   }
 
   /**
@@ -173,6 +190,8 @@ export class Fairway<TEvents extends EventMap = {}> {
     config: FunctionConfig & { triggers: TTrigger },
     handler: Handler<TResult, TriggeredEvent<TEvents, TTrigger>>,
   ): FairwayFunction<TResult>;
+  /** A config whose triggers are not known at compile time (built at run time): any JSON `event.data`. */
+  createFunction<TResult>(config: FunctionConfig, handler: Handler<TResult>): FairwayFunction<TResult>;
   createFunction<TResult>(
     config: FunctionConfig,
     triggerOrHandler: Trigger | readonly Trigger[] | Handler<TResult, never>,
@@ -263,6 +282,25 @@ export class Fairway<TEvents extends EventMap = {}> {
       this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
     }
     for (const fn of this.registry.values()) this.cron.add(fn);
+    if (!this.closing) this.sweep.start();
+  }
+
+  /** A queued run was not claimable: if it has ended (or is gone), flow control forgets it. */
+  private async claimMissed(runId: string): Promise<void> {
+    const run = await this.store.getRun(runId);
+    if (run?.readyAt === undefined) this.flow.runsDropped([runId]);
+  }
+
+  /** Claimable runs a recovery sweep found: queue those this process does not have in hand; returns how many. */
+  private recovered(runs: RunRecord[], now: number): number {
+    let queued = 0;
+    for (const run of runs) {
+      if (this.dispatcher.knows(run.id)) continue;
+      this.flow.runCreated(run);
+      this.dispatcher.schedule(run, now);
+      queued += 1;
+    }
+    return queued;
   }
 
   /** A run by id, or `undefined`. */
@@ -351,6 +389,7 @@ export class Fairway<TEvents extends EventMap = {}> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.cron.stop();
+      this.sweep.stop();
       this.flow.stop();
       await this.starting?.catch(() => {});
       await this.dispatcher.close(this.executor.active.values());
@@ -393,7 +432,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     if (run?.readyAt !== undefined) this.dispatcher.schedule(run, run.readyAt);
   }
 
-  private async onResult(item: ReadyItem, result: ExecutionResult): Promise<void> {
+  private async onResult(item: ReadyItem, result: WrittenResult): Promise<void> {
     if (result.kind === "lost") {
       if (result.unsent) this.scheduler.abandon(result.unsent);
       return;
