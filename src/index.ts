@@ -65,7 +65,6 @@ export {
   type ZodEventSchemas,
 } from "./engine/event-schemas.js";
 export { currentExecution, type ExecutionContext } from "./engine/execution-context.js";
-export { type AnyFairway, Fairway, FUNCTION_FAILED_EVENT } from "./fairway.js";
 export type {
   FunctionConfig,
   NormalizedFunctionConfig,
@@ -119,6 +118,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors/index.js";
+export { type AnyFairway, Fairway, FUNCTION_FAILED_EVENT } from "./fairway.js";
 export type {
   BatchEventsInput,
   CancelOnInput,

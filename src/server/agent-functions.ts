@@ -2,9 +2,9 @@ import type { Agent } from "../agents/agent.js";
 import type { AgentResultExport } from "../agents/agent-result.js";
 import type { Network } from "../agents/network.js";
 import { createState } from "../agents/state.js";
-import type { AnyFairway } from "../fairway.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
 import { NonRetriableError } from "../errors/non-retriable-error.js";
+import type { AnyFairway } from "../fairway.js";
 import type { StreamingConfig } from "../streaming/streaming-context.js";
 
 /** What an agent or network function receives as `event.data`. */

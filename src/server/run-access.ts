@@ -1,7 +1,7 @@
-import type { AnyFairway } from "../fairway.js";
 import type { Run } from "../engine/types.js";
 import { ForbiddenError } from "../errors/forbidden-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
+import type { AnyFairway } from "../fairway.js";
 import type { Principal } from "./auth/server-auth.js";
 
 /** Which tenant (user) a run belongs to; `undefined` for runs of no tenant (only admins read those). */

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AnyFairway } from "../../fairway.js";
 import type { Run } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
+import type { AnyFairway } from "../../fairway.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
 import { readQuery } from "../read-input.js";

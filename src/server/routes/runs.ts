@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import type { AnyFairway } from "../../fairway.js";
 import type { Run, RunEvent } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
+import type { AnyFairway } from "../../fairway.js";
 import { TERMINAL_RUN_STATUSES } from "../../store/run-statuses.js";
 import { type AuthVariables, expiryOf, guard } from "../auth/guard.js";
 import type { Principal, ServerAuth } from "../auth/server-auth.js";

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { ThreadStore } from "../../agents/history/thread-store.js";
-import type { AnyFairway } from "../../fairway.js";
 import { ForbiddenError } from "../../errors/forbidden-error.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
 import { ValidationError } from "../../errors/validation-error.js";
+import type { AnyFairway } from "../../fairway.js";
 import type { ThreadInfo } from "../../streaming/thread-message.js";
 import { slugify } from "../agent-functions.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
