@@ -27,12 +27,14 @@ import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from 
 import { toRun, toStepRecord } from "./engine/views.js";
 import { ConfigError, NotFoundError } from "./errors/index.js";
 import { openStore } from "./store/open-store.js";
-import type { RunFilter, RunRecord, Store } from "./store/store.js";
+import type { DueCursor, RunFilter, RunRecord, Store } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
 /** Runs a recovery sweep reads per pass. */
 const SWEEP_PAGE = 1000;
+/** Pending runs `start()` reads per page (it yields to the event loop between pages). */
+const START_PAGE = 1000;
 
 /**
  * A client with any declared events: what code that serves or inspects any app takes (`createServer`).
@@ -265,21 +267,33 @@ export class Fairway<TEvents extends EventMap = {}> {
   private async recover(): Promise<void> {
     await this.store.init();
     const now = this.clock.now();
-    const dead = new Set<string>();
-    // Loading every pending run is the bulk of start-up with a large backlog: read them once.
-    const pending = await this.store.listPendingRuns();
-    for (const run of pending) {
-      const leased = run.leaseOwner !== undefined && (run.leaseExpiresAt ?? 0) > now;
-      if (leased && run.leaseOwner && isDeadLocalOwner(run.leaseOwner, this.owner)) dead.add(run.leaseOwner);
-    }
-    for (const owner of dead) await this.store.releaseLeases(owner);
     await this.flow.restore(this.store, now);
-    for (const run of pending) {
-      // A released lease (dead local owner) no longer delays its run.
-      const held = run.leaseOwner !== undefined && !dead.has(run.leaseOwner);
-      const leaseEnd = held ? (run.leaseExpiresAt ?? 0) : 0;
-      this.flow.runCreated(run);
-      this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
+    const owners = new Map<string, boolean>();
+    // Pending runs are read in pages, yielding to the event loop between them: a large backlog does not
+    // block the process while it loads (it still takes time and memory in proportion to the backlog).
+    let after: DueCursor | undefined;
+    for (;;) {
+      const page = await this.store.listPendingRuns(
+        after ? { limit: START_PAGE, after } : { limit: START_PAGE },
+      );
+      for (const run of page) {
+        const owner = run.leaseOwner;
+        if (owner === undefined || (run.leaseExpiresAt ?? 0) <= now || owners.has(owner)) continue;
+        const dead = isDeadLocalOwner(owner, this.owner);
+        owners.set(owner, dead);
+        if (dead) await this.store.releaseLeases(owner);
+      }
+      for (const run of page) {
+        // A released lease (dead local owner) no longer delays its run.
+        const held = run.leaseOwner !== undefined && owners.get(run.leaseOwner) !== true;
+        const leaseEnd = held ? (run.leaseExpiresAt ?? 0) : 0;
+        this.flow.runCreated(run);
+        this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
+      }
+      const last = page.at(-1);
+      if (page.length < START_PAGE || !last) break;
+      after = { readyAt: last.readyAt ?? now, id: last.id };
+      await new Promise((resolve) => setImmediate(resolve));
     }
     for (const fn of this.registry.values()) this.cron.add(fn);
     if (!this.closing) this.sweep.start();

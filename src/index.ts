@@ -103,6 +103,7 @@ export {
   NonDeterminismError,
   NonRetriableError,
   NotFoundError,
+  OutputValidationError,
   RetryAfterError,
   RunCancelledError,
   RunFailedError,
@@ -160,7 +161,16 @@ export {
 } from "./models/index.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
-export type { RunFilter, RunStatus, StepOp, StepStatus, Store } from "./store/store.js";
+export type {
+  DueCursor,
+  LeaseFence,
+  RegisterWaitResult,
+  RunFilter,
+  RunStatus,
+  StepOp,
+  StepStatus,
+  Store,
+} from "./store/store.js";
 export {
   type AgentMessageChunk,
   AgentMessageChunkSchema,

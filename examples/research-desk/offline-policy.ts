@@ -12,11 +12,11 @@
 import sjson from "secure-json-parse";
 import type { Message } from "../../src/index.js";
 import type { ToolDefinition } from "../../src/models/index.js";
+import { lastUserText, OFFLINE_LABEL } from "../shared/policy-model.js";
 import { bestPassage, quote } from "./best-passage.js";
 import { keywords } from "./tokenize.js";
 
-/** The label every offline answer starts with. */
-export const OFFLINE_LABEL = "[offline, not an LLM]";
+export { OFFLINE_LABEL };
 
 /** What the policy does next. */
 export type OfflineAction =
@@ -29,20 +29,6 @@ interface SearchHitLike {
   offset?: number;
   heading?: string;
   snippet?: string;
-}
-
-/** The text of a message's content, whether a string or a list of text parts. */
-function textOf(content: string | Array<{ type: "text"; text: string }>): string {
-  return typeof content === "string" ? content : content.map((part) => part.text).join("");
-}
-
-/** The question: the last user text message. */
-export function findQuestion(messages: readonly Message[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i];
-    if (message?.type === "text" && message.role === "user") return textOf(message.content);
-  }
-  return "";
 }
 
 /** The `data` of the latest successful result of tool `name`, unwrapping `{data}` and JSON strings. */
@@ -104,7 +90,7 @@ function answer(question: string, messages: readonly Message[]): OfflineAction {
 
 /** Decides the next step for `messages`, given the tools the caller offers. Deterministic. */
 export function decide(messages: readonly Message[], tools: readonly ToolDefinition[] = []): OfflineAction {
-  const question = findQuestion(messages);
+  const question = lastUserText(messages);
   const searched = latestToolData(messages, "search");
   if (hasTool(tools, "search") && searched === undefined) {
     return { kind: "tool", name: "search", input: { query: keywords(question).join(" ") } };

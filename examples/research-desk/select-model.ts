@@ -1,46 +1,16 @@
 /**
- * Which model the research desk uses: `FAIRWAY_BASE_URL` (any OpenAI-compatible server: Ollama, vLLM,
- * llama.cpp, LM Studio, OpenRouter; `OPENAI_API_KEY`, when set, is sent as its key) if it is set, else the
- * first provider whose key is set, in the order `OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`,
- * `XAI_API_KEY`; with none set, the offline model. `FAIRWAY_MODEL` overrides the model name of whichever
- * provider is chosen.
+ * Which model the research desk uses: a provider from the environment (see `examples/shared/select-model.ts`
+ * for the variables and their order), else the offline keyword policy.
  *
  * @module
  */
-import { anthropic, gemini, grok, type Model, openai } from "../../src/index.js";
+import { type SelectedModel, selectModel as selectFromEnv } from "../shared/select-model.js";
 import { type OfflineModelOptions, offlineModel } from "./offline-model.js";
 
-/** The chosen model and why it was chosen. */
-export interface SelectedModel {
-  model: Model;
-  /** The environment variable that selected it, or `"none"` for the offline model. */
-  selectedBy: string;
-  /** True for the offline keyword policy (not an LLM). */
-  offline: boolean;
-}
-
-interface Candidate {
-  envVar: string;
-  defaultModel: string;
-  create: (modelName: string, value: string) => Model;
-}
-
-const CANDIDATES: Candidate[] = [
-  // First: a base URL is an explicit choice of server, and a keyed one (OpenRouter) takes OPENAI_API_KEY.
-  {
-    envVar: "FAIRWAY_BASE_URL",
-    defaultModel: "llama3.2",
-    create: (model, baseUrl) => openai({ model, baseUrl }),
-  },
-  { envVar: "OPENAI_API_KEY", defaultModel: "gpt-4o-mini", create: (model) => openai({ model }) },
-  { envVar: "ANTHROPIC_API_KEY", defaultModel: "claude-haiku-4-5", create: (model) => anthropic({ model }) },
-  { envVar: "GEMINI_API_KEY", defaultModel: "gemini-2.5-flash", create: (model) => gemini({ model }) },
-  { envVar: "XAI_API_KEY", defaultModel: "grok-3-mini", create: (model) => grok({ model }) },
-];
+export type { SelectedModel } from "../shared/select-model.js";
 
 /**
- * Picks the model from `env` (default `process.env`). Keys are not read here beyond checking that one is
- * set and non-empty; each provider reads its own key when it calls.
+ * Picks the model from `env` (default `process.env`).
  *
  * @param offline options for the offline model, used when no provider is configured.
  */
@@ -48,11 +18,5 @@ export function selectModel(
   env: Readonly<Record<string, string | undefined>> = process.env,
   offline: OfflineModelOptions = {},
 ): SelectedModel {
-  for (const candidate of CANDIDATES) {
-    const value = env[candidate.envVar]?.trim();
-    if (!value) continue;
-    const modelName = env.FAIRWAY_MODEL?.trim() || candidate.defaultModel;
-    return { model: candidate.create(modelName, value), selectedBy: candidate.envVar, offline: false };
-  }
-  return { model: offlineModel(offline), selectedBy: "none", offline: true };
+  return selectFromEnv(() => offlineModel(offline), env);
 }

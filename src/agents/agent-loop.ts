@@ -1,3 +1,4 @@
+import { OutputValidationError } from "../errors/output-validation-error.js";
 import type { Message, Model, ToolDefinition } from "../models/spec.js";
 import { deriveId } from "../streaming/ids.js";
 import { type PartScope, publishToolOutput } from "../streaming/inference-parts.js";
@@ -8,6 +9,7 @@ import type { RunScope } from "./durable.js";
 import { infer } from "./inference.js";
 import type { NetworkRun } from "./network-run.js";
 import { defaultFormat } from "./state.js";
+import { checkOutput, correctionMessage } from "./structured-output.js";
 import type { AnyTool } from "./tool.js";
 import { runToolCalls } from "./tool-calls.js";
 import type { StateData } from "./types.js";
@@ -36,6 +38,13 @@ export interface AgentCall<T extends StateData> {
  * from before this run comes before the current user message (AgentKit put it after). The returned result's
  * `output` holds, in order, every round's calls and results but the last, then the last round's output;
  * `toolCalls` holds the last round's results, so `formatHistory()` replays the exact conversation.
+ *
+ * With an output schema (`agent.output`) the answer of the last round is validated; an invalid one (or a
+ * last round that ended with tool calls) is answered with a user message stating the validation issues, and
+ * the model answers again (rounds beyond `maxIter`, at most `output.retries`); the conversation kept in the
+ * result includes these corrections. The valid value is `result.structuredOutput`.
+ *
+ * @throws OutputValidationError when the answer is still invalid after `output.retries` corrections.
  */
 export async function runAgentLoop<T extends StateData>(call: AgentCall<T>): Promise<AgentResult> {
   const { agent, network, scope } = call;
@@ -101,6 +110,9 @@ async function loop<T extends StateData>(
     return last;
   };
   const done: Message[] = [];
+  let corrections = 0;
+  /** Where the last round's messages (and its correction, if any) start in `done`. */
+  let lastRoundStart = 0;
   let result: AgentResult | undefined;
   for (let round = 0; ; round++) {
     let prompt = basePrompt;
@@ -114,8 +126,7 @@ async function loop<T extends StateData>(
           return { result: empty, stopped: true };
         }
         // The last round's messages are the end of `done`: they stay the result's own output and toolCalls.
-        const earlierRounds = done.slice(0, done.length - result.output.length - result.toolCalls.length);
-        return { result: withEarlierRounds(result, earlierRounds), stopped: true };
+        return { result: withEarlierRounds(result, done.slice(0, lastRoundStart)), stopped: true };
       }
       ({ prompt, history } = started);
     }
@@ -125,6 +136,7 @@ async function loop<T extends StateData>(
       messages: arrange(prompt, history, earlier.length),
       tools: definitions,
       toolChoice: agent.tool_choice ?? "auto",
+      ...(agent.output ? { output: agent.output.format } : {}),
     };
     const stream = call.stream ? { context: call.stream.context, parts } : undefined;
     const { response, createdAt } = await infer(roundScope, "infer", call.model, request, stream);
@@ -147,8 +159,23 @@ async function loop<T extends StateData>(
         for (const { tool, content } of result.toolCalls)
           publishToolOutput(stream.context, parts, tool, content);
     }
-    if (calls.length === 0 || round + 1 >= Math.max(1, call.maxIter)) break;
-    done.push(...result.output, ...result.toolCalls);
+    if (calls.length > 0 && round + 1 < Math.max(1, call.maxIter)) {
+      lastRoundStart = done.length;
+      done.push(...result.output, ...result.toolCalls);
+      continue;
+    }
+    if (!agent.output) break;
+    const checked = checkOutput(result.output, agent.output.schema);
+    if (checked.ok) {
+      result.structuredOutput = checked.value;
+      break;
+    }
+    if (corrections >= agent.output.retries) {
+      throw new OutputValidationError(agent.name, corrections + 1, checked.answer, checked.issues);
+    }
+    corrections++;
+    lastRoundStart = done.length;
+    done.push(...result.output, ...result.toolCalls, correctionMessage(checked.issues));
   }
   return { result: withEarlierRounds(result, done), stopped: false };
 }

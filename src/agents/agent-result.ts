@@ -8,6 +8,8 @@ export interface AgentResultExport {
   toolCalls: ToolResultMessage[];
   createdAt: Date;
   checksum: string;
+  /** The validated answer of an agent with an output schema. */
+  structuredOutput?: unknown;
 }
 
 /**
@@ -17,8 +19,14 @@ export interface AgentResultExport {
  * `checksum` is the SHA-256 (node:crypto, hex) of the JSON of `[output, toolCalls, createdAt]`; thread
  * stores use it with `id` to write idempotently. AgentKit uses xxhash64 over the same fields, so checksums
  * differ between the two libraries but are stable within Fairway.
+ *
+ * `structuredOutput` is the validated answer of an agent with an output schema (`createAgent({ output })`),
+ * typed `O`; `undefined` for agents without one.
  */
-export class AgentResult {
+export class AgentResult<O = unknown> {
+  /** The validated JSON answer (agents with an `output` schema only). */
+  structuredOutput: O = undefined as O;
+
   constructor(
     public agentName: string,
     public output: Message[],
@@ -50,6 +58,7 @@ export class AgentResult {
       toolCalls: this.toolCalls,
       createdAt: this.createdAt,
       checksum: this.checksum,
+      ...(this.structuredOutput !== undefined ? { structuredOutput: this.structuredOutput } : {}),
     };
   }
 
@@ -64,6 +73,7 @@ export class AgentResult {
       history: this.history,
       raw: this.raw,
       ...(this.id !== undefined ? { id: this.id } : {}),
+      ...(this.structuredOutput !== undefined ? { structuredOutput: this.structuredOutput } : {}),
     };
   }
 
@@ -73,7 +83,7 @@ export class AgentResult {
    */
   static from(value: AgentResult | AgentResultLike): AgentResult {
     if (value instanceof AgentResult) return value;
-    return new AgentResult(
+    const result = new AgentResult(
       value.agentName,
       value.output ?? [],
       value.toolCalls ?? [],
@@ -83,6 +93,8 @@ export class AgentResult {
       value.raw ?? "",
       value.id,
     );
+    if (value.structuredOutput !== undefined) result.structuredOutput = value.structuredOutput;
+    return result;
   }
 }
 
@@ -96,4 +108,5 @@ export interface AgentResultLike {
   history?: Message[];
   raw?: string;
   id?: string;
+  structuredOutput?: unknown;
 }

@@ -7,6 +7,7 @@ import { type FunctionLike, functionTool, isFairwayFunction } from "./function-t
 import type { HistoryConfig } from "./history/history-config.js";
 import type { NetworkRun } from "./network-run.js";
 import type { State } from "./state.js";
+import { type AgentOutput, type AgentOutputOptions, agentOutput } from "./structured-output.js";
 import type { AnyTool } from "./tool.js";
 import type { MaybePromise, Message, StateData, UserMessage } from "./types.js";
 
@@ -35,8 +36,11 @@ export interface AgentLifecycle<T extends StateData = StateData> {
   }): MaybePromise<AgentResult>;
 }
 
-/** Options of `createAgent` (AgentKit's `Agent.Constructor`). */
-export interface AgentOptions<T extends StateData = StateData> {
+/**
+ * Options of `createAgent` (AgentKit's `Agent.Constructor`, plus `output`). `O` is the type of
+ * `result.structuredOutput`, inferred from `output.schema`.
+ */
+export interface AgentOptions<T extends StateData = StateData, O = unknown> {
   name: string;
   /** Read by routing agents. Default `""`. */
   description?: string;
@@ -57,6 +61,13 @@ export interface AgentOptions<T extends StateData = StateData> {
   mcpServers?: McpServer[];
   /** Thread persistence for standalone `agent.run` (networks use their own `history`). */
   history?: HistoryConfig<T>;
+  /**
+   * Structured output: the agent's final answer must be JSON matching `output.schema`, asked for in the
+   * provider's native mode (see `OutputFormat`), validated, and available typed as
+   * `result.structuredOutput`. An invalid answer is fed back to the model with the validation error, up
+   * to `output.retries` times (default 2); then the run throws `OutputValidationError`.
+   */
+  output?: AgentOutputOptions<O>;
 }
 
 /** Options of `agent.run`. */
@@ -81,8 +92,14 @@ export interface AgentRunOptions<T extends StateData = StateData> {
  * @example
  * const writer = createAgent({ name: "writer", system: "You write haiku.", model });
  * const result = await writer.run("Write about the sea");
+ * @example
+ * const rater = createAgent({
+ *   name: "rater", system: "Rate the text.", model,
+ *   output: { schema: z.object({ score: z.number().min(1).max(5), reason: z.string() }) },
+ * });
+ * const { structuredOutput } = await rater.run("Fairway is durable."); // { score: number; reason: string }
  */
-export class Agent<T extends StateData = StateData> {
+export class Agent<T extends StateData = StateData, O = unknown> {
   readonly type: "agent" | "routing" = "agent";
   readonly name: string;
   readonly description: string;
@@ -95,11 +112,14 @@ export class Agent<T extends StateData = StateData> {
   readonly model: Model | undefined;
   readonly mcpServers: McpServer[];
   readonly history: HistoryConfig<T> | undefined;
-  readonly #options: AgentOptions<T>;
+  /** The output schema, checked (see `AgentOptions.output`). */
+  readonly output: AgentOutput<O> | undefined;
+  readonly #options: AgentOptions<T, O>;
   #mcpReady: Promise<void> | undefined;
   #mcpClose: (() => Promise<void>) | undefined;
 
-  constructor(options: AgentOptions<T>) {
+  /** @throws ConfigError for an empty name, duplicate tool names or an invalid `output` (naming the field). */
+  constructor(options: AgentOptions<T, O>) {
     if (typeof options.name !== "string" || options.name.length === 0) {
       throw new ConfigError("name", "an agent needs a non-empty name", options.name);
     }
@@ -113,6 +133,7 @@ export class Agent<T extends StateData = StateData> {
     this.model = options.model;
     this.mcpServers = options.mcpServers ?? [];
     this.history = options.history;
+    this.output = options.output ? agentOutput(options.output) : undefined;
     this.tools = new Map();
     (options.tools ?? []).forEach((entry, index) => {
       const tool = isFairwayFunction(entry) ? functionTool(entry, this.name) : (entry as AnyTool);
@@ -128,8 +149,11 @@ export class Agent<T extends StateData = StateData> {
   }
 
   /** A copy of this agent using `model` (keeps every other option, unlike AgentKit's). */
-  withModel(model: Model): Agent<T> {
-    return new (this.constructor as new (options: AgentOptions<T>) => Agent<T>)({ ...this.#options, model });
+  withModel(model: Model): Agent<T, O> {
+    return new (this.constructor as new (options: AgentOptions<T, O>) => Agent<T, O>)({
+      ...this.#options,
+      model,
+    });
   }
 
   /**
@@ -137,10 +161,12 @@ export class Agent<T extends StateData = StateData> {
    *
    * @throws ConfigError when no model is given (`options.model`, the agent's, or the network's default), or
    *   when `maxIter` is not a whole number >= 0.
+   * @throws OutputValidationError when the agent has an `output` schema and its answer is still invalid
+   *   after `output.retries` corrections.
    */
-  async run(input: string | UserMessage, options: AgentRunOptions<T> = {}): Promise<AgentResult> {
+  async run(input: string | UserMessage, options: AgentRunOptions<T> = {}): Promise<AgentResult<O>> {
     const { runStandalone } = await loadStandalone();
-    return runStandalone(this, input, options);
+    return runStandalone(this as Agent<T>, input, options) as Promise<AgentResult<O>>;
   }
 
   /** Connects the agent's MCP servers once and adds their tools. */
@@ -178,6 +204,8 @@ function loadStandalone(): Promise<typeof import("./standalone-run.js")> {
 }
 
 /** Creates an agent. See `AgentOptions`. */
-export function createAgent<T extends StateData = StateData>(options: AgentOptions<T>): Agent<T> {
-  return new Agent<T>(options);
+export function createAgent<T extends StateData = StateData, O = unknown>(
+  options: AgentOptions<T, O>,
+): Agent<T, O> {
+  return new Agent<T, O>(options);
 }

@@ -14,6 +14,7 @@ export { ModelCallError, type ModelCallErrorDetails } from "./model-call-error.j
 export { NonDeterminismError } from "./non-determinism-error.js";
 export { NonRetriableError } from "./non-retriable-error.js";
 export { NotFoundError } from "./not-found-error.js";
+export { OutputValidationError } from "./output-validation-error.js";
 export { RetryAfterError } from "./retry-after-error.js";
 export { RunCancelledError } from "./run-cancelled-error.js";
 export { RunFailedError } from "./run-failed-error.js";

@@ -98,6 +98,22 @@ export type ModelDelta =
   | { type: "tool_call.started"; partId: string; toolName: string }
   | { type: "tool_call.arguments.delta"; partId: string; delta: string };
 
+/**
+ * A request for a JSON answer matching a schema (structured output). Each adapter uses its provider's
+ * native mode: OpenAI `response_format: {type: "json_schema"}` (strict where the provider allows it),
+ * Gemini `generationConfig.responseSchema` with `responseMimeType: "application/json"` (a required
+ * function `name` when tools are offered too), Anthropic a required tool named `name` whose input is the
+ * answer. Every adapter returns the answer as one assistant text message holding the JSON; the caller
+ * validates it.
+ */
+export interface OutputFormat {
+  /** Schema name sent to the provider (OpenAI `json_schema.name`, Anthropic's tool name): `^[A-Za-z0-9_-]{1,64}$`. */
+  name: string;
+  description?: string;
+  /** A zod 4 schema or a JSON Schema object; its root must describe an object. */
+  schema: z.ZodType | JsonSchema;
+}
+
 /** One call to a model: the conversation so far, the tools offered and how to answer. */
 export interface ModelRequest {
   /** The conversation, system messages first. */
@@ -106,6 +122,8 @@ export interface ModelRequest {
   tools?: ToolDefinition[];
   /** Default `"auto"`; ignored when there are no tools. */
   toolChoice?: ToolChoice;
+  /** Ask for a JSON answer matching a schema (see `OutputFormat`). */
+  output?: OutputFormat;
   /** When set, the adapter streams (SSE) and calls this for each delta as it arrives. */
   onDelta?: (delta: ModelDelta) => void;
   signal?: AbortSignal;

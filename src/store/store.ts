@@ -343,8 +343,12 @@ export interface Store {
   getRun(runId: string): Promise<RunRecord | undefined>;
   listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
   getSteps(runId: string): Promise<StepRow[]>;
-  /** Every non-terminal run with its `readyAt` and lease: what the engine's caches are rebuilt from. */
-  listPendingRuns(): Promise<RunRecord[]>;
+  /**
+   * Non-terminal runs with a `readyAt`, with their lease: what the engine's caches are rebuilt from. Without
+   * `page`, all of them; with it, at most `page.limit` (≥ 1) ordered by `readyAt`, then id, after
+   * `page.after` (an index range, so start-up can read a large backlog in pages and yield between them).
+   */
+  listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]>;
   /**
    * One page of the runs a worker may claim at `now`: not terminal, `readyAt <= now`, lease free or expired
    * (`leaseExpiresAt <= now`). Ordered by `readyAt`, then id, starting after `after`; at most `limit` (≥ 1).

@@ -70,6 +70,8 @@ describe("function config", () => {
     [{ id: "x", maxConcurrentRuns: 0 }, "maxConcurrentRuns"],
     [{ id: "x", retryBackoffScale: -1 }, "retryBackoffScale"],
     [{ id: "x", leaseMs: 1 }, "leaseMs"],
+    [{ id: "x", sweepMs: 99 }, "sweepMs"],
+    [{ id: "x", sweepMs: 1.5e3 + 0.5 }, "sweepMs"],
   ])("Fairway options %j fail naming %s", (options, path) => {
     expect(configError(() => new Fairway({ store: "memory", ...options } as never)).path).toBe(path);
   });

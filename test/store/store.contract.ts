@@ -475,6 +475,32 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect((await s.listPendingRuns()).map((r) => r.id).sort()).toEqual(["p1", "p2"]);
     });
 
+    it("listPendingRuns and listDueRuns page by (readyAt, id) after a cursor", async () => {
+      const s = await open();
+      const runs = [
+        run("b", { readyAt: T0 }),
+        run("a", { readyAt: T0 }),
+        run("c", { readyAt: T0 + 5 }),
+        run("later", { readyAt: T0 + 100 }),
+        run("leased", { readyAt: T0 + 1 }),
+      ];
+      await s.acceptEvents({ now: T0, events: [], runs: runs.map((entry) => ({ run: entry })) });
+      await s.claimRun("leased", "w1", T0 + 1, 1000);
+      const ids = (page: RunRecord[]) => page.map((entry) => entry.id);
+      expect(ids(await s.listPendingRuns({ limit: 2 }))).toEqual(["a", "b"]);
+      expect(ids(await s.listPendingRuns({ limit: 2, after: { readyAt: T0, id: "b" } }))).toEqual([
+        "leased",
+        "c",
+      ]);
+      expect(ids(await s.listPendingRuns({ limit: 9, after: { readyAt: T0 + 5, id: "c" } }))).toEqual([
+        "later",
+      ]);
+      // Claimable at T0 + 10: due and not under a live lease.
+      expect(ids(await s.listDueRuns(T0 + 10, 9))).toEqual(["a", "b", "c"]);
+      expect(ids(await s.listDueRuns(T0 + 10, 1, { readyAt: T0, id: "a" }))).toEqual(["b"]);
+      expect(ids(await s.listDueRuns(T0 + 1001, 9))).toEqual(["a", "b", "leased", "c", "later"]);
+    });
+
     it("returns copies: mutating a returned record changes nothing stored", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });

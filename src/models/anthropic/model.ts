@@ -48,7 +48,7 @@ export class AnthropicModel implements Model {
       body,
       signal: request.signal,
     };
-    return runTurn(settings, providerRequest, assembler, streaming, {
+    const response = await runTurn(settings, providerRequest, assembler, streaming, {
       stream: async (response) => {
         const stop = await readMessageStream(settings, response, assembler);
         return { stopReason: mapStopReason(stop), raw: { streamed: true, stop_reason: stop } };
@@ -68,5 +68,6 @@ export class AnthropicModel implements Model {
         return mapStopReason(message.stop_reason);
       },
     });
+    return tools.read(response);
   }
 }

@@ -5,6 +5,7 @@ import { incompleteStream, readSseJson } from "../shared/sse.js";
 import { parseToolArguments } from "../shared/tool-arguments.js";
 import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { convertMessages } from "./convert-messages.js";
+import { generationConfig } from "./prepare-output.js";
 import { prepareTools } from "./prepare-tools.js";
 import { GeminiResponseReader } from "./read-response.js";
 
@@ -26,11 +27,13 @@ export class GeminiModel implements Model {
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const { settings } = this.config;
     const tools = prepareTools(request);
-    const body = {
+    const body: Record<string, unknown> = {
       ...this.config.defaultParameters,
       ...convertMessages(request.messages, tools.names),
       ...tools.body,
     };
+    const config = generationConfig(request, this.config.defaultParameters.generationConfig);
+    if (config) body.generationConfig = config;
     const streaming = request.onDelta !== undefined;
     const model = settings.model.replace(/^models\//, "");
     const method = streaming ? "streamGenerateContent?alt=sse" : "generateContent";
@@ -39,7 +42,7 @@ export class GeminiModel implements Model {
     const assembler = new ResponseAssembler(request.messages, tools.names, parse, request.onDelta);
     const reader = new GeminiResponseReader(settings, assembler);
     const providerRequest = { url, headers: this.config.headers(), body, signal: request.signal };
-    return runTurn(settings, providerRequest, assembler, streaming, {
+    const response = await runTurn(settings, providerRequest, assembler, streaming, {
       stream: async (response) => {
         await readSseJson(settings, response, ({ data }) => reader.add(data));
         if (!reader.finished) throw incompleteStream(settings, "finishReason");
@@ -53,5 +56,6 @@ export class GeminiModel implements Model {
         return reader.stopReason();
       },
     });
+    return tools.read(response);
   }
 }

@@ -9,6 +9,7 @@ import type { Model, ModelRequest, ModelResponse } from "../spec.js";
 import { chatCompletionSchema } from "./api.js";
 import { convertMessages } from "./convert-messages.js";
 import { mapFinishReason } from "./map-finish-reason.js";
+import { prepareOutput } from "./prepare-output.js";
 import { type PreparedTools, prepareTools } from "./prepare-tools.js";
 import { readChatStream } from "./stream.js";
 import { dropOptionalNulls } from "./strict-schema.js";
@@ -37,11 +38,13 @@ export class OpenAiChatModel implements Model {
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const { settings } = this.config;
     const tools = prepareTools(request, this.config.allowStrict);
+    const output = prepareOutput(request, this.config.allowStrict);
     const body: Record<string, unknown> = {
       ...this.config.defaultParameters,
       model: settings.model,
       messages: convertMessages(request.messages, tools.names),
       ...tools.body,
+      ...output.body,
     };
     const streaming = request.onDelta !== undefined;
     delete body.stream;
@@ -59,7 +62,7 @@ export class OpenAiChatModel implements Model {
       body,
       signal: request.signal,
     };
-    return runTurn(settings, providerRequest, assembler, streaming, {
+    const response = await runTurn(settings, providerRequest, assembler, streaming, {
       stream: async (response) => {
         const end = await readChatStream(settings, response, assembler);
         return { stopReason: mapFinishReason(end.finishReason), raw: { streamed: true, ...end } };
@@ -85,6 +88,7 @@ export class OpenAiChatModel implements Model {
         return mapFinishReason(choice.finish_reason);
       },
     });
+    return { ...response, output: output.read(response.output) };
   }
 }
 

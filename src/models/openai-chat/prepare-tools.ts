@@ -33,7 +33,11 @@ export function prepareTools(request: ModelRequest, allowStrict: boolean): Prepa
     let parameters = toolParametersSchema(tool);
     const strict = allowStrict && tool.strict === true;
     if (strict) {
-      const converted = toStrictSchema(tool.name, parameters);
+      const converted = toStrictSchema(
+        parameters,
+        `tools.${tool.name}.parameters`,
+        "set `strict: false` on the tool",
+      );
       parameters = converted.schema;
       optionalPaths.set(tool.name, converted.optionalPaths);
     }

@@ -17,29 +17,32 @@ export interface StrictSchema {
  * become nothing and `anyOf`. `dropOptionalNulls` later turns the model's `null`s back into absent fields.
  * Fields inside `$defs` are made strict too, but their nulls are not tracked.
  *
- * @throws ConfigError (path `tools.<name>.parameters…`) when an object has open `additionalProperties`
- *   (e.g. `z.record`), which strict mode cannot express; turn `strict` off for that tool.
+ * `path` names the schema in errors (`tools.<name>.parameters`, `output.schema`); `fix` says how to avoid
+ * the error there.
+ *
+ * @throws ConfigError (path `<path>…`) when an object has open `additionalProperties` (e.g. `z.record`),
+ *   which strict mode cannot express.
  */
-export function toStrictSchema(toolName: string, schema: JsonSchema): StrictSchema {
+export function toStrictSchema(schema: JsonSchema, path: string, fix: string): StrictSchema {
   const optionalPaths: string[][] = [];
-  const walk = (node: unknown, path: string[] | null): unknown => {
-    if (Array.isArray(node)) return node.map((item) => walk(item, path));
+  const walk = (node: unknown, at: string[] | null): unknown => {
+    if (Array.isArray(node)) return node.map((item) => walk(item, at));
     if (!isJsonObject(node)) return node;
     const { default: _default, oneOf, ...out } = node;
     if (oneOf !== undefined) out.anyOf = oneOf;
     if (out.type === "object" || isJsonObject(out.properties)) {
       if (out.additionalProperties !== undefined && out.additionalProperties !== false) {
-        const where = path && path.length > 0 ? `.${path.join(".")}` : "";
+        const where = at && at.length > 0 ? `.${at.join(".")}` : "";
         throw new ConfigError(
-          `tools.${toolName}.parameters${where}`,
-          "has open additionalProperties (a record or passthrough object), which OpenAI strict mode rejects; set `strict: false` on the tool",
+          `${path}${where}`,
+          `has open additionalProperties (a record or passthrough object), which OpenAI strict mode rejects; ${fix}`,
         );
       }
       const properties = isJsonObject(out.properties) ? out.properties : {};
       const required = new Set(Array.isArray(out.required) ? out.required : []);
       const strictProperties: JsonSchema = {};
       for (const [key, child] of Object.entries(properties)) {
-        const childPath = path && [...path, key];
+        const childPath = at && [...at, key];
         let converted = walk(child, childPath);
         if (!required.has(key) && !allowsNull(converted)) {
           converted = { anyOf: [converted, { type: "null" }] };
@@ -53,8 +56,8 @@ export function toStrictSchema(toolName: string, schema: JsonSchema): StrictSche
       else delete out.required; // an empty `required` is omitted (pitfall R07)
       out.additionalProperties = false;
     }
-    if (out.items !== undefined) out.items = walk(out.items, path && [...path, "*"]);
-    if (out.anyOf !== undefined) out.anyOf = walk(out.anyOf, path);
+    if (out.items !== undefined) out.items = walk(out.items, at && [...at, "*"]);
+    if (out.anyOf !== undefined) out.anyOf = walk(out.anyOf, at);
     for (const key of ["$defs", "definitions"]) {
       if (isJsonObject(out[key])) {
         out[key] = Object.fromEntries(Object.entries(out[key]).map(([name, def]) => [name, walk(def, null)]));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../../errors/config-error.js";
-import type { JsonSchema, ToolDefinition } from "../spec.js";
+import type { JsonSchema, OutputFormat, ToolDefinition } from "../spec.js";
 import { isJsonObject } from "./json.js";
 
 /**
@@ -16,11 +16,24 @@ import { isJsonObject } from "./json.js";
  * @throws ConfigError (path `tools.<name>.parameters`) for a zod 3 schema or a non-object root.
  */
 export function toolParametersSchema(tool: ToolDefinition): JsonSchema {
-  const parameters = tool.parameters;
-  if (parameters === undefined) return { type: "object", properties: {} };
+  if (tool.parameters === undefined) return { type: "object", properties: {} };
+  return objectSchema(tool.parameters, `tools.${tool.name}.parameters`);
+}
+
+/**
+ * The JSON Schema of a structured-output request (`ModelRequest.output.schema`), converted and checked as
+ * `toolParametersSchema` does (object root, cached, read-only).
+ *
+ * @throws ConfigError (path `output.schema`) for a zod 3 schema or a non-object root.
+ */
+export function outputJsonSchema(output: OutputFormat): JsonSchema {
+  return objectSchema(output.schema, "output.schema");
+}
+
+function objectSchema(parameters: NonNullable<ToolDefinition["parameters"]>, path: string): JsonSchema {
   const cached = cache.get(parameters);
   if (cached) return cached;
-  const schema = buildSchema(tool);
+  const schema = buildSchema(parameters, path);
   cache.set(parameters, schema);
   return schema;
 }
@@ -28,9 +41,8 @@ export function toolParametersSchema(tool: ToolDefinition): JsonSchema {
 /** Converted schemas by parameters object: conversion runs once per schema, not once per call. Read-only. */
 const cache = new WeakMap<object, JsonSchema>();
 
-function buildSchema(tool: ToolDefinition): JsonSchema {
-  const path = `tools.${tool.name}.parameters`;
-  const schema = convert(tool.parameters, path);
+function buildSchema(parameters: ToolDefinition["parameters"], path: string): JsonSchema {
+  const schema = convert(parameters, path);
   const { $schema: _ignored, ...rest } = schema;
   if (rest.type === undefined && isJsonObject(rest.properties)) rest.type = "object";
   if (rest.type !== "object") {

@@ -284,26 +284,37 @@ export class MemoryStore implements Store {
     return this.stepList(runId);
   }
 
-  async listPendingRuns(): Promise<RunRecord[]> {
-    return [...this.runs.values()]
-      .filter((run) => run.readyAt !== undefined && !TERMINAL.has(run.status))
-      .map(copy);
+  async listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]> {
+    const pending = [...this.runs.values()].filter(
+      (run) => run.readyAt !== undefined && !TERMINAL.has(run.status),
+    );
+    if (!page) return pending.map(copy);
+    return this.page(pending, page.limit, page.after).map(copy);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
-    const due = (run: RunRecord) =>
-      run.readyAt !== undefined &&
-      run.readyAt <= now &&
-      !TERMINAL.has(run.status) &&
-      (run.leaseExpiresAt === undefined || run.leaseExpiresAt <= now) &&
-      (after === undefined ||
-        run.readyAt > after.readyAt ||
-        (run.readyAt === after.readyAt && run.id > after.id));
-    return [...this.runs.values()]
-      .filter(due)
-      .sort((a, b) => (a.readyAt ?? 0) - (b.readyAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, limit)
-      .map(copy);
+    const due = [...this.runs.values()].filter(
+      (run) =>
+        run.readyAt !== undefined &&
+        run.readyAt <= now &&
+        !TERMINAL.has(run.status) &&
+        (run.leaseExpiresAt === undefined || run.leaseExpiresAt <= now),
+    );
+    return this.page(due, limit, after).map(copy);
+  }
+
+  /** `runs` (all with a `readyAt`) ordered by `readyAt`, then id: at most `limit` after `after`. */
+  private page(runs: RunRecord[], limit: number, after: DueCursor | undefined): RunRecord[] {
+    const key = (run: RunRecord) => run.readyAt ?? 0;
+    return runs
+      .filter(
+        (run) =>
+          after === undefined ||
+          key(run) > after.readyAt ||
+          (key(run) === after.readyAt && run.id > after.id),
+      )
+      .sort((a, b) => key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
   }
 
   async listFlowPending(): Promise<FlowPending[]> {

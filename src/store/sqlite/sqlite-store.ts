@@ -342,8 +342,14 @@ export class SqliteStore implements Store {
     return (this.q.getSteps.all(runId) as StepRowDb[]).map(toStep);
   }
 
-  async listPendingRuns(): Promise<RunRecord[]> {
-    return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
+  async listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]> {
+    if (!page) return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
+    const rows = this.q.pendingPage.all({
+      limit: page.limit,
+      after_ready_at: page.after?.readyAt ?? Number.MIN_SAFE_INTEGER,
+      after_id: page.after?.id ?? "",
+    }) as RunRowDb[];
+    return rows.map(toRun);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
@@ -426,6 +432,11 @@ function prepare(db: Database.Database) {
          AND (ready_at IS NULL OR ready_at > @now)`,
     ),
     pendingRuns: db.prepare(`SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`),
+    // A page of pending runs: an index range on runs_due (ready_at, id) after (@after_ready_at, @after_id).
+    pendingPage: db.prepare(
+      `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (ready_at, id) > (@after_ready_at, @after_id)
+         AND status NOT IN ${TERMINAL} ORDER BY ready_at, id LIMIT @limit`,
+    ),
     // An index range on runs_due (ready_at, id): the page after (@after_ready_at, @after_id).
     dueRuns: db.prepare(
       `SELECT * FROM runs WHERE ready_at IS NOT NULL AND ready_at <= @now
