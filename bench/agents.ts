@@ -12,12 +12,20 @@
  * - durable: the same inside a Fairway function on SQLite, where each is a checkpointed step;
  * - with a 200 ms model: a 3-agent network with tools, wall time minus the time measured inside the
  *   model, divided by its 3 model calls (includes the engine's dispatch of the run itself).
+ * - tracing: the OpenTelemetry instrumentation of a model call (`traceModelCall`: GenAI span, token and
+ *   duration histograms) timed alone with no provider registered (the API's no-op, what an app without
+ *   OpenTelemetry pays), as a share of the in-process per-model-call cost; then the per-model-call slope
+ *   again with an SDK tracer and meter provider registered that export nothing.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { metrics, trace } from "@opentelemetry/api";
+import { MeterProvider } from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { z } from "zod";
+import { traceModelCall } from "../src/agents/gen-ai-spans.js";
 import { createAgent, createNetwork, createTool, Fairway } from "../src/index.js";
 import type { Model, ModelRequest, ModelResponse } from "../src/models/spec.js";
 
@@ -142,6 +150,39 @@ const inProcess = await slopes((calls, withTools) => {
 });
 rows.push(["in-process: per model call (inference + routing decision)", us(inProcess.perModelCall)]);
 rows.push(["in-process: per tool call", us(inProcess.perToolCall)]);
+
+// Tracing overhead per model call, no provider registered: the wrapper alone, against a bare call.
+const reply: ModelResponse = {
+  output: [{ type: "text", role: "assistant", content: "done" }],
+  stopReason: "stop",
+  usage: { inputTokens: 10, outputTokens: 2 },
+  raw: {},
+};
+const benchModel = instantModel();
+const generate = async () => reply;
+const wrapperRuns = runs * 50;
+const samplesBare: number[] = [];
+const samplesTraced: number[] = [];
+for (let batch = 0; batch < 7; batch++) {
+  samplesBare.push(await timeMs(wrapperRuns, () => generate()));
+  samplesTraced.push(await timeMs(wrapperRuns, () => traceModelCall(benchModel, generate)));
+}
+const tracingCost = median(samplesTraced) - median(samplesBare);
+rows.push(["tracing, no provider: instrumentation per model call", us(tracingCost)]);
+rows.push([
+  "  share of the in-process per-model-call cost",
+  `${((100 * tracingCost) / inProcess.perModelCall).toFixed(2)} %`,
+]);
+
+// The same slope with an SDK provider registered (spans and metrics made, exported nowhere).
+trace.setGlobalTracerProvider(new BasicTracerProvider());
+metrics.setGlobalMeterProvider(new MeterProvider());
+const withSdk = await slopes((calls, withTools) =>
+  timeMs(Math.ceil(runs / 7), () => networks.get(`${calls}/${withTools}`)!.run("x")),
+);
+trace.disable();
+metrics.disable();
+rows.push(["in-process with an SDK provider (no exporter): per model call", us(withSdk.perModelCall)]);
 
 // Durable, on SQLite.
 const dir = mkdtempSync(join(tmpdir(), "fairway-bench-agents-"));

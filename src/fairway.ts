@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ObservableCallback } from "@opentelemetry/api";
 import { monotonicFactory } from "ulid";
 import { type Clock, systemClock } from "./engine/clock.js";
 import { CronTriggers } from "./engine/cron-triggers.js";
@@ -14,20 +15,36 @@ import type { ExecutionDeps } from "./engine/execution.js";
 import { failureEvent, failureFunctionConfig } from "./engine/failure-event.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./engine/function-config.js";
 import { isDeadLocalOwner, newLeaseOwner } from "./engine/lease-owner.js";
+import { Limits } from "./engine/limits.js";
 import type { ReadyItem } from "./engine/ready-queue.js";
 import { RecoverySweep } from "./engine/recovery-sweep.js";
 import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
 import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
 import { RunExecutor, type WrittenResult } from "./engine/run-executor.js";
 import { RunWaiters } from "./engine/run-waiters.js";
-import { type Deferral, eventIdDedup, futureTsDelay, Scheduler } from "./engine/scheduler.js";
+import {
+  type Deferral,
+  eventIdDedup,
+  futureTsDelay,
+  Scheduler,
+  type ScheduleStage,
+} from "./engine/scheduler.js";
 import type { EventPayload } from "./engine/step-types.js";
+import { observeQueue, recordRunFinished, traceRunCreation, unobserveQueue } from "./engine/telemetry.js";
 import type { TriggeredEvent } from "./engine/triggered-event.js";
 import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./engine/types.js";
+import {
+  normalizePrices,
+  type PriceTable,
+  pricedTotals,
+  type RunUsage,
+  sumRecords,
+  type TenantModelUsage,
+} from "./engine/usage.js";
 import { toRun, toStepRecord } from "./engine/views.js";
 import { ConfigError, NotFoundError } from "./errors/index.js";
 import { openStore } from "./store/open-store.js";
-import type { DueCursor, RunFilter, RunRecord, Store } from "./store/store.js";
+import type { DueCursor, RunFilter, RunRecord, Store, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
@@ -41,6 +58,17 @@ const START_PAGE = 1000;
  */
 // biome-ignore lint/suspicious/noExplicitAny: accepts a client whatever its event schemas
 export type AnyFairway = Fairway<any>;
+
+/** Run events that end a run, and the status the `fairway.runs.finished` metric counts them under. */
+const FINISHED_STATUS: Partial<Record<RunEvent["type"], string>> = {
+  "run.completed": "completed",
+  "run.failed": "failed",
+  "run.cancelled": "cancelled",
+};
+
+/** The last schedule-time stage: a run that passed flow control gets its trace (see `telemetry.ts`). */
+const traceStage: ScheduleStage = (candidate) =>
+  candidate.defer ? candidate : { ...candidate, run: traceRunCreation(candidate.run) };
 
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
@@ -69,6 +97,13 @@ export class Fairway<TEvents extends EventMap = {}> {
   readonly store: Store;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Per-key limit overrides at runtime: `await fairway.limits.set("fn-id", "user_7", { concurrency: 3 })`.
+   * Stored in the store, applied to the next scheduling decision. See {@link Limits}.
+   */
+  readonly limits: Limits;
+  private readonly limitsRefreshMs: number;
+  private readonly prices: PriceTable;
   private readonly registry = new Map<string, RegisteredFunction>();
   private readonly hub: RunEventHub;
   private readonly newId = monotonicFactory();
@@ -80,6 +115,7 @@ export class Fairway<TEvents extends EventMap = {}> {
   private readonly cron: CronTriggers;
   private readonly flow: EngineFlow;
   private readonly sweep: RecoverySweep;
+  private readonly observeQueue: ObservableCallback;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -104,6 +140,14 @@ export class Fairway<TEvents extends EventMap = {}> {
     const sweepMs = options.sweepMs ?? 5000;
     if (!Number.isInteger(sweepMs) || sweepMs < 100)
       throw new ConfigError("sweepMs", "must be an integer >= 100", sweepMs);
+    const limitsRefreshMs = options.limitsRefreshMs;
+    if (limitsRefreshMs !== undefined && (!Number.isInteger(limitsRefreshMs) || limitsRefreshMs < 0))
+      throw new ConfigError(
+        "limitsRefreshMs",
+        "must be an integer >= 0 (ms; 0 never reloads)",
+        limitsRefreshMs,
+      );
+    this.prices = normalizePrices(options.prices);
     this.id = options.id;
     this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
@@ -121,7 +165,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       newId: () => this.newId(this.clock.now()),
       emit: (event) => this.hub.emit(event),
       findFunction: (id) => this.registry.get(id),
-      admitChild: (run) => this.flow.invoked(run),
+      admitChild: (run) => traceRunCreation(this.flow.invoked(run)),
       sendEvents: (events) => this.scheduler.send(events),
       prepareFailure: (run, error) => this.scheduler.prepare(failureEvent(run, error), true),
     };
@@ -153,7 +197,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       clock: this.clock,
       newId: deps.newId,
       functions: () => this.registry.values(),
-      stages: [eventIdDedup, futureTsDelay, this.flow.stage],
+      stages: [eventIdDedup, futureTsDelay, this.flow.stage, traceStage],
       onRunsCreated: (runs) => this.onRunsCreated(runs),
       onWaitResolved: (runId) => this.wake(runId),
       onEventsStored: (events) => this.flow.eventsStored(events),
@@ -162,8 +206,39 @@ export class Fairway<TEvents extends EventMap = {}> {
       schemas: options.schemas as EventSchemas | undefined,
     });
     this.waiters = new RunWaiters(this.store, this.clock, this.hub);
+    this.limits = new Limits({
+      store: this.store,
+      clock: this.clock,
+      start: () => this.start(),
+      findFunction: (id) => this.registry.get(id),
+      overrides: this.flow.limits,
+      changed: () => {
+        this.flow.limitsChanged();
+        this.dispatcher.requestPump();
+      },
+      onError: (error) => this.logger.error("could not reload limit overrides", { error }),
+    });
+    this.observeQueue = (result) => {
+      for (const row of this.flowState()) {
+        const attributes = {
+          "fairway.app.id": this.id,
+          "fairway.function.id": row.functionId,
+          "fairway.key": row.key,
+        };
+        result.observe(row.queued, { ...attributes, "fairway.queue.state": "queued" });
+        result.observe(row.running, { ...attributes, "fairway.queue.state": "running" });
+        result.observe(row.throttled, { ...attributes, "fairway.queue.state": "throttled" });
+      }
+    };
+    observeQueue(this.observeQueue);
+    const oneProcess = this.store.kind === "memory" || this.store.kind === "sqlite";
+    this.limitsRefreshMs = limitsRefreshMs ?? (oneProcess ? 0 : 2000);
     this.flow.queue.onWake = () => this.dispatcher.requestPump();
     this.hub.subscribe((event) => this.flow.onRunEvent(event));
+    this.hub.subscribe((event) => {
+      const status = FINISHED_STATUS[event.type];
+      if (status) recordRunFinished(event.functionId, status);
+    });
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
       this.scheduler.sendTo(fn, payload, key),
     );
@@ -267,6 +342,7 @@ export class Fairway<TEvents extends EventMap = {}> {
   private async recover(): Promise<void> {
     await this.store.init();
     const now = this.clock.now();
+    await this.limits.refresh();
     await this.flow.restore(this.store, now);
     const owners = new Map<string, boolean>();
     // Pending runs are read in pages, yielding to the event loop between them: a large backlog does not
@@ -296,6 +372,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       await new Promise((resolve) => setImmediate(resolve));
     }
     for (const fn of this.registry.values()) this.cron.add(fn);
+    this.limits.refreshEvery(this.limitsRefreshMs);
     if (!this.closing) this.sweep.start();
   }
 
@@ -341,6 +418,28 @@ export class Fairway<TEvents extends EventMap = {}> {
   }
 
   /**
+   * A run's token usage: totals (with `cost` when every model is in the `prices` table) and each model call,
+   * oldest first. Throws NotFoundError for an unknown run.
+   */
+  async getRunUsage(runId: string): Promise<RunUsage> {
+    await this.start();
+    if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
+    const calls = await this.store.listUsage(runId);
+    return { totals: sumRecords(calls, this.prices), calls };
+  }
+
+  /**
+   * Token usage per tenant key × model over a window: `query.since` (inclusive) and `query.until`
+   * (exclusive) in ms on the engine clock, optionally one function, tenant key or run. The tenant key of a
+   * call is its run's first keyed concurrency value (else its throttle key). Rows carry `cost` for models in
+   * the `prices` table. Ordered by tenant key, then model.
+   */
+  async usage(query: UsageQuery = {}): Promise<TenantModelUsage[]> {
+    await this.start();
+    return pricedTotals(await this.store.usageTotals(query), this.prices);
+  }
+
+  /**
    * Resolves with the run's output once it completes. Throws RunFailedError (with the run's error),
    * RunCancelledError, NotFoundError, or TimeoutError after `timeoutMs` (ms on the engine clock; default none).
    */
@@ -374,7 +473,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     const old = await this.store.getRun(runId);
     if (!old) throw new NotFoundError("run", runId);
     const now = this.clock.now();
-    const run: RunRecord = this.flow.rerun({
+    const rerun: RunRecord = this.flow.rerun({
       id: this.newId(now),
       functionId: old.functionId,
       status: "queued",
@@ -386,6 +485,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       eventSeq: 0,
       backlogKey: old.backlogKey,
     });
+    const run = traceRunCreation(rerun);
     const result = await this.store.acceptEvents({ now, events: [], runs: [{ run }] });
     this.onRunsCreated(result.runs);
     return { runId: run.id };
@@ -404,6 +504,8 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.closing ??= (async () => {
       this.cron.stop();
       this.sweep.stop();
+      this.limits.stop();
+      unobserveQueue(this.observeQueue);
       this.flow.stop();
       await this.starting?.catch(() => {});
       await this.dispatcher.close(this.executor.active.values());

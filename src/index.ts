@@ -71,6 +71,7 @@ export type {
   NormalizedTrigger,
   Trigger,
 } from "./engine/function-config.js";
+export type { LimitOverrideInput, Limits } from "./engine/limits.js";
 export type { FairwayFunction } from "./engine/registered-function.js";
 export type {
   Duration,
@@ -91,6 +92,13 @@ export type {
   RunEventType,
   StepRecord,
 } from "./engine/types.js";
+export type {
+  ModelPrice,
+  PriceTable,
+  RunUsage,
+  TenantModelUsage,
+  UsageTotals,
+} from "./engine/usage.js";
 export {
   AuthError,
   ConfigError,
@@ -164,12 +172,16 @@ export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-stor
 export type {
   DueCursor,
   LeaseFence,
+  LimitOverride,
   RegisterWaitResult,
   RunFilter,
   RunStatus,
   StepOp,
   StepStatus,
   Store,
+  UsageQuery,
+  UsageRecord,
+  UsageTotal,
 } from "./store/store.js";
 export {
   type AgentMessageChunk,

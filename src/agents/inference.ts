@@ -4,6 +4,7 @@ import { toStepFailure } from "../models/step-failure.js";
 import { InferenceParts, type PartScope } from "../streaming/inference-parts.js";
 import type { StreamingContext } from "../streaming/streaming-context.js";
 import type { RunScope } from "./durable.js";
+import { traceModelCall } from "./gen-ai-spans.js";
 
 /** One model call's memoized outcome: the response and when it arrived (ms since epoch). */
 export interface Inference {
@@ -31,14 +32,30 @@ export async function infer(
     const parts = stream ? new InferenceParts(stream.context, stream.parts, attempt) : undefined;
     let response: ModelResponse;
     try {
-      response = await model.generate(parts ? { ...request, onDelta: parts.onDelta } : request);
+      response = await traceModelCall(model, () =>
+        model.generate(parts ? { ...request, onDelta: parts.onDelta } : request),
+      );
     } catch (error) {
       parts?.fail(error);
       throw scope.step ? toStepFailure(error) : error;
     }
     parts?.complete(response);
+    if (scope.step) await recordUsage(model, response);
     return { response, createdAt: Date.now(), published: parts?.published ?? 0 };
   });
   if (stream && stream.context.sequence === startSequence) stream.context.skip(outcome.published);
   return { response: outcome.response, createdAt: outcome.createdAt };
+}
+
+/** Stores the call's token usage with its run and step (usage accounting), when the provider reported any. */
+async function recordUsage(model: Model, response: ModelResponse): Promise<void> {
+  const { inputTokens, outputTokens, cachedInputTokens } = response.usage;
+  if (inputTokens === undefined && outputTokens === undefined) return;
+  await currentExecution()?.recordUsage({
+    model: model.modelName,
+    provider: model.format,
+    inputTokens: inputTokens ?? 0,
+    outputTokens: outputTokens ?? 0,
+    ...(cachedInputTokens !== undefined && { cachedInputTokens }),
+  });
 }

@@ -7,6 +7,7 @@ import { zodIssues } from "../errors/zod-issues.js";
 import type { ToolMessage, ToolResultMessage } from "../models/spec.js";
 import type { Agent } from "./agent.js";
 import type { RunScope } from "./durable.js";
+import { traceToolCall } from "./gen-ai-spans.js";
 import type { NetworkRun } from "./network-run.js";
 import type { AnyTool, ToolErrorPayload, ToolHandlerOptions, ToolResultPayload } from "./tool.js";
 import type { StateData } from "./types.js";
@@ -40,7 +41,8 @@ export function runToolCalls<T extends StateData>(
         context.scope,
         `tool-${index}-${call.name}`,
         network.state.data,
-        (step) => runToolCall(call, context.tools, { agent, network, step }),
+        (step) =>
+          traceToolCall(call.name, call.id, () => runToolCall(call, context.tools, { agent, network, step })),
       );
       return { type: "tool_result", role: "tool_result", tool: call, content, stop_reason: "tool" } as const;
     }),

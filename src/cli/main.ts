@@ -1,14 +1,21 @@
 /**
- * The `fairway` command line: `dev`, `start`, `send`, `runs`.
+ * The `fairway` command line: `dev`, `start`, `send`, `runs`, `limits`, `usage`.
  *
  * @module
  */
 import { Command, Option } from "commander";
 import { FairwayError } from "../errors/fairway-error.js";
 import { ApiRequestError } from "./api-client.js";
+import {
+  limitsGetCommand,
+  limitsListCommand,
+  limitsRemoveCommand,
+  limitsSetCommand,
+} from "./commands/limits.js";
 import { runsCommand } from "./commands/runs.js";
 import { sendCommand } from "./commands/send.js";
 import { serveCommand } from "./commands/serve.js";
+import { usageCommand } from "./commands/usage.js";
 
 const urlOption = () =>
   new Option("--url <url>", "server URL (env FAIRWAY_URL)").default(undefined, "http://127.0.0.1:3010");
@@ -70,6 +77,68 @@ export function buildProgram(): Command {
       process.once("SIGTERM", () => controller.abort());
       await runsCommand(options, controller.signal);
     });
+
+  program
+    .command("usage")
+    .description("token usage per tenant and model over a window (needs the signing key)")
+    .option("--since <when>", 'how far back ("24h", "7d") or a start time (ISO-8601, ms)', "24h")
+    .option("--until <when>", "end time (ISO-8601, ms); default now")
+    .option("--function <id>", "only calls of this function's runs")
+    .option("--tenant <key>", "only this tenant key")
+    .option("--json", "print JSON instead of a table")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(async (options) => {
+      await usageCommand(options);
+    });
+
+  const limits = program
+    .command("limits")
+    .description("per-key limit overrides at runtime (needs the signing key)");
+  limits
+    .command("set")
+    .description("set (replace) the limits of one key value of a function")
+    .argument("<function>", "function id")
+    .argument("<key>", "key value, e.g. a user id")
+    .option("--concurrency <n>", "runs executing at once for this key")
+    .option(
+      "--concurrency-key <expr>",
+      "which keyed concurrency limit (its key expression), when there are two",
+    )
+    .option("--throttle-limit <n>", "starts per --throttle-period")
+    .option("--throttle-period <duration>", 'e.g. "1m"')
+    .option("--throttle-burst <n>", "extra starts from idle")
+    .option("--rate-limit <n>", "runs per any window of --rate-period")
+    .option("--rate-period <duration>", 'e.g. "1h"')
+    .option("--json", "print JSON instead of a table")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(limitsSetCommand);
+  limits
+    .command("get")
+    .description("show the override of one key value")
+    .argument("<function>", "function id")
+    .argument("<key>", "key value")
+    .option("--json", "print JSON instead of a table")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(limitsGetCommand);
+  limits
+    .command("ls")
+    .description("list overrides (of one function)")
+    .argument("[function]", "function id")
+    .option("--json", "print JSON instead of a table")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(limitsListCommand);
+  limits
+    .command("rm")
+    .description("remove the override of one key value (back to the configured limits)")
+    .argument("<function>", "function id")
+    .argument("<key>", "key value")
+    .addOption(urlOption())
+    .addOption(keyOption())
+    .action(limitsRemoveCommand);
   return program;
 }
 

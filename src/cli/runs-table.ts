@@ -1,3 +1,5 @@
+import { formatTable } from "./text-table.js";
+
 /** The run fields the CLI shows (a subset of the API's run). */
 export interface RunRow {
   id: string;
@@ -6,33 +8,32 @@ export interface RunRow {
   createdAt: number;
   startedAt?: number;
   endedAt?: number;
+  concurrencyKeys?: string[];
 }
 
-const COLUMNS = ["RUN", "FUNCTION", "STATUS", "CREATED", "DURATION"] as const;
+/**
+ * START LATENCY is creation → first execution, DURATION first execution → end: the same definitions and
+ * labels as the dashboard's runs list (and the flow API's `startLatencyMs`).
+ */
+const COLUMNS = ["RUN", "FUNCTION", "TENANT", "STATUS", "CREATED", "START LATENCY", "DURATION"] as const;
 
 /** Renders runs as an aligned text table, newest first as given. */
 export function formatRunsTable(runs: readonly RunRow[]): string {
   const rows = runs.map((run) => [
     run.id,
     run.functionId,
+    run.concurrencyKeys?.find((key) => key !== "") ?? "",
     run.status,
     new Date(run.createdAt).toISOString().replace("T", " ").slice(0, 19),
-    formatDuration(run),
+    formatSpan(run.createdAt, run.startedAt),
+    formatSpan(run.startedAt, run.endedAt),
   ]);
-  const widths = COLUMNS.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join("  ")
-      .trimEnd();
-  return [line(COLUMNS), ...rows.map(line)].join("\n");
+  return formatTable(COLUMNS, rows);
 }
 
-/** `12 ms`, `3.40 s`, or `running` for a run that has not ended. */
-export function formatDuration(run: RunRow): string {
-  if (run.endedAt === undefined) return "";
-  const ms = run.endedAt - (run.startedAt ?? run.createdAt);
+/** `end − start` as `12 ms` or `3.40 s`; `""` when either is missing. */
+function formatSpan(start: number | undefined, end: number | undefined): string {
+  if (start === undefined || end === undefined) return "";
+  const ms = end - start;
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
 }

@@ -15,6 +15,7 @@ import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { abandonDelayMs } from "./retry-backoff.js";
 import type { ExecutionResult, RunExecutor, WrittenResult } from "./run-executor.js";
+import { recordRunStarted } from "./telemetry.js";
 import type { Logger, RunEvent } from "./types.js";
 import { WakeTimers } from "./wake-timers.js";
 
@@ -178,6 +179,8 @@ export class Dispatcher {
         return undefined;
       }
       if (!item.resume) {
+        if (item.waitReason !== undefined) await store.setWaitReason(item.runId, item.waitReason);
+        recordRunStarted(claimed.run, clock.now());
         this.deps.emit({
           type: "run.started",
           runId: item.runId,

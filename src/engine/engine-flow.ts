@@ -11,6 +11,7 @@ import { compileCel } from "../flow/cel-compile.js";
 import { DueTimers } from "../flow/due-timers.js";
 import type { BacklogStats } from "../flow/fair-scheduler.js";
 import { type Admission, type AdmissionSource, FlowController } from "../flow/flow-controller.js";
+import { LimitOverrides } from "../flow/limit-overrides.js";
 import { dueChange } from "../flow/pending-changes.js";
 import type {
   FlowPending,
@@ -46,6 +47,8 @@ const TERMINAL = new Set<RunEvent["type"]>(["run.completed", "run.failed", "run.
 export class EngineFlow {
   readonly controller: FlowController;
   readonly queue: FlowReadyQueue;
+  /** Per-key limit overrides, looked up by the scheduler and the rate limit (filled by `fairway.limits`). */
+  readonly limits = new LimitOverrides();
   /** One timer per stored debounce or batch entry, at its `dueAt`. */
   readonly #due: DueTimers;
 
@@ -59,6 +62,7 @@ export class EngineFlow {
       ordering: deps.ordering,
       compile: compileCel,
       clock: deps.clock,
+      limits: this.limits,
       cancelRun: (runId, reason) => {
         deps.cancel(runId, reason).catch((error: unknown) => {
           deps.logger.error("flow control could not cancel a run", { runId, reason, error });
@@ -186,6 +190,11 @@ export class EngineFlow {
 
   runsDropped(runIds: string[]): void {
     for (const runId of runIds) this.controller.runEnded(runId);
+  }
+
+  /** Limits changed (an override was set, deleted or reloaded): re-check parked and throttled backlogs. */
+  limitsChanged(): void {
+    this.controller.scheduler.limitsChanged();
   }
 
   /** Per function and concurrency key: queued, running, throttled. */

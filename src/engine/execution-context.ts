@@ -12,6 +12,23 @@ export interface ExecutionContext {
   attempt: number;
   event: FairwayEvent;
   step: StepTools;
+  /**
+   * Stores the token usage of a model call made inside the `step.run` body executing now, keyed by run and
+   * step so a call recorded twice counts once (usage accounting: `fairway.usage`). Outside a step body it
+   * records nothing.
+   */
+  recordUsage(usage: ModelCallUsage): Promise<void>;
+}
+
+/** The token usage of one model call, as the agent layer reports it. Token counts are integers ≥ 0. */
+export interface ModelCallUsage {
+  /** Model name as sent to the provider. */
+  model: string;
+  /** Wire format / provider, e.g. `openai-chat`. */
+  provider: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
 }
 
 const storage = new AsyncLocalStorage<ExecutionContext>();

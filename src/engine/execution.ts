@@ -17,8 +17,18 @@ import {
   type SerializedError,
   ValidationError,
 } from "../errors/index.js";
-import type { AcceptEventsInput, LeaseFence, RunRecord, StepOp, StepRow, Store } from "../store/store.js";
+import type {
+  AcceptEventsInput,
+  LeaseFence,
+  RunRecord,
+  StepOp,
+  StepRow,
+  Store,
+  UsageRecord,
+} from "../store/store.js";
 import type { Clock } from "./clock.js";
+import type { ModelCallUsage } from "./execution-context.js";
+import { backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { deserialize } from "./serializer.js";
 import { StepIdAllocator, type StepIdentity } from "./step-ids.js";
@@ -31,7 +41,7 @@ export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
 export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
 
 /** The `step.run` body executing in this async call chain (step calls inside it are refused). */
-const stepBody = new AsyncLocalStorage<{ exec: Execution; name: string }>();
+const stepBody = new AsyncLocalStorage<{ exec: Execution; identity: StepIdentity }>();
 
 /** What an execution needs from the engine around it. */
 export interface ExecutionDeps {
@@ -195,8 +205,30 @@ export class Execution {
   }
 
   /** Calls a `step.run` body so that step calls made inside it are recognized (`refuseNested`). */
-  runBody<T>(name: string, body: () => T | Promise<T>): T | Promise<T> {
-    return stepBody.run({ exec: this, name }, body);
+  runBody<T>(identity: StepIdentity, body: () => T | Promise<T>): T | Promise<T> {
+    return stepBody.run({ exec: this, identity }, body);
+  }
+
+  /**
+   * Stores the usage of a model call made in the `step.run` body of this execution executing now, as record
+   * `<runId>:<step key>` with the run's tenant key (its backlog label). Nothing outside a step body.
+   */
+  async recordUsage(usage: ModelCallUsage): Promise<void> {
+    const body = stepBody.getStore();
+    if (body?.exec !== this) return;
+    const record: UsageRecord = {
+      id: `${this.run.id}:${body.identity.key}`,
+      runId: this.run.id,
+      functionId: this.run.functionId,
+      tenantKey: backlogLabel(this.run.backlogKey),
+      model: usage.model,
+      provider: usage.provider,
+      at: this.now(),
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+    };
+    if (usage.cachedInputTokens !== undefined) record.cachedInputTokens = usage.cachedInputTokens;
+    await this.deps.store.recordUsage([record]);
   }
 
   /**
@@ -207,7 +239,7 @@ export class Execution {
   refuseNested(tool: string, id: unknown): void {
     const outer = stepBody.getStore();
     if (outer?.exec !== this) return;
-    const message = `was called inside step.run("${outer.name}"): steps cannot be nested; call it from the handler`;
+    const message = `was called inside step.run("${outer.identity.name}"): steps cannot be nested; call it from the handler`;
     throw this.doom(new ValidationError(`${tool}("${String(id)}")`, [{ path: "", message }]));
   }
 

@@ -36,7 +36,7 @@ export class FlowReadyQueue implements ReadyQueue {
     }
     const item = this.#items.get(next.runId);
     this.#items.delete(next.runId);
-    return item;
+    return item && next.waitReason !== undefined ? { ...item, waitReason: next.waitReason } : item;
   }
 
   has(runId: string): boolean {

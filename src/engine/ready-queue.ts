@@ -14,6 +14,8 @@ export interface ReadyItem {
   backlogKey: string;
   createdAt: number;
   resume: boolean;
+  /** Set by the queue on a start that had to wait: the limit that held it (see `QueueItem.waitReason`). */
+  waitReason?: string;
 }
 
 /** The scheduler's queue of due runs. */
@@ -34,4 +36,10 @@ export interface ReadyQueue {
 /** The backlog key of a run: function id × concurrency-key value (`""` when the function has no key). */
 export function backlogKey(functionId: string, concurrencyKey = ""): string {
   return `${functionId}\u0000${concurrencyKey}`;
+}
+
+/** The concurrency-key label of a backlog key (the run's tenant key; `""` without a keyed limit). */
+export function backlogLabel(key: string): string {
+  const at = key.indexOf("\u0000");
+  return at < 0 ? "" : key.slice(at + 1);
 }

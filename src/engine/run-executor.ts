@@ -29,13 +29,14 @@ import {
   MAX_STEP_OUTPUT_BYTES,
   type Suspension,
 } from "./execution.js";
-import { runInExecution } from "./execution-context.js";
+import { type ExecutionContext, runInExecution } from "./execution-context.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { retryDelayMs } from "./retry-backoff.js";
 import { roundTrip } from "./serializer.js";
 import { createStepTools } from "./step-tools.js";
 import type { FairwayEvent } from "./step-types.js";
 import { admitInvoked } from "./step-waits.js";
+import { inSpan, runAttributes, runContext } from "./telemetry.js";
 
 /**
  * How an execution ended. `children` are runs created by step.invoke, as stored, to schedule. `sent`: the
@@ -72,11 +73,33 @@ export class RunExecutor {
   /** The live execution of each run this process is executing (for cancellation). */
   readonly active = new Map<string, Execution>();
 
-  /** `resumesAbandoned`: this process abandoned the run's previous execution (see `Execution`). */
-  async execute(
+  /**
+   * Executes `claimed` inside a `fairway.execution` span of the run's trace (see `telemetry.ts`).
+   * `resumesAbandoned`: this process abandoned the run's previous execution (see `Execution`).
+   */
+  execute(claimed: ClaimedRun, fn: RegisteredFunction, resumesAbandoned = false): Promise<ExecutionResult> {
+    const { run } = claimed;
+    const attributes = { ...runAttributes(run), "fairway.run.attempt": run.attempt };
+    return inSpan(
+      `fairway.execution ${run.functionId}`,
+      attributes,
+      async (span) => {
+        const result = await this.#execute(claimed, fn, resumesAbandoned);
+        span.setAttribute(
+          "fairway.execution.result",
+          result.kind === "suspended" ? result.status : result.kind,
+        );
+        if (result.kind === "finished") span.setAttribute("fairway.run.status", result.run.status);
+        return result;
+      },
+      runContext(run.traceParent),
+    );
+  }
+
+  async #execute(
     claimed: ClaimedRun,
     fn: RegisteredFunction,
-    resumesAbandoned = false,
+    resumesAbandoned: boolean,
   ): Promise<ExecutionResult> {
     const exec = new Execution(claimed.run, claimed.steps, fn, this.deps, resumesAbandoned);
     this.active.set(claimed.run.id, exec);
@@ -104,7 +127,14 @@ export class RunExecutor {
     const events = run.events as FairwayEvent[];
     const event = events[0] as FairwayEvent;
     const step = createStepTools(exec);
-    const context = { runId: run.id, functionId: run.functionId, attempt: run.attempt, event, step };
+    const context: ExecutionContext = {
+      runId: run.id,
+      functionId: run.functionId,
+      attempt: run.attempt,
+      event,
+      step,
+      recordUsage: (usage) => exec.recordUsage(usage),
+    };
     const handler = Promise.resolve().then(() =>
       runInExecution(context, () =>
         exec.fn.handler({

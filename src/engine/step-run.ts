@@ -22,6 +22,7 @@ import {
 import { type Execution, MAX_STEP_OUTPUT_BYTES } from "./execution.js";
 import { retryDelayMs } from "./retry-backoff.js";
 import { roundTrip } from "./serializer.js";
+import { inSpan } from "./telemetry.js";
 
 /** Implements `step.run(id, fn)` for one execution. A failed attempt leaves the in-flight count in `failAttempt`. */
 export async function runStep<T>(
@@ -68,7 +69,15 @@ export async function runStep<T>(
     );
     let value: T;
     try {
-      value = await exec.runBody(call.identity.name, body);
+      value = await inSpan(
+        `fairway.step ${call.identity.name}`,
+        {
+          "fairway.run.id": exec.run.id,
+          "fairway.step.id": call.identity.key,
+          "fairway.step.attempt": attempt,
+        },
+        async () => exec.runBody(call.identity, body),
+      );
     } catch (error) {
       failure = { error };
       return await failAttempt(exec, call, attempt, startedAt, error);

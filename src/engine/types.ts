@@ -17,6 +17,8 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+import type { PriceTable } from "./usage.js";
+
 /** Options of `new Fairway(...)`. */
 // biome-ignore lint/complexity/noBannedTypes: `{}` is the empty event map (no schemas)
 export interface FairwayOptions<TEvents extends EventMap = {}> {
@@ -54,6 +56,18 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
    * such as `bench/fairness.ts`. @default "fair"
    */
   ordering?: "fair" | "fifo";
+  /**
+   * How often (ms) per-key limit overrides (`fairway.limits`) are reloaded from the store, so one set by
+   * another worker applies here within that time; `0` never (overrides set through this client apply at
+   * once either way). @default 0 for the `"memory"` and `"sqlite"` stores (one process), 2000 otherwise
+   */
+  limitsRefreshMs?: number;
+  /**
+   * Prices per model for the cost in `fairway.usage()` and run usage: model name → `{ input, output,
+   * cachedInput? }` per 1 000 000 tokens, in one currency of your choice. Models without a price get no cost.
+   * @default {}
+   */
+  prices?: PriceTable;
 }
 
 /** A run as the API shows it. `output` is the handler's return value (deserialized). */
@@ -75,6 +89,11 @@ export interface Run {
   /** Flow-control fallbacks recorded at scheduling (e.g. a null concurrency key), each naming the field. */
   warnings?: string[];
   skipReason?: string;
+  /**
+   * Why the run waited before its first execution, when a limit held it: the last limit that held its
+   * backlog while it was queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "org_1": 10 per 60000 ms`.
+   */
+  waitReason?: string;
   cancelReason?: string;
   /** Set on runs started by `step.invoke`. */
   parentRunId?: string;

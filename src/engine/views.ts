@@ -27,6 +27,7 @@ export function toRun(record: RunRecord): Run {
   if (record.concurrencyKeys) run.concurrencyKeys = record.concurrencyKeys;
   if (record.warnings) run.warnings = record.warnings;
   if (record.skipReason !== undefined) run.skipReason = record.skipReason;
+  if (record.waitReason !== undefined) run.waitReason = record.waitReason;
   if (record.cancelReason !== undefined) run.cancelReason = record.cancelReason;
   if (record.parent) run.parentRunId = record.parent.runId;
   return run;

@@ -46,6 +46,8 @@ export class Backlog {
   parkSeq = 0;
   throttleEntry: HeapEntry<Backlog> | undefined;
   throttledUntil = 0;
+  /** The last limit that held this backlog (parked or throttled) and when (the scheduler's sequence). */
+  blocked: { reason: string; seq: number } | undefined;
 
   constructor(id: string, functionId: string, key: string) {
     this.id = id;

@@ -18,7 +18,8 @@ import { Backlog, type BacklogTicket, isCurrent, type QueuedEntry } from "./back
 import { FifoQueue } from "./fifo-queue.js";
 import { gcraAfterStart, gcraTake, gcraTatBound } from "./gcra.js";
 import { Heap, type HeapEntry } from "./heap.js";
-import type { QueueItem, ThrottleClaim } from "./queue-item.js";
+import { LimitOverrides } from "./limit-overrides.js";
+import type { ConcurrencyClaim, QueueItem, ThrottleClaim } from "./queue-item.js";
 import { SlotTable } from "./slot-table.js";
 
 /** Ordering across backlogs: `fair` (round-robin, the default) or `fifo` (one queue, head-of-line blocking; a baseline for benchmarks). */
@@ -51,15 +52,19 @@ export class FairScheduler {
   readonly #throttled = new Heap<Backlog>((a, b) => a.throttledUntil < b.throttledUntil);
   readonly #readyResume = new FifoQueue<BacklogTicket>();
   readonly #readyStart = new FifoQueue<BacklogTicket>();
-  readonly #slots = new SlotTable();
+  readonly #slots: SlotTable;
+  /** Per-key limit overrides, consulted at every slot and throttle decision. */
+  readonly limits: LimitOverrides;
   /** GCRA state: the TAT per throttle id, and the stored TATs in time order so idle ids are forgotten. */
   readonly #tats = new Map<string, number>();
   readonly #tatOrder = new Heap<{ id: string; tat: number }>((a, b) => a.tat < b.tat);
   #seq = 0;
   #served = 0;
 
-  constructor(options: { ordering?: SchedulerOrdering } = {}) {
+  constructor(options: { ordering?: SchedulerOrdering; limits?: LimitOverrides } = {}) {
     this.#ordering = options.ordering ?? "fair";
+    this.limits = options.limits ?? new LimitOverrides();
+    this.#slots = new SlotTable(this.limits);
   }
 
   /** Runs queued, including ones not yet due. */
@@ -115,20 +120,24 @@ export class FairScheduler {
       const backlog = this.#takeReady();
       if (backlog === undefined) return undefined;
       const head = backlog.head()!;
-      const full = this.#slots.fullClaim(head.claims);
+      const full = this.#slots.fullClaim(head.functionId, head.claims);
       if (full !== undefined) {
-        this.#park(backlog, full.id);
+        this.#park(backlog, full, head.functionId);
         continue;
       }
       if (head.kind === "start" && head.throttle !== undefined) {
-        const decision = gcraTake(this.#tats.get(head.throttle.id), now, head.throttle);
+        const throttle = this.limits.throttle(head.functionId, head.throttle);
+        const decision = gcraTake(this.#tats.get(head.throttle.id), now, throttle);
         if (!decision.allowed) {
-          this.#throttle(backlog, decision.retryAt);
+          this.#throttle(backlog, decision.retryAt, throttle);
           continue;
         }
         this.#setTat(head.throttle.id, decision.tat);
       }
-      backlog.items.pop();
+      const entry = backlog.items.pop()!;
+      if (head.kind === "start" && backlog.blocked && backlog.blocked.seq > entry.seq) {
+        head.waitReason = backlog.blocked.reason;
+      }
       this.#placed.delete(head.runId);
       this.#slots.acquire(head.runId, { claims: head.claims, backlog });
       backlog.running += 1;
@@ -203,6 +212,10 @@ export class FairScheduler {
       this.#backlogs.set(id, backlog);
     }
     this.#seq += 1;
+    // Arriving behind a limit that holds the backlog: that limit is why this run waits (unless a later one is).
+    if (item.kind === "start" && backlog.state !== "ready" && backlog.state !== "idle" && backlog.blocked) {
+      item.waitReason = backlog.blocked.reason;
+    }
     this.#placed.set(item.runId, { backlog, entry: backlog.add(item, this.#seq) });
     if (backlog.state === "idle") this.#makeReady(backlog);
     else if (backlog.state !== "ready" && item.kind === "resume" && backlog.head() === item) {
@@ -266,9 +279,9 @@ export class FairScheduler {
       backlog.enter("idle");
       return;
     }
-    const full = this.#slots.fullClaim(head.claims);
+    const full = this.#slots.fullClaim(head.functionId, head.claims);
     if (full === undefined) this.#makeReady(backlog);
-    else this.#park(backlog, full.id);
+    else this.#park(backlog, full, head.functionId);
   }
 
   #makeReady(backlog: Backlog): void {
@@ -278,17 +291,28 @@ export class FairScheduler {
     (resume ? this.#readyResume : this.#readyStart).push({ backlog, token });
   }
 
-  #park(backlog: Backlog, claimId: string): void {
+  #park(backlog: Backlog, claim: ConcurrencyClaim, functionId: string): void {
     this.#leave(backlog);
     backlog.enter("parked");
-    this.#slots.park(claimId, backlog);
+    this.#blocked(
+      backlog,
+      describeFullClaim(claim, this.#slots.used(claim.id), this.limits.concurrencyLimit(functionId, claim)),
+    );
+    this.#slots.park(claim.id, backlog);
   }
 
-  #throttle(backlog: Backlog, until: number): void {
+  #throttle(backlog: Backlog, until: number, throttle: ThrottleClaim): void {
     this.#leave(backlog);
     backlog.enter("throttled");
+    const key = throttle.keyValue === undefined ? "" : ` "${throttle.keyValue}"`;
+    this.#blocked(backlog, `throttle${key}: ${throttle.limit} per ${throttle.periodMs} ms`);
     backlog.throttledUntil = until;
     backlog.throttleEntry = this.#throttled.push(backlog);
+  }
+
+  #blocked(backlog: Backlog, reason: string): void {
+    this.#seq += 1;
+    backlog.blocked = { reason, seq: this.#seq };
   }
 
   /** Takes the backlog out of the waiter or timer heap it is in, if any. */
@@ -304,26 +328,42 @@ export class FairScheduler {
    * Backlogs found blocked by another full claim move to that claim's waiters; ones still blocked by
    * this claim (their function allows fewer slots of a shared key) keep their place.
    */
-  #wake(claimId: string): void {
+  #wake(claimId: string): boolean {
     const stillBlocked: Backlog[] = [];
+    let woke = false;
     for (
       let backlog = this.#slots.firstWaiter(claimId);
       backlog;
       backlog = this.#slots.firstWaiter(claimId)
     ) {
-      const full = this.#slots.fullClaim(backlog.head()!.claims);
+      const head = backlog.head()!;
+      const full = this.#slots.fullClaim(head.functionId, head.claims);
       if (full === undefined) {
         this.#makeReady(backlog);
+        woke = true;
         break;
       }
       if (full.id === claimId) {
         this.#slots.unpark(backlog);
         stillBlocked.push(backlog);
       } else {
-        this.#park(backlog, full.id);
+        this.#park(backlog, full, head.functionId);
       }
     }
     for (const backlog of stillBlocked) this.#slots.park(claimId, backlog);
+    return woke;
+  }
+
+  /**
+   * Limits changed (an override was set or deleted): every parked backlog whose head now has room goes
+   * back in rotation, and every throttled backlog is re-checked at the next `next()` under its new
+   * throttle. O(parked + throttled backlogs); call once per change.
+   */
+  limitsChanged(): void {
+    for (const claimId of this.#slots.parkedClaims()) while (this.#wake(claimId));
+    for (let backlog = this.#throttled.peek(); backlog; backlog = this.#throttled.peek()) {
+      this.#makeReady(backlog);
+    }
   }
 
   #settleEmpty(backlog: Backlog): void {
@@ -331,4 +371,11 @@ export class FairScheduler {
     if (backlog.state !== "idle") backlog.enter("idle");
     if (backlog.running === 0) this.#backlogs.delete(backlog.id);
   }
+}
+
+/** `concurrency key "user_7" at 10/10`, or `concurrency limit fn:<fn> at 32/32` for an unkeyed limit. */
+function describeFullClaim(claim: ConcurrencyClaim, used: number, limit: number): string {
+  const what =
+    claim.keyValue === undefined ? `concurrency limit ${claim.id}` : `concurrency key "${claim.keyValue}"`;
+  return `${what} at ${used}/${limit}`;
 }

@@ -15,6 +15,7 @@ import type { FlowConfig } from "./config/types.js";
 import type { CompileExpression } from "./expression.js";
 import { type BacklogStats, FairScheduler, type SchedulerOrdering } from "./fair-scheduler.js";
 import { evaluateKey } from "./keys.js";
+import type { LimitOverrides } from "./limit-overrides.js";
 import { batchChange, debounceChange, type PendingApply } from "./pending-changes.js";
 import type { QueueItem } from "./queue-item.js";
 import { evaluateRunKeys, type RunFlowKeys } from "./run-keys.js";
@@ -54,6 +55,8 @@ export interface FlowControllerOptions {
   cancelRun: (runId: string, reason: string) => void;
   /** Cross-backlog ordering. @default "fair" */
   ordering?: SchedulerOrdering;
+  /** Per-key limit overrides (the scheduler and the rate limit look them up). @default none */
+  limits?: LimitOverrides;
 }
 
 interface FunctionFlow {
@@ -71,7 +74,10 @@ export class FlowController {
   readonly #watch: RunWatch;
 
   constructor(private readonly options: FlowControllerOptions) {
-    this.scheduler = new FairScheduler({ ordering: options.ordering ?? "fair" });
+    this.scheduler = new FairScheduler({
+      ordering: options.ordering ?? "fair",
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
     this.#watch = new RunWatch(options.clock, options.compile, options.cancelRun);
   }
 
@@ -109,8 +115,9 @@ export class FlowController {
       return { kind: "deferred", by: "batchEvents", key, apply: batchChange(batch, now) };
     }
     const keys = this.#remember(runId, functionId, flow, event);
-    if (limited && flow.rateLimit && !flow.rateLimit.check(keys.rateLimitKey!, now).allowed) {
-      const { limit, periodMs } = config.rateLimit!;
+    const rate = this.#rateLimitOf(functionId, flow, keys.rateLimitKey);
+    if (limited && flow.rateLimit && !flow.rateLimit.check(keys.rateLimitKey!, now, rate).allowed) {
+      const { limit, periodMs } = rate!;
       return this.#skip(
         runId,
         keys,
@@ -125,7 +132,7 @@ export class FlowController {
       );
     }
     if (source === "event" && config.debounce) {
-      this.#countAdmission(flow, keys, now);
+      this.#countAdmission(functionId, flow, keys, now);
       this.#keys.delete(runId);
       return {
         kind: "deferred",
@@ -142,7 +149,7 @@ export class FlowController {
       if (holder !== undefined) this.options.cancelRun(holder, `singleton: replaced by run ${runId}`);
       this.#watch.hold(functionId, keys.singletonKey!, runId);
     }
-    if (limited) this.#countAdmission(flow, keys, now);
+    if (limited) this.#countAdmission(functionId, flow, keys, now);
     return { kind: "run", keys };
   }
 
@@ -151,9 +158,17 @@ export class FlowController {
    * (or join a debounce) count: one skipped by idempotency or singleton takes no rate-limit slot, the
    * same as when the windows are rebuilt from stored runs (which excludes skipped ones).
    */
-  #countAdmission(flow: FunctionFlow, keys: RunFlowKeys, now: number): void {
-    flow.rateLimit?.take(keys.rateLimitKey!, now);
+  #countAdmission(functionId: string, flow: FunctionFlow, keys: RunFlowKeys, now: number): void {
+    flow.rateLimit?.take(keys.rateLimitKey!, now, this.#rateLimitOf(functionId, flow, keys.rateLimitKey));
     flow.idempotency?.take(keys.idempotencyKey!, now);
+  }
+
+  /** The effective rate limit of a key value (an override of a keyed rate limit, else the config's). */
+  #rateLimitOf(functionId: string, flow: FunctionFlow, key: string | undefined) {
+    const configured = flow.config.rateLimit;
+    if (configured === undefined || key === undefined) return configured;
+    if (configured.key === undefined) return configured;
+    return this.scheduler.limits.rateLimit(functionId, key, configured);
   }
 
   /**
@@ -199,7 +214,8 @@ export class FlowController {
     const { config, rateLimit, idempotency } = flow;
     const key = (source: string | undefined, path: string) =>
       source === undefined ? "" : evaluateKey(this.options.compile, source, event, path).value;
-    rateLimit?.take(key(config.rateLimit?.key, "rateLimit.key"), at);
+    const rateKey = key(config.rateLimit?.key, "rateLimit.key");
+    rateLimit?.take(rateKey, at, this.#rateLimitOf(functionId, flow, rateKey));
     idempotency?.take(key(config.idempotency, "idempotency"), at);
   }
 

@@ -9,8 +9,11 @@
 export interface ConcurrencyClaim {
   /** Canonical slot key: `fn:<functionId>`, `fn:<functionId>:<key expr>=<value>`, `env:<app>:<value>`, `account:<value>`. */
   id: string;
-  /** Slots of `id` this run's function allows (functions sharing an env/account key may differ). */
+  /** Slots of `id` this run's function allows as configured (functions sharing an env/account key may differ). */
   limit: number;
+  /** For a keyed limit: its key expression (CEL source) and the value it had for this run. */
+  keyExpression?: string;
+  keyValue?: string;
 }
 
 /** The throttle a start is subject to. */
@@ -20,6 +23,8 @@ export interface ThrottleClaim {
   limit: number;
   periodMs: number;
   burst: number;
+  /** For a keyed throttle: the key value of this run. */
+  keyValue?: string;
 }
 
 export interface QueueItem {
@@ -38,4 +43,9 @@ export interface QueueItem {
   throttle?: ThrottleClaim;
   /** The label of the run's concurrency key for stats (`""` when the function has no keyed limit). */
   key: string;
+  /**
+   * Set by the scheduler on a start that had to wait: the last limit that held its backlog while it was
+   * queued, e.g. `concurrency key "user_7" at 10/10` or `throttle "user_7": 10 per 60000 ms`.
+   */
+  waitReason?: string;
 }

@@ -55,10 +55,15 @@ export function evaluateRunKeys(
   const concurrencyKeys = config.concurrency.map((limit, index) =>
     keyOf(limit.key, `concurrency[${index}].key`),
   );
-  const claims = config.concurrency.map((limit, index) => ({
-    id: claimId(scope, limit.scope, limit.key, concurrencyKeys[index]!),
-    limit: limit.limit,
-  }));
+  const claims = config.concurrency.map((limit, index): ConcurrencyClaim => {
+    const value = concurrencyKeys[index]!;
+    const claim: ConcurrencyClaim = { id: claimId(scope, limit.scope, limit.key, value), limit: limit.limit };
+    if (limit.key !== undefined) {
+      claim.keyExpression = limit.key;
+      claim.keyValue = value;
+    }
+    return claim;
+  });
   const keys: RunFlowKeys = { claims, key: "", concurrencyKeys, priority: 0, warnings };
   const labelAt = config.concurrency.findIndex((limit) => limit.key !== undefined);
   if (labelAt >= 0) keys.key = concurrencyKeys[labelAt]!;
@@ -67,6 +72,7 @@ export function evaluateRunKeys(
     const value = keyOf(config.throttle.key, "throttle.key");
     const id = config.throttle.key === undefined ? scope.functionId : `${scope.functionId}:${value}`;
     keys.throttle = { id, limit, periodMs, burst };
+    if (config.throttle.key !== undefined) keys.throttle.keyValue = value;
     if (labelAt < 0) keys.key = value;
   }
   if (config.rateLimit) keys.rateLimitKey = keyOf(config.rateLimit.key, "rateLimit.key");

@@ -7,6 +7,7 @@
  */
 import { type Backlog, wakesBefore } from "./backlog.js";
 import { Heap } from "./heap.js";
+import type { LimitOverrides } from "./limit-overrides.js";
 import type { ConcurrencyClaim } from "./queue-item.js";
 
 /** What a running run holds. */
@@ -21,14 +22,22 @@ export class SlotTable {
   readonly #waiters = new Map<string, Heap<Backlog>>();
   #parks = 0;
 
+  /** `limits`: where the effective limit of a keyed claim is looked up (overrides). */
+  constructor(private readonly limits: LimitOverrides) {}
+
   /** Slots of `claimId` in use. */
   used(claimId: string): number {
     return this.#used.get(claimId) ?? 0;
   }
 
-  /** The first claim without a free slot, or `undefined` when every claim has room. */
-  fullClaim(claims: readonly ConcurrencyClaim[]): ConcurrencyClaim | undefined {
-    return claims.find((claim) => this.used(claim.id) >= claim.limit);
+  /** The first claim of a `functionId` run without a free slot (overrides applied), or `undefined` when every claim has room. */
+  fullClaim(functionId: string, claims: readonly ConcurrencyClaim[]): ConcurrencyClaim | undefined {
+    return claims.find((claim) => this.used(claim.id) >= this.limits.concurrencyLimit(functionId, claim));
+  }
+
+  /** Claim ids with parked backlogs. */
+  parkedClaims(): string[] {
+    return [...this.#waiters.keys()];
   }
 
   isHeld(runId: string): boolean {

@@ -6,6 +6,7 @@
  * @module
  */
 import { FifoQueue } from "./fifo-queue.js";
+import type { RateLimitParams } from "./limit-overrides.js";
 import { slidingWindowTake } from "./sliding-window.js";
 
 /** Decision of {@link WindowLimiter.take}; `retryAt` (ms) is when the key will admit again. */
@@ -16,7 +17,7 @@ export class WindowLimiter {
   readonly #periodMs: number;
   readonly #logs = new Map<string, number[]>();
   /** Keys in admission order with the time their newest admission leaves the window. */
-  readonly #expiries = new FifoQueue<{ key: string; at: number }>();
+  readonly #expiries = new FifoQueue<{ key: string; at: number; periodMs: number }>();
 
   /** `limit` admissions per key in any window of `periodMs` (half-open: `(t − periodMs, t]`). */
   constructor(limit: number, periodMs: number) {
@@ -26,20 +27,23 @@ export class WindowLimiter {
 
   /**
    * Whether `key` would be admitted at `now` (ms), without recording anything: lets the caller check
-   * every control first and {@link take} only for a run it really creates. O(log limit).
+   * every control first and {@link take} only for a run it really creates. `override` replaces the
+   * limiter's limit and period for this key (a per-key limit override). O(log limit).
    */
-  check(key: string, now: number): WindowDecision {
-    const decision = slidingWindowTake(this.#logs.get(key) ?? [], now, this.#limit, this.#periodMs);
+  check(key: string, now: number, override?: RateLimitParams): WindowDecision {
+    const { limit, periodMs } = override ?? { limit: this.#limit, periodMs: this.#periodMs };
+    const decision = slidingWindowTake(this.#logs.get(key) ?? [], now, limit, periodMs);
     return decision.allowed ? { allowed: true } : { allowed: false, retryAt: decision.retryAt };
   }
 
-  /** Admits one request of `key` at `now` (ms) or says when it could. O(limit) worst case. */
-  take(key: string, now: number): WindowDecision {
+  /** Admits one request of `key` at `now` (ms) or says when it could; `override` as in {@link check}. O(limit) worst case. */
+  take(key: string, now: number, override?: RateLimitParams): WindowDecision {
     this.#forget(now);
-    const decision = slidingWindowTake(this.#logs.get(key) ?? [], now, this.#limit, this.#periodMs);
+    const { limit, periodMs } = override ?? { limit: this.#limit, periodMs: this.#periodMs };
+    const decision = slidingWindowTake(this.#logs.get(key) ?? [], now, limit, periodMs);
     this.#logs.set(key, decision.log);
     if (!decision.allowed) return { allowed: false, retryAt: decision.retryAt };
-    this.#expiries.push({ key, at: now + this.#periodMs });
+    this.#expiries.push({ key, at: now + periodMs, periodMs });
     return { allowed: true };
   }
 
@@ -55,7 +59,7 @@ export class WindowLimiter {
       this.#expiries.shift();
       const log = this.#logs.get(oldest.key);
       const newest = log?.[log.length - 1];
-      if (newest !== undefined && newest + this.#periodMs <= now) this.#logs.delete(oldest.key);
+      if (newest !== undefined && newest + oldest.periodMs <= now) this.#logs.delete(oldest.key);
     }
   }
 }

@@ -84,6 +84,12 @@ export interface Usage {
   inputTokens?: number;
   /** Generated tokens (Gemini: thought tokens included). */
   outputTokens?: number;
+  /**
+   * Input tokens read from the provider's prompt cache (part of `inputTokens`): OpenAI
+   * `prompt_tokens_details.cached_tokens`, Anthropic `cache_read_input_tokens`, Gemini
+   * `cachedContentTokenCount`.
+   */
+  cachedInputTokens?: number;
 }
 
 /** Why the model stopped. `tool`: it called tools; `length`: hit max tokens; `other`: anything else. */

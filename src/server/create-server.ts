@@ -26,10 +26,12 @@ import { flowRoutes } from "./routes/flow.js";
 import { functionRoutes } from "./routes/functions.js";
 import { healthRoutes } from "./routes/health.js";
 import { inngestRoutes } from "./routes/inngest.js";
+import { limitRoutes } from "./routes/limits.js";
 import { runRoutes } from "./routes/runs.js";
 import { threadHistoryRoutes } from "./routes/thread-history.js";
 import { threadRoutes } from "./routes/threads.js";
 import { tokenRoutes } from "./routes/tokens.js";
+import { usageRoutes } from "./routes/usage.js";
 import { defaultTenantOf, RunAccess, type TenantOf } from "./run-access.js";
 import { sameOriginWrites } from "./same-origin.js";
 import { ThreadStreams } from "./thread-streams.js";
@@ -171,6 +173,8 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     functionRoutes(auth, () => client.functions()),
   );
   app.route("/", flowRoutes(auth, client));
+  app.route("/", limitRoutes(auth, client));
+  app.route("/", usageRoutes(auth, client));
   app.route("/", threadRoutes(auth, streams, shutdown.signal));
   app.route("/", threadHistoryRoutes(auth, client, options.history));
   app.route("/", tokenRoutes(auth));

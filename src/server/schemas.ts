@@ -42,6 +42,14 @@ export const listRunsQuerySchema = z.strictObject({
   cursor: z.string().min(1).optional(),
 });
 
+/** Query of `GET /api/usage`: a window (default: the last 24 h), optionally one function or tenant key. */
+export const usageQuerySchema = z.strictObject({
+  since: timeSchema.optional(),
+  until: timeSchema.optional(),
+  function: z.string().min(1).optional(),
+  tenant: z.string().optional(),
+});
+
 /** Query of the SSE endpoints: resume point and (for `EventSource`, which cannot send headers) a tenant token. */
 export const streamQuerySchema = z.strictObject({
   lastEventId: z

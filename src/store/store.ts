@@ -14,8 +14,12 @@ import type { FlowPending, FlowPendingUpdate } from "./flow-pending.js";
 import type { WaitMatchKey } from "./wait-match.js";
 
 export type * from "./flow-pending.js";
+export type * from "./limit-override.js";
+export type * from "./usage-record.js";
 
+import type { LimitOverride } from "./limit-override.js";
 import type { RunStatus } from "./run-statuses.js";
+import type { UsageQuery, UsageRecord, UsageTotal } from "./usage-record.js";
 
 export type { RunStatus } from "./run-statuses.js";
 
@@ -90,6 +94,13 @@ export interface RunRecord {
    * that failed or yielded null (the run used the shared `__null__` key), a priority clamped or not a number.
    */
   warnings?: string[];
+  /**
+   * W3C `traceparent` of the run's OpenTelemetry span, written when the run is created (with a tracer
+   * provider registered): every execution, on any worker, continues this trace.
+   */
+  traceParent?: string;
+  /** Why the run waited before its first execution (the limit that held it), set by `setWaitReason`. */
+  waitReason?: string;
   skipReason?: string;
   cancelReason?: string;
   parent?: ParentRef;
@@ -358,4 +369,22 @@ export interface Store {
   listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
   listFlowPending(): Promise<FlowPending[]>;
+
+  /** Records why run `runId` waited before its first execution (see `RunRecord.waitReason`). */
+  setWaitReason(runId: string, reason: string): Promise<void>;
+
+  /** Inserts or replaces the limit override of `override.functionId` × `override.key`. */
+  putLimitOverride(override: LimitOverride): Promise<void>;
+  getLimitOverride(functionId: string, key: string): Promise<LimitOverride | undefined>;
+  /** Deletes one override; false if there was none. */
+  deleteLimitOverride(functionId: string, key: string): Promise<boolean>;
+  /** Every override (of one function), ordered by function id, then key. */
+  listLimitOverrides(functionId?: string): Promise<LimitOverride[]>;
+
+  /** Inserts usage records, replacing any with the same `id` (a model call recorded twice counts once). */
+  recordUsage(records: UsageRecord[]): Promise<void>;
+  /** A run's usage records, oldest first. */
+  listUsage(runId: string): Promise<UsageRecord[]>;
+  /** Sums of the records matching `query`, one row per tenant key × model, ordered by tenant key, then model. */
+  usageTotals(query: UsageQuery): Promise<UsageTotal[]>;
 }

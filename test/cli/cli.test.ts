@@ -73,7 +73,7 @@ afterAll(async () => {
 
 describe("fairway CLI", { timeout: 60_000 }, () => {
   it("dev serves the app openly and says so", () => {
-    expect(devOutput).toMatch(/functions: greet, slow/);
+    expect(devOutput).toMatch(/functions: greet, slow, chat, ask/);
     expect(devOutput).toMatch(/auth: OPEN \(dev mode\)/);
   });
 
@@ -95,11 +95,11 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     await completed;
     follow.kill("SIGINT");
     expect(await new Promise((resolve) => follow.once("exit", resolve))).toBe(0);
-    expect(followed).toMatch(/^RUN\s+FUNCTION\s+STATUS/);
+    expect(followed).toMatch(/^RUN\s+FUNCTION\s+TENANT\s+STATUS/);
 
     const table = await fairway("runs");
     const [header, row] = table.stdout.trim().split("\n");
-    expect(header).toMatch(/^RUN\s+FUNCTION\s+STATUS\s+CREATED\s+DURATION$/);
+    expect(header).toMatch(/^RUN\s+FUNCTION\s+TENANT\s+STATUS\s+CREATED\s+START LATENCY\s+DURATION$/);
     expect(row).toMatch(/greet\s+completed/);
     const json = JSON.parse((await fairway("runs", "--json")).stdout) as Array<{ output: string }>;
     expect(json[0]!.output).toBe("Hello, Ada!");
@@ -113,6 +113,46 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     );
     const result = await fairway("send", "app/greet", "--file", file, "--batch", "2");
     expect(result.stderr).toMatch(/sent 5 events/);
+  });
+
+  it("limits set, get, ls and rm an override; a bad value is one line naming the field, exit 1", async () => {
+    const set = await fairway("limits", "set", "chat", "user 7", "--concurrency", "3");
+    expect(set.stdout).toMatch(/^FUNCTION\s+KEY\s+CONCURRENCY\s+THROTTLE\s+RATE LIMIT\s+UPDATED\n/);
+    expect(set.stdout).toMatch(/chat\s+user 7\s+3\s/);
+    const got = JSON.parse((await fairway("limits", "get", "chat", "user 7", "--json")).stdout) as unknown[];
+    expect(got).toEqual([
+      expect.objectContaining({ functionId: "chat", key: "user 7", concurrency: { limit: 3 } }),
+    ]);
+    expect((await fairway("limits", "ls", "chat")).stdout).toMatch(/chat\s+user 7\s+3/);
+    expect((await fairway("limits", "rm", "chat", "user 7")).stdout).toMatch(/removed/);
+    const bad = await failed(fairway("limits", "set", "chat", "u1", "--concurrency", "0"));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /^fairway: concurrency: must be an integer from 1 to 1000000 .*\(HTTP 400, config_invalid\)/,
+    );
+  });
+
+  it("usage sums token usage per tenant and model over a window, with a total line", async () => {
+    await fairway("send", "app/ask", "--data", '{"user":"ada"}');
+    await fairway("send", "app/ask", "--data", '{"user":"ada"}');
+    await expect
+      .poll(async () => JSON.parse((await fairway("usage", "--json")).stdout).rows, { timeout: 20_000 })
+      .toEqual([
+        {
+          tenantKey: "ada",
+          model: "cli-model",
+          calls: 2,
+          inputTokens: 240,
+          outputTokens: 60,
+          cachedInputTokens: 40,
+        },
+      ]);
+    const table = (await fairway("usage", "--since", "1h", "--tenant", "ada")).stdout.trim().split("\n");
+    expect(table[0]).toMatch(/^TENANT\s+MODEL\s+CALLS\s+INPUT\s+CACHED\s+OUTPUT\s+COST$/);
+    expect(table[1]).toMatch(/^ada\s+cli-model\s+2\s+240\s+40\s+60$/);
+    expect(table[2]).toMatch(/^TOTAL\s+2\s+240\s+40\s+60$/);
+    const bad = await failed(fairway("usage", "--since", "yesterday-ish"));
+    expect(bad.stderr).toMatch(/^fairway: --since: must be a duration/);
   });
 
   it("reports bad input and unreachable servers as one line, exit 1", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FairScheduler } from "../../src/flow/fair-scheduler.js";
 import type { ConcurrencyClaim, QueueItem } from "../../src/flow/queue-item.js";
+import { drain } from "./keyed-items.js";
 
 let counter = 0;
 function item(
@@ -22,13 +23,6 @@ function item(
     key,
     ...rest,
   };
-}
-
-/** Dispatches everything that may start now; returns run ids. */
-function drain(scheduler: FairScheduler, now = 0): string[] {
-  const out: string[] = [];
-  for (let next = scheduler.next(now); next; next = scheduler.next(now)) out.push(next.runId);
-  return out;
 }
 
 describe("FairScheduler ordering", () => {

@@ -168,7 +168,12 @@ describe("FlowController admission", () => {
       priority: 0,
       claims: [
         { id: "fn:fn", limit: 10 },
-        { id: "fn:fn:event.data.user=__null__", limit: 2 },
+        {
+          id: "fn:fn:event.data.user=__null__",
+          limit: 2,
+          keyExpression: "event.data.user",
+          keyValue: "__null__",
+        },
       ],
       key: "__null__",
     });
@@ -181,7 +186,12 @@ describe("FlowController admission", () => {
     const unknown = flow.queueItem({ runId: "x", functionId: "fn", createdAt: 1, resume: false });
     expect(unknown.claims).toEqual([
       { id: "fn:fn", limit: 10 },
-      { id: "fn:fn:event.data.user=__null__", limit: 2 },
+      {
+        id: "fn:fn:event.data.user=__null__",
+        limit: 2,
+        keyExpression: "event.data.user",
+        keyValue: "__null__",
+      },
     ]);
   });
 });
@@ -199,7 +209,9 @@ describe("FlowController watches runs", () => {
     flow.runCreated({ id: "early", functionId: "later", event, eventSeq: 1, createdAt: 0 });
     flow.define("later", normalizeFlowConfig({ concurrency: { limit: 1, key: "event.data.user" } }, compile));
     const item = flow.queueItem({ runId: "early", functionId: "later", createdAt: 0, resume: false });
-    expect(item.claims).toEqual([{ id: "fn:later:event.data.user=u1", limit: 1 }]);
+    expect(item.claims).toEqual([
+      { id: "fn:later:event.data.user=u1", limit: 1, keyExpression: "event.data.user", keyValue: "u1" },
+    ]);
   });
 
   it("cancelOn: only events after the run was scheduled, only matching ones", () => {

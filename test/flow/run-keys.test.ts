@@ -24,9 +24,9 @@ describe("evaluateRunKeys", () => {
     expect(keys).toEqual({
       claims: [
         { id: "fn:research", limit: 32 },
-        { id: "fn:research:event.data.user=u1", limit: 4 },
+        { id: "fn:research:event.data.user=u1", limit: 4, keyExpression: "event.data.user", keyValue: "u1" },
       ],
-      throttle: { id: "research:o1", limit: 10, periodMs: 60_000, burst: 0 },
+      throttle: { id: "research:o1", limit: 10, periodMs: 60_000, burst: 0, keyValue: "o1" },
       key: "u1",
       concurrencyKeys: ["", "u1"],
       priority: 12,
@@ -49,8 +49,8 @@ describe("evaluateRunKeys", () => {
     );
     const keys = evaluateRunKeys(config, scope, event({ user: "u1" }), compile);
     expect(keys.claims).toEqual([
-      { id: "env:app:u1", limit: 2 },
-      { id: "account:llm", limit: 9 },
+      { id: "env:app:u1", limit: 2, keyExpression: "event.data.user", keyValue: "u1" },
+      { id: "account:llm", limit: 9, keyExpression: '"llm"', keyValue: "llm" },
     ]);
   });
 
@@ -63,7 +63,14 @@ describe("evaluateRunKeys", () => {
       compile,
     );
     const keys = evaluateRunKeys(config, scope, event({}), compile);
-    expect(keys.claims).toEqual([{ id: `fn:research:event.data.user=${NULL_KEY}`, limit: 1 }]);
+    expect(keys.claims).toEqual([
+      {
+        id: `fn:research:event.data.user=${NULL_KEY}`,
+        limit: 1,
+        keyExpression: "event.data.user",
+        keyValue: NULL_KEY,
+      },
+    ]);
     expect(keys.debounceKey).toBe(NULL_KEY);
     expect(keys.warnings).toHaveLength(2);
     expect(keys.warnings[0]).toContain("concurrency[0].key");

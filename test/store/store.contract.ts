@@ -509,5 +509,81 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       (got.events[0] as { data: Record<string, unknown> }).data.x = 1;
       expect(await s.getRun("r1")).toMatchObject({ status: "queued", events: [{ data: {} }] });
     });
+
+    it("limit overrides: put replaces, get, list (by function, ordered), delete", async () => {
+      const s = await open();
+      await s.putLimitOverride({ functionId: "fn", key: "u2", concurrency: { limit: 3 }, updatedAt: T0 });
+      await s.putLimitOverride({
+        functionId: "fn",
+        key: "u1",
+        concurrency: { limit: 2, key: "event.data.user" },
+        throttle: { limit: 5, periodMs: 60_000, burst: 1 },
+        updatedAt: T0,
+      });
+      await s.putLimitOverride({
+        functionId: "other",
+        key: "u1",
+        rateLimit: { limit: 9, periodMs: 1000 },
+        updatedAt: T0,
+      });
+      await s.putLimitOverride({ functionId: "fn", key: "u2", concurrency: { limit: 4 }, updatedAt: T0 + 1 });
+      expect(await s.getLimitOverride("fn", "u2")).toEqual({
+        functionId: "fn",
+        key: "u2",
+        concurrency: { limit: 4 },
+        updatedAt: T0 + 1,
+      });
+      expect(await s.getLimitOverride("fn", "nobody")).toBeUndefined();
+      expect((await s.listLimitOverrides()).map((o) => `${o.functionId}/${o.key}`)).toEqual([
+        "fn/u1",
+        "fn/u2",
+        "other/u1",
+      ]);
+      expect(await s.listLimitOverrides("fn")).toEqual([
+        {
+          functionId: "fn",
+          key: "u1",
+          concurrency: { limit: 2, key: "event.data.user" },
+          throttle: { limit: 5, periodMs: 60_000, burst: 1 },
+          updatedAt: T0,
+        },
+        { functionId: "fn", key: "u2", concurrency: { limit: 4 }, updatedAt: T0 + 1 },
+      ]);
+      expect(await s.deleteLimitOverride("fn", "u2")).toBe(true);
+      expect(await s.deleteLimitOverride("fn", "u2")).toBe(false);
+      expect((await s.listLimitOverrides("fn")).map((o) => o.key)).toEqual(["u1"]);
+    });
+
+    it("usage: a record written twice counts once; per-run list; totals per tenant × model over a window", async () => {
+      const s = await open();
+      const base = { functionId: "fn", model: "m1", provider: "openai", inputTokens: 10, outputTokens: 5 };
+      await s.recordUsage([
+        { ...base, id: "r1:a", runId: "r1", tenantKey: "u1", at: T0, cachedInputTokens: 4 },
+        { ...base, id: "r1:b", runId: "r1", tenantKey: "u1", at: T0 + 10, model: "m2" },
+        { ...base, id: "r2:a", runId: "r2", tenantKey: "u2", at: T0 + 20 },
+      ]);
+      await s.recordUsage([
+        { ...base, id: "r1:a", runId: "r1", tenantKey: "u1", at: T0, cachedInputTokens: 4 },
+      ]);
+      await s.recordUsage([]);
+      expect((await s.listUsage("r1")).map((r) => r.id)).toEqual(["r1:a", "r1:b"]);
+      expect((await s.listUsage("r1"))[0]).toEqual({
+        ...base,
+        id: "r1:a",
+        runId: "r1",
+        tenantKey: "u1",
+        at: T0,
+        cachedInputTokens: 4,
+      });
+      expect(await s.usageTotals({})).toEqual([
+        { tenantKey: "u1", model: "m1", calls: 1, inputTokens: 10, outputTokens: 5, cachedInputTokens: 4 },
+        { tenantKey: "u1", model: "m2", calls: 1, inputTokens: 10, outputTokens: 5, cachedInputTokens: 0 },
+        { tenantKey: "u2", model: "m1", calls: 1, inputTokens: 10, outputTokens: 5, cachedInputTokens: 0 },
+      ]);
+      expect((await s.usageTotals({ since: T0 + 10, until: T0 + 20 })).map((t) => t.model)).toEqual(["m2"]);
+      expect((await s.usageTotals({ tenantKey: "u2" })).map((t) => t.tenantKey)).toEqual(["u2"]);
+      expect((await s.usageTotals({ runId: "r1", functionId: "fn" })).length).toBe(2);
+      expect(await s.usageTotals({ functionId: "none" })).toEqual([]);
+    });
   });
 }

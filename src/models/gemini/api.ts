@@ -40,6 +40,7 @@ export const generateContentResponseSchema = lazySchema(() =>
         promptTokenCount: z.number().nullish(),
         candidatesTokenCount: z.number().nullish(),
         thoughtsTokenCount: z.number().nullish(),
+        cachedContentTokenCount: z.number().nullish(),
       })
       .nullish(),
     promptFeedback: z.looseObject({ blockReason: z.string().nullish() }).nullish(),

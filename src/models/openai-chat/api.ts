@@ -7,7 +7,13 @@ import { lazySchema } from "../shared/parse-reply.js";
  * absent or `null` fields are tolerated.
  */
 const usage = () =>
-  z.looseObject({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish() }).nullish();
+  z
+    .looseObject({
+      prompt_tokens: z.number().nullish(),
+      completion_tokens: z.number().nullish(),
+      prompt_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
+    })
+    .nullish();
 
 /** An assistant message (whole, or a stream delta): text, refusal and tool calls of the given shape. */
 const message = <T extends z.ZodType>(toolCall: T) =>

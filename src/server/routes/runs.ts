@@ -56,7 +56,8 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
 
   app.get("/api/runs/:runId", readers, async (c) => {
     const run = await access.read(c.get("principal"), c.req.param("runId"));
-    return c.json({ run, steps: await client.getRunSteps(run.id) });
+    const [steps, usage] = await Promise.all([client.getRunSteps(run.id), client.getRunUsage(run.id)]);
+    return c.json({ run, steps, usage });
   });
 
   app.post("/api/runs/:runId/cancel", admins, async (c) => {

@@ -8,6 +8,7 @@
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
+import type { LimitOverride } from "../limit-override.js";
 import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
@@ -31,6 +32,7 @@ import type {
   SuspendResult,
   WaitRow,
 } from "../store.js";
+import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -44,6 +46,8 @@ export class MemoryStore implements Store {
   private readonly waits = new Map<string, WaitRow>();
   private readonly dedup = new Map<string, number>();
   private readonly flowPending = new Map<string, FlowPending>();
+  private readonly limitOverrides = new Map<string, LimitOverride>();
+  private readonly usage = new Map<string, UsageRecord>();
 
   async init(): Promise<void> {}
 
@@ -321,6 +325,69 @@ export class MemoryStore implements Store {
     return [...this.flowPending.values()].map(copy);
   }
 
+  async setWaitReason(runId: string, reason: string): Promise<void> {
+    const run = this.runs.get(runId);
+    if (run) run.waitReason = reason;
+  }
+
+  async putLimitOverride(override: LimitOverride): Promise<void> {
+    this.limitOverrides.set(overrideId(override.functionId, override.key), copy(override));
+  }
+
+  async getLimitOverride(functionId: string, key: string): Promise<LimitOverride | undefined> {
+    const override = this.limitOverrides.get(overrideId(functionId, key));
+    return override && copy(override);
+  }
+
+  async deleteLimitOverride(functionId: string, key: string): Promise<boolean> {
+    return this.limitOverrides.delete(overrideId(functionId, key));
+  }
+
+  async listLimitOverrides(functionId?: string): Promise<LimitOverride[]> {
+    return [...this.limitOverrides.values()]
+      .filter((override) => functionId === undefined || override.functionId === functionId)
+      .sort((a, b) => compare(a.functionId, b.functionId) || compare(a.key, b.key))
+      .map(copy);
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    for (const record of records) this.usage.set(record.id, copy(record));
+  }
+
+  async listUsage(runId: string): Promise<UsageRecord[]> {
+    return [...this.usage.values()]
+      .filter((record) => record.runId === runId)
+      .sort((a, b) => a.at - b.at || compare(a.id, b.id))
+      .map(copy);
+  }
+
+  async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
+    const totals = new Map<string, UsageTotal>();
+    for (const record of this.usage.values()) {
+      if (!matchesUsage(record, query)) continue;
+      const id = `${record.tenantKey}\u0000${record.model}`;
+      let total = totals.get(id);
+      if (!total) {
+        total = {
+          tenantKey: record.tenantKey,
+          model: record.model,
+          calls: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          cachedInputTokens: 0,
+        };
+        totals.set(id, total);
+      }
+      total.calls += 1;
+      total.inputTokens += record.inputTokens;
+      total.outputTokens += record.outputTokens;
+      total.cachedInputTokens += record.cachedInputTokens ?? 0;
+    }
+    return [...totals.values()].sort(
+      (a, b) => compare(a.tenantKey, b.tenantKey) || compare(a.model, b.model),
+    );
+  }
+
   private putStep(step: StepRow): void {
     let steps = this.steps.get(step.runId);
     if (!steps) {
@@ -345,4 +412,19 @@ const flowId = (functionId: string, kind: string, key: string) => `${functionId}
 function clearLease(run: RunRecord): void {
   delete run.leaseOwner;
   delete run.leaseExpiresAt;
+}
+
+const overrideId = (functionId: string, key: string): string => `${functionId}\u0000${key}`;
+
+/** Binary string order, as SQLite's default collation sorts TEXT. */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function matchesUsage(record: UsageRecord, query: UsageQuery): boolean {
+  return (
+    (query.since === undefined || record.at >= query.since) &&
+    (query.until === undefined || record.at < query.until) &&
+    (query.functionId === undefined || record.functionId === query.functionId) &&
+    (query.tenantKey === undefined || record.tenantKey === query.tenantKey) &&
+    (query.runId === undefined || record.runId === query.runId)
+  );
 }

@@ -133,6 +133,45 @@ CREATE INDEX runs_due ON runs (ready_at, id) WHERE ready_at IS NOT NULL;
 DROP INDEX runs_pending;
 `,
   },
+  {
+    version: 6,
+    sql: `
+CREATE TABLE limit_overrides (
+  function_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  limits TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (function_id, key)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 7,
+    sql: `
+CREATE TABLE usage (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  function_id TEXT NOT NULL,
+  tenant_key TEXT NOT NULL,
+  model TEXT NOT NULL,
+  provider TEXT,
+  at INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cached_input_tokens INTEGER
+);
+CREATE INDEX usage_run ON usage (run_id);
+CREATE INDEX usage_at ON usage (at, tenant_key);
+`,
+  },
+  {
+    version: 8,
+    sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT;",
+  },
+  {
+    version: 9,
+    sql: "ALTER TABLE runs ADD COLUMN wait_reason TEXT;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

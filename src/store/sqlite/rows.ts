@@ -36,6 +36,8 @@ export interface RunRowDb {
   backlog_key: string;
   concurrency_keys: string | null;
   warnings: string | null;
+  trace_parent: string | null;
+  wait_reason: string | null;
   skip_reason: string | null;
   cancel_reason: string | null;
   parent_run_id: string | null;
@@ -112,6 +114,8 @@ export function toRun(row: RunRowDb): RunRecord {
   setIf(run, "leaseExpiresAt", row.lease_expires_at);
   if (row.concurrency_keys !== null) run.concurrencyKeys = JSON.parse(row.concurrency_keys) as string[];
   if (row.warnings !== null) run.warnings = JSON.parse(row.warnings) as string[];
+  setIf(run, "traceParent", row.trace_parent);
+  setIf(run, "waitReason", row.wait_reason);
   setIf(run, "skipReason", row.skip_reason);
   setIf(run, "cancelReason", row.cancel_reason);
   if (row.parent_run_id !== null && row.parent_step_id !== null) {
@@ -140,6 +144,8 @@ export function fromRun(run: RunRecord): RunRowDb {
     backlog_key: run.backlogKey,
     concurrency_keys: run.concurrencyKeys ? JSON.stringify(run.concurrencyKeys) : null,
     warnings: run.warnings ? JSON.stringify(run.warnings) : null,
+    trace_parent: run.traceParent ?? null,
+    wait_reason: run.waitReason ?? null,
     skip_reason: run.skipReason ?? null,
     cancel_reason: run.cancelReason ?? null,
     parent_run_id: run.parent?.runId ?? null,

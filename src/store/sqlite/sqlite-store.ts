@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, decodeCursor, encodeCursor } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
+import type { LimitOverride } from "../limit-override.js";
 import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
@@ -33,8 +34,10 @@ import type {
   SuspendResult,
   WaitRow,
 } from "../store.js";
+import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
 import { flowPendingTable } from "./flow-pending-table.js";
+import { limitOverridesTable } from "./limit-overrides-table.js";
 import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
@@ -49,6 +52,7 @@ import {
   toWait,
   type WaitRowDb,
 } from "./rows.js";
+import { usageTable } from "./usage-table.js";
 
 /** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
 const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
@@ -77,6 +81,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private statements: ReturnType<typeof prepare> | undefined;
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
+  private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
+  private usageRows: ReturnType<typeof usageTable> | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -94,6 +100,16 @@ export class SqliteStore implements Store {
   private get flow(): ReturnType<typeof flowPendingTable> {
     this.flowTable ??= flowPendingTable(this.db);
     return this.flowTable;
+  }
+
+  private get limits(): ReturnType<typeof limitOverridesTable> {
+    this.limitsTable ??= limitOverridesTable(this.db);
+    return this.limitsTable;
+  }
+
+  private get usage(): ReturnType<typeof usageTable> {
+    this.usageRows ??= usageTable(this.db);
+    return this.usageRows;
   }
 
   async init(): Promise<void> {
@@ -365,6 +381,38 @@ export class SqliteStore implements Store {
   async listFlowPending(): Promise<FlowPending[]> {
     return this.flow.list();
   }
+
+  async setWaitReason(runId: string, reason: string): Promise<void> {
+    this.q.setWaitReason.run(reason, runId);
+  }
+
+  async putLimitOverride(override: LimitOverride): Promise<void> {
+    this.limits.put(override);
+  }
+
+  async getLimitOverride(functionId: string, key: string): Promise<LimitOverride | undefined> {
+    return this.limits.get(functionId, key);
+  }
+
+  async deleteLimitOverride(functionId: string, key: string): Promise<boolean> {
+    return this.limits.delete(functionId, key);
+  }
+
+  async listLimitOverrides(functionId?: string): Promise<LimitOverride[]> {
+    return this.limits.list(functionId);
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    if (records.length > 0) this.usage.put(records);
+  }
+
+  async listUsage(runId: string): Promise<UsageRecord[]> {
+    return this.usage.ofRun(runId);
+  }
+
+  async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
+    return this.usage.totals(query);
+  }
 }
 
 /** Every statement the store runs more than once, prepared once. Named parameters are the columns. */
@@ -389,12 +437,14 @@ function prepare(db: Database.Database) {
     insertRun: db.prepare(
       `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
          started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, concurrency_keys,
-         warnings, skip_reason, cancel_reason, parent_run_id, parent_step_id)
+         warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
        VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
          @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-         @concurrency_keys, @warnings, @skip_reason, @cancel_reason, @parent_run_id, @parent_step_id)`,
+         @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
+         @parent_run_id, @parent_step_id)`,
     ),
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
+    setWaitReason: db.prepare("UPDATE runs SET wait_reason = ? WHERE id = ?"),
     claimRun: db.prepare(
       `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @now),
          lease_owner = @owner, lease_expires_at = @until

@@ -1,7 +1,7 @@
 // Dashboard entry: tabs, the auth mode badge and key form, and the start of each view.
 import { getKey, request, setKey } from "./api.js";
 import { notice } from "./dom.js";
-import { loadFunctions, loadTenants, startSendForm } from "./panels.js";
+import { loadFunctions, loadTenants, startSendForm, startTenants } from "./panels.js";
 import { setFunctionOptions, startRuns } from "./runs.js";
 
 const LOADERS = { functions: loadFunctions, tenants: loadTenants };
@@ -47,7 +47,10 @@ async function main() {
   if (tenant !== undefined) return;
   startSendForm();
   loadFunctions()
-    .then(setFunctionOptions)
+    .then((functions) => {
+      setFunctionOptions(functions);
+      startTenants(functions);
+    })
     .catch((error) => notice(error.message));
 }
 

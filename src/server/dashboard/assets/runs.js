@@ -67,9 +67,11 @@ function upsert(run, where) {
     },
     h("td", {}, h("code", {}, run.id)),
     h("td", {}, run.functionId),
+    h("td", { className: "tenant" }, tenantOf(run)),
     h("td", {}, statusLabel(run.status)),
     h("td", {}, time(run.createdAt)),
-    h("td", {}, duration(run.startedAt ?? run.createdAt, run.endedAt)),
+    h("td", { className: "start-latency" }, duration(run.createdAt, run.startedAt)),
+    h("td", {}, duration(run.startedAt, run.endedAt)),
   );
   const old = rows.get(run.id);
   rows.set(run.id, row);
@@ -77,6 +79,11 @@ function upsert(run, where) {
   if (old) old.replaceWith(row);
   else if (where === "append") body.append(row);
   else body.prepend(row);
+}
+
+/** The run's tenant: its first non-empty concurrency key value. */
+function tenantOf(run) {
+  return (run.concurrencyKeys ?? []).find((key) => key !== "") ?? "";
 }
 
 function select(runId) {
@@ -109,6 +116,7 @@ function followRuns() {
   follow("/api/stream", {
     onMessage: (message) => {
       if (message.data?.runId) refresh(message.data.runId);
+      document.dispatchEvent(new CustomEvent("fairway:run-event"));
     },
     onState: (state) => {
       badge.textContent = state === "live" ? "live" : `live updates ${state}`;

@@ -31,16 +31,43 @@ export async function showRun(runId) {
     .catch(() => {});
 }
 
+/**
+ * The run's time axis from creation: queued (start latency, and the limit that held it), then executing
+ * (first execution to end, or to now); bar widths in proportion.
+ */
+function timeAxis(run) {
+  const end = run.endedAt ?? Date.now();
+  const total = Math.max(1, end - run.createdAt);
+  const queuedUntil = run.startedAt ?? (run.endedAt ? run.endedAt : end);
+  const share = (ms) => `${Math.max(0.5, (100 * ms) / total)}%`;
+  return h(
+    "div",
+    { className: "time-axis" },
+    h(
+      "div",
+      { className: "axis-bar" },
+      h("span", { className: "axis-queued", style: `width: ${share(queuedUntil - run.createdAt)}` }),
+      run.startedAt
+        ? h("span", { className: "axis-running", style: `width: ${share(end - run.startedAt)}` })
+        : null,
+    ),
+    h(
+      "p",
+      { className: "wait" },
+      run.startedAt
+        ? `Start latency ${duration(run.createdAt, run.startedAt)} (creation to first execution)`
+        : "Not started yet",
+      run.waitReason ? h("span", { className: "wait-reason" }, ` · held by ${run.waitReason}`) : "",
+      run.startedAt && run.endedAt ? ` · then ran ${duration(run.startedAt, run.endedAt)}` : "",
+    ),
+  );
+}
+
 function renderRun(run, steps) {
   return [
     h("h2", {}, run.functionId, " ", statusLabel(run.status)),
-    h(
-      "p",
-      {},
-      h("code", {}, run.id),
-      ` · created ${time(run.createdAt)}`,
-      run.endedAt ? ` · took ${duration(run.startedAt ?? run.createdAt, run.endedAt)}` : "",
-    ),
+    h("p", {}, h("code", {}, run.id), ` · created ${time(run.createdAt)}`),
+    timeAxis(run),
     run.skipReason ? h("p", { className: "skip-reason" }, `Skipped: ${run.skipReason}`) : null,
     ...(run.warnings ?? []).map((warning) => h("p", { className: "hint" }, `Warning: ${warning}`)),
     h("h3", {}, "Event"),
