@@ -386,7 +386,7 @@ export class Fairway<TEvents extends EventMap = {}> {
   private recovered(runs: RunRecord[], now: number): number {
     let queued = 0;
     for (const run of runs) {
-      if (this.dispatcher.knows(run.id)) continue;
+      if (this.dispatcher.knows(run.id) || this.scheduler.isCommitting(run.id)) continue;
       this.flow.runCreated(run);
       this.dispatcher.schedule(run, now);
       queued += 1;

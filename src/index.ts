@@ -168,7 +168,11 @@ export {
   type Usage,
 } from "./models/index.js";
 export { MemoryStore } from "./store/memory/memory-store.js";
-export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
+export {
+  SqliteStore,
+  type SqliteStoreOptions,
+  type SqliteSynchronous,
+} from "./store/sqlite/sqlite-store.js";
 export type {
   DueCursor,
   LeaseFence,

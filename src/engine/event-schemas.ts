@@ -76,7 +76,8 @@ export class EventSchemas<TEvents extends EventMap = {}> {
   /**
    * Checks the data of each event with a declared schema and returns the list with the parsed data (zod's
    * output: defaults filled, unknown keys of a plain `z.object` dropped). Events of other names pass as
-   * they are. Paths are prefixed like `validateEvents`' (`"[1].data.user_id"` in a list).
+   * they are. Paths are prefixed like `validateEvents`' (`"[1].data.user_id"` in a list). Used by the
+   * scheduler after the shape checks of a send.
    * @throws ValidationError listing every issue.
    */
   parse(events: EventPayload[], single: boolean): EventPayload[] {

@@ -5,7 +5,6 @@
  * @module
  */
 import { LimitError, ValidationError, type ValidationIssue } from "../errors/index.js";
-import type { EventSchemas } from "./event-schemas.js";
 import type { EventPayload } from "./step-types.js";
 
 /** Largest event, as UTF-8 JSON bytes: 512 KB (Inngest's default). */
@@ -25,29 +24,62 @@ const FIELDS = new Set(["name", "data", "id", "ts", "v"]);
  * handlers the same data. Throws ValidationError listing every issue
  * (paths like `"[2].data"`), or LimitError for too many or too large events. `internal` (engine-sent
  * events) allows the reserved `fairway/` prefix and has no size limit: such events carry data that was
- * already accepted (the failure event holds the failed run's events and its error). `schemas` checks (and
- * parses) the data of declared events: ValidationError with paths like `"data.user_id"`.
+ * already accepted (the failure event holds the failed run's events and its error).
  */
-export function validateEvents(
-  input: EventPayload | EventPayload[],
-  internal = false,
-  schemas?: EventSchemas,
-): EventPayload[] {
+export function validateEvents(input: EventPayload | EventPayload[], internal = false): EventPayload[] {
+  const list = sendList(input);
+  const issues: ValidationIssue[] = [];
+  checkEvents(list, 0, list.length, !Array.isArray(input), internal, issues);
+  if (issues.length > 0) throw new ValidationError(Array.isArray(input) ? "events" : "event", issues);
+  return eventsAsJson(list, 0, list.length, internal);
+}
+
+/**
+ * The events of a send as a list. Throws ValidationError for an empty send, LimitError for more than
+ * MAX_EVENTS_PER_SEND.
+ */
+export function sendList(input: EventPayload | EventPayload[]): EventPayload[] {
   const list = Array.isArray(input) ? input : [input];
-  const single = !Array.isArray(input);
   if (list.length === 0)
     throw new ValidationError("send", [{ path: "", message: "needs at least one event" }]);
   if (list.length > MAX_EVENTS_PER_SEND) {
     throw new LimitError("events per send", MAX_EVENTS_PER_SEND, list.length, "events", "Split the batch.");
   }
-  const issues: ValidationIssue[] = [];
-  list.forEach((event, index) => {
-    checkEvent(event, single ? "" : `[${index}]`, internal, issues);
-  });
-  if (issues.length > 0) throw new ValidationError(single ? "event" : "events", issues);
-  const checked = schemas && !internal ? schemas.parse(list, single) : list;
+  return list;
+}
+
+/**
+ * `validateEvents` a slice at a time (a big send validated over several event-loop turns): adds the issues
+ * of `list[start..end)` to `issues`, with paths `[index]` (none for a `single` event). Throw a
+ * ValidationError with them once every slice is checked, before `eventsAsJson`.
+ */
+export function checkEvents(
+  list: EventPayload[],
+  start: number,
+  end: number,
+  single: boolean,
+  internal: boolean,
+  issues: ValidationIssue[],
+): void {
+  for (let index = start; index < end; index++) {
+    checkEvent(list[index] as EventPayload, single ? "" : `[${index}]`, internal, issues);
+  }
+}
+
+/**
+ * `list[start..end)` (checked by `checkEvents`) as JSON carries it. Throws LimitError for an event over
+ * 512 KB (no limit when `internal`).
+ */
+export function eventsAsJson(
+  list: EventPayload[],
+  start: number,
+  end: number,
+  internal: boolean,
+): EventPayload[] {
   const maxBytes = internal ? Number.POSITIVE_INFINITY : MAX_EVENT_BYTES;
-  return checked.map((event) => asJson(event, `event "${event.name}"`, maxBytes) as EventPayload);
+  return list
+    .slice(start, end)
+    .map((event) => asJson(event, `event "${event.name}"`, maxBytes) as EventPayload);
 }
 
 /**

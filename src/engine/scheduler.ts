@@ -8,8 +8,15 @@
  * 4. store events and runs in one transaction (`Store.acceptEvents`), then queue the runs;
  * 5. offer each event to the pending waits for its name (exactly-once resolution in the store).
  *
+ * A send of more than `SEND_SLICE` events does steps 1–3 and 5 a slice of events per event-loop turn, and
+ * the store writes step 4 in slices too (still one transaction), so a 5,000-event send does not stall the
+ * process: it stays all-or-nothing (a bad event or a failed write stores nothing), and its runs are queued
+ * only once all of it is stored.
+ *
  * @module
  */
+
+import { ValidationError, type ValidationIssue } from "../errors/index.js";
 import { type CompiledExpression, compileExpression, matches } from "../expr/cel.js";
 import type {
   AcceptEventsInput,
@@ -25,12 +32,18 @@ import type {
 } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import type { EventSchemas } from "./event-schemas.js";
-import { validateEvents } from "./event-validation.js";
+import { checkEvents, eventsAsJson, sendList, validateEvents } from "./event-validation.js";
 import { backlogKey } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { serialize } from "./serializer.js";
 import type { EventPayload } from "./step-types.js";
 import { toHandlerEvent } from "./step-waits.js";
+
+/** Events a send handles per event-loop turn; a bigger send is validated, fanned out and queued in slices. */
+export const SEND_SLICE = 100;
+
+/** One event-loop turn: lets I/O, timers and other requests run between the slices of a big send. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How long a sender's event `id` deduplicates runs per function: 24 h. */
 export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -92,11 +105,26 @@ export interface SchedulerDeps {
 }
 
 export class Scheduler {
+  /** Runs stored by a `commit` still queueing them a slice per turn (a big send). */
+  readonly #committing = new Set<string>();
+
   constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Whether `runId` is stored and about to be queued by a `commit` in progress (the sweep leaves it be). */
+  isCommitting(runId: string): boolean {
+    return this.#committing.has(runId);
+  }
+
+  /** Sent events of declared names with their data checked and parsed by the schemas (engine events pass). */
+  #parseData(events: EventPayload[], single: boolean, internal: boolean): EventPayload[] {
+    return this.deps.schemas && !internal ? this.deps.schemas.parse(events, single) : events;
+  }
 
   /** Validates, stores and fans out `input`. `internal` allows engine-reserved event names. */
   async send(input: EventPayload | EventPayload[], internal = false): Promise<{ ids: string[] }> {
-    return this.accept(this.prepare(input, internal));
+    const list = sendList(input);
+    if (list.length <= SEND_SLICE) return this.accept(this.prepare(input, internal));
+    return this.accept(await this.prepareInSlices(list, internal));
   }
 
   /**
@@ -105,9 +133,47 @@ export class Scheduler {
    * if the transaction wrote nothing. Throws like `send`.
    */
   prepare(input: EventPayload | EventPayload[], internal = false): AcceptEventsInput {
-    const payloads = validateEvents(input, internal, this.deps.schemas);
+    const payloads = this.#parseData(validateEvents(input, internal), !Array.isArray(input), internal);
     const now = this.deps.clock.now();
-    const events = payloads.map((payload) => this.toStored(payload, now));
+    return this.fanOut(
+      payloads.map((payload) => this.toStored(payload, now)),
+      now,
+    );
+  }
+
+  /**
+   * `prepare` of a big send, `SEND_SLICE` events per event-loop turn: every event is checked before any is
+   * fanned out (one ValidationError listing every issue), then each slice is fanned out and staged.
+   */
+  private async prepareInSlices(list: EventPayload[], internal: boolean): Promise<AcceptEventsInput> {
+    const issues: ValidationIssue[] = [];
+    for (let start = 0; start < list.length; start += SEND_SLICE) {
+      if (start > 0) await nextTurn();
+      checkEvents(list, start, Math.min(start + SEND_SLICE, list.length), false, internal, issues);
+    }
+    if (issues.length > 0) throw new ValidationError("events", issues);
+    const checked = this.#parseData(list, false, internal);
+    const now = this.deps.clock.now();
+    const whole: Required<AcceptEventsInput> = { now, events: [], runs: [], flow: [] };
+    for (let start = 0; start < list.length; start += SEND_SLICE) {
+      await nextTurn();
+      const payloads = eventsAsJson(checked, start, Math.min(start + SEND_SLICE, list.length), internal);
+      const part = this.fanOut(
+        payloads.map((payload) => this.toStored(payload, now)),
+        now,
+      );
+      const shift = <T extends { eventIndex?: number }>(entry: T): T =>
+        entry.eventIndex === undefined ? entry : { ...entry, eventIndex: entry.eventIndex + start };
+      whole.events.push(...part.events);
+      whole.runs.push(...part.runs.map(shift));
+      whole.flow.push(...(part.flow ?? []).map(shift));
+    }
+    const { flow, ...rest } = whole;
+    return flow.length > 0 ? whole : rest;
+  }
+
+  /** Steps 2–3: the runs `events` start (fan-out to every function they trigger), through the stages. */
+  private fanOut(events: StoredEvent[], now: number): AcceptEventsInput {
     const candidates: RunCandidate[] = [];
     events.forEach((event, eventIndex) => {
       for (const fn of this.deps.functions()) {
@@ -199,12 +265,23 @@ export class Scheduler {
    * flow control back the ones deduplicated, then offer each event to pending waits.
    */
   async commit(input: AcceptEventsInput, stored: AcceptEventsResult): Promise<{ ids: string[] }> {
-    this.deps.onRunsCreated(stored.runs);
+    const later = stored.runs.slice(SEND_SLICE);
+    for (const run of later) this.#committing.add(run.id);
+    for (let start = 0; start < stored.runs.length; start += SEND_SLICE) {
+      if (start > 0) await nextTurn();
+      const slice = stored.runs.slice(start, start + SEND_SLICE);
+      for (const run of slice) this.#committing.delete(run.id);
+      this.deps.onRunsCreated(slice);
+    }
     if (stored.flow && stored.flow.length > 0) this.deps.onFlowPending?.(stored.flow);
     if (stored.runs.length < input.runs.length)
       this.abandon(input, new Set(stored.runs.map((run) => run.id)));
-    this.deps.onEventsStored?.(stored.events);
-    for (const event of stored.events) await this.offerToWaits(event);
+    for (let start = 0; start < stored.events.length; start += SEND_SLICE) {
+      if (start > 0) await nextTurn();
+      const events = stored.events.slice(start, start + SEND_SLICE);
+      this.deps.onEventsStored?.(events);
+      for (const event of events) await this.offerToWaits(event);
+    }
     return { ids: stored.events.map((event) => event.id) };
   }
 

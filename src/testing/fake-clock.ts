@@ -10,6 +10,7 @@
  */
 import ms from "ms";
 import type { Clock, TimerHandle } from "../engine/clock.js";
+import { settle } from "./settle.js";
 
 interface Timer {
   id: number;
@@ -77,9 +78,4 @@ export class FakeClock implements Clock {
     }
     return first;
   }
-}
-
-/** Lets queued callbacks, promise jobs and setImmediate work run (a few event-loop turns). */
-async function settle(): Promise<void> {
-  for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
 }

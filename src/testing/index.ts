@@ -1,5 +1,5 @@
 /**
- * Test helpers for Fairway apps: a fake clock and a scripted model (more to come: in-memory engine).
+ * Test helpers for Fairway apps: a fake clock, `settle()` (let the engine go quiet) and a scripted model.
  *
  * @module
  */
@@ -12,3 +12,4 @@ export {
   type ScriptedTurn,
   scriptedModel,
 } from "./scripted-model.js";
+export { settle } from "./settle.js";

@@ -64,12 +64,17 @@ describe.each(storeKinds)("execution on %s", (kind) => {
     const store = kind === "memory" ? "memory" : path;
     const first = new Fairway({ id: "c", store, clock, logger: silent });
     let release: () => void = () => {};
+    let started: () => void = () => {};
+    const inStep = new Promise<void>((resolve) => (started = resolve));
     const ran: string[] = [];
     const define = (fairway: Fairway) =>
       fairway.createFunction({ id: "long" }, { event: "go" }, async ({ step }) => {
         await step.run("a", async () => {
           ran.push("a");
-          if (ran.length === 1) await new Promise<void>((resolve) => (release = resolve));
+          if (ran.length === 1) {
+            started();
+            await new Promise<void>((resolve) => (release = resolve));
+          }
         });
         await step.run("b", () => ran.push("b"));
         return "done";
@@ -77,7 +82,7 @@ describe.each(storeKinds)("execution on %s", (kind) => {
     define(first);
     await first.send({ name: "go" });
     const runId = await runOf(first, "long");
-    await new Promise((resolve) => setImmediate(resolve));
+    await inStep;
     const closing = first.close();
     release();
     await closing;

@@ -64,17 +64,22 @@ describe.each(storeKinds)("run API on %s", (kind) => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let started: () => void = () => {};
+    const inFirst = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const ran: string[] = [];
     fairway.createFunction({ id: "c" }, { event: "go" }, async ({ step }) => {
       await step.run("first", async () => {
         ran.push("first");
+        started();
         await gate;
       });
       await step.run("second", () => ran.push("second"));
     });
     await fairway.send({ name: "go" });
     const runId = await runOf(fairway, "c");
-    await new Promise((resolve) => setImmediate(resolve));
+    await inFirst;
     await fairway.cancelRun(runId);
     release();
     await expect(fairway.waitForRun(runId)).rejects.toBeInstanceOf(RunCancelledError);

@@ -3,12 +3,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { MigrationError } from "../../src/errors/index.js";
+import { ConfigError, MigrationError } from "../../src/errors/index.js";
 import { migrate, migrations } from "../../src/store/sqlite/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { storeContract } from "./store.contract.js";
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), "fairway-sqlite-")), "nested", "fairway.db");
+
+/** A queued run of `fn`, due at 1. */
+const queuedRun = (id: string) => ({
+  id,
+  functionId: "fn",
+  status: "queued" as const,
+  eventIds: [],
+  events: [],
+  attempt: 0,
+  createdAt: 1,
+  readyAt: 1,
+  eventSeq: 0,
+  backlogKey: "fn\u0000",
+});
+
+/** An event named `n` received at `at`. */
+const anEvent = (id: string, at = 1) => ({ id, name: "n", data: {}, ts: at, receivedAt: at });
 
 storeContract("sqlite", async () => {
   const store = new SqliteStore({ path: dbPath() });
@@ -71,24 +88,16 @@ describe("SQLite finishRun with `send`", () => {
   it("is one transaction: if storing the sent events or runs fails, the run is not ended either", async () => {
     const store = new SqliteStore({ path: dbPath() });
     await store.init();
-    const run = (id: string) => ({
-      id,
-      functionId: "fn",
-      status: "queued" as const,
-      eventIds: [],
+    await store.acceptEvents({
+      now: 1,
       events: [],
-      attempt: 0,
-      createdAt: 1,
-      readyAt: 1,
-      eventSeq: 0,
-      backlogKey: "fn\u0000",
+      runs: [{ run: queuedRun("r1") }, { run: queuedRun("taken") }],
     });
-    await store.acceptEvents({ now: 1, events: [], runs: [{ run: run("r1") }, { run: run("taken") }] });
     await store.claimRun("r1", "w1", 1, 1000);
     const send = {
       now: 2,
       events: [{ id: "failed", name: "fairway/function.failed", data: {}, ts: 2, receivedAt: 2 }],
-      runs: [{ run: run("taken"), eventIndex: 0 }], // primary key already used: the insert throws
+      runs: [{ run: queuedRun("taken"), eventIndex: 0 }], // primary key already used: the insert throws
     };
     await expect(
       store.finishRun({ runId: "r1", owner: "w1", status: "failed", endedAt: 2, send }),
@@ -96,5 +105,121 @@ describe("SQLite finishRun with `send`", () => {
     expect(await store.getRun("r1")).toMatchObject({ status: "running", leaseOwner: "w1" });
     expect(await store.getEvent("failed")).toBeUndefined();
     await store.close();
+  });
+});
+
+describe("SQLite group commit and durability", () => {
+  const checkpoint = (runId: string, id: string) => ({
+    runId,
+    id,
+    name: id,
+    op: "run" as const,
+    status: "completed" as const,
+    position: 0,
+    outputText: "1",
+    attempts: 1,
+    startedAt: 1,
+    endedAt: 2,
+  });
+
+  it("concurrent checkpoints, claims and accepted events of one tick are one transaction, each durable before its caller resumes", async () => {
+    const path = dbPath();
+    const store = new SqliteStore({ path });
+    await store.init();
+    await store.acceptEvents({
+      now: 1,
+      events: [],
+      runs: [{ run: queuedRun("r1") }, { run: queuedRun("r2") }],
+    });
+    await store.claimRun("r2", "w2", 1, 1000);
+    const reader = new Database(path, { readonly: true });
+    const committed = (sql: string, ...params: unknown[]) => reader.prepare(sql).get(...params) !== undefined;
+    const seen: string[] = [];
+    const before = store.commitStats();
+    await Promise.all([
+      store.claimRun("r1", "w1", 1, 1000).then(() => {
+        if (committed("SELECT 1 FROM runs WHERE id = 'r1' AND lease_owner = 'w1'")) seen.push("claim");
+      }),
+      store.saveStep(checkpoint("r2", "s1"), { owner: "w2", now: 2 }).then((held) => {
+        if (held && committed("SELECT 1 FROM steps WHERE run_id = 'r2' AND id = 's1'"))
+          seen.push("checkpoint");
+      }),
+      store.acceptEvents({ now: 2, events: [anEvent("e1", 2)], runs: [] }).then(() => {
+        if (committed("SELECT 1 FROM events WHERE id = 'e1'")) seen.push("event");
+      }),
+    ]);
+    expect(seen.sort()).toEqual(["checkpoint", "claim", "event"]);
+    const after = store.commitStats();
+    expect(after.transactions - before.transactions).toBe(1);
+    expect(after.writes - before.writes).toBe(3);
+    reader.close();
+    await store.close();
+  });
+
+  it("a write that fails in a shared transaction fails only its caller; the others are stored", async () => {
+    const store = new SqliteStore({ path: dbPath() });
+    await store.init();
+    const accept = (eventId: string) => store.acceptEvents({ now: 1, events: [anEvent(eventId)], runs: [] });
+    await accept("taken");
+    const results = await Promise.allSettled([accept("e1"), accept("taken"), accept("e2")]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await store.getEvent("e1")).toMatchObject({ id: "e1" });
+    expect(await store.getEvent("e2")).toMatchObject({ id: "e2" });
+    await store.close();
+  });
+
+  it("writes queued when the store closes are committed first", async () => {
+    const path = dbPath();
+    const store = new SqliteStore({ path });
+    await store.init();
+    const write = store.acceptEvents({ now: 1, events: [anEvent("late")], runs: [] });
+    await store.close();
+    await expect(write).resolves.toMatchObject({ events: [{ id: "late" }] });
+    const reopened = new SqliteStore({ path });
+    await reopened.init();
+    expect(await reopened.getEvent("late")).toMatchObject({ id: "late" });
+    await reopened.close();
+  });
+
+  it("a big acceptEvents, written over several turns, is still one transaction: a failing row stores nothing", async () => {
+    const store = new SqliteStore({ path: dbPath() });
+    await store.init();
+    // The 551st event reuses an id: its insert fails in a late slice.
+    const events = Array.from({ length: 600 }, (_, n) => anEvent(n === 550 ? "e10" : `e${n}`));
+    await expect(store.acceptEvents({ now: 1, events, runs: [] })).rejects.toThrow(
+      /UNIQUE constraint failed/,
+    );
+    expect(await store.getEvent("e0")).toBeUndefined();
+    expect(await store.getEvent("e10")).toBeUndefined();
+    // The writes that queued behind it go on.
+    await store.acceptEvents({ now: 2, events: [anEvent("next", 2)], runs: [] });
+    expect(await store.getEvent("next")).toMatchObject({ seq: expect.any(Number) });
+    await store.close();
+  });
+
+  it("listDueRuns is answered after the writes queued before it, so a sweep never overtakes a run's creator", async () => {
+    const store = new SqliteStore({ path: dbPath() });
+    await store.init();
+    const order: string[] = [];
+    const [, due] = await Promise.all([
+      store.acceptEvents({ now: 1, events: [], runs: [{ run: queuedRun("r1") }] }).then(() => {
+        order.push("created");
+      }),
+      store.listDueRuns(1, 10).then((runs) => {
+        order.push("swept");
+        return runs;
+      }),
+    ]);
+    expect(order).toEqual(["created", "swept"]);
+    expect(due.map((run) => run.id)).toEqual(["r1"]);
+    await store.close();
+  });
+
+  it("synchronous defaults to full (fsync per COMMIT); normal is accepted; anything else is a ConfigError", async () => {
+    expect(new SqliteStore({ path: ":memory:" }).synchronous).toBe("full");
+    expect(new SqliteStore({ path: ":memory:", synchronous: "normal" }).synchronous).toBe("normal");
+    const bad = () => new SqliteStore({ path: ":memory:", synchronous: "off" as never });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow('synchronous: must be "full" or "normal" (received "off")');
   });
 });

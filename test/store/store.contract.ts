@@ -85,6 +85,24 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(await s.getEvent("nope")).toBeUndefined();
     });
 
+    it("a big acceptEvents (600 events, their runs, a rerun) stores all of it with the same seq rules", async () => {
+      const s = await open();
+      const ids = Array.from({ length: 600 }, (_, n) => `e${String(n).padStart(3, "0")}`);
+      const result = await s.acceptEvents({
+        now: T0,
+        events: ids.map((id) => event(id)),
+        runs: [
+          ...ids.map((id, index) => ({ run: run(`r-${id}`), eventIndex: index })),
+          { run: run("rerun") },
+        ],
+      });
+      expect(result.events.map((e) => e.seq)).toEqual(ids.map((_, index) => index + 1));
+      expect(result.runs.map((r) => r.eventSeq)).toEqual([...ids.map((_, index) => index + 1), 600]);
+      expect(await s.getRun("r-e599")).toMatchObject({ eventSeq: 600 });
+      expect(await s.getRun("rerun")).toMatchObject({ eventSeq: 600 });
+      expect(await s.getEvent("e599")).toMatchObject({ seq: 600 });
+    });
+
     it("dedup skips a run while its key is unexpired, then allows it again", async () => {
       const s = await open();
       const dedup = { functionId: "fn", key: "k", expiresAt: T0 + 100 };

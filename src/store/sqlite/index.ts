@@ -3,4 +3,5 @@
  *
  * @module
  */
-export { SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
+export type { GroupCommitStats } from "./group-commit.js";
+export { SqliteStore, type SqliteStoreOptions, type SqliteSynchronous } from "./sqlite-store.js";
