@@ -38,7 +38,9 @@ async function scenario(synchronous: SqliteSynchronous, batch: number) {
     auth: { eventKeys: [EVENT_KEY] },
     logger: silent,
   });
-  const address = await new Promise<AddressInfo>((resolve) => server.listen(0, resolve, "127.0.0.1"));
+  const address = await new Promise<AddressInfo>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(server.address() as AddressInfo)),
+  );
   const one = { name: "bench/event", data: { userId: "u1", n: 1 } };
   const body = JSON.stringify(batch === 1 ? one : Array.from({ length: batch }, () => one));
   const result = await autocannon({

@@ -93,7 +93,9 @@ async function overTheWire(concurrency: number, runs: number): Promise<Result> {
   const { fairway, dispose } = openFairway(concurrency);
   const server = createServer({ client: fairway, auth: { open: true }, logger: silent, dashboard: false });
   const origin = await new Promise<string>((resolve) => {
-    server.listen(0, (info) => resolve(`http://127.0.0.1:${info.port}`), "127.0.0.1");
+    server.listen(0, "127.0.0.1", () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
   });
   process.env.INNGEST_DEV = origin;
   const inngest = new Inngest({ id: "bench", logger: sdkLogger });

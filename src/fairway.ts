@@ -10,6 +10,7 @@ import { type Clock, systemClock } from "./engine/clock.js";
 import { CronTriggers } from "./engine/cron-triggers.js";
 import { Dispatcher } from "./engine/dispatcher.js";
 import { EngineFlow, type FlowStateEntry } from "./engine/engine-flow.js";
+import { type EventMap, EventSchemas, type SendEventPayload } from "./engine/event-schemas.js";
 import type { ExecutionDeps } from "./engine/execution.js";
 import { failureEvent, failureFunctionConfig } from "./engine/failure-event.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./engine/function-config.js";
@@ -30,6 +31,7 @@ import {
 } from "./engine/scheduler.js";
 import type { EventPayload } from "./engine/step-types.js";
 import { observeQueue, recordRunFinished, traceRunCreation, unobserveQueue } from "./engine/telemetry.js";
+import type { TriggeredEvent } from "./engine/triggered-event.js";
 import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./engine/types.js";
 import {
   normalizePrices,
@@ -51,6 +53,12 @@ export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 const SWEEP_PAGE = 1000;
 /** Pending runs `start()` reads per page (it yields to the event loop between pages). */
 const START_PAGE = 1000;
+
+/**
+ * A client with any declared events: what code that serves or inspects any app takes (`createServer`).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: accepts a client whatever its event schemas
+export type AnyFairway = Fairway<any>;
 
 /** Run events that end a run, and the status the `fairway.runs.finished` metric counts them under. */
 const FINISHED_STATUS: Partial<Record<RunEvent["type"], string>> = {
@@ -82,8 +90,11 @@ const defaultLogger: Logger = {
  *   step.run("greet", () => `Hello ${event.data.name}`));
  * const { ids } = await fairway.send({ name: "app/hello", data: { name: "Ada" } });
  */
-export class Fairway {
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the empty event map (no schemas)
+export class Fairway<TEvents extends EventMap = {}> {
   readonly id: string;
+  /** The declared event schemas (`options.schemas`), or `undefined`. */
+  readonly schemas: EventSchemas<TEvents> | undefined;
   readonly store: Store;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -110,7 +121,7 @@ export class Fairway {
   private closing: Promise<void> | undefined;
 
   /** Throws ConfigError naming the option when an option is invalid. */
-  constructor(options: FairwayOptions) {
+  constructor(options: FairwayOptions<TEvents>) {
     if (typeof options?.id !== "string" || options.id === "")
       throw new ConfigError("id", "must be a non-empty string");
     const maxConcurrentRuns = options.maxConcurrentRuns ?? 256;
@@ -124,6 +135,9 @@ export class Fairway {
     const leaseMs = options.leaseMs ?? 30_000;
     if (!Number.isInteger(leaseMs) || leaseMs < 100)
       throw new ConfigError("leaseMs", "must be an integer >= 100", leaseMs);
+    if (options.schemas !== undefined && !(options.schemas instanceof EventSchemas)) {
+      throw new ConfigError("schemas", "must be an EventSchemas (new EventSchemas().fromZod({ ... }))");
+    }
     const sweepMs = options.sweepMs ?? 5000;
     if (!Number.isInteger(sweepMs) || sweepMs < 100)
       throw new ConfigError("sweepMs", "must be an integer >= 100", sweepMs);
@@ -136,6 +150,7 @@ export class Fairway {
       );
     this.prices = normalizePrices(options.prices);
     this.id = options.id;
+    this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? defaultLogger;
     this.store = openStore(options.store);
@@ -189,6 +204,7 @@ export class Fairway {
       onEventsStored: (events) => this.flow.eventsStored(events),
       onRunsDropped: (runIds) => this.flow.runsDropped(runIds),
       onFlowPending: (entries) => this.flow.pendingWritten(entries),
+      schemas: options.schemas as EventSchemas | undefined,
     });
     this.waiters = new RunWaiters(this.store, this.clock, this.hub);
     this.limits = new Limits({
@@ -239,19 +255,25 @@ export class Fairway {
 
   /**
    * Defines a function. Two forms: `(config, trigger | trigger[], handler)` and
-   * `({ id, triggers, ...config }, handler)`. Throws ConfigError naming the field for invalid config, and
-   * for an id already defined.
+   * `({ id, triggers, ...config }, handler)`. The handler's `event` is typed by the triggers: a declared
+   * event (`schemas`) gets its schema's data type, a cron trigger `{ cron }`, others any JSON data.
+   * Throws ConfigError naming the field for invalid config, and for an id already defined.
    */
-  createFunction<TResult>(
+  createFunction<const TTrigger extends Trigger | readonly Trigger[], TResult>(
     config: FunctionConfig,
-    trigger: Trigger | Trigger[],
-    handler: Handler<TResult>,
+    trigger: TTrigger,
+    handler: Handler<TResult, TriggeredEvent<TEvents, TTrigger>>,
   ): FairwayFunction<TResult>;
+  createFunction<const TTrigger extends Trigger | readonly Trigger[], TResult>(
+    config: FunctionConfig & { triggers: TTrigger },
+    handler: Handler<TResult, TriggeredEvent<TEvents, TTrigger>>,
+  ): FairwayFunction<TResult>;
+  /** A config whose triggers are not known at compile time (built at run time): any JSON `event.data`. */
   createFunction<TResult>(config: FunctionConfig, handler: Handler<TResult>): FairwayFunction<TResult>;
   createFunction<TResult>(
     config: FunctionConfig,
-    triggerOrHandler: Trigger | Trigger[] | Handler<TResult>,
-    maybeHandler?: Handler<TResult>,
+    triggerOrHandler: Trigger | readonly Trigger[] | Handler<TResult, never>,
+    maybeHandler?: Handler<TResult, never>,
   ): FairwayFunction<TResult> {
     const handler = typeof triggerOrHandler === "function" ? triggerOrHandler : maybeHandler;
     if (typeof handler !== "function") throw new ConfigError("handler", "must be a function");
@@ -302,7 +324,8 @@ export class Fairway {
       handler,
     };
     this.registry.set(id, fn);
-    owners.set(fn, this);
+    // The owner map is untyped: callers (createServer) send only what clients they were given accept.
+    owners.set(fn, this as unknown as Fairway);
     this.flow.define(fn);
     this.dispatcher.functionDefined(id);
     if (this.starting) this.cron.add(fn);
@@ -321,11 +344,17 @@ export class Fairway {
 
   /**
    * Stores events and starts a run of every function they trigger. Returns the stored event ids (ULIDs), in
-   * order. Throws ValidationError (naming each bad field) or LimitError (size, count) before storing anything.
+   * order. A declared event (`schemas`) needs `data` of its schema (checked at compile time and here).
+   * Throws ValidationError (naming each bad field, e.g. `data.user_id`) or LimitError (size, count) before
+   * storing anything.
    */
-  async send(events: EventPayload | EventPayload[]): Promise<{ ids: string[] }> {
+  async send<Name extends string, const Names extends readonly string[]>(
+    events:
+      | SendEventPayload<TEvents, Name>
+      | { [Index in keyof Names]: SendEventPayload<TEvents, Names[Index]> },
+  ): Promise<{ ids: string[] }> {
     await this.start();
-    return this.scheduler.send(events);
+    return this.scheduler.send(events as EventPayload | EventPayload[]);
   }
 
   /**

@@ -55,6 +55,15 @@ export {
 } from "./agents/index.js";
 export type { Clock, TimerHandle } from "./engine/clock.js";
 export type { FlowStateEntry } from "./engine/engine-flow.js";
+export {
+  type AnyEventData,
+  type EventDataOf,
+  type EventDataTypes,
+  type EventMap,
+  EventSchemas,
+  type SendEventPayload,
+  type ZodEventSchemas,
+} from "./engine/event-schemas.js";
 export { currentExecution, type ExecutionContext } from "./engine/execution-context.js";
 export type {
   FunctionConfig,
@@ -72,6 +81,7 @@ export type {
   StepTools,
   WaitForEventOptions,
 } from "./engine/step-types.js";
+export type { TriggeredEvent } from "./engine/triggered-event.js";
 export type {
   FairwayOptions,
   Handler,
@@ -117,7 +127,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors/index.js";
-export { Fairway, FUNCTION_FAILED_EVENT } from "./fairway.js";
+export { type AnyFairway, Fairway, FUNCTION_FAILED_EVENT } from "./fairway.js";
 export type {
   BatchEventsInput,
   CancelOnInput,

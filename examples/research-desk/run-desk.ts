@@ -6,6 +6,7 @@
  * @module
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
@@ -152,8 +153,8 @@ export async function runDesk(options: RunDeskOptions = {}): Promise<DeskRun> {
   const server = createServer({ client: fairway, functions: [research], auth: serverAuth(env), streams });
   // Loopback only: without keys the server runs in open (development) mode.
   const port = await new Promise<number>((resolve, reject) => {
-    const listening = server.listen(options.port ?? 3010, (info) => resolve(info.port), "127.0.0.1");
-    listening.once("error", reject);
+    server.once("error", reject);
+    server.listen(options.port ?? 3010, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   }).catch(async (error: unknown) => {
     await closeAll();
     throw error;

@@ -8,7 +8,9 @@
  * Options: `--ticket <id>` (default T-1001), `--user <id>`, `--message <text>`, `--port <n>` (default 3010,
  * 0 for any), `--db <file>`, `--serve` (keep serving after the ticket is answered).
  */
+
 import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { createServer } from "../../src/server/index.js";
@@ -33,7 +35,7 @@ mkdirSync(dirname(values.db), { recursive: true });
 const { fairway, ticket } = createSupportApp({ model: selected.model, store: values.db });
 const server = createServer({ functions: [ticket] });
 const port = await new Promise<number>((resolve) =>
-  server.listen(Number(values.port), (info) => resolve(info.port)),
+  server.listen(Number(values.port), () => resolve((server.address() as AddressInfo).port)),
 );
 const url = `http://127.0.0.1:${port}`;
 console.log(`dashboard: ${url}`);

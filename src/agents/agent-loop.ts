@@ -190,13 +190,16 @@ function toolDefinitions(tools: Map<string, AnyTool>): ToolDefinition[] {
   }));
 }
 
-/** `[system (+ "\n\n" + systemPrompt), user(input) if non-empty, assistant prefill if non-empty]`. */
+/**
+ * `[system (+ "\n\n" + systemPrompt) if non-empty, user(input) if non-empty, assistant prefill if
+ * non-empty]`.
+ */
 async function buildPrompt<T extends StateData>(call: AgentCall<T>): Promise<Message[]> {
   const { agent } = call;
   let system =
     typeof agent.system === "string" ? agent.system : await agent.system({ network: call.network });
-  if (call.systemPrompt) system = `${system}\n\n${call.systemPrompt}`;
-  const prompt: Message[] = [{ type: "text", role: "system", content: system }];
+  if (call.systemPrompt) system = system ? `${system}\n\n${call.systemPrompt}` : call.systemPrompt;
+  const prompt: Message[] = system ? [{ type: "text", role: "system", content: system }] : [];
   if (call.input) prompt.push({ type: "text", role: "user", content: call.input });
   if (agent.assistant) prompt.push({ type: "text", role: "assistant", content: agent.assistant });
   return prompt;

@@ -44,8 +44,11 @@ export interface AgentOptions<T extends StateData = StateData, O = unknown> {
   name: string;
   /** Read by routing agents. Default `""`. */
   description?: string;
-  /** The system prompt, or a function of the network run (how prompts read `network.state`). */
-  system: string | ((context: { network?: NetworkRun<T> }) => MaybePromise<string>);
+  /**
+   * The system prompt, or a function of the network run (how prompts read `network.state`).
+   * @default none: the prompt has no system message (AgentKit requires it; its docs' snippets omit it)
+   */
+  system?: string | ((context: { network?: NetworkRun<T> }) => MaybePromise<string>);
   /** Sent as an assistant prefill after the user message. Default `""`. */
   assistant?: string;
   /** Tools, and Fairway functions (called through `step.invoke`). Names must be unique. */
@@ -100,7 +103,7 @@ export class Agent<T extends StateData = StateData, O = unknown> {
   readonly type: "agent" | "routing" = "agent";
   readonly name: string;
   readonly description: string;
-  readonly system: AgentOptions<T>["system"];
+  readonly system: NonNullable<AgentOptions<T>["system"]>;
   readonly assistant: string;
   /** Tools by name (MCP tools are added on the first run). */
   readonly tools: Map<string, AnyTool>;
@@ -123,7 +126,7 @@ export class Agent<T extends StateData = StateData, O = unknown> {
     this.#options = options;
     this.name = options.name;
     this.description = options.description ?? "";
-    this.system = options.system;
+    this.system = options.system ?? "";
     this.assistant = options.assistant ?? "";
     this.tool_choice = options.tool_choice;
     this.lifecycles = options.lifecycle;

@@ -3,6 +3,7 @@ import { FairwayError } from "../errors/fairway-error.js";
 import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-error.js";
 import { ToolCallError } from "../errors/tool-call-error.js";
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
+import { zodIssues } from "../errors/zod-issues.js";
 import type { ToolMessage, ToolResultMessage } from "../models/spec.js";
 import type { Agent } from "./agent.js";
 import type { RunScope } from "./durable.js";
@@ -74,8 +75,7 @@ function parseArguments(tool: AnyTool, call: ToolMessage): unknown {
   if (!isZodSchema(tool.parameters)) return call.input;
   const parsed = tool.parameters.safeParse(call.input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-  throw new InvalidToolArgumentsError(call.name, call.id, issues);
+  throw new InvalidToolArgumentsError(call.name, call.id, zodIssues(parsed.error.issues));
 }
 
 /**

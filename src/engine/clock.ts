@@ -1,6 +1,6 @@
 /**
  * The engine's source of time. Everything time-dependent in the engine (timestamps, sleeps, timeouts,
- * retries, leases, cron) reads this clock, so tests can inject `FakeClock` from `fairway/testing`.
+ * retries, leases, cron) reads this clock, so tests can inject `FakeClock` from `fairway-agents/testing`.
  *
  * @module
  */

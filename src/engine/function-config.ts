@@ -25,7 +25,7 @@ export interface FunctionConfig extends FlowConfigInput {
   /** Display name. @default the id */
   name?: string;
   /** 1–10 triggers (only in the `createFunction({ id, triggers, ... }, handler)` form). */
-  triggers?: Trigger | Trigger[];
+  triggers?: Trigger | readonly Trigger[];
   /** Retries per step (and for errors outside steps): 0–20. @default 4 */
   retries?: number;
   /** Runs once after a run of this function fails for good, with event `fairway/function.failed`. */
@@ -95,8 +95,12 @@ export function normalizeFunctionConfig(config: FunctionConfig): NormalizedFunct
   return normalized;
 }
 
-function normalizeTriggers(input: Trigger | Trigger[] | undefined): NormalizedTrigger[] {
-  const list = input === undefined ? [] : Array.isArray(input) ? input : [input];
+function isTriggerList(input: Trigger | readonly Trigger[]): input is readonly Trigger[] {
+  return Array.isArray(input);
+}
+
+function normalizeTriggers(input: Trigger | readonly Trigger[] | undefined): NormalizedTrigger[] {
+  const list: readonly Trigger[] = input === undefined ? [] : isTriggerList(input) ? input : [input];
   if (list.length === 0) throw new ConfigError("triggers", "must have at least one trigger");
   if (list.length > MAX_TRIGGERS)
     throw new ConfigError("triggers", `must have at most ${MAX_TRIGGERS} triggers`);

@@ -31,6 +31,7 @@ import type {
   WaitRow,
 } from "../store/store.js";
 import type { Clock } from "./clock.js";
+import type { EventSchemas } from "./event-schemas.js";
 import { checkEvents, eventsAsJson, sendList, validateEvents } from "./event-validation.js";
 import { backlogKey } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
@@ -99,6 +100,8 @@ export interface SchedulerDeps {
   onRunsDropped?: (runIds: string[]) => void;
   /** Called with the debounce and batch entries a store call left written (to arm their timers). */
   onFlowPending?: (entries: FlowPending[]) => void;
+  /** Declared event schemas: sent events of these names are checked and parsed. */
+  schemas?: EventSchemas;
 }
 
 export class Scheduler {
@@ -110,6 +113,11 @@ export class Scheduler {
   /** Whether `runId` is stored and about to be queued by a `commit` in progress (the sweep leaves it be). */
   isCommitting(runId: string): boolean {
     return this.#committing.has(runId);
+  }
+
+  /** Sent events of declared names with their data checked and parsed by the schemas (engine events pass). */
+  #parseData(events: EventPayload[], single: boolean, internal: boolean): EventPayload[] {
+    return this.deps.schemas && !internal ? this.deps.schemas.parse(events, single) : events;
   }
 
   /** Validates, stores and fans out `input`. `internal` allows engine-reserved event names. */
@@ -125,7 +133,11 @@ export class Scheduler {
    * if the transaction wrote nothing. Throws like `send`.
    */
   prepare(input: EventPayload | EventPayload[], internal = false): AcceptEventsInput {
-    const payloads = validateEvents(input, internal, this.deps.clock.now());
+    const payloads = this.#parseData(
+      validateEvents(input, internal, this.deps.clock.now()),
+      !Array.isArray(input),
+      internal,
+    );
     const now = this.deps.clock.now();
     return this.fanOut(
       payloads.map((payload) => this.toStored(payload, now)),
@@ -145,11 +157,12 @@ export class Scheduler {
       checkEvents(list, start, Math.min(start + SEND_SLICE, list.length), false, internal, received, issues);
     }
     if (issues.length > 0) throw new ValidationError("events", issues);
+    const checked = this.#parseData(list, false, internal);
     const now = this.deps.clock.now();
     const whole: Required<AcceptEventsInput> = { now, events: [], runs: [], flow: [] };
     for (let start = 0; start < list.length; start += SEND_SLICE) {
       await nextTurn();
-      const payloads = eventsAsJson(list, start, Math.min(start + SEND_SLICE, list.length), internal);
+      const payloads = eventsAsJson(checked, start, Math.min(start + SEND_SLICE, list.length), internal);
       const part = this.fanOut(
         payloads.map((payload) => this.toStored(payload, now)),
         now,

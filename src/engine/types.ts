@@ -6,6 +6,7 @@
 import type { SerializedError } from "../errors/index.js";
 import type { RunStatus, StepOp, StepStatus, Store } from "../store/store.js";
 import type { Clock } from "./clock.js";
+import type { AnyEventData, EventMap, EventSchemas } from "./event-schemas.js";
 import type { FairwayEvent, StepTools } from "./step-types.js";
 
 /** Minimal structured logger; `console` fits. */
@@ -19,9 +20,15 @@ export interface Logger {
 import type { PriceTable } from "./usage.js";
 
 /** Options of `new Fairway(...)`. */
-export interface FairwayOptions {
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the empty event map (no schemas)
+export interface FairwayOptions<TEvents extends EventMap = {}> {
   /** App id (a slug); shown in logs and used to tell apps apart in a shared store. */
   id: string;
+  /**
+   * Event data declared with zod (`new EventSchemas().fromZod({...})`): types `event.data` in handlers and
+   * `send`, and checks sent events of declared names (ValidationError naming the path). @default none
+   */
+  schemas?: EventSchemas<TEvents>;
   /**
    * A Store instance, `"memory"`, a `postgres://`/`postgresql://` URL (a `PostgresStore`, schema
    * `fairway`), or a SQLite file path.
@@ -116,10 +123,13 @@ export interface StepRecord {
   wakeAt?: number;
 }
 
-/** What a handler receives. `attempt` is 0-based (the failing step's attempt, or the handler's). */
-export interface HandlerContext<TData extends Record<string, unknown> = Record<string, unknown>> {
-  event: FairwayEvent<TData>;
-  events: FairwayEvent<TData>[];
+/**
+ * What a handler receives. `attempt` is 0-based (the failing step's attempt, or the handler's). `TEvent`
+ * is the triggering event's type: from the client's `EventSchemas` by trigger, else any JSON `data`.
+ */
+export interface HandlerContext<TEvent extends FairwayEvent<AnyEventData> = FairwayEvent<AnyEventData>> {
+  event: TEvent;
+  events: TEvent[];
   step: StepTools;
   runId: string;
   attempt: number;
@@ -127,7 +137,10 @@ export interface HandlerContext<TData extends Record<string, unknown> = Record<s
 }
 
 /** A function handler; its return value is the run's output (stored with the engine serializer). */
-export type Handler<TResult = unknown> = (context: HandlerContext) => TResult | Promise<TResult>;
+export type Handler<
+  TResult = unknown,
+  TEvent extends FairwayEvent<AnyEventData> = FairwayEvent<AnyEventData>,
+> = (context: HandlerContext<TEvent>) => TResult | Promise<TResult>;
 
 /** Lifecycle notification types, one per phase. */
 export type RunEventType =

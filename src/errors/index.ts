@@ -1,3 +1,4 @@
+export { ApiError } from "./api-error.js";
 export { AuthError } from "./auth-error.js";
 export { ConfigError } from "./config-error.js";
 export { FairwayError, type SerializedError, serializeError } from "./fairway-error.js";
@@ -8,6 +9,7 @@ export { LimitError } from "./limit-error.js";
 export { McpError } from "./mcp-error.js";
 export { MigrationError } from "./migration-error.js";
 export { MissingApiKeyError } from "./missing-api-key-error.js";
+export { MissingPeerError } from "./missing-peer-error.js";
 export { ModelCallError, type ModelCallErrorDetails } from "./model-call-error.js";
 export { NonDeterminismError } from "./non-determinism-error.js";
 export { NonRetriableError } from "./non-retriable-error.js";

@@ -22,7 +22,7 @@ export interface ModelCallErrorDetails {
 /**
  * A call to a model provider failed. The message names the provider and the model and keeps the
  * provider's own message. `isRetryable` and `retryAfterMs` say whether and when to try again; use
- * `toStepFailure` (from `fairway/models`) to turn it into the engine's retry control errors.
+ * `toStepFailure` (from `fairway-agents/models`) to turn it into the engine's retry control errors.
  */
 export class ModelCallError extends FairwayError {
   readonly provider: string;

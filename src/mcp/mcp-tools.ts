@@ -1,8 +1,9 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { AnyTool } from "../agents/tool.js";
 import { ConfigError } from "../errors/config-error.js";
 import { McpError } from "../errors/mcp-error.js";
+import { importPeer } from "../peers/import-peer.js";
 import type { McpServer, McpTransport } from "./mcp-server.js";
 
 /** The tools of an agent's MCP servers, and a function that closes their connections. */
@@ -29,8 +30,10 @@ export async function listMcpTools(servers: McpServer[], taken: Set<string>): Pr
     await Promise.allSettled(clients.map((client) => client.close()));
   };
   try {
+    // The MCP SDK is an optional peer dependency: loaded when an agent first has MCP servers.
+    const { Client: McpClient } = await sdk(() => import("@modelcontextprotocol/sdk/client/index.js"));
     for (const [index, server] of servers.entries()) {
-      const client = new Client({ name: "fairway", version: "0.1.0" });
+      const client = new McpClient({ name: "fairway-agents", version: "0.1.0" });
       try {
         await client.connect(await openTransport(server.transport));
       } catch (error) {
@@ -88,8 +91,8 @@ async function openTransport(transport: McpTransport): Promise<Transport> {
     case "custom":
       return transport.transport;
     case "streamable-http": {
-      const { StreamableHTTPClientTransport } = await import(
-        "@modelcontextprotocol/sdk/client/streamableHttp.js"
+      const { StreamableHTTPClientTransport } = await sdk(
+        () => import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
       );
       return new StreamableHTTPClientTransport(new URL(transport.url), {
         ...(transport.requestInit ? { requestInit: transport.requestInit } : {}),
@@ -97,18 +100,20 @@ async function openTransport(transport: McpTransport): Promise<Transport> {
       });
     }
     case "sse": {
-      const { SSEClientTransport } = await import("@modelcontextprotocol/sdk/client/sse.js");
+      const { SSEClientTransport } = await sdk(() => import("@modelcontextprotocol/sdk/client/sse.js"));
       return new SSEClientTransport(
         new URL(transport.url),
         transport.requestInit ? { requestInit: transport.requestInit } : {},
       );
     }
     case "ws": {
-      const { WebSocketClientTransport } = await import("@modelcontextprotocol/sdk/client/websocket.js");
+      const { WebSocketClientTransport } = await sdk(
+        () => import("@modelcontextprotocol/sdk/client/websocket.js"),
+      );
       return new WebSocketClientTransport(new URL(transport.url));
     }
     case "stdio": {
-      const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+      const { StdioClientTransport } = await sdk(() => import("@modelcontextprotocol/sdk/client/stdio.js"));
       return new StdioClientTransport({
         command: transport.command,
         args: transport.args ?? [],
@@ -116,4 +121,9 @@ async function openTransport(transport: McpTransport): Promise<Transport> {
       });
     }
   }
+}
+
+/** Loads a module of the MCP SDK; MissingPeerError naming it when it is not installed. */
+function sdk<T>(load: () => Promise<T>): Promise<T> {
+  return importPeer(load, "@modelcontextprotocol/sdk", "An agent's mcpServers");
 }

@@ -2,7 +2,7 @@
  * The model contract: what an agent asks of a model and what it gets back. Type-only.
  *
  * Every provider adapter (`src/models/<format>/`) implements `Model`; so do the scripted test model
- * (`fairway/testing`) and the offline model of the examples. Message shapes are AgentKit's
+ * (`fairway-agents/testing`) and the offline model of the examples. Message shapes are AgentKit's
  * (`TextMessage | ToolCallMessage | ToolResultMessage`), so adapters map exactly these to each wire format.
  *
  * @module

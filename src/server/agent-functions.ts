@@ -1,16 +1,17 @@
 import type { Agent } from "../agents/agent.js";
 import type { AgentResultExport } from "../agents/agent-result.js";
 import type { Network } from "../agents/network.js";
+import { createState } from "../agents/state.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
 import { NonRetriableError } from "../errors/non-retriable-error.js";
-import type { Fairway } from "../fairway.js";
+import type { AnyFairway } from "../fairway.js";
 import type { StreamingConfig } from "../streaming/streaming-context.js";
 
 /** What an agent or network function receives as `event.data`. */
 export interface AgentEventData {
   /** The user message. */
   input: string;
-  /** Continue this thread (networks). */
+  /** The thread: networks continue it (history); both put their stream chunks on it. */
   threadId?: string;
   /** The tenant the thread belongs to. */
   userId?: string;
@@ -40,7 +41,7 @@ export function slugify(name: string): string {
  * @throws ConfigError (from `createFunction`) when two agents or networks have the same slug.
  */
 export function agentFunctions(
-  client: Fairway,
+  client: AnyFairway,
   options: { agents: Agent[]; networks: Network[]; streaming: StreamingConfig },
 ): FairwayFunction[] {
   const { agents, networks, streaming } = options;
@@ -56,7 +57,16 @@ export function agentFunctions(
   };
   return [
     ...agents.map((agent) =>
-      define("agent", agent.name, async (data) => (await agent.run(data.input, { streaming })).export()),
+      define("agent", agent.name, async (data) => {
+        // A thread and a tenant put the agent's stream chunks on that thread (what clients follow).
+        const scoped = data.threadId !== undefined || data.userId !== undefined;
+        const state = scoped
+          ? createState(data.userId !== undefined ? { userId: data.userId } : {}, {
+              ...(data.threadId !== undefined && { threadId: data.threadId }),
+            })
+          : undefined;
+        return (await agent.run(data.input, { streaming, ...(state && { state }) })).export();
+      }),
     ),
     ...networks.map((network) =>
       define("network", network.name, async (data) => {

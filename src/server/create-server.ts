@@ -1,17 +1,17 @@
 import { setMaxListeners } from "node:events";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { createServer as createHttpServer, Server } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Agent } from "../agents/agent.js";
+import type { ThreadStore } from "../agents/history/thread-store.js";
 import type { Network } from "../agents/network.js";
 import type { FairwayFunction } from "../engine/registered-function.js";
 import type { Logger, RunEvent } from "../engine/types.js";
 import { ConfigError } from "../errors/config-error.js";
 import { LimitError } from "../errors/limit-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
-import { Fairway } from "../fairway.js";
+import { type AnyFairway, Fairway } from "../fairway.js";
 import { AppSync, type AppSyncOutcome } from "../inngest/app-sync.js";
 import { InngestApps } from "../inngest/inngest-apps.js";
 import { type InngestServerOptions, resolveInngestOptions } from "../inngest/inngest-options.js";
@@ -19,6 +19,7 @@ import { agentFunctions } from "./agent-functions.js";
 import { allowedHosts } from "./allowed-hosts.js";
 import type { AuthVariables } from "./auth/guard.js";
 import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
+import { withDefaultHost } from "./default-host.js";
 import { EventBuffer } from "./event-buffer.js";
 import { sendError } from "./http-status.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
@@ -29,6 +30,7 @@ import { healthRoutes } from "./routes/health.js";
 import { inngestRoutes } from "./routes/inngest.js";
 import { limitRoutes } from "./routes/limits.js";
 import { runRoutes } from "./routes/runs.js";
+import { threadHistoryRoutes } from "./routes/thread-history.js";
 import { threadRoutes } from "./routes/threads.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { usageRoutes } from "./routes/usage.js";
@@ -39,7 +41,7 @@ import { ThreadStreams } from "./thread-streams.js";
 /** Options of {@link createServer}. */
 export interface ServerOptions {
   /** The Fairway client whose functions are served. @default the client that created `functions`, else `new Fairway({ id: appId })` */
-  client?: Fairway;
+  client?: AnyFairway;
   /** App id used when no client is given, and as the prefix of agent/network trigger events. @default client.id, else "agent-kit" */
   appId?: string;
   /** Functions to serve; each must have been created by `client`. */
@@ -59,6 +61,11 @@ export interface ServerOptions {
   allowedHosts?: string[];
   /** Which tenant a run belongs to, for tenant tokens. @default `event.data.userId ?? event.data.user_id` */
   tenantOf?: TenantOf;
+  /**
+   * The thread store behind `GET /api/threads` and `GET /api/threads/:threadId/messages` (give the one
+   * your networks' `history` uses, e.g. `sqliteHistory()`). @default none: those routes answer 404
+   */
+  history?: ThreadStore;
   /** Where agent events are published for thread streams. @default a new ThreadStreams */
   streams?: ThreadStreams;
   /** Largest request body accepted, bytes. @default 8 MiB (events are also limited to 512 KB each) */
@@ -71,11 +78,18 @@ export interface ServerOptions {
   inngest?: InngestServerOptions;
 }
 
-/** What {@link createServer} returns. */
-export interface FairwayServer {
+/**
+ * What {@link createServer} returns: a Node `http.Server` (as AgentKit's `createServer` returns), not yet
+ * listening — `listen`, `address()`, its events (`listening`, `request`, `error`, `close`) are Node's —
+ * with Fairway's parts attached and a graceful `close`.
+ */
+export interface FairwayServer extends Server {
+  // `listen` is Node's (`listen(port, host?, callback?)`, `listen({ port, host })`, …). Without credentials
+  // (open mode) a call that names no host binds 127.0.0.1, this machine only; with keys, Node's default
+  // (every interface).
   /** The Hono app: `app.request(path, init)` calls it without a socket (tests). */
   readonly app: Hono;
-  readonly client: Fairway;
+  readonly client: AnyFairway;
   readonly streams: ThreadStreams;
   /** True when the server runs without credentials (dev mode). */
   readonly open: boolean;
@@ -86,14 +100,12 @@ export interface FairwayServer {
   /** Fetch handler, for any server that speaks the Fetch API. */
   fetch(request: Request): Promise<Response>;
   /**
-   * Listens on `port` (0 = any free port) of `hostname`.
-   * @default hostname "127.0.0.1" (this machine only) without credentials (open mode), else "0.0.0.0"
-   */
-  listen(port: number, callback?: (info: AddressInfo) => void, hostname?: string): Server;
-  /**
    * Graceful stop: stops accepting connections, ends open streams, waits for requests in flight, then
-   * closes the client (executing steps finish; see `Fairway.close`). Idempotent.
+   * closes the client (executing steps finish; see `Fairway.close`). Idempotent. With Node's callback
+   * (called with the error, if any, once stopped) it returns the server, as `http.Server#close` does;
+   * without one it returns a promise.
    */
+  close(callback: (error?: Error) => void): this;
   close(): Promise<void>;
 }
 
@@ -178,40 +190,51 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   app.route("/", limitRoutes(auth, client));
   app.route("/", usageRoutes(auth, client));
   app.route("/", threadRoutes(auth, streams, shutdown.signal));
+  app.route("/", threadHistoryRoutes(auth, client, options.history));
   app.route("/", tokenRoutes(auth));
   if (options.dashboard !== false) app.route("/", dashboardRoutes());
   app.notFound((c) => sendError(c, new NotFoundError("route", `${c.req.method} ${c.req.path}`), log));
   app.onError((error, c) => sendError(c, error, log));
 
-  const servers = new Set<Server>();
+  const server = createHttpServer(getRequestListener(app.fetch)) as FairwayServer;
   let closing: Promise<void> | undefined;
-  return {
+  const stop = (): Promise<void> => {
+    closing ??= (async () => {
+      unsubscribe();
+      appSync.stop();
+      shutdown.abort();
+      await closeHttp(server);
+      await client.close();
+    })();
+    return closing;
+  };
+  function close(callback: (error?: Error) => void): FairwayServer;
+  function close(): Promise<void>;
+  function close(callback?: (error?: Error) => void): FairwayServer | Promise<void> {
+    if (!callback) return stop();
+    stop().then(() => callback(), callback);
+    return server;
+  }
+  // As before the port (AgentKit's createServer): syncing Inngest SDK apps starts once the port listens.
+  server.once("listening", () => {
+    if (appSync.urls.length > 0) void appSync.start();
+  });
+  // Open mode (no keys) binds this machine only unless the caller names a host (DNS rebinding, §3 of docs/api.md).
+  if (auth.open) {
+    const listen = server.listen.bind(server) as (...args: unknown[]) => FairwayServer;
+    server.listen = ((...args: unknown[]) =>
+      listen(...withDefaultHost(args, "127.0.0.1"))) as typeof server.listen;
+  }
+  return Object.assign(server, {
     app: app as unknown as Hono,
     client,
     streams,
     open: auth.open,
     inngest,
     syncApps: () => appSync.syncAll(),
-    fetch: (request) => Promise.resolve(app.fetch(request)),
-    listen(port, callback, hostname = auth.open ? "127.0.0.1" : "0.0.0.0") {
-      const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
-        if (appSync.urls.length > 0) void appSync.start();
-        callback?.(info);
-      }) as Server;
-      servers.add(server);
-      return server;
-    },
-    close() {
-      closing ??= (async () => {
-        unsubscribe();
-        appSync.stop();
-        shutdown.abort();
-        await Promise.all([...servers].map((server) => closeHttp(server)));
-        await client.close();
-      })();
-      return closing;
-    },
-  };
+    fetch: (request: Request) => Promise.resolve(app.fetch(request)),
+    close,
+  });
 }
 
 /** The one client that defined `functions` (none given: `undefined`). @throws ConfigError when they come from two clients */
@@ -223,7 +246,7 @@ function ownerOf(functions: FairwayFunction[]): Fairway | undefined {
   return [...owners][0];
 }
 
-function checkFunctions(client: Fairway, functions: FairwayFunction[]): void {
+function checkFunctions(client: AnyFairway, functions: FairwayFunction[]): void {
   const known = new Set(client.functions());
   functions.forEach((fn, index) => {
     if (!known.has(fn)) {
@@ -243,7 +266,7 @@ function closeHttp(server: Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const sweep = setInterval(() => server.closeIdleConnections(), 20);
-    server.close(() => {
+    Server.prototype.close.call(server, () => {
       clearInterval(sweep);
       resolve();
     });

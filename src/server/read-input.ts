@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { parse as secureParse } from "secure-json-parse";
 import type { z } from "zod";
-import { ValidationError, type ValidationIssue } from "../errors/validation-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { zodIssues } from "../errors/zod-issues.js";
 
 /**
  * Reads a JSON request body and checks it against `schema`.
@@ -58,24 +59,5 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
 export function check<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new ValidationError(what, result.error.issues.flatMap(toIssues));
-}
-
-function toIssues(issue: z.core.$ZodIssue): ValidationIssue[] {
-  const path = formatPath(issue.path);
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => ({ path: joinPath(path, key), message: "unknown field" }));
-  }
-  return [{ path, message: issue.message }];
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, key) => (typeof key === "number" ? `${out}[${key}]` : joinPath(out, String(key))),
-    "",
-  );
-}
-
-function joinPath(base: string, key: string): string {
-  return base ? `${base}.${key}` : key;
+  throw new ValidationError(what, zodIssues(result.error.issues));
 }

@@ -1,6 +1,6 @@
 import type { Run } from "../engine/types.js";
 import { NotFoundError } from "../errors/not-found-error.js";
-import type { Fairway } from "../fairway.js";
+import type { AnyFairway } from "../fairway.js";
 import type { Principal } from "./auth/server-auth.js";
 
 /** Which tenant (user) a run belongs to; `undefined` for runs of no tenant (only admins read those). */
@@ -20,11 +20,11 @@ const CACHE_SIZE = 10_000;
  * its `userId`. Remembers the tenant of recently seen runs so live streams can filter without a store read.
  */
 export class RunAccess {
-  readonly #client: Fairway;
+  readonly #client: AnyFairway;
   readonly #tenantOf: TenantOf;
   readonly #tenants = new Map<string, string | undefined>();
 
-  constructor(client: Fairway, tenantOf: TenantOf) {
+  constructor(client: AnyFairway, tenantOf: TenantOf) {
     this.#client = client;
     this.#tenantOf = tenantOf;
   }

@@ -55,3 +55,30 @@ export const tokenBodySchema = z.strictObject({
   userId: z.string().min(1).max(256),
   expiresIn: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
 });
+
+/** A thread id in a URL: 1–256 characters (clients make UUIDs). */
+export const threadIdSchema = z.string().min(1).max(256);
+
+/** Query of `GET /api/threads`: whose threads (admins must name the user) and how many. */
+export const listThreadsQuerySchema = z.strictObject({
+  userId: z.string().min(1).max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** Query of `GET /api/threads/:threadId/messages`. */
+export const threadMessagesQuerySchema = z.strictObject({
+  userId: z.string().min(1).max(256).optional(),
+});
+
+/** Body of `POST /api/threads/:threadId/messages`: the user message and the agent or network to run. */
+export const threadMessageBodySchema = z
+  .strictObject({
+    input: z.string().min(1).max(100_000),
+    agent: z.string().min(1).max(256).optional(),
+    network: z.string().min(1).max(256).optional(),
+    userId: z.string().min(1).max(256).optional(),
+  })
+  .refine((body) => (body.agent === undefined) !== (body.network === undefined), {
+    message: "give exactly one of agent and network (its name or slug)",
+    path: ["network"],
+  });

@@ -22,3 +22,4 @@ export {
   type StreamingEventName,
   streamingEventNames,
 } from "./schema.js";
+export type { ThreadInfo, ThreadMessage, ThreadToolCall } from "./thread-message.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AgentResult, createAgent, createNetwork, type HistoryConfig } from "../../src/index.js";
 import { scriptedModel } from "../../src/testing/index.js";
+import { onlyRun, testFairway } from "./helpers/engine.js";
 
 /** An in-memory history config that logs each hook call. */
 function recordingHistory(stored: AgentResult[] = []) {
@@ -96,7 +97,9 @@ describe("history hooks", () => {
       router,
       history: { get: config.get! },
     }).run("x");
-    expect(run.state.threadId).toMatch(/^thread_/);
+    expect(run.state.threadId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it("errors thrown by hooks fail the run", async () => {
@@ -138,5 +141,31 @@ describe("history hooks", () => {
     );
     const texts = model.requests[0]!.messages.map((m) => (m.type === "text" ? m.content : ""));
     expect(texts.filter((t) => t === "now")).toHaveLength(1);
+  });
+});
+
+describe("generated thread ids in a durable run", () => {
+  it("are standard UUIDs, made once: a retried run keeps the same id", async () => {
+    const { fairway } = testFairway();
+    const { config } = recordingHistory();
+    const { agent, router } = oneShot("A");
+    const network = createNetwork({ name: "n", agents: [agent], router, history: { get: config.get! } });
+    let attempts = 0;
+    const seen: (string | undefined)[] = [];
+    fairway.createFunction({ id: "chat" }, { event: "chat/start" }, async ({ step }) => {
+      const run = await network.run("x");
+      seen.push(run.state.threadId);
+      await step.run("flaky", () => {
+        attempts++;
+        if (attempts === 1) throw new Error("first attempt fails");
+      });
+      return run.state.threadId;
+    });
+    await fairway.send({ name: "chat/start" });
+    const threadId = await fairway.waitForRun(await onlyRun(fairway, "chat"));
+    expect(threadId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(new Set(seen)).toEqual(new Set([threadId]));
+    await fairway.close();
   });
 });

@@ -46,7 +46,7 @@ describe("ported AgentKit apps", () => {
       { id: "deep-research-network", concurrency: [{ key: "event.data.user_id", limit: 10 }] },
       { event: "deep-research-network/run" },
       async ({ event }) => {
-        const { input } = event.data as { input: string };
+        const { input } = event.data;
         return network.run(input);
       },
     );

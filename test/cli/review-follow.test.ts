@@ -26,7 +26,9 @@ async function serve(port: number): Promise<{ server: FairwayServer; port: numbe
   const fairway = new Fairway({ id: "follow-app", store: "memory", logger: memoryLogger() });
   fairway.createFunction({ id: "noop" }, { event: "app/noop" }, async () => "done");
   const created = createServer({ client: fairway, auth: { open: true }, logger: memoryLogger() });
-  const address = await new Promise<AddressInfo>((resolve) => created.listen(port, resolve, "127.0.0.1"));
+  const address = await new Promise<AddressInfo>((resolve) =>
+    created.listen(port, "127.0.0.1", () => resolve(created.address() as AddressInfo)),
+  );
   return { server: created, port: address.port };
 }
 

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,7 +49,9 @@ beforeAll(async () => {
     logger,
     auth: { open: true },
   });
-  const address = await new Promise<{ port: number }>((resolve) => server.listen(0, resolve, "127.0.0.1"));
+  const address = await new Promise<{ port: number }>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(server.address() as AddressInfo)),
+  );
   url = `http://127.0.0.1:${address.port}`;
   browser = await launchChromium();
 }, 60_000);
@@ -151,7 +154,9 @@ describe("dashboard in Chromium", { timeout: 60_000 }, () => {
       logger,
       auth: { signingKey: SIGNING_KEY },
     });
-    const address = await new Promise<{ port: number }>((resolve) => keyed.listen(0, resolve, "127.0.0.1"));
+    const address = await new Promise<{ port: number }>((resolve) =>
+      keyed.listen(0, "127.0.0.1", () => resolve(keyed.address() as AddressInfo)),
+    );
     try {
       const { ids } = await fairway.send({ name: "app/keyed" });
       expect(ids).toHaveLength(1);

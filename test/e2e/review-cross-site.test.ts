@@ -33,7 +33,9 @@ beforeAll(async () => {
   fairway = new Fairway({ id: "csrf-app", store: "memory", logger: memoryLogger() });
   fairway.createFunction({ id: "noop" }, { event: "app/noop" }, async () => "done");
   server = createServer({ client: fairway, auth: { open: true }, logger: memoryLogger() });
-  const address = await new Promise<AddressInfo>((resolve) => server.listen(0, resolve, "127.0.0.1"));
+  const address = await new Promise<AddressInfo>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(server.address() as AddressInfo)),
+  );
   target = `http://127.0.0.1:${address.port}`;
   evil = createHttpServer((_request, response) => {
     response.writeHead(200, { "content-type": "text/html" });

@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/fairway.js";
@@ -20,7 +21,9 @@ beforeAll(async () => {
     auth: { signingKey: SIGNING_KEY, eventKeys: [EVENT_KEY] },
     logger: memoryLogger(),
   });
-  const address = await new Promise<{ port: number }>((resolve) => server.listen(0, resolve, "127.0.0.1"));
+  const address = await new Promise<{ port: number }>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(server.address() as AddressInfo)),
+  );
   url = `http://127.0.0.1:${address.port}`;
   await fairway.send([
     { name: "shop/order", data: { userId: "u1", item: "mine" } },

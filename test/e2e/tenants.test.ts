@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,7 +43,9 @@ beforeAll(async () => {
     () => "sent",
   );
   server = createServer({ client: fairway, functions: [chat, sync, digest], logger, auth: { open: true } });
-  const address = await new Promise<{ port: number }>((resolve) => server.listen(0, resolve, "127.0.0.1"));
+  const address = await new Promise<AddressInfo>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(server.address() as AddressInfo)),
+  );
   url = `http://127.0.0.1:${address.port}`;
   browser = await launchChromium();
 }, 60_000);

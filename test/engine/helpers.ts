@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Fairway, type FairwayOptions, type RunEvent } from "../../src/index.js";
+import { type AnyFairway, Fairway, type FairwayOptions, type RunEvent } from "../../src/index.js";
 import type { RunRecord } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { testPostgresStore, trackStore } from "../helpers/postgres.js";
@@ -38,7 +38,7 @@ export function makeFairway(kind: (typeof storeKinds)[number], options: Partial<
 }
 
 /** Resolves with the first run event of `type` for `runId` (or any run when omitted). */
-export function nextRunEvent(fairway: Fairway, type: RunEvent["type"], runId?: string): Promise<RunEvent> {
+export function nextRunEvent(fairway: AnyFairway, type: RunEvent["type"], runId?: string): Promise<RunEvent> {
   return new Promise((resolve) => {
     const off = fairway.onRunEvent((event) => {
       if (event.type === type && (runId === undefined || event.runId === runId)) {
@@ -50,7 +50,7 @@ export function nextRunEvent(fairway: Fairway, type: RunEvent["type"], runId?: s
 }
 
 /** The id of the single run started by the event `eventId`. */
-export async function runOf(fairway: Fairway, functionId: string): Promise<string> {
+export async function runOf(fairway: AnyFairway, functionId: string): Promise<string> {
   const { runs } = await fairway.listRuns({ functionId });
   const run = runs[0];
   if (!run) throw new Error(`no run of ${functionId}`);

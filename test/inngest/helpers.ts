@@ -41,7 +41,7 @@ export async function startFairway(
     dashboard: false,
   });
   const port = await new Promise<number>((resolve) => {
-    server.listen(0, (info) => resolve(info.port), "127.0.0.1");
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
   return { server, client, origin: `http://127.0.0.1:${port}`, close: () => server.close() };
 }

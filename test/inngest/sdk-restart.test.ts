@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 /**
  * Durability of an SDK function's runs across a Fairway restart (SQLite file): a run sleeping when the
  * server stops waits, after the restart, for its function to be synced again, then resumes after the
@@ -23,7 +24,7 @@ async function serveFairway(file: string, clock: FakeClock) {
   const client = new Fairway({ id: "durable", store: file, clock, logger: silent });
   const server = createServer({ client, auth: { open: true }, logger: silent, dashboard: false });
   const port = await new Promise<number>((resolve) => {
-    server.listen(0, (info) => resolve(info.port), "127.0.0.1");
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
   return { client, server, origin: `http://127.0.0.1:${port}` };
 }

@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/fairway.js";
 import { createServer, verifyTenantToken } from "../../src/server/index.js";
@@ -111,7 +112,7 @@ describe("health, functions, tokens, dashboard", () => {
   it("listens on a real port and closes gracefully", async () => {
     t = testServer((fairway) => [fairway.createFunction({ id: "a" }, { event: "x" }, () => 1)]);
     const address = await new Promise<{ port: number }>((resolve) =>
-      t.server.listen(0, resolve, "127.0.0.1"),
+      t.server.listen(0, "127.0.0.1", () => resolve(t.server.address() as AddressInfo)),
     );
     const response = await fetch(`http://127.0.0.1:${address.port}/api/health`);
     expect(response.status).toBe(200);

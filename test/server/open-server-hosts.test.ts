@@ -15,7 +15,11 @@ async function listening(options: Partial<ServerOptions>, hostname?: string) {
   const fairway = new Fairway({ id: "hosts", store: "memory", logger: memoryLogger() });
   const server = createServer({ client: fairway, logger: memoryLogger(), ...options });
   started.push(server);
-  const address = await new Promise<AddressInfo>((resolve) => server.listen(0, resolve, hostname));
+  const address = await new Promise<AddressInfo>((resolve) =>
+    hostname === undefined
+      ? server.listen(0, () => resolve(server.address() as AddressInfo))
+      : server.listen(0, hostname, () => resolve(server.address() as AddressInfo)),
+  );
   return { server, address };
 }
 
@@ -42,7 +46,8 @@ describe("an open server (no keys)", () => {
   it("binds 127.0.0.1 unless the caller names a hostname", async () => {
     expect((await listening({ auth: { open: true } })).address.address).toBe("127.0.0.1");
     expect((await listening({ auth: { open: true } }, "0.0.0.0")).address.address).toBe("0.0.0.0");
-    expect((await listening({ auth: { signingKey: SIGNING_KEY } })).address.address).toBe("0.0.0.0");
+    // With keys, Node's default: every interface ("::", dual-stack).
+    expect((await listening({ auth: { signingKey: SIGNING_KEY } })).address.address).toBe("::");
   });
 
   it("refuses a request addressed to another host name (DNS rebinding), even with a matching Origin", async () => {

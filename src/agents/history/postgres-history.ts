@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { importPeer } from "../../peers/import-peer.js";
 import { threadMigrations } from "./thread-schema.js";
 import {
   type ThreadRecord,
@@ -31,30 +32,34 @@ export function postgresHistory(
   options: PostgresHistoryOptions = {},
 ): ThreadStore & { ready(): Promise<void> } {
   const owned = options.pool === undefined;
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
-  const schema = pg.escapeIdentifier(options.schema ?? "public");
+  // `pg` is an optional peer dependency: loaded on first use (MissingPeerError naming it when absent).
+  let pool: pg.Pool | undefined = options.pool;
+  let schema = "";
   let ready: Promise<void> | undefined;
-  const init = () => {
-    ready ??= migrate(pool, schema).catch((error: unknown) => {
+  const init = async (): Promise<pg.Pool> => {
+    ready ??= (async () => {
+      const { default: driver } = await importPeer(() => import("pg"), "pg", "postgresHistory");
+      pool ??= new driver.Pool({ connectionString: options.connectionString });
+      schema = driver.escapeIdentifier(options.schema ?? "public");
+      await migrate(pool, schema);
+    })().catch((error: unknown) => {
       ready = undefined;
       throw error;
     });
-    return ready;
+    await ready;
+    return pool as pg.Pool;
   };
-  const query = async (text: string, values: unknown[]) => {
-    await init();
-    return pool.query(text, values);
-  };
-  const upsert = `INSERT INTO ${schema}.fairway_threads (user_id, thread_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
+  const query = async (text: () => string, values: unknown[]) => (await init()).query(text(), values);
+  const upsert =
+    () => `INSERT INTO ${schema}.fairway_threads (user_id, thread_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
     ON CONFLICT (user_id, thread_id) DO UPDATE SET updated_at = EXCLUDED.updated_at`;
   const storage: ThreadStorage = {
     upsertThread: async (userId, threadId, now) => {
       await query(upsert, [userId, threadId, now]);
     },
     append: async (userId, threadId, records, now) => {
-      await init();
-      await inTransaction(pool, async (client) => {
-        await client.query(upsert, [userId, threadId, now]);
+      await inTransaction(await init(), async (client) => {
+        await client.query(upsert(), [userId, threadId, now]);
         for (const r of records) {
           await client.query(
             `INSERT INTO ${schema}.fairway_thread_messages (user_id, thread_id, message_id, kind, agent_name, data, checksum, created_at)
@@ -66,7 +71,7 @@ export function postgresHistory(
     },
     read: async (userId, threadId) => {
       const { rows } = await query(
-        `SELECT message_id AS "messageId", kind, agent_name AS "agentName", data::text AS data, checksum, created_at AS "createdAt"
+        () => `SELECT message_id AS "messageId", kind, agent_name AS "agentName", data::text AS data, checksum, created_at AS "createdAt"
          FROM ${schema}.fairway_thread_messages WHERE user_id = $1 AND thread_id = $2 ORDER BY seq`,
         [userId, threadId],
       );
@@ -74,7 +79,7 @@ export function postgresHistory(
     },
     listThreads: async (userId, limit) => {
       const { rows } = await query(
-        `SELECT thread_id AS "threadId", user_id AS "userId", created_at AS "createdAt", updated_at AS "updatedAt"
+        () => `SELECT thread_id AS "threadId", user_id AS "userId", created_at AS "createdAt", updated_at AS "updatedAt"
          FROM ${schema}.fairway_threads WHERE user_id = $1 ORDER BY updated_at DESC LIMIT $2`,
         [userId, limit],
       );
@@ -85,20 +90,25 @@ export function postgresHistory(
       })) as ThreadSummary[];
     },
     deleteThread: async (userId, threadId) => {
-      await query(`DELETE FROM ${schema}.fairway_thread_messages WHERE user_id = $1 AND thread_id = $2`, [
-        userId,
-        threadId,
-      ]);
-      await query(`DELETE FROM ${schema}.fairway_threads WHERE user_id = $1 AND thread_id = $2`, [
-        userId,
-        threadId,
-      ]);
+      await query(
+        () => `DELETE FROM ${schema}.fairway_thread_messages WHERE user_id = $1 AND thread_id = $2`,
+        [userId, threadId],
+      );
+      await query(
+        () => `DELETE FROM ${schema}.fairway_threads WHERE user_id = $1 AND thread_id = $2`,
+        [userId, threadId],
+      );
     },
     close: async () => {
-      if (owned) await pool.end();
+      if (owned && ready) await pool?.end();
     },
   };
-  return { ...threadStore(storage, options.now), ready: init };
+  return {
+    ...threadStore(storage, options.now),
+    ready: async () => {
+      await init();
+    },
+  };
 }
 
 async function migrate(pool: pg.Pool, schema: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { deriveId } from "../../streaming/ids.js";
+import { randomUUID } from "node:crypto";
 import { AgentResult } from "../agent-result.js";
 import type { RunScope } from "../durable.js";
 import type { MaybePromise, StateData, UserMessage } from "../types.js";
@@ -27,7 +27,7 @@ function callHook<T extends StateData, R>(
 
 /**
  * Makes sure the state has a thread id: a given id is upserted through `createThread` (its return value
- * ignored); without one, `createThread` supplies it; with neither but a `get` hook, a new id is made
+ * ignored); without one, `createThread` supplies it; with neither but a `get` hook, a new UUID is made
  * (stable across replays). Returns true when the caller supplied the thread id.
  */
 async function initializeThread<T extends StateData>(
@@ -42,9 +42,9 @@ async function initializeThread<T extends StateData>(
     const created = await callHook("create-thread", context, scope, config.createThread);
     if (!supplied) context.state.threadId = created.threadId;
   } else if (!supplied && config.get) {
-    context.state.threadId = await scope.memo("history/thread-id", async () =>
-      deriveId("thread", scope.seed),
-    );
+    // A standard UUID (AgentKit's history examples store thread ids in UUID columns); memoized, so a
+    // replay of a durable run gets the same one.
+    context.state.threadId = await scope.memo("history/thread-id", async () => randomUUID());
   }
   context.threadId = context.state.threadId;
   return supplied;

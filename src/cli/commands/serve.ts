@@ -134,7 +134,7 @@ export async function serveCommand(
 /** Starts listening. @throws Error naming the port when it is taken or not allowed (instead of a crash). */
 function listen(server: FairwayServer, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    const http = server.listen(port, resolve, host);
+    const http = server.listen(port, host, () => resolve(server.address() as AddressInfo));
     http.once("error", (error: NodeJS.ErrnoException) => {
       const why =
         error.code === "EADDRINUSE"

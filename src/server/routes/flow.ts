@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Run } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
-import type { Fairway } from "../../fairway.js";
+import type { AnyFairway } from "../../fairway.js";
 import type { LimitOverride } from "../../store/limit-override.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
@@ -41,7 +41,7 @@ const flowQuerySchema = z.strictObject({ function: z.string().min(1).optional() 
  * runs of each function), the key's concurrency limit (with its override), and its tokens of the last
  * 24 h. Keys with recent runs, usage or an override but nothing queued or running are listed with zeros.
  */
-export function flowRoutes(auth: ServerAuth, client: Fairway): Hono<{ Variables: AuthVariables }> {
+export function flowRoutes(auth: ServerAuth, client: AnyFairway): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
   app.get("/api/flow", guard(auth, ["admin"]), async (c) => {
     const query = readQuery(c, flowQuerySchema);

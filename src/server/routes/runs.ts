@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Run, RunEvent } from "../../engine/types.js";
 import { NotFoundError } from "../../errors/not-found-error.js";
-import type { Fairway } from "../../fairway.js";
+import type { AnyFairway } from "../../fairway.js";
 import { TERMINAL_RUN_STATUSES } from "../../store/run-statuses.js";
 import { type AuthVariables, expiryOf, guard } from "../auth/guard.js";
 import type { Principal, ServerAuth } from "../auth/server-auth.js";
@@ -18,7 +18,7 @@ const MAX_TENANT_PAGES = 20;
 /** What the run routes need. */
 export interface RunRouteDeps {
   auth: ServerAuth;
-  client: Fairway;
+  client: AnyFairway;
   access: RunAccess;
   /** Run lifecycle notifications, numbered (the SSE ids). */
   runEvents: EventBuffer<RunEvent>;
@@ -113,10 +113,10 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
 
 /** Lists runs `principal` may read; for tenants, reads pages until `limit` own runs are found. */
 async function listReadable(
-  client: Fairway,
+  client: AnyFairway,
   access: RunAccess,
   principal: Principal,
-  filter: Parameters<Fairway["listRuns"]>[0] & { limit: number },
+  filter: Parameters<AnyFairway["listRuns"]>[0] & { limit: number },
 ): Promise<{ runs: Run[]; nextCursor?: string }> {
   if (principal.role === "admin") return client.listRuns(filter);
   const runs: Run[] = [];

@@ -1,5 +1,5 @@
 /**
- * `fairway/store/memory`: the in-memory store (tests, throwaway apps).
+ * `fairway-agents/store/memory`: the in-memory store (tests, throwaway apps).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `fairway/store/sqlite`: the embedded SQLite store.
+ * `fairway-agents/store/sqlite`: the embedded SQLite store.
  *
  * @module
  */

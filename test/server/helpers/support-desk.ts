@@ -1,13 +1,14 @@
 import { z } from "zod";
-import { createAgent, createNetwork, createTool } from "../../../src/agents/index.js";
+import { createAgent, createNetwork, createTool, type HistoryConfig } from "../../../src/agents/index.js";
 import type { Usage } from "../../../src/models/spec.js";
 import { scriptedModel } from "../../../src/testing/scripted-model.js";
 
 /**
  * A two-agent network on a scripted model: "Triage" calls the tool `lookup_order`, then "Answer" replies
  * "Your order o-1 has shipped." (the script repeats for later runs). Served as `network-support-desk`.
+ * `history` stores its threads.
  */
-export function supportDesk(usage: [Usage, Usage] = [{}, {}]) {
+export function supportDesk(usage: [Usage, Usage] = [{}, {}], history?: HistoryConfig) {
   const lookup = createTool({
     name: "lookup_order",
     description: "Finds an order",
@@ -27,5 +28,6 @@ export function supportDesk(usage: [Usage, Usage] = [{}, {}]) {
     name: "Support Desk",
     agents: [triage, answer],
     router: ({ callCount }) => [triage, answer][callCount],
+    ...(history && { history }),
   });
 }

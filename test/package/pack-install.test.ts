@@ -1,0 +1,152 @@
+/**
+ * The package as a user gets it: `npm run build`, `npm pack`, then the tarball installed into a fresh
+ * `npm init -y` project outside the repository, used from ESM, from CommonJS (require(esm), Node ≥ 20.19)
+ * and from TypeScript with tsx.
+ *
+ * This machine reaches the npm registry only, so better-sqlite3's install script (a prebuilt binary from
+ * GitHub, or a node-gyp build that downloads Node headers) cannot run here: the project installs with
+ * `--ignore-scripts` and gets the binary this repository built. Everything else comes from the registry.
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const work = mkdtempSync(join(tmpdir(), "fairway-pack-"));
+const app = join(work, "app");
+const TSX_VERSION = "4.23.15";
+
+async function sh(command: string, args: string[], cwd: string): Promise<string> {
+  const { stdout } = await run(command, args, {
+    cwd,
+    env: { ...process.env, NODE_ENV: "production" },
+    timeout: 300_000,
+  });
+  return stdout;
+}
+
+beforeAll(async () => {
+  await sh("npm", ["run", "build"], root);
+  await sh("npm", ["pack", "--pack-destination", work], root);
+  const tarball = readdirSync(work).find((name) => name.endsWith(".tgz"));
+  if (!tarball) throw new Error("npm pack made no tarball");
+  mkdirSync(app);
+  await sh("npm", ["init", "-y"], app);
+  await sh(
+    "npm",
+    [
+      "install",
+      "--ignore-scripts",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      join(work, tarball),
+      `tsx@${TSX_VERSION}`,
+    ],
+    app,
+  );
+  const release = join(app, "node_modules/better-sqlite3/build/Release");
+  mkdirSync(release, { recursive: true });
+  copyFileSync(
+    join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"),
+    join(release, "better_sqlite3.node"),
+  );
+}, 600_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("npm pack installed into a fresh npm init -y project", () => {
+  it("works from ESM: the client, the server (a real http.Server) and the browser client entry", async () => {
+    writeFileSync(
+      join(app, "app.mjs"),
+      `import { EventSchemas, Fairway } from "fairway-agents";
+import { createClient } from "fairway-agents/client";
+import { createServer } from "fairway-agents/server";
+import { Server } from "node:http";
+import { z } from "zod";
+const schemas = new EventSchemas().fromZod({ "app/hello": { data: z.object({ name: z.string() }) } });
+const fairway = new Fairway({ id: "esm-app", store: "memory", schemas });
+const fn = fairway.createFunction({ id: "hello" }, { event: "app/hello" }, ({ event, step }) =>
+  step.run("greet", () => "Hello " + event.data.name));
+const server = createServer({ client: fairway, functions: [fn], auth: { signingKey: "k".repeat(32) } });
+await fairway.send({ name: "app/hello", data: { name: "ESM" } });
+const invalid = await fairway.send({ name: "app/hello", data: { name: 1 } }).catch((error) => error.issues[0].path);
+const { runs } = await fairway.listRuns();
+console.log(JSON.stringify({
+  output: await fairway.waitForRun(runs[0].id),
+  invalid,
+  httpServer: server instanceof Server,
+  client: typeof createClient({ baseUrl: "http://x" }).sendMessage,
+}));
+await server.close();
+`,
+    );
+    const output = JSON.parse(await sh("node", ["app.mjs"], app));
+    expect(output).toEqual({
+      output: "Hello ESM",
+      invalid: "data.name",
+      httpServer: true,
+      client: "function",
+    });
+  }, 120_000);
+
+  it("works from CommonJS (require of the ESM package, Node >= 20.19) on the default SQLite store", async () => {
+    writeFileSync(
+      join(app, "app.cjs"),
+      `const { Fairway } = require("fairway-agents");
+const { sqliteHistory } = require("fairway-agents/history");
+(async () => {
+  const fairway = new Fairway({ id: "cjs-app" });
+  fairway.createFunction({ id: "hello" }, { event: "app/hello" }, async ({ event }) => "Hello " + event.data.name);
+  await fairway.send({ name: "app/hello", data: { name: "CJS" } });
+  const { runs } = await fairway.listRuns();
+  const output = await fairway.waitForRun(runs[0].id);
+  await fairway.close();
+  const history = sqliteHistory({ path: ":memory:" });
+  console.log(JSON.stringify({ output, threads: await history.listThreads("u1") }));
+  await history.close();
+})();
+`,
+    );
+    const output = JSON.parse(await sh("node", ["app.cjs"], app));
+    expect(output).toEqual({ output: "Hello CJS", threads: [] });
+  }, 120_000);
+
+  it("works from TypeScript with tsx; a missing optional peer (pg, react) is an error naming it", async () => {
+    writeFileSync(
+      join(app, "app.ts"),
+      `import { Fairway } from "fairway-agents";
+import { postgresHistory } from "fairway-agents/history";
+
+const fairway = new Fairway({ id: "tsx-app", store: "memory" });
+fairway.createFunction({ id: "hello" }, { event: "app/hello" }, async ({ event }) => \`Hello \${event.data.name}\`);
+
+async function main(): Promise<void> {
+  await fairway.send({ name: "app/hello", data: { name: "tsx" } });
+  const { runs } = await fairway.listRuns();
+  const output = await fairway.waitForRun(runs[0]!.id);
+  await fairway.close();
+  const pg = await postgresHistory().ready().then(() => "loaded", (error: Error) => \`\${error.name}: \${error.message}\`);
+  const react = await import("fairway-agents/react").then(() => "loaded", (error: Error) => error.message);
+  console.log(JSON.stringify({ output, pg, react }));
+}
+main();
+`,
+    );
+    const output = JSON.parse(await sh("npx", ["tsx", "app.ts"], app));
+    expect(output.output).toBe("Hello tsx");
+    expect(output.pg).toBe(
+      'MissingPeerError: postgresHistory needs the package "pg", which is not installed: run `npm i pg`.',
+    );
+    expect(output.react).toMatch(/Cannot find (package|module) 'react'/);
+  }, 120_000);
+
+  it("installs the CLI: npx fairway --help", async () => {
+    expect(await sh("npx", ["fairway", "--help"], app)).toMatch(/Usage: fairway/);
+  }, 120_000);
+});
