@@ -1,14 +1,17 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, Fairway, NotFoundError } from "../../src/index.js";
+import { PostgresStore } from "../../src/store/postgres/index.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { TEST_DATABASE_URL, testPostgresStore, trackStore } from "../helpers/postgres.js";
 import { storeKinds, tempDir } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A function with per-user concurrency 1 whose runs block until released; counts the runs executing per user. */
-function gatedApp(store: string, clock: FakeClock, options: { limitsRefreshMs?: number } = {}) {
+function gatedApp(store: Store | string, clock: FakeClock, options: { limitsRefreshMs?: number } = {}) {
   const fairway = new Fairway({ id: "app", store, clock, logger: silent, ...options });
   const running = new Map<string, number>();
   const gates: Array<() => void> = [];
@@ -158,6 +161,35 @@ describe("limit overrides, durably", () => {
     await clock.advance(1);
     expect(worker.running.get("heavy")).toBe(2);
     await admin.close();
+    for (let i = 0; i < 3; i++) {
+      worker.releaseAll();
+      await clock.advance(0);
+    }
+    await worker.fairway.close();
+  });
+
+  it("a second worker on PostgreSQL sees an override another worker set, within limitsRefreshMs", async () => {
+    const workerStore = testPostgresStore();
+    const tracked = trackStore(workerStore);
+    const clock = new FakeClock(undefined, { idle: tracked.idle });
+    const worker = gatedApp(tracked.store, clock, { limitsRefreshMs: 1000 });
+    await worker.send("heavy", 3);
+    await clock.advance(0);
+    expect(worker.running.get("heavy")).toBe(1);
+    // Another process (an admin's, or another worker's `fairway.limits.set`) on the same database and schema.
+    const admin = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema: workerStore.schema });
+    await admin.init();
+    await admin.putLimitOverride({
+      functionId: "chat",
+      key: "heavy",
+      concurrency: { limit: 2 },
+      updatedAt: clock.now(),
+    });
+    await admin.close();
+    await clock.advance(999);
+    expect(worker.running.get("heavy")).toBe(1);
+    await clock.advance(1);
+    expect(worker.running.get("heavy")).toBe(2);
     for (let i = 0; i < 3; i++) {
       worker.releaseAll();
       await clock.advance(0);
