@@ -380,6 +380,7 @@ export class PostgresStore implements Store {
       const held = await tx.query(statements.lockHeld, [input.runId, input.owner, input.now]);
       if (held.length === 0) return false;
     }
+    if (input.eventId !== undefined) await tx.query(statements.lockRunEvents, [input.runId]);
     const resolved = await tx.query(statements.resolveStep, [
       input.runId,
       input.stepId,
@@ -410,6 +411,7 @@ export class PostgresStore implements Store {
         input.lease.now,
       ]);
       if (held.length === 0) return { held: false };
+      await tx.query(statements.lockRunEvents, [input.wait.runId]);
       // Exclusive against acceptEvents' shared lock on the name (see `insertEvents`).
       await tx.query(statements.lockEventName, [input.wait.eventName]);
       const rows = await tx.query<EventRowDb>(statements.eventsAfter, [

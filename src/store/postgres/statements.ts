@@ -35,6 +35,15 @@ export const statements = {
     "fw_lock_event_name",
     "SELECT pg_advisory_xact_lock(hashtextextended('fairway:event:' || $1, 0))",
   ),
+  /**
+   * $1 run id: serializes the transactions that consume events for one run (`resolveStep` with an event,
+   * `registerWait`), so two waits of one run offered the same event at once see each other's consumption
+   * (the unique `(run, event)` index would otherwise fail the second instead of it taking nothing).
+   */
+  lockRunEvents: named(
+    "fw_lock_run_events",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:run-events:' || $1, 0))",
+  ),
   /** $1 event id. */
   getEvent: named("fw_get_event", "SELECT * FROM events WHERE id = $1", true),
   /** $1 ids. */
