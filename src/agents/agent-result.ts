@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { brandClass } from "../engine/process-singleton.js";
 import type { Message, ToolResultMessage } from "./types.js";
 
 /** The portable form of an `AgentResult`, as stored by thread stores and sent to clients. */
@@ -97,6 +98,9 @@ export class AgentResult<O = unknown> {
     return result;
   }
 }
+
+// `instanceof AgentResult` holds for one made by another copy of this module (dual-package hazard).
+brandClass(AgentResult, "AgentResult");
 
 /** An AgentResult that went through JSON. */
 export interface AgentResultLike {

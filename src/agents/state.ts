@@ -1,3 +1,4 @@
+import { brandClass } from "../engine/process-singleton.js";
 import { AgentResult, type AgentResultLike } from "./agent-result.js";
 import type { Message, StateData } from "./types.js";
 
@@ -113,6 +114,9 @@ export class State<T extends StateData = StateData> {
     };
   }
 }
+
+// `instanceof State` holds for a State made by another copy of this module (dual-package hazard).
+brandClass(State, "State");
 
 /** AgentKit's default history formatting: a result's output, then its tool results. */
 export function defaultFormat(result: AgentResult): Message[] {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { processSingleton } from "./process-singleton.js";
 import type { FairwayEvent, StepTools } from "./step-types.js";
 
 /**
@@ -31,7 +32,8 @@ export interface ModelCallUsage {
   cachedInputTokens?: number;
 }
 
-const storage = new AsyncLocalStorage<ExecutionContext>();
+/** Shared by every copy of this module in the process (see `process-singleton.ts`). */
+const storage = processSingleton("execution-context", () => new AsyncLocalStorage<ExecutionContext>());
 
 /** The context of the run whose handler is executing in this async call chain, or `undefined` outside one. */
 export function currentExecution(): ExecutionContext | undefined {

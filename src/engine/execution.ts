@@ -28,6 +28,7 @@ import type {
 } from "../store/store.js";
 import type { Clock } from "./clock.js";
 import type { ModelCallUsage } from "./execution-context.js";
+import { processSingleton } from "./process-singleton.js";
 import { backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { deserialize } from "./serializer.js";
@@ -42,7 +43,10 @@ export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
 export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
 
 /** The `step.run` body executing in this async call chain (step calls inside it are refused). */
-const stepBody = new AsyncLocalStorage<{ exec: Execution; identity: StepIdentity }>();
+const stepBody = processSingleton(
+  "step-body",
+  () => new AsyncLocalStorage<{ exec: Execution; identity: StepIdentity }>(),
+);
 
 /** What an execution needs from the engine around it. */
 export interface ExecutionDeps {
