@@ -8,6 +8,7 @@
  */
 import { FairwayError } from "../errors/fairway-error.js";
 import { StoreError } from "../errors/store-error.js";
+import { isTransientPgError, NETWORK_CODES } from "./postgres/transient-error.js";
 import type { Store } from "./store.js";
 
 /** SQLite result codes of a database that cannot serve now (busy, full, unreadable), not of a bad query. */
@@ -17,23 +18,15 @@ const SQLITE_FAILURES =
 const SQLITE_RETRYABLE = /^SQLITE_(BUSY|LOCKED|INTERRUPT)/;
 /** System error codes of a disk or a connection (Node's `error.code`). */
 const SYSTEM_FAILURES = new Set(["ENOSPC", "EDQUOT", "EIO", "EROFS", "EMFILE", "ENFILE"]);
-const CONNECTION_FAILURES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
+/** A connection that could not be made or was cut (retryable), or a host name that does not resolve. */
+const CONNECTION_FAILURES = new Set([...NETWORK_CODES, "ENOTFOUND"]);
 /**
  * PostgreSQL SQLSTATEs of a server that cannot serve now: connection exceptions (08), insufficient
  * resources (53, e.g. disk full), operator intervention (57P01–57P03: shutdown, cannot connect now),
- * serialization failure and deadlock (40001, 40P01), lock not available (55P03).
+ * serialization failure and deadlock (40001, 40P01), lock not available (55P03). Which of them are worth
+ * retrying is the PostgreSQL store's one rule, `isTransientPgError`.
  */
 const PG_FAILURES = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
-const PG_RETRYABLE = /^(08|57P0[1-3]|40001|40P01|55P03)/;
 
 /**
  * `error` as a StoreError when it is a store failure (see the module doc), else `error` unchanged
@@ -48,7 +41,7 @@ export function toStoreError(error: unknown, operation: string): unknown {
   else if (SYSTEM_FAILURES.has(code)) retryable = false;
   else if (CONNECTION_FAILURES.has(code)) retryable = true;
   else if ("severity" in error && /^[0-9A-Z]{5}$/.test(code) && PG_FAILURES.test(code)) {
-    retryable = PG_RETRYABLE.test(code);
+    retryable = isTransientPgError(error);
   } else return error;
   return new StoreError(`The store failed (${code}) in ${operation}; retry later.`, {
     cause: error,

@@ -26,7 +26,7 @@ const PERMANENT_CODES = new Set([
 const TRANSIENT_CODES = new Set(["55P03", "55006"]);
 
 /** Node.js socket errors of a connection that could not be made or was cut. */
-const NETWORK_CODES = new Set([
+export const NETWORK_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
