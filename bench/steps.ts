@@ -122,7 +122,7 @@ console.log(
   "synchronous  concurrency  steps/s    wall ms/step  step.run p50 ms  step.run p99 ms  writes/commit  (runs, seconds)",
 );
 for (const setting of settings) {
-  for (const concurrency of [1, 256]) {
+  for (const concurrency of (process.env.ONLY ? [Number(process.env.ONLY)] : [1, 256])) {
     // One run at a time waits for an fsync per step: a tenth of the runs says as much, ten times sooner.
     const runs = setting === "full" && concurrency === 1 ? Math.ceil(RUNS / 10) : RUNS;
     const r = await scenario(setting, concurrency, runs);

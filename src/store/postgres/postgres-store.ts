@@ -57,6 +57,7 @@ import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js"
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
+import { WriteCoalescer } from "./write-coalescer.js";
 
 /** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
@@ -78,6 +79,60 @@ export interface PostgresStoreOptions {
   retry?: RetryOptions;
   /** More `pg.Pool` settings (ssl, application_name, …); the options above take precedence. */
   pool?: pg.PoolConfig;
+}
+
+/** A `saveStep` call waiting for its statement (`WriteCoalescer`). */
+interface Checkpoint {
+  step: StepRow;
+  lease: LeaseFence;
+}
+
+/** The identity of a step row: its run id and step id (either may hold any character). */
+function stepKey(runId: string, stepId: string): string {
+  return JSON.stringify([runId, stepId]);
+}
+
+/** Writes checkpoints (distinct steps) in one fenced statement; the `stepKey`s of those written. */
+async function writeCheckpoints(
+  database: PostgresDatabase,
+  checkpoints: Checkpoint[],
+): Promise<Map<string, true>> {
+  const written = await database.query<{ run_id: string; id: string }>(statements.saveStepsFenced, [
+    jsonRows(checkpoints.map(({ step }) => fromStep(step))),
+    checkpoints.map(({ lease }) => lease.owner),
+    checkpoints.map(({ lease }) => lease.now),
+  ]);
+  return new Map(written.map((row) => [stepKey(row.run_id, row.id), true]));
+}
+
+/** A `claimRun` call waiting for its statement. */
+interface Claim {
+  runId: string;
+  owner: string;
+  now: number;
+  leaseEnd: number;
+}
+
+/** Claims runs (distinct ids) in one statement; the claimed runs by id. */
+async function claimRuns(database: PostgresDatabase, claims: Claim[]): Promise<Map<string, ClaimedRun>> {
+  const rows = await database.query<ClaimedRowDb>(statements.claimRuns, [
+    claims.map((claim) => claim.runId),
+    claims.map((claim) => claim.owner),
+    claims.map((claim) => claim.now),
+    claims.map((claim) => claim.leaseEnd),
+  ]);
+  return new Map(
+    rows.map((row) => {
+      const claimed = { run: runOf(row), steps: row.steps_json.map((step) => toStep(decodeRow(step))) };
+      return [claimed.run.id, claimed];
+    }),
+  );
+}
+
+/** The group commits of one pool. */
+interface Coalescers {
+  checkpoints: WriteCoalescer<Checkpoint, true>;
+  claims: WriteCoalescer<Claim, ClaimedRun>;
 }
 
 /** Row of `runs` as `claimRun` returns it: with the run's steps as JSON. */
@@ -148,6 +203,8 @@ export class PostgresStore implements Store {
   private readonly options: PostgresStoreOptions;
   private readonly connectionString: string;
   private opening: Promise<PostgresDatabase> | undefined;
+  /** The group commits of `saveStep` and `claimRun`, created with the pool. */
+  private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions = {}) {
@@ -207,9 +264,23 @@ export class PostgresStore implements Store {
       // An idle connection that dies (database restart) is dropped by the pool and reopened on the next
       // checkout; without a listener the event would crash the process.
       pool.on("error", () => {});
-      return new PostgresDatabase(pool, this.options.retry);
+      const database = new PostgresDatabase(pool, this.options.retry);
+      this.coalescing = {
+        checkpoints: new WriteCoalescer({
+          key: ({ step }) => stepKey(step.runId, step.id),
+          write: (checkpoints) => writeCheckpoints(database, checkpoints),
+        }),
+        claims: new WriteCoalescer({ key: ({ runId }) => runId, write: (claims) => claimRuns(database, claims) }),
+      };
+      return database;
     });
     return this.opening;
+  }
+
+  /** The group commits, with the pool they write to. */
+  private async coalescers(): Promise<Coalescers> {
+    await this.database();
+    return this.coalescing as Coalescers;
   }
 
   /** Runs `work` in one transaction. */
@@ -237,7 +308,12 @@ export class PostgresStore implements Store {
     const opening = this.opening;
     this.opening = undefined;
     this.migrated = undefined;
-    if (opening) await (await opening).pool.end();
+    if (!opening) return;
+    const database = await opening;
+    const coalescing = this.coalescing;
+    this.coalescing = undefined;
+    await Promise.all([coalescing?.checkpoints.drain(), coalescing?.claims.drain()]);
+    await database.pool.end();
   }
 
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
@@ -301,9 +377,7 @@ export class PostgresStore implements Store {
     now: number,
     leaseMs: number,
   ): Promise<ClaimedRun | undefined> {
-    const [row] = await this.query<ClaimedRowDb>(statements.claimRun, [runId, owner, now, now + leaseMs]);
-    if (!row) return undefined;
-    return { run: runOf(row), steps: row.steps_json.map((step) => toStep(decodeRow(step))) };
+    return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
   }
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
@@ -318,14 +392,9 @@ export class PostgresStore implements Store {
   }
 
   async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
-    const written = await this.query(statements.saveStepFenced, [
-      jsonRows([fromStep(step)]),
-      step.runId,
-      lease.owner,
-      lease.now,
-    ]);
-    return written.length > 0;
+    return (await (await this.coalescers()).checkpoints.write({ step, lease })) ?? false;
   }
+
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     return this.transaction("suspendRun", async (tx) => {
