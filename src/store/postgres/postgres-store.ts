@@ -129,10 +129,24 @@ async function claimRuns(database: PostgresDatabase, claims: Claim[]): Promise<M
   );
 }
 
+/** Ends runs (distinct ids, no parent) in one statement; the ended runs by id. */
+async function finishRuns(database: PostgresDatabase, inputs: FinishInput[]): Promise<Map<string, RunRecord>> {
+  const rows = await database.query<RunRowDb>(statements.finishRuns, [
+    inputs.map((input) => input.runId),
+    inputs.map((input) => input.owner ?? null),
+    inputs.map((input) => input.status),
+    inputs.map((input) => input.outputText ?? null),
+    inputs.map((input) => (input.error ? JSON.stringify(input.error) : null)),
+    inputs.map((input) => input.endedAt),
+  ]);
+  return new Map(rows.map((row) => [row.id, runOf(row)]));
+}
+
 /** The group commits of one pool. */
 interface Coalescers {
   checkpoints: WriteCoalescer<Checkpoint, true>;
   claims: WriteCoalescer<Claim, ClaimedRun>;
+  finishes: WriteCoalescer<FinishInput, RunRecord>;
 }
 
 /** Row of `runs` as `claimRun` returns it: with the run's steps as JSON. */
@@ -271,6 +285,7 @@ export class PostgresStore implements Store {
           write: (checkpoints) => writeCheckpoints(database, checkpoints),
         }),
         claims: new WriteCoalescer({ key: ({ runId }) => runId, write: (claims) => claimRuns(database, claims) }),
+        finishes: new WriteCoalescer({ key: ({ runId }) => runId, write: (ends) => finishRuns(database, ends) }),
       };
       return database;
     });
@@ -293,6 +308,20 @@ export class PostgresStore implements Store {
     return (await this.database()).query<Row>(statement, values);
   }
 
+  /**
+   * Counters of the group commits (`saveStep`, `claimRun`, `finishRun`): statements sent (each its own
+   * transaction) and the calls they carried; their ratio is the batch size. Zero before first use.
+   */
+  commitStats(): { transactions: number; writes: number } {
+    const totals = { transactions: 0, writes: 0 };
+    for (const coalescer of Object.values(this.coalescing ?? {})) {
+      const { statements: sent, items } = coalescer.stats();
+      totals.transactions += sent;
+      totals.writes += items;
+    }
+    return totals;
+  }
+
   /** Creates the schema or migrates it (advisory lock: safe when several workers start at once). */
   async init(): Promise<void> {
     this.migrated ??= this.database()
@@ -312,7 +341,7 @@ export class PostgresStore implements Store {
     const database = await opening;
     const coalescing = this.coalescing;
     this.coalescing = undefined;
-    await Promise.all([coalescing?.checkpoints.drain(), coalescing?.claims.drain()]);
+    if (coalescing) await Promise.all(Object.values(coalescing).map((coalescer) => coalescer.drain()));
     await database.pool.end();
   }
 
@@ -416,6 +445,12 @@ export class PostgresStore implements Store {
   }
 
   async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {
+    // The common end (nothing to send) goes out with the other ends of this turn; an invoked run, or a run
+    // the statement did not end, takes the transaction below, which settles the parent or says why not.
+    if (!input.send) {
+      const ended = await (await this.coalescers()).finishes.write(input);
+      if (ended) return ended;
+    }
     return this.transaction("finishRun", async (tx) => {
       const [row] = await tx.query<RunRowDb>(statements.finishRun, [
         input.runId,

@@ -143,6 +143,31 @@ export const statements = {
      dropped AS (DELETE FROM waits WHERE run_id IN (SELECT id FROM ended))
      SELECT * FROM ended`,
   ),
+  /**
+   * $1 run ids (distinct), $2 owners (null: any), $3 statuses, $4 outputs, $5 errors, $6 ended ats (one per
+   * id, in order) → each run ended: only runs without a parent (an invoked run's end also resolves its
+   * parent: `finishRun`'s transaction does that), not terminal, and held by the owner when one is given.
+   * Rows are locked in id order; their waits are deleted by the same statement. One statement for the
+   * finishes of one event-loop turn (`write-coalescer.ts`).
+   */
+  finishRuns: named(
+    "fw_finish_runs",
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+         AS f(id, owner, status, output, error, ended_at)),
+     locked AS (
+       SELECT input.* FROM runs JOIN input USING (id)
+       WHERE runs.status NOT IN ${TERMINAL} AND runs.parent_run_id IS NULL
+         AND (input.owner IS NULL OR runs.lease_owner = input.owner)
+       ORDER BY runs.id FOR UPDATE OF runs),
+     ended AS (
+       UPDATE runs SET status = locked.status, output = locked.output, error = locked.error,
+         ended_at = locked.ended_at, ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+       FROM locked WHERE runs.id = locked.id
+       RETURNING runs.*),
+     dropped AS (DELETE FROM waits WHERE run_id IN (SELECT id FROM ended))
+     SELECT * FROM ended`,
+  ),
   /** $1 run id, $2 reason, $3 now → the cancelled run; its waits are deleted by the same statement. */
   cancelRun: named(
     "fw_cancel_run",
