@@ -138,7 +138,8 @@ console.log(
 for (const setting of settings) {
   for (const concurrency of CONCURRENCIES) {
     // One run at a time waits for a flush per write: a tenth of the runs says as much, ten times sooner.
-    const runs = (setting === "full" || setting === "server") && concurrency === 1 ? Math.ceil(RUNS / 10) : RUNS;
+    const runs =
+      (setting === "full" || setting === "server") && concurrency === 1 ? Math.ceil(RUNS / 10) : RUNS;
     const r = await scenario(setting, concurrency, runs);
     console.log(
       `${r.setting.padEnd(11)}  ${String(r.concurrency).padEnd(11)}  ${r.stepsPerSecond.toFixed(0).padEnd(9)}  ` +

@@ -113,24 +113,29 @@ interface Claim {
   leaseEnd: number;
 }
 
-/** Claims runs (distinct ids) in one statement; the claimed runs by id. */
+/**
+ * Claims runs (distinct ids) in one statement, then reads their steps in a second one (its fresh snapshot
+ * sees every checkpoint the previous owner committed before the claim took the row); the claimed runs by id.
+ */
 async function claimRuns(database: PostgresDatabase, claims: Claim[]): Promise<Map<string, ClaimedRun>> {
-  const rows = await database.query<ClaimedRowDb>(statements.claimRuns, [
+  const rows = await database.query<RunRowDb>(statements.claimRuns, [
     claims.map((claim) => claim.runId),
     claims.map((claim) => claim.owner),
     claims.map((claim) => claim.now),
     claims.map((claim) => claim.leaseEnd),
   ]);
-  return new Map(
-    rows.map((row) => {
-      const claimed = { run: runOf(row), steps: row.steps_json.map((step) => toStep(decodeRow(step))) };
-      return [claimed.run.id, claimed];
-    }),
-  );
+  const claimed = new Map<string, ClaimedRun>(rows.map((row) => [row.id, { run: runOf(row), steps: [] }]));
+  if (claimed.size === 0) return claimed;
+  const steps = await database.query<StepRowDb>(statements.stepsOfRuns, [[...claimed.keys()]]);
+  for (const row of steps) claimed.get(row.run_id)?.steps.push(toStep(row));
+  return claimed;
 }
 
 /** Ends runs (distinct ids, no parent) in one statement; the ended runs by id. */
-async function finishRuns(database: PostgresDatabase, inputs: FinishInput[]): Promise<Map<string, RunRecord>> {
+async function finishRuns(
+  database: PostgresDatabase,
+  inputs: FinishInput[],
+): Promise<Map<string, RunRecord>> {
   const rows = await database.query<RunRowDb>(statements.finishRuns, [
     inputs.map((input) => input.runId),
     inputs.map((input) => input.owner ?? null),
@@ -148,9 +153,6 @@ interface Coalescers {
   claims: WriteCoalescer<Claim, ClaimedRun>;
   finishes: WriteCoalescer<FinishInput, RunRecord>;
 }
-
-/** Row of `runs` as `claimRun` returns it: with the run's steps as JSON. */
-type ClaimedRowDb = RunRowDb & { steps_json: StepRowDb[] };
 
 /** `listRuns` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
 const FILTERS: Array<[keyof RunFilter & string, string]> = [
@@ -284,8 +286,14 @@ export class PostgresStore implements Store {
           key: ({ step }) => stepKey(step.runId, step.id),
           write: (checkpoints) => writeCheckpoints(database, checkpoints),
         }),
-        claims: new WriteCoalescer({ key: ({ runId }) => runId, write: (claims) => claimRuns(database, claims) }),
-        finishes: new WriteCoalescer({ key: ({ runId }) => runId, write: (ends) => finishRuns(database, ends) }),
+        claims: new WriteCoalescer({
+          key: ({ runId }) => runId,
+          write: (claims) => claimRuns(database, claims),
+        }),
+        finishes: new WriteCoalescer({
+          key: ({ runId }) => runId,
+          write: (ends) => finishRuns(database, ends),
+        }),
       };
       return database;
     });
@@ -423,7 +431,6 @@ export class PostgresStore implements Store {
   async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
     return (await (await this.coalescers()).checkpoints.write({ step, lease })) ?? false;
   }
-
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     return this.transaction("suspendRun", async (tx) => {

@@ -79,11 +79,13 @@ export const statements = {
   /** $1 run id. */
   getRun: named("fw_get_run", "SELECT * FROM runs WHERE id = $1", true),
   /**
-   * $1 run ids (distinct), $2 owners, $3 nows, $4 lease ends (one per id, in order) → each run claimed, with
-   * its steps as JSON: those due, not terminal and not under another owner's live lease. The rows are locked
-   * in id order first (two workers' batches never deadlock), and a row another claim changed meanwhile is
-   * re-checked against its committed version (READ COMMITTED's EvalPlanQual), so exactly one claim wins.
-   * One statement for the claims of one event-loop turn (`write-coalescer.ts`).
+   * $1 run ids (distinct), $2 owners, $3 nows, $4 lease ends (one per id, in order) → each run claimed: those
+   * due, not terminal and not under another owner's live lease. The rows are locked in id order first (two
+   * workers' batches never deadlock), and a row another claim changed meanwhile is re-checked against its
+   * committed version (READ COMMITTED's EvalPlanQual), so exactly one claim wins. The steps are read by the
+   * next statement (`stepsOfRuns`), not by this one: a checkpoint of the previous owner that held the run row
+   * while this claim waited for it commits after this statement's snapshot was taken. One statement for the
+   * claims of one event-loop turn (`write-coalescer.ts`).
    */
   claimRuns: named(
     "fw_claim_runs",
@@ -99,9 +101,13 @@ export const statements = {
          lease_owner = locked.owner, lease_expires_at = locked.lease_end
        FROM locked WHERE runs.id = locked.id
        RETURNING runs.*)
-     SELECT claimed.*, (SELECT COALESCE(json_agg(steps ORDER BY position, started_at), '[]'::json)
-       FROM steps WHERE steps.run_id = claimed.id) AS steps_json
-     FROM claimed`,
+     SELECT * FROM claimed`,
+  ),
+  /** $1 run ids → their steps, by run, position and start. */
+  stepsOfRuns: named(
+    "fw_steps_of_runs",
+    "SELECT * FROM steps WHERE run_id = ANY($1::text[]) ORDER BY run_id, position, started_at",
+    true,
   ),
   /** $1 owner, $2 run ids, $3 lease end, $4 now → the ids renewed (live leases of `owner` on live runs). */
   renewLeases: named(
