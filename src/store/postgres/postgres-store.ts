@@ -53,7 +53,7 @@ import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { migrate } from "./migrations.js";
-import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
+import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";

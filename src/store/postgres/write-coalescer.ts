@@ -83,7 +83,7 @@ export class WriteCoalescer<Item, Result> {
   constructor(options: WriteCoalescerOptions<Item, Result>) {
     this.#key = options.key;
     this.#write = options.write;
-    this.#maxInFlight = options.maxInFlight ?? Number(process.env.FW_INFLIGHT ?? 2);
+    this.#maxInFlight = options.maxInFlight ?? 2;
     this.#maxBatch = options.maxBatch ?? 512;
     this.#schedule = options.schedule ?? nextTurn;
   }
