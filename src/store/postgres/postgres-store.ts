@@ -154,6 +154,12 @@ interface Coalescers {
   finishes: WriteCoalescer<FinishInput, RunRecord>;
 }
 
+/** An opened store: its pool and the group commits writing to it. */
+interface Opened {
+  database: PostgresDatabase;
+  coalescers: Coalescers;
+}
+
 /** `listRuns` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
 const FILTERS: Array<[keyof RunFilter & string, string]> = [
   ["functionId", "function_id = $"],
@@ -218,8 +224,8 @@ export class PostgresStore implements Store {
   readonly schema: string;
   private readonly options: PostgresStoreOptions;
   private readonly connectionString: string;
-  private opening: Promise<PostgresDatabase> | undefined;
-  /** The group commits of `saveStep` and `claimRun`, created with the pool. */
+  private opening: Promise<Opened> | undefined;
+  /** The group commits of the pool opened last (for `commitStats`). */
   private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
 
@@ -261,8 +267,8 @@ export class PostgresStore implements Store {
     this.schema = schema;
   }
 
-  /** The pool, created on first use. */
-  private database(): Promise<PostgresDatabase> {
+  /** The pool and its group commits, created on first use. */
+  private open(): Promise<Opened> {
     this.opening ??= import("pg").then(({ default: driver }) => {
       const pool = new driver.Pool({
         ...this.options.pool,
@@ -281,7 +287,7 @@ export class PostgresStore implements Store {
       // checkout; without a listener the event would crash the process.
       pool.on("error", () => {});
       const database = new PostgresDatabase(pool, this.options.retry);
-      this.coalescing = {
+      const coalescers: Coalescers = {
         checkpoints: new WriteCoalescer({
           key: ({ step }) => stepKey(step.runId, step.id),
           write: (checkpoints) => writeCheckpoints(database, checkpoints),
@@ -295,15 +301,20 @@ export class PostgresStore implements Store {
           write: (ends) => finishRuns(database, ends),
         }),
       };
-      return database;
+      this.coalescing = coalescers;
+      return { database, coalescers };
     });
     return this.opening;
   }
 
-  /** The group commits, with the pool they write to. */
+  /** The pool, created on first use. */
+  private async database(): Promise<PostgresDatabase> {
+    return (await this.open()).database;
+  }
+
+  /** The group commits (`saveStep`, `claimRun`, `finishRun`) of the pool. */
   private async coalescers(): Promise<Coalescers> {
-    await this.database();
-    return this.coalescing as Coalescers;
+    return (await this.open()).coalescers;
   }
 
   /** Runs `work` in one transaction. */
@@ -346,10 +357,8 @@ export class PostgresStore implements Store {
     this.opening = undefined;
     this.migrated = undefined;
     if (!opening) return;
-    const database = await opening;
-    const coalescing = this.coalescing;
-    this.coalescing = undefined;
-    if (coalescing) await Promise.all(Object.values(coalescing).map((coalescer) => coalescer.drain()));
+    const { database, coalescers } = await opening;
+    await Promise.all(Object.values(coalescers).map((coalescer) => coalescer.drain()));
     await database.pool.end();
   }
 
