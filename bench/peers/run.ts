@@ -4,8 +4,9 @@
  * Prints one table with each peer's numbers and their ratio to Fairway's, and writes the results as JSON
  * (`results/latest.json`; with `--smoke`, `results/smoke.json`).
  *
- * Run: `npm run bench --prefix bench/peers` (about 5 minutes on a quiet machine); `-- --smoke` runs a tiny
- * size that only shows every peer starts and finishes (CI); `-- --only dbos,bullmq` runs some peers only.
+ * Run: `npm run bench --prefix bench/peers` (about 10 minutes on a loaded machine); `-- --smoke` runs a tiny
+ * size that only shows every peer starts and finishes (CI, 1–3 minutes); `-- --only dbos,bullmq` runs
+ * some peers only.
  * Needs PostgreSQL at PEERS_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432; databases
  * fw_peers_* are created when missing) and Redis at PEERS_REDIS_URL (default redis://127.0.0.1:6379).
  */
@@ -62,21 +63,21 @@ function gitCommit(): string {
 
 const startedAt = new Date().toISOString();
 const loadBefore = loadavg();
-const results: Record<string, PeerResults> = {};
+const results: Record<string, PeerResults> = Object.fromEntries(
+  peerIds.map((id) => [id, { name: PEERS[id].name, store: PEERS[id].store, s2: {}, errors: [] }]),
+);
 let failures = 0;
-for (const id of peerIds) {
-  const peer = PEERS[id];
-  const entry: PeerResults = { name: peer.name, store: peer.store, s2: {}, errors: [] };
-  results[id] = entry;
+/** Runs every scenario of one peer, one child process after the other. */
+async function runPeer(id: PeerId): Promise<void> {
+  const entry = results[id]!;
   const attempt = async <T>(label: string, args: string[], keep: (value: T) => void) => {
-    process.stderr.write(`${id} ${label} … `);
     try {
       keep((await runChild(args)) as T);
-      process.stderr.write("done\n");
+      process.stderr.write(`${id} ${label}: done\n`);
     } catch (error) {
       failures++;
       entry.errors.push(`${label}: ${(error as Error).message}`);
-      process.stderr.write(`FAILED\n${(error as Error).message}\n`);
+      process.stderr.write(`${id} ${label}: FAILED\n${(error as Error).message}\n`);
     }
   };
   await attempt<S1Result>("S1", [id, "s1", size], (value) => {
@@ -88,6 +89,10 @@ for (const id of peerIds) {
     });
   }
 }
+
+// One peer at a time, so no peer's numbers pay for another's CPU (running them at once did not shorten the
+// smoke size on this 2-core machine either).
+for (const id of peerIds) await runPeer(id);
 
 const sizes = SIZES[size];
 const report = {
