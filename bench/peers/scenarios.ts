@@ -80,6 +80,8 @@ export interface S1Result {
   lightP50Ms: number;
   lightP99Ms: number;
   lightRuns: number;
+  /** p99 of a light run's send → acknowledged (part of its start latency where the peer starts after it). */
+  lightEnqueueP99Ms: number;
   heavyRunsPerSecond: number;
   /** Time the flood took to enqueue (s): where it is close to the drain time, enqueue was the limit. */
   floodEnqueueSeconds: number;
@@ -134,6 +136,8 @@ export async function runS1(target: S1Target, sizes: Sizes): Promise<S1Result> {
   const starts: Array<{ tenant: string; sentAt: number; startedAt: number }> = [];
   const heavyEnds: number[] = [];
   const lightPending = new Set<string>();
+  /** Per light run: ms from its send until the peer acknowledged it (durably enqueued). */
+  const lightAcks: number[] = [];
   const heavyDone = deferred();
   const lightDone = deferred();
   let lightStopped = false;
@@ -165,10 +169,13 @@ export async function runS1(target: S1Target, sizes: Sizes): Promise<S1Result> {
     const fire = () => {
       const sentAt = performance.now();
       lightPending.add(`${tenant}@${sentAt}`);
-      target.send([{ tenant, sentAt }]).catch((error: unknown) => {
-        console.error(`light send failed: ${String(error)}`);
-        process.exitCode = 1;
-      });
+      target.send([{ tenant, sentAt }]).then(
+        () => lightAcks.push(performance.now() - sentAt),
+        (error: unknown) => {
+          console.error(`light send failed: ${String(error)}`);
+          process.exitCode = 1;
+        },
+      );
     };
     const offset = (sizes.lightEveryMs * t) / sizes.lightTenants;
     timers.push(
@@ -195,6 +202,7 @@ export async function runS1(target: S1Target, sizes: Sizes): Promise<S1Result> {
     lightP50Ms: percentile(light, 50),
     lightP99Ms: percentile(light, 99),
     lightRuns: light.length,
+    lightEnqueueP99Ms: percentile(lightAcks, 99),
     heavyRunsPerSecond: sizes.heavyRuns / ((lastHeavyEnd - firstHeavyStart) / 1000),
     floodEnqueueSeconds: (floodEnqueued - began) / 1000,
     seconds,
