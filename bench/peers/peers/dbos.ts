@@ -19,7 +19,8 @@ import { dropSchema, ensureDatabase } from "./postgres.js";
 /** Enqueue this many workflows at once (DBOS has no bulk enqueue; each is one INSERT on the pool). */
 const PARALLEL_ENQUEUES = 50;
 
-async function launch(): Promise<{ url: string; schema: string }> {
+/** Configures DBOS on a fresh schema; the result shuts DBOS down and drops that schema. */
+async function configure(): Promise<() => Promise<void>> {
   const url = await ensureDatabase("fw_peers_dbos");
   const schema = uniqueName("dbos");
   DBOS.setConfig({
@@ -28,7 +29,10 @@ async function launch(): Promise<{ url: string; schema: string }> {
     systemDatabaseSchemaName: schema,
     logLevel: "error",
   });
-  return { url, schema };
+  return async () => {
+    await DBOS.shutdown();
+    await dropSchema(url, schema);
+  };
 }
 
 async function inParallel<T>(items: T[], enqueue: (item: T) => Promise<unknown>): Promise<void> {
@@ -37,16 +41,11 @@ async function inParallel<T>(items: T[], enqueue: (item: T) => Promise<unknown>)
   }
 }
 
-async function shutdown(url: string, schema: string): Promise<void> {
-  await DBOS.shutdown();
-  await dropSchema(url, schema);
-}
-
 export const dbos: Peer = {
   name: "DBOS Transact 5.3.0",
   store: "PostgreSQL system database",
   async s1(): Promise<S1Target> {
-    const { url, schema } = await launch();
+    const close = await configure();
     let workflow: ((job: S1Job) => Promise<void>) | undefined;
     return {
       async start(handler) {
@@ -66,11 +65,11 @@ export const dbos: Peer = {
           })(job),
         );
       },
-      close: () => shutdown(url, schema),
+      close,
     };
   },
   async s2(): Promise<S2Target> {
-    const { url, schema } = await launch();
+    const close = await configure();
     let workflow: ((run: number) => Promise<void>) | undefined;
     return {
       async start(inFlight, onRunDone) {
@@ -87,7 +86,7 @@ export const dbos: Peer = {
       async send(runIds) {
         await inParallel(runIds, (run) => DBOS.startWorkflow(workflow!, { queueName: "s2" })(run));
       },
-      close: () => shutdown(url, schema),
+      close,
     };
   },
 };
