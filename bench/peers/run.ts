@@ -6,7 +6,8 @@
  *
  * Run: `npm run bench --prefix bench/peers` (about 10 minutes on a loaded machine); `-- --smoke` runs a tiny
  * size that only shows every peer starts and finishes (CI, 1–3 minutes); `-- --only dbos,bullmq` runs
- * some peers only.
+ * some peers only; `-- --light-during-flood` starts S1's light tenants with the flood's first batch
+ * (`results/latest-light-during-flood.json`).
  * Needs PostgreSQL at PEERS_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432; databases
  * fw_peers_* are created when missing) and Redis at PEERS_REDIS_URL (default redis://127.0.0.1:6379).
  */
@@ -21,7 +22,14 @@ import { CAPACITY, HANDLER_MS, type S1Result, type S2Result, SIZES, STEPS } from
 import { formatTable, type PeerResults } from "./table.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { smoke: { type: "boolean" }, only: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    smoke: { type: "boolean" },
+    only: { type: "string" },
+    "light-during-flood": { type: "boolean" },
+  },
+});
+const lightDuringFlood = values["light-during-flood"] === true;
 const size = values.smoke ? "smoke" : "full";
 const only = values.only?.split(",") ?? Object.keys(PEERS);
 for (const id of only) {
@@ -80,7 +88,8 @@ async function runPeer(id: PeerId): Promise<void> {
       process.stderr.write(`${id} ${label}: FAILED\n${(error as Error).message}\n`);
     }
   };
-  await attempt<S1Result>("S1", [id, "s1", size], (value) => {
+  const s1Args = [id, "s1", size, ...(lightDuringFlood ? ["--light-during-flood"] : [])];
+  await attempt<S1Result>("S1", s1Args, (value) => {
     entry.s1 = value;
   });
   for (const inFlight of inFlights) {
@@ -108,19 +117,22 @@ const report = {
     loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
   },
   scenarios: {
-    s1: { ...sizes, handlerMs: HANDLER_MS, capacity: CAPACITY },
+    s1: { ...sizes, handlerMs: HANDLER_MS, capacity: CAPACITY, lightDuringFlood },
     s2: { steps: STEPS, runs: sizes.s2Runs },
   },
   results,
 };
 console.log(
-  `S1: ${sizes.heavyRuns} heavy runs at once + ${sizes.lightTenants} light tenants (1 run per ` +
-    `${sizes.lightEveryMs} ms each while the flood lasts), handler ${HANDLER_MS} ms, capacity ${CAPACITY}. ` +
+  `S1: ${sizes.heavyRuns} heavy runs at once + ${sizes.lightTenants} light tenants sending ` +
+    `${sizes.lightRunsPerTenant} runs each (one per ${sizes.lightEveryMs} ms ` +
+    `${lightDuringFlood ? "from the flood's first batch" : "once the flood is in"}), ` +
+    `handler ${HANDLER_MS} ms, capacity ${CAPACITY}. ` +
     `S2: ${STEPS} no-op checkpointed steps per run. Load average ${report.machine.loadAverageBefore.join(" ")} ` +
     `before, ${report.machine.loadAverageAfter.join(" ")} after; ${report.machine.cpus} CPUs; size ${size}.`,
 );
 console.log(formatTable(results, inFlights));
-const out = join(here, "results", size === "smoke" ? "smoke.json" : "latest.json");
+const file = size === "smoke" ? "smoke" : lightDuringFlood ? "latest-light-during-flood" : "latest";
+const out = join(here, "results", `${file}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`written: ${out}`);

@@ -2,8 +2,10 @@
  * The two scenarios every peer runs, driven the same way for each: the harness owns the clock, the handler
  * and the sizes; a peer only says how to start workers, enqueue and stop (`S1Target`, `S2Target`).
  *
- * S1 (fairness, DESIGN.md §6): one heavy tenant floods `heavyRuns` runs at once; then `lightTenants` light
- * tenants each send one run every `lightEveryMs` for as long as the heavy backlog lasts. Every run is the
+ * S1 (fairness, DESIGN.md §6, as `bench/fairness.ts` runs it): one heavy tenant enqueues `heavyRuns` runs
+ * in batches; once they are in, `lightTenants` light tenants each send `lightRunsPerTenant` runs, one every
+ * `lightEveryMs` (the same work for every peer, sent while the heavy backlog is at its largest; with
+ * `lightDuringFlood`, from the flood's first batch on). Every run is the
  * same handler: 20 ms of simulated I/O. Capacity 32 runs at once, and per tenant as much as each peer can
  * express (32 too, so the heavy tenant alone can fill every slot). Measured: each light run's
  * enqueue→handler-start latency (p50/p99), and the heavy tenant's throughput: its runs divided by the time
@@ -24,8 +26,9 @@ export const STEPS = 10;
 export interface Sizes {
   /** S1: runs the heavy tenant enqueues at once. */
   heavyRuns: number;
-  /** S1: tenants that send a run every `lightEveryMs` while the heavy backlog lasts. */
+  /** S1: tenants that each send `lightRunsPerTenant` runs, one every `lightEveryMs`, once the flood is in. */
   lightTenants: number;
+  lightRunsPerTenant: number;
   lightEveryMs: number;
   /** S2: runs per in-flight setting (keys: runs executing at once). */
   s2Runs: Record<number, number>;
@@ -33,8 +36,20 @@ export interface Sizes {
 
 /** `full` is the documented comparison; `smoke` only proves every peer starts and finishes (CI). */
 export const SIZES: Record<"full" | "smoke", Sizes> = {
-  full: { heavyRuns: 5000, lightTenants: 20, lightEveryMs: 200, s2Runs: { 1: 100, 256: 1000 } },
-  smoke: { heavyRuns: 300, lightTenants: 4, lightEveryMs: 100, s2Runs: { 1: 5, 256: 40 } },
+  full: {
+    heavyRuns: 5000,
+    lightTenants: 20,
+    lightRunsPerTenant: 10,
+    lightEveryMs: 250,
+    s2Runs: { 1: 100, 256: 1000 },
+  },
+  smoke: {
+    heavyRuns: 300,
+    lightTenants: 4,
+    lightRunsPerTenant: 3,
+    lightEveryMs: 50,
+    s2Runs: { 1: 5, 256: 40 },
+  },
 };
 
 /** Give up on one scenario after this long (ms): a peer that stalls fails loudly instead of hanging CI. */
@@ -131,67 +146,70 @@ const HEAVY = "heavy";
 /** Enqueue in batches of this many runs (every peer has a bulk enqueue, or takes them in parallel). */
 const SEND_BATCH = 500;
 
+/** How S1 runs. */
+export interface S1Options {
+  /**
+   * Start the light tenants' schedule with the flood's first batch instead of once the flood is enqueued:
+   * their runs then also wait for whatever the peer does while it takes in large batches.
+   * @default false
+   */
+  lightDuringFlood?: boolean;
+}
+
 /** Runs S1 on `target` (see the module comment) and stops it. */
-export async function runS1(target: S1Target, sizes: Sizes): Promise<S1Result> {
+export async function runS1(target: S1Target, sizes: Sizes, options: S1Options = {}): Promise<S1Result> {
   const starts: Array<{ tenant: string; sentAt: number; startedAt: number }> = [];
   const heavyEnds: number[] = [];
-  const lightPending = new Set<string>();
+  const lightRuns = sizes.lightTenants * sizes.lightRunsPerTenant;
+  let lightEnded = 0;
   /** Per light run: ms from its send until the peer acknowledged it (durably enqueued). */
   const lightAcks: number[] = [];
   const heavyDone = deferred();
   const lightDone = deferred();
-  let lightStopped = false;
   await target.start(async (job) => {
     starts.push({ ...job, startedAt: performance.now() });
     await simulatedIo();
     if (job.tenant === HEAVY) {
       heavyEnds.push(performance.now());
       if (heavyEnds.length === sizes.heavyRuns) heavyDone.resolve();
-    } else {
-      lightPending.delete(`${job.tenant}@${job.sentAt}`);
-      if (lightStopped && lightPending.size === 0) lightDone.resolve();
+    } else if (++lightEnded === lightRuns) {
+      lightDone.resolve();
     }
   });
   const began = performance.now();
+  const timers: NodeJS.Timeout[] = [];
+  // Tenant t sends its k-th light run (t / lightTenants + k) × lightEveryMs after the schedule starts.
+  const scheduleLight = () => {
+    for (let t = 0; t < sizes.lightTenants; t++) {
+      for (let k = 0; k < sizes.lightRunsPerTenant; k++) {
+        const tenant = `light-${t}`;
+        const send = () => {
+          const sentAt = performance.now();
+          target.send([{ tenant, sentAt }]).then(
+            () => lightAcks.push(performance.now() - sentAt),
+            (error: unknown) => {
+              console.error(`light send failed: ${String(error)}`);
+              process.exitCode = 1;
+            },
+          );
+        };
+        timers.push(setTimeout(send, (t / sizes.lightTenants + k) * sizes.lightEveryMs));
+      }
+    }
+  };
+  if (options.lightDuringFlood) scheduleLight();
   for (let offset = 0; offset < sizes.heavyRuns; offset += SEND_BATCH) {
     const now = performance.now();
     const size = Math.min(SEND_BATCH, sizes.heavyRuns - offset);
     await target.send(Array.from({ length: size }, () => ({ tenant: HEAVY, sentAt: now })));
   }
   const floodEnqueued = performance.now();
-  // Every light tenant sends its first run even if the flood drains first (a fast peer), then one every
-  // `lightEveryMs` while heavy runs remain.
-  const timers: NodeJS.Timeout[] = [];
-  let firstSends = 0;
-  const allFirstSent = deferred();
-  for (let t = 0; t < sizes.lightTenants; t++) {
-    const tenant = `light-${t}`;
-    const fire = () => {
-      const sentAt = performance.now();
-      lightPending.add(`${tenant}@${sentAt}`);
-      target.send([{ tenant, sentAt }]).then(
-        () => lightAcks.push(performance.now() - sentAt),
-        (error: unknown) => {
-          console.error(`light send failed: ${String(error)}`);
-          process.exitCode = 1;
-        },
-      );
-    };
-    const offset = (sizes.lightEveryMs * t) / sizes.lightTenants;
-    timers.push(
-      setTimeout(() => {
-        fire();
-        if (++firstSends === sizes.lightTenants) allFirstSent.resolve();
-        timers.push(setInterval(() => lightStopped || fire(), sizes.lightEveryMs));
-      }, offset),
-    );
+  if (!options.lightDuringFlood) scheduleLight();
+  try {
+    await withTimeout(Promise.all([heavyDone.promise, lightDone.promise]), "S1");
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
   }
-  await withTimeout(heavyDone.promise, "S1 heavy flood");
-  await allFirstSent.promise;
-  lightStopped = true;
-  for (const timer of timers) clearInterval(timer);
-  if (lightPending.size === 0) lightDone.resolve();
-  await withTimeout(lightDone.promise, "S1 light runs");
   const seconds = (performance.now() - began) / 1000;
   await target.close();
 
