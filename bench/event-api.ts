@@ -45,6 +45,9 @@ interface LoadRequest {
 interface LoadResult {
   ok: number;
   requests: number;
+  /** Answers other than 2xx. */
+  non2xx: number;
+  /** Requests that got no answer (autocannon's 10 s timeout, a reset connection). */
   errors: number;
   p50: number;
   p99: number;
@@ -68,7 +71,8 @@ async function loadGenerator(): Promise<void> {
   const answer: LoadResult = {
     ok: result["2xx"],
     requests: result.requests.total,
-    errors: result.errors + result.non2xx,
+    non2xx: result.non2xx,
+    errors: result.errors,
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuMs: (used.user + used.system) / 1000,
@@ -124,6 +128,7 @@ async function scenario(synchronous: SqliteSynchronous, batch: number) {
     writesPerCommit: commits.writes / commits.transactions,
     batch,
     requests: result.requests,
+    non2xx: result.non2xx,
     errors: result.errors,
     eventsPerSecond: Math.round((result.ok * batch) / DURATION),
     p50: result.p50,
@@ -146,7 +151,7 @@ if (process.argv[2] === "load") {
       const r = await scenario(synchronous, batch);
       console.log(
         `synchronous=${r.synchronous.toUpperCase()} batch ${String(r.batch).padStart(3)}: ` +
-          `${r.eventsPerSecond.toLocaleString("en")} events/s accepted (${r.requests} requests, ${r.errors} errors), ` +
+          `${r.eventsPerSecond.toLocaleString("en")} events/s accepted (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} unanswered), ` +
           `request latency p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.runsCompleted} runs completed meanwhile, ` +
           `${r.writesPerCommit.toFixed(1)} writes/commit; CPU ms/s: server ${r.serverCpu}, load generator ${r.loadCpu}; ` +
           `server CPU per request ${r.cpuPerRequest} µs`,
