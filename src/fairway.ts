@@ -17,6 +17,7 @@ import { failureEvent, failureFunctionConfig } from "./engine/failure-event.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./engine/function-config.js";
 import { isDeadLocalOwner, newLeaseOwner } from "./engine/lease-owner.js";
 import { Limits } from "./engine/limits.js";
+import { pooledRandom } from "./engine/pooled-random.js";
 import type { ReadyItem } from "./engine/ready-queue.js";
 import { RecoverySweep, SWEEP_IDLE_MS, sweepHorizonMs } from "./engine/recovery-sweep.js";
 import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
@@ -109,7 +110,7 @@ export class Fairway<TEvents extends EventMap = {}> {
   private readonly prices: PriceTable;
   private readonly registry = new Map<string, RegisteredFunction>();
   private readonly hub: RunEventHub;
-  private readonly newId = monotonicFactory();
+  private readonly newId = monotonicFactory(pooledRandom());
   private readonly owner: string;
   private readonly executor: RunExecutor;
   private readonly dispatcher: Dispatcher;
