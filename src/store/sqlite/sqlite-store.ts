@@ -417,7 +417,7 @@ export class SqliteStore implements Store {
 
   /** Read in the group commit queue, like {@link listDueRuns}. */
   async listBacklogs(): Promise<StoredBacklog[]> {
-    return this.writes.run(() =>
+    return this.writes.read(() =>
       (this.q.backlogs.all() as Array<{ backlog_key: string; runs: number }>).map((row) => ({
         backlogKey: row.backlog_key,
         runs: row.runs,
@@ -427,7 +427,7 @@ export class SqliteStore implements Store {
 
   /** Read in the group commit queue, like {@link listDueRuns}. */
   async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
-    return this.writes.run(() =>
+    return this.writes.read(() =>
       (
         this.q.backlogRuns.all({
           backlog_key: backlogKey,
@@ -445,7 +445,7 @@ export class SqliteStore implements Store {
    * invoke) has not queued it yet.
    */
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
-    return this.writes.run(() => {
+    return this.writes.read(() => {
       const rows = this.q.dueRuns.all({
         now,
         limit,
