@@ -416,8 +416,10 @@ export class Fairway<TEvents extends EventMap = {}> {
         } while (cursor !== undefined);
       }
     }
-    this.flow.queue.windows.restore(await this.store.listBacklogs());
+    const backlogs = await this.store.listBacklogs();
     if (!this.closing) await this.sweep.start();
+    // The backlogs' first pages are read in the background, after the wake-ups due now.
+    this.flow.queue.windows.restore(backlogs);
     for (const fn of this.registry.values()) this.cron.add(fn);
     this.limits.refreshEvery(this.limitsRefreshMs);
   }

@@ -18,6 +18,7 @@ import type {
   FlowPendingKind,
   RunFilter,
   RunRecord,
+  StartedCursor,
   Store,
   StoredEvent,
 } from "../store/store.js";
@@ -109,12 +110,17 @@ export class EngineFlow {
     }
     for (const { functionId, lookbackMs } of this.controller.throttledFunctions()) {
       const windowStart = now - lookbackMs;
-      const runs = await allRuns(store, { functionId, startedSince: windowStart });
-      runs.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
-      for (const run of runs) {
-        const event = run.events[0];
-        if (event && run.startedAt !== undefined)
-          this.controller.restoreThrottleStart(functionId, event, run.startedAt, windowStart);
+      let after: StartedCursor | undefined;
+      for (;;) {
+        const runs = await store.listStartedRuns(functionId, windowStart, RESTORE_PAGE, after);
+        for (const run of runs) {
+          const event = run.events[0];
+          if (event && run.startedAt !== undefined)
+            this.controller.restoreThrottleStart(functionId, event, run.startedAt, windowStart);
+        }
+        const last = runs.at(-1);
+        if (runs.length < RESTORE_PAGE || last?.startedAt === undefined) break;
+        after = { startedAt: last.startedAt, id: last.id };
       }
     }
     this.pendingWritten(await store.listFlowPending());
@@ -246,13 +252,16 @@ export class EngineFlow {
   }
 }
 
+/** Runs read per page when state is rebuilt at start-up. */
+const RESTORE_PAGE = 1000;
+
 /** Every run matching `filter`, page by page. */
 async function allRuns(store: Store, filter: Omit<RunFilter, "limit" | "cursor">): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
   let cursor: string | undefined;
   do {
     const page = await store.listRuns(
-      cursor === undefined ? { ...filter, limit: 1000 } : { ...filter, limit: 1000, cursor },
+      cursor === undefined ? { ...filter, limit: RESTORE_PAGE } : { ...filter, limit: RESTORE_PAGE, cursor },
     );
     runs.push(...page.runs);
     cursor = page.nextCursor;

@@ -285,6 +285,12 @@ export interface BacklogCursor {
   id: string;
 }
 
+/** Where a `listStartedRuns` page ends: the last run's `startedAt` and id. */
+export interface StartedCursor {
+  startedAt: number;
+  id: string;
+}
+
 /** Where a `listDueRuns` page ends: the last run's `readyAt` and id (pages go in that order). */
 export interface DueCursor {
   readyAt: number;
@@ -394,6 +400,17 @@ export interface Store {
    * range scan on `(backlogKey, queueScore, id)`.
    */
   listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]>;
+  /**
+   * One page of the runs of `functionId` that first started at or after `since` (ms), ordered by `startedAt`,
+   * then id, after `after`; at most `limit` (≥ 1). An index range on `(functionId, startedAt, id)`: what the
+   * engine rebuilds a throttle's GCRA state from at start-up, however many runs the function has.
+   */
+  listStartedRuns(
+    functionId: string,
+    since: number,
+    limit: number,
+    after?: StartedCursor,
+  ): Promise<RunRecord[]>;
   /**
    * One page of the wake-ups a worker may claim at `now` (runs that started before — sleeping, waiting,
    * retrying, leased — and delayed starts; never the backlogged runs of {@link listBacklogs}): not terminal,

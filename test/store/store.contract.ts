@@ -526,6 +526,22 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(ids(await s.listDueRuns(T0 + 10, 9))).toEqual(["started", "delayed"]);
     });
 
+    it("listStartedRuns pages a function's runs started since a time by (startedAt, id)", async () => {
+      const s = await open();
+      const runs = ["c", "a", "b", "late", "never"].map((id) => run(id));
+      runs.push(run("other", { functionId: "other" }));
+      await s.acceptEvents({ now: T0, events: [], runs: runs.map((entry) => ({ run: entry })) });
+      await s.claimRun("c", "w", T0 + 1, 10);
+      await s.claimRun("a", "w", T0 + 2, 10);
+      await s.claimRun("b", "w", T0 + 2, 10);
+      await s.claimRun("late", "w", T0 + 5, 10);
+      await s.claimRun("other", "w", T0 + 2, 10);
+      const ids = (page: RunRecord[]) => page.map((entry) => entry.id);
+      expect(ids(await s.listStartedRuns("fn", T0 + 2, 9))).toEqual(["a", "b", "late"]);
+      expect(ids(await s.listStartedRuns("fn", T0, 2))).toEqual(["c", "a"]);
+      expect(ids(await s.listStartedRuns("fn", T0, 9, { startedAt: T0 + 2, id: "a" }))).toEqual(["b", "late"]);
+    });
+
     it("listDueRuns pages wake-ups by (readyAt, id) after a cursor", async () => {
       const s = await open();
       const wakeUp = (id: string, readyAt: number) => run(id, { createdAt: T0 - 1, readyAt });

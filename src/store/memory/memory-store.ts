@@ -27,6 +27,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
+  StartedCursor,
   StepRow,
   Store,
   StoredBacklog,
@@ -309,6 +310,27 @@ export class MemoryStore implements Store {
             (score(run) === after.score && run.id > after.id)),
       )
       .sort((a, b) => score(a) - score(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async listStartedRuns(
+    functionId: string,
+    since: number,
+    limit: number,
+    after?: StartedCursor,
+  ): Promise<RunRecord[]> {
+    const started = (run: RunRecord) => run.startedAt ?? Number.NEGATIVE_INFINITY;
+    return [...this.runs.values()]
+      .filter(
+        (run) =>
+          run.functionId === functionId &&
+          started(run) >= since &&
+          (after === undefined ||
+            started(run) > after.startedAt ||
+            (started(run) === after.startedAt && run.id > after.id)),
+      )
+      .sort((a, b) => started(a) - started(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit)
       .map(copy);
   }

@@ -171,6 +171,11 @@ CREATE INDEX runs_wakeup ON runs (ready_at, id)
 DROP INDEX runs_due;
 `,
   },
+  {
+    // A throttle's GCRA state is rebuilt from the runs its function started recently (Store.listStartedRuns).
+    version: 6,
+    sql: "CREATE INDEX runs_started ON runs (function_id, started_at, id) WHERE started_at IS NOT NULL;",
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

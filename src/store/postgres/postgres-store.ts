@@ -43,6 +43,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
+  StartedCursor,
   StepRow,
   Store,
   StoredBacklog,
@@ -614,6 +615,22 @@ export class PostgresStore implements Store {
 
   async getSteps(runId: string): Promise<StepRow[]> {
     return (await this.query<StepRowDb>(statements.getSteps, [runId])).map(toStep);
+  }
+
+  async listStartedRuns(
+    functionId: string,
+    since: number,
+    limit: number,
+    after?: StartedCursor,
+  ): Promise<RunRecord[]> {
+    const rows = await this.query<RunRowDb>(statements.startedRuns, [
+      functionId,
+      since,
+      limit,
+      after?.startedAt ?? Number.MIN_SAFE_INTEGER,
+      after?.id ?? "",
+    ]);
+    return rows.map(runOf);
   }
 
   async listBacklogs(): Promise<StoredBacklog[]> {

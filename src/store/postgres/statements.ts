@@ -198,6 +198,14 @@ export const statements = {
      ORDER BY ready_at, id LIMIT $2`,
     true,
   ),
+  /** $1 function id, $2 since, $3 limit, $4 after started_at, $5 after id: an index range on runs_started. */
+  startedRuns: named(
+    "fw_list_started_runs",
+    `SELECT * FROM runs WHERE function_id = $1 AND started_at IS NOT NULL AND started_at >= $2
+       AND (started_at, id) > ($4, $5)
+     ORDER BY started_at, id LIMIT $3`,
+    true,
+  ),
   /** → backlog_key, runs: the backlogged runs of each backlog, a grouped read of runs_backlog. */
   backlogs: named(
     "fw_list_backlogs",

@@ -130,7 +130,8 @@ export class GroupCommit {
         else write.reject(outcome.ok ? error : outcome.error);
       });
     };
-    if (this.#sync && outcomes.some((outcome, index) => outcome.ok && !batch[index]?.read)) this.#sync(settle);
+    if (this.#sync && outcomes.some((outcome, index) => outcome.ok && !batch[index]?.read))
+      this.#sync(settle);
     else settle(null);
     if (sliced) this.#startSliced(sliced);
   }

@@ -192,6 +192,11 @@ CREATE INDEX runs_wakeup ON runs (ready_at, id)
 DROP INDEX runs_due;
 `,
   },
+  {
+    version: 12,
+    // A throttle's GCRA state is rebuilt from the runs its function started recently (Store.listStartedRuns).
+    sql: "CREATE INDEX runs_started ON runs (function_id, started_at, id) WHERE started_at IS NOT NULL;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

@@ -31,6 +31,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
+  StartedCursor,
   StepRow,
   Store,
   StoredBacklog,
@@ -437,6 +438,22 @@ export class SqliteStore implements Store {
         }) as RunRowDb[]
       ).map(toRun),
     );
+  }
+
+  async listStartedRuns(
+    functionId: string,
+    since: number,
+    limit: number,
+    after?: StartedCursor,
+  ): Promise<RunRecord[]> {
+    const rows = this.q.startedRuns.all({
+      function_id: functionId,
+      since,
+      limit,
+      after_started_at: after?.startedAt ?? Number.MIN_SAFE_INTEGER,
+      after_id: after?.id ?? "",
+    }) as RunRowDb[];
+    return rows.map(toRun);
   }
 
   /**

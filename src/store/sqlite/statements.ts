@@ -108,6 +108,10 @@ export const SQL = {
   backlogRuns: `SELECT * FROM runs WHERE backlog_key = @backlog_key AND started_at IS NULL AND ready_at <= created_at
        AND (queue_score, id) > (@after_score, @after_id)
      ORDER BY queue_score, id LIMIT @limit`,
+  // An index range on runs_started (function_id, started_at, id) after (@after_started_at, @after_id).
+  startedRuns: `SELECT * FROM runs WHERE function_id = @function_id AND started_at IS NOT NULL
+       AND started_at >= @since AND (started_at, id) > (@after_started_at, @after_id)
+     ORDER BY started_at, id LIMIT @limit`,
   // An index range on runs_wakeup (ready_at, id): the page after (@after_ready_at, @after_id).
   dueRuns: `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (started_at IS NOT NULL OR ready_at > created_at)
        AND ready_at <= @now AND (ready_at, id) > (@after_ready_at, @after_id)
