@@ -12,7 +12,7 @@ function prng(seed: number) {
   };
 }
 
-describe("concurrency limits hold under random sleeps, retries and cancels (review)", () => {
+describe("concurrency limits hold under random sleeps, retries and cancels", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])("seed %i", async (seed) => {
     const random = prng(seed);
     const { fairway, clock } = makeFairway("memory", { retryBackoffScale: 1 });
