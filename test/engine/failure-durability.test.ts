@@ -16,23 +16,17 @@ import {
 } from "../../src/index.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { makeFairway, storeKinds, tempDir } from "./helpers.js";
-import { settle } from "./review-helpers.js";
+import { dyingStore, makeFairway, storeKinds, tempDir } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** A store whose process "dies" right after a failing `finishRun` commits: the call never returns. */
-function dyingAfterFailure(store: Store): Store {
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (key !== "finishRun") return typeof value === "function" ? value.bind(target) : value;
-      return async (input: Parameters<Store["finishRun"]>[0]) => {
-        const run = await target.finishRun(input);
-        return input.status === "failed" ? new Promise(() => {}) : run;
-      };
-    },
-  });
+/** `store` in a process that "dies" right after a failing `finishRun` commits: the call never returns. */
+function dyingAfterFailure(store: Store) {
+  return dyingStore(
+    store,
+    ["finishRun"],
+    ([input]) => (input as Parameters<Store["finishRun"]>[0]).status === "failed",
+  );
 }
 
 function define(fairway: Fairway, calls: string[]) {
@@ -53,15 +47,16 @@ describe("onFailure survives a process that dies right after the failure is reco
       const file = join(tempDir(), "fairway.db");
       const shared = kind === "memory" ? new MemoryStore() : new SqliteStore({ path: file });
       const calls: string[] = [];
+      const dying = dyingAfterFailure(shared);
       const first = new Fairway({
         id: "app",
-        store: dyingAfterFailure(shared),
+        store: dying.store,
         clock: new FakeClock(),
         logger: silent,
       });
       define(first, calls);
       await first.send({ name: "go" });
-      await settle();
+      await dying.died;
       const failed = (await first.listRuns({ functionId: "f" })).runs[0];
       expect(failed?.status).toBe("failed");
       // Its finishRun never returned, yet the onFailure run is already in the store.
@@ -78,7 +73,7 @@ describe("onFailure survives a process that dies right after the failure is reco
       });
       define(second, calls);
       await second.start();
-      await settle();
+      await second.idle();
       const failure = (await second.listRuns({ functionId: "f-failure" })).runs;
       expect(failure.map((run) => run.status)).toEqual(["completed"]);
       expect(failure[0]?.event.name).toBe(FUNCTION_FAILED_EVENT);
@@ -102,7 +97,7 @@ describe.each(storeKinds)("the failure event (%s)", (kind) => {
       return accept(input);
     };
     await fairway.send({ name: "go" });
-    await settle();
+    await fairway.idle();
     expect(accepts).toEqual([["go"]]);
     expect(calls).toHaveLength(1);
     expect((await fairway.listRuns({ functionId: "f-failure" })).runs[0]?.status).toBe("completed");
@@ -121,9 +116,9 @@ describe.each(storeKinds)("the failure event (%s)", (kind) => {
       audits.push(event.data.function_id);
     });
     await fairway.send({ name: "watch" });
-    await settle();
+    await fairway.idle();
     await fairway.send({ name: "go" });
-    await settle();
+    await fairway.idle();
     const failed = (await fairway.listRuns({ functionId: "f" })).runs[0];
     const watch = (await fairway.listRuns({ functionId: watcher.id })).runs[0];
     expect(watch?.status).toBe("completed");
@@ -149,11 +144,11 @@ describe.each(storeKinds)("the failure event (%s)", (kind) => {
       },
     );
     await fairway.send({ name: "go" });
-    await settle();
+    await fairway.idle();
     const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
     await fairway.cancelRun(run?.id as string, "stop");
     fail();
-    await settle();
+    await fairway.idle();
     expect((await fairway.getRun(run?.id as string))?.status).toBe("cancelled");
     expect((await fairway.listRuns({ functionId: "f-failure" })).runs).toEqual([]);
     expect(calls).toEqual([]);
@@ -173,8 +168,8 @@ describe.each(storeKinds)("onFailure (%s)", (kind) => {
       },
     );
     const { ids } = await fairway.send({ name: "e", data: { order: 7 } });
-    await settle();
-    await settle();
+    await fairway.idle();
+    await fairway.idle();
     const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
     expect(calls).toHaveLength(1);
     const failure = calls[0]?.event;
@@ -209,8 +204,8 @@ describe.each(storeKinds)("onFailure (%s)", (kind) => {
     );
     const blob = "y".repeat(MAX_EVENT_BYTES - 100);
     await fairway.send({ name: "e", data: { blob } });
-    await settle();
-    await settle();
+    await fairway.idle();
+    await fairway.idle();
     expect((await fairway.listRuns({ functionId: "f" })).runs[0]?.status).toBe("failed");
     expect(calls).toBe(1);
     await fairway.close();

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Fairway, MemoryStore, StepError, type Store } from "../../src/index.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
-import { settle } from "./review-helpers.js";
+import { dyingStore, makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
 
 describe.each(storeKinds)("step.invoke and step.sendEvent on %s", (kind) => {
   it("invokes a child run and gets its result; the parent waits without a slot", async () => {
@@ -149,22 +148,13 @@ describe.each(storeKinds)("step inputs in the timeline on %s", (kind) => {
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** A store whose process "dies" right after `finishRun` of an invoked run commits: the call never returns. */
-function dyingAfterChildFinish(store: Store): Store {
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (key !== "finishRun" && key !== "cancelRun")
-        return typeof value === "function" ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        const run = await (value as (...a: unknown[]) => Promise<{ parent?: unknown } | undefined>).apply(
-          target,
-          args,
-        );
-        return run?.parent ? new Promise(() => {}) : run;
-      };
-    },
-  });
+/** `store` in a process that "dies" right after an invoked run's end commits: the call never returns. */
+function dyingAfterChildFinish(store: Store) {
+  return dyingStore(
+    store,
+    ["finishRun", "cancelRun"],
+    (_args, run) => (run as { parent?: unknown } | undefined)?.parent !== undefined,
+  );
 }
 
 function define(fairway: Fairway, childBody: () => Promise<string>) {
@@ -188,17 +178,24 @@ async function scenario(kind: (typeof storeKinds)[number], outcome: string, act:
   const gate = new Promise<void>((resolve) => {
     releaseChild = resolve;
   });
-  const clock = new FakeClock();
-  const first = new Fairway({ id: "app", store: dyingAfterChildFinish(shared), clock, logger: silent });
+  let childStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    childStarted = resolve;
+  });
+  const dying = dyingAfterChildFinish(shared);
+  const first = new Fairway({ id: "app", store: dying.store, clock: new FakeClock(), logger: silent });
   define(first, async () => {
+    childStarted();
     if (outcome === "cancelled") await gate;
     return "child done";
   });
   await first.send({ name: "parent" });
-  await settle();
+  await started;
   void act(first); // a cancelRun whose store call never returns (the process died)
+  // The child's code returns only after the cancel is stored (or, when it is not cancelled, on its own).
+  if (outcome === "cancelled") await dying.died;
   releaseChild();
-  await settle();
+  await dying.died;
   const child = (await first.listRuns({ functionId: "child" })).runs[0];
   expect(child?.status).toBe(outcome);
   // The first process is gone (its finishRun/cancelRun never returned); a new one starts on the same store.
@@ -206,7 +203,7 @@ async function scenario(kind: (typeof storeKinds)[number], outcome: string, act:
   const second = new Fairway({ id: "app", store, clock: new FakeClock(), logger: silent });
   define(second, async () => "child done");
   await second.start();
-  await settle();
+  await second.idle();
   const parent = (await second.listRuns({ functionId: "parent" })).runs[0];
   expect(parent?.status).toBe("completed");
   expect(parent?.output).toEqual(expected);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NonRetriableError, RetryAfterError, StepError } from "../../src/index.js";
 import { makeFairway, runOf, storeKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 const sites = ["step", "handler"] as const;
 
@@ -214,7 +213,7 @@ describe.each(storeKinds)("attempts of steps and of the handler are counted apar
       throw new Error("outside");
     });
     await fairway.send({ name: "e" });
-    for (let turn = 0; turn < 10; turn++) await settle();
+    await fairway.idle();
     const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
     expect(stepCalls).toBe(3);
     expect(outside).toBe(3); // 1 + retries
@@ -235,7 +234,7 @@ describe.each(storeKinds)("attempts of steps and of the handler are counted apar
       }),
     );
     await fairway.send({ name: "e" });
-    for (let turn = 0; turn < 30; turn++) await settle();
+    await fairway.idle();
     expect(calls).toBe(21);
     const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
     expect(run?.status).toBe("failed");

@@ -8,7 +8,6 @@ import {
   TimeoutError,
 } from "../../src/index.js";
 import { makeFairway, runOf, storeKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("run API on %s", (kind) => {
   it("lists runs newest first, filtered, in pages", async () => {
@@ -163,7 +162,7 @@ describe.each(storeKinds)("listRuns (%s)", (kind) => {
       await fairway.send({ name: "e", data: { index } });
       if (index % 4 === 3) await clock.advance(1); // several runs share a createdAt
     }
-    await settle();
+    await fairway.idle();
     const seen: number[] = [];
     let cursor: string | undefined;
     let pages = 0;

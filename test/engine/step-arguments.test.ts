@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepTools } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 const bad: Array<[string, (step: StepTools) => Promise<unknown>, string]> = [
   ["run with an empty id", (step) => step.run("", () => 1), "id:"],
@@ -36,7 +35,7 @@ describe.each(storeKinds)("step tool arguments (%s)", (kind) => {
         return call(step);
       });
       await fairway.send({ name: "e" });
-      for (let turn = 0; turn < 3; turn++) await settle();
+      await fairway.idle();
       const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
       expect(run?.status).toBe("failed");
       expect(run?.error?.name).toBe("ValidationError");
@@ -70,7 +69,7 @@ describe.each(storeKinds)("step tools called inside step.run (%s)", (kind) => {
       });
       const { ids } = await fairway.send({ name: "e" });
       expect(ids).toHaveLength(1);
-      await settle();
+      await fairway.idle();
       await clock.advance("2h");
       const { runs } = await fairway.listRuns({ functionId: "f" });
       const run = runs[0];
@@ -90,7 +89,7 @@ describe.each(storeKinds)("step tools called inside step.run (%s)", (kind) => {
       Promise.all([step.run("a", async () => 1), step.run("b", async () => 2)]),
     );
     await fairway.send({ name: "e" });
-    await settle();
+    await fairway.idle();
     const { runs } = await fairway.listRuns({ functionId: "f" });
     expect(runs[0]?.status).toBe("completed");
     expect(runs[0]?.output).toEqual([1, 2]);

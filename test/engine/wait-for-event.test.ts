@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { Fairway, type FairwayEvent, MemoryStore, SqliteStore } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("step.waitForEvent on %s", (kind) => {
   it("matches an event sent after the run was scheduled but before the wait was reached", async () => {
@@ -206,7 +205,7 @@ describe("an event received after a wait's timeout never resolves the wait", () 
     const first = new Fairway({ id: "t", store: file, clock, logger: silent });
     define(first);
     await first.send({ name: "e" });
-    await settle();
+    await first.idle();
     const runId = (await first.listRuns({ functionId: "f" })).runs[0]?.id as string;
     expect((await first.getRun(runId))?.status).toBe("waiting");
     await first.close();
@@ -215,7 +214,7 @@ describe("an event received after a wait's timeout never resolves the wait", () 
     const second = new Fairway({ id: "t", store: file, clock, logger: silent });
     define(second);
     await second.send({ name: "x", data: { late: true } });
-    await settle();
+    await second.idle();
     const run = await second.getRun(runId);
     expect(run?.status).toBe("completed");
     expect(run?.output).toBeNull();
@@ -238,12 +237,12 @@ describe("an event received after a wait's timeout never resolves the wait", () 
     });
     await fairway.send({ name: "e" });
     await fairway.send({ name: "b" });
-    await settle();
+    await fairway.idle();
     await clock.advance("30s"); // busy wakes and blocks the only slot
     await clock.advance("1m"); // the wait times out, its run cannot be claimed yet
     await fairway.send({ name: "x", data: { late: true } });
     release();
-    await settle();
+    await fairway.idle();
     await clock.advance(1);
     const waiter = (await fairway.listRuns({ functionId: "waiter" })).runs[0];
     expect(waiter?.status).toBe("completed");
