@@ -77,6 +77,15 @@ export function queuedRun(id: string, readyAt: number): RunRecord {
   };
 }
 
+/** A promise and the function that resolves it (for a test to await what its handler or store reached). */
+export function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
 /**
  * `store` as seen by a process that dies right after a write commits: the first call of one of `methods`
  * whose arguments and result satisfy `dies` never returns; `died` resolves once that write committed.
@@ -86,10 +95,7 @@ export function dyingStore(
   methods: ReadonlyArray<keyof Store>,
   dies: (args: unknown[], result: unknown) => boolean,
 ): { store: Store; died: Promise<void> } {
-  let markDied: () => void = () => {};
-  const died = new Promise<void>((resolve) => {
-    markDied = resolve;
-  });
+  const died = signal();
   const dying = new Proxy(store, {
     get(target, key) {
       const value = Reflect.get(target, key);
@@ -98,10 +104,10 @@ export function dyingStore(
       return async (...args: unknown[]) => {
         const result = await value.apply(target, args);
         if (!dies(args, result)) return result;
-        markDied();
+        died.resolve();
         return new Promise(() => {});
       };
     },
   });
-  return { store: dying, died };
+  return { store: dying, died: died.promise };
 }

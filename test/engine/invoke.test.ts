@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Fairway, MemoryStore, StepError, type Store } from "../../src/index.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { dyingStore, makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
+import { dyingStore, makeFairway, runOf, signal, storeKinds, tempDir } from "./helpers.js";
 
 describe.each(storeKinds)("step.invoke and step.sendEvent on %s", (kind) => {
   it("invokes a child run and gets its result; the parent waits without a slot", async () => {
@@ -178,19 +178,16 @@ async function scenario(kind: (typeof storeKinds)[number], outcome: string, act:
   const gate = new Promise<void>((resolve) => {
     releaseChild = resolve;
   });
-  let childStarted: () => void = () => {};
-  const started = new Promise<void>((resolve) => {
-    childStarted = resolve;
-  });
+  const started = signal();
   const dying = dyingAfterChildFinish(shared);
   const first = new Fairway({ id: "app", store: dying.store, clock: new FakeClock(), logger: silent });
   define(first, async () => {
-    childStarted();
+    started.resolve();
     if (outcome === "cancelled") await gate;
     return "child done";
   });
   await first.send({ name: "parent" });
-  await started;
+  await started.promise;
   void act(first); // a cancelRun whose store call never returns (the process died)
   // The child's code returns only after the cancel is stored (or, when it is not cancelled, on its own).
   if (outcome === "cancelled") await dying.died;
