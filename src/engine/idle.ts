@@ -38,6 +38,11 @@ type Method = (...args: unknown[]) => unknown;
 export class EngineActivity {
   #inFlight = 0;
   #waiters: Array<() => void> = [];
+  /** Called when a counted call settles (one function for every call: nothing is allocated per call but `then`). */
+  readonly #settled = () => {
+    this.#inFlight--;
+    if (this.#inFlight === 0) for (const wake of this.#waiters.splice(0)) wake();
+  };
 
   /**
    * `store` with every call that returns a promise counted until it settles: the same methods, called
@@ -45,16 +50,15 @@ export class EngineActivity {
    */
   track<S extends object>(store: S): S {
     // The counting wrapper of each method, made once (a method replaced on the store gets a new one).
-    const wrappers = new WeakMap<Method, Method>();
+    const wrappers = new Map<PropertyKey, { method: Method; wrapper: Method }>();
     return new Proxy(store, {
       get: (target, property) => {
         const value: unknown = Reflect.get(target, property);
         if (typeof value !== "function") return value;
-        let wrapper = wrappers.get(value as Method);
-        if (!wrapper) {
-          wrapper = this.#counting(target, value as Method);
-          wrappers.set(value as Method, wrapper);
-        }
+        const known = wrappers.get(property);
+        if (known?.method === value) return known.wrapper;
+        const wrapper = this.#counting(target, value as Method);
+        wrappers.set(property, { method: value as Method, wrapper });
         return wrapper;
       },
     });
@@ -80,14 +84,8 @@ export class EngineActivity {
       if (!(result instanceof Promise)) return result;
       this.#inFlight++;
       // Counted on the side: the caller gets the store's own promise, so no promise job is added before it resumes.
-      const settled = () => this.#settled();
-      result.then(settled, settled);
+      result.then(this.#settled, this.#settled);
       return result;
     };
-  }
-
-  #settled(): void {
-    this.#inFlight--;
-    if (this.#inFlight === 0) for (const wake of this.#waiters.splice(0)) wake();
   }
 }
