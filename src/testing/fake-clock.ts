@@ -55,6 +55,7 @@ export class FakeClock implements Clock {
     this.timers.delete(handle as number);
   }
 
+  /** An engine's idle point, awaited after each timer `advance` fires; returns the unregister function. */
   registerIdle(idle: () => Promise<void>): () => void {
     this.idles.add(idle);
     return () => {
