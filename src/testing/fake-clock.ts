@@ -18,27 +18,16 @@ interface Timer {
   callback: () => void;
 }
 
-/** Options of `FakeClock`. */
-export interface FakeClockOptions {
-  /**
-   * Resolves when the code the clock's timers start is done, awaited after each timer: for components
-   * driven by the clock outside an engine. An engine on the clock registers its own idle point
-   * (`fairway.idle`). @default none
-   */
-  idle?: () => Promise<void>;
-}
-
 export class FakeClock implements Clock {
   private current: number;
   private readonly timers = new Map<number, Timer>();
   private nextId = 1;
-  /** What to await after each timer: the `idle` option and the idle point of each engine on the clock. */
+  /** What to await after each timer: the idle point of each engine on the clock. */
   private readonly idles = new Set<() => Promise<void>>();
 
   /** `start` in ms since the epoch. @default 2030-01-01T00:00:00Z */
-  constructor(start = Date.UTC(2030, 0, 1), options: FakeClockOptions = {}) {
+  constructor(start = Date.UTC(2030, 0, 1)) {
     this.current = start;
-    if (options.idle) this.idles.add(options.idle);
   }
 
   now(): number {
@@ -70,7 +59,7 @@ export class FakeClock implements Clock {
 
   /**
    * Moves time forward by `duration` (ms or an `ms` string), firing due timers in order; before the first,
-   * after each and at the end, awaits the idle point of every engine on the clock (and the `idle` option),
+   * after each and at the end, awaits the idle point of every engine on the clock,
    * so the engine reacts to each timer before the next fires. `advance(0)` fires what is due now.
    */
   async advance(duration: number | string): Promise<void> {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { FakeClock, type FakeClockOptions } from "./fake-clock.js";
+export { FakeClock } from "./fake-clock.js";
 export {
   type RecordedRequest,
   ScriptedModel,
