@@ -6,6 +6,7 @@
  */
 import type { ObservableCallback } from "@opentelemetry/api";
 import { monotonicFactory } from "ulid";
+import { BacklogWindows } from "./engine/backlog-windows.js";
 import { type Clock, systemClock } from "./engine/clock.js";
 import { CronTriggers } from "./engine/cron-triggers.js";
 import { Dispatcher } from "./engine/dispatcher.js";
@@ -18,7 +19,7 @@ import { EngineActivity } from "./engine/idle.js";
 import { isDeadLocalOwner, newLeaseOwner } from "./engine/lease-owner.js";
 import { Limits } from "./engine/limits.js";
 import type { ReadyItem } from "./engine/ready-queue.js";
-import { RecoverySweep } from "./engine/recovery-sweep.js";
+import { RecoverySweep, SWEEP_IDLE_MS, sweepHorizonMs } from "./engine/recovery-sweep.js";
 import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
 import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
 import { RunExecutor, type WrittenResult } from "./engine/run-executor.js";
@@ -46,13 +47,14 @@ import { toRun, toStepRecord } from "./engine/views.js";
 import { ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
-import type { DueCursor, RunFilter, RunRecord, Store, UsageQuery } from "./store/store.js";
+import { PENDING_RUN_STATUSES } from "./store/run-statuses.js";
+import type { RunFilter, RunRecord, Store, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
-/** Runs a recovery sweep reads per pass. */
+/** Runs a recovery sweep reads per page. */
 const SWEEP_PAGE = 1000;
-/** Pending runs `start()` reads per page (it yields to the event loop between pages). */
+/** Runs of a watched function `start()` reads per page. */
 const START_PAGE = 1000;
 
 /**
@@ -176,8 +178,16 @@ export class Fairway<TEvents extends EventMap = {}> {
       prepareFailure: (run, error) => this.scheduler.prepare(failureEvent(run, error), true),
     };
     this.executor = new RunExecutor(deps);
+    const windows = new BacklogWindows({
+      read: (backlogKey, limit, after) => this.store.listBacklogRuns(backlogKey, limit, after),
+      deliver: (runs) => this.backlogRead(runs),
+      logger: this.logger,
+      retryLater: (delayMs, retry) => void this.clock.setTimeout(retry, delayMs),
+      bounded: options.ordering !== "fifo",
+    });
     this.flow = new EngineFlow({
       appId: this.id,
+      windows,
       ordering: options.ordering ?? "fair",
       clock: this.clock,
       logger: this.logger,
@@ -197,6 +207,10 @@ export class Fairway<TEvents extends EventMap = {}> {
       onResult: (item, result) => this.onResult(item, result),
       onClaimMissed: (runId) => this.claimMissed(runId),
       queue: this.flow.queue,
+      onLeft: (runId, wakeAt) => {
+        this.flow.forgetKeys(runId);
+        if (wakeAt !== undefined) this.sweep.wakeBy(wakeAt);
+      },
     });
     this.scheduler = new Scheduler({
       store: this.store,
@@ -253,8 +267,14 @@ export class Fairway<TEvents extends EventMap = {}> {
       clock: this.clock,
       logger: this.logger,
       intervalMs: sweepMs,
+      horizonMs: sweepHorizonMs(sweepMs, leaseMs),
+      idleMs: oneProcess ? Number.POSITIVE_INFINITY : SWEEP_IDLE_MS,
       pageSize: SWEEP_PAGE,
+      onHorizon: (until) => {
+        this.dispatcher.horizon = until;
+      },
       onDue: (runs, now) => this.recovered(runs, now),
+      onBacklogs: (backlogs) => windows.discover(backlogs),
     });
     this.unregisterIdle = this.clock.registerIdle?.(() => this.idle());
   }
@@ -376,41 +396,36 @@ export class Fairway<TEvents extends EventMap = {}> {
     return this.starting;
   }
 
+  /**
+   * Start-up reads what the scheduler needs, not the backlog: the pending runs of functions flow control
+   * watches from creation (singleton, cancelOn, timeouts), each backlog's count and first runs
+   * (`BacklogWindows.restore`, in the background), and the wake-ups within the sweep's horizon (the first
+   * sweep, which also releases the leases of this host's dead processes). Memory and time follow the number
+   * of backlogs and the runs due soon, not the number of queued runs.
+   */
   private async recover(): Promise<void> {
     await this.store.init();
     const now = this.clock.now();
     await this.limits.refresh();
     await this.flow.restore(this.store, now);
-    const owners = new Map<string, boolean>();
-    // Pending runs are read in pages, yielding to the event loop between them: a large backlog does not
-    // block the process while it loads (it still takes time and memory in proportion to the backlog).
-    let after: DueCursor | undefined;
-    for (;;) {
-      const page = await this.store.listPendingRuns(
-        after ? { limit: START_PAGE, after } : { limit: START_PAGE },
-      );
-      for (const run of page) {
-        const owner = run.leaseOwner;
-        if (owner === undefined || (run.leaseExpiresAt ?? 0) <= now || owners.has(owner)) continue;
-        const dead = isDeadLocalOwner(owner, this.owner);
-        owners.set(owner, dead);
-        if (dead) await this.store.releaseLeases(owner);
+    for (const functionId of this.flow.controller.watchedFunctions()) {
+      for (const status of PENDING_RUN_STATUSES) {
+        let cursor: string | undefined;
+        do {
+          const filter: RunFilter = { functionId, status, limit: START_PAGE };
+          const page = await this.store.listRuns(cursor === undefined ? filter : { ...filter, cursor });
+          for (const run of page.runs) {
+            this.flow.runCreated(run);
+            this.flow.forgetKeys(run.id);
+          }
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
       }
-      for (const run of page) {
-        // A released lease (dead local owner) no longer delays its run.
-        const held = run.leaseOwner !== undefined && owners.get(run.leaseOwner) !== true;
-        const leaseEnd = held ? (run.leaseExpiresAt ?? 0) : 0;
-        this.flow.runCreated(run);
-        this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
-      }
-      const last = page.at(-1);
-      if (page.length < START_PAGE || !last) break;
-      after = { readyAt: last.readyAt ?? now, id: last.id };
-      await new Promise((resolve) => setImmediate(resolve));
     }
+    this.flow.queue.windows.restore(await this.store.listBacklogs());
+    if (!this.closing) await this.sweep.start();
     for (const fn of this.registry.values()) this.cron.add(fn);
     this.limits.refreshEvery(this.limitsRefreshMs);
-    if (!this.closing) this.sweep.start();
   }
 
   /** A queued run was not claimable: if it has ended (or is gone), flow control forgets it. */
@@ -419,13 +434,40 @@ export class Fairway<TEvents extends EventMap = {}> {
     if (run?.readyAt === undefined) this.flow.runsDropped([runId]);
   }
 
-  /** Claimable runs a recovery sweep found: queue those this process does not have in hand; returns how many. */
-  private recovered(runs: RunRecord[], now: number): number {
+  /** Backlogged runs a window read from the store: queue them (their keys evaluated from their events). */
+  private backlogRead(runs: RunRecord[]): void {
+    if (this.closing) return;
+    const now = this.clock.now();
+    for (const run of runs) {
+      if (this.dispatcher.isExecuting(run.id)) continue;
+      this.flow.runCreated(run);
+      this.dispatcher.schedule(run, now, false, true);
+    }
+  }
+
+  /**
+   * Claimable runs a sweep found within its horizon: keep those this process does not have in hand, each on
+   * a timer at its wake-up (or its lease's end); returns how many. Leases of this host's processes that no
+   * longer exist are released first (`hostname:pid:nonce`, `kill(pid, 0)`), so a restarted embedded app
+   * resumes at once after a `kill -9`; other leases are waited out.
+   */
+  private async recovered(runs: RunRecord[], now: number): Promise<number> {
+    const dead = new Map<string, boolean>();
     let queued = 0;
     for (const run of runs) {
       if (this.dispatcher.knows(run.id) || this.scheduler.isCommitting(run.id)) continue;
+      const owner = run.leaseOwner;
+      let leaseEnd = 0;
+      if (owner !== undefined && (run.leaseExpiresAt ?? 0) > now) {
+        if (!dead.has(owner)) {
+          const isDead = isDeadLocalOwner(owner, this.owner);
+          dead.set(owner, isDead);
+          if (isDead) await this.store.releaseLeases(owner);
+        }
+        if (!dead.get(owner)) leaseEnd = run.leaseExpiresAt ?? 0;
+      }
       this.flow.runCreated(run);
-      this.dispatcher.schedule(run, now);
+      this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
       queued += 1;
     }
     return queued;
@@ -599,7 +641,9 @@ export class Fairway<TEvents extends EventMap = {}> {
   private async wake(runId: string): Promise<void> {
     if (this.dispatcher.isExecuting(runId)) return;
     const run = await this.store.getRun(runId);
-    if (run?.readyAt !== undefined) this.dispatcher.schedule(run, run.readyAt);
+    if (run?.readyAt === undefined) return;
+    this.flow.runCreated(run);
+    this.dispatcher.schedule(run, run.readyAt);
   }
 
   private async onResult(item: ReadyItem, result: WrittenResult): Promise<void> {

@@ -38,10 +38,18 @@ export interface DispatcherDeps {
   onClaimMissed: (runId: string) => Promise<void>;
   /** The ready queue: flow control's fair queue (`FlowReadyQueue`, see engine-flow.ts). */
   queue: ReadyQueue;
+  /**
+   * A run left this process's memory and waits in the store (its backlog's window is full, or it wakes up
+   * after the horizon at `wakeAt`): lets flow control forget its keys and the sweep come back for it in time.
+   */
+  onLeft: (runId: string, wakeAt?: number) => void;
 }
 
 /** What the dispatcher needs to know of a run to queue it. */
-export type Schedulable = Pick<RunRecord, "id" | "functionId" | "backlogKey" | "createdAt" | "startedAt">;
+export type Schedulable = Pick<
+  RunRecord,
+  "id" | "functionId" | "backlogKey" | "createdAt" | "startedAt" | "readyAt" | "queueScore"
+>;
 
 export class Dispatcher {
   readonly queue: ReadyQueue;
@@ -54,6 +62,11 @@ export class Dispatcher {
   private readonly parkedIds = new Set<string>();
   private pumpScheduled = false;
   private closed = false;
+  /**
+   * Wake-ups later than this (ms) are not kept in memory: the sweep reads them when they come within its
+   * horizon (`RecoverySweep`, which sets this). Until the first sweep, every wake-up is kept.
+   */
+  horizon = Number.POSITIVE_INFINITY;
   private renewTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -64,20 +77,30 @@ export class Dispatcher {
     });
   }
 
-  /** Queues `run` now, or at `readyAt` if that is later. `resume`: the run may have started (a retry). */
-  schedule(run: Schedulable, readyAt: number, resume = false): void {
+  /**
+   * Queues `run` now, or at `readyAt` if that is later (kept in memory only up to the {@link horizon}).
+   * `resume`: the run may have started (a retry). `loaded`: the run was just read from its backlog in the
+   * store (see `ReadyQueue.enqueue`).
+   */
+  schedule(run: Schedulable, readyAt: number, resume = false, loaded = false): void {
     if (this.closed || this.executing.has(run.id)) return;
+    const started = resume || run.startedAt !== undefined;
     const item: ReadyItem = {
       runId: run.id,
       functionId: run.functionId,
       backlogKey: run.backlogKey,
       createdAt: run.createdAt,
-      resume: resume || run.startedAt !== undefined,
+      score: run.queueScore ?? run.createdAt,
+      resume: started,
+      backlogged: !started && (run.readyAt ?? readyAt) <= run.createdAt,
     };
     if (readyAt <= this.deps.clock.now()) {
       this.timers.cancel(run.id);
-      this.queue.enqueue(item);
-      this.requestPump();
+      if (this.queue.enqueue(item, loaded)) this.requestPump();
+      else this.deps.onLeft(run.id);
+    } else if (readyAt > this.horizon) {
+      this.unschedule(run.id);
+      this.deps.onLeft(run.id, readyAt);
     } else {
       this.queue.remove(run.id);
       this.timers.schedule(item, readyAt);
@@ -97,7 +120,7 @@ export class Dispatcher {
     this.parked.delete(functionId);
     for (const item of parked) {
       this.parkedIds.delete(item.runId);
-      this.queue.enqueue(item);
+      if (!this.queue.enqueue(item)) this.deps.onLeft(item.runId);
     }
     this.requestPump();
   }
@@ -243,5 +266,6 @@ function toSchedulable(item: ReadyItem): Schedulable {
     functionId: item.functionId,
     backlogKey: item.backlogKey,
     createdAt: item.createdAt,
+    queueScore: item.score,
   };
 }

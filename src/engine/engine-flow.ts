@@ -21,9 +21,10 @@ import type {
   Store,
   StoredEvent,
 } from "../store/store.js";
+import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock } from "./clock.js";
 import { FlowReadyQueue } from "./flow-ready-queue.js";
-import { backlogKey } from "./ready-queue.js";
+import { backlogKey, backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import type { Deferral, ScheduleStage } from "./scheduler.js";
 import { toHandlerEvent } from "./step-waits.js";
@@ -37,6 +38,8 @@ export interface EngineFlowDeps {
   /** Applies `deferral` to a pending debounce or batch whose timer fired (the store creates its run if due). */
   flush: (functionId: string, deferral: Deferral) => Promise<void>;
   cancel: (runId: string, reason: string) => Promise<void>;
+  /** The windows of backlogged runs (reads from the store); the ready queue keeps its backlogs' counts there. */
+  windows: BacklogWindows;
 }
 
 /** One row of `fairway.flowState()`: a function × concurrency key with its queued, running and throttled runs. */
@@ -69,7 +72,7 @@ export class EngineFlow {
         });
       },
     });
-    this.queue = new FlowReadyQueue(this.controller, deps.clock);
+    this.queue = new FlowReadyQueue(this.controller, deps.clock, deps.windows);
     this.#due = new DueTimers(deps.clock);
   }
 
@@ -162,7 +165,12 @@ export class EngineFlow {
     return admission.kind === "deferred" ? run : this.#apply(run, admission, run.createdAt);
   }
 
-  /** A run was stored or is recovered: watch it (cancelOn, timeouts, singleton). */
+  /** The run left memory (it waits in the store): forget its flow keys until it is read back. */
+  forgetKeys(runId: string): void {
+    this.controller.forgetKeys(runId);
+  }
+
+  /** A run was stored or is read back from the store: its keys, and its watch (cancelOn, timeouts, singleton). */
   runCreated(run: RunRecord): void {
     if (run.status === "skipped") return;
     const event = run.events[0] ?? { name: "", data: {}, id: "", ts: 0 };
@@ -197,9 +205,24 @@ export class EngineFlow {
     this.controller.scheduler.limitsChanged();
   }
 
-  /** Per function and concurrency key: queued, running, throttled. */
+  /**
+   * Per function and concurrency key: queued, running, throttled. Queued counts include the backlogged runs
+   * only in the store (an estimate kept by the windows; exact again once a backlog is read to its end).
+   */
   flowState(functionId?: string): FlowStateEntry[] {
-    return this.controller.flowState(functionId);
+    const rows = this.controller.flowState(functionId);
+    for (const [key, stored] of this.deps.windows.storedBacklogs()) {
+      const fn = key.slice(0, Math.max(0, key.indexOf("\u0000")));
+      if (functionId !== undefined && fn !== functionId) continue;
+      const label = backlogLabel(key);
+      const row = rows.find((entry) => entry.functionId === fn && entry.key === label);
+      if (!row) rows.push({ functionId: fn, key: label, queued: stored, running: 0, throttled: 0 });
+      else {
+        row.queued += stored;
+        if (row.throttled > 0) row.throttled += stored;
+      }
+    }
+    return rows;
   }
 
   stop(): void {
@@ -211,6 +234,7 @@ export class EngineFlow {
   #apply(run: RunRecord, admission: Exclude<Admission, { kind: "deferred" }>, now: number): RunRecord {
     const { keys } = admission;
     const out: RunRecord = { ...run, backlogKey: backlogKey(run.functionId, keys.key) };
+    if (keys.priority !== 0) out.queueScore = run.createdAt - keys.priority * 1000;
     if (keys.concurrencyKeys.length > 0) out.concurrencyKeys = keys.concurrencyKeys;
     if (keys.warnings.length > 0) out.warnings = keys.warnings;
     for (const warning of keys.warnings)

@@ -3,10 +3,13 @@
  * backlogs per function × concurrency keys served in turn, priority, throttle (GCRA) at run start, and
  * concurrency slots held from dispatch until `release` (the run stops executing). When nothing may
  * start because of a throttle, it arms one timer for the earliest allowed time and asks for a pump.
+ * Backlogged runs (never started) are held in per-backlog windows (`backlog-windows.ts`): the rest of a
+ * large backlog stays in the store until the window has room.
  *
  * @module
  */
 import type { FlowController } from "../flow/flow-controller.js";
+import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
 
@@ -20,12 +23,25 @@ export class FlowReadyQueue implements ReadyQueue {
   constructor(
     private readonly flow: FlowController,
     private readonly clock: Clock,
+    /** The windows of backlogged runs (the engine's, shared with start-up's restore). */
+    readonly windows: BacklogWindows,
   ) {}
 
-  /** Queues a due run with the keys flow control recorded for it (`FlowController.runCreated`). */
-  enqueue(item: ReadyItem): void {
-    this.flow.scheduler.remove(item.runId);
-    if (this.flow.scheduler.enqueue(this.flow.queueItem(item))) this.#items.set(item.runId, item);
+  /**
+   * Queues a due run with the keys flow control recorded for it (`FlowController.runCreated`); a backlogged
+   * run whose window is full stays in the store (false) and flow control forgets its keys until it is read.
+   */
+  enqueue(item: ReadyItem, loaded = false): boolean {
+    if (loaded && this.#items.has(item.runId)) return true;
+    if (item.backlogged && !loaded && !this.#items.has(item.runId) && !this.windows.admit(windowed(item))) {
+      this.flow.forgetKeys(item.runId);
+      return false;
+    }
+    this.remove(item.runId);
+    if (!this.flow.scheduler.enqueue(this.flow.queueItem(item))) return false;
+    this.#items.set(item.runId, item);
+    if (item.backlogged) this.windows.entered(windowed(item));
+    return true;
   }
 
   next(now: number): ReadyItem | undefined {
@@ -36,6 +52,7 @@ export class FlowReadyQueue implements ReadyQueue {
     }
     const item = this.#items.get(next.runId);
     this.#items.delete(next.runId);
+    if (item?.backlogged) this.windows.left(windowed(item));
     return item && next.waitReason !== undefined ? { ...item, waitReason: next.waitReason } : item;
   }
 
@@ -44,7 +61,9 @@ export class FlowReadyQueue implements ReadyQueue {
   }
 
   remove(runId: string): boolean {
+    const item = this.#items.get(runId);
     this.#items.delete(runId);
+    if (item?.backlogged) this.windows.left(windowed(item));
     return this.flow.scheduler.remove(runId);
   }
 
@@ -74,4 +93,8 @@ export class FlowReadyQueue implements ReadyQueue {
       this.onWake();
     }, at - now);
   }
+}
+
+function windowed(item: ReadyItem) {
+  return { runId: item.runId, backlogKey: item.backlogKey, score: item.score };
 }

@@ -13,15 +13,26 @@ export interface ReadyItem {
   functionId: string;
   backlogKey: string;
   createdAt: number;
+  /** Order within the backlog: the run's `queueScore` (else `createdAt`), ms. */
+  score: number;
   resume: boolean;
+  /**
+   * Never started and due when created (`src/store/backlogged.ts`): it counts in its backlog's window
+   * (`backlog-windows.ts`), and the store holds the runs beyond it.
+   */
+  backlogged: boolean;
   /** Set by the queue on a start that had to wait: the limit that held it (see `QueueItem.waitReason`). */
   waitReason?: string;
 }
 
 /** The scheduler's queue of due runs. */
 export interface ReadyQueue {
-  /** Adds a due run (replacing an entry with the same run id). */
-  enqueue(item: ReadyItem): void;
+  /**
+   * Adds a due run (replacing an entry with the same run id). A backlogged run created here may stay in the
+   * store instead (false: its backlog's window is full; a refill reads it later). `loaded`: the run was just
+   * read from its backlog in the store (it joins its window; one already queued is left as it is).
+   */
+  enqueue(item: ReadyItem, loaded?: boolean): boolean;
   /** Removes and returns the run that should start next at `now`, or undefined if none may. */
   next(now: number): ReadyItem | undefined;
   /** Whether the run is queued. */

@@ -1,21 +1,25 @@
 /**
- * The periodic recovery sweep: on the engine's clock, one page (`pageSize` runs) of `Store.listDueRuns` —
- * runs claimable now: due queued runs, sleeps and retries come due, waits resolved or timed out, leases
- * expired (a process that died or was cut off) — handed to `onDue`, which queues the ones this process does
- * not have in hand. Pages follow each other by cursor and wrap around when one comes back short, so however
- * large the backlog, each sweep costs one bounded index range read and every claimable run is seen within
- * `ceil(claimable / pageSize)` sweeps. No run waits for a restart.
+ * The periodic sweep of wake-ups: on the engine's clock, every run that is claimable within the horizon
+ * (`Store.listDueRuns(now + horizonMs)`, page after page: sleeps and retries coming due, waits resolved or
+ * timing out, leases expired or expiring — a process that died or was cut off — and delayed starts) is
+ * handed to `onDue`, which keeps the ones this process does not have in hand, each on a timer at its wake-up
+ * time. Wake-ups further away are not kept in memory (`Dispatcher.horizon`): a sweep reads them when they
+ * come within the horizon, so a parked run costs memory only in its last minutes. Backlogged runs (never
+ * started) are paged in by their backlogs (`backlog-windows.ts`); each sweep after the first reads the
+ * backlogs' counts (`Store.listBacklogs`), so a backlog that another process filled is found too. No run
+ * waits for a restart.
  *
  * Pace: `intervalMs` after a sweep that queued something; after sweeps that found only runs already in hand
- * the pause doubles, up to `12 × intervalMs` (a busy process does not re-read its own queue every few
- * seconds). When no run is claimable at all, the next sweep is at the moment the
- * earliest run becomes claimable (a one-row read, `listDueRuns(now + SWEEP_IDLE_MS, 1)`), at least
- * `intervalMs` and at most `SWEEP_IDLE_MS` (1 h) away: an idle app reads nothing every few seconds, and a
- * fake clock moved by a year fires thousands of sweeps, not millions.
+ * the pause doubles, up to `MAX_BACKOFF × intervalMs` (a busy process does not re-read its horizon every few
+ * seconds); the horizon is one `intervalMs` longer than that longest pause, so every wake-up is read before
+ * it is due. When nothing is claimable within the horizon, the next sweep is when the earliest later run
+ * comes within it (a one-row read), at most `idleMs` away (1 h for a store other processes write), and earlier if the engine parks a
+ * run that wakes sooner ({@link RecoverySweep.wakeBy}): an idle app reads nothing every few seconds, and a fake
+ * clock moved by a year fires thousands of sweeps, not millions.
  *
  * @module
  */
-import type { DueCursor, RunRecord, Store } from "../store/store.js";
+import type { DueCursor, RunRecord, Store, StoredBacklog } from "../store/store.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Logger } from "./types.js";
 
@@ -23,7 +27,12 @@ import type { Logger } from "./types.js";
 export const SWEEP_IDLE_MS = 60 * 60 * 1000;
 
 /** Longest pause between sweeps that find only runs already in hand, in `intervalMs`. */
-const MAX_BACKOFF = 12;
+export const MAX_BACKOFF = 12;
+
+/** The horizon for a sweep interval and lease time, ms: wake-ups within it are kept in memory. */
+export function sweepHorizonMs(intervalMs: number, leaseMs: number): number {
+  return Math.max((MAX_BACKOFF + 1) * intervalMs, leaseMs + intervalMs);
+}
 
 export interface RecoverySweepDeps {
   store: Store;
@@ -31,71 +40,129 @@ export interface RecoverySweepDeps {
   logger: Logger;
   /** Time between sweeps while runs are claimable, ms. */
   intervalMs: number;
-  /** Runs read per sweep. */
+  /** Wake-ups up to this far ahead are read and kept in memory, ms (see {@link sweepHorizonMs}). */
+  horizonMs: number;
+  /**
+   * Longest pause while nothing is claimable within the horizon, ms: {@link SWEEP_IDLE_MS} for a store that
+   * other processes write (runs they leave behind are found within it); `Infinity` for a store only this
+   * process writes (memory, SQLite), where the next sweep is simply when the earliest wake-up comes within the
+   * horizon (or when `wakeBy` asks).
+   */
+  idleMs: number;
+  /** Runs read per page. */
   pageSize: number;
+  /** A sweep starts: wake-ups up to `until` (ms) are kept in memory from now on. */
+  onHorizon: (until: number) => void;
   /** Called with each page of claimable runs (may be empty); returns how many it queued (not in hand before). */
-  onDue: (runs: RunRecord[], now: number) => number;
+  onDue: (runs: RunRecord[], now: number) => Promise<number>;
+  /** Called with the stored backlogs (`Store.listBacklogs`) on every sweep after the first. */
+  onBacklogs: (backlogs: StoredBacklog[]) => void;
 }
 
 export class RecoverySweep {
-  private timer: TimerHandle | undefined;
-  private after: DueCursor | undefined;
+  private timer: { handle: TimerHandle; at: number } | undefined;
   private started = false;
   private stopped = false;
+  private sweeping = false;
   /** Whether the last sweep failed (a store error is logged once until a sweep succeeds again). */
   private failing = false;
   /** Sweeps in a row that queued nothing new. */
   private quiet = 0;
+  /** The start-up sweep: start-up reads the backlogs itself. */
+  private first = true;
+  /** The earliest wake-up `wakeBy` asked for that no sweep has read yet (ms). */
+  private wanted: number | undefined;
 
   constructor(private readonly deps: RecoverySweepDeps) {}
 
-  /** Arms the first sweep `intervalMs` from now. Idempotent; nothing after `stop`. */
-  start(): void {
+  /**
+   * Sweeps now (start-up: the wake-ups within the horizon), then `intervalMs` later and on the pace above
+   * from there (runs another process leaves behind after start-up are found within one interval).
+   * Idempotent; nothing after `stop`.
+   */
+  async start(): Promise<void> {
     if (this.started || this.stopped) return;
     this.started = true;
+    await this.sweep();
     this.arm(this.deps.intervalMs);
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer.handle);
     this.timer = undefined;
   }
 
+  /** A run was left in the store to wake at `at` (ms): make sure a sweep reads it before then. */
+  wakeBy(at: number): void {
+    if (this.wanted === undefined || at < this.wanted) this.wanted = at;
+    if (!this.started || this.stopped || this.sweeping) return;
+    const sweepAt = Math.max(this.deps.clock.now(), at - this.deps.horizonMs);
+    if (this.timer !== undefined && this.timer.at <= sweepAt) return;
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer.handle);
+    this.timer = undefined;
+    this.arm(sweepAt - this.deps.clock.now());
+  }
+
   /**
-   * One sweep now: reads the next page and hands it to `onDue`. Returns the delay until the next sweep (ms).
-   * Store errors are logged once (until a sweep succeeds again), not thrown.
+   * One sweep now: reads every claimable run within the horizon and hands each page to `onDue`. Returns the
+   * delay until the next sweep (ms; `Infinity`: none until `wakeBy`). Store errors are logged once (until a
+   * sweep succeeds again), not thrown.
    */
   async sweep(): Promise<number> {
-    const { store, clock, pageSize, intervalMs } = this.deps;
+    const { store, clock, pageSize, intervalMs, horizonMs } = this.deps;
     const now = clock.now();
+    const until = now + horizonMs;
+    this.sweeping = true;
+    this.deps.onHorizon(until);
+    if (this.wanted !== undefined && this.wanted <= until) this.wanted = undefined;
     try {
-      const runs = await store.listDueRuns(now, pageSize, this.after);
-      const last = runs.at(-1);
-      this.after =
-        runs.length < pageSize || !last ? undefined : { readyAt: last.readyAt ?? now, id: last.id };
+      let found = 0;
+      let queued = 0;
+      let after: DueCursor | undefined;
+      for (;;) {
+        const runs = await store.listDueRuns(until, pageSize, after);
+        found += runs.length;
+        if (!this.stopped) queued += await this.deps.onDue(runs, now);
+        const last = runs.at(-1);
+        if (runs.length < pageSize || !last) break;
+        after = { readyAt: last.readyAt ?? now, id: last.id };
+      }
+      if (this.started && !this.first) this.deps.onBacklogs(await store.listBacklogs());
+      this.first = false;
       this.failing = false;
-      const queued = this.stopped ? 0 : this.deps.onDue(runs, now);
       this.quiet = queued > 0 ? 0 : this.quiet + 1;
-      if (runs.length > 0) return intervalMs * Math.min(MAX_BACKOFF, 2 ** this.quiet);
-      const [next] = await store.listDueRuns(now + SWEEP_IDLE_MS, 1);
-      if (!next) return SWEEP_IDLE_MS;
+      if (found > 0) return intervalMs * Math.min(MAX_BACKOFF, 2 ** this.quiet);
+      const { idleMs } = this.deps;
+      const [next] = await store.listDueRuns(
+        Number.isFinite(idleMs) ? now + idleMs : Number.MAX_SAFE_INTEGER,
+        1,
+      );
+      if (!next) return idleMs;
       const claimableAt = Math.max(next.readyAt ?? now, next.leaseExpiresAt ?? now);
-      return Math.min(SWEEP_IDLE_MS, Math.max(intervalMs, claimableAt - now));
+      return Math.min(idleMs, Math.max(intervalMs, claimableAt - horizonMs - now));
     } catch (error) {
       if (!this.failing)
         this.deps.logger.error("recovery sweep failed; retrying at the next sweep", { error });
       this.failing = true;
       return intervalMs;
+    } finally {
+      this.sweeping = false;
     }
   }
 
-  private arm(delayMs: number): void {
-    this.timer = this.deps.clock.setTimeout(() => {
+  private arm(next: number): void {
+    const now = this.deps.clock.now();
+    const wanted = this.wanted === undefined ? next : Math.max(0, this.wanted - this.deps.horizonMs - now);
+    const delayMs = Math.min(next, wanted);
+    if (this.stopped || !Number.isFinite(delayMs)) return;
+    const at = now + delayMs;
+    const handle = this.deps.clock.setTimeout(() => {
       this.timer = undefined;
       void this.sweep().then((next) => {
-        if (!this.stopped) this.arm(next);
+        if (!this.stopped && this.timer === undefined) this.arm(next);
       });
     }, delayMs);
+    this.timer = { handle, at };
   }
 }

@@ -239,19 +239,47 @@ export class FlowController {
    * timeouts and singleton. A run already watched (or waiting for its function) is left as it is.
    */
   runCreated(run: WatchedRun): void {
-    if (this.#watch.watching(run.id) || this.#early.has(run.id)) return;
+    if (this.#early.has(run.id)) return;
     const flow = this.#functions.get(run.functionId);
     if (!flow) {
       this.#early.set(run.id, run);
       return;
     }
     const keys = this.#keys.get(run.id) ?? this.#remember(run.id, run.functionId, flow, run.event);
-    this.#watch.watch(run, flow.config, keys.singletonKey);
+    if (!this.#watch.watching(run.id)) this.#watch.watch(run, flow.config, keys.singletonKey);
+  }
+
+  /**
+   * Functions whose runs flow control must watch from creation to end (`singleton`, `cancelOn`, `timeouts`):
+   * the engine reads all their pending runs at start-up (other runs are read only when they are due).
+   */
+  watchedFunctions(): string[] {
+    const out: string[] = [];
+    for (const [functionId, { config }] of this.#functions) {
+      const { singleton, cancelOn, timeouts } = config;
+      if (
+        singleton ||
+        cancelOn.length > 0 ||
+        timeouts.startMs !== undefined ||
+        timeouts.finishMs !== undefined
+      )
+        out.push(functionId);
+    }
+    return out;
   }
 
   /** The run's handler started executing for the first time. */
   runStarted(runId: string): void {
     this.#watch.started(runId);
+  }
+
+  /**
+   * The run left this process's memory but goes on (it waits in the store: a backlog beyond its window, a
+   * wake-up beyond the horizon): forget its keys; its watch (singleton, cancelOn, deadlines) stays. The keys
+   * are evaluated again from its event when it is read back (`runCreated`).
+   */
+  forgetKeys(runId: string): void {
+    this.#keys.delete(runId);
   }
 
   /** The run ended, was skipped or was never stored: forget its keys, singleton hold and deadlines. */

@@ -23,3 +23,8 @@ export const TERMINAL_RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>([
   "cancelled",
   "skipped",
 ]);
+
+/** The statuses of a run that has not ended. */
+export const PENDING_RUN_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter(
+  (status) => !TERMINAL_RUN_STATUSES.has(status),
+);

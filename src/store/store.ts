@@ -4,7 +4,7 @@
  * Written for a store shared by several worker processes (PostgreSQL) as much as for the embedded ones
  * (SQLite, memory): every state change the engine depends on is one atomic method here, work is claimed under
  * a lease with an expiry (`claimRun`), and whatever the engine keeps in memory (ready queue, timers) is only a
- * cache that `listPendingRuns` can rebuild. Times are ms since the epoch of the engine's clock. Values the
+ * cache rebuilt from `listBacklogs`, `listBacklogRuns` and `listDueRuns`. Times are ms since the epoch of the engine's clock. Values the
  * handler sees (step outputs, run outputs) are stored as the engine serializer's text (`*Text` fields).
  *
  * @module
@@ -88,6 +88,11 @@ export interface RunRecord {
   eventSeq: number;
   /** Backlog the run waits in: function id × concurrency-key value (see engine `backlogKey`). */
   backlogKey: string;
+  /**
+   * Order within the backlog (lower first), ms: `createdAt − priority × 1000`, set when flow control admits
+   * the run. Absent means `createdAt`.
+   */
+  queueScore?: number;
   concurrencyKeys?: string[];
   /**
    * Flow-control fallbacks recorded when the run was scheduled, each naming the field: a key expression
@@ -267,6 +272,19 @@ export interface RegisterWaitInput {
   completed(event: StoredEvent): StepRow;
 }
 
+/** A backlog with runs waiting for their first start (see `Store.listBacklogs`). */
+export interface StoredBacklog {
+  backlogKey: string;
+  /** Backlogged runs in it. */
+  runs: number;
+}
+
+/** Where a `listBacklogRuns` page ends: the last run's `queueScore` and id (pages go in that order). */
+export interface BacklogCursor {
+  score: number;
+  id: string;
+}
+
 /** Where a `listDueRuns` page ends: the last run's `readyAt` and id (pages go in that order). */
 export interface DueCursor {
   readyAt: number;
@@ -363,16 +381,26 @@ export interface Store {
   listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
   getSteps(runId: string): Promise<StepRow[]>;
   /**
-   * Non-terminal runs with a `readyAt`, with their lease: what the engine's caches are rebuilt from. Without
-   * `page`, all of them; with it, at most `page.limit` (≥ 1) ordered by `readyAt`, then id, after
-   * `page.after` (an index range, so start-up can read a large backlog in pages and yield between them).
+   * Every backlog that has runs waiting for their first start, with how many: what the engine's scheduler
+   * keeps a head and a count of (it reads each backlog's runs with {@link listBacklogRuns} as slots free up).
+   * A _backlogged_ run is one never started whose `readyAt` is not after its `createdAt` (due when created:
+   * not a delayed start); every other non-terminal run with a `readyAt` is a _wake-up_ ({@link listDueRuns}).
+   * One grouped read of an index, ordered by backlog key.
    */
-  listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]>;
+  listBacklogs(): Promise<StoredBacklog[]>;
   /**
-   * One page of the runs a worker may claim at `now`: not terminal, `readyAt <= now`, lease free or expired
-   * (`leaseExpiresAt <= now`). Ordered by `readyAt`, then id, starting after `after`; at most `limit` (≥ 1).
-   * An index range scan: the engine's periodic recovery sweep pages through it (due runs, expired leases,
-   * due sleeps and retries), so no run waits for a restart.
+   * One page of backlog `backlogKey`'s backlogged runs, in the order the scheduler serves them: by
+   * `queueScore` (`createdAt` − priority), then id, starting after `after`; at most `limit` (≥ 1). An index
+   * range scan on `(backlogKey, queueScore, id)`.
+   */
+  listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]>;
+  /**
+   * One page of the wake-ups a worker may claim at `now` (runs that started before — sleeping, waiting,
+   * retrying, leased — and delayed starts; never the backlogged runs of {@link listBacklogs}): not terminal,
+   * `readyAt <= now`, lease free or expired (`leaseExpiresAt <= now`). Ordered by `readyAt`, then id,
+   * starting after `after`; at most `limit` (≥ 1). An index range scan: the engine's periodic sweep reads the
+   * wake-ups of the next minutes with it (due sleeps and retries, resolved waits, expired leases), so no run
+   * waits for a restart and none beyond that horizon is kept in memory.
    */
   listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */

@@ -36,6 +36,9 @@ export function makeFairway(kind: (typeof storeKinds)[number], options: Partial<
     clock,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     retryBackoffScale: 0,
+    // Limit overrides reload every 2 s on PostgreSQL by default: 43,200 reads in a day the fake clock skips.
+    // Tests of the reload (limit-overrides.test.ts) set it themselves.
+    limitsRefreshMs: 0,
     ...options,
   });
   return { fairway, clock };

@@ -8,7 +8,9 @@ const item = (runId: string): ReadyItem => ({
   functionId: "fn",
   backlogKey: backlogKey("fn"),
   createdAt: 0,
+  score: 0,
   resume: false,
+  backlogged: false,
 });
 
 describe("backlogKey", () => {

@@ -1,49 +1,95 @@
 import { describe, expect, it } from "vitest";
 import { RecoverySweep, SWEEP_IDLE_MS } from "../../src/engine/recovery-sweep.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
+import type { RunRecord } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { queuedRun } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const HORIZON = 13_000;
+
+/** A wake-up (not a backlogged run): a delayed start due at `readyAt`. */
+const wakeUp = (id: string, readyAt: number): RunRecord => ({
+  ...queuedRun(id, readyAt),
+  createdAt: readyAt - 1,
+});
 
 describe("RecoverySweep", () => {
-  it("pages through claimable runs by cursor, wraps around, and paces itself", async () => {
+  it("reads every wake-up within the horizon page by page, never a backlogged run, and paces itself", async () => {
     const clock = new FakeClock();
     const store = new MemoryStore();
     const t0 = clock.now();
-    const runs = ["a", "b", "c", "d", "e"].map((id, index) => queuedRun(id, t0 + index));
-    await store.acceptEvents({ now: t0, events: [], runs: runs.map((entry) => ({ run: entry })) });
+    const runs = ["a", "b", "c", "d", "e"].map((id, index) => wakeUp(id, t0 + index * 1000));
+    const far = wakeUp("far", t0 + 500_000);
+    await store.acceptEvents({
+      now: t0,
+      events: [],
+      runs: [...runs, far, queuedRun("backlogged", t0)].map((entry) => ({ run: entry })),
+    });
     const pages: string[][] = [];
+    const horizons: number[] = [];
     let known = new Set<string>();
     const sweep = new RecoverySweep({
       store,
       clock,
       logger: silent,
       intervalMs: 1000,
+      horizonMs: HORIZON,
+      idleMs: SWEEP_IDLE_MS,
       pageSize: 2,
-      onDue: (page) => {
+      onHorizon: (until) => horizons.push(until),
+      onBacklogs: () => {},
+      onDue: async (page) => {
         pages.push(page.map((entry) => entry.id));
         const fresh = page.filter((entry) => !known.has(entry.id));
         known = new Set([...known, ...fresh.map((entry) => entry.id)]);
         return fresh.length;
       },
     });
-    await clock.advance(10);
     const delays = [];
-    for (let i = 0; i < 5; i++) delays.push(await sweep.sweep());
-    expect(pages).toEqual([["a", "b"], ["c", "d"], ["e"], ["a", "b"], ["c", "d"]]);
-    // Pages that queued something: the interval; then only known runs: the pause doubles.
-    expect(delays).toEqual([1000, 1000, 1000, 2000, 4000]);
-    // Nothing claimable: the next sweep is when the earliest run becomes claimable (within bounds).
+    for (let i = 0; i < 3; i++) delays.push(await sweep.sweep());
+    // Every page within the horizon in one sweep (the runs due in the next 13 s, not "far").
+    expect(pages.slice(0, 3)).toEqual([["a", "b"], ["c", "d"], ["e"]]);
+    expect(pages).toHaveLength(9);
+    expect(horizons).toEqual([t0 + HORIZON, t0 + HORIZON, t0 + HORIZON]);
+    // A sweep that queued something: the interval; then only known runs: the pause doubles.
+    expect(delays).toEqual([1000, 2000, 4000]);
+    // Nothing within the horizon: the next sweep is when the earliest run comes within it.
     for (const entry of runs) await store.cancelRun(entry.id, "done", clock.now());
-    await store.acceptEvents({
-      now: clock.now(),
-      events: [],
-      runs: [{ run: queuedRun("later", clock.now() + 90_000) }],
-    });
-    expect(await sweep.sweep()).toBe(90_000);
-    await store.cancelRun("later", "done", clock.now());
+    expect(await sweep.sweep()).toBe(500_000 - HORIZON);
+    await store.cancelRun("far", "done", clock.now());
     expect(await sweep.sweep()).toBe(SWEEP_IDLE_MS);
+  });
+
+  it("a run parked beyond the horizon brings the next sweep forward to read it in time", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    const horizons: number[] = [];
+    const sweep = new RecoverySweep({
+      store,
+      clock,
+      logger: silent,
+      intervalMs: 1000,
+      horizonMs: HORIZON,
+      idleMs: SWEEP_IDLE_MS,
+      pageSize: 10,
+      onHorizon: (until) => horizons.push(until),
+      onBacklogs: () => {},
+      onDue: async () => 0,
+    });
+    await sweep.start();
+    expect(horizons).toHaveLength(1);
+    const wakeAt = clock.now() + 100_000;
+    sweep.wakeBy(wakeAt);
+    sweep.wakeBy(wakeAt + 50_000);
+    // The sweep one interval after start-up finds nothing; the next is brought forward to the wake-up.
+    await clock.advance(100_000 - HORIZON - 1);
+    expect(horizons).toHaveLength(2);
+    await clock.advance(1);
+    expect(horizons).toHaveLength(3);
+    expect(horizons[2]).toBe(wakeAt);
+    sweep.stop();
+    expect(clock.pending()).toBe(0);
   });
 
   it("logs a failing store once until a sweep succeeds again", async () => {
@@ -60,10 +106,14 @@ describe("RecoverySweep", () => {
       clock,
       logger: { ...silent, error: (message: string) => errors.push(message) },
       intervalMs: 1000,
+      horizonMs: HORIZON,
+      idleMs: SWEEP_IDLE_MS,
       pageSize: 10,
-      onDue: () => 0,
+      onHorizon: () => {},
+      onBacklogs: () => {},
+      onDue: async () => 0,
     });
-    sweep.start();
+    await sweep.start();
     await clock.advance(3000);
     expect(errors).toHaveLength(1);
     fail = false;

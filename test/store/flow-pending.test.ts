@@ -128,7 +128,8 @@ describe.each(stores)("Store contract: debounce and batch entries (%s)", (_name,
     expect(result.runs[0]?.eventSeq).toBe(result.events[3]?.seq);
     expect(result.flow?.map((e) => e.eventIds)).toEqual([["d"]]);
     expect(await store.getRun("run-1")).toMatchObject({ status: "queued", eventIds: ["a", "b", "c"] });
-    expect((await store.listPendingRuns()).map((r) => r.id)).toEqual(["run-1"]);
+    const [backlog] = await store.listBacklogs();
+    expect((await store.listBacklogRuns(backlog?.backlogKey ?? "", 9)).map((r) => r.id)).toEqual(["run-1"]);
   });
 
   it("a due fire releases once: the second finds no entry and creates nothing", async () => {

@@ -197,21 +197,29 @@ describe("SQLite group commit and durability", () => {
     await store.close();
   });
 
-  it("listDueRuns is answered after the writes queued before it, so a sweep never overtakes a run's creator", async () => {
+  it("listDueRuns and listBacklogRuns are answered after the writes queued before them, so a sweep or a refill never overtakes a run's creator", async () => {
     const store = new SqliteStore({ path: dbPath() });
     await store.init();
     const order: string[] = [];
-    const [, due] = await Promise.all([
-      store.acceptEvents({ now: 1, events: [], runs: [{ run: queuedRun("r1") }] }).then(() => {
-        order.push("created");
-      }),
+    const delayed = { ...queuedRun("delayed"), createdAt: 0 };
+    const [, due, backlog] = await Promise.all([
+      store
+        .acceptEvents({ now: 1, events: [], runs: [{ run: queuedRun("r1") }, { run: delayed }] })
+        .then(() => {
+          order.push("created");
+        }),
       store.listDueRuns(1, 10).then((runs) => {
         order.push("swept");
         return runs;
       }),
+      store.listBacklogRuns("fn\u0000", 10).then((runs) => {
+        order.push("refilled");
+        return runs;
+      }),
     ]);
-    expect(order).toEqual(["created", "swept"]);
-    expect(due.map((run) => run.id)).toEqual(["r1"]);
+    expect(order).toEqual(["created", "swept", "refilled"]);
+    expect(due.map((run) => run.id)).toEqual(["delayed"]);
+    expect(backlog.map((run) => run.id)).toEqual(["r1"]);
     await store.close();
   });
 

@@ -461,7 +461,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(ended?.sent?.runs).toEqual([{ ...send.runs[0]?.run, eventSeq: 2 }]);
       // Durable as soon as finishRun returns: a restarted engine finds the run to start from the store.
       expect(await s.getRun("on-failure")).toMatchObject({ status: "queued", readyAt: T0, eventSeq: 2 });
-      expect((await s.listPendingRuns()).map((r) => r.id)).toEqual(["on-failure"]);
+      expect((await s.listBacklogRuns("fn\u0000", 9)).map((r) => r.id)).toEqual(["on-failure"]);
       expect(await s.getEvent("failed")).toMatchObject({ seq: 2 });
       // Ending it again is refused, and stores nothing twice.
       const again = { ...send, events: [event("failed-2")], runs: [{ run: run("twice"), eventIndex: 0 }] };
@@ -494,37 +494,51 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect((await s.listRuns({ limit: 4 })).nextCursor).toBeUndefined();
     });
 
-    it("listPendingRuns returns every non-terminal run with a readyAt", async () => {
+    it("listBacklogs and listBacklogRuns read backlogged runs by backlog in serving order; listDueRuns the rest", async () => {
       const s = await open();
       await s.acceptEvents({
         now: T0,
         events: [],
-        runs: [{ run: run("p1") }, { run: run("p2", { readyAt: T0 + 9 }) }, { run: run("done") }],
+        runs: [
+          run("b1", { backlogKey: "fn\u0000a" }),
+          run("b2", { backlogKey: "fn\u0000a", queueScore: T0 - 5000 }),
+          run("b3", { backlogKey: "fn\u0000a" }),
+          run("c1", { backlogKey: "fn\u0000b" }),
+          run("delayed", { backlogKey: "fn\u0000a", readyAt: T0 + 9 }),
+          run("started", { backlogKey: "fn\u0000a" }),
+          run("done", { backlogKey: "fn\u0000a" }),
+        ].map((entry) => ({ run: entry })),
       });
       await s.finishRun({ runId: "done", status: "completed", endedAt: T0 });
-      expect((await s.listPendingRuns()).map((r) => r.id).sort()).toEqual(["p1", "p2"]);
+      await s.claimRun("started", "w1", T0, 5);
+      const backlogs = (await s.listBacklogs()).sort((x, y) => (x.backlogKey < y.backlogKey ? -1 : 1));
+      expect(backlogs).toEqual([
+        { backlogKey: "fn\u0000a", runs: 3 },
+        { backlogKey: "fn\u0000b", runs: 1 },
+      ]);
+      const ids = (page: RunRecord[]) => page.map((entry) => entry.id);
+      expect(ids(await s.listBacklogRuns("fn\u0000a", 2))).toEqual(["b2", "b1"]);
+      expect(ids(await s.listBacklogRuns("fn\u0000a", 9, { score: T0, id: "b1" }))).toEqual(["b3"]);
+      expect(ids(await s.listBacklogRuns("fn\u0000b", 9))).toEqual(["c1"]);
+      expect((await s.getRun("b2"))?.queueScore).toBe(T0 - 5000);
+      expect((await s.getRun("b1"))?.queueScore).toBeUndefined();
+      // Wake-ups: the delayed start, and the started run once its lease expired; never a backlogged run.
+      expect(ids(await s.listDueRuns(T0 + 10, 9))).toEqual(["started", "delayed"]);
     });
 
-    it("listPendingRuns and listDueRuns page by (readyAt, id) after a cursor", async () => {
+    it("listDueRuns pages wake-ups by (readyAt, id) after a cursor", async () => {
       const s = await open();
+      const wakeUp = (id: string, readyAt: number) => run(id, { createdAt: T0 - 1, readyAt });
       const runs = [
-        run("b", { readyAt: T0 }),
-        run("a", { readyAt: T0 }),
-        run("c", { readyAt: T0 + 5 }),
-        run("later", { readyAt: T0 + 100 }),
-        run("leased", { readyAt: T0 + 1 }),
+        wakeUp("b", T0),
+        wakeUp("a", T0),
+        wakeUp("c", T0 + 5),
+        wakeUp("later", T0 + 100),
+        wakeUp("leased", T0 + 1),
       ];
       await s.acceptEvents({ now: T0, events: [], runs: runs.map((entry) => ({ run: entry })) });
       await s.claimRun("leased", "w1", T0 + 1, 1000);
       const ids = (page: RunRecord[]) => page.map((entry) => entry.id);
-      expect(ids(await s.listPendingRuns({ limit: 2 }))).toEqual(["a", "b"]);
-      expect(ids(await s.listPendingRuns({ limit: 2, after: { readyAt: T0, id: "b" } }))).toEqual([
-        "leased",
-        "c",
-      ]);
-      expect(ids(await s.listPendingRuns({ limit: 9, after: { readyAt: T0 + 5, id: "c" } }))).toEqual([
-        "later",
-      ]);
       // Claimable at T0 + 10: due and not under a live lease.
       expect(ids(await s.listDueRuns(T0 + 10, 9))).toEqual(["a", "b", "c"]);
       expect(ids(await s.listDueRuns(T0 + 10, 1, { readyAt: T0, id: "a" }))).toEqual(["b"]);

@@ -6,6 +6,7 @@
  * @module
  */
 import { applyFlowUpdates } from "../apply-flow-pending.js";
+import { isBacklogged } from "../backlogged.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
@@ -13,6 +14,7 @@ import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
+  BacklogCursor,
   ClaimedRun,
   DueCursor,
   FinishedRun,
@@ -27,6 +29,7 @@ import type {
   RunRecord,
   StepRow,
   Store,
+  StoredBacklog,
   StoredEvent,
   SuspendInput,
   SuspendResult,
@@ -284,12 +287,30 @@ export class MemoryStore implements Store {
     return this.stepList(runId);
   }
 
-  async listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]> {
-    const pending = [...this.runs.values()].filter(
-      (run) => run.readyAt !== undefined && !TERMINAL.has(run.status),
-    );
-    if (!page) return pending.map(copy);
-    return this.page(pending, page.limit, page.after).map(copy);
+  async listBacklogs(): Promise<StoredBacklog[]> {
+    const counts = new Map<string, number>();
+    for (const run of this.runs.values()) {
+      if (isBacklogged(run)) counts.set(run.backlogKey, (counts.get(run.backlogKey) ?? 0) + 1);
+    }
+    return [...counts]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([backlogKey, runs]) => ({ backlogKey, runs }));
+  }
+
+  async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
+    const score = (run: RunRecord) => run.queueScore ?? run.createdAt;
+    return [...this.runs.values()]
+      .filter(
+        (run) =>
+          run.backlogKey === backlogKey &&
+          isBacklogged(run) &&
+          (after === undefined ||
+            score(run) > after.score ||
+            (score(run) === after.score && run.id > after.id)),
+      )
+      .sort((a, b) => score(a) - score(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map(copy);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
@@ -298,6 +319,7 @@ export class MemoryStore implements Store {
         run.readyAt !== undefined &&
         run.readyAt <= now &&
         !TERMINAL.has(run.status) &&
+        !isBacklogged(run) &&
         (run.leaseExpiresAt === undefined || run.leaseExpiresAt <= now),
     );
     return this.page(due, limit, after).map(copy);

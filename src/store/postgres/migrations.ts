@@ -156,6 +156,21 @@ CREATE INDEX usage_at ON usage (at, tenant_key);
     version: 4,
     sql: "ALTER TABLE steps ADD COLUMN settled_seq BIGINT;",
   },
+  {
+    // The paged scheduler (Store.listBacklogs/listBacklogRuns): backlogged runs (never started, due when
+    // created; src/store/backlogged.ts) by backlog in serving order; wake-ups (every other pending run) by
+    // ready_at for the sweep (listDueRuns), so neither read walks the other's rows.
+    version: 5,
+    sql: `
+ALTER TABLE runs ADD COLUMN queue_score BIGINT NOT NULL DEFAULT 0;
+UPDATE runs SET queue_score = created_at;
+CREATE INDEX runs_backlog ON runs (backlog_key, queue_score, id)
+  WHERE started_at IS NULL AND ready_at <= created_at;
+CREATE INDEX runs_wakeup ON runs (ready_at, id)
+  WHERE ready_at IS NOT NULL AND (started_at IS NOT NULL OR ready_at > created_at);
+DROP INDEX runs_due;
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -30,6 +30,7 @@ import { toUsage, type UsageRowDb } from "../sqlite/usage-table.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
+  BacklogCursor,
   ClaimedRun,
   DueCursor,
   FinishedRun,
@@ -44,6 +45,7 @@ import type {
   RunRecord,
   StepRow,
   Store,
+  StoredBacklog,
   StoredEvent,
   SuspendInput,
   SuspendResult,
@@ -494,14 +496,18 @@ export class PostgresStore implements Store {
     return (await this.query<StepRowDb>(statements.getSteps, [runId])).map(toStep);
   }
 
-  async listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]> {
-    const rows = page
-      ? await this.query<RunRowDb>(statements.pendingRunsPage, [
-          page.limit,
-          page.after?.readyAt ?? Number.MIN_SAFE_INTEGER,
-          page.after?.id ?? "",
-        ])
-      : await this.query<RunRowDb>(statements.pendingRuns, []);
+  async listBacklogs(): Promise<StoredBacklog[]> {
+    const rows = await this.query<{ backlog_key: string; runs: number }>(statements.backlogs, []);
+    return rows.map((row) => ({ backlogKey: row.backlog_key, runs: row.runs }));
+  }
+
+  async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
+    const rows = await this.query<RunRowDb>(statements.backlogRuns, [
+      backlogKey,
+      limit,
+      after?.score ?? Number.MIN_SAFE_INTEGER,
+      after?.id ?? "",
+    ]);
     return rows.map(runOf);
   }
 

@@ -143,25 +143,28 @@ export const statements = {
     `UPDATE runs SET ready_at = $2 WHERE id = $1 AND status NOT IN ${TERMINAL}
        AND (ready_at IS NULL OR ready_at > $2)`,
   ),
-  /** $1 now, $2 limit, $3 after ready_at, $4 after id: claimable runs by (ready_at, id), an index range. */
+  /** $1 now, $2 limit, $3 after ready_at, $4 after id: claimable wake-ups by (ready_at, id) on runs_wakeup. */
   dueRuns: named(
     "fw_list_due_runs",
-    `SELECT * FROM runs WHERE ready_at IS NOT NULL AND ready_at <= $1 AND (ready_at, id) > ($3, $4)
+    `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (started_at IS NOT NULL OR ready_at > created_at)
+       AND ready_at <= $1 AND (ready_at, id) > ($3, $4)
        AND status NOT IN ${TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
      ORDER BY ready_at, id LIMIT $2`,
     true,
   ),
-  /** $1 limit, $2 after ready_at, $3 after id: non-terminal runs with a ready_at by (ready_at, id). */
-  pendingRunsPage: named(
-    "fw_list_pending_runs_page",
-    `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (ready_at, id) > ($2, $3)
-       AND status NOT IN ${TERMINAL}
-     ORDER BY ready_at, id LIMIT $1`,
+  /** → backlog_key, runs: the backlogged runs of each backlog, a grouped read of runs_backlog. */
+  backlogs: named(
+    "fw_list_backlogs",
+    `SELECT backlog_key, COUNT(*)::int AS runs FROM runs WHERE started_at IS NULL AND ready_at <= created_at
+     GROUP BY backlog_key ORDER BY backlog_key`,
     true,
   ),
-  pendingRuns: named(
-    "fw_list_pending_runs",
-    `SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`,
+  /** $1 backlog key, $2 limit, $3 after queue_score, $4 after id: an index range on runs_backlog. */
+  backlogRuns: named(
+    "fw_list_backlog_runs",
+    `SELECT * FROM runs WHERE backlog_key = $1 AND started_at IS NULL AND ready_at <= created_at
+       AND (queue_score, id) > ($3, $4)
+     ORDER BY queue_score, id LIMIT $2`,
     true,
   ),
   /**

@@ -177,6 +177,21 @@ CREATE INDEX usage_at ON usage (at, tenant_key);
     // The order in which the handler got each step's result, replayed in that order (engine settle-order).
     sql: "ALTER TABLE steps ADD COLUMN settled_seq INTEGER;",
   },
+  {
+    version: 11,
+    // The paged scheduler (Store.listBacklogs/listBacklogRuns): backlogged runs (never started, due when
+    // created; src/store/backlogged.ts) by backlog in serving order; wake-ups (every other pending run) by
+    // readyAt for the sweep (listDueRuns), so neither read walks the other's rows.
+    sql: `
+ALTER TABLE runs ADD COLUMN queue_score INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET queue_score = created_at;
+CREATE INDEX runs_backlog ON runs (backlog_key, queue_score, id)
+  WHERE started_at IS NULL AND ready_at <= created_at;
+CREATE INDEX runs_wakeup ON runs (ready_at, id)
+  WHERE ready_at IS NOT NULL AND (started_at IS NOT NULL OR ready_at > created_at);
+DROP INDEX runs_due;
+`,
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

@@ -35,6 +35,8 @@ export interface RunRowDb {
   lease_expires_at: number | null;
   event_seq: number;
   backlog_key: string;
+  /** `queueScore ?? created_at` (always set, so the backlog index orders every row). */
+  queue_score: number;
   concurrency_keys: string | null;
   warnings: string | null;
   trace_parent: string | null;
@@ -114,6 +116,7 @@ export function toRun(row: RunRowDb): RunRecord {
   setIf(run, "readyAt", row.ready_at);
   setIf(run, "leaseOwner", row.lease_owner);
   setIf(run, "leaseExpiresAt", row.lease_expires_at);
+  if (row.queue_score !== row.created_at) run.queueScore = row.queue_score;
   if (row.concurrency_keys !== null) run.concurrencyKeys = JSON.parse(row.concurrency_keys) as string[];
   if (row.warnings !== null) run.warnings = JSON.parse(row.warnings) as string[];
   setIf(run, "traceParent", row.trace_parent);
@@ -144,6 +147,7 @@ export function fromRun(run: RunRecord): RunRowDb {
     lease_expires_at: run.leaseExpiresAt ?? null,
     event_seq: run.eventSeq,
     backlog_key: run.backlogKey,
+    queue_score: run.queueScore ?? run.createdAt,
     concurrency_keys: run.concurrencyKeys ? JSON.stringify(run.concurrencyKeys) : null,
     warnings: run.warnings ? JSON.stringify(run.warnings) : null,
     trace_parent: run.traceParent ?? null,

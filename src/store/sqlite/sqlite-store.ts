@@ -19,6 +19,7 @@ import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
+  BacklogCursor,
   ClaimedRun,
   DueCursor,
   FinishedRun,
@@ -33,6 +34,7 @@ import type {
   RunRecord,
   StepRow,
   Store,
+  StoredBacklog,
   StoredEvent,
   SuspendInput,
   SuspendResult,
@@ -440,14 +442,28 @@ export class SqliteStore implements Store {
     return (this.q.getSteps.all(runId) as StepRowDb[]).map(toStep);
   }
 
-  async listPendingRuns(page?: { limit: number; after?: DueCursor }): Promise<RunRecord[]> {
-    if (!page) return (this.q.pendingRuns.all() as RunRowDb[]).map(toRun);
-    const rows = this.q.pendingPage.all({
-      limit: page.limit,
-      after_ready_at: page.after?.readyAt ?? Number.MIN_SAFE_INTEGER,
-      after_id: page.after?.id ?? "",
-    }) as RunRowDb[];
-    return rows.map(toRun);
+  /** Read in the group commit queue, like {@link listDueRuns}. */
+  async listBacklogs(): Promise<StoredBacklog[]> {
+    return this.writes.run(() =>
+      (this.q.backlogs.all() as Array<{ backlog_key: string; runs: number }>).map((row) => ({
+        backlogKey: row.backlog_key,
+        runs: row.runs,
+      })),
+    );
+  }
+
+  /** Read in the group commit queue, like {@link listDueRuns}. */
+  async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
+    return this.writes.run(() =>
+      (
+        this.q.backlogRuns.all({
+          backlog_key: backlogKey,
+          limit,
+          after_score: after?.score ?? Number.MIN_SAFE_INTEGER,
+          after_id: after?.id ?? "",
+        }) as RunRowDb[]
+      ).map(toRun),
+    );
   }
 
   /**
@@ -525,11 +541,11 @@ function prepare(db: Database.Database) {
     ),
     insertRun: db.prepare(
       `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
-         started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, concurrency_keys,
-         warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
+         started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, queue_score,
+         concurrency_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
        VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
          @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-         @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
+         @queue_score, @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
          @parent_run_id, @parent_step_id)`,
     ),
     getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
@@ -570,16 +586,21 @@ function prepare(db: Database.Database) {
       `UPDATE runs SET ready_at = @now WHERE id = @id AND status NOT IN ${TERMINAL}
          AND (ready_at IS NULL OR ready_at > @now)`,
     ),
-    pendingRuns: db.prepare(`SELECT * FROM runs WHERE ready_at IS NOT NULL AND status NOT IN ${TERMINAL}`),
-    // A page of pending runs: an index range on runs_due (ready_at, id) after (@after_ready_at, @after_id).
-    pendingPage: db.prepare(
-      `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (ready_at, id) > (@after_ready_at, @after_id)
-         AND status NOT IN ${TERMINAL} ORDER BY ready_at, id LIMIT @limit`,
+    // The backlogged runs of each backlog (src/store/backlogged.ts): a grouped read of the runs_backlog index.
+    backlogs: db.prepare(
+      `SELECT backlog_key, COUNT(*) AS runs FROM runs WHERE started_at IS NULL AND ready_at <= created_at
+       GROUP BY backlog_key ORDER BY backlog_key`,
     ),
-    // An index range on runs_due (ready_at, id): the page after (@after_ready_at, @after_id).
+    // An index range on runs_backlog (backlog_key, queue_score, id) after (@after_score, @after_id).
+    backlogRuns: db.prepare(
+      `SELECT * FROM runs WHERE backlog_key = @backlog_key AND started_at IS NULL AND ready_at <= created_at
+         AND (queue_score, id) > (@after_score, @after_id)
+       ORDER BY queue_score, id LIMIT @limit`,
+    ),
+    // An index range on runs_wakeup (ready_at, id): the page after (@after_ready_at, @after_id).
     dueRuns: db.prepare(
-      `SELECT * FROM runs WHERE ready_at IS NOT NULL AND ready_at <= @now
-         AND (ready_at, id) > (@after_ready_at, @after_id)
+      `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (started_at IS NOT NULL OR ready_at > created_at)
+         AND ready_at <= @now AND (ready_at, id) > (@after_ready_at, @after_id)
          AND status NOT IN ${TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
        ORDER BY ready_at, id LIMIT @limit`,
     ),

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { BacklogWindows, LIVE_WINDOW, START_WINDOW } from "../../src/engine/backlog-windows.js";
+import type { BacklogCursor, RunRecord } from "../../src/store/store.js";
+import { queuedRun } from "./helpers.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const KEY = "f\u0000";
+
+/**
+ * A backlog of `count` stored runs r000…, a window over it, and a queue that takes what the window delivers.
+ * Reads resolve when the test says so, so the interleavings are explicit.
+ */
+function setup(count: number, bounded = true) {
+  const stored = Array.from({ length: count }, (_, i) =>
+    queuedRun(`r${String(i).padStart(3, "0")}`, 1000 + i),
+  );
+  const reads: Array<{ limit: number; after: BacklogCursor; resolve: () => void }> = [];
+  const queue: string[] = [];
+  const windows: BacklogWindows = new BacklogWindows({
+    read: (_key, limit, after) =>
+      new Promise<RunRecord[]>((resolve) => {
+        reads.push({
+          limit,
+          after,
+          resolve: () =>
+            resolve(
+              stored
+                .filter(
+                  (run) =>
+                    run.createdAt > after.score || (run.createdAt === after.score && run.id > after.id),
+                )
+                .filter((run) => !queue.includes(run.id))
+                .slice(0, limit),
+            ),
+        });
+      }),
+    deliver: (runs) => {
+      for (const run of runs) {
+        queue.push(run.id);
+        windows.entered(windowed(run));
+      }
+    },
+    logger: silent,
+    retryLater: () => {},
+    bounded,
+  });
+  const settle = async () => {
+    for (let read = reads.shift(); read; read = reads.shift()) {
+      read.resolve();
+      await Promise.resolve();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  /** Dispatches the first queued run. */
+  const take = () => {
+    const runId = queue.shift()!;
+    const run = stored.find((entry) => entry.id === runId)!;
+    stored.splice(stored.indexOf(run), 1);
+    windows.left(windowed(run));
+    return runId;
+  };
+  return { windows, stored, queue, reads, settle, take };
+}
+
+const windowed = (run: RunRecord) => ({ runId: run.id, backlogKey: KEY, score: run.createdAt });
+
+describe("BacklogWindows", () => {
+  it("start-up reads a few runs per backlog; dispatching refills in order with growing pages", async () => {
+    const { windows, queue, reads, settle, take } = setup(100);
+    windows.restore([{ backlogKey: KEY, runs: 100 }]);
+    expect(reads.map((read) => read.limit)).toEqual([START_WINDOW]);
+    await settle();
+    expect(queue).toEqual(["r000", "r001", "r002", "r003"]);
+    expect(windows.stored(KEY)).toBe(96);
+    const served: string[] = [];
+    while (served.length < 100) {
+      served.push(take());
+      await settle();
+      expect(queue.length).toBeLessThanOrEqual(64);
+    }
+    expect(served).toEqual(Array.from({ length: 100 }, (_, i) => `r${String(i).padStart(3, "0")}`));
+    expect(windows.stored(KEY)).toBe(0);
+  });
+
+  it("new runs join the window until it is full, then stay in the store; a higher priority always joins", () => {
+    const { windows } = setup(0);
+    for (let i = 0; i < LIVE_WINDOW; i++) {
+      const run = windowed(queuedRun(`n${i}`, 2000 + i));
+      expect(windows.admit(run)).toBe(true);
+      windows.entered(run);
+    }
+    expect(windows.admit(windowed(queuedRun("late", 3000)))).toBe(false);
+    expect(windows.stored(KEY)).toBe(1);
+    expect(windows.admit(windowed(queuedRun("urgent", 1000)))).toBe(true);
+  });
+
+  it("while a refill is in flight new runs join the window, so none is lost between the read and its answer", async () => {
+    const { windows, queue, reads, settle, take, stored } = setup(10);
+    windows.restore([{ backlogKey: KEY, runs: 10 }]);
+    await settle();
+    take();
+    take();
+    take();
+    expect(reads).toHaveLength(1);
+    const fresh = queuedRun("z-new", 5000);
+    stored.push(fresh);
+    expect(windows.admit(windowed(fresh))).toBe(true);
+    queue.push(fresh.id);
+    windows.entered(windowed(fresh));
+    await settle();
+    expect(queue).toContain("z-new");
+    expect(new Set(queue).size).toBe(queue.length);
+  });
+
+  it("unbounded (fifo ordering): everything joins and start-up reads the whole backlog", async () => {
+    const { windows, queue, reads, settle } = setup(50, false);
+    windows.restore([{ backlogKey: KEY, runs: 50 }]);
+    expect(reads[0]?.limit).toBeGreaterThan(50);
+    await settle();
+    expect(queue).toHaveLength(50);
+    expect(windows.admit(windowed(queuedRun("more", 9999)))).toBe(true);
+  });
+});
