@@ -11,7 +11,8 @@
  * - A new process opening the file: `start()` time (pending runs loaded and queued) and its RSS.
  *
  * Run: `npx tsx bench/backlog.ts` (a few minutes). `--runs 100000` scales down, `--samples 200` sets the
- * latency samples, `CPU_PROF=<dir>` profiles the re-opening process. The SQLite file lives in a temp dir,
+ * latency samples, `CPU_PROF=<dir>` profiles the re-opening process, `--keep` keeps the file (then
+ * `--open <file>` re-opens it alone). The SQLite file lives in a temp dir,
  * deleted at the end.
  */
 import { spawnSync } from "node:child_process";
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "1000000" },
     samples: { type: "string", default: "200" },
     open: { type: "string" },
+    keep: { type: "boolean", default: false },
   },
 });
 const RUNS = Number(args.runs);
@@ -200,7 +202,8 @@ async function main(): Promise<void> {
     `new process opening the file: start() ${(opened.startMs / 1000).toFixed(2)} s; RSS ${mb(opened.rss)} ` +
       `(${mb(opened.before)} before), heap ${mb(opened.heap)}; fresh tenant after start: ${summary(opened.fresh)}`,
   );
-  rmSync(dir, { recursive: true, force: true });
+  if (args.keep) console.log(`kept ${file} (re-open it: npx tsx bench/backlog.ts --open ${file})`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 if (args.open) await openOnly(args.open);

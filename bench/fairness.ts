@@ -9,13 +9,15 @@
  * Then prints the scheduler's dispatch cost at 0, 100k and 1M queued runs (S3: a fresh tenant's start
  * at 1M backlog vs 0).
  *
- * Run: `npx tsx bench/fairness.ts` (about 100 s). `WINDOW_S=10` shortens the windows.
+ * Run: `npx tsx bench/fairness.ts` (about 100 s). `WINDOW_S=10` shortens the windows; `--postgres` runs S1
+ * on the PostgreSQL store (one process).
  */
 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import pg from "pg";
 import { FairScheduler } from "../src/flow/fair-scheduler.js";
 import type { QueueItem } from "../src/flow/queue-item.js";
 import { Fairway } from "../src/index.js";
@@ -29,10 +31,37 @@ const ROUNDS = 2;
 /** Light tenants start sending when the flood is in; measuring starts this much later (JIT, GC of the flood). */
 const WARMUP_MS = 2000;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-/** `STORE=sqlite` runs S1 on a SQLite file (WAL) instead of the memory store. */
-const STORE = process.env.STORE === "sqlite" ? "sqlite" : "memory";
-const storeFor = () =>
-  STORE === "sqlite" ? join(mkdtempSync(join(tmpdir(), "fairway-bench-")), "fairway.db") : "memory";
+/**
+ * `STORE=sqlite` runs S1 on a SQLite file (WAL) instead of the memory store; `--postgres` on the PostgreSQL
+ * store at `DATABASE_URL` (default the local test database; one process), a fresh schema per scenario,
+ * dropped after it.
+ */
+const STORE = process.argv.includes("--postgres")
+  ? "postgres"
+  : process.env.STORE === "sqlite"
+    ? "sqlite"
+    : "memory";
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+let schemas = 0;
+
+/** A fresh store for one scenario (a path, a postgres:// URL with its schema, or "memory"). */
+function storeFor(): string {
+  if (STORE === "sqlite") return join(mkdtempSync(join(tmpdir(), "fairway-bench-")), "fairway.db");
+  if (STORE !== "postgres") return "memory";
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set("schema", `fw_bench_fairness_${process.pid}_${schemas++}`);
+  return url.toString();
+}
+
+/** Drops the schema of a PostgreSQL scenario's store (`storeFor`); nothing for the other stores. */
+async function removeStore(location: string): Promise<void> {
+  const schema = STORE === "postgres" ? new URL(location).searchParams.get("schema") : null;
+  if (!schema) return;
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  await client.end();
+}
 
 interface Sample {
   tenant: string;
@@ -51,7 +80,8 @@ interface ScenarioResult {
 }
 
 async function scenario(ordering: "fair" | "fifo", windowS: number): Promise<ScenarioResult> {
-  const fairway = new Fairway({ id: `bench-${ordering}`, store: storeFor(), logger: silent, ordering });
+  const location = storeFor();
+  const fairway = new Fairway({ id: `bench-${ordering}`, store: location, logger: silent, ordering });
   const samples: Sample[] = [];
   const sent: Array<{ tenant: string; at: number }> = [];
   fairway.createFunction(
@@ -106,6 +136,7 @@ async function scenario(ordering: "fair" | "fifo", windowS: number): Promise<Sce
   const windowEnd = performance.now();
   loop.disable();
   await fairway.close();
+  await removeStore(location);
 
   const inWindow = samples.filter((s) => s.startedAt >= windowStart && s.startedAt < windowEnd);
   const sentInWindow = (at: number) => at >= windowStart && at < windowEnd;

@@ -7,9 +7,11 @@
  * concurrency 1 is the per-step overhead of the engine, and on SQLite the writes per transaction that group
  * commit achieved.
  *
- * Run: `npx tsx bench/steps.ts` (about 20 s). `RUNS=5000` changes the runs per scenario (a tenth of them for
- * SQLite FULL at concurrency 1, which waits for an fsync per step). `--postgres` runs on the PostgreSQL store
- * at `DATABASE_URL` (default the local test database), in a fresh schema dropped afterwards.
+ * Run: `npx tsx bench/steps.ts` (about 20 s). `RUNS=5000` changes the runs per scenario (a tenth of them at
+ * concurrency 1 on SQLite FULL and on PostgreSQL, which wait for a WAL flush per write); `CONCURRENCY=256`
+ * runs one concurrency only. `--postgres` runs on the PostgreSQL store at `DATABASE_URL` (default the local
+ * test database), in a fresh schema dropped afterwards; its writes/commit column is the batch size of the
+ * store's group commit (checkpoints, claims and ends; each batch is one statement, one transaction).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +23,8 @@ import type { Store } from "../src/store/store.js";
 
 const RUNS = Number(process.env.RUNS ?? 3000);
 const STEPS = 10;
+/** Runs in flight per scenario: 1 and 256, or the one `CONCURRENCY` names. */
+const CONCURRENCIES = process.env.CONCURRENCY ? [Number(process.env.CONCURRENCY)] : [1, 256];
 const POSTGRES = process.argv.includes("--postgres");
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -51,7 +55,8 @@ function openBenchStore(setting: Setting): {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
   };
-  return { store: new PostgresStore({ connectionString: DATABASE_URL, schema }), remove };
+  const store = new PostgresStore({ connectionString: DATABASE_URL, schema });
+  return { store, commitStats: () => store.commitStats(), remove };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -114,17 +119,27 @@ async function scenario(setting: Setting, concurrency: number, runs: number) {
 
 const settings: Setting[] = POSTGRES ? ["server"] : ["full", "normal"];
 await scenario(settings[settings.length - 1]!, 1, 200); // warm-up (JIT, file system)
+/** The server's `synchronous_commit` (the store leaves it as set: `on` waits for the WAL flush per COMMIT). */
+async function synchronousCommit(): Promise<string> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query<{ synchronous_commit: string }>("SHOW synchronous_commit");
+  await client.end();
+  return rows[0]?.synchronous_commit ?? "unknown";
+}
+
 const storeName = POSTGRES
-  ? "PostgreSQL (one worker, pool of 10, synchronous_commit as the server sets it)"
+  ? `PostgreSQL (one worker, pool of 10, synchronous_commit=${await synchronousCommit()})`
   : "SQLite (WAL, group commit)";
 console.log(`fairway durable steps, ${storeName}, ${STEPS} no-op steps per run, ${RUNS} runs`);
 console.log(
   "synchronous  concurrency  steps/s    wall ms/step  step.run p50 ms  step.run p99 ms  writes/commit  (runs, seconds)",
 );
 for (const setting of settings) {
-  for (const concurrency of [1, 256]) {
-    // One run at a time waits for an fsync per step: a tenth of the runs says as much, ten times sooner.
-    const runs = setting === "full" && concurrency === 1 ? Math.ceil(RUNS / 10) : RUNS;
+  for (const concurrency of CONCURRENCIES) {
+    // One run at a time waits for a flush per write: a tenth of the runs says as much, ten times sooner.
+    const runs =
+      (setting === "full" || setting === "server") && concurrency === 1 ? Math.ceil(RUNS / 10) : RUNS;
     const r = await scenario(setting, concurrency, runs);
     console.log(
       `${r.setting.padEnd(11)}  ${String(r.concurrency).padEnd(11)}  ${r.stepsPerSecond.toFixed(0).padEnd(9)}  ` +

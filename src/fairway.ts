@@ -16,13 +16,14 @@ import type { ExecutionDeps } from "./engine/execution.js";
 import { failureEvent, failureFunctionConfig } from "./engine/failure-event.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./engine/function-config.js";
 import { EngineActivity } from "./engine/idle.js";
-import { isDeadLocalOwner, newLeaseOwner } from "./engine/lease-owner.js";
+import { newLeaseOwner } from "./engine/lease-owner.js";
 import { Limits } from "./engine/limits.js";
-import type { ReadyItem } from "./engine/ready-queue.js";
+import { pooledRandom } from "./engine/pooled-random.js";
 import { RecoverySweep, SWEEP_IDLE_MS, sweepHorizonMs } from "./engine/recovery-sweep.js";
 import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
 import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
-import { RunExecutor, type WrittenResult } from "./engine/run-executor.js";
+import { RunExecutor } from "./engine/run-executor.js";
+import { RunLifecycle } from "./engine/run-lifecycle.js";
 import { RunWaiters } from "./engine/run-waiters.js";
 import {
   type Deferral,
@@ -32,9 +33,9 @@ import {
   type ScheduleStage,
 } from "./engine/scheduler.js";
 import type { EventPayload } from "./engine/step-types.js";
-import { observeQueue, recordRunFinished, traceRunCreation, unobserveQueue } from "./engine/telemetry.js";
+import { observeQueue, traceRunCreation, unobserveQueue } from "./engine/telemetry.js";
 import type { TriggeredEvent } from "./engine/triggered-event.js";
-import type { FairwayOptions, Handler, Logger, Run, RunEvent, StepRecord } from "./engine/types.js";
+import type { FairwayOptions, Handler, Logger, Run, StepRecord } from "./engine/types.js";
 import {
   normalizePrices,
   type PriceTable,
@@ -62,13 +63,6 @@ const START_PAGE = 1000;
  */
 // biome-ignore lint/suspicious/noExplicitAny: accepts a client whatever its event schemas
 export type AnyFairway = Fairway<any>;
-
-/** Run events that end a run, and the status the `fairway.runs.finished` metric counts them under. */
-const FINISHED_STATUS: Partial<Record<RunEvent["type"], string>> = {
-  "run.completed": "completed",
-  "run.failed": "failed",
-  "run.cancelled": "cancelled",
-};
 
 /** The last schedule-time stage: a run that passed flow control gets its trace (see `telemetry.ts`). */
 const traceStage: ScheduleStage = (candidate) =>
@@ -110,7 +104,7 @@ export class Fairway<TEvents extends EventMap = {}> {
   private readonly prices: PriceTable;
   private readonly registry = new Map<string, RegisteredFunction>();
   private readonly hub: RunEventHub;
-  private readonly newId = monotonicFactory();
+  private readonly newId = monotonicFactory(pooledRandom());
   private readonly owner: string;
   private readonly executor: RunExecutor;
   private readonly dispatcher: Dispatcher;
@@ -119,6 +113,8 @@ export class Fairway<TEvents extends EventMap = {}> {
   private readonly cron: CronTriggers;
   private readonly flow: EngineFlow;
   private readonly sweep: RecoverySweep;
+  /** What the engine does in memory after each transition the store recorded (see `run-lifecycle.ts`). */
+  private readonly lifecycle: RunLifecycle;
   private readonly observeQueue: ObservableCallback;
   /** Counts the engine's store calls in flight: what `idle()` waits for. */
   private readonly activity = new EngineActivity();
@@ -180,7 +176,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.executor = new RunExecutor(deps);
     const windows = new BacklogWindows({
       read: (backlogKey, limit, after) => this.store.listBacklogRuns(backlogKey, limit, after),
-      deliver: (runs) => this.backlogRead(runs),
+      deliver: (runs) => this.lifecycle.backlogRead(runs),
       logger: this.logger,
       retryLater: (delayMs, retry) => void this.clock.setTimeout(retry, delayMs),
       bounded: options.ordering !== "fifo",
@@ -203,14 +199,11 @@ export class Fairway<TEvents extends EventMap = {}> {
       maxConcurrentRuns,
       executor: this.executor,
       findFunction: deps.findFunction,
-      emit: deps.emit,
-      onResult: (item, result) => this.onResult(item, result),
-      onClaimMissed: (runId) => this.claimMissed(runId),
+      onStarted: (item) => this.lifecycle.started(item),
+      onResult: (item, result) => this.lifecycle.result(item, result),
+      onClaimMissed: (runId) => this.lifecycle.claimMissed(runId),
       queue: this.flow.queue,
-      onLeft: (runId, wakeAt) => {
-        this.flow.forgetKeys(runId);
-        if (wakeAt !== undefined) this.sweep.wakeBy(wakeAt);
-      },
+      onLeft: (runId, wakeAt) => this.lifecycle.left(runId, wakeAt),
     });
     this.scheduler = new Scheduler({
       store: this.store,
@@ -218,10 +211,10 @@ export class Fairway<TEvents extends EventMap = {}> {
       newId: deps.newId,
       functions: () => this.registry.values(),
       stages: [eventIdDedup, futureTsDelay, this.flow.stage, traceStage],
-      onRunsCreated: (runs) => this.onRunsCreated(runs),
-      onWaitResolved: (runId) => this.wake(runId),
+      onRunsCreated: (runs) => this.lifecycle.created(runs),
+      onWaitResolved: (runId) => this.lifecycle.woken(runId),
       onEventsStored: (events) => this.flow.eventsStored(events),
-      onRunsDropped: (runIds) => this.flow.runsDropped(runIds),
+      onRunsDropped: (runIds) => this.lifecycle.dropped(runIds),
       onFlowPending: (entries) => this.flow.pendingWritten(entries),
       schemas: options.schemas as EventSchemas | undefined,
     });
@@ -254,11 +247,6 @@ export class Fairway<TEvents extends EventMap = {}> {
     const oneProcess = this.store.kind === "memory" || this.store.kind === "sqlite";
     this.limitsRefreshMs = limitsRefreshMs ?? (oneProcess ? 0 : 2000);
     this.flow.queue.onWake = () => this.dispatcher.requestPump();
-    this.hub.subscribe((event) => this.flow.onRunEvent(event));
-    this.hub.subscribe((event) => {
-      const status = FINISHED_STATUS[event.type];
-      if (status) recordRunFinished(event.functionId, status);
-    });
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
       this.scheduler.sendTo(fn, payload, key),
     );
@@ -273,8 +261,20 @@ export class Fairway<TEvents extends EventMap = {}> {
       onHorizon: (until) => {
         this.dispatcher.horizon = until;
       },
-      onDue: (runs, now) => this.recovered(runs, now),
+      onDue: (runs, now) => this.lifecycle.recovered(runs, now),
       onBacklogs: (backlogs) => windows.discover(backlogs),
+    });
+    this.lifecycle = new RunLifecycle({
+      store: this.store,
+      clock: this.clock,
+      owner: this.owner,
+      hub: this.hub,
+      flow: this.flow,
+      executor: this.executor,
+      dispatcher: () => this.dispatcher,
+      scheduler: () => this.scheduler,
+      sweep: () => this.sweep,
+      closing: () => this.closing !== undefined,
     });
     this.unregisterIdle = this.clock.registerIdle?.(() => this.idle());
   }
@@ -428,51 +428,6 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.limits.refreshEvery(this.limitsRefreshMs);
   }
 
-  /** A queued run was not claimable: if it has ended (or is gone), flow control forgets it. */
-  private async claimMissed(runId: string): Promise<void> {
-    const run = await this.store.getRun(runId);
-    if (run?.readyAt === undefined) this.flow.runsDropped([runId]);
-  }
-
-  /** Backlogged runs a window read from the store: queue them (their keys evaluated from their events). */
-  private backlogRead(runs: RunRecord[]): void {
-    if (this.closing) return;
-    const now = this.clock.now();
-    for (const run of runs) {
-      if (this.dispatcher.isExecuting(run.id)) continue;
-      this.flow.runCreated(run);
-      this.dispatcher.schedule(run, now, false, true);
-    }
-  }
-
-  /**
-   * Claimable runs a sweep found within its horizon: keep those this process does not have in hand, each on
-   * a timer at its wake-up (or its lease's end); returns how many. Leases of this host's processes that no
-   * longer exist are released first (`hostname:pid:nonce`, `kill(pid, 0)`), so a restarted embedded app
-   * resumes at once after a `kill -9`; other leases are waited out.
-   */
-  private async recovered(runs: RunRecord[], now: number): Promise<number> {
-    const dead = new Map<string, boolean>();
-    let queued = 0;
-    for (const run of runs) {
-      if (this.dispatcher.knows(run.id) || this.scheduler.isCommitting(run.id)) continue;
-      const owner = run.leaseOwner;
-      let leaseEnd = 0;
-      if (owner !== undefined && (run.leaseExpiresAt ?? 0) > now) {
-        if (!dead.has(owner)) {
-          const isDead = isDeadLocalOwner(owner, this.owner);
-          dead.set(owner, isDead);
-          if (isDead) await this.store.releaseLeases(owner);
-        }
-        if (!dead.get(owner)) leaseEnd = run.leaseExpiresAt ?? 0;
-      }
-      this.flow.runCreated(run);
-      this.dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
-      queued += 1;
-    }
-    return queued;
-  }
-
   /** A run by id, or `undefined`. */
   async getRun(runId: string): Promise<Run | undefined> {
     await this.start();
@@ -535,11 +490,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
       return;
     }
-    this.dispatcher.unschedule(runId);
-    const exec = this.executor.active.get(runId);
-    if (exec) exec.cancelled = true;
-    this.emit("run.cancelled", run);
-    await this.settleParent(run);
+    await this.lifecycle.cancelled(run);
   }
 
   /**
@@ -566,7 +517,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     });
     const run = traceRunCreation(rerun);
     const result = await this.store.acceptEvents({ now, events: [], runs: [{ run }] });
-    this.onRunsCreated(result.runs);
+    this.lifecycle.created(result.runs);
     return { runId: run.id };
   }
 
@@ -619,67 +570,9 @@ export class Fairway<TEvents extends EventMap = {}> {
     return this.flow.flowState(functionId);
   }
 
-  private onRunsCreated(runs: RunRecord[]): void {
-    for (const run of runs) {
-      if (run.status === "skipped") {
-        this.emit("run.skipped", run);
-        continue;
-      }
-      this.flow.runCreated(run);
-      this.emit("run.queued", run);
-      this.dispatcher.schedule(run, run.readyAt ?? this.clock.now());
-    }
-  }
-
   /** A stored debounce or batch is due: the store creates its run and deletes it, in one transaction. */
   private async flushPending(functionId: string, deferral: Deferral): Promise<void> {
     const fn = this.registry.get(functionId);
     if (fn && !this.closing) await this.scheduler.flush(fn, deferral);
-  }
-
-  /** Makes a run whose step was resolved from outside due now (unless it is executing here). */
-  private async wake(runId: string): Promise<void> {
-    if (this.dispatcher.isExecuting(runId)) return;
-    const run = await this.store.getRun(runId);
-    if (run?.readyAt === undefined) return;
-    this.flow.runCreated(run);
-    this.dispatcher.schedule(run, run.readyAt);
-  }
-
-  private async onResult(item: ReadyItem, result: WrittenResult): Promise<void> {
-    if (result.kind === "lost") {
-      if (result.unsent) this.scheduler.abandon(result.unsent);
-      return;
-    }
-    if (result.kind === "suspended") {
-      const type =
-        result.status === "sleeping"
-          ? "run.sleeping"
-          : result.status === "waiting"
-            ? "run.waiting"
-            : undefined;
-      if (type) this.hub.emit({ type, runId: item.runId, functionId: item.functionId, at: this.clock.now() });
-      this.onRunsCreated(result.children);
-      return;
-    }
-    const run = result.run;
-    this.emit(run.status === "completed" ? "run.completed" : "run.failed", run);
-    await this.settleParent(run);
-    // The failure event and its runs were stored with the run's end (finishRun's `send`); queue them.
-    if (result.sent) await this.scheduler.commit(result.sent.input, result.sent.stored);
-  }
-
-  /**
-   * An invoked run ended: the store resolved its parent's invoke step in the same transaction
-   * (`finishRun`/`cancelRun`); queue the parent.
-   */
-  private async settleParent(run: RunRecord): Promise<void> {
-    if (run.parent) await this.wake(run.parent.runId);
-  }
-
-  private emit(type: RunEvent["type"], run: RunRecord): void {
-    const event: RunEvent = { type, runId: run.id, functionId: run.functionId, at: this.clock.now() };
-    if (run.error && type === "run.failed") event.error = run.error;
-    this.hub.emit(event);
   }
 }

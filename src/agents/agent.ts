@@ -1,3 +1,9 @@
+/**
+ * `Agent`: an agent as configuration (AgentKit's `Agent`): prompt, model, tools, lifecycle, output schema.
+ * `agent.run` hands it to `runAgent` (`run-agent.ts`); networks call it through `runNetwork`.
+ *
+ * @module
+ */
 import { ConfigError } from "../errors/config-error.js";
 import type { McpServer } from "../mcp/mcp-server.js";
 import type { Model, ToolChoice } from "../models/spec.js";
@@ -6,6 +12,7 @@ import type { AgentResult } from "./agent-result.js";
 import { type FunctionLike, functionTool, isFairwayFunction } from "./function-tool.js";
 import type { HistoryConfig } from "./history/history-config.js";
 import type { NetworkRun } from "./network-run.js";
+import { runAgent } from "./run-agent.js";
 import type { State } from "./state.js";
 import { type AgentOutput, type AgentOutputOptions, agentOutput } from "./structured-output.js";
 import type { AnyTool } from "./tool.js";
@@ -164,9 +171,8 @@ export class Agent<T extends StateData = StateData, O = unknown> {
    * @throws OutputValidationError when the agent has an `output` schema and its answer is still invalid
    *   after `output.retries` corrections.
    */
-  async run(input: string | UserMessage, options: AgentRunOptions<T> = {}): Promise<AgentResult<O>> {
-    const { runStandalone } = await loadStandalone();
-    return runStandalone(this as Agent<T>, input, options) as Promise<AgentResult<O>>;
+  run(input: string | UserMessage, options: AgentRunOptions<T> = {}): Promise<AgentResult<O>> {
+    return runAgent(this as Agent<T>, input, options) as Promise<AgentResult<O>>;
   }
 
   /** Connects the agent's MCP servers once and adds their tools. */
@@ -194,13 +200,6 @@ export class Agent<T extends StateData = StateData, O = unknown> {
     for (const tool of [...this.tools.values()]) if (tool.mcp) this.tools.delete(tool.name);
     await close();
   }
-}
-
-// Loaded on first use and kept: the standalone run builds a network, whose modules import this one.
-let standaloneModule: Promise<typeof import("./standalone-run.js")> | undefined;
-function loadStandalone(): Promise<typeof import("./standalone-run.js")> {
-  standaloneModule ??= import("./standalone-run.js");
-  return standaloneModule;
 }
 
 /** Creates an agent. See `AgentOptions`. */

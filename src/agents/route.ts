@@ -2,7 +2,7 @@ import { ConfigError } from "../errors/config-error.js";
 import type { Agent } from "./agent.js";
 import { runAgentLoop } from "./agent-loop.js";
 import type { RunScope } from "./durable.js";
-import type { Router } from "./network.js";
+import type { Router } from "./network-base.js";
 import type { NetworkRun } from "./network-run.js";
 import { getDefaultRoutingAgent, type RoutingAgent } from "./routing-agent.js";
 import type { StateData, UserMessage } from "./types.js";

@@ -16,18 +16,20 @@
  *   pages and a throttled one keeps a few runs.
  * - While a refill is in flight, new runs join the window whatever their order, so a run stored after the
  *   read's snapshot is never lost between the two; a run delivered twice is deduplicated by the ready queue.
- * - At start-up every stored backlog gets a cursor before its first run and a small window
- *   ({@link START_WINDOW}); the refills are read {@link REFILL_CONCURRENCY} at a time.
+ * - At start-up every stored backlog gets a cursor before its first run; the refills are read
+ *   {@link REFILL_CONCURRENCY} at a time. Every window starts at {@link FIRST_WINDOW} runs.
  *
  * @module
  */
 import type { BacklogCursor, RunRecord, StoredBacklog } from "../store/store.js";
 import type { Logger } from "./types.js";
 
-/** Runs a backlog created in this process holds before it pages to the store. */
-export const LIVE_WINDOW = 16;
-/** Runs per backlog read at start-up. */
-export const START_WINDOW = 4;
+/**
+ * Runs a backlog holds before it pages to the store, whether it was created in this process or read at
+ * start-up; it doubles each time it drains to half (a backlog that is served grows its window, one that is
+ * throttled or blocked keeps a few runs in memory).
+ */
+export const FIRST_WINDOW = 4;
 /** Largest window (runs) a refill grows to. */
 export const MAX_WINDOW = 1024;
 /** Refill reads in flight at once. */
@@ -58,8 +60,7 @@ export interface BacklogWindowsDeps {
 
 /** The window sizes of one engine (unbounded ones for `bounded: false`). */
 interface Sizes {
-  live: number;
-  start: number;
+  first: number;
   max: number;
 }
 
@@ -95,14 +96,14 @@ export class BacklogWindows {
     const unbounded = Number.MAX_SAFE_INTEGER;
     this.#sizes =
       deps.bounded === false
-        ? { live: unbounded, start: unbounded, max: unbounded }
-        : { live: LIVE_WINDOW, start: START_WINDOW, max: MAX_WINDOW };
+        ? { first: unbounded, max: unbounded }
+        : { first: FIRST_WINDOW, max: MAX_WINDOW };
   }
 
   /** Start-up: every stored backlog pages from its first run. */
   restore(backlogs: StoredBacklog[]): void {
     for (const { backlogKey, runs } of backlogs) {
-      const window = this.#window(backlogKey, this.#sizes.start);
+      const window = this.#window(backlogKey, this.#sizes.first);
       window.cursor = window.cursor ?? BEFORE_ALL;
       window.stored = runs;
       this.#refill(backlogKey, window);
@@ -118,7 +119,7 @@ export class BacklogWindows {
     for (const { backlogKey, runs } of backlogs) {
       const window = this.#windows.get(backlogKey);
       if (window && (window.cursor !== undefined || window.inMemory >= runs)) continue;
-      const found = window ?? this.#window(backlogKey, this.#sizes.start);
+      const found = window ?? this.#window(backlogKey, this.#sizes.first);
       found.cursor = BEFORE_ALL;
       found.stored = Math.max(0, runs - found.inMemory);
       this.#refill(backlogKey, found);
@@ -130,7 +131,7 @@ export class BacklogWindows {
    * in the store until its backlog's refill reads it (false).
    */
   admit(run: WindowedRun): boolean {
-    const window = this.#window(run.backlogKey, this.#sizes.live);
+    const window = this.#window(run.backlogKey, this.#sizes.first);
     const key = { score: run.score, id: run.runId };
     if (window.cursor !== undefined && after(key, window.cursor) && !window.refilling) {
       window.stored += 1;
@@ -151,7 +152,7 @@ export class BacklogWindows {
 
   /** A backlogged run joined the ready queue (admitted, or read from the store). */
   entered(run: WindowedRun): void {
-    const window = this.#window(run.backlogKey, this.#sizes.live);
+    const window = this.#window(run.backlogKey, this.#sizes.first);
     window.inMemory += 1;
     const key = { score: run.score, id: run.runId };
     if (window.max === undefined || after(key, window.max)) window.max = key;

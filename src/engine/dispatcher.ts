@@ -16,7 +16,7 @@ import type { RegisteredFunction } from "./registered-function.js";
 import { abandonDelayMs } from "./retry-backoff.js";
 import type { ExecutionResult, RunExecutor, WrittenResult } from "./run-executor.js";
 import { recordRunStarted } from "./telemetry.js";
-import type { Logger, RunEvent } from "./types.js";
+import type { Logger } from "./types.js";
 import { WakeTimers } from "./wake-timers.js";
 
 export interface DispatcherDeps {
@@ -28,7 +28,8 @@ export interface DispatcherDeps {
   maxConcurrentRuns: number;
   executor: RunExecutor;
   findFunction: (id: string) => RegisteredFunction | undefined;
-  emit: (event: RunEvent) => void;
+  /** A run was claimed for the first time (it starts). */
+  onStarted: (run: ReadyItem) => void;
   /** Called after an execution's result is written. */
   onResult: (run: ReadyItem, result: WrittenResult) => Promise<void>;
   /**
@@ -204,12 +205,7 @@ export class Dispatcher {
       if (!item.resume) {
         if (item.waitReason !== undefined) await store.setWaitReason(item.runId, item.waitReason);
         recordRunStarted(claimed.run, clock.now());
-        this.deps.emit({
-          type: "run.started",
-          runId: item.runId,
-          functionId: item.functionId,
-          at: clock.now(),
-        });
+        this.deps.onStarted(item);
       }
       const result = await this.deps.executor.execute(claimed, fn, this.abandoned.has(item.runId));
       if (result.kind !== "abandoned") await this.deps.onResult(item, result);

@@ -28,7 +28,7 @@ import { backlogKey, backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import type { Deferral, ScheduleStage } from "./scheduler.js";
 import { toHandlerEvent } from "./step-waits.js";
-import type { Logger, RunEvent } from "./types.js";
+import type { Logger } from "./types.js";
 
 export interface EngineFlowDeps {
   appId: string;
@@ -44,8 +44,6 @@ export interface EngineFlowDeps {
 
 /** One row of `fairway.flowState()`: a function × concurrency key with its queued, running and throttled runs. */
 export type FlowStateEntry = BacklogStats;
-
-const TERMINAL = new Set<RunEvent["type"]>(["run.completed", "run.failed", "run.cancelled", "run.skipped"]);
 
 export class EngineFlow {
   readonly controller: FlowController;
@@ -186,16 +184,16 @@ export class EngineFlow {
     );
   }
 
-  /** Lifecycle notifications: first start and the end of a run. */
-  onRunEvent(event: RunEvent): void {
-    if (event.type === "run.started") this.controller.runStarted(event.runId);
-    else if (TERMINAL.has(event.type)) this.controller.runEnded(event.runId);
+  /** The run's handler started for the first time (its start deadline stops counting). */
+  runStarted(runId: string): void {
+    this.controller.runStarted(runId);
   }
 
   eventsStored(events: StoredEvent[]): void {
     for (const event of events) this.controller.eventReceived({ ...toHandlerEvent(event), seq: event.seq });
   }
 
+  /** The runs ended, were skipped, or were admitted and never stored: forget their keys, holds and deadlines. */
   runsDropped(runIds: string[]): void {
     for (const runId of runIds) this.controller.runEnded(runId);
   }

@@ -2,7 +2,6 @@ import { setMaxListeners } from "node:events";
 import { createServer as createHttpServer, Server } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Agent } from "../agents/agent.js";
 import type { ThreadStore } from "../agents/history/thread-store.js";
 import type { Network } from "../agents/network.js";
@@ -19,6 +18,7 @@ import { agentFunctions } from "./agent-functions.js";
 import { allowedHosts } from "./allowed-hosts.js";
 import type { AuthVariables } from "./auth/guard.js";
 import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
+import { requestBodyLimit } from "./body-limit.js";
 import { withDefaultHost } from "./default-host.js";
 import { EventBuffer } from "./event-buffer.js";
 import { sendError } from "./http-status.js";
@@ -162,7 +162,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     });
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const limit = bodyLimit({
+  const limit = requestBodyLimit({
     maxSize: maxBodyBytes,
     onError: (c) => {
       const declared = Number(c.req.header("content-length"));

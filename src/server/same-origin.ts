@@ -16,7 +16,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function sameOriginWrites(): MiddlewareHandler {
   return async (c, next) => {
     if (!SAFE_METHODS.has(c.req.method)) {
-      const foreign = foreignSite(c.req.header("sec-fetch-site"), c.req.header("origin"), [
+      const foreign = foreignSite(c.req.header("sec-fetch-site"), c.req.header("origin"), () => [
         new URL(c.req.url).host,
         c.req.header("x-forwarded-host"),
       ]);
@@ -31,18 +31,21 @@ export function sameOriginWrites(): MiddlewareHandler {
   };
 }
 
-/** The foreign site a browser request comes from, or `undefined` when it is same-origin or not from a browser. */
+/**
+ * The foreign site a browser request comes from, or `undefined` when it is same-origin or not from a browser.
+ * `hosts` (the server's own) is called only for a request with an `Origin` and no `Sec-Fetch-Site`.
+ */
 function foreignSite(
   fetchSite: string | undefined,
   origin: string | undefined,
-  hosts: (string | undefined)[],
+  hosts: () => (string | undefined)[],
 ): string | undefined {
   if (fetchSite !== undefined && fetchSite !== "same-origin" && fetchSite !== "none") {
     return origin ?? `a ${fetchSite} page`;
   }
   if (fetchSite !== undefined || origin === undefined) return undefined;
   const host = hostOf(origin);
-  return host !== undefined && hosts.includes(host) ? undefined : origin;
+  return host !== undefined && hosts().includes(host) ? undefined : origin;
 }
 
 function hostOf(origin: string): string | undefined {

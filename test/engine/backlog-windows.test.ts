@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BacklogWindows, LIVE_WINDOW, START_WINDOW } from "../../src/engine/backlog-windows.js";
+import { BacklogWindows, FIRST_WINDOW } from "../../src/engine/backlog-windows.js";
 import type { BacklogCursor, RunRecord } from "../../src/store/store.js";
 import { queuedRun } from "./helpers.js";
 
@@ -71,7 +71,7 @@ describe("BacklogWindows", () => {
   it("start-up reads a few runs per backlog; dispatching refills in order with growing pages", async () => {
     const { windows, queue, reads, answerReads, take } = setup(100);
     windows.restore([{ backlogKey: KEY, runs: 100 }]);
-    expect(reads.map((read) => read.limit)).toEqual([START_WINDOW]);
+    expect(reads.map((read) => read.limit)).toEqual([FIRST_WINDOW]);
     await answerReads();
     expect(queue).toEqual(["r000", "r001", "r002", "r003"]);
     expect(windows.stored(KEY)).toBe(96);
@@ -87,7 +87,7 @@ describe("BacklogWindows", () => {
 
   it("new runs join the window until it is full, then stay in the store; a higher priority always joins", () => {
     const { windows } = setup(0);
-    for (let i = 0; i < LIVE_WINDOW; i++) {
+    for (let i = 0; i < FIRST_WINDOW; i++) {
       const run = windowed(queuedRun(`n${i}`, 2000 + i));
       expect(windows.admit(run)).toBe(true);
       windows.entered(run);

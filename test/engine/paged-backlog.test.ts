@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { START_WINDOW } from "../../src/engine/backlog-windows.js";
+import { FIRST_WINDOW } from "../../src/engine/backlog-windows.js";
 import { Fairway } from "../../src/index.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
 import type { BacklogCursor } from "../../src/store/store.js";
@@ -91,7 +91,7 @@ describe("paged backlogs", () => {
     define(second, started);
     await second.start();
     await clock.advance(0);
-    expect(reads.map((read) => read.limit)).toEqual([START_WINDOW, START_WINDOW]);
+    expect(reads.map((read) => read.limit)).toEqual([FIRST_WINDOW, FIRST_WINDOW]);
     expect(
       second
         .flowState("work")

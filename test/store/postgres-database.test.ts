@@ -133,6 +133,21 @@ describe("PostgresDatabase retries", () => {
     expect(second.waits).toEqual([]);
   });
 
+  it("retries a claim the server aborted as a deadlock victim: it was rolled back, never applied", async () => {
+    let call = 0;
+    const { pool } = fakePool({
+      answer: () => {
+        call += 1;
+        if (call === 1) throw code("40P01", "deadlock detected");
+        return [{ claimed: 1 }];
+      },
+    });
+    const { db, waits } = database(pool);
+    await expect(db.query(claim)).resolves.toEqual([{ claimed: 1 }]);
+    expect(call).toBe(2);
+    expect(waits).toHaveLength(1);
+  });
+
   it("does not retry a permanent error and says the database refused it", async () => {
     const { pool } = fakePool({
       answer: () => {

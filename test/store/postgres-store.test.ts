@@ -33,14 +33,14 @@ afterEach(async () => {
   for (const store of opened.splice(0).reverse()) await store.close();
 });
 
-/** Two independent stores (two pools, as two worker processes have) on one fresh schema. */
-async function twoWorkers(): Promise<[Store, Store]> {
+/** Two independent stores (two pools, as two worker processes have) on one fresh schema, and its name. */
+async function twoWorkers(): Promise<[Store, Store, string]> {
   const schema = uniqueSchema();
   const first = testPostgresStore({ schema });
   const second = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
   opened.push(first, second);
   await Promise.all([first.init(), second.init()]);
-  return [first, second];
+  return [first, second, schema];
 }
 
 describe("PostgreSQL store: two stores on one database race each other", () => {
@@ -150,6 +150,82 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
       const listed = await b.listWaits(`go${round}`);
       expect(matched.held).toBe(true);
       expect((matched.held && matched.event !== undefined) || listed.length === 1).toBe(true);
+    }
+  });
+});
+
+/** A completed `step.run` row of run `runId`. */
+function doneStep(runId: string, id: string): StepRow {
+  return { ...waitingStep(runId, id), op: "run", status: "completed", outputText: `"${id}"`, endedAt: T0 };
+}
+
+/** Resolves once a backend of the test database waits for a lock while running a statement containing `text`. */
+async function lockWaiter(client: pg.Client, text: string): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query(
+      "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
+      [text],
+    );
+    if (rows.length > 0) return;
+  }
+}
+
+describe("PostgreSQL store: group commit against another worker", () => {
+  it("checkpoints of the old owner racing a claim by a new one: acknowledged ones are in the claim, refused ones nowhere", async () => {
+    const [a, b] = await twoWorkers();
+    for (let round = 0; round < 8; round++) {
+      const runId = `r${round}`;
+      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId) }] });
+      expect(await a.claimRun(runId, "wa", T0, 1000)).toBeDefined();
+      // Worker a still believes in its lease (its clock says T0 + 500); worker b finds it expired (T0 + 2000).
+      const saves: Array<Promise<[string, boolean]>> = [];
+      const saveTurn = (turn: number) => {
+        for (let index = 0; index < 10; index++) {
+          const id = `s${turn}-${index}`;
+          saves.push(a.saveStep(doneStep(runId, id), { owner: "wa", now: T0 + 500 }).then((ok) => [id, ok]));
+        }
+      };
+      saveTurn(0);
+      const claim = b.claimRun(runId, "wb", T0 + 2000, 1000);
+      saveTurn(1);
+      // Turn-counting on purpose: the store's group commit batches the writes of one event-loop turn, and the
+      // race under test needs turns 1 and 2 in different batches around the claim.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      saveTurn(2);
+      const claimed = await claim;
+      saveTurn(3); // after the claim: refused
+      const outcomes = await Promise.all(saves);
+      expect(claimed?.run.leaseOwner).toBe("wb");
+      const acknowledged = outcomes.filter(([, ok]) => ok).map(([id]) => id);
+      expect(outcomes.slice(30).every(([, ok]) => !ok)).toBe(true);
+      expect(claimed?.steps.map((step) => step.id).sort()).toEqual(acknowledged.sort());
+      expect((await b.getSteps(runId)).map((step) => step.id).sort()).toEqual(acknowledged.sort());
+    }
+  });
+
+  it("a claim that waited for a checkpoint's lock returns that checkpoint (read after the claim, not before)", async () => {
+    const [a, b, schema] = await twoWorkers();
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run("r") }] });
+    await a.claimRun("r", "wa", T0, 1000);
+    // A checkpoint of worker a in flight: the fence's share lock on the run row held, its step not committed.
+    const writer = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    const watcher = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await Promise.all([writer.connect(), watcher.connect()]);
+    try {
+      await writer.query("BEGIN");
+      await writer.query(`SELECT 1 FROM ${schema}.runs WHERE id = 'r' FOR SHARE`);
+      await writer.query(
+        `INSERT INTO ${schema}.steps (run_id, id, name, op, status, position, attempts, started_at, output)
+         VALUES ('r', 's', 's', 'run', 'completed', 0, 1, ${T0}, '"s"')`,
+      );
+      const claim = b.claimRun("r", "wb", T0 + 2000, 1000);
+      await lockWaiter(watcher, "lease_owner = locked.owner");
+      await writer.query("COMMIT");
+      const claimed = await claim;
+      expect(claimed?.run.leaseOwner).toBe("wb");
+      expect(claimed?.steps.map((step) => [step.id, step.outputText])).toEqual([["s", '"s"']]);
+    } finally {
+      await Promise.all([writer.end(), watcher.end()]);
     }
   });
 });

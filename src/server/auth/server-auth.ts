@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { AuthError } from "../../errors/auth-error.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { assertSecret, isTenantToken, verifyTenantToken } from "./tenant-token.js";
@@ -91,7 +91,10 @@ export function splitKeys(value: string | undefined): string[] {
     .filter((key) => key.length > 0);
 }
 
-/** Fixed-length digest so keys of any length compare in constant time. */
+/**
+ * Fixed-length digest (SHA-256) so keys of any length compare in constant time. `crypto.hash` is the
+ * one-shot form of `createHash(...).update(...).digest()`: the same bytes without a Hash object per request.
+ */
 function digest(value: string): Buffer {
-  return createHash("sha256").update(value).digest();
+  return hash("sha256", value, "buffer");
 }

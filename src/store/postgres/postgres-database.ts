@@ -42,6 +42,16 @@ const COMMIT: Statement = { name: "fw_commit", text: "COMMIT" };
 
 const ignore = () => {};
 
+/**
+ * True when the server itself aborted the work with a transaction-rollback SQLSTATE (class 40: deadlock,
+ * serialization failure): nothing of it was committed, so it is safe to send again even if it is not
+ * idempotent (a claim). A dropped connection, by contrast, leaves the outcome unknown.
+ */
+function rolledBack(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("40");
+}
+
 /** Executes a named statement with NUL-safe parameters and rows. */
 async function execute<Row>(client: pg.PoolClient, statement: Statement, values: unknown[]): Promise<Row[]> {
   const result = await client.query({
@@ -69,7 +79,10 @@ export class PostgresDatabase {
     this.maxDelayMs = retry.maxDelayMs ?? 2000;
   }
 
-  /** Runs one statement on its own (autocommit). Retries a failed connect, and a drop if `idempotent`. */
+  /**
+   * Runs one statement on its own (autocommit). Retries a failed connect, a deadlock or serialization
+   * failure (the server rolled it back), and a dropped connection if `idempotent`.
+   */
   query<Row>(statement: Statement, values: unknown[] = []): Promise<Row[]> {
     return this.withRetry(
       statement.name,
@@ -120,7 +133,8 @@ export class PostgresDatabase {
 
   /**
    * Checks out a client and runs `body`; on a transient error retries with backoff while it is safe:
-   * before `sent()` was called, or always when `idempotent`. Wraps the last error in StoreError.
+   * before `sent()` was called, after the server rolled the work back (class 40), or always when
+   * `idempotent`. Wraps the last error in StoreError.
    */
   private async withRetry<T>(
     label: string,
@@ -147,7 +161,7 @@ export class PostgresDatabase {
         // A client whose connection failed is destroyed, not handed back to the pool.
         client?.release(transient ? (error as Error) : undefined);
         if (FairwayError.isInstance(error)) throw error;
-        const ambiguous = sent && !idempotent;
+        const ambiguous = sent && !idempotent && !rolledBack(error);
         if (!transient || ambiguous || attempt >= this.attempts)
           throw this.storeError(label, error, transient, ambiguous, attempt);
         const cap = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** (attempt - 1));

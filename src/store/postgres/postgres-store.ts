@@ -55,10 +55,11 @@ import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { migrate } from "./migrations.js";
-import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
+import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
+import { WriteCoalescer } from "./write-coalescer.js";
 
 /** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
@@ -82,8 +83,84 @@ export interface PostgresStoreOptions {
   pool?: pg.PoolConfig;
 }
 
-/** Row of `runs` as `claimRun` returns it: with the run's steps as JSON. */
-type ClaimedRowDb = RunRowDb & { steps_json: StepRowDb[] };
+/** A `saveStep` call waiting for its statement (`WriteCoalescer`). */
+interface Checkpoint {
+  step: StepRow;
+  lease: LeaseFence;
+}
+
+/** The identity of a step row: its run id and step id (either may hold any character). */
+function stepKey(runId: string, stepId: string): string {
+  return JSON.stringify([runId, stepId]);
+}
+
+/** Writes checkpoints (distinct steps) in one fenced statement; the `stepKey`s of those written. */
+async function writeCheckpoints(
+  database: PostgresDatabase,
+  checkpoints: Checkpoint[],
+): Promise<Map<string, true>> {
+  const written = await database.query<{ run_id: string; id: string }>(statements.saveStepsFenced, [
+    jsonRows(checkpoints.map(({ step }) => fromStep(step))),
+    checkpoints.map(({ lease }) => lease.owner),
+    checkpoints.map(({ lease }) => lease.now),
+  ]);
+  return new Map(written.map((row) => [stepKey(row.run_id, row.id), true]));
+}
+
+/** A `claimRun` call waiting for its statement. */
+interface Claim {
+  runId: string;
+  owner: string;
+  now: number;
+  leaseEnd: number;
+}
+
+/**
+ * Claims runs (distinct ids) in one statement, then reads their steps in a second one (its fresh snapshot
+ * sees every checkpoint the previous owner committed before the claim took the row); the claimed runs by id.
+ */
+async function claimRuns(database: PostgresDatabase, claims: Claim[]): Promise<Map<string, ClaimedRun>> {
+  const rows = await database.query<RunRowDb>(statements.claimRuns, [
+    claims.map((claim) => claim.runId),
+    claims.map((claim) => claim.owner),
+    claims.map((claim) => claim.now),
+    claims.map((claim) => claim.leaseEnd),
+  ]);
+  const claimed = new Map<string, ClaimedRun>(rows.map((row) => [row.id, { run: runOf(row), steps: [] }]));
+  if (claimed.size === 0) return claimed;
+  const steps = await database.query<StepRowDb>(statements.stepsOfRuns, [[...claimed.keys()]]);
+  for (const row of steps) claimed.get(row.run_id)?.steps.push(toStep(row));
+  return claimed;
+}
+
+/** Ends runs (distinct ids, no parent) in one statement; the ended runs by id. */
+async function finishRuns(
+  database: PostgresDatabase,
+  inputs: FinishInput[],
+): Promise<Map<string, RunRecord>> {
+  const rows = await database.query<RunRowDb>(statements.finishRuns, [
+    inputs.map((input) => input.runId),
+    inputs.map((input) => input.owner ?? null),
+    inputs.map((input) => input.status),
+    inputs.map((input) => input.outputText ?? null),
+    inputs.map((input) => (input.error ? JSON.stringify(input.error) : null)),
+    inputs.map((input) => input.endedAt),
+  ]);
+  return new Map(rows.map((row) => [row.id, runOf(row)]));
+}
+
+/** The group commits of one pool. */
+interface Coalescers {
+  checkpoints: WriteCoalescer<Checkpoint, true>;
+  claims: WriteCoalescer<Claim, ClaimedRun>;
+  finishes: WriteCoalescer<FinishInput, RunRecord>;
+}
+
+/** An opened store: its pool and the group commits writing to it. */
+interface Opened {
+  database: PostgresDatabase;
+  coalescers: Coalescers;
+}
 
 /** `listRuns` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
 const FILTERS: Array<[keyof RunFilter & string, string]> = [
@@ -149,7 +226,9 @@ export class PostgresStore implements Store {
   readonly schema: string;
   private readonly options: PostgresStoreOptions;
   private readonly connectionString: string;
-  private opening: Promise<PostgresDatabase> | undefined;
+  private opening: Promise<Opened> | undefined;
+  /** The group commits of the pool opened last (for `commitStats`). */
+  private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions = {}) {
@@ -190,8 +269,8 @@ export class PostgresStore implements Store {
     this.schema = schema;
   }
 
-  /** The pool, created on first use. */
-  private database(): Promise<PostgresDatabase> {
+  /** The pool and its group commits, created on first use. */
+  private open(): Promise<Opened> {
     this.opening ??= import("pg").then(({ default: driver }) => {
       const pool = new driver.Pool({
         ...this.options.pool,
@@ -209,9 +288,35 @@ export class PostgresStore implements Store {
       // An idle connection that dies (database restart) is dropped by the pool and reopened on the next
       // checkout; without a listener the event would crash the process.
       pool.on("error", () => {});
-      return new PostgresDatabase(pool, this.options.retry);
+      const database = new PostgresDatabase(pool, this.options.retry);
+      const coalescers: Coalescers = {
+        checkpoints: new WriteCoalescer({
+          key: ({ step }) => stepKey(step.runId, step.id),
+          write: (checkpoints) => writeCheckpoints(database, checkpoints),
+        }),
+        claims: new WriteCoalescer({
+          key: ({ runId }) => runId,
+          write: (claims) => claimRuns(database, claims),
+        }),
+        finishes: new WriteCoalescer({
+          key: ({ runId }) => runId,
+          write: (ends) => finishRuns(database, ends),
+        }),
+      };
+      this.coalescing = coalescers;
+      return { database, coalescers };
     });
     return this.opening;
+  }
+
+  /** The pool, created on first use. */
+  private async database(): Promise<PostgresDatabase> {
+    return (await this.open()).database;
+  }
+
+  /** The group commits (`saveStep`, `claimRun`, `finishRun`) of the pool. */
+  private async coalescers(): Promise<Coalescers> {
+    return (await this.open()).coalescers;
   }
 
   /** Runs `work` in one transaction. */
@@ -222,6 +327,20 @@ export class PostgresStore implements Store {
   /** Runs one named statement. */
   private async query<Row>(statement: (typeof statements)[keyof typeof statements], values: unknown[]) {
     return (await this.database()).query<Row>(statement, values);
+  }
+
+  /**
+   * Counters of the group commits (`saveStep`, `claimRun`, `finishRun`): statements sent (each its own
+   * transaction) and the calls they carried; their ratio is the batch size. Zero before first use.
+   */
+  commitStats(): { transactions: number; writes: number } {
+    const totals = { transactions: 0, writes: 0 };
+    for (const coalescer of Object.values(this.coalescing ?? {})) {
+      const { statements: sent, items } = coalescer.stats();
+      totals.transactions += sent;
+      totals.writes += items;
+    }
+    return totals;
   }
 
   /** Creates the schema or migrates it (advisory lock: safe when several workers start at once). */
@@ -239,7 +358,10 @@ export class PostgresStore implements Store {
     const opening = this.opening;
     this.opening = undefined;
     this.migrated = undefined;
-    if (opening) await (await opening).pool.end();
+    if (!opening) return;
+    const { database, coalescers } = await opening;
+    await Promise.all(Object.values(coalescers).map((coalescer) => coalescer.drain()));
+    await database.pool.end();
   }
 
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
@@ -303,9 +425,7 @@ export class PostgresStore implements Store {
     now: number,
     leaseMs: number,
   ): Promise<ClaimedRun | undefined> {
-    const [row] = await this.query<ClaimedRowDb>(statements.claimRun, [runId, owner, now, now + leaseMs]);
-    if (!row) return undefined;
-    return { run: runOf(row), steps: row.steps_json.map((step) => toStep(decodeRow(step))) };
+    return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
   }
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
@@ -320,13 +440,7 @@ export class PostgresStore implements Store {
   }
 
   async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
-    const written = await this.query(statements.saveStepFenced, [
-      jsonRows([fromStep(step)]),
-      step.runId,
-      lease.owner,
-      lease.now,
-    ]);
-    return written.length > 0;
+    return (await (await this.coalescers()).checkpoints.write({ step, lease })) ?? false;
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
@@ -349,6 +463,12 @@ export class PostgresStore implements Store {
   }
 
   async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {
+    // The common end (nothing to send) goes out with the other ends of this turn; an invoked run, or a run
+    // the statement did not end, takes the transaction below, which settles the parent or says why not.
+    if (!input.send) {
+      const ended = await (await this.coalescers()).finishes.write(input);
+      if (ended) return ended;
+    }
     return this.transaction("finishRun", async (tx) => {
       const [row] = await tx.query<RunRowDb>(statements.finishRun, [
         input.runId,

@@ -14,6 +14,13 @@ const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).j
 const STEP_COLUMNS =
   "run_id, id, name, op, status, position, input, output, error, attempts, started_at, ended_at, wake_at, event_id, settled_seq";
 
+/** The conflict clause that makes a step insert replace the stored row of the same run and id. */
+const REPLACE_STEP = `ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.name, op = EXCLUDED.op,
+  status = EXCLUDED.status, position = EXCLUDED.position, input = EXCLUDED.input, output = EXCLUDED.output,
+  error = EXCLUDED.error, attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at,
+  ended_at = EXCLUDED.ended_at, wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id,
+  settled_seq = EXCLUDED.settled_seq`;
+
 /** A statement with a name, from its SQL. */
 const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
 
@@ -72,21 +79,35 @@ export const statements = {
   /** $1 run id. */
   getRun: named("fw_get_run", "SELECT * FROM runs WHERE id = $1", true),
   /**
-   * $1 run id, $2 owner, $3 now, $4 lease end → the run (with its steps as JSON) if it was due, not
-   * terminal and not under another owner's live lease. One statement: the row lock makes concurrent claims serialize and
-   * re-check the conditions, so exactly one wins.
+   * $1 run ids (distinct), $2 owners, $3 nows, $4 lease ends (one per id, in order) → each run claimed: those
+   * due, not terminal and not under another owner's live lease. The rows are locked in id order first (two
+   * workers' batches never deadlock), and a row another claim changed meanwhile is re-checked against its
+   * committed version (READ COMMITTED's EvalPlanQual), so exactly one claim wins. The steps are read by the
+   * next statement (`stepsOfRuns`), not by this one: a checkpoint of the previous owner that held the run row
+   * while this claim waited for it commits after this statement's snapshot was taken. One statement for the
+   * claims of one event-loop turn (`write-coalescer.ts`).
    */
-  claimRun: named(
-    "fw_claim_run",
-    `WITH claimed AS (
-       UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $3),
-         lease_owner = $2, lease_expires_at = $4
-       WHERE id = $1 AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= $3
-         AND (lease_expires_at IS NULL OR lease_expires_at <= $3 OR lease_owner = $2)
-       RETURNING *)
-     SELECT claimed.*, (SELECT COALESCE(json_agg(steps ORDER BY position, started_at), '[]'::json)
-       FROM steps WHERE steps.run_id = claimed.id) AS steps_json
-     FROM claimed`,
+  claimRuns: named(
+    "fw_claim_runs",
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS c(id, owner, now, lease_end)),
+     locked AS (
+       SELECT runs.id, input.owner, input.now, input.lease_end FROM runs JOIN input USING (id)
+       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= input.now
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= input.now OR runs.lease_owner = input.owner)
+       ORDER BY runs.id FOR UPDATE OF runs),
+     claimed AS (
+       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, locked.now),
+         lease_owner = locked.owner, lease_expires_at = locked.lease_end
+       FROM locked WHERE runs.id = locked.id
+       RETURNING runs.*)
+     SELECT * FROM claimed`,
+  ),
+  /** $1 run ids → their steps, by run, position and start. */
+  stepsOfRuns: named(
+    "fw_steps_of_runs",
+    "SELECT * FROM steps WHERE run_id = ANY($1::text[]) ORDER BY run_id, position, started_at",
+    true,
   ),
   /** $1 owner, $2 run ids, $3 lease end, $4 now → the ids renewed (live leases of `owner` on live runs). */
   renewLeases: named(
@@ -125,6 +146,31 @@ export const statements = {
          ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
        WHERE id = $1 AND status NOT IN ${TERMINAL} AND ($2::text IS NULL OR lease_owner = $2)
        RETURNING *),
+     dropped AS (DELETE FROM waits WHERE run_id IN (SELECT id FROM ended))
+     SELECT * FROM ended`,
+  ),
+  /**
+   * $1 run ids (distinct), $2 owners (null: any), $3 statuses, $4 outputs, $5 errors, $6 ended ats (one per
+   * id, in order) → each run ended: only runs without a parent (an invoked run's end also resolves its
+   * parent: `finishRun`'s transaction does that), not terminal, and held by the owner when one is given.
+   * Rows are locked in id order; their waits are deleted by the same statement. One statement for the
+   * finishes of one event-loop turn (`write-coalescer.ts`).
+   */
+  finishRuns: named(
+    "fw_finish_runs",
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+         AS f(id, owner, status, output, error, ended_at)),
+     locked AS (
+       SELECT input.* FROM runs JOIN input USING (id)
+       WHERE runs.status NOT IN ${TERMINAL} AND runs.parent_run_id IS NULL
+         AND (input.owner IS NULL OR runs.lease_owner = input.owner)
+       ORDER BY runs.id FOR UPDATE OF runs),
+     ended AS (
+       UPDATE runs SET status = locked.status, output = locked.output, error = locked.error,
+         ended_at = locked.ended_at, ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+       FROM locked WHERE runs.id = locked.id
+       RETURNING runs.*),
      dropped AS (DELETE FROM waits WHERE run_id IN (SELECT id FROM ended))
      SELECT * FROM ended`,
   ),
@@ -168,21 +214,25 @@ export const statements = {
     true,
   ),
   /**
-   * $1 JSON array of one step row, $2 run id, $3 owner, $4 now → a row if written: only while `owner` holds
-   * a live lease on the run (the run row is share-locked, so a concurrent claim by another owner waits, or
-   * wins and fails this fence).
+   * $1 JSON array of step rows (distinct run id × step id), $2 owners, $3 nows (one per row, in order) → the
+   * run id and step id of each row written: a row is written only while its owner holds a live lease on its
+   * run (the run rows are share-locked in id order, so a concurrent claim by another owner waits, or wins and
+   * fails this fence). One statement for the checkpoints of one event-loop turn (`write-coalescer.ts`).
    */
-  saveStepFenced: named(
-    "fw_save_step_fenced",
-    `INSERT INTO steps (${STEP_COLUMNS})
-     SELECT ${STEP_COLUMNS} FROM json_populate_recordset(NULL::steps, $1::json)
-     WHERE EXISTS (SELECT 1 FROM runs WHERE id = $2 AND lease_owner = $3 AND lease_expires_at > $4
-       AND status NOT IN ${TERMINAL} FOR SHARE)
-     ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.name, op = EXCLUDED.op, status = EXCLUDED.status,
-       position = EXCLUDED.position, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
-       attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
-       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id, settled_seq = EXCLUDED.settled_seq
-     RETURNING 1`,
+  saveStepsFenced: named(
+    "fw_save_steps_fenced",
+    `WITH input AS (
+       SELECT s.*, f.owner AS fence_owner, f.now AS fence_now
+       FROM json_populate_recordset(NULL::steps, $1::json) WITH ORDINALITY AS s
+       JOIN unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS f(owner, now, ordinality) USING (ordinality)),
+     held AS (
+       SELECT input.* FROM input JOIN runs ON runs.id = input.run_id AND runs.lease_owner = input.fence_owner
+         AND runs.lease_expires_at > input.fence_now AND runs.status NOT IN ${TERMINAL}
+       ORDER BY runs.id FOR SHARE OF runs)
+     INSERT INTO steps (${STEP_COLUMNS})
+     SELECT ${STEP_COLUMNS} FROM held
+     ${REPLACE_STEP}
+     RETURNING run_id, id`,
     true,
   ),
   /** $1 JSON array of step rows: inserts or replaces each. */
@@ -190,10 +240,7 @@ export const statements = {
     "fw_upsert_steps",
     `INSERT INTO steps (${STEP_COLUMNS})
      SELECT ${STEP_COLUMNS} FROM json_populate_recordset(NULL::steps, $1::json)
-     ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.name, op = EXCLUDED.op, status = EXCLUDED.status,
-       position = EXCLUDED.position, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
-       attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
-       wake_at = EXCLUDED.wake_at, event_id = EXCLUDED.event_id, settled_seq = EXCLUDED.settled_seq`,
+     ${REPLACE_STEP}`,
     true,
   ),
   /** $1 JSON array of one step row: inserted unless the step exists. */

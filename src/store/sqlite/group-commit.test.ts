@@ -192,6 +192,34 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
     syncs.shift()?.(new StoreError("fsync failed", { retryable: false }));
     await expect(second).rejects.toThrow("fsync failed");
   });
+
+  it("a batch of reads only needs no fsync; a read batched with writes resumes with them, after it", async () => {
+    const { db } = setup();
+    const syncs: Array<(error: Error | null) => void> = [];
+    const held: Array<() => void> = [];
+    const commits = new GroupCommit(db, {
+      schedule: (flush) => held.push(flush),
+      sync: (done) => syncs.push(done),
+    });
+    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
+    const count = db.prepare("SELECT count(*) AS n FROM items");
+    const alone = track(commits.read(() => count.get()));
+    for (const flush of held.splice(0)) flush();
+    await microtasks();
+    expect(syncs).toHaveLength(0);
+    expect(alone).toMatchObject({ settled: true, value: { n: 0 } });
+
+    const write = track(commits.run(() => insert.run("a", "1")));
+    const read = track(commits.read(() => count.get()));
+    for (const flush of held.splice(0)) flush();
+    await microtasks();
+    expect(syncs).toHaveLength(1);
+    expect([write.settled, read.settled]).toEqual([false, false]);
+    syncs.shift()?.(null);
+    await microtasks();
+    expect(read).toMatchObject({ settled: true, value: { n: 1 } });
+    expect(write.settled).toBe(true);
+  });
 });
 
 describe("GroupCommit.runSliced", () => {

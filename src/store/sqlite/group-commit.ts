@@ -39,6 +39,8 @@ interface Write {
   reject: (error: unknown) => void;
   /** Set for a `runSliced` write: `work` is unused, the slices run one per turn. */
   slices?: Array<() => unknown>;
+  /** A read (`read`): it needs no fsync of its own. */
+  read?: boolean;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -83,6 +85,17 @@ export class GroupCommit {
   }
 
   /**
+   * Queues a read that must see every write queued before it (a sweep, a backlog refill): it runs in the same
+   * batch, after them. A batch of reads only resumes its callers without the fsync (nothing of theirs needs
+   * to reach the disk); in a batch with writes, they resume with the writes, after the fsync.
+   */
+  read<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#enqueue({ work, resolve: resolve as (value: unknown) => void, reject, read: true });
+    });
+  }
+
+  /**
    * Queues a big write: `slices` run in order in one transaction of their own, one per event-loop turn, after
    * the writes queued before it. Resolves with each slice's value after the COMMIT; if a slice throws,
    * nothing of any slice is written and the promise rejects with that error.
@@ -117,7 +130,8 @@ export class GroupCommit {
         else write.reject(outcome.ok ? error : outcome.error);
       });
     };
-    if (this.#sync && outcomes.some((outcome) => outcome.ok)) this.#sync(settle);
+    if (this.#sync && outcomes.some((outcome, index) => outcome.ok && !batch[index]?.read))
+      this.#sync(settle);
     else settle(null);
     if (sliced) this.#startSliced(sliced);
   }

@@ -12,10 +12,9 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../errors/index.js";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
-import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
+import { checkRunFilter, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
-import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -59,24 +58,12 @@ import {
   toWait,
   type WaitRowDb,
 } from "./rows.js";
+import { listRunsQuery, prepareStatements, type Statements } from "./statements.js";
 import { usageTable } from "./usage-table.js";
 import { WalSync } from "./wal-sync.js";
 
-/** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
-const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
-
 /** Rows (events plus runs) above which `acceptEvents` writes a slice per event-loop turn, and the slice size. */
 const ACCEPT_SLICE_ROWS = 250;
-
-/** `listRuns` filter fields and their SQL conditions (named parameter = the field). */
-const FILTERS: Array<[keyof RunFilter & string, string]> = [
-  ["functionId", "function_id = @functionId"],
-  ["status", "status = @status"],
-  ["concurrencyKey", "EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = @concurrencyKey)"],
-  ["since", "created_at >= @since"],
-  ["until", "created_at < @until"],
-  ["startedSince", "started_at >= @startedSince"],
-];
 
 /** Options of `SqliteStore`. */
 export interface SqliteStoreOptions {
@@ -111,7 +98,7 @@ export class SqliteStore implements Store {
   private readonly writes: GroupCommit;
   /** The WAL fsync of `synchronous: "full"` (none for `":memory:"` or without a WAL). */
   private readonly walSync: WalSync | undefined;
-  private statements: ReturnType<typeof prepare> | undefined;
+  private statements: Statements | undefined;
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
   private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
   private usageRows: ReturnType<typeof usageTable> | undefined;
@@ -138,8 +125,8 @@ export class SqliteStore implements Store {
     return this.writes.stats();
   }
 
-  private get q(): ReturnType<typeof prepare> {
-    if (!this.statements) this.statements = prepare(this.db);
+  private get q(): Statements {
+    if (!this.statements) this.statements = prepareStatements(this.db);
     return this.statements;
   }
 
@@ -160,7 +147,7 @@ export class SqliteStore implements Store {
 
   async init(): Promise<void> {
     migrate(this.db);
-    this.statements = prepare(this.db);
+    this.statements = prepareStatements(this.db);
     this.flowTable = flowPendingTable(this.db);
   }
 
@@ -419,21 +406,7 @@ export class SqliteStore implements Store {
 
   async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
     const limit = checkRunFilter(filter);
-    const params: Record<string, unknown> = { limit: limit + 1 };
-    const where: string[] = [];
-    for (const [field, condition] of FILTERS) {
-      if (filter[field] === undefined) continue;
-      where.push(condition);
-      params[field] = filter[field];
-    }
-    if (filter.cursor !== undefined) {
-      const cursor = decodeCursor(filter.cursor);
-      where.push("(created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId))");
-      params.cursorAt = cursor.createdAt;
-      params.cursorId = cursor.id;
-    }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    const { sql, params } = listRunsQuery(filter, limit + 1);
     const rows = (this.db.prepare(sql).all(params) as RunRowDb[]).map(toRun);
     return runsPage(rows, limit);
   }
@@ -444,7 +417,7 @@ export class SqliteStore implements Store {
 
   /** Read in the group commit queue, like {@link listDueRuns}. */
   async listBacklogs(): Promise<StoredBacklog[]> {
-    return this.writes.run(() =>
+    return this.writes.read(() =>
       (this.q.backlogs.all() as Array<{ backlog_key: string; runs: number }>).map((row) => ({
         backlogKey: row.backlog_key,
         runs: row.runs,
@@ -454,7 +427,7 @@ export class SqliteStore implements Store {
 
   /** Read in the group commit queue, like {@link listDueRuns}. */
   async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
-    return this.writes.run(() =>
+    return this.writes.read(() =>
       (
         this.q.backlogRuns.all({
           backlog_key: backlogKey,
@@ -472,7 +445,7 @@ export class SqliteStore implements Store {
    * invoke) has not queued it yet.
    */
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
-    return this.writes.run(() => {
+    return this.writes.read(() => {
       const rows = this.q.dueRuns.all({
         now,
         limit,
@@ -518,142 +491,4 @@ export class SqliteStore implements Store {
   async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
     return this.usage.totals(query);
   }
-}
-
-/** Every statement the store runs more than once, prepared once. Named parameters are the columns. */
-function prepare(db: Database.Database) {
-  return {
-    insertEvent: db.prepare(
-      `INSERT INTO events (id, name, data, ts, v, user_id, received_at)
-       VALUES (@id, @name, @data, @ts, @v, @user_id, @received_at)`,
-    ),
-    getEvent: db.prepare("SELECT * FROM events WHERE id = ?"),
-    maxSeq: db.prepare("SELECT MAX(seq) AS seq FROM events"),
-    eventsAfter: db.prepare(
-      `SELECT * FROM events WHERE name = @name AND seq > @after
-         AND NOT EXISTS (SELECT 1 FROM steps WHERE steps.run_id = @run_id AND steps.event_id = events.id)
-       ORDER BY seq`,
-    ),
-    claimDedup: db.prepare(
-      `INSERT INTO dedup (function_id, key, expires_at) VALUES (@function_id, @key, @expires_at)
-       ON CONFLICT (function_id, key) DO UPDATE SET expires_at = excluded.expires_at
-       WHERE dedup.expires_at <= @now`,
-    ),
-    insertRun: db.prepare(
-      `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
-         started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, queue_score,
-         concurrency_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
-       VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
-         @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-         @queue_score, @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
-         @parent_run_id, @parent_step_id)`,
-    ),
-    getRun: db.prepare("SELECT * FROM runs WHERE id = ?"),
-    setWaitReason: db.prepare("UPDATE runs SET wait_reason = ? WHERE id = ?"),
-    claimRun: db.prepare(
-      `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @now),
-         lease_owner = @owner, lease_expires_at = @until
-       WHERE id = @id AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= @now
-         AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = @owner)
-       RETURNING *`,
-    ),
-    renewLease: db.prepare(
-      `UPDATE runs SET lease_expires_at = @until WHERE id = @id AND lease_owner = @owner
-         AND lease_expires_at > @now AND status NOT IN ${TERMINAL}`,
-    ),
-    releaseLeases: db.prepare(
-      "UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?",
-    ),
-    heldBy: db.prepare(
-      `SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND lease_expires_at > ?
-         AND status NOT IN ${TERMINAL}`,
-    ),
-    suspendRun: db.prepare(
-      `UPDATE runs SET status = @status, ready_at = @ready_at, attempt = @attempt,
-         lease_owner = NULL, lease_expires_at = NULL WHERE id = @id`,
-    ),
-    finishRun: db.prepare(
-      `UPDATE runs SET status = @status, output = @output, error = @error, ended_at = @ended_at,
-         ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
-       WHERE id = @id AND status NOT IN ${TERMINAL} AND (@owner IS NULL OR lease_owner = @owner)
-       RETURNING *`,
-    ),
-    cancelRun: db.prepare(
-      `UPDATE runs SET status = 'cancelled', cancel_reason = @reason, ended_at = @now, ready_at = NULL
-       WHERE id = @id AND status NOT IN ${TERMINAL} RETURNING *`,
-    ),
-    wakeRun: db.prepare(
-      `UPDATE runs SET ready_at = @now WHERE id = @id AND status NOT IN ${TERMINAL}
-         AND (ready_at IS NULL OR ready_at > @now)`,
-    ),
-    // The backlogged runs of each backlog (src/store/backlogged.ts): a grouped read of the runs_backlog index.
-    backlogs: db.prepare(
-      `SELECT backlog_key, COUNT(*) AS runs FROM runs WHERE started_at IS NULL AND ready_at <= created_at
-       GROUP BY backlog_key ORDER BY backlog_key`,
-    ),
-    // An index range on runs_backlog (backlog_key, queue_score, id) after (@after_score, @after_id).
-    backlogRuns: db.prepare(
-      `SELECT * FROM runs WHERE backlog_key = @backlog_key AND started_at IS NULL AND ready_at <= created_at
-         AND (queue_score, id) > (@after_score, @after_id)
-       ORDER BY queue_score, id LIMIT @limit`,
-    ),
-    // An index range on runs_wakeup (ready_at, id): the page after (@after_ready_at, @after_id).
-    dueRuns: db.prepare(
-      `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (started_at IS NOT NULL OR ready_at > created_at)
-         AND ready_at <= @now AND (ready_at, id) > (@after_ready_at, @after_id)
-         AND status NOT IN ${TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-       ORDER BY ready_at, id LIMIT @limit`,
-    ),
-    upsertStep: db.prepare(
-      `INSERT OR REPLACE INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
-         started_at, ended_at, wake_at, event_id, settled_seq)
-       VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
-         @started_at, @ended_at, @wake_at, @event_id, @settled_seq)`,
-    ),
-    insertStepIfAbsent: db.prepare(
-      `INSERT INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
-         started_at, ended_at, wake_at, event_id, settled_seq)
-       VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
-         @started_at, @ended_at, @wake_at, @event_id, @settled_seq)
-       ON CONFLICT (run_id, id) DO NOTHING`,
-    ),
-    completeWaiting: db.prepare(
-      `INSERT INTO steps (run_id, id, name, op, status, position, input, output, error, attempts,
-         started_at, ended_at, wake_at, event_id, settled_seq)
-       VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
-         @started_at, @ended_at, @wake_at, @event_id, @settled_seq)
-       ON CONFLICT (run_id, id) DO UPDATE SET status = excluded.status, output = excluded.output,
-         event_id = excluded.event_id, ended_at = excluded.ended_at, wake_at = NULL
-       WHERE steps.status = 'waiting'`,
-    ),
-    getSteps: db.prepare("SELECT * FROM steps WHERE run_id = ? ORDER BY position, started_at"),
-    resolveStep: db.prepare(
-      `UPDATE steps SET status = @status, output = @output, error = @error, event_id = @event_id,
-         ended_at = @ended_at, wake_at = NULL
-       WHERE run_id = @run_id AND id = @id AND status = 'waiting'`,
-    ),
-    getStepStatus: db.prepare("SELECT status FROM steps WHERE run_id = ? AND id = ?"),
-    consumed: db.prepare("SELECT 1 FROM steps WHERE run_id = ? AND event_id = ?"),
-    insertWait: db.prepare(
-      `INSERT OR REPLACE INTO waits (id, run_id, step_id, event_name, expression, trigger_event, expires_at,
-         after_seq, match_field, match_value) VALUES (@id, @run_id, @step_id, @event_name, @expression,
-         @trigger_event, @expires_at, @after_seq, @match_field, @match_value)`,
-    ),
-    waitsFor: db.prepare("SELECT * FROM waits WHERE event_name = ?"),
-    waitsUnkeyed: db.prepare("SELECT * FROM waits WHERE event_name = ? AND match_field IS NULL"),
-    waitsKeyed: db.prepare(
-      "SELECT * FROM waits WHERE event_name = ? AND match_field = ? AND match_value = ?",
-    ),
-    // The distinct match fields of an event name: one index seek per field (a skip scan), not one per wait.
-    waitMatchFields: db.prepare(
-      `WITH RECURSIVE f(field) AS (
-         SELECT min(match_field) FROM waits WHERE event_name = @name
-         UNION ALL
-         SELECT (SELECT min(match_field) FROM waits WHERE event_name = @name AND match_field > f.field)
-         FROM f WHERE f.field IS NOT NULL)
-       SELECT field FROM f WHERE field IS NOT NULL`,
-    ),
-    deleteWait: db.prepare("DELETE FROM waits WHERE id = ?"),
-    deleteRunWaits: db.prepare("DELETE FROM waits WHERE run_id = ?"),
-  };
 }

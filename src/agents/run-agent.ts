@@ -1,3 +1,8 @@
+/**
+ * `runAgent`: one agent run on its own (what `agent.run` does), apart from the agent's configuration.
+ *
+ * @module
+ */
 import { ConfigError } from "../errors/config-error.js";
 import { deriveId } from "../streaming/ids.js";
 import { StreamingContext } from "../streaming/streaming-context.js";
@@ -7,20 +12,21 @@ import type { AgentResult } from "./agent-result.js";
 import { openScope } from "./durable.js";
 import type { HistoryContext } from "./history/history-config.js";
 import { saveThreadToStorage, startThread } from "./history/thread.js";
-import { createNetwork } from "./network.js";
+import { NetworkBase } from "./network-base.js";
 import { NetworkRun } from "./network-run.js";
 import { State } from "./state.js";
 import { assertMaxIter, type StateData, toUserMessage, type UserMessage } from "./types.js";
 
 /**
- * `agent.run`: one agent outside a network loop. Without `options.network` the agent runs in a one-agent
- * network (so tools always get a `network`) on `options.state` or a new state. With a `history` config the
+ * Runs `agent` once on `input` (what `agent.run` does): one agent outside a network loop. Without
+ * `options.network` the agent runs in a one-agent network (so tools always get a `network`) on
+ * `options.state` or a new state. With a `history` config the
  * thread hooks run in the network order (`createThread` → `appendUserMessage` → `get` → agent →
  * `appendResults([result])`); AgentKit skipped the user message and always saved `[]`.
  *
  * @throws ConfigError at `model` when no model is given, at `maxIter` when it is not a whole number >= 0.
  */
-export async function runStandalone<T extends StateData>(
+export async function runAgent<T extends StateData>(
   agent: Agent<T>,
   input: string | UserMessage,
   options: AgentRunOptions<T>,
@@ -38,7 +44,7 @@ export async function runStandalone<T extends StateData>(
   const network =
     options.network ??
     new NetworkRun<T>(
-      createNetwork<T>({ name: "default", agents: [agent] }),
+      new NetworkBase<T>({ name: "default", agents: [agent] }),
       options.state ?? new State<T>(),
     );
   const state = options.state ?? network.state;

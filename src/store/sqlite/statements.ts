@@ -1,0 +1,157 @@
+/**
+ * Every SQL statement of `SqliteStore` over its core tables (events, runs, steps, waits, dedup), and the
+ * query `listRuns` builds from a filter. The flow, limit-override and usage tables keep their statements in
+ * their own modules (`flow-pending-table.ts`, `limit-overrides-table.ts`, `usage-table.ts`).
+ *
+ * @module
+ */
+import type Database from "better-sqlite3";
+import { decodeCursor } from "../cursor.js";
+import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
+import type { RunFilter } from "../store.js";
+
+/** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
+const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
+
+/** Columns and named values of a full `steps` row (the parameters of `fromStep`'s result). */
+const STEP_ROW = `(run_id, id, name, op, status, position, input, output, error, attempts,
+         started_at, ended_at, wake_at, event_id, settled_seq)
+       VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
+         @started_at, @ended_at, @wake_at, @event_id, @settled_seq)`;
+
+/** `listRuns` filter fields and their SQL conditions (named parameter = the field). */
+const FILTERS: Array<[keyof RunFilter & string, string]> = [
+  ["functionId", "function_id = @functionId"],
+  ["status", "status = @status"],
+  ["concurrencyKey", "EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = @concurrencyKey)"],
+  ["since", "created_at >= @since"],
+  ["until", "created_at < @until"],
+  ["startedSince", "started_at >= @startedSince"],
+];
+
+/**
+ * The `listRuns` query for `filter`: newest first (`created_at`, then `id`, descending), at most `limit` rows,
+ * after `filter.cursor` when set. Returns the SQL and its named parameters. Throws what `decodeCursor` throws
+ * for a malformed cursor.
+ */
+export function listRunsQuery(
+  filter: RunFilter,
+  limit: number,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = { limit };
+  const where: string[] = [];
+  for (const [field, condition] of FILTERS) {
+    if (filter[field] === undefined) continue;
+    where.push(condition);
+    params[field] = filter[field];
+  }
+  if (filter.cursor !== undefined) {
+    const cursor = decodeCursor(filter.cursor);
+    where.push("(created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId))");
+    params.cursorAt = cursor.createdAt;
+    params.cursorId = cursor.id;
+  }
+  const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY created_at DESC, id DESC LIMIT @limit`;
+  return { sql, params };
+}
+
+/**
+ * The SQL of every statement the store runs more than once, by name. Named parameters (`@name`) are the
+ * row's columns (as `rows.ts` maps them) or the caller's values; positional ones (`?`) bind in the order
+ * they appear in the SQL.
+ */
+export const SQL = {
+  insertEvent: `INSERT INTO events (id, name, data, ts, v, user_id, received_at)
+     VALUES (@id, @name, @data, @ts, @v, @user_id, @received_at)`,
+  getEvent: "SELECT * FROM events WHERE id = ?",
+  maxSeq: "SELECT MAX(seq) AS seq FROM events",
+  eventsAfter: `SELECT * FROM events WHERE name = @name AND seq > @after
+       AND NOT EXISTS (SELECT 1 FROM steps WHERE steps.run_id = @run_id AND steps.event_id = events.id)
+     ORDER BY seq`,
+  claimDedup: `INSERT INTO dedup (function_id, key, expires_at) VALUES (@function_id, @key, @expires_at)
+     ON CONFLICT (function_id, key) DO UPDATE SET expires_at = excluded.expires_at
+     WHERE dedup.expires_at <= @now`,
+  insertRun: `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
+       started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, queue_score,
+       concurrency_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
+     VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
+       @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
+       @queue_score, @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
+       @parent_run_id, @parent_step_id)`,
+  getRun: "SELECT * FROM runs WHERE id = ?",
+  setWaitReason: "UPDATE runs SET wait_reason = ? WHERE id = ?",
+  claimRun: `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @now),
+       lease_owner = @owner, lease_expires_at = @until
+     WHERE id = @id AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= @now
+       AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = @owner)
+     RETURNING *`,
+  renewLease: `UPDATE runs SET lease_expires_at = @until WHERE id = @id AND lease_owner = @owner
+       AND lease_expires_at > @now AND status NOT IN ${TERMINAL}`,
+  releaseLeases: "UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?",
+  heldBy: `SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND lease_expires_at > ?
+       AND status NOT IN ${TERMINAL}`,
+  suspendRun: `UPDATE runs SET status = @status, ready_at = @ready_at, attempt = @attempt,
+       lease_owner = NULL, lease_expires_at = NULL WHERE id = @id`,
+  finishRun: `UPDATE runs SET status = @status, output = @output, error = @error, ended_at = @ended_at,
+       ready_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = @id AND status NOT IN ${TERMINAL} AND (@owner IS NULL OR lease_owner = @owner)
+     RETURNING *`,
+  cancelRun: `UPDATE runs SET status = 'cancelled', cancel_reason = @reason, ended_at = @now, ready_at = NULL
+     WHERE id = @id AND status NOT IN ${TERMINAL} RETURNING *`,
+  wakeRun: `UPDATE runs SET ready_at = @now WHERE id = @id AND status NOT IN ${TERMINAL}
+       AND (ready_at IS NULL OR ready_at > @now)`,
+  // The backlogged runs of each backlog (src/store/backlogged.ts): a grouped read of the runs_backlog index.
+  backlogs: `SELECT backlog_key, COUNT(*) AS runs FROM runs WHERE started_at IS NULL AND ready_at <= created_at
+     GROUP BY backlog_key ORDER BY backlog_key`,
+  // An index range on runs_backlog (backlog_key, queue_score, id) after (@after_score, @after_id).
+  backlogRuns: `SELECT * FROM runs WHERE backlog_key = @backlog_key AND started_at IS NULL AND ready_at <= created_at
+       AND (queue_score, id) > (@after_score, @after_id)
+     ORDER BY queue_score, id LIMIT @limit`,
+  // An index range on runs_wakeup (ready_at, id): the page after (@after_ready_at, @after_id).
+  dueRuns: `SELECT * FROM runs WHERE ready_at IS NOT NULL AND (started_at IS NOT NULL OR ready_at > created_at)
+       AND ready_at <= @now AND (ready_at, id) > (@after_ready_at, @after_id)
+       AND status NOT IN ${TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+     ORDER BY ready_at, id LIMIT @limit`,
+  upsertStep: `INSERT OR REPLACE INTO steps ${STEP_ROW}`,
+  insertStepIfAbsent: `INSERT INTO steps ${STEP_ROW}
+     ON CONFLICT (run_id, id) DO NOTHING`,
+  completeWaiting: `INSERT INTO steps ${STEP_ROW}
+     ON CONFLICT (run_id, id) DO UPDATE SET status = excluded.status, output = excluded.output,
+       event_id = excluded.event_id, ended_at = excluded.ended_at, wake_at = NULL
+     WHERE steps.status = 'waiting'`,
+  getSteps: "SELECT * FROM steps WHERE run_id = ? ORDER BY position, started_at",
+  resolveStep: `UPDATE steps SET status = @status, output = @output, error = @error, event_id = @event_id,
+       ended_at = @ended_at, wake_at = NULL
+     WHERE run_id = @run_id AND id = @id AND status = 'waiting'`,
+  getStepStatus: "SELECT status FROM steps WHERE run_id = ? AND id = ?",
+  consumed: "SELECT 1 FROM steps WHERE run_id = ? AND event_id = ?",
+  insertWait: `INSERT OR REPLACE INTO waits (id, run_id, step_id, event_name, expression, trigger_event, expires_at,
+       after_seq, match_field, match_value) VALUES (@id, @run_id, @step_id, @event_name, @expression,
+       @trigger_event, @expires_at, @after_seq, @match_field, @match_value)`,
+  waitsFor: "SELECT * FROM waits WHERE event_name = ?",
+  waitsUnkeyed: "SELECT * FROM waits WHERE event_name = ? AND match_field IS NULL",
+  waitsKeyed: "SELECT * FROM waits WHERE event_name = ? AND match_field = ? AND match_value = ?",
+  // The distinct match fields of an event name: one index seek per field (a skip scan), not one per wait.
+  waitMatchFields: `WITH RECURSIVE f(field) AS (
+       SELECT min(match_field) FROM waits WHERE event_name = @name
+       UNION ALL
+       SELECT (SELECT min(match_field) FROM waits WHERE event_name = @name AND match_field > f.field)
+       FROM f WHERE f.field IS NOT NULL)
+     SELECT field FROM f WHERE field IS NOT NULL`,
+  deleteWait: "DELETE FROM waits WHERE id = ?",
+  deleteRunWaits: "DELETE FROM waits WHERE run_id = ?",
+} as const;
+
+/** The prepared statements of `SQL`, by the same names. */
+export type Statements = { readonly [Name in keyof typeof SQL]: Database.Statement };
+
+/**
+ * Prepares every statement of `SQL` once on `db`. Call after `migrate`: better-sqlite3 checks at prepare time
+ * that the tables exist, and throws its `SqliteError` when one does not.
+ */
+export function prepareStatements(db: Database.Database): Statements {
+  return Object.fromEntries(
+    Object.entries(SQL).map(([name, text]) => [name, db.prepare(text)]),
+  ) as Statements;
+}
