@@ -15,6 +15,7 @@ import { type EventMap, EventSchemas, type SendEventPayload } from "./engine/eve
 import type { ExecutionDeps } from "./engine/execution.js";
 import { failureEvent, failureFunctionConfig } from "./engine/failure-event.js";
 import { type FunctionConfig, normalizeFunctionConfig, type Trigger } from "./engine/function-config.js";
+import { EngineActivity } from "./engine/idle.js";
 import { newLeaseOwner } from "./engine/lease-owner.js";
 import { Limits } from "./engine/limits.js";
 import { pooledRandom } from "./engine/pooled-random.js";
@@ -115,6 +116,10 @@ export class Fairway<TEvents extends EventMap = {}> {
   /** What the engine does in memory after each transition the store recorded (see `run-lifecycle.ts`). */
   private readonly lifecycle: RunLifecycle;
   private readonly observeQueue: ObservableCallback;
+  /** Counts the engine's store calls in flight: what `idle()` waits for. */
+  private readonly activity = new EngineActivity();
+  /** Unregisters `idle()` from a clock that awaits it (`FakeClock`). */
+  private readonly unregisterIdle: (() => void) | undefined;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -151,7 +156,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? defaultLogger;
-    this.store = openStore(options.store);
+    this.store = this.activity.track(openStore(options.store));
     this.hub = new RunEventHub(this.logger);
     this.owner = newLeaseOwner(this.newId());
     const deps: ExecutionDeps = {
@@ -271,6 +276,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       sweep: () => this.sweep,
       closing: () => this.closing !== undefined,
     });
+    this.unregisterIdle = this.clock.registerIdle?.(() => this.idle());
   }
 
   /**
@@ -517,6 +523,22 @@ export class Fairway<TEvents extends EventMap = {}> {
     return { runId: run.id };
   }
 
+  /**
+   * Resolves once the engine is idle: no store call in flight and no engine work queued for this turn, so
+   * whatever the last action (a send, a cancel, a released step) set off has been executed as far as it
+   * goes on its own. Runs may still be waiting: on the clock (a sleep, a retry, a throttle; with
+   * `FakeClock`, `advance` fires them and awaits this after each), or on something outside the engine (a
+   * promise the handler awaits; use `waitForRun` for a run's end). For tests, like `@inngest/test`'s engine.
+   * Never rejects.
+   *
+   * @example
+   * await fairway.cancelRun(runId);
+   * await fairway.idle(); // the run's slot is free and the next queued run has started
+   */
+  idle(): Promise<void> {
+    return this.activity.idle();
+  }
+
   /** Subscribes to lifecycle notifications of every run; returns the unsubscribe function. */
   onRunEvent(listener: RunEventListener): () => void {
     return this.hub.subscribe(listener);
@@ -537,6 +559,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       await this.dispatcher.close(this.executor.active.values());
       this.waiters.close();
       await this.store.close();
+      this.unregisterIdle?.();
     })();
     return this.closing;
   }

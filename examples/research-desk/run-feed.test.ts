@@ -7,20 +7,29 @@ import { TenantTracker } from "./tenant-tracker.js";
 function manualSource() {
   const listeners = new Set<(event: RunEvent) => void>();
   const runs = new Map<string, Run>();
-  const pending: Array<() => void> = [];
+  const pending: Array<{ answer: () => void; lookup: Promise<Run | undefined> }> = [];
   const source: RunSource = {
     onRunEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    getRun: (runId) => new Promise((resolve) => pending.push(() => resolve(runs.get(runId)))),
+    getRun: (runId) => {
+      let answer = () => {};
+      const lookup = new Promise<Run | undefined>((resolve) => {
+        answer = () => resolve(runs.get(runId));
+      });
+      pending.push({ answer, lookup });
+      return lookup;
+    },
   };
   const emit = (type: RunEvent["type"], runId: string, at: number, functionId = "fn") => {
     for (const listener of listeners) listener({ type, runId, functionId, at });
   };
+  /** Answers the lookups made so far; resolves once the feed handled the answers (it subscribed first). */
   const resolveLookups = async () => {
-    while (pending.length > 0) pending.shift()?.();
-    await new Promise((resolve) => setImmediate(resolve));
+    const lookups = pending.splice(0);
+    for (const { answer } of lookups) answer();
+    await Promise.all(lookups.map(({ lookup }) => lookup));
   };
   const addRun = (id: string, eventId: string, extra: Partial<Run> = {}) => {
     const event = { id: eventId, name: "e", data: {}, ts: 0 };

@@ -14,6 +14,12 @@ export interface Clock {
   /** Calls `callback` once, `ms` milliseconds from now on this clock. */
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Optional, for a clock that moves time itself (`FakeClock`): each engine on the clock registers its idle
+   * point (`fairway.idle`), which the clock awaits after each timer it fires, so the engine reacts to one
+   * timer before the next fires. Returns the function that unregisters it (called by `fairway.close()`).
+   */
+  registerIdle?(idle: () => Promise<void>): () => void;
 }
 
 /**

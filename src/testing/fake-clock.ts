@@ -4,13 +4,13 @@
  *
  * @example
  * const clock = new FakeClock(Date.UTC(2030, 0, 1));
- * await clock.advance("1h"); // fires every timer due within the hour, letting the engine react to each
+ * const fairway = new Fairway({ id: "app", clock });
+ * await clock.advance("1h"); // fires every timer due within the hour; the engine goes idle after each
  *
  * @module
  */
 import ms from "ms";
 import type { Clock, TimerHandle } from "../engine/clock.js";
-import { settle } from "./settle.js";
 
 interface Timer {
   id: number;
@@ -18,26 +18,16 @@ interface Timer {
   callback: () => void;
 }
 
-/** Options of `FakeClock`. */
-export interface FakeClockOptions {
-  /**
-   * Resolves when the engine's outstanding I/O is done, awaited after each timer (on top of the
-   * event-loop turns): needed when the store does network I/O (PostgreSQL), which a few turns do not
-   * cover. @default none (event-loop turns only, enough for the memory and SQLite stores)
-   */
-  idle?: () => Promise<void>;
-}
-
 export class FakeClock implements Clock {
   private current: number;
   private readonly timers = new Map<number, Timer>();
   private nextId = 1;
-  private readonly idle: (() => Promise<void>) | undefined;
+  /** What to await after each timer: the idle point of each engine on the clock. */
+  private readonly idles = new Set<() => Promise<void>>();
 
   /** `start` in ms since the epoch. @default 2030-01-01T00:00:00Z */
-  constructor(start = Date.UTC(2030, 0, 1), options: FakeClockOptions = {}) {
+  constructor(start = Date.UTC(2030, 0, 1)) {
     this.current = start;
-    this.idle = options.idle;
   }
 
   now(): number {
@@ -54,15 +44,23 @@ export class FakeClock implements Clock {
     this.timers.delete(handle as number);
   }
 
+  /** An engine's idle point, awaited after each timer `advance` fires; returns the unregister function. */
+  registerIdle(idle: () => Promise<void>): () => void {
+    this.idles.add(idle);
+    return () => {
+      this.idles.delete(idle);
+    };
+  }
+
   /** Timers not yet fired. */
   pending(): number {
     return this.timers.size;
   }
 
   /**
-   * Moves time forward by `duration` (ms or an `ms` string), firing due timers in order; after each, lets
-   * pending I/O callbacks and promises run (one `setImmediate` turn, repeated until quiet) so the engine can
-   * react before the next timer.
+   * Moves time forward by `duration` (ms or an `ms` string), firing due timers in order; before the first,
+   * after each and at the end, awaits the idle point of every engine on the clock,
+   * so the engine reacts to each timer before the next fires. `advance(0)` fires what is due now.
    */
   async advance(duration: number | string): Promise<void> {
     const delta = typeof duration === "number" ? duration : (ms(duration as never) as unknown as number);
@@ -78,10 +76,9 @@ export class FakeClock implements Clock {
     await this.settle();
   }
 
-  /** Event-loop turns, then the `idle` hook's wait for outstanding I/O, if any. */
+  /** Awaits every registered idle point. */
   private async settle(): Promise<void> {
-    await settle();
-    if (this.idle) await this.idle();
+    for (const idle of [...this.idles]) await idle();
   }
 
   private nextDue(target: number): Timer | undefined {

@@ -1,9 +1,10 @@
 /**
- * Test helpers for Fairway apps: a fake clock, `settle()` (let the engine go quiet) and a scripted model.
+ * Test helpers for Fairway apps: a fake clock (its `advance` lets the engine go idle after each timer; await
+ * `fairway.idle()` after other actions) and a scripted model.
  *
  * @module
  */
-export { FakeClock, type FakeClockOptions } from "./fake-clock.js";
+export { FakeClock } from "./fake-clock.js";
 export {
   type RecordedRequest,
   ScriptedModel,
@@ -12,4 +13,3 @@ export {
   type ScriptedTurn,
   scriptedModel,
 } from "./scripted-model.js";
-export { settle } from "./settle.js";

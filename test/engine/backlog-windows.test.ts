@@ -14,26 +14,26 @@ function setup(count: number, bounded = true) {
   const stored = Array.from({ length: count }, (_, i) =>
     queuedRun(`r${String(i).padStart(3, "0")}`, 1000 + i),
   );
-  const reads: Array<{ limit: number; after: BacklogCursor; resolve: () => void }> = [];
+  const reads: Array<{ limit: number; after: BacklogCursor; resolve: () => void; answer: Promise<unknown> }> =
+    [];
   const queue: string[] = [];
   const windows: BacklogWindows = new BacklogWindows({
-    read: (_key, limit, after) =>
-      new Promise<RunRecord[]>((resolve) => {
-        reads.push({
-          limit,
-          after,
-          resolve: () =>
-            resolve(
-              stored
-                .filter(
-                  (run) =>
-                    run.createdAt > after.score || (run.createdAt === after.score && run.id > after.id),
-                )
-                .filter((run) => !queue.includes(run.id))
-                .slice(0, limit),
-            ),
-        });
-      }),
+    read: (_key, limit, after) => {
+      let resolve: () => void = () => {};
+      const answer = new Promise<RunRecord[]>((done) => {
+        resolve = () =>
+          done(
+            stored
+              .filter(
+                (run) => run.createdAt > after.score || (run.createdAt === after.score && run.id > after.id),
+              )
+              .filter((run) => !queue.includes(run.id))
+              .slice(0, limit),
+          );
+      });
+      reads.push({ limit, after, resolve, answer });
+      return answer;
+    },
     deliver: (runs) => {
       for (const run of runs) {
         queue.push(run.id);
@@ -44,11 +44,14 @@ function setup(count: number, bounded = true) {
     retryLater: () => {},
     bounded,
   });
-  const settle = async () => {
+  /**
+   * Answers every read, including those the answers set off: awaiting an answer resumes after the window
+   * handled it (its handler was attached first), so the next read it made is already listed.
+   */
+  const answerReads = async () => {
     for (let read = reads.shift(); read; read = reads.shift()) {
       read.resolve();
-      await Promise.resolve();
-      await new Promise((resolve) => setImmediate(resolve));
+      await read.answer;
     }
   };
   /** Dispatches the first queued run. */
@@ -59,23 +62,23 @@ function setup(count: number, bounded = true) {
     windows.left(windowed(run));
     return runId;
   };
-  return { windows, stored, queue, reads, settle, take };
+  return { windows, stored, queue, reads, answerReads, take };
 }
 
 const windowed = (run: RunRecord) => ({ runId: run.id, backlogKey: KEY, score: run.createdAt });
 
 describe("BacklogWindows", () => {
   it("start-up reads a few runs per backlog; dispatching refills in order with growing pages", async () => {
-    const { windows, queue, reads, settle, take } = setup(100);
+    const { windows, queue, reads, answerReads, take } = setup(100);
     windows.restore([{ backlogKey: KEY, runs: 100 }]);
     expect(reads.map((read) => read.limit)).toEqual([FIRST_WINDOW]);
-    await settle();
+    await answerReads();
     expect(queue).toEqual(["r000", "r001", "r002", "r003"]);
     expect(windows.stored(KEY)).toBe(96);
     const served: string[] = [];
     while (served.length < 100) {
       served.push(take());
-      await settle();
+      await answerReads();
       expect(queue.length).toBeLessThanOrEqual(64);
     }
     expect(served).toEqual(Array.from({ length: 100 }, (_, i) => `r${String(i).padStart(3, "0")}`));
@@ -95,9 +98,9 @@ describe("BacklogWindows", () => {
   });
 
   it("while a refill is in flight new runs join the window, so none is lost between the read and its answer", async () => {
-    const { windows, queue, reads, settle, take, stored } = setup(10);
+    const { windows, queue, reads, answerReads, take, stored } = setup(10);
     windows.restore([{ backlogKey: KEY, runs: 10 }]);
-    await settle();
+    await answerReads();
     take();
     take();
     take();
@@ -107,16 +110,16 @@ describe("BacklogWindows", () => {
     expect(windows.admit(windowed(fresh))).toBe(true);
     queue.push(fresh.id);
     windows.entered(windowed(fresh));
-    await settle();
+    await answerReads();
     expect(queue).toContain("z-new");
     expect(new Set(queue).size).toBe(queue.length);
   });
 
   it("unbounded (fifo ordering): everything joins and start-up reads the whole backlog", async () => {
-    const { windows, queue, reads, settle } = setup(50, false);
+    const { windows, queue, reads, answerReads } = setup(50, false);
     windows.restore([{ backlogKey: KEY, runs: 50 }]);
     expect(reads[0]?.limit).toBeGreaterThan(50);
-    await settle();
+    await answerReads();
     expect(queue).toHaveLength(50);
     expect(windows.admit(windowed(queuedRun("more", 9999)))).toBe(true);
   });

@@ -6,7 +6,10 @@ import type { RunRecord } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { makeFairway, storeKinds } from "./helpers.js";
 
-/** Event-loop turns (`setImmediate`) that ran while `work` was pending. */
+/**
+ * Event-loop turns (`setImmediate`) that ran while `work` was pending. Turn-counting on purpose: what is
+ * under test is that a big send yields to the event loop, so this counts turns; it waits for nothing.
+ */
 async function turnsDuring<T>(work: Promise<T>): Promise<{ result: T; turns: number }> {
   let turns = 0;
   let pending = true;

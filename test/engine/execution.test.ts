@@ -51,7 +51,7 @@ describe.each(storeKinds)("execution on %s", (kind) => {
     await clock.advance("1s");
     while ((await fairway.listRuns({ status: "completed" })).runs.length < 6) {
       expect(executing).toBeLessThanOrEqual(2);
-      await new Promise((resolve) => setImmediate(resolve));
+      await fairway.idle();
       gates.shift()?.();
     }
     expect(peak).toBe(2);

@@ -5,32 +5,28 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_EVENT_BYTES } from "../../src/engine/event-validation.js";
 import {
   Fairway,
   FUNCTION_FAILED_EVENT,
+  type HandlerContext,
   MemoryStore,
   NonRetriableError,
   type Store,
 } from "../../src/index.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { makeFairway, storeKinds, tempDir } from "./helpers.js";
-import { settle } from "./review-helpers.js";
+import { dyingStore, makeFairway, storeKinds, tempDir } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** A store whose process "dies" right after a failing `finishRun` commits: the call never returns. */
-function dyingAfterFailure(store: Store): Store {
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (key !== "finishRun") return typeof value === "function" ? value.bind(target) : value;
-      return async (input: Parameters<Store["finishRun"]>[0]) => {
-        const run = await target.finishRun(input);
-        return input.status === "failed" ? new Promise(() => {}) : run;
-      };
-    },
-  });
+/** `store` in a process that "dies" right after a failing `finishRun` commits: the call never returns. */
+function dyingAfterFailure(store: Store) {
+  return dyingStore(
+    store,
+    ["finishRun"],
+    ([input]) => (input as Parameters<Store["finishRun"]>[0]).status === "failed",
+  );
 }
 
 function define(fairway: Fairway, calls: string[]) {
@@ -51,15 +47,16 @@ describe("onFailure survives a process that dies right after the failure is reco
       const file = join(tempDir(), "fairway.db");
       const shared = kind === "memory" ? new MemoryStore() : new SqliteStore({ path: file });
       const calls: string[] = [];
+      const dying = dyingAfterFailure(shared);
       const first = new Fairway({
         id: "app",
-        store: dyingAfterFailure(shared),
+        store: dying.store,
         clock: new FakeClock(),
         logger: silent,
       });
       define(first, calls);
       await first.send({ name: "go" });
-      await settle();
+      await dying.died;
       const failed = (await first.listRuns({ functionId: "f" })).runs[0];
       expect(failed?.status).toBe("failed");
       // Its finishRun never returned, yet the onFailure run is already in the store.
@@ -76,7 +73,7 @@ describe("onFailure survives a process that dies right after the failure is reco
       });
       define(second, calls);
       await second.start();
-      await settle();
+      await second.idle();
       const failure = (await second.listRuns({ functionId: "f-failure" })).runs;
       expect(failure.map((run) => run.status)).toEqual(["completed"]);
       expect(failure[0]?.event.name).toBe(FUNCTION_FAILED_EVENT);
@@ -100,7 +97,7 @@ describe.each(storeKinds)("the failure event (%s)", (kind) => {
       return accept(input);
     };
     await fairway.send({ name: "go" });
-    await settle();
+    await fairway.idle();
     expect(accepts).toEqual([["go"]]);
     expect(calls).toHaveLength(1);
     expect((await fairway.listRuns({ functionId: "f-failure" })).runs[0]?.status).toBe("completed");
@@ -119,9 +116,9 @@ describe.each(storeKinds)("the failure event (%s)", (kind) => {
       audits.push(event.data.function_id);
     });
     await fairway.send({ name: "watch" });
-    await settle();
+    await fairway.idle();
     await fairway.send({ name: "go" });
-    await settle();
+    await fairway.idle();
     const failed = (await fairway.listRuns({ functionId: "f" })).runs[0];
     const watch = (await fairway.listRuns({ functionId: watcher.id })).runs[0];
     expect(watch?.status).toBe("completed");
@@ -147,14 +144,70 @@ describe.each(storeKinds)("the failure event (%s)", (kind) => {
       },
     );
     await fairway.send({ name: "go" });
-    await settle();
+    await fairway.idle();
     const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
     await fairway.cancelRun(run?.id as string, "stop");
     fail();
-    await settle();
+    await fairway.idle();
     expect((await fairway.getRun(run?.id as string))?.status).toBe("cancelled");
     expect((await fairway.listRuns({ functionId: "f-failure" })).runs).toEqual([]);
     expect(calls).toEqual([]);
+    await fairway.close();
+  });
+});
+
+describe.each(storeKinds)("onFailure (%s)", (kind) => {
+  it("runs once with fairway/function.failed carrying function_id, run_id, error, event and events", async () => {
+    const { fairway } = makeFairway(kind);
+    const calls: HandlerContext[] = [];
+    fairway.createFunction(
+      { id: "f", onFailure: (context) => void calls.push(context) },
+      { event: "e" },
+      async () => {
+        throw new NonRetriableError("broken");
+      },
+    );
+    const { ids } = await fairway.send({ name: "e", data: { order: 7 } });
+    await fairway.idle();
+    await fairway.idle();
+    const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
+    expect(calls).toHaveLength(1);
+    const failure = calls[0]?.event;
+    expect(failure?.name).toBe(FUNCTION_FAILED_EVENT);
+    const trigger = { name: "e", data: { order: 7 }, id: ids[0], ts: expect.any(Number) };
+    expect(failure?.data).toMatchObject({
+      function_id: "f",
+      run_id: run?.id,
+      error: { name: "NonRetriableError", message: "broken", code: "non_retriable" },
+      event: trigger,
+      events: [trigger],
+    });
+    const failureRun = (await fairway.listRuns({ functionId: "f-failure" })).runs[0];
+    expect(failureRun?.status).toBe("completed");
+    await fairway.close();
+  });
+
+  it("still runs when the failed run's event is close to the 512 KB event limit", async () => {
+    const { fairway } = makeFairway(kind);
+    let calls = 0;
+    fairway.createFunction(
+      {
+        id: "f",
+        onFailure: () => {
+          calls++;
+        },
+      },
+      { event: "e" },
+      async () => {
+        throw new NonRetriableError("x".repeat(10_000));
+      },
+    );
+    const blob = "y".repeat(MAX_EVENT_BYTES - 100);
+    await fairway.send({ name: "e", data: { blob } });
+    await fairway.idle();
+    await fairway.idle();
+    expect((await fairway.listRuns({ functionId: "f" })).runs[0]?.status).toBe("failed");
+    expect(calls).toBe(1);
     await fairway.close();
   });
 });

@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AnyFairway, Fairway, type FairwayOptions, type RunEvent } from "../../src/index.js";
-import type { RunRecord } from "../../src/store/store.js";
+import type { RunRecord, Store } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { testPostgresStore, trackStore } from "../helpers/postgres.js";
+import { testPostgresStore } from "../helpers/postgres.js";
 
 /** Store kinds every engine test runs against. */
 export const storeKinds = ["memory", "sqlite", "postgres"] as const;
@@ -23,9 +23,13 @@ export function tempDir(prefix = "fairway-test-"): string {
 
 /** A Fairway on a fake clock and the given store kind, with a silent logger. */
 export function makeFairway(kind: (typeof storeKinds)[number], options: Partial<FairwayOptions> = {}) {
-  const tracked = kind === "postgres" ? trackStore(testPostgresStore({ maxConnections: 2 })) : undefined;
-  const clock = new FakeClock(undefined, { idle: tracked?.idle });
-  const store = tracked?.store ?? (kind === "memory" ? "memory" : join(tempDir(), "fairway.db"));
+  const clock = new FakeClock();
+  const store =
+    kind === "postgres"
+      ? testPostgresStore({ maxConnections: 2 })
+      : kind === "memory"
+        ? "memory"
+        : join(tempDir(), "fairway.db");
   const fairway = new Fairway({
     id: "test",
     store,
@@ -74,4 +78,39 @@ export function queuedRun(id: string, readyAt: number): RunRecord {
     eventSeq: 0,
     backlogKey: "f\u0000",
   };
+}
+
+/** A promise and the function that resolves it (for a test to await what its handler or store reached). */
+export function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+/**
+ * `store` as seen by a process that dies right after a write commits: the first call of one of `methods`
+ * whose arguments and result satisfy `dies` never returns; `died` resolves once that write committed.
+ */
+export function dyingStore(
+  store: Store,
+  methods: ReadonlyArray<keyof Store>,
+  dies: (args: unknown[], result: unknown) => boolean,
+): { store: Store; died: Promise<void> } {
+  const died = signal();
+  const dying = new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value !== "function") return value;
+      if (!methods.includes(key as keyof Store)) return value.bind(target);
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args);
+        if (!dies(args, result)) return result;
+        died.resolve();
+        return new Promise(() => {});
+      };
+    },
+  });
+  return { store: dying, died: died.promise };
 }

@@ -1,6 +1,9 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { StepError } from "../../src/index.js";
-import { makeFairway, runOf, storeKinds } from "./helpers.js";
+import { Fairway, MemoryStore, StepError, type Store } from "../../src/index.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+import { dyingStore, makeFairway, runOf, signal, storeKinds, tempDir } from "./helpers.js";
 
 describe.each(storeKinds)("step.invoke and step.sendEvent on %s", (kind) => {
   it("invokes a child run and gets its result; the parent waits without a slot", async () => {
@@ -140,5 +143,80 @@ describe.each(storeKinds)("step inputs in the timeline on %s", (kind) => {
       { name: "y", data: {} },
     ]);
     await fairway.close();
+  });
+});
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** `store` in a process that "dies" right after an invoked run's end commits: the call never returns. */
+function dyingAfterChildFinish(store: Store) {
+  return dyingStore(
+    store,
+    ["finishRun", "cancelRun"],
+    (_args, run) => (run as { parent?: unknown } | undefined)?.parent !== undefined,
+  );
+}
+
+function define(fairway: Fairway, childBody: () => Promise<string>) {
+  const child = fairway.createFunction({ id: "child" }, { event: "child" }, childBody);
+  fairway.createFunction({ id: "parent" }, { event: "parent" }, async ({ step }) => {
+    try {
+      return { result: await step.invoke("call", { function: child }) };
+    } catch (error) {
+      return { failed: (error as Error).message };
+    }
+  });
+}
+
+type Act = (fairway: Fairway) => Promise<void>;
+
+async function scenario(kind: (typeof storeKinds)[number], outcome: string, act: Act, expected: unknown) {
+  // Memory: the same store object outlives the "process"; SQLite: the file does.
+  const file = join(tempDir(), "fairway.db");
+  const shared = kind === "memory" ? new MemoryStore() : new SqliteStore({ path: file });
+  let releaseChild: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    releaseChild = resolve;
+  });
+  const started = signal();
+  const dying = dyingAfterChildFinish(shared);
+  const first = new Fairway({ id: "app", store: dying.store, clock: new FakeClock(), logger: silent });
+  define(first, async () => {
+    started.resolve();
+    if (outcome === "cancelled") await gate;
+    return "child done";
+  });
+  await first.send({ name: "parent" });
+  await started.promise;
+  void act(first); // a cancelRun whose store call never returns (the process died)
+  // The child's code returns only after the cancel is stored (or, when it is not cancelled, on its own).
+  if (outcome === "cancelled") await dying.died;
+  releaseChild();
+  await dying.died;
+  const child = (await first.listRuns({ functionId: "child" })).runs[0];
+  expect(child?.status).toBe(outcome);
+  // The first process is gone (its finishRun/cancelRun never returned); a new one starts on the same store.
+  const store = kind === "memory" ? shared : file;
+  const second = new Fairway({ id: "app", store, clock: new FakeClock(), logger: silent });
+  define(second, async () => "child done");
+  await second.start();
+  await second.idle();
+  const parent = (await second.listRuns({ functionId: "parent" })).runs[0];
+  expect(parent?.status).toBe("completed");
+  expect(parent?.output).toEqual(expected);
+  await second.close();
+}
+
+describe("an invoked run's end reaches its parent even if the process dies right after the child ends", () => {
+  it.each(storeKinds)("child completed (%s)", async (kind) => {
+    await scenario(kind, "completed", async () => {}, { result: "child done" });
+  });
+
+  it.each(storeKinds)("child cancelled (%s)", async (kind) => {
+    const cancel: Act = async (fairway) => {
+      const child = (await fairway.listRuns({ functionId: "child" })).runs[0];
+      await fairway.cancelRun(child?.id as string, "stop");
+    };
+    await scenario(kind, "cancelled", cancel, { failed: expect.stringContaining("cancelled") });
   });
 });

@@ -5,7 +5,7 @@ import { PostgresStore } from "../../src/store/postgres/index.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { TEST_DATABASE_URL, testPostgresStore, trackStore } from "../helpers/postgres.js";
+import { TEST_DATABASE_URL, testPostgresStore } from "../helpers/postgres.js";
 import { storeKinds, tempDir } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -170,9 +170,8 @@ describe("limit overrides, durably", () => {
 
   it("a second worker on PostgreSQL sees an override another worker set, within limitsRefreshMs", async () => {
     const workerStore = testPostgresStore();
-    const tracked = trackStore(workerStore);
-    const clock = new FakeClock(undefined, { idle: tracked.idle });
-    const worker = gatedApp(tracked.store, clock, { limitsRefreshMs: 1000 });
+    const clock = new FakeClock();
+    const worker = gatedApp(workerStore, clock, { limitsRefreshMs: 1000 });
     await worker.send("heavy", 3);
     await clock.advance(0);
     expect(worker.running.get("heavy")).toBe(1);

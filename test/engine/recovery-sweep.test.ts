@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EngineActivity } from "../../src/engine/idle.js";
 import { RecoverySweep, SWEEP_IDLE_MS } from "../../src/engine/recovery-sweep.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
 import type { RunRecord } from "../../src/store/store.js";
@@ -6,6 +7,16 @@ import { FakeClock } from "../../src/testing/fake-clock.js";
 import { queuedRun } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * `store` with its calls counted, and `clock` awaiting them after each timer it fires, as it awaits an
+ * engine's idle point: the sweep's reads are answered and its next sweep armed before the next timer.
+ */
+function awaitedBy<S extends object>(clock: FakeClock, store: S): S {
+  const activity = new EngineActivity();
+  clock.registerIdle(() => activity.idle());
+  return activity.track(store);
+}
 const HORIZON = 13_000;
 
 /** A wake-up (not a backlogged run): a delayed start due at `readyAt`. */
@@ -63,7 +74,7 @@ describe("RecoverySweep", () => {
 
   it("a run parked beyond the horizon brings the next sweep forward to read it in time", async () => {
     const clock = new FakeClock();
-    const store = new MemoryStore();
+    const store = awaitedBy(clock, new MemoryStore());
     const horizons: number[] = [];
     const sweep = new RecoverySweep({
       store,
@@ -102,7 +113,7 @@ describe("RecoverySweep", () => {
         fail ? Promise.reject(new Error("I/O error")) : store.listDueRuns(...args),
     });
     const sweep = new RecoverySweep({
-      store: flaky,
+      store: awaitedBy(clock, flaky),
       clock,
       logger: { ...silent, error: (message: string) => errors.push(message) },
       intervalMs: 1000,

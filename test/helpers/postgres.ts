@@ -52,72 +52,24 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-/**
- * `store` with its calls counted, and `idle()`, which resolves once no call is in flight after a few
- * event-loop turns: a FakeClock's `idle` hook, so advancing the clock waits for the engine's PostgreSQL
- * round trips as it waits for SQLite's synchronous ones.
- */
-export function trackStore<S extends Store>(store: S): { store: S; idle: () => Promise<void> } {
-  let inFlight = 0;
-  const waiters: Array<() => void> = [];
-  const done = () => {
-    inFlight--;
-    if (inFlight === 0) for (const wake of waiters.splice(0)) wake();
-  };
-  const tracked = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const result = value.apply(target, args);
-        if (!(result instanceof Promise)) return result;
-        inFlight++;
-        return result.finally(done);
-      };
-    },
-  });
-  const turns = async () => {
-    for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-  };
-  const idle = async () => {
-    for (;;) {
-      await turns();
-      if (inFlight === 0) return;
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  trackedIdles.add(idle);
-  return { store: tracked, idle };
-}
-
-/** The `idle` of every store `trackStore` made in this test process. */
-const trackedIdles = new Set<() => Promise<void>>();
-
-/** Resolves once no tracked store has a call in flight (see `trackStore`); at once when there is none. */
-export async function trackedStoresIdle(): Promise<void> {
-  for (const idle of trackedIdles) await idle();
-}
-
 /** Where a durable test app keeps its state, reopened by each "process" of a restart test. */
 export interface DurableLocation {
-  /** A store on the location (a SQLite path, or a new PostgresStore on the same schema) and its clock hook. */
-  open(): { store: Store | string; idle?: () => Promise<void> };
+  /** A store on the location: a SQLite path, or a new PostgresStore on the same schema. */
+  open(): Store | string;
   /** Closes what `open` made and removes the location. */
   remove(): Promise<void>;
 }
 
 /** A fresh location of `kind`: a SQLite file in `dir`, or a PostgreSQL schema of the test database. */
 export function durableLocation(kind: "sqlite" | "postgres", dir: string): DurableLocation {
-  if (kind === "sqlite") return { open: () => ({ store: `${dir}/fairway.db` }), remove: async () => {} };
+  if (kind === "sqlite") return { open: () => `${dir}/fairway.db`, remove: async () => {} };
   const schema = uniqueSchema();
   const opened: Store[] = [];
   return {
     open() {
-      const tracked = trackStore(
-        new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 }),
-      );
-      opened.push(tracked.store);
-      return tracked;
+      const store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 });
+      opened.push(store);
+      return store;
     },
     async remove() {
       for (const store of opened) await store.close();
@@ -126,11 +78,10 @@ export function durableLocation(kind: "sqlite" | "postgres", dir: string): Durab
   };
 }
 
-/** A new "process" on `location`: a store on it and a fake clock from `at` that waits for the store's I/O. */
+/** A new "process" on `location`: a store on it and a fake clock from `at`. */
 export function openProcess(
   location: DurableLocation,
   at?: number,
 ): { store: Store | string; clock: FakeClock } {
-  const { store, idle } = location.open();
-  return { store, clock: new FakeClock(at, { idle }) };
+  return { store: location.open(), clock: new FakeClock(at) };
 }

@@ -25,6 +25,8 @@ async function start(buffer: EventBuffer<Item>): Promise<number> {
 async function publish(buffer: EventBuffer<Item>, count: number, from = 0) {
   for (let n = from; n < from + count; n++) {
     buffer.publish({ n, text: PAYLOAD });
+    // Turn-counting on purpose: a producer that yields a turn every 100 events, so the server's socket
+    // writes interleave with publishing as in a live app; the test then awaits connection state.
     if (n % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
   }
 }

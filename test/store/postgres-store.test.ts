@@ -167,7 +167,6 @@ async function lockWaiter(client: pg.Client, text: string): Promise<void> {
       [text],
     );
     if (rows.length > 0) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
@@ -189,6 +188,8 @@ describe("PostgreSQL store: group commit against another worker", () => {
       saveTurn(0);
       const claim = b.claimRun(runId, "wb", T0 + 2000, 1000);
       saveTurn(1);
+      // Turn-counting on purpose: the store's group commit batches the writes of one event-loop turn, and the
+      // race under test needs turns 1 and 2 in different batches around the claim.
       await new Promise<void>((resolve) => setImmediate(resolve));
       saveTurn(2);
       const claimed = await claim;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepTools } from "../../src/index.js";
 import { makeFairway, storeKinds, yearLongStoreKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -14,7 +13,7 @@ describe.each(storeKinds)("durations (pitfall R26) (%s)", (kind) => {
       return "done";
     });
     await fairway.send({ name: "e" });
-    await settle();
+    await fairway.idle();
     const { runs } = await fairway.listRuns({ functionId: "f" });
     return { fairway, clock, runId: runs[0]?.id as string };
   }
@@ -85,7 +84,7 @@ describe.each(storeKinds)("durations (pitfall R26) (%s)", (kind) => {
       step.invoke("i", { function: child, timeout: "" }),
     );
     await fairway.send({ name: "e" });
-    await settle();
+    await fairway.idle();
     const { runs } = await fairway.listRuns({ functionId: "f" });
     expect(runs[0]?.status).toBe("failed");
     expect(runs[0]?.error?.name).toBe("ValidationError");

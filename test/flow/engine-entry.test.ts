@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeFairway, storeKinds } from "../engine/helpers.js";
 import { gatedHandler } from "./engine-helpers.js";
 
-describe.each(storeKinds)("runs created outside send() get their own keys (review, %s store)", (kind) => {
+describe.each(storeKinds)("runs created outside send() get their own keys (%s store)", (kind) => {
   it("a rerun waits for its key's slot and is counted under its key", async () => {
     const { fairway, clock } = makeFairway(kind);
     const gate = gatedHandler();

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { tempDir } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -47,7 +46,7 @@ describe("a restarted process on the same SQLite file resumes sleeping, waiting 
       { name: "wait" },
       { name: "flaky" },
     ]);
-    await settle();
+    await first.idle();
     const ids = Object.fromEntries(
       (await first.listRuns({})).runs.map((run) => [run.functionId + (run.event.data.name ?? ""), run.id]),
     );
@@ -60,12 +59,12 @@ describe("a restarted process on the same SQLite file resumes sleeping, waiting 
     await clock.advance("1h"); // the short sleep and the retry backoff come due while no process runs
     const second = boot(file, clock, log);
     await second.start();
-    await settle();
+    await second.idle();
     expect((await second.getRun(ids.sleepershort as string))?.output).toBe("short woke");
     expect((await second.getRun(ids.flaky as string))?.output).toBe("flaky ok");
     expect((await second.getRun(ids.sleeperlong as string))?.status).toBe("sleeping");
     await second.send({ name: "reply", data: { ok: true } });
-    await settle();
+    await second.idle();
     expect((await second.getRun(ids.waiter as string))?.output).toEqual({ ok: true });
     await clock.advance("2h");
     expect((await second.getRun(ids.sleeperlong as string))?.output).toBe("long woke");

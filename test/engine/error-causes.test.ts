@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FUNCTION_FAILED_EVENT, NonRetriableError, RunFailedError, StepError } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("failures keep the original error (pitfall R25) (%s)", (kind) => {
   it.each([
@@ -33,7 +32,7 @@ describe.each(storeKinds)("failures keep the original error (pitfall R25) (%s)",
       },
     );
     await fairway.send({ name: "e" });
-    for (let turn = 0; turn < 5; turn++) await settle();
+    await fairway.idle();
     const { runs } = await fairway.listRuns({ functionId: "f" });
     const run = runs[0];
     expect(calls).toBe(attempts);
@@ -72,7 +71,7 @@ describe.each(storeKinds)("failures keep the original error (pitfall R25) (%s)",
       }
     });
     await fairway.send({ name: "e" });
-    await settle();
+    await fairway.idle();
     const { runs } = await fairway.listRuns({ functionId: "f" });
     expect(runs[0]?.output).toMatchObject({
       name: "NonRetriableError",

@@ -3,7 +3,7 @@ import { sqliteHistory } from "../../src/agents/history/index.js";
 import { createAgent, createNetwork } from "../../src/index.js";
 import { scriptedModel } from "../../src/testing/index.js";
 
-describe("thread store size (review, R19)", () => {
+describe("thread store size (R19)", () => {
   it("stores each message once: a result's stored form leaves out the prompt and history it was sent", async () => {
     const history = sqliteHistory({ path: ":memory:" });
     const model = scriptedModel(["one", "two", "three"]);
@@ -32,7 +32,7 @@ describe("thread store size (review, R19)", () => {
   });
 });
 
-describe("run output size (review, R30)", () => {
+describe("run output size (R30)", () => {
   it("a handler returning network.run(input) of 16 calls that all saw a 300 KB tool output fits the 4 MB output limit", async () => {
     const { testFairway, onlyRun } = await import("./helpers/engine.js");
     const { createTool } = await import("../../src/index.js");

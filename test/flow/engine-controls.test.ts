@@ -3,7 +3,7 @@ import { ConfigError } from "../../src/errors/index.js";
 import { makeFairway } from "../engine/helpers.js";
 import { eventsFor, gatedHandler, sharedKeyPair, statuses } from "./engine-helpers.js";
 
-describe("flow controls through the public API (review)", () => {
+describe("flow controls through the public API", () => {
   it("account-scoped key shared by two functions with different limits", async () => {
     const { fairway, clock } = makeFairway("memory");
     const gate = gatedHandler();
@@ -207,7 +207,7 @@ describe("flow controls through the public API (review)", () => {
   });
 });
 
-describe("flow config errors name the path (review)", () => {
+describe("flow config errors name the path", () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ["conc 0", { concurrency: 0 }, "concurrency"],
     ["conc 1.5", { concurrency: 1.5 }, "concurrency"],

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { makeFairway, storeKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("waitForRun (%s)", (kind) => {
   it("a wait still pending when the engine closes rejects instead of hanging", async () => {
@@ -10,13 +9,13 @@ describe.each(storeKinds)("waitForRun (%s)", (kind) => {
       return "done";
     });
     await fairway.send({ name: "e" });
-    await settle();
+    await fairway.idle();
     const runId = (await fairway.listRuns({ functionId: "f" })).runs[0]?.id as string;
     const waiting = fairway.waitForRun(runId).then(
       () => "resolved",
       (error: unknown) => error,
     );
-    await settle();
+    await fairway.idle();
     await fairway.close();
     const outcome = await Promise.race([
       waiting,
@@ -32,7 +31,7 @@ describe.each(storeKinds)("waitForRun (%s)", (kind) => {
       const { fairway } = makeFairway(kind);
       fairway.createFunction({ id: "f" }, { event: "e" }, async ({ step }) => step.sleep("nap", "1h"));
       await fairway.send({ name: "e" });
-      await settle();
+      await fairway.idle();
       const runId = (await fairway.listRuns({ functionId: "f" })).runs[0]?.id as string;
       const error = await fairway
         .waitForRun(runId, { timeoutMs: timeoutMs as number })

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { makeFairway, storeKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
   it("a Date becomes its ISO string and undefined fields are dropped, as over the HTTP API", async () => {
@@ -12,7 +11,7 @@ describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
     });
     const at = new Date(Date.UTC(2030, 0, 2));
     await fairway.send({ name: "e", data: { at, nested: { list: [at] }, gone: undefined } });
-    await settle();
+    await fairway.idle();
     const expected = { at: at.toISOString(), nested: { list: [at.toISOString()] } };
     expect(seen).toEqual([expected]);
     expect(Object.keys(seen[0] as object)).toEqual(["at", "nested"]);
@@ -88,7 +87,7 @@ describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
     fairway.createFunction({ id: "f" }, { event: "e" }, async ({ event }) => event.data);
     const shared = { k: 1 };
     await fairway.send({ name: "e", data: { a: shared, b: shared } });
-    await settle();
+    await fairway.idle();
     const { runs } = await fairway.listRuns({ functionId: "f" });
     expect(runs[0]?.output).toEqual({ a: { k: 1 }, b: { k: 1 } });
     await fairway.close();
@@ -103,11 +102,11 @@ describe.each(storeKinds)("event data is JSON on every store (%s)", (kind) => {
     ]);
     expect(ids).toHaveLength(2);
     await Promise.all([1, 2, 3].map(() => fairway.send({ name: "e", id: "same" })));
-    await settle();
+    await fairway.idle();
     expect((await fairway.listRuns({ functionId: "f" })).runs).toHaveLength(1);
     await clock.advance(24 * 60 * 60 * 1000 + 1000);
     await fairway.send({ name: "e", id: "same" });
-    await settle();
+    await fairway.idle();
     expect((await fairway.listRuns({ functionId: "f" })).runs).toHaveLength(2);
     await fairway.close();
   });
@@ -121,14 +120,14 @@ describe.each(storeKinds)("step.invoke data is JSON like an event's (%s)", (kind
       step.invoke("i", { function: child, data: { at: new Date(0), n: event.data.big ? 1n : 1 } }),
     );
     await fairway.send({ name: "p", data: { big: false } });
-    await settle();
-    await settle();
+    await fairway.idle();
+    await fairway.idle();
     const ok = (await fairway.listRuns({ functionId: "parent" })).runs[0];
     expect(ok?.status).toBe("completed");
     expect(ok?.output).toEqual({ at: new Date(0).toISOString(), n: 1 });
 
     await fairway.send({ name: "p", data: { big: true } });
-    await settle();
+    await fairway.idle();
     const bad = (await fairway.listRuns({ functionId: "parent" })).runs[0];
     expect(bad?.status).toBe("failed");
     expect(bad?.error).toMatchObject({ name: "ValidationError" });

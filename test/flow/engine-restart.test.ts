@@ -13,7 +13,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     await location.remove();
   });
 
-  describe("flow control across a restart (review)", () => {
+  describe("flow control across a restart", () => {
     it("singleton, cancelOn and timeouts.finish still apply to a run sleeping through a restart", async () => {
       location = durableLocation(kind, tempDir());
       const steps: string[] = [];

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepTools } from "../../src/index.js";
 import { makeFairway, storeKinds } from "./helpers.js";
-import { settle } from "./review-helpers.js";
 
 const bad: Array<[string, (step: StepTools) => Promise<unknown>, string]> = [
   ["run with an empty id", (step) => step.run("", () => 1), "id:"],
@@ -36,7 +35,7 @@ describe.each(storeKinds)("step tool arguments (%s)", (kind) => {
         return call(step);
       });
       await fairway.send({ name: "e" });
-      for (let turn = 0; turn < 3; turn++) await settle();
+      await fairway.idle();
       const run = (await fairway.listRuns({ functionId: "f" })).runs[0];
       expect(run?.status).toBe("failed");
       expect(run?.error?.name).toBe("ValidationError");
@@ -46,4 +45,54 @@ describe.each(storeKinds)("step tool arguments (%s)", (kind) => {
       await fairway.close();
     },
   );
+});
+
+const nestedCalls: Array<[string, (step: StepTools) => Promise<unknown>]> = [
+  ["step.run", (step) => step.run("inner", () => 1)],
+  ["step.sleep", (step) => step.sleep("inner", "1s")],
+  ["step.waitForEvent", (step) => step.waitForEvent("inner", { event: "never", timeout: "1h" })],
+  ["step.sendEvent", (step) => step.sendEvent("inner", { name: "x" })],
+];
+
+describe.each(storeKinds)("step tools called inside step.run (%s)", (kind) => {
+  it.each(nestedCalls)(
+    "%s fails the run at once with a ValidationError naming both steps",
+    async (_, call) => {
+      const { fairway, clock } = makeFairway(kind);
+      let bodies = 0;
+      fairway.createFunction({ id: "f", retries: 3 }, { event: "e" }, async ({ step }) => {
+        await step.run("outer", async () => {
+          bodies++;
+          return call(step);
+        });
+        return "done";
+      });
+      const { ids } = await fairway.send({ name: "e" });
+      expect(ids).toHaveLength(1);
+      await fairway.idle();
+      await clock.advance("2h");
+      const { runs } = await fairway.listRuns({ functionId: "f" });
+      const run = runs[0];
+      expect(run?.status).toBe("failed");
+      expect(run?.error?.name).toBe("ValidationError");
+      expect(run?.error?.message).toContain('"inner"');
+      expect(run?.error?.message).toContain('step.run("outer")');
+      expect(bodies).toBe(1);
+      // Nothing is left executing: close() returns.
+      await fairway.close();
+    },
+  );
+
+  it("parallel step.runs started from the handler are not nested", async () => {
+    const { fairway } = makeFairway(kind);
+    fairway.createFunction({ id: "f" }, { event: "e" }, async ({ step }) =>
+      Promise.all([step.run("a", async () => 1), step.run("b", async () => 2)]),
+    );
+    await fairway.send({ name: "e" });
+    await fairway.idle();
+    const { runs } = await fairway.listRuns({ functionId: "f" });
+    expect(runs[0]?.status).toBe("completed");
+    expect(runs[0]?.output).toEqual([1, 2]);
+    await fairway.close();
+  });
 });

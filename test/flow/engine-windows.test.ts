@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeFairway } from "../engine/helpers.js";
 import { eventsFor, statuses } from "./engine-helpers.js";
 
-describe("windows, slots and retries (review)", () => {
+describe("windows, slots and retries", () => {
   it("rateLimit 5/24h: the 6th skipped; at exactly first+24h admitted again", async () => {
     const { fairway, clock } = makeFairway("memory");
     let calls = 0;

@@ -11,7 +11,7 @@ const add = createTool({
   handler: ({ a, b }) => a + b,
 });
 
-describe("lifecycle hooks and results (review)", () => {
+describe("lifecycle hooks and results", () => {
   it("onStart stop in a later round keeps the rounds already done (AgentKit returns the last result)", async () => {
     const model = scriptedModel([{ toolCalls: [{ name: "add", input: { a: 1, b: 2 } }] }, "never sent"]);
     let finished = 0;
@@ -96,7 +96,7 @@ describe("lifecycle hooks and results (review)", () => {
   });
 });
 
-describe("tool values that are not JSON (review)", () => {
+describe("tool values that are not JSON", () => {
   const bad = createTool({
     name: "bad",
     handler: () => ({ big: 10n }),

@@ -12,7 +12,7 @@ function prng(seed: number) {
   };
 }
 
-describe("concurrency limits hold under random sleeps, retries and cancels (review)", () => {
+describe("concurrency limits hold under random sleeps, retries and cancels", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])("seed %i", async (seed) => {
     const random = prng(seed);
     const { fairway, clock } = makeFairway("memory", { retryBackoffScale: 1 });
@@ -48,6 +48,8 @@ describe("concurrency limits hold under random sleeps, retries and cancels (revi
             await step.run(`work${i}`, async () => {
               enter(user);
               try {
+                // Turn-counting on purpose: the step's simulated work must span an event-loop turn, so other
+                // runs' steps interleave with it; it is the workload under test, not a wait for the engine.
                 await new Promise((resolve) => setImmediate(resolve));
                 if (action === 2 && random() < 0.5) throw new Error("flaky");
               } finally {
