@@ -539,7 +539,10 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       const ids = (page: RunRecord[]) => page.map((entry) => entry.id);
       expect(ids(await s.listStartedRuns("fn", T0 + 2, 9))).toEqual(["a", "b", "late"]);
       expect(ids(await s.listStartedRuns("fn", T0, 2))).toEqual(["c", "a"]);
-      expect(ids(await s.listStartedRuns("fn", T0, 9, { startedAt: T0 + 2, id: "a" }))).toEqual(["b", "late"]);
+      expect(ids(await s.listStartedRuns("fn", T0, 9, { startedAt: T0 + 2, id: "a" }))).toEqual([
+        "b",
+        "late",
+      ]);
     });
 
     it("listDueRuns pages wake-ups by (readyAt, id) after a cursor", async () => {
