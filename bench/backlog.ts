@@ -105,7 +105,8 @@ async function openOnly(file: string): Promise<void> {
   const startMs = performance.now() - t0;
   const rss = process.memoryUsage().rss;
   console.error(`child: start() ${startMs.toFixed(0)} ms, RSS ${mb(rss)}`);
-  const fresh = await freshTenantLatencies(fairway, 20, "reopened");
+  // Tenants new to this file (a file may be re-opened more than once: --keep, --open).
+  const fresh = await freshTenantLatencies(fairway, 20, `reopened-${process.pid}-${Date.now()}`);
   await fairway.close();
   console.log(JSON.stringify({ startMs, rss, before, heap: process.memoryUsage().heapUsed, fresh }));
 }
