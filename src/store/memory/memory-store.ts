@@ -299,19 +299,8 @@ export class MemoryStore implements Store {
   }
 
   async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
-    const score = (run: RunRecord) => run.queueScore ?? run.createdAt;
-    return [...this.runs.values()]
-      .filter(
-        (run) =>
-          run.backlogKey === backlogKey &&
-          isBacklogged(run) &&
-          (after === undefined ||
-            score(run) > after.score ||
-            (score(run) === after.score && run.id > after.id)),
-      )
-      .sort((a, b) => score(a) - score(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, limit)
-      .map(copy);
+    const runs = [...this.runs.values()].filter((run) => run.backlogKey === backlogKey && isBacklogged(run));
+    return page(runs, (run) => run.queueScore ?? run.createdAt, limit, after && [after.score, after.id]);
   }
 
   async listStartedRuns(
@@ -320,19 +309,10 @@ export class MemoryStore implements Store {
     limit: number,
     after?: StartedCursor,
   ): Promise<RunRecord[]> {
-    const started = (run: RunRecord) => run.startedAt ?? Number.NEGATIVE_INFINITY;
-    return [...this.runs.values()]
-      .filter(
-        (run) =>
-          run.functionId === functionId &&
-          started(run) >= since &&
-          (after === undefined ||
-            started(run) > after.startedAt ||
-            (started(run) === after.startedAt && run.id > after.id)),
-      )
-      .sort((a, b) => started(a) - started(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, limit)
-      .map(copy);
+    const runs = [...this.runs.values()].filter(
+      (run) => run.functionId === functionId && run.startedAt !== undefined && run.startedAt >= since,
+    );
+    return page(runs, (run) => run.startedAt ?? 0, limit, after && [after.startedAt, after.id]);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
@@ -344,21 +324,7 @@ export class MemoryStore implements Store {
         !isBacklogged(run) &&
         (run.leaseExpiresAt === undefined || run.leaseExpiresAt <= now),
     );
-    return this.page(due, limit, after).map(copy);
-  }
-
-  /** `runs` (all with a `readyAt`) ordered by `readyAt`, then id: at most `limit` after `after`. */
-  private page(runs: RunRecord[], limit: number, after: DueCursor | undefined): RunRecord[] {
-    const key = (run: RunRecord) => run.readyAt ?? 0;
-    return runs
-      .filter(
-        (run) =>
-          after === undefined ||
-          key(run) > after.readyAt ||
-          (key(run) === after.readyAt && run.id > after.id),
-      )
-      .sort((a, b) => key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, limit);
+    return page(due, (run) => run.readyAt ?? 0, limit, after && [after.readyAt, after.id]);
   }
 
   async listFlowPending(): Promise<FlowPending[]> {
@@ -467,4 +433,20 @@ function matchesUsage(record: UsageRecord, query: UsageQuery): boolean {
     (query.tenantKey === undefined || record.tenantKey === query.tenantKey) &&
     (query.runId === undefined || record.runId === query.runId)
   );
+}
+
+/** Copies of `runs` ordered by `key`, then id: at most `limit`, after the cursor `[key, id]`. */
+function page(
+  runs: RunRecord[],
+  key: (run: RunRecord) => number,
+  limit: number,
+  after: [number, string] | undefined,
+): RunRecord[] {
+  return runs
+    .filter(
+      (run) => after === undefined || key(run) > after[0] || (key(run) === after[0] && run.id > after[1]),
+    )
+    .sort((a, b) => key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, limit)
+    .map(copy);
 }
