@@ -178,7 +178,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       read: (backlogKey, limit, after) => this.store.listBacklogRuns(backlogKey, limit, after),
       deliver: (runs) => this.lifecycle.backlogRead(runs),
       logger: this.logger,
-      retryLater: (delayMs, retry) => void this.clock.setTimeout(retry, delayMs),
+      clock: this.clock,
       bounded: options.ordering !== "fifo",
     });
     this.flow = new EngineFlow({

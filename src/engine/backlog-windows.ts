@@ -22,6 +22,7 @@
  * @module
  */
 import type { BacklogCursor, RunRecord, StoredBacklog } from "../store/store.js";
+import type { Clock, TimerHandle } from "./clock.js";
 import type { Logger } from "./types.js";
 
 /**
@@ -49,8 +50,8 @@ export interface BacklogWindowsDeps {
   /** Hands runs read from the store to the ready queue (each joins its window with `loaded`). */
   deliver: (runs: RunRecord[]) => void;
   logger: Logger;
-  /** Retries a failed refill after `delayMs` (the engine's clock). */
-  retryLater: (delayMs: number, retry: () => void) => void;
+  /** The engine's clock: a failed refill is retried after a pause on it. */
+  clock: Clock;
   /**
    * False: no window is ever full (every backlogged run stays in memory, start-up reads them all), for
    * `ordering: "fifo"`, whose one queue orders runs across backlogs. @default true
@@ -90,6 +91,8 @@ export class BacklogWindows {
   readonly #refills: string[] = [];
   #inFlight = 0;
   #failing = false;
+  #stopped = false;
+  readonly #retries = new Set<TimerHandle>();
   readonly #sizes: Sizes;
 
   constructor(private readonly deps: BacklogWindowsDeps) {
@@ -173,6 +176,14 @@ export class BacklogWindows {
     }
   }
 
+  /** The engine is closing: no more reads, retries cancelled, answers still in flight ignored. */
+  stop(): void {
+    this.#stopped = true;
+    this.#refills.length = 0;
+    for (const handle of this.#retries) this.deps.clock.clearTimeout(handle);
+    this.#retries.clear();
+  }
+
   /** Backlogged runs of `backlogKey` known to be only in the store (an estimate). */
   stored(backlogKey: string): number {
     return this.#windows.get(backlogKey)?.stored ?? 0;
@@ -195,7 +206,7 @@ export class BacklogWindows {
   }
 
   #refill(backlogKey: string, window: Window): void {
-    if (window.refilling) return;
+    if (window.refilling || this.#stopped) return;
     window.refilling = true;
     this.#refills.push(backlogKey);
     this.#pump();
@@ -215,16 +226,19 @@ export class BacklogWindows {
         .read(backlogKey, limit, window.cursor)
         .then((runs) => {
           this.#failing = false;
-          this.#read(backlogKey, window, runs, limit);
+          if (!this.#stopped) this.#read(backlogKey, window, runs, limit);
         })
         .catch((error: unknown) => {
+          if (this.#stopped) return;
           if (!this.#failing)
             this.deps.logger.error("could not read a backlog's next runs; retrying", { backlogKey, error });
           this.#failing = true;
-          this.deps.retryLater(REFILL_RETRY_MS, () => {
+          const handle = this.deps.clock.setTimeout(() => {
+            this.#retries.delete(handle);
             window.refilling = false;
             if (window.cursor !== undefined) this.#refill(backlogKey, window);
-          });
+          }, REFILL_RETRY_MS);
+          this.#retries.add(handle);
         })
         .finally(() => {
           this.#inFlight -= 1;

@@ -232,6 +232,7 @@ export class EngineFlow {
   stop(): void {
     this.controller.stop();
     this.queue.stop();
+    this.deps.windows.stop();
     this.#due.stop();
   }
 

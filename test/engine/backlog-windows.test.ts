@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BacklogWindows, FIRST_WINDOW } from "../../src/engine/backlog-windows.js";
 import type { BacklogCursor, RunRecord } from "../../src/store/store.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
 import { queuedRun } from "./helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -41,7 +42,7 @@ function setup(count: number, bounded = true) {
       }
     },
     logger: silent,
-    retryLater: () => {},
+    clock: new FakeClock(),
     bounded,
   });
   /**
@@ -122,5 +123,40 @@ describe("BacklogWindows", () => {
     await answerReads();
     expect(queue).toHaveLength(50);
     expect(windows.admit(windowed(queuedRun("more", 9999)))).toBe(true);
+  });
+
+  it("a failed read is retried on the clock; stop cancels the retry and ignores answers still in flight", async () => {
+    const clock = new FakeClock();
+    const errors: string[] = [];
+    let fail = true;
+    const delivered: string[] = [];
+    const windows = new BacklogWindows({
+      read: async () => {
+        if (fail) throw new Error("disk I/O error");
+        return [queuedRun("r1", 1000)];
+      },
+      deliver: (runs) => delivered.push(...runs.map((run) => run.id)),
+      logger: { ...silent, error: (message: string) => errors.push(message) },
+      clock,
+    });
+    windows.restore([{ backlogKey: KEY, runs: 1 }]);
+    await clock.advance(0);
+    expect(errors).toHaveLength(1);
+    expect(clock.pending()).toBe(1);
+    fail = false;
+    await clock.advance(1000);
+    expect(delivered).toEqual(["r1"]);
+    // Stopped: a retry pending is cancelled, nothing more is read or delivered.
+    fail = true;
+    windows.restore([{ backlogKey: "f\u0000other", runs: 1 }]);
+    await clock.advance(0);
+    expect(clock.pending()).toBe(1);
+    windows.stop();
+    expect(clock.pending()).toBe(0);
+    windows.restore([{ backlogKey: "f\u0000late", runs: 1 }]);
+    await clock.advance(5000);
+    expect(delivered).toEqual(["r1"]);
+    // Logged once per failing spell: the first, and "other" after r1's read succeeded.
+    expect(errors).toHaveLength(2);
   });
 });
