@@ -167,7 +167,8 @@ describe("GroupCommit", () => {
 });
 
 describe("GroupCommit with a durable sync (synchronous: full)", () => {
-  it("no caller resumes before the fsync that covers its COMMIT returns; a failed fsync fails them", async () => {
+  /** A group commit whose flushes and fsyncs the test runs by hand. */
+  const durable = () => {
     const { db, committed } = setup();
     const syncs: Array<(error: Error | null) => void> = [];
     const held: Array<() => void> = [];
@@ -175,6 +176,11 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
       schedule: (flush) => held.push(flush),
       sync: (done) => syncs.push(done),
     });
+    return { db, committed, commits, syncs, held };
+  };
+
+  it("no caller resumes before the fsync that covers its COMMIT returns; a failed fsync fails them", async () => {
+    const { db, committed, commits, syncs, held } = durable();
     const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
     const first = track(commits.run(() => insert.run("a", "1")));
     for (const flush of held.splice(0)) flush();
@@ -194,13 +200,7 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
   });
 
   it("a batch of reads only needs no fsync; a read batched with writes resumes with them, after it", async () => {
-    const { db } = setup();
-    const syncs: Array<(error: Error | null) => void> = [];
-    const held: Array<() => void> = [];
-    const commits = new GroupCommit(db, {
-      schedule: (flush) => held.push(flush),
-      sync: (done) => syncs.push(done),
-    });
+    const { db, commits, syncs, held } = durable();
     const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
     const count = db.prepare("SELECT count(*) AS n FROM items");
     const alone = track(commits.read(() => count.get()));
