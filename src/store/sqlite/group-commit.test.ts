@@ -33,10 +33,10 @@ afterEach(() => {
   for (const db of opened.splice(0)) db.close();
 });
 
-/** Outcome of a promise, recorded when its continuation runs. */
+/** Outcome of a promise, recorded when its continuation runs; `done` resolves after that. */
 function track<T>(promise: Promise<T>, onSettled: () => void = () => {}) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
+  const state: { settled: boolean; value?: T; error?: unknown; done?: Promise<unknown> } = { settled: false };
+  state.done = promise.then(
     (value) => {
       onSettled();
       Object.assign(state, { settled: true, value });
@@ -49,10 +49,6 @@ function track<T>(promise: Promise<T>, onSettled: () => void = () => {}) {
   return state;
 }
 
-const microtasks = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
-
 describe("GroupCommit", () => {
   it("writes queued in one turn share one transaction, and no caller resumes before its COMMIT", async () => {
     const { commits, insert, committed, release, held } = setup();
@@ -63,14 +59,12 @@ describe("GroupCommit", () => {
         () => seenAtResume.push(committed()),
       ),
     );
-    // One flush is scheduled for the three writes; while it is held, nothing is committed or resumed.
+    // One flush is scheduled for the three writes; while it is held, nothing is committed.
     expect(held).toHaveLength(1);
-    await microtasks();
-    expect(writes.map((write) => write.settled)).toEqual([false, false, false]);
     expect(committed()).toEqual([]);
 
     release();
-    await microtasks();
+    await Promise.all(writes.map((write) => write.done));
     expect(writes.map((write) => write.value)).toEqual([1, 1, 1]);
     // Each caller, when it resumed, already saw every write of its transaction from another connection.
     expect(seenAtResume).toEqual([
@@ -184,13 +178,16 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
     const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
     const first = track(commits.run(() => insert.run("a", "1")));
     for (const flush of held.splice(0)) flush();
-    await microtasks();
-    // Committed (another connection sees it) but not yet on disk: the caller waits.
+    // Committed (another connection sees it) but not yet on disk: the caller waits, even after a later
+    // batch (a read, which needs no fsync) has been answered.
     expect(committed()).toEqual(["a"]);
+    const later = commits.read(() => committed());
+    for (const flush of held.splice(0)) flush();
+    expect(await later).toEqual(["a"]);
     expect(first.settled).toBe(false);
     expect(syncs).toHaveLength(1);
     syncs.shift()?.(null);
-    await microtasks();
+    await first.done;
     expect(first).toMatchObject({ settled: true, value: { changes: 1 } });
 
     const second = commits.run(() => insert.run("b", "1"));
@@ -205,18 +202,21 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
     const count = db.prepare("SELECT count(*) AS n FROM items");
     const alone = track(commits.read(() => count.get()));
     for (const flush of held.splice(0)) flush();
-    await microtasks();
+    await alone.done;
     expect(syncs).toHaveLength(0);
     expect(alone).toMatchObject({ settled: true, value: { n: 0 } });
 
     const write = track(commits.run(() => insert.run("a", "1")));
     const read = track(commits.read(() => count.get()));
     for (const flush of held.splice(0)) flush();
-    await microtasks();
+    // A read-only batch after it is answered at once; these two wait for their batch's fsync.
+    const later = commits.read(() => count.get());
+    for (const flush of held.splice(0)) flush();
+    await later;
     expect(syncs).toHaveLength(1);
     expect([write.settled, read.settled]).toEqual([false, false]);
     syncs.shift()?.(null);
-    await microtasks();
+    await Promise.all([write.done, read.done]);
     expect(read).toMatchObject({ settled: true, value: { n: 1 } });
     expect(write.settled).toBe(true);
   });
