@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EngineActivity } from "../../src/engine/idle.js";
-import { RecoverySweep, SWEEP_IDLE_MS } from "../../src/engine/recovery-sweep.js";
+import { RecoverySweep, type RecoverySweepDeps, SWEEP_IDLE_MS } from "../../src/engine/recovery-sweep.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
 import type { RunRecord } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
@@ -18,6 +18,21 @@ function awaitedBy<S extends object>(clock: FakeClock, store: S): S {
   return activity.track(store);
 }
 const HORIZON = 13_000;
+
+/** A sweep every second with a 13 s horizon, silent, that queues nothing unless `deps` says otherwise. */
+function sweepOf(deps: Partial<RecoverySweepDeps> & Pick<RecoverySweepDeps, "store" | "clock">) {
+  return new RecoverySweep({
+    logger: silent,
+    intervalMs: 1000,
+    horizonMs: HORIZON,
+    idleMs: SWEEP_IDLE_MS,
+    pageSize: 10,
+    onHorizon: () => {},
+    onBacklogs: () => {},
+    onDue: async () => 0,
+    ...deps,
+  });
+}
 
 /** A wake-up (not a backlogged run): a delayed start due at `readyAt`. */
 const wakeUp = (id: string, readyAt: number): RunRecord => ({
@@ -40,16 +55,11 @@ describe("RecoverySweep", () => {
     const pages: string[][] = [];
     const horizons: number[] = [];
     let known = new Set<string>();
-    const sweep = new RecoverySweep({
+    const sweep = sweepOf({
       store,
       clock,
-      logger: silent,
-      intervalMs: 1000,
-      horizonMs: HORIZON,
-      idleMs: SWEEP_IDLE_MS,
       pageSize: 2,
       onHorizon: (until) => horizons.push(until),
-      onBacklogs: () => {},
       onDue: async (page) => {
         pages.push(page.map((entry) => entry.id));
         const fresh = page.filter((entry) => !known.has(entry.id));
@@ -76,18 +86,7 @@ describe("RecoverySweep", () => {
     const clock = new FakeClock();
     const store = awaitedBy(clock, new MemoryStore());
     const horizons: number[] = [];
-    const sweep = new RecoverySweep({
-      store,
-      clock,
-      logger: silent,
-      intervalMs: 1000,
-      horizonMs: HORIZON,
-      idleMs: SWEEP_IDLE_MS,
-      pageSize: 10,
-      onHorizon: (until) => horizons.push(until),
-      onBacklogs: () => {},
-      onDue: async () => 0,
-    });
+    const sweep = sweepOf({ store, clock, onHorizon: (until) => horizons.push(until) });
     await sweep.start();
     expect(horizons).toHaveLength(1);
     const wakeAt = clock.now() + 100_000;
@@ -112,17 +111,10 @@ describe("RecoverySweep", () => {
       listDueRuns: (...args: Parameters<MemoryStore["listDueRuns"]>) =>
         fail ? Promise.reject(new Error("I/O error")) : store.listDueRuns(...args),
     });
-    const sweep = new RecoverySweep({
+    const sweep = sweepOf({
       store: awaitedBy(clock, flaky),
       clock,
       logger: { ...silent, error: (message: string) => errors.push(message) },
-      intervalMs: 1000,
-      horizonMs: HORIZON,
-      idleMs: SWEEP_IDLE_MS,
-      pageSize: 10,
-      onHorizon: () => {},
-      onBacklogs: () => {},
-      onDue: async () => 0,
     });
     await sweep.start();
     await clock.advance(3000);
