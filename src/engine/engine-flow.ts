@@ -112,7 +112,8 @@ export class EngineFlow {
       const windowStart = now - lookbackMs;
       let after: StartedCursor | undefined;
       for (;;) {
-        const runs = await store.listStartedRuns(functionId, windowStart, RESTORE_PAGE, after);
+        const query = { functionId, since: windowStart, limit: RESTORE_PAGE };
+        const runs = await store.listStartedRuns(after ? { ...query, after } : query);
         for (const run of runs) {
           const event = run.events[0];
           if (event && run.startedAt !== undefined)

@@ -291,6 +291,15 @@ export interface StartedCursor {
   id: string;
 }
 
+/** A page of `Store.listStartedRuns`. */
+export interface StartedRunsQuery {
+  functionId: string;
+  /** First start at or after this time, ms. */
+  since: number;
+  limit: number;
+  after?: StartedCursor;
+}
+
 /** Where a `listDueRuns` page ends: the last run's `readyAt` and id (pages go in that order). */
 export interface DueCursor {
   readyAt: number;
@@ -401,16 +410,11 @@ export interface Store {
    */
   listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]>;
   /**
-   * One page of the runs of `functionId` that first started at or after `since` (ms), ordered by `startedAt`,
-   * then id, after `after`; at most `limit` (≥ 1). An index range on `(functionId, startedAt, id)`: what the
+   * One page of the runs of `query.functionId` that first started at or after `query.since` (ms), ordered by
+   * `startedAt`, then id, after `query.after`; at most `query.limit` (≥ 1). An index range on `(functionId, startedAt, id)`: what the
    * engine rebuilds a throttle's GCRA state from at start-up, however many runs the function has.
    */
-  listStartedRuns(
-    functionId: string,
-    since: number,
-    limit: number,
-    after?: StartedCursor,
-  ): Promise<RunRecord[]>;
+  listStartedRuns(query: StartedRunsQuery): Promise<RunRecord[]>;
   /**
    * One page of the wake-ups a worker may claim at `now` (runs that started before — sleeping, waiting,
    * retrying, leased — and delayed starts; never the backlogged runs of {@link listBacklogs}): not terminal,

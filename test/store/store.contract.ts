@@ -537,12 +537,22 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await s.claimRun("late", "w", T0 + 5, 10);
       await s.claimRun("other", "w", T0 + 2, 10);
       const ids = (page: RunRecord[]) => page.map((entry) => entry.id);
-      expect(ids(await s.listStartedRuns("fn", T0 + 2, 9))).toEqual(["a", "b", "late"]);
-      expect(ids(await s.listStartedRuns("fn", T0, 2))).toEqual(["c", "a"]);
-      expect(ids(await s.listStartedRuns("fn", T0, 9, { startedAt: T0 + 2, id: "a" }))).toEqual([
+      expect(ids(await s.listStartedRuns({ functionId: "fn", since: T0 + 2, limit: 9 }))).toEqual([
+        "a",
         "b",
         "late",
       ]);
+      expect(ids(await s.listStartedRuns({ functionId: "fn", since: T0, limit: 2 }))).toEqual(["c", "a"]);
+      expect(
+        ids(
+          await s.listStartedRuns({
+            functionId: "fn",
+            since: T0,
+            limit: 9,
+            after: { startedAt: T0 + 2, id: "a" },
+          }),
+        ),
+      ).toEqual(["b", "late"]);
     });
 
     it("listDueRuns pages wake-ups by (readyAt, id) after a cursor", async () => {

@@ -27,7 +27,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
-  StartedCursor,
+  StartedRunsQuery,
   StepRow,
   Store,
   StoredBacklog,
@@ -303,12 +303,7 @@ export class MemoryStore implements Store {
     return page(runs, (run) => run.queueScore ?? run.createdAt, limit, after && [after.score, after.id]);
   }
 
-  async listStartedRuns(
-    functionId: string,
-    since: number,
-    limit: number,
-    after?: StartedCursor,
-  ): Promise<RunRecord[]> {
+  async listStartedRuns({ functionId, since, limit, after }: StartedRunsQuery): Promise<RunRecord[]> {
     const runs = [...this.runs.values()].filter(
       (run) => run.functionId === functionId && run.startedAt !== undefined && run.startedAt >= since,
     );

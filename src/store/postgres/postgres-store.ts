@@ -43,7 +43,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
-  StartedCursor,
+  StartedRunsQuery,
   StepRow,
   Store,
   StoredBacklog,
@@ -617,12 +617,7 @@ export class PostgresStore implements Store {
     return (await this.query<StepRowDb>(statements.getSteps, [runId])).map(toStep);
   }
 
-  async listStartedRuns(
-    functionId: string,
-    since: number,
-    limit: number,
-    after?: StartedCursor,
-  ): Promise<RunRecord[]> {
+  async listStartedRuns({ functionId, since, limit, after }: StartedRunsQuery): Promise<RunRecord[]> {
     const rows = await this.query<RunRowDb>(statements.startedRuns, [
       functionId,
       since,

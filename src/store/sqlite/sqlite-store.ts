@@ -31,7 +31,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
-  StartedCursor,
+  StartedRunsQuery,
   StepRow,
   Store,
   StoredBacklog,
@@ -440,12 +440,7 @@ export class SqliteStore implements Store {
     );
   }
 
-  async listStartedRuns(
-    functionId: string,
-    since: number,
-    limit: number,
-    after?: StartedCursor,
-  ): Promise<RunRecord[]> {
+  async listStartedRuns({ functionId, since, limit, after }: StartedRunsQuery): Promise<RunRecord[]> {
     const rows = this.q.startedRuns.all({
       function_id: functionId,
       since,
