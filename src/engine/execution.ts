@@ -165,7 +165,7 @@ export class Execution {
    * The one way a step reaches the store for its run: `call` gets this execution's lease fence. A call that
    * throws abandons the execution (`abandoned`); a result that `held` rejects (a fenced write refused) loses
    * it (`lost`). In both cases, and once the execution is stopped, the returned promise never settles, so the
-   * handler goes no further.
+   * handler goes no further. The execution does not suspend while a write is in flight.
    */
   async write<T>(
     call: (lease: LeaseFence) => Promise<T>,
@@ -173,11 +173,16 @@ export class Execution {
   ): Promise<T> {
     if (this.stopReason) return never();
     let result: T;
+    // A write in flight holds the execution like a step body: it suspends only after every write it started
+    // was answered (a wait registered while a sibling step suspends must be registered before the lease goes).
+    this.enter();
     try {
       result = await call({ owner: this.deps.owner, now: this.now() });
     } catch (error) {
       this.stop({ kind: "abandoned", error });
       return never();
+    } finally {
+      this.leave();
     }
     if (!this.stopReason && !held(result)) this.stop({ kind: "lost" });
     return this.stopReason ? never() : result;

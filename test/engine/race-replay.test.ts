@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { NonRetriableError } from "../../src/index.js";
+import { Fairway, NonRetriableError } from "../../src/index.js";
+import { MemoryStore } from "../../src/store/memory/memory-store.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
 import { makeFairway, runOf, storeKinds } from "./helpers.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A step body that finishes when the test says so: `body(value)` resolves with `value` after `resolve()`. */
 function deferred(): { body: <T>(value: T) => () => Promise<T>; resolve: () => void } {
@@ -185,6 +189,43 @@ describe.each(storeKinds)("first-settled patterns replay in settle order on %s",
     slow.resolve();
     await clock.advance("2m");
     await expect(fairway.waitForRun(runId)).resolves.toEqual(["a1", "a2", "b1", "b2"]);
+    await fairway.close();
+  });
+});
+
+describe("an execution does not suspend while one of its writes is in flight", () => {
+  it("a wait registered slowly while its sibling sleep suspends is registered before the lease goes", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    const calls: string[] = [];
+    // A slow database: the wait's registration takes a few event-loop turns (as a PostgreSQL round trip does),
+    // longer than the turn after which the sleep's branch asks the execution to suspend.
+    const registerWait = store.registerWait.bind(store);
+    store.registerWait = async (input) => {
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      const result = await registerWait(input);
+      calls.push(`registerWait ${result.held ? "held" : "refused"}`);
+      return result;
+    };
+    const suspendRun = store.suspendRun.bind(store);
+    store.suspendRun = (input) => {
+      calls.push("suspendRun");
+      return suspendRun(input);
+    };
+    const fairway = new Fairway({ id: "app", store, clock, logger: silent });
+    fairway.createFunction({ id: "plain" }, { event: "start" }, async ({ step }) =>
+      Promise.race([
+        step.sleep("timeout", "10m").then(() => "timeout"),
+        step.waitForEvent("reply", { event: "reply", timeout: "1h" }).then((event) => event?.data.text),
+      ]),
+    );
+    await fairway.send({ name: "start" });
+    const runId = await runOf(fairway, "plain");
+    await fairway.idle();
+    expect(calls).toEqual(["registerWait held", "suspendRun"]);
+    await clock.advance("1m");
+    await fairway.send({ name: "reply", data: { text: "hi" } });
+    await expect(fairway.waitForRun(runId)).resolves.toBe("hi");
     await fairway.close();
   });
 });
