@@ -49,7 +49,7 @@ import { ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
 import { PENDING_RUN_STATUSES } from "./store/run-statuses.js";
-import type { RunFilter, RunRecord, Store, UsageQuery } from "./store/store.js";
+import type { RunFilter, RunRecord, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
@@ -262,7 +262,7 @@ export class Fairway<TEvents extends EventMap = {}> {
         this.dispatcher.horizon = until;
       },
       onDue: (runs, now) => this.lifecycle.recovered(runs, now),
-      onBacklogs: (backlogs) => windows.discover(backlogs),
+      ...(oneProcess ? {} : { onBacklogs: (backlogs: StoredBacklog[]) => windows.discover(backlogs) }),
     });
     this.lifecycle = new RunLifecycle({
       store: this.store,

@@ -25,7 +25,7 @@ import type {
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock } from "./clock.js";
 import { FlowReadyQueue } from "./flow-ready-queue.js";
-import { backlogKey, backlogLabel } from "./ready-queue.js";
+import { backlogFunction, backlogKey, backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import type { Deferral, ScheduleStage } from "./scheduler.js";
 import { toHandlerEvent } from "./step-waits.js";
@@ -217,7 +217,7 @@ export class EngineFlow {
   flowState(functionId?: string): FlowStateEntry[] {
     const rows = this.controller.flowState(functionId);
     for (const [key, stored] of this.deps.windows.storedBacklogs()) {
-      const fn = key.slice(0, Math.max(0, key.indexOf("\u0000")));
+      const fn = backlogFunction(key);
       if (functionId !== undefined && fn !== functionId) continue;
       const label = backlogLabel(key);
       const row = rows.find((entry) => entry.functionId === fn && entry.key === label);

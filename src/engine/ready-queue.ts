@@ -49,6 +49,12 @@ export function backlogKey(functionId: string, concurrencyKey = ""): string {
   return `${functionId}\u0000${concurrencyKey}`;
 }
 
+/** The function id of a backlog key. */
+export function backlogFunction(key: string): string {
+  const at = key.indexOf("\u0000");
+  return at < 0 ? key : key.slice(0, at);
+}
+
 /** The concurrency-key label of a backlog key (the run's tenant key; `""` without a keyed limit). */
 export function backlogLabel(key: string): string {
   const at = key.indexOf("\u0000");

@@ -5,8 +5,9 @@
  * handed to `onDue`, which keeps the ones this process does not have in hand, each on a timer at its wake-up
  * time. Wake-ups further away are not kept in memory (`Dispatcher.horizon`): a sweep reads them when they
  * come within the horizon, so a parked run costs memory only in its last minutes. Backlogged runs (never
- * started) are paged in by their backlogs (`backlog-windows.ts`); each sweep after the first reads the
- * backlogs' counts (`Store.listBacklogs`), so a backlog that another process filled is found too. No run
+ * started) are paged in by their backlogs (`backlog-windows.ts`); on a store other processes write, each
+ * sweep after the first reads the backlogs' counts (`Store.listBacklogs`), so a backlog that another
+ * process filled is found too. No run
  * waits for a restart.
  *
  * Pace: `intervalMs` after a sweep that queued something; after sweeps that found only runs already in hand
@@ -55,8 +56,11 @@ export interface RecoverySweepDeps {
   onHorizon: (until: number) => void;
   /** Called with each page of claimable runs (may be empty); returns how many it queued (not in hand before). */
   onDue: (runs: RunRecord[], now: number) => Promise<number>;
-  /** Called with the stored backlogs (`Store.listBacklogs`) on every sweep after the first. */
-  onBacklogs: (backlogs: StoredBacklog[]) => void;
+  /**
+   * Called with the stored backlogs (`Store.listBacklogs`) on every sweep after the first; omitted for a store
+   * only this process writes (nothing fills a backlog behind its back, and the grouped read is not free).
+   */
+  onBacklogs?: (backlogs: StoredBacklog[]) => void;
 }
 
 export class RecoverySweep {
@@ -128,7 +132,8 @@ export class RecoverySweep {
         if (runs.length < pageSize || !last) break;
         after = { readyAt: last.readyAt ?? now, id: last.id };
       }
-      if (this.started && !this.first) this.deps.onBacklogs(await store.listBacklogs());
+      const { onBacklogs } = this.deps;
+      if (onBacklogs && this.started && !this.first) onBacklogs(await store.listBacklogs());
       this.first = false;
       this.failing = false;
       this.quiet = queued > 0 ? 0 : this.quiet + 1;

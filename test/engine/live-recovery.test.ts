@@ -8,7 +8,7 @@ import { Fairway } from "../../src/index.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
 import type { Store } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { queuedRun } from "./helpers.js";
+import { makeFairway, queuedRun } from "./helpers.js";
 
 /** A logger that keeps errors. */
 function recordingLogger() {
@@ -82,10 +82,9 @@ describe("live recovery", () => {
     await fairway.close();
   });
 
-  it("the sweep queues a run created by another process that never queued it", async () => {
-    const clock = new FakeClock();
-    const store = new MemoryStore();
-    const fairway = new Fairway({ id: "app", store, clock, logger: recordingLogger().logger, sweepMs: 1000 });
+  it("the sweep queues a run another worker on the database stored and never queued", async () => {
+    const { fairway, clock } = makeFairway("postgres", { sweepMs: 1000 });
+    const { store } = fairway;
     fairway.createFunction({ id: "f" }, { event: "go" }, async ({ event }) => `ran ${event.data.n}`);
     await fairway.start();
     const now = clock.now();

@@ -28,7 +28,6 @@ function sweepOf(deps: Partial<RecoverySweepDeps> & Pick<RecoverySweepDeps, "sto
     idleMs: SWEEP_IDLE_MS,
     pageSize: 10,
     onHorizon: () => {},
-    onBacklogs: () => {},
     onDue: async () => 0,
     ...deps,
   });
