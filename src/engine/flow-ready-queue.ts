@@ -12,9 +12,17 @@ import type { FlowController } from "../flow/flow-controller.js";
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
+import { refusedClaimDelayMs } from "./retry-backoff.js";
+
+/** A scope the store refused: refusals in a row and the timer that offers it again. */
+interface RefusedScope {
+  refusals: number;
+  timer?: TimerHandle;
+}
 
 export class FlowReadyQueue implements ReadyQueue {
   readonly #items = new Map<string, ReadyItem>();
+  readonly #refused = new Map<string, RefusedScope>();
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** Set by the dispatcher: called when a throttled run may start now. */
@@ -52,8 +60,45 @@ export class FlowReadyQueue implements ReadyQueue {
     }
     const item = this.#items.get(next.runId);
     this.#items.delete(next.runId);
-    if (item?.backlogged) this.windows.left(windowed(item));
-    return item && next.waitReason !== undefined ? { ...item, waitReason: next.waitReason } : item;
+    if (item === undefined) return undefined;
+    if (item.backlogged) this.windows.left(windowed(item));
+    if (next.waitReason === undefined && next.claims.length === 0) return item;
+    const handed: ReadyItem = { ...item };
+    if (next.waitReason !== undefined) handed.waitReason = next.waitReason;
+    if (next.claims.length > 0) {
+      const limits = this.flow.scheduler.limits;
+      handed.slots = next.claims.map((claim) => ({
+        scope: claim.id,
+        limit: limits.concurrencyLimit(next.functionId, claim),
+      }));
+    }
+    return handed;
+  }
+
+  refused(item: ReadyItem, scope: string): void {
+    const { slots: _slots, waitReason: _reason, ...queued } = item;
+    this.flow.scheduler.refused(this.flow.queueItem(queued), scope);
+    this.#items.set(item.runId, queued);
+    if (queued.backlogged) this.windows.entered(windowed(queued));
+    const state = this.#refused.get(scope) ?? { refusals: 0 };
+    this.#refused.set(scope, state);
+    state.refusals += 1;
+    if (state.timer !== undefined) return;
+    state.timer = this.clock.setTimeout(() => {
+      state.timer = undefined;
+      this.flow.scheduler.unblock(scope);
+      this.onWake();
+    }, refusedClaimDelayMs(state.refusals));
+  }
+
+  admitted(item: ReadyItem): void {
+    if (this.#refused.size === 0) return;
+    for (const { scope } of item.slots ?? []) {
+      const state = this.#refused.get(scope);
+      if (state === undefined) continue;
+      if (state.timer !== undefined) this.clock.clearTimeout(state.timer);
+      this.#refused.delete(scope);
+    }
   }
 
   has(runId: string): boolean {
@@ -75,8 +120,15 @@ export class FlowReadyQueue implements ReadyQueue {
     return this.flow.scheduler.size;
   }
 
-  /** Stops the wake timer (engine closing). */
+  /** Stops the wake timer and the refused scopes' timers (engine closing). */
   stop(): void {
+    this.#stopWake();
+    for (const state of this.#refused.values())
+      if (state.timer !== undefined) this.clock.clearTimeout(state.timer);
+    this.#refused.clear();
+  }
+
+  #stopWake(): void {
     if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
@@ -85,7 +137,7 @@ export class FlowReadyQueue implements ReadyQueue {
   #armWake(now: number): void {
     const at = this.flow.scheduler.nextWakeAt();
     if (at === undefined || at >= this.#timerAt) return;
-    this.stop();
+    this.#stopWake();
     this.#timerAt = at;
     this.#timer = this.clock.setTimeout(() => {
       this.#timer = undefined;

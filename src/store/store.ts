@@ -196,6 +196,23 @@ export interface ClaimedRun {
   steps: StepRow[];
 }
 
+/**
+ * One concurrency slot a claim must take (`claimRun`'s `slots`): the slot scope (flow control's claim id,
+ * e.g. `fn:<fn>:<expr>=<value>`) and the most runs of that scope this run's function allows at once.
+ */
+export interface SlotRequest {
+  scope: string;
+  /** Integer ≥ 1 (the effective limit, overrides applied). */
+  limit: number;
+}
+
+/** A claim refused because the slots of `scope` are all held by live leases (of other processes). */
+export interface ClaimRefused {
+  refused: true;
+  /** The first full scope, in sorted order. */
+  scope: string;
+}
+
 /** The atomic hand-back of a run that stops executing without finishing. */
 export interface SuspendInput {
   runId: string;
@@ -340,6 +357,21 @@ export interface Store {
    * it abandoned an execution). Marks it `running` (and sets `startedAt` once).
    */
   claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
+  /**
+   * The claim with admission: as above, but only if every scope of `slots` has fewer live holders than its
+   * `limit` (a holder is a run that took a slot of the scope with its claim and still holds a live lease on
+   * a non-terminal run: suspending, ending or losing the lease frees the slot in the same transaction, and an
+   * expired lease frees it by itself). Otherwise nothing is written and the first full scope comes back.
+   * A store that only one process writes (memory, SQLite) ignores `slots`: the engine's in-memory decision
+   * is exact there. The PostgreSQL store decides it in the claim's transaction (several workers).
+   */
+  claimRun(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    slots: readonly SlotRequest[],
+  ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * Extends `owner`'s live leases on `runIds` to `until` (ms). Returns the ids it did not extend: runs that
    * `owner` no longer holds at `now` (lease expired, taken by another owner, or the run ended or was

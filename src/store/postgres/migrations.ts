@@ -176,6 +176,12 @@ DROP INDEX runs_due;
     version: 6,
     sql: "CREATE INDEX runs_started ON runs (function_id, started_at, id) WHERE started_at IS NOT NULL;",
   },
+  {
+    // Concurrency slots decided in the claim across workers (claimRun's slots): the runs that took a slot
+    // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaim).
+    version: 7,
+    sql: "CREATE TABLE run_slots (scope TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (scope, run_id));",
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

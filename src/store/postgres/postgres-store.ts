@@ -32,6 +32,7 @@ import type {
   AcceptEventsResult,
   BacklogCursor,
   ClaimedRun,
+  ClaimRefused,
   DueCursor,
   FinishedRun,
   FinishInput,
@@ -43,6 +44,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
+  SlotRequest,
   StartedRunsQuery,
   StepRow,
   Store,
@@ -420,13 +422,46 @@ export class PostgresStore implements Store {
     return row ? toEvent(row) : undefined;
   }
 
+  claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
+  claimRun(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    slots: readonly SlotRequest[],
+  ): Promise<ClaimedRun | ClaimRefused | undefined>;
+  /**
+   * A claim without slots leaves with the other claims of its event-loop turn (`claimRuns`). A claim with
+   * slots is its own transaction: the scopes' advisory locks in sorted order, then `admitAndClaim` counts
+   * the live holders and either claims and takes the slots or names the full scope; then the steps.
+   */
   async claimRun(
     runId: string,
     owner: string,
     now: number,
     leaseMs: number,
-  ): Promise<ClaimedRun | undefined> {
-    return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
+    slots: readonly SlotRequest[] = [],
+  ): Promise<ClaimedRun | ClaimRefused | undefined> {
+    if (slots.length === 0)
+      return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
+    const limits = new Map<string, number>();
+    for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
+    const scopes = [...limits.keys()].sort();
+    const [row] = await this.transaction("claimRun", async (tx) => {
+      await tx.query(statements.lockSlotScopes, [scopes.map(encodeText)]);
+      return tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
+        runId,
+        owner,
+        now,
+        now + leaseMs,
+        scopes.map(encodeText),
+        scopes.map((scope) => limits.get(scope)),
+      ]);
+    });
+    if (!row) return undefined;
+    if (row.refused_scope !== null) return { refused: true, scope: decodeText(row.refused_scope) };
+    const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[runId]]);
+    return { run: runOf(row), steps: steps.map(toStep) };
   }
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
