@@ -57,6 +57,7 @@ import type {
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
+import { KeyedMutex } from "./keyed-mutex.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
@@ -233,6 +234,11 @@ export class PostgresStore implements Store {
   /** The group commits of the pool opened last (for `commitStats`). */
   private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
+  /**
+   * Claims with slots of one scope wait for each other here, in memory, before their transaction: the
+   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection.
+   */
+  private readonly scopeMutex = new KeyedMutex();
 
   constructor(options: PostgresStoreOptions = {}) {
     const connectionString = options.connectionString ?? process.env.DATABASE_URL;
@@ -432,7 +438,8 @@ export class PostgresStore implements Store {
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * A claim without slots leaves with the other claims of its event-loop turn (`claimRuns`). A claim with
-   * slots is its own transaction: the scopes' advisory locks in sorted order, then `admitAndClaim` counts
+   * slots waits for this process's other claims of its scopes (`scopeMutex`), then is its own transaction:
+   * the scopes' advisory locks in sorted order, then `admitAndClaim` counts
    * the live holders and either claims and takes the slots or names the full scope; then the steps.
    */
   async claimRun(
@@ -447,17 +454,19 @@ export class PostgresStore implements Store {
     const limits = new Map<string, number>();
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
-    const [row] = await this.transaction("claimRun", async (tx) => {
-      await tx.query(statements.lockSlotScopes, [scopes.map(encodeText)]);
-      return tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
-        runId,
-        owner,
-        now,
-        now + leaseMs,
-        scopes.map(encodeText),
-        scopes.map((scope) => limits.get(scope)),
-      ]);
-    });
+    const [row] = await this.scopeMutex.run(scopes, () =>
+      this.transaction("claimRun", async (tx) => {
+        await tx.query(statements.lockSlotScopes, [scopes.map(encodeText)]);
+        return tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
+          runId,
+          owner,
+          now,
+          now + leaseMs,
+          scopes.map(encodeText),
+          scopes.map((scope) => limits.get(scope)),
+        ]);
+      }),
+    );
     if (!row) return undefined;
     if (row.refused_scope !== null) return { refused: true, scope: decodeText(row.refused_scope) };
     const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[runId]]);
