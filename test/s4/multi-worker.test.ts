@@ -8,7 +8,7 @@
  * write (polled), never by sleeping a margin.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -88,7 +88,8 @@ describe("S4: four worker processes on one PostgreSQL schema, one SIGKILLed mid-
         const child = spawn(
           process.execPath,
           ["--import", "tsx", worker, dir, schema, String(index), String(S4.workers)],
-          { stdio: ["ignore", "inherit", "inherit"] },
+          // Each worker's errors go to its own file (an inherited pipe that fills up would stall it).
+          { stdio: ["ignore", "ignore", openSync(join(dir, `stderr-${index}`), "w")] },
         );
         children.add(child);
         return child;
@@ -131,7 +132,10 @@ describe("S4: four worker processes on one PostgreSQL schema, one SIGKILLed mid-
         );
         return done === total;
       }).catch(async (error: Error) => {
-        throw new Error(`${error.message}: ${await states()}`);
+        const errors = processes.map((_, index) =>
+          readFileSync(join(dir, `stderr-${index}`), "utf8").slice(-2000),
+        );
+        throw new Error(`${error.message}: ${await states()}\n${errors.join("\n")}`);
       });
       const finishedAt = Date.now();
       for (const child of children) child.kill("SIGKILL");
