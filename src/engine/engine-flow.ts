@@ -24,7 +24,7 @@ import type {
 } from "../store/store.js";
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock } from "./clock.js";
-import { FlowReadyQueue } from "./flow-ready-queue.js";
+import { FlowReadyQueue, type QueuedRun } from "./flow-ready-queue.js";
 import { backlogFunction, backlogKey, backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import type { Deferral, ScheduleStage } from "./scheduler.js";
@@ -47,7 +47,7 @@ export interface EngineFlowDeps {
 export type FlowStateEntry = BacklogStats;
 
 export class EngineFlow {
-  readonly controller: FlowController;
+  readonly controller: FlowController<QueuedRun>;
   readonly queue: FlowReadyQueue;
   /** Per-key limit overrides, looked up by the scheduler and the rate limit (filled by `fairway.limits`). */
   readonly limits = new LimitOverrides();
@@ -59,7 +59,7 @@ export class EngineFlow {
     if (deps.ordering !== "fair" && deps.ordering !== "fifo") {
       throw new ConfigError("ordering", 'must be "fair" or "fifo"', deps.ordering);
     }
-    this.controller = new FlowController({
+    this.controller = new FlowController<QueuedRun>({
       appId: deps.appId,
       ordering: deps.ordering,
       compile: compileCel,
@@ -200,9 +200,15 @@ export class EngineFlow {
     for (const event of events) this.controller.eventReceived({ ...toHandlerEvent(event), seq: event.seq });
   }
 
-  /** The runs ended, were skipped, or were admitted and never stored: forget their keys, holds and deadlines. */
+  /**
+   * The runs ended, were skipped, or were admitted and never stored: out of the ready queue (and their
+   * backlog windows), and flow control forgets their keys, holds and deadlines.
+   */
   runsDropped(runIds: string[]): void {
-    for (const runId of runIds) this.controller.runEnded(runId);
+    for (const runId of runIds) {
+      this.queue.remove(runId);
+      this.controller.runEnded(runId);
+    }
   }
 
   /** Limits changed (an override was set, deleted or reloaded): re-check parked and throttled backlogs. */

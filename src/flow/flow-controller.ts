@@ -65,8 +65,12 @@ interface FunctionFlow {
   idempotency?: WindowLimiter;
 }
 
-export class FlowController {
-  readonly scheduler: FairScheduler;
+/**
+ * `T`: what the caller queues in the {@link FairScheduler} (a {@link QueueItem} from {@link queueItem}, or one
+ * carrying the caller's own fields, e.g. the engine's ready item).
+ */
+export class FlowController<T extends QueueItem = QueueItem> {
+  readonly scheduler: FairScheduler<T>;
   readonly #functions = new Map<string, FunctionFlow>();
   readonly #keys = new Map<string, RunFlowKeys>();
   /** Runs stored (or recovered) before their function was defined: registered when it is. */
@@ -74,7 +78,7 @@ export class FlowController {
   readonly #watch: RunWatch;
 
   constructor(private readonly options: FlowControllerOptions) {
-    this.scheduler = new FairScheduler({
+    this.scheduler = new FairScheduler<T>({
       ordering: options.ordering ?? "fair",
       ...(options.limits ? { limits: options.limits } : {}),
     });
