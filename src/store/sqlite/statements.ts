@@ -74,10 +74,10 @@ export const SQL = {
      WHERE dedup.expires_at <= @now`,
   insertRun: `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
        started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, queue_score,
-       concurrency_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
+       concurrency_keys, flow_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
      VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
        @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-       @queue_score, @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
+       @queue_score, @concurrency_keys, @flow_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
        @parent_run_id, @parent_step_id)`,
   getRun: "SELECT * FROM runs WHERE id = ?",
   setWaitReason: "UPDATE runs SET wait_reason = ? WHERE id = ?",
