@@ -9,6 +9,12 @@
 import type pg from "pg";
 import { ConfigError } from "../../errors/index.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
+import {
+  type FilterConditions,
+  runFilterConditions,
+  USAGE_FILTER_CONDITIONS,
+  whereConditions,
+} from "../filter-conditions.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
@@ -163,15 +169,26 @@ interface Opened {
   coalescers: Coalescers;
 }
 
-/** `listRuns` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
-const FILTERS: Array<[keyof RunFilter & string, string]> = [
-  ["functionId", "function_id = $"],
-  ["status", "status = $"],
-  ["concurrencyKey", "concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text"],
-  ["since", "created_at >= $"],
-  ["until", "created_at < $"],
-  ["startedSince", "started_at >= $"],
-];
+/** `listRuns` filter conditions (`$` is replaced by the parameter's number). */
+const FILTERS = runFilterConditions("concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text");
+
+/**
+ * The conditions of `filter` with PostgreSQL placeholders: each value is appended to `values` and written as
+ * `$n`; `mask` has a bit per field set (by its place in `conditions`), to name one statement per combination.
+ */
+function numberedConditions<F extends object>(
+  conditions: FilterConditions<F>,
+  filter: F,
+  values: unknown[],
+): { where: string[]; mask: number } {
+  let mask = 0;
+  const where = whereConditions(conditions, filter, (_field, value, index) => {
+    values.push(value);
+    mask |= 1 << index;
+    return `$${values.length}`;
+  });
+  return { where, mask };
+}
 
 /** The row of `run`; its concurrency keys are NUL-safe inside their JSON too (the `listRuns` filter casts it to jsonb). */
 function runRow(run: RunRecord) {
@@ -195,15 +212,6 @@ function schemaParameter(connectionString: string): string | undefined {
     return undefined;
   }
 }
-
-/** `usageTotals` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
-const USAGE_FILTERS: Array<[keyof UsageQuery, string]> = [
-  ["since", "at >= $"],
-  ["until", "at < $"],
-  ["functionId", "function_id = $"],
-  ["tenantKey", "tenant_key = $"],
-  ["runId", "run_id = $"],
-];
 
 /** int8 (BIGINT, oid 20) as a JS number: ms timestamps and sequence numbers stay far below 2^53. */
 const INT8_OID = 20;
@@ -586,14 +594,7 @@ export class PostgresStore implements Store {
   async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
     const limit = checkRunFilter(filter);
     const values: unknown[] = [];
-    const where: string[] = [];
-    let mask = 0;
-    FILTERS.forEach(([field, condition], index) => {
-      if (filter[field] === undefined) return;
-      values.push(filter[field]);
-      where.push(condition.replace("$", `$${values.length}`));
-      mask |= 1 << index;
-    });
+    let { where, mask } = numberedConditions(FILTERS, filter, values);
     if (filter.cursor !== undefined) {
       const cursor = decodeCursor(filter.cursor);
       values.push(cursor.createdAt, cursor.id);
@@ -706,14 +707,7 @@ export class PostgresStore implements Store {
 
   async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
     const values: unknown[] = [];
-    const where: string[] = [];
-    let mask = 0;
-    USAGE_FILTERS.forEach(([field, condition], index) => {
-      if (query[field] === undefined) return;
-      values.push(query[field]);
-      where.push(condition.replace("$", `$${values.length}`));
-      mask |= 1 << index;
-    });
+    const { where, mask } = numberedConditions(USAGE_FILTER_CONDITIONS, query, values);
     // One named statement per combination of filters (at most 2^5).
     const statement = {
       name: `fw_usage_totals_${mask}`,
