@@ -334,6 +334,20 @@ export class PostgresStore implements Store {
   }
 
   /** Runs one named statement. */
+  /**
+   * The runs of a keyset-paged statement: its `values`, then the cursor, the position and id of the last run
+   * of the previous page (from the first run when absent).
+   */
+  private async runsAfter(
+    statement: (typeof statements)[keyof typeof statements],
+    values: unknown[],
+    position: number | undefined,
+    id: string | undefined,
+  ): Promise<RunRecord[]> {
+    const cursor = [position ?? Number.MIN_SAFE_INTEGER, id ?? ""];
+    return (await this.query<RunRowDb>(statement, [...values, ...cursor])).map(runOf);
+  }
+
   private async query<Row>(statement: (typeof statements)[keyof typeof statements], values: unknown[]) {
     return (await this.database()).query<Row>(statement, values);
   }
@@ -619,14 +633,7 @@ export class PostgresStore implements Store {
   }
 
   async listStartedRuns({ functionId, since, limit, after }: StartedRunsQuery): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.startedRuns, [
-      functionId,
-      since,
-      limit,
-      after?.startedAt ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.startedRuns, [functionId, since, limit], after?.startedAt, after?.id);
   }
 
   async listBacklogs(): Promise<StoredBacklog[]> {
@@ -635,23 +642,11 @@ export class PostgresStore implements Store {
   }
 
   async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.backlogRuns, [
-      backlogKey,
-      limit,
-      after?.score ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.backlogRuns, [backlogKey, limit], after?.score, after?.id);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.dueRuns, [
-      now,
-      limit,
-      after?.readyAt ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.dueRuns, [now, limit], after?.readyAt, after?.id);
   }
 
   async listFlowPending(): Promise<FlowPending[]> {
