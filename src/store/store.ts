@@ -180,6 +180,28 @@ export interface AcceptEventsInput {
   runs: Array<NewRun & { eventIndex?: number }>;
   /** Debounce and batch changes, applied in order after `events` are stored (see `FlowPendingUpdate`). */
   flow?: FlowPendingUpdate[];
+  /**
+   * Offers each stored event to the pending waits for its name, in the same transaction (see `WaitOffer`):
+   * an accepted event and the waits it resolves are written together, or neither is.
+   */
+  offer?: WaitOffer;
+}
+
+/**
+ * How `acceptEvents` offers its events to pending waits inside its transaction (the engine's rules: the
+ * wait's CEL `if`, its timeout, the run's event position). For each stored event, in order, the store lists
+ * the waits for its name whose match key equals `candidate(event)`'s (as `listWaits`), asks `resolves`, and
+ * resolves each wait it takes exactly as `resolveStep` with the event and the wait would (only a `waiting`
+ * step, one event per run at most once), so an event and a timeout never both win and a wait takes one event.
+ */
+export interface WaitOffer {
+  /** The event as waits see it (the handler event): what their match keys are read from. */
+  candidate(event: StoredEvent): unknown;
+  /**
+   * The serialized output of `wait`'s step if `event` resolves it, else `undefined`. Called inside the
+   * store's transaction: it must not throw and must not call the store.
+   */
+  resolves(wait: WaitRow, event: StoredEvent): string | undefined;
 }
 
 export interface AcceptEventsResult {
@@ -188,6 +210,8 @@ export interface AcceptEventsResult {
   runs: RunRecord[];
   /** The debounce and batch entries `flow` left written (to arm a timer at each `dueAt`). */
   flow?: FlowPending[];
+  /** With `offer`: the runs whose wait one of the events resolved (each once, in the order resolved). */
+  woken?: string[];
 }
 
 /** A run claimed by one worker, with its steps: all an execution needs, read once. */
@@ -330,7 +354,10 @@ export interface Store {
   init(): Promise<void>;
   close(): Promise<void>;
 
-  /** Stores events and creates the runs they start, in one transaction; dedup keys are checked and set here. */
+  /**
+   * Stores events and creates the runs they start, in one transaction; dedup keys are checked and set here;
+   * with `offer`, the events resolve the pending waits they match in the same transaction (`woken`).
+   */
   acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult>;
   getEvent(id: string): Promise<StoredEvent | undefined>;
 

@@ -15,6 +15,7 @@ import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
+import { offerEvents } from "../offer-waits.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -38,6 +39,7 @@ import type {
   StoredEvent,
   SuspendInput,
   SuspendResult,
+  WaitOffer,
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
@@ -179,14 +181,32 @@ export class SqliteStore implements Store {
       const part = input.runs.slice(start, start + ACCEPT_SLICE_ROWS);
       slices.push(() => void runs.push(...this.insertRuns(part, events, input.now)));
     }
-    slices.push(() => this.acceptFlow(input, events, runs));
-    return (await this.writes.runSliced(slices)).at(-1) as AcceptEventsResult;
+    let result: AcceptEventsResult | undefined;
+    slices.push(() => void (result = this.acceptFlow(input, events, runs)));
+    const { offer } = input;
+    if (offer) {
+      const woken = new Set<string>();
+      for (let start = 0; start < input.events.length; start += ACCEPT_SLICE_ROWS) {
+        const part = () => events.slice(start, start + ACCEPT_SLICE_ROWS);
+        slices.push(() => void this.offer(part(), offer, input.now, woken));
+      }
+      slices.push(() => void (result = { ...(result as AcceptEventsResult), woken: [...woken] }));
+    }
+    await this.writes.runSliced(slices);
+    return result as AcceptEventsResult;
   }
 
   /** Body of `acceptEvents`; call inside a transaction. */
   private accept(input: AcceptEventsInput): AcceptEventsResult {
     const events = this.insertEvents(input.events);
-    return this.acceptFlow(input, events, this.insertRuns(input.runs, events, input.now));
+    const result = this.acceptFlow(input, events, this.insertRuns(input.runs, events, input.now));
+    return input.offer ? { ...result, woken: [...this.offer(events, input.offer, input.now)] } : result;
+  }
+
+  /** Offers stored `events` to pending waits (`AcceptEventsInput.offer`); call inside a transaction. */
+  private offer(events: StoredEvent[], offer: WaitOffer, now: number, woken?: Set<string>): Set<string> {
+    const table = { waits: this.waitsFor.bind(this), resolve: this.resolve.bind(this) };
+    return offerEvents(events, offer, now, table, woken);
   }
 
   /** Stores events; returns them with their `seq`. */
@@ -388,16 +408,18 @@ export class SqliteStore implements Store {
 
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
     if (candidate === undefined) return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
-    return this.db.transaction(() => {
-      const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
-      const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
-      for (const { field } of fields) {
-        const value = matchValue(candidate, field);
-        if (value !== undefined)
-          rows.push(...(this.q.waitsKeyed.all(eventName, field, value) as WaitRowDb[]));
-      }
-      return rows.map(toWait);
-    })();
+    return this.db.transaction(() => this.waitsFor(eventName, candidate))();
+  }
+
+  /** The waits for `eventName` without a match key or with `candidate`'s; call inside a transaction. */
+  private waitsFor(eventName: string, candidate: unknown): WaitRow[] {
+    const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
+    const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
+    for (const { field } of fields) {
+      const value = matchValue(candidate, field);
+      if (value !== undefined) rows.push(...(this.q.waitsKeyed.all(eventName, field, value) as WaitRowDb[]));
+    }
+    return rows.map(toWait);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
