@@ -272,7 +272,9 @@ export class SqliteStore implements Store {
     now: number,
     leaseMs: number,
   ): Promise<ClaimedRun | undefined> {
-    return this.writes.run(() => {
+    // A claim lost to a power loss is a claim never made (the run is claimable again), and whatever the
+    // execution writes durably commits after it: it waits for no fsync of its own (`runUnsynced`).
+    return this.writes.runUnsynced(() => {
       const row = this.q.claimRun.get({ id: runId, owner, now, until: now + leaseMs }) as
         | RunRowDb
         | undefined;
