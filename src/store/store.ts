@@ -44,6 +44,19 @@ export interface LeaseFence {
   now: number;
 }
 
+/** Options of `Store.saveStep`. */
+export interface SaveStepOptions {
+  /**
+   * `false`: the caller may resume once the row is committed, before it is on disk (a store that syncs
+   * its commits apart, SQLite with `synchronous: "full"`, answers at the COMMIT; the others as usual). Only
+   * for a row whose loss in a power loss is the same as never having written it, and that the run's next
+   * durable write covers: the settle number the engine writes on a row someone else settled.
+   *
+   * @default true
+   */
+  durable?: boolean;
+}
+
 /** An event as stored: `id` is Fairway's ULID; `userId` the sender's own `id` (dedup key), if any. */
 export interface StoredEvent {
   id: string;
@@ -377,9 +390,10 @@ export interface Store {
   releaseLeases(owner: string): Promise<void>;
   /**
    * The checkpoint: inserts or replaces one step row of a run `lease.owner` holds. False (nothing written)
-   * when the fence fails (see `LeaseFence`).
+   * when the fence fails (see `LeaseFence`). Resolves once the row is durable, unless `options.durable` is
+   * false (see `SaveStepOptions`).
    */
-  saveStep(step: StepRow, lease: LeaseFence): Promise<boolean>;
+  saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean>;
   /**
    * Hands back a run that stops without finishing. Returns the `readyAt` written (`now` if an awaited step
    * was resolved meanwhile) and the `children` created (as `acceptEvents` returns runs: with their stored

@@ -32,6 +32,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
+  SaveStepOptions,
   StartedRunsQuery,
   StepRow,
   Store,
@@ -294,12 +295,13 @@ export class SqliteStore implements Store {
     await this.writes.run(() => this.q.releaseLeases.run(owner));
   }
 
-  async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
-    return this.writes.run(() => {
+  async saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean> {
+    const save = () => {
       if (!this.holds(step.runId, lease)) return false;
       this.q.upsertStep.run(fromStep(step));
       return true;
-    });
+    };
+    return options?.durable === false ? this.writes.runUnsynced(save) : this.writes.run(save);
   }
 
   /** Whether `lease.owner` holds a live lease on the non-terminal run `runId` (call inside a transaction). */
