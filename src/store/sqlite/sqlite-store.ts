@@ -90,6 +90,12 @@ export interface SqliteStoreOptions {
   synchronous?: SqliteSynchronous;
 }
 
+/** `SqliteStore.commitStats`: group commit's counters and the WAL fsyncs made. */
+export interface SqliteCommitStats extends GroupCommitStats {
+  /** fsyncs of the WAL started (each covers every COMMIT made before it started). */
+  fsyncs: number;
+}
+
 /** Durability of a SQLite COMMIT: see `SqliteStoreOptions.synchronous`. */
 export type SqliteSynchronous = "full" | "normal";
 
@@ -124,9 +130,12 @@ export class SqliteStore implements Store {
     this.writes = new GroupCommit(this.db, this.walSync ? { sync: this.walSync.sync } : {});
   }
 
-  /** Transactions committed and the writes they carried since the store opened (group commit's batch size). */
-  commitStats(): GroupCommitStats {
-    return this.writes.stats();
+  /**
+   * Transactions committed and the writes they carried since the store opened (group commit's batch size),
+   * and the WAL fsyncs made (`synchronous: "full"`; 0 otherwise).
+   */
+  commitStats(): SqliteCommitStats {
+    return { ...this.writes.stats(), fsyncs: this.walSync?.fsyncs ?? 0 };
   }
 
   private get q(): Statements {
@@ -182,19 +191,16 @@ export class SqliteStore implements Store {
       const part = input.runs.slice(start, start + ACCEPT_SLICE_ROWS);
       slices.push(() => void runs.push(...this.insertRuns(part, events, input.now)));
     }
-    let result: AcceptEventsResult | undefined;
-    slices.push(() => void (result = this.acceptFlow(input, events, runs)));
+    const flowSlice = slices.push(() => this.acceptFlow(input, events, runs)) - 1;
     const { offer } = input;
-    if (offer) {
-      const woken = new Set<string>();
-      for (let start = 0; start < input.events.length; start += ACCEPT_SLICE_ROWS) {
-        const part = () => events.slice(start, start + ACCEPT_SLICE_ROWS);
-        slices.push(() => void this.offer(part(), offer, input.now, woken));
-      }
-      slices.push(() => void (result = { ...(result as AcceptEventsResult), woken: [...woken] }));
+    const woken = new Set<string>();
+    for (let start = 0; offer && start < input.events.length; start += ACCEPT_SLICE_ROWS) {
+      slices.push(
+        () => void this.offer(events.slice(start, start + ACCEPT_SLICE_ROWS), offer, input.now, woken),
+      );
     }
-    await this.writes.runSliced(slices);
-    return result as AcceptEventsResult;
+    const result = (await this.writes.runSliced(slices))[flowSlice] as AcceptEventsResult;
+    return offer ? { ...result, woken: [...woken] } : result;
   }
 
   /** Body of `acceptEvents`; call inside a transaction. */
