@@ -7,7 +7,8 @@
  * - Store bytes per queued run: (database + WAL file size) / queued runs.
  * - A fresh tenant's enqueue→start latency (send → handler entered), one at a time, at 0 and at full backlog.
  * - `runs / 10` runs (default 100k) parked in `step.waitForEvent` (match on `data.id`); resume-by-event
- *   latency (send → handler continues after the wait), one at a time.
+ *   latency (send → handler continues after the wait), one at a time, with the store's COMMITs and WAL
+ *   fsyncs and the process's CPU time per resume (sequential fsyncs are what a resume waits for on disk).
  * - A new process opening the file: `start()` time (pending runs loaded and queued) and its RSS.
  *
  * Run: `npx tsx bench/backlog.ts` (a few minutes). `--runs 100000` scales down, `--samples 200` sets the
@@ -22,7 +23,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { Fairway } from "../src/index.js";
+import { Fairway, SqliteStore } from "../src/index.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -115,7 +116,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "fairway-bench-backlog-"));
   const file = join(dir, "fairway.db");
   const reader = () => new Database(file, { readonly: true, fileMustExist: true });
-  const fairway = new Fairway({ id: "bench", store: file, logger: silent });
+  const store = new SqliteStore({ path: file });
+  const fairway = new Fairway({ id: "bench", store, logger: silent });
   define(fairway);
   await fairway.start();
   console.log(`S3 backlog, SQLite (WAL) in ${dir}: ${RUNS} runs over ${TENANTS} tenants, ${PARKED} parked`);
@@ -174,11 +176,21 @@ async function main(): Promise<void> {
   );
   const resumeSamples = Math.min(SAMPLES, PARKED);
   const resumes: number[] = [];
+  const commitsBefore = store.commitStats();
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < resumeSamples; i++) {
     const id = `w${Math.floor((i * PARKED) / resumeSamples)}`;
     resumes.push(await timed(fairway, onResume, id, { name: "park/resume", data: { id } }));
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  const commits = store.commitStats();
+  const perResume = (n: number) => (n / resumeSamples).toFixed(2);
   console.log(`resume by event with ~${PARKED} parked:          ${summary(resumes)}`);
+  console.log(
+    `  per resume (each run to its end): ${perResume(commits.transactions - commitsBefore.transactions)} COMMITs, ` +
+      `${perResume(commits.fsyncs - commitsBefore.fsyncs)} fsyncs, ` +
+      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms`,
+  );
   await fairway.close();
   db.close();
 
