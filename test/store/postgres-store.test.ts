@@ -182,43 +182,6 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
       expect((await a.getSteps(runId))[0]).toMatchObject({ status: "completed", eventId: `e${round}` });
     }
   });
-
-  it("registerWait against acceptEvents: an event stored meanwhile is matched by the wait or listed for it", async () => {
-    const [a, b] = await twoWorkers();
-    for (let round = 0; round < 10; round++) {
-      const runId = `r${round}`;
-      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId, { status: "waiting" }) }] });
-      const { seq } = (await a.acceptEvents({ now: T0, events: [], runs: [] })).events[0] ?? { seq: 0 };
-      const wait = {
-        id: `${runId}:w`,
-        runId,
-        stepId: "w",
-        eventName: `go${round}`,
-        triggerEvent: { name: "e", data: {}, id: "x", ts: T0 },
-        expiresAt: T0 + 1000,
-        afterSeq: seq,
-      };
-      await a.claimRun(runId, "wa", T0, 1000);
-      const [matched] = await Promise.all([
-        a.registerWait({
-          lease: { owner: "wa", now: T0 },
-          wait,
-          pending: waitingStep(runId, "w"),
-          matches: () => true,
-          completed: (event) => ({ ...waitingStep(runId, "w"), status: "completed", eventId: event.id }),
-        }),
-        b.acceptEvents({
-          now: T0,
-          events: [{ id: `e${round}`, name: `go${round}`, data: {}, ts: T0, receivedAt: T0 }],
-          runs: [],
-        }),
-      ]);
-      // Either the wait saw the event, or the wait is there for the event's sender to offer it to.
-      const listed = await b.listWaits(`go${round}`);
-      expect(matched.held).toBe(true);
-      expect((matched.held && matched.event !== undefined) || listed.length === 1).toBe(true);
-    }
-  });
 });
 
 /** A completed `step.run` row of run `runId`. */

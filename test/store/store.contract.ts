@@ -57,6 +57,18 @@ function wait(runId: string, stepId: string, fields: Partial<WaitRow> = {}): Wai
 
 const noChildren = { now: T0, events: [], runs: [] };
 
+/** Claims `runId` for `w1` at T0 and registers its wait `stepId` for "go" events (no stored event matches). */
+async function registerPending(s: Store, runId: string, stepId: string, fields: Partial<WaitRow> = {}) {
+  await s.claimRun(runId, "w1", T0, 1000);
+  await s.registerWait({
+    lease: W1,
+    wait: wait(runId, stepId, fields),
+    pending: step(runId, stepId, { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }),
+    matches: () => false,
+    completed: (e) => step(runId, stepId, { op: "waitForEvent", eventId: e.id }),
+  });
+}
+
 /** The lease `w1` takes by claiming at T0 (claims below last 1000 ms). */
 const W1 = { owner: "w1", now: T0 };
 
@@ -402,20 +414,10 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         events: [],
         runs: [{ run: run("r1") }, { run: run("r2") }, { run: run("r3") }],
       });
-      const register = async (runId: string, stepId: string, fields: Partial<WaitRow> = {}) => {
-        await s.claimRun(runId, "w1", T0, 1000);
-        await s.registerWait({
-          lease: W1,
-          wait: wait(runId, stepId, fields),
-          pending: step(runId, stepId, { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }),
-          matches: () => false,
-          completed: (e) => step(runId, stepId, { op: "waitForEvent", eventId: e.id }),
-        });
-      };
-      await register("r1", "a");
-      await register("r1", "b");
-      await register("r2", "c", { match: { field: "data.id", value: '"k2"' } });
-      await register("r3", "d");
+      await registerPending(s, "r1", "a");
+      await registerPending(s, "r1", "b");
+      await registerPending(s, "r2", "c", { match: { field: "data.id", value: '"k2"' } });
+      await registerPending(s, "r3", "d");
       for (const runId of ["r1", "r2", "r3"]) {
         const suspend = { runId, owner: "w1", status: "waiting" as const, readyAt: T0 + 1000, attempt: 0 };
         await s.suspendRun({ ...suspend, steps: [], waits: [], children: noChildren, awaiting: [], now: T0 });
@@ -474,14 +476,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
     it("a big acceptEvents with an offer resolves a wait matched by its last events", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
-      await s.claimRun("r1", "w1", T0, 1000);
-      await s.registerWait({
-        lease: W1,
-        wait: wait("r1", "w"),
-        pending: step("r1", "w", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }),
-        matches: () => false,
-        completed: (e) => step("r1", "w", { op: "waitForEvent", eventId: e.id }),
-      });
+      await registerPending(s, "r1", "w");
       const ids = Array.from({ length: 600 }, (_, n) => `e${String(n).padStart(3, "0")}`);
       const result = await s.acceptEvents({
         now: T0 + 1,
@@ -776,14 +771,7 @@ export function offerAtomicity(name: string, make: () => Promise<Store>): void {
       const s = await make();
       store = s;
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
-      await s.claimRun("r1", "w1", T0, 1000);
-      await s.registerWait({
-        lease: W1,
-        wait: wait("r1", "w"),
-        pending: step("r1", "w", { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }),
-        matches: () => false,
-        completed: (e) => step("r1", "w", { op: "waitForEvent", eventId: e.id }),
-      });
+      await registerPending(s, "r1", "w");
       const send = (resolves: (w: WaitRow, e: StoredEvent) => string | undefined) =>
         s.acceptEvents({
           now: T0 + 1,
