@@ -55,10 +55,10 @@ import type {
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
-import { matchValue } from "../wait-match.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
+import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
@@ -209,22 +209,6 @@ const USAGE_FILTERS: Array<[keyof UsageQuery, string]> = [
 
 /** int8 (BIGINT, oid 20) as a JS number: ms timestamps and sequence numbers stay far below 2^53. */
 const INT8_OID = 20;
-
-/**
- * The waits for `eventName` without a match key or with `candidate`'s value at their key's field (two
- * statements: the name's distinct match fields, then the waits), on `db` (the pool or a transaction).
- */
-async function waitsFor(db: Transaction, eventName: string, candidate: unknown): Promise<WaitRow[]> {
-  const fields: string[] = [];
-  const values: string[] = [];
-  for (const { field } of await db.query<{ field: string }>(statements.waitMatchFields, [eventName])) {
-    const value = matchValue(candidate, field);
-    if (value === undefined) continue;
-    fields.push(field);
-    values.push(value);
-  }
-  return (await db.query<WaitRowDb>(statements.waitsMatching, [eventName, fields, values])).map(toWait);
-}
 
 /**
  * Store on PostgreSQL: any number of Fairway processes may share one database (and schema). `pg` is
@@ -419,10 +403,15 @@ export class PostgresStore implements Store {
    * name lock this transaction holds (the reverse order would deadlock).
    */
   private async offer(tx: Transaction, events: StoredEvent[], offer: WaitOffer, now: number) {
+    const waits = await offeredWaits(
+      tx,
+      events.map((event) => ({ name: event.name, candidate: offer.candidate(event) })),
+    );
     const woken = new Set<string>();
-    for (const event of events) {
-      const candidates = await waitsFor(tx, event.name, offer.candidate(event));
-      const resolutions = candidates.flatMap((wait) => waitResolution(offer, wait, event, now) ?? []);
+    for (const [index, event] of events.entries()) {
+      const resolutions = (waits[index] ?? []).flatMap(
+        (wait) => waitResolution(offer, wait, event, now) ?? [],
+      );
       for (const resolution of resolutions)
         if (await this.resolve(tx, resolution, false)) woken.add(resolution.runId);
     }
@@ -605,7 +594,7 @@ export class PostgresStore implements Store {
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
     if (candidate === undefined)
       return (await this.query<WaitRowDb>(statements.waitsFor, [eventName])).map(toWait);
-    return waitsFor(await this.database(), eventName, candidate);
+    return (await offeredWaits(await this.database(), [{ name: eventName, candidate }]))[0] ?? [];
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
