@@ -377,7 +377,9 @@ export interface Store {
   /**
    * Leases a run to `owner` until `now + leaseMs` if it is due (`readyAt <= now`), not terminal, and not
    * leased by another owner's live lease (`leaseExpiresAt > now`; `owner` may take its own lease again, after
-   * it abandoned an execution). Marks it `running` (and sets `startedAt` once).
+   * it abandoned an execution). Marks it `running` (and sets `startedAt` once). A store may answer before
+   * the claim is durable (SQLite with `synchronous: "full"` answers at the COMMIT): a claim lost in a power
+   * loss is a claim never made, and the execution's durable writes commit after it.
    */
   claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
   /**
