@@ -6,9 +6,13 @@
  * Backlogged runs (never started) are held in per-backlog windows (`backlog-windows.ts`): the rest of a
  * large backlog stays in the store until the window has room.
  *
+ * The fair scheduler is the one record of what is queued: each run is queued there with its ready item
+ * (`QueuedRun.ready`), so "is this run queued, and as what" has one answer (`FairScheduler.queued`).
+ *
  * @module
  */
 import type { FlowController } from "../flow/flow-controller.js";
+import type { QueueItem } from "../flow/queue-item.js";
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
@@ -20,8 +24,12 @@ interface RefusedScope {
   timer?: TimerHandle;
 }
 
+/** What the engine queues in the fair scheduler: the run's scheduler item and the ready item it came from. */
+export interface QueuedRun extends QueueItem {
+  ready: ReadyItem;
+}
+
 export class FlowReadyQueue implements ReadyQueue {
-  readonly #items = new Map<string, ReadyItem>();
   readonly #refused = new Map<string, RefusedScope>();
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -29,25 +37,25 @@ export class FlowReadyQueue implements ReadyQueue {
   onWake: () => void = () => {};
 
   constructor(
-    private readonly flow: FlowController,
+    private readonly flow: FlowController<QueuedRun>,
     private readonly clock: Clock,
     /** The windows of backlogged runs (the engine's, shared with start-up's restore). */
     readonly windows: BacklogWindows,
   ) {}
 
   /**
-   * Queues a due run with the keys flow control recorded for it (`FlowController.runCreated`); a backlogged
-   * run whose window is full stays in the store (false) and flow control forgets its keys until it is read.
+   * Queues a due run with its flow keys (`FlowController.queueItem`); a backlogged run whose window is full
+   * stays in the store (false) and flow control forgets it until it is read back.
    */
   enqueue(item: ReadyItem, loaded = false): boolean {
-    if (loaded && this.#items.has(item.runId)) return true;
-    if (item.backlogged && !loaded && !this.#items.has(item.runId) && !this.windows.admit(windowed(item))) {
+    const queued = this.has(item.runId);
+    if (loaded && queued) return true;
+    if (item.backlogged && !loaded && !queued && !this.windows.admit(windowed(item))) {
       this.flow.forgetKeys(item.runId);
       return false;
     }
     this.remove(item.runId);
-    if (!this.flow.scheduler.enqueue(this.flow.queueItem(item))) return false;
-    this.#items.set(item.runId, item);
+    if (!this.flow.scheduler.enqueue({ ...this.flow.queueItem(item), ready: item })) return false;
     if (item.backlogged) this.windows.entered(windowed(item));
     return true;
   }
@@ -58,9 +66,7 @@ export class FlowReadyQueue implements ReadyQueue {
       this.#armWake(now);
       return undefined;
     }
-    const item = this.#items.get(next.runId);
-    this.#items.delete(next.runId);
-    if (item === undefined) return undefined;
+    const item = next.ready;
     if (item.backlogged) this.windows.left(windowed(item));
     if (next.waitReason === undefined && next.claims.length === 0) return item;
     const handed: ReadyItem = { ...item };
@@ -76,10 +82,9 @@ export class FlowReadyQueue implements ReadyQueue {
   }
 
   refused(item: ReadyItem, scope: string): void {
-    const { slots: _slots, waitReason: _reason, ...queued } = item;
-    this.flow.scheduler.refused(this.flow.queueItem(queued), scope);
-    this.#items.set(item.runId, queued);
-    if (queued.backlogged) this.windows.entered(windowed(queued));
+    const { slots: _slots, waitReason: _reason, ...ready } = item;
+    this.flow.scheduler.refused({ ...this.flow.queueItem(ready), ready }, scope);
+    if (ready.backlogged) this.windows.entered(windowed(ready));
     const state = this.#refused.get(scope) ?? { refusals: 0 };
     this.#refused.set(scope, state);
     state.refusals += 1;
@@ -102,13 +107,13 @@ export class FlowReadyQueue implements ReadyQueue {
   }
 
   has(runId: string): boolean {
-    return this.#items.has(runId);
+    return this.flow.scheduler.queued(runId) !== undefined;
   }
 
   remove(runId: string): boolean {
-    const item = this.#items.get(runId);
-    this.#items.delete(runId);
-    if (item?.backlogged) this.windows.left(windowed(item));
+    const queued = this.flow.scheduler.queued(runId);
+    if (queued === undefined) return false;
+    if (queued.ready.backlogged) this.windows.left(windowed(queued.ready));
     return this.flow.scheduler.remove(runId);
   }
 

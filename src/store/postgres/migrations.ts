@@ -177,6 +177,11 @@ DROP INDEX runs_due;
     sql: "CREATE INDEX runs_started ON runs (function_id, started_at, id) WHERE started_at IS NOT NULL;",
   },
   {
+    // A run's flow-control keys besides its concurrency keys, evaluated once at admission (RunRecord.flowKeys).
+    version: 7,
+    sql: "ALTER TABLE runs ADD COLUMN flow_keys TEXT;",
+  },
+  {
     // Concurrency slots decided in the claim across workers (claimRun's slots): the runs that took a slot
     // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaim).
     version: 8,
