@@ -10,15 +10,16 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
+import { PostgresStore } from "../../src/store/postgres/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { type DurableLocation, durableLocation, TEST_DATABASE_URL } from "../helpers/postgres.js";
-import { tempDir } from "./helpers.js";
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-let location: DurableLocation;
+// Pools of 4: a held transaction, a wait's registration blocked behind it and a send must all get a connection.
+const schema = uniqueSchema();
 afterEach(async () => {
-  await location.remove();
+  await dropSchema(schema);
 });
 
 /** Resolves once a backend waits for a lock while running a statement containing `text`. */
@@ -34,10 +35,14 @@ async function lockWaiter(client: pg.Client, text: string): Promise<void> {
 
 describe("event order on two workers sharing one PostgreSQL schema", () => {
   it("a wait takes the event sent after its trigger was acknowledged, not one received before it", async () => {
-    location = durableLocation("postgres", tempDir());
     const clock = new FakeClock();
     const workers = ["a", "b"].map(() => {
-      const fairway = new Fairway({ id: "app", store: location.open(), clock, logger: silent });
+      const fairway = new Fairway({
+        id: "app",
+        store: new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+        clock,
+        logger: silent,
+      });
       fairway.createFunction({ id: "waiter" }, { event: "start" }, async ({ step }) => {
         const first = await step.waitForEvent("first", { event: "reply", timeout: "1m" });
         const second = await step.waitForEvent("second", { event: "reply", timeout: "1m" });
@@ -48,7 +53,6 @@ describe("event order on two workers sharing one PostgreSQL schema", () => {
     });
     const [a, b] = workers as [Fairway, Fairway];
     await Promise.all(workers.map((fairway) => fairway.start()));
-    const schema = (a.store as unknown as { schema: string }).schema;
 
     const holder = new pg.Client({ connectionString: TEST_DATABASE_URL });
     const watcher = new pg.Client({ connectionString: TEST_DATABASE_URL });
