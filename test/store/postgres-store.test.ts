@@ -358,5 +358,9 @@ describe("PostgreSQL store: text and configuration", () => {
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ code: "store_failed", retryable: true });
     expect((error as Error).message).toMatch(/unreachable or busy \(3 tries\).*ECONNREFUSED/);
+    const listening = await store.subscribe(() => {}).catch((caught: unknown) => caught);
+    expect(listening).toBeInstanceOf(StoreError);
+    expect(listening).toMatchObject({ code: "store_failed", retryable: true });
+    expect((listening as Error).message).toMatch(/subscribe failed.*ECONNREFUSED/);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { ConfigError } from "../../errors/index.js";
+import { ConfigError, StoreError } from "../../errors/index.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
@@ -62,6 +62,7 @@ import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
+import { isTransientPgError } from "./transient-error.js";
 import { WorkListener } from "./work-listener.js";
 import { workChannel } from "./work-notice.js";
 import { WorkNotifier } from "./work-notifier.js";
@@ -397,7 +398,8 @@ export class PostgresStore implements Store {
   /**
    * Listens for the wake-up notices of other stores on this schema (one connection besides the pool, kept
    * open and reconnected with backoff). See `Store.subscribe`; with `notify: false`, listens to nothing.
-   * Throws StoreError-free `pg` errors if the first connection fails (the caller retries its start).
+   * Throws StoreError (`store_failed`, `retryable` for a transient failure) if the first connection or its
+   * LISTEN fails; the caller retries its start.
    */
   async subscribe(onWork: (work: StoreWork) => void): Promise<() => Promise<void>> {
     if (this.options.notify === false) return async () => {};
@@ -413,7 +415,15 @@ export class PostgresStore implements Store {
       self: this.sender,
       onWork,
     });
-    await listener.start();
+    try {
+      await listener.start();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StoreError(`PostgreSQL store: subscribe failed: ${detail}`, {
+        cause: error,
+        retryable: isTransientPgError(error),
+      });
+    }
     this.listeners.add(listener);
     return async () => {
       this.listeners.delete(listener);
