@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
+import { dropSchema, lockWaiter, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -21,17 +21,6 @@ const schema = uniqueSchema();
 afterEach(async () => {
   await dropSchema(schema);
 });
-
-/** Resolves once a backend waits for a lock while running a statement containing `text`. */
-async function lockWaiter(client: pg.Client, text: string): Promise<void> {
-  for (;;) {
-    const { rows } = await client.query(
-      "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
-      [text],
-    );
-    if (rows.length > 0) return;
-  }
-}
 
 describe("event order on two workers sharing one PostgreSQL schema", () => {
   it("a wait takes the event sent after its trigger was acknowledged, not one received before it", async () => {

@@ -5,42 +5,25 @@
  * holds the timer.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/index.js";
-import { FakeClock } from "../../src/testing/fake-clock.js";
-import { type DurableLocation, durableLocation } from "../helpers/postgres.js";
+import type { Fairway } from "../../src/index.js";
+import { type DurableLocation, durableLocation, twoWorkers } from "../helpers/postgres.js";
 import { tempDir } from "./helpers.js";
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 let location: DurableLocation;
 afterEach(async () => {
   await location.remove();
 });
 
-/** Two workers on one schema and one clock; `define` adds the same functions to each. */
-async function twoWorkers(define: (fairway: Fairway, worker: string) => void) {
+/** Two workers on a fresh schema (see `twoWorkers`). */
+function workers(define: (fairway: Fairway, worker: string) => void) {
   location = durableLocation("postgres", tempDir());
-  const clock = new FakeClock();
-  const workers = ["a", "b"].map((name) => {
-    const fairway = new Fairway({
-      id: "app",
-      store: location.open(),
-      clock,
-      logger: silent,
-      limitsRefreshMs: 0,
-    });
-    define(fairway, name);
-    return fairway;
-  });
-  for (const fairway of workers) await fairway.start();
-  const [a, b] = workers as [Fairway, Fairway];
-  return { a, b, clock, close: () => Promise.all(workers.map((fairway) => fairway.close())) };
+  return twoWorkers(location, define, { limitsRefreshMs: 0 });
 }
 
 describe("timers on two workers sharing one PostgreSQL schema", () => {
   it("each cron tick starts one run", async () => {
     const ticks: number[] = [];
-    const { a, clock, close } = await twoWorkers((fairway) => {
+    const { a, clock, close } = await workers((fairway) => {
       fairway.createFunction({ id: "tick" }, { cron: "*/5 * * * *" }, async ({ event }) => {
         ticks.push(event.ts as number);
       });
@@ -55,7 +38,7 @@ describe("timers on two workers sharing one PostgreSQL schema", () => {
 
   it("a sleep wakes its run once: the step after it runs once, on either worker", async () => {
     const calls: string[] = [];
-    const { a, b, clock, close } = await twoWorkers((fairway, worker) => {
+    const { a, b, clock, close } = await workers((fairway, worker) => {
       fairway.createFunction({ id: "nap" }, { event: "nap" }, async ({ step }) => {
         await step.run("before", () => calls.push(`before@${worker}`));
         await step.sleep("rest", "1m");
@@ -75,7 +58,7 @@ describe("timers on two workers sharing one PostgreSQL schema", () => {
 
   it("a debounce both workers extended releases one run with the last event", async () => {
     const released: unknown[][] = [];
-    const { a, b, clock, close } = await twoWorkers((fairway) => {
+    const { a, b, clock, close } = await workers((fairway) => {
       fairway.createFunction(
         { id: "d", debounce: { period: "10s", key: "event.data.user" } },
         { event: "deb" },
@@ -98,7 +81,7 @@ describe("timers on two workers sharing one PostgreSQL schema", () => {
 
   it("a batch both workers filled releases one run at its timeout", async () => {
     const released: unknown[][] = [];
-    const { a, b, clock, close } = await twoWorkers((fairway) => {
+    const { a, b, clock, close } = await workers((fairway) => {
       fairway.createFunction(
         { id: "b", batchEvents: { maxSize: 10, timeout: "5s" } },
         { event: "bat" },
@@ -118,7 +101,7 @@ describe("timers on two workers sharing one PostgreSQL schema", () => {
   it("a step's retry and a wait's timeout fire once", async () => {
     let attempts = 0;
     const outcomes: unknown[] = [];
-    const { a, clock, close } = await twoWorkers((fairway) => {
+    const { a, clock, close } = await workers((fairway) => {
       fairway.createFunction({ id: "r", retries: 2 }, { event: "go" }, async ({ step }) => {
         await step.run("flaky", () => {
           attempts += 1;

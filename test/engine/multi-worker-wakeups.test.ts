@@ -5,14 +5,10 @@
  */
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { Fairway } from "../../src/index.js";
 import type { PostgresStore } from "../../src/store/postgres/index.js";
 import type { StoreWork } from "../../src/store/store.js";
-import { FakeClock } from "../../src/testing/fake-clock.js";
-import { type DurableLocation, durableLocation, TEST_DATABASE_URL } from "../helpers/postgres.js";
+import { type DurableLocation, durableLocation, TEST_DATABASE_URL, twoWorkers } from "../helpers/postgres.js";
 import { signal, tempDir } from "./helpers.js";
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 let location: DurableLocation;
 afterEach(async () => {
@@ -22,38 +18,31 @@ afterEach(async () => {
 describe("wake-up notices between two workers sharing one PostgreSQL schema", () => {
   it("a run that worker a stores while at capacity starts on worker b without a sweep", async () => {
     location = durableLocation("postgres", tempDir());
-    const clock = new FakeClock();
     const startedOn: Record<string, number> = { a: 0, b: 0 };
     const bothStarted = signal();
     const release = signal();
-    const workers = ["a", "b"].map((name) => {
-      const fairway = new Fairway({
-        id: "app",
-        store: location.open(),
-        clock,
-        logger: silent,
-        maxConcurrentRuns: 1,
-      });
-      fairway.createFunction({ id: "work" }, { event: "work" }, async () => {
-        startedOn[name] = (startedOn[name] ?? 0) + 1;
-        if ((startedOn.a ?? 0) + (startedOn.b ?? 0) === 2) bothStarted.resolve();
-        await release.promise;
-      });
-      return fairway;
-    });
-    const [a, b] = workers as [Fairway, Fairway];
-    await Promise.all(workers.map((fairway) => fairway.start()));
+    const { a, b, close } = await twoWorkers(
+      location,
+      (fairway, name) => {
+        fairway.createFunction({ id: "work" }, { event: "work" }, async () => {
+          startedOn[name] = (startedOn[name] ?? 0) + 1;
+          if ((startedOn.a ?? 0) + (startedOn.b ?? 0) === 2) bothStarted.resolve();
+          await release.promise;
+        });
+      },
+      { maxConcurrentRuns: 1 },
+    );
     await a.send([{ name: "work" }, { name: "work" }]);
     // Worker a runs one (its capacity); the other starts on b, which only the notice told.
     await bothStarted.promise;
     expect(startedOn).toEqual({ a: 1, b: 1 });
     release.resolve();
-    await Promise.all(workers.map((fairway) => fairway.idle()));
+    await Promise.all([a.idle(), b.idle()]);
     expect((await b.listRuns({ functionId: "work" })).runs.map((run) => run.status)).toEqual([
       "completed",
       "completed",
     ]);
-    await Promise.all(workers.map((fairway) => fairway.close()));
+    await close();
   });
 
   it("a store hears the other store's notices, not its own, and listens again after its connection drops", async () => {

@@ -5,7 +5,13 @@ import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { StepRow, Store } from "../../src/store/store.js";
-import { dropSchema, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
+import {
+  dropSchema,
+  lockWaiter,
+  TEST_DATABASE_URL,
+  testPostgresStore,
+  uniqueSchema,
+} from "../helpers/postgres.js";
 import { run, storeContract, T0 } from "./store.contract.js";
 
 storeContract("postgres", async () => {
@@ -157,17 +163,6 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
 /** A completed `step.run` row of run `runId`. */
 function doneStep(runId: string, id: string): StepRow {
   return { ...waitingStep(runId, id), op: "run", status: "completed", outputText: `"${id}"`, endedAt: T0 };
-}
-
-/** Resolves once a backend of the test database waits for a lock while running a statement containing `text`. */
-async function lockWaiter(client: pg.Client, text: string): Promise<void> {
-  for (;;) {
-    const { rows } = await client.query(
-      "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
-      [text],
-    );
-    if (rows.length > 0) return;
-  }
 }
 
 describe("PostgreSQL store: group commit against another worker", () => {
