@@ -8,7 +8,8 @@
  * - Store bytes per queued run: (database + WAL file size) / queued runs.
  * - A fresh tenant's enqueue→start latency (send → handler entered), one at a time, at 0 and at full backlog.
  * - `runs / 10` runs (default 100k) parked in `step.waitForEvent` (match on `data.id`); resume-by-event
- *   latency (send → handler continues after the wait), one at a time.
+ *   latency (send → handler continues after the wait), one at a time, with the store's COMMITs and WAL
+ *   fsyncs and the process's CPU time per resume (sequential fsyncs are what a resume waits for on disk).
  * - A new process opening the file: `start()` time (pending runs loaded and queued) and its RSS.
  *
  * Run: `npx tsx bench/backlog.ts` (a few minutes). `--runs 100000` scales down, `--samples 200` sets the
@@ -23,11 +24,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { Fairway } from "../src/index.js";
+import { Fairway, SqliteStore } from "../src/index.js";
 import { PostgresStore } from "../src/store/postgres/index.js";
 
 const { values: args } = parseArgs({
@@ -106,7 +108,8 @@ interface Location {
   /** What `--open` takes to re-open it: the file path or the schema name. */
   name: string;
   describe: string;
-  store(): string | PostgresStore;
+  /** A store on it; `commitStats().fsyncs` only on SQLite (PostgreSQL flushes its WAL itself). */
+  store(): SqliteStore | PostgresStore;
   count(table: "queued runs" | "waits"): Promise<number>;
   bytes(): Promise<number>;
   remove(): Promise<void>;
@@ -126,7 +129,7 @@ function sqliteLocation(file: string): Location {
   return {
     name: file,
     describe: `SQLite (WAL) in ${file}`,
-    store: () => file,
+    store: () => new SqliteStore({ path: file }),
     count: async (what) => (read().prepare(COUNTS[what]).get() as { n: number }).n,
     bytes: async () => fileBytes(file),
     remove: async () => {
@@ -189,7 +192,8 @@ async function openOnly(name: string): Promise<void> {
 
 async function main(): Promise<void> {
   const where = location();
-  const fairway = new Fairway({ id: "bench", store: where.store(), logger: silent });
+  const store = where.store();
+  const fairway = new Fairway({ id: "bench", store, logger: silent });
   define(fairway);
   await fairway.start();
   console.log(`S3 backlog, ${where.describe}: ${RUNS} runs over ${TENANTS} tenants, ${PARKED} parked`);
@@ -245,11 +249,48 @@ async function main(): Promise<void> {
   );
   const resumeSamples = Math.min(SAMPLES, PARKED);
   const resumes: number[] = [];
+  /** Commits so far and, on SQLite, fsyncs (PostgreSQL flushes its WAL itself: not counted here). */
+  const commitStats = (): { transactions: number; fsyncs?: number } => store.commitStats();
+  const commitsBefore = commitStats();
+  const cpuBefore = process.cpuUsage();
+  const gcs: Array<{ start: number; end: number }> = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      gcs.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
+  const windows: Array<{ start: number; end: number }> = [];
   for (let i = 0; i < resumeSamples; i++) {
     const id = `w${Math.floor((i * PARKED) / resumeSamples)}`;
-    resumes.push(await timed(fairway, onResume, id, { name: "park/resume", data: { id } }));
+    const latency = await timed(fairway, onResume, id, { name: "park/resume", data: { id } });
+    resumes.push(latency);
+    const end = performance.now();
+    windows.push({ start: end - latency, end });
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  await new Promise((resolve) => setImmediate(resolve)); // the last GC entries are delivered
+  gcObserver.disconnect();
+  const commits = commitStats();
+  const perResume = (n: number) => (n / resumeSamples).toFixed(2);
   console.log(`resume by event with ~${PARKED} parked:          ${summary(resumes)}`);
+  console.log(
+    `  per resume (each run to its end): ${perResume(commits.transactions - commitsBefore.transactions)} ${args.postgres ? "group-commit statements" : "COMMITs"}, ` +
+      (commits.fsyncs !== undefined
+        ? `${perResume(commits.fsyncs - (commitsBefore.fsyncs ?? 0))} fsyncs, `
+        : "") +
+      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms`,
+  );
+  // Where the slowest resumes went: the GC pauses inside each one's window (send → handler continues).
+  const gcIn = ({ start, end }: { start: number; end: number }) =>
+    gcs.reduce((sum, gc) => sum + Math.max(0, Math.min(end, gc.end) - Math.max(start, gc.start)), 0);
+  const slowest = windows
+    .map((window, index) => ({ ms: resumes[index] ?? 0, gc: gcIn(window) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
+  console.log(
+    `  GC during the resumes: ${gcs.length} pauses, ${gcs.reduce((sum, gc) => sum + gc.end - gc.start, 0).toFixed(1)} ms; ` +
+      `slowest resumes (ms, of which GC): ${slowest.map(({ ms, gc }) => `${ms.toFixed(1)} (${gc.toFixed(1)})`).join(", ")}`,
+  );
   await fairway.close();
 
   // CPU_PROF=dir writes a V8 CPU profile of the re-opening process (where start() spends its time).

@@ -10,8 +10,15 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ConfigError, StoreError } from "../../errors/index.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
+import {
+  type FilterConditions,
+  runFilterConditions,
+  USAGE_FILTER_CONDITIONS,
+  whereConditions,
+} from "../filter-conditions.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
+import { waitResolution } from "../offer-waits.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
 import { type LimitOverrideRowDb, toOverride } from "../sqlite/limit-overrides-table.js";
 import {
@@ -52,13 +59,14 @@ import type {
   StoreWork,
   SuspendInput,
   SuspendResult,
+  WaitOffer,
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
-import { matchValue } from "../wait-match.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
+import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
@@ -177,15 +185,26 @@ interface Opened {
   notifier: WorkNotifier | undefined;
 }
 
-/** `listRuns` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
-const FILTERS: Array<[keyof RunFilter & string, string]> = [
-  ["functionId", "function_id = $"],
-  ["status", "status = $"],
-  ["concurrencyKey", "concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text"],
-  ["since", "created_at >= $"],
-  ["until", "created_at < $"],
-  ["startedSince", "started_at >= $"],
-];
+/** `listRuns` filter conditions (`$` is replaced by the parameter's number). */
+const FILTERS = runFilterConditions("concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text");
+
+/**
+ * The conditions of `filter` with PostgreSQL placeholders: each value is appended to `values` and written as
+ * `$n`; `mask` has a bit per field set (by its place in `conditions`), to name one statement per combination.
+ */
+function numberedConditions<F extends object>(
+  conditions: FilterConditions<F>,
+  filter: F,
+  values: unknown[],
+): { where: string[]; mask: number } {
+  let mask = 0;
+  const where = whereConditions(conditions, filter, (_field, value, index) => {
+    values.push(value);
+    mask |= 1 << index;
+    return `$${values.length}`;
+  });
+  return { where, mask };
+}
 
 /** The row of `run`; its concurrency keys are NUL-safe inside their JSON too (the `listRuns` filter casts it to jsonb). */
 function runRow(run: RunRecord) {
@@ -209,15 +228,6 @@ function schemaParameter(connectionString: string): string | undefined {
     return undefined;
   }
 }
-
-/** `usageTotals` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
-const USAGE_FILTERS: Array<[keyof UsageQuery, string]> = [
-  ["since", "at >= $"],
-  ["until", "at < $"],
-  ["functionId", "function_id = $"],
-  ["tenantKey", "tenant_key = $"],
-  ["runId", "run_id = $"],
-];
 
 /** int8 (BIGINT, oid 20) as a JS number: ms timestamps and sequence numbers stay far below 2^53. */
 const INT8_OID = 20;
@@ -353,6 +363,20 @@ export class PostgresStore implements Store {
   }
 
   /** Runs one named statement. */
+  /**
+   * The runs of a keyset-paged statement: its `values`, then the cursor, the position and id of the last run
+   * of the previous page (from the first run when absent).
+   */
+  private async runsAfter(
+    statement: (typeof statements)[keyof typeof statements],
+    values: unknown[],
+    position: number | undefined,
+    id: string | undefined,
+  ): Promise<RunRecord[]> {
+    const cursor = [position ?? Number.MIN_SAFE_INTEGER, id ?? ""];
+    return (await this.query<RunRowDb>(statement, [...values, ...cursor])).map(runOf);
+  }
+
   private async query<Row>(statement: (typeof statements)[keyof typeof statements], values: unknown[]) {
     return (await this.database()).query<Row>(statement, values);
   }
@@ -434,6 +458,7 @@ export class PostgresStore implements Store {
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
     const result = await this.transaction("acceptEvents", (tx) => this.accept(tx, input));
     this.notifier?.created(result.runs);
+    if (result.woken && result.woken.length > 0) this.notifier?.due(input.now);
     return result;
   }
 
@@ -458,7 +483,30 @@ export class PostgresStore implements Store {
       runs.push({ ...structuredClone(entry.run), eventSeq: seq });
     }
     if (runs.length > 0) await tx.query(statements.insertRuns, [jsonRows(runs.map(runRow))]);
-    return input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    const result = input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    return input.offer ? { ...result, woken: await this.offer(tx, events, input.offer, input.now) } : result;
+  }
+
+  /**
+   * Offers stored `events` to pending waits (`AcceptEventsInput.offer`) in the accept's transaction. The
+   * events are not committed yet, so no other transaction can consume one of them for the same run: the
+   * resolution takes no per-run event lock (`lockRunEvents`), which `registerWait` takes before the event
+   * name lock this transaction holds (the reverse order would deadlock).
+   */
+  private async offer(tx: Transaction, events: StoredEvent[], offer: WaitOffer, now: number) {
+    const waits = await offeredWaits(
+      tx,
+      events.map((event) => ({ name: event.name, candidate: offer.candidate(event) })),
+    );
+    const woken = new Set<string>();
+    for (const [index, event] of events.entries()) {
+      const resolutions = (waits[index] ?? []).flatMap(
+        (wait) => waitResolution(offer, wait, event, now) ?? [],
+      );
+      for (const resolution of resolutions)
+        if (await this.resolve(tx, resolution, false)) woken.add(resolution.runId);
+    }
+    return [...woken];
   }
 
   /**
@@ -558,6 +606,7 @@ export class PostgresStore implements Store {
     });
     if (finished?.parent !== undefined) this.notifier?.due(input.endedAt);
     if (finished?.sent) this.notifier?.created(finished.sent.runs);
+    if (finished?.sent?.woken && finished.sent.woken.length > 0) this.notifier?.due(input.endedAt);
     return finished;
   }
 
@@ -578,13 +627,16 @@ export class PostgresStore implements Store {
     return resolved;
   }
 
-  /** `resolveStep` inside the caller's transaction. */
-  private async resolve(tx: Transaction, input: ResolveStepInput): Promise<boolean> {
+  /**
+   * `resolveStep` inside the caller's transaction. `lockEvents: false` skips the per-run event lock (for an
+   * event the transaction itself stores: see `offer`).
+   */
+  private async resolve(tx: Transaction, input: ResolveStepInput, lockEvents = true): Promise<boolean> {
     if (input.owner !== undefined) {
       const held = await tx.query(statements.lockHeld, [input.runId, input.owner, input.now]);
       if (held.length === 0) return false;
     }
-    if (input.eventId !== undefined) await tx.query(statements.lockRunEvents, [input.runId]);
+    if (input.eventId !== undefined && lockEvents) await tx.query(statements.lockRunEvents, [input.runId]);
     const resolved = await tx.query(statements.resolveStep, [
       input.runId,
       input.stepId,
@@ -647,16 +699,7 @@ export class PostgresStore implements Store {
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
     if (candidate === undefined)
       return (await this.query<WaitRowDb>(statements.waitsFor, [eventName])).map(toWait);
-    const fields: string[] = [];
-    const values: string[] = [];
-    for (const { field } of await this.query<{ field: string }>(statements.waitMatchFields, [eventName])) {
-      const value = matchValue(candidate, field);
-      if (value === undefined) continue;
-      fields.push(field);
-      values.push(value);
-    }
-    const rows = await this.query<WaitRowDb>(statements.waitsMatching, [eventName, fields, values]);
-    return rows.map(toWait);
+    return (await offeredWaits(await this.database(), [{ name: eventName, candidate }]))[0] ?? [];
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -667,14 +710,7 @@ export class PostgresStore implements Store {
   async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
     const limit = checkRunFilter(filter);
     const values: unknown[] = [];
-    const where: string[] = [];
-    let mask = 0;
-    FILTERS.forEach(([field, condition], index) => {
-      if (filter[field] === undefined) return;
-      values.push(filter[field]);
-      where.push(condition.replace("$", `$${values.length}`));
-      mask |= 1 << index;
-    });
+    let { where, mask } = numberedConditions(FILTERS, filter, values);
     if (filter.cursor !== undefined) {
       const cursor = decodeCursor(filter.cursor);
       values.push(cursor.createdAt, cursor.id);
@@ -699,14 +735,7 @@ export class PostgresStore implements Store {
   }
 
   async listStartedRuns({ functionId, since, limit, after }: StartedRunsQuery): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.startedRuns, [
-      functionId,
-      since,
-      limit,
-      after?.startedAt ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.startedRuns, [functionId, since, limit], after?.startedAt, after?.id);
   }
 
   async listBacklogs(): Promise<StoredBacklog[]> {
@@ -715,23 +744,11 @@ export class PostgresStore implements Store {
   }
 
   async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.backlogRuns, [
-      backlogKey,
-      limit,
-      after?.score ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.backlogRuns, [backlogKey, limit], after?.score, after?.id);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.dueRuns, [
-      now,
-      limit,
-      after?.readyAt ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.dueRuns, [now, limit], after?.readyAt, after?.id);
   }
 
   async listFlowPending(): Promise<FlowPending[]> {
@@ -787,14 +804,7 @@ export class PostgresStore implements Store {
 
   async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
     const values: unknown[] = [];
-    const where: string[] = [];
-    let mask = 0;
-    USAGE_FILTERS.forEach(([field, condition], index) => {
-      if (query[field] === undefined) return;
-      values.push(query[field]);
-      where.push(condition.replace("$", `$${values.length}`));
-      mask |= 1 << index;
-    });
+    const { where, mask } = numberedConditions(USAGE_FILTER_CONDITIONS, query, values);
     // One named statement per combination of filters (at most 2^5).
     const statement = {
       name: `fw_usage_totals_${mask}`,
