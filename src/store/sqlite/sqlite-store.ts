@@ -61,6 +61,7 @@ import {
 } from "./rows.js";
 import { listRunsQuery, prepareStatements, type Statements } from "./statements.js";
 import { usageTable } from "./usage-table.js";
+import { WaitNames } from "./wait-names.js";
 import { WalSync } from "./wal-sync.js";
 
 /** Rows (events plus runs) above which `acceptEvents` writes a slice per event-loop turn, and the slice size. */
@@ -103,6 +104,12 @@ export class SqliteStore implements Store {
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
   private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
   private usageRows: ReturnType<typeof usageTable> | undefined;
+  /** Event names that may have a wait: `listWaits` reads nothing for the others (`wait-names.ts`). */
+  private readonly waitNames = new WaitNames(() =>
+    (this.db.prepare("SELECT DISTINCT event_name FROM waits").all() as Array<{ event_name: string }>).map(
+      (row) => row.event_name,
+    ),
+  );
 
   /** Throws ConfigError naming `synchronous` when it is not "full" or "normal". */
   constructor(options: SqliteStoreOptions) {
@@ -289,7 +296,7 @@ export class SqliteStore implements Store {
     return this.writes.run(() => {
       if (!this.holds(input.runId, input)) return undefined;
       for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
-      for (const wait of input.waits) this.q.insertWait.run(fromWait(wait));
+      for (const wait of input.waits) this.insertWait(wait);
       const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
       let readyAt = input.readyAt;
       for (const stepId of input.awaiting) {
@@ -381,16 +388,31 @@ export class SqliteStore implements Store {
       }
       this.q.insertStepIfAbsent.run(fromStep(input.pending));
       const current = this.q.getStepStatus.get(input.wait.runId, input.wait.stepId) as { status: string };
-      if (current.status === "waiting") this.q.insertWait.run(fromWait(input.wait));
+      if (current.status === "waiting") this.insertWait(input.wait);
       return { held: true };
     });
   }
 
+  /** Inserts (or replaces) a wait row; call inside a transaction. */
+  private insertWait(wait: WaitRow): void {
+    this.waitNames.add(wait.eventName);
+    this.q.insertWait.run(fromWait(wait));
+  }
+
+  /** Reads nothing for an event name no wait was registered for (`wait-names.ts`). */
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
-    if (candidate === undefined) return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
+    if (!this.waitNames.mayHave(eventName)) return [];
+    // Rows read outside an open transaction are committed ones: none of them means no wait of that name.
+    const committed = !this.db.inTransaction;
+    if (candidate === undefined) {
+      const rows = this.q.waitsFor.all(eventName) as WaitRowDb[];
+      if (rows.length === 0 && committed) this.waitNames.none(eventName);
+      return rows.map(toWait);
+    }
     return this.db.transaction(() => {
       const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
       const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
+      if (rows.length === 0 && fields.length === 0 && committed) this.waitNames.none(eventName);
       for (const { field } of fields) {
         const value = matchValue(candidate, field);
         if (value !== undefined)
