@@ -4,7 +4,8 @@
  * with `synchronous = FULL`) instead of N. Each write runs in its own savepoint, and its caller's promise
  * settles only after the COMMIT returned and, with a `sync` (the WAL fsync of `synchronous: "full"`), after
  * that COMMIT is on disk: no caller continues (answers a request, starts the next step) before its own
- * write is durable. The fsync runs off the event loop, so the next batch is written meanwhile.
+ * write is durable. The fsync runs off the event loop; the writes that arrive meanwhile are held until it
+ * returns, then share one COMMIT (and the next fsync).
  *
  * A write that throws rolls back its savepoint only: its caller gets the error, the others commit. If SQLite
  * rolls back the whole transaction itself (an I/O error, a full disk), the writes made before it in that
