@@ -324,7 +324,7 @@ export class SqliteStore implements Store {
         ended_at: input.endedAt,
       }) as RunRowDb | undefined;
       if (!row) return undefined;
-      this.q.deleteRunWaits.run(input.runId);
+      this.deleteWaitsOf(input.runId);
       const ended = this.settleParent(toRun(row), input.endedAt);
       return input.send ? { ...ended, sent: this.accept(input.send) } : ended;
     });
@@ -334,7 +334,7 @@ export class SqliteStore implements Store {
     return this.writes.run(() => {
       const row = this.q.cancelRun.get({ id: runId, reason: reason ?? null, now }) as RunRowDb | undefined;
       if (!row) return undefined;
-      this.q.deleteRunWaits.run(runId);
+      this.deleteWaitsOf(runId);
       return this.settleParent(toRun(row), now);
     });
   }
@@ -391,6 +391,11 @@ export class SqliteStore implements Store {
       if (current.status === "waiting") this.insertWait(input.wait);
       return { held: true };
     });
+  }
+
+  /** Deletes the waits of an ended run; no statement when no wait exists at all (`wait-names.ts`). */
+  private deleteWaitsOf(runId: string): void {
+    if (this.waitNames.any()) this.q.deleteRunWaits.run(runId);
   }
 
   /** Inserts (or replaces) a wait row; call inside a transaction. */

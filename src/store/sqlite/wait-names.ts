@@ -33,6 +33,11 @@ export class WaitNames {
     return this.#loaded().has(name);
   }
 
+  /** False when no wait exists at all (no name may have one). */
+  any(): boolean {
+    return this.#loaded().size > 0;
+  }
+
   /** A read of committed rows, made outside any transaction, found no wait for `name`. */
   none(name: string): void {
     this.#names?.delete(name);
