@@ -24,6 +24,14 @@ const queuedRun = (id: string) => ({
   backlogKey: "fn\u0000",
 });
 
+/** A store on `path` (initialized) holding the queued runs `runIds` of `fn`. */
+async function storeWithRuns(path: string, ...runIds: string[]): Promise<SqliteStore> {
+  const store = new SqliteStore({ path });
+  await store.init();
+  await store.acceptEvents({ now: 1, events: [], runs: runIds.map((id) => ({ run: queuedRun(id) })) });
+  return store;
+}
+
 /** An event named `n` received at `at`. */
 const anEvent = (id: string, at = 1) => ({ id, name: "n", data: {}, ts: at, receivedAt: at });
 
@@ -124,13 +132,7 @@ describe("SQLite group commit and durability", () => {
 
   it("concurrent checkpoints, claims and accepted events of one tick are one transaction, each durable before its caller resumes", async () => {
     const path = dbPath();
-    const store = new SqliteStore({ path });
-    await store.init();
-    await store.acceptEvents({
-      now: 1,
-      events: [],
-      runs: [{ run: queuedRun("r1") }, { run: queuedRun("r2") }],
-    });
+    const store = await storeWithRuns(path, "r1", "r2");
     await store.claimRun("r2", "w2", 1, 1000);
     const reader = new Database(path, { readonly: true });
     const committed = (sql: string, ...params: unknown[]) => reader.prepare(sql).get(...params) !== undefined;
@@ -263,13 +265,7 @@ describe("SQLite listWaits of event names no wait was registered for", () => {
 
   it("finds the waits stored before the file was reopened, and a name's new wait after its last one ended", async () => {
     const path = dbPath();
-    const first = new SqliteStore({ path });
-    await first.init();
-    await first.acceptEvents({
-      now: 1,
-      events: [],
-      runs: [{ run: queuedRun("r1") }, { run: queuedRun("r2") }],
-    });
+    const first = await storeWithRuns(path, "r1", "r2");
     await first.claimRun("r1", "w1", 1, 1000);
     expect(await first.registerWait(pendingWait("r1"))).toEqual({ held: true });
     await first.close();
@@ -293,9 +289,7 @@ describe("SQLite listWaits of event names no wait was registered for", () => {
   });
 
   it("a wait whose write is rolled back leaves nothing to find, and one written later is found", async () => {
-    const store = new SqliteStore({ path: dbPath() });
-    await store.init();
-    await store.acceptEvents({ now: 1, events: [], runs: [{ run: queuedRun("r1") }] });
+    const store = await storeWithRuns(dbPath(), "r1");
     await store.claimRun("r1", "w1", 1, 1000);
     const suspend = (children: Array<{ run: ReturnType<typeof queuedRun> }>) =>
       store.suspendRun({

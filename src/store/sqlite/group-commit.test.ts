@@ -220,25 +220,11 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
     expect(read).toMatchObject({ settled: true, value: { n: 1 } });
     expect(write.settled).toBe(true);
   });
-});
-
-describe("GroupCommit with a durable sync: writes held while an fsync is in flight", () => {
-  /** A group commit whose flushes and fsyncs the test runs by hand. */
-  const durable = () => {
-    const { db, committed } = setup();
-    const syncs: Array<(error: Error | null) => void> = [];
-    const held: Array<() => void> = [];
-    const commits = new GroupCommit(db, {
-      schedule: (flush) => held.push(flush),
-      sync: (done) => syncs.push(done),
-    });
-    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
-    const count = db.prepare("SELECT count(*) AS n FROM items");
-    return { commits, committed, syncs, held, insert, count };
-  };
 
   it("writes that arrive during an fsync wait for it, then share one COMMIT and the next fsync", async () => {
-    const { commits, committed, syncs, held, insert, count } = durable();
+    const { db, commits, committed, syncs, held } = durable();
+    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
+    const count = db.prepare("SELECT count(*) AS n FROM items");
     const first = track(commits.run(() => insert.run("a", "1")));
     for (const flush of held.splice(0)) flush();
     expect(syncs).toHaveLength(1);
@@ -278,7 +264,8 @@ describe("GroupCommit with a durable sync: writes held while an fsync is in flig
   });
 
   it("drain writes held writes without waiting for the fsync in flight", async () => {
-    const { commits, committed, syncs, insert } = durable();
+    const { db, commits, committed, syncs } = durable();
+    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
     const first = commits.run(() => insert.run("a", "1"));
     commits.flush();
     const second = commits.run(() => insert.run("b", "1"));
