@@ -7,7 +7,8 @@
  * - Store bytes per queued run: (database + WAL file size) / queued runs.
  * - A fresh tenant's enqueue→start latency (send → handler entered), one at a time, at 0 and at full backlog.
  * - `runs / 10` runs (default 100k) parked in `step.waitForEvent` (match on `data.id`); resume-by-event
- *   latency (send → handler continues after the wait), one at a time.
+ *   latency (send → handler continues after the wait), one at a time, with the store's COMMITs and WAL
+ *   fsyncs and the process's CPU time per resume (sequential fsyncs are what a resume waits for on disk).
  * - A new process opening the file: `start()` time (pending runs loaded and queued) and its RSS.
  *
  * Run: `npx tsx bench/backlog.ts` (a few minutes). `--runs 100000` scales down, `--samples 200` sets the
@@ -19,10 +20,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { Fairway } from "../src/index.js";
+import { Fairway, SqliteStore } from "../src/index.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -115,7 +117,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "fairway-bench-backlog-"));
   const file = join(dir, "fairway.db");
   const reader = () => new Database(file, { readonly: true, fileMustExist: true });
-  const fairway = new Fairway({ id: "bench", store: file, logger: silent });
+  const store = new SqliteStore({ path: file });
+  const fairway = new Fairway({ id: "bench", store, logger: silent });
   define(fairway);
   await fairway.start();
   console.log(`S3 backlog, SQLite (WAL) in ${dir}: ${RUNS} runs over ${TENANTS} tenants, ${PARKED} parked`);
@@ -174,11 +177,44 @@ async function main(): Promise<void> {
   );
   const resumeSamples = Math.min(SAMPLES, PARKED);
   const resumes: number[] = [];
+  const commitsBefore = store.commitStats();
+  const cpuBefore = process.cpuUsage();
+  const gcs: Array<{ start: number; end: number }> = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      gcs.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
+  const windows: Array<{ start: number; end: number }> = [];
   for (let i = 0; i < resumeSamples; i++) {
     const id = `w${Math.floor((i * PARKED) / resumeSamples)}`;
-    resumes.push(await timed(fairway, onResume, id, { name: "park/resume", data: { id } }));
+    const latency = await timed(fairway, onResume, id, { name: "park/resume", data: { id } });
+    resumes.push(latency);
+    const end = performance.now();
+    windows.push({ start: end - latency, end });
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  await new Promise((resolve) => setImmediate(resolve)); // the last GC entries are delivered
+  gcObserver.disconnect();
+  const commits = store.commitStats();
+  const perResume = (n: number) => (n / resumeSamples).toFixed(2);
   console.log(`resume by event with ~${PARKED} parked:          ${summary(resumes)}`);
+  console.log(
+    `  per resume (each run to its end): ${perResume(commits.transactions - commitsBefore.transactions)} COMMITs, ` +
+      `${perResume(commits.fsyncs - commitsBefore.fsyncs)} fsyncs, ` +
+      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms`,
+  );
+  // Where the slowest resumes went: the GC pauses inside each one's window (send → handler continues).
+  const gcIn = ({ start, end }: { start: number; end: number }) =>
+    gcs.reduce((sum, gc) => sum + Math.max(0, Math.min(end, gc.end) - Math.max(start, gc.start)), 0);
+  const slowest = windows
+    .map((window, index) => ({ ms: resumes[index] ?? 0, gc: gcIn(window) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
+  console.log(
+    `  GC during the resumes: ${gcs.length} pauses, ${gcs.reduce((sum, gc) => sum + gc.end - gc.start, 0).toFixed(1)} ms; ` +
+      `slowest resumes (ms, of which GC): ${slowest.map(({ ms, gc }) => `${ms.toFixed(1)} (${gc.toFixed(1)})`).join(", ")}`,
+  );
   await fairway.close();
   db.close();
 

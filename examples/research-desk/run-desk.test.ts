@@ -6,9 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEAVY_USER, lightUserIds } from "./load-plan.js";
 import { type DeskRun, MODES, runDesk } from "./run-desk.js";
 
-/** Light users' start latency p99 must stay under this while the heavy user is backlogged. */
-const LIGHT_P99_BOUND_MS = 250;
-
 describe("the research desk scenario, quick mode on the embedded SQLite store", () => {
   let desk: DeskRun;
   let output = "";
@@ -85,9 +82,11 @@ describe("the research desk scenario, quick mode on the embedded SQLite store", 
     expect(desk.result.sentDuringBacklog).toBeGreaterThanOrEqual(10);
     const tenants = desk.result.tracker.snapshot();
     const heavy = tenants.find((t) => t.userId === HEAVY_USER);
+    // Relative, not a wall-clock bound (speed targets live in bench/): every light user's p99 start latency
+    // stays below the backlogged heavy user's, whatever the machine's load.
     const lightP99 = lightUserIds(MODES.quick.plan.lightUsers).map((userId) => {
       const light = tenants.find((t) => t.userId === userId);
-      expect(light?.startP99, userId).toBeLessThan(LIGHT_P99_BOUND_MS);
+      expect(light?.startP99, userId).toBeDefined();
       return light?.startP99 ?? Number.POSITIVE_INFINITY;
     });
     expect(heavy?.startP99).toBeGreaterThan(Math.max(...lightP99));

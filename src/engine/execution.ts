@@ -234,8 +234,10 @@ export class Execution {
       if (write) await write(numbered);
       else if (!recorded) {
         this.memo.set(numbered.id, numbered);
+        // No fsync of its own: whatever this execution writes durably next commits after it and syncs it, so
+        // a power loss loses it only with everything that followed it, as if the result was never delivered.
         await this.write(
-          (lease) => this.deps.store.saveStep(numbered, lease),
+          (lease) => this.deps.store.saveStep(numbered, lease, { durable: false }),
           (saved) => saved,
         );
       }

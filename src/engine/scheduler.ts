@@ -5,8 +5,9 @@
  * 2. match each event against every function's triggers (fan-out; trigger `if` is CEL over `event`);
  * 3. run the schedule-time stages on each candidate run, in order (`ScheduleStage`): today event-id dedup
  *    and the future-`ts` delay; flow control adds rate limit, idempotency, debounce, batching, singleton;
- * 4. store events and runs in one transaction (`Store.acceptEvents`), then queue the runs;
- * 5. offer each event to the pending waits for its name (exactly-once resolution in the store).
+ * 4. store events and runs in one transaction (`Store.acceptEvents`), which also offers each event to the
+ *    pending waits for its name (`WaitOffer`: exactly-once resolution in the store, in the same transaction);
+ * 5. queue the runs created and the runs whose wait an event resolved.
  *
  * A send of more than `SEND_SLICE` events does steps 1–3 and 5 a slice of events per event-loop turn, and
  * the store writes step 4 in slices too (still one transaction), so a 5,000-event send does not stall the
@@ -28,6 +29,7 @@ import type {
   RunRecord,
   Store,
   StoredEvent,
+  WaitOffer,
   WaitRow,
 } from "../store/store.js";
 import type { Clock } from "./clock.js";
@@ -92,7 +94,7 @@ export interface SchedulerDeps {
   stages: ScheduleStage[];
   /** Called with the runs created, after they are stored. */
   onRunsCreated: (runs: RunRecord[]) => void;
-  /** Called when an event resolved a pending wait of `runId`. */
+  /** Called when an event resolved a pending wait of `runId` (in the transaction that stored the event). */
   onWaitResolved: (runId: string) => Promise<void>;
   /** Called with the events stored, after `onRunsCreated` (flow control's cancelOn). */
   onEventsStored?: (events: StoredEvent[]) => void;
@@ -109,6 +111,22 @@ export class Scheduler {
   readonly #committing = new Set<string>();
 
   constructor(private readonly deps: SchedulerDeps) {}
+
+  /**
+   * How the store offers each event it accepts to pending waits, in the accept's transaction: a wait takes
+   * an event received after its run was scheduled (`afterSeq`), not after its timeout, that its CEL `if`
+   * (or `match`) accepts; its step's output is the serialized handler event.
+   */
+  readonly #offer: WaitOffer = {
+    candidate: toHandlerEvent,
+    resolves: (wait, event) => {
+      const handlerEvent = toHandlerEvent(event);
+      // A wait past its timeout takes no event received after it (its run resolves it as timed out).
+      const late = event.receivedAt > wait.expiresAt;
+      if (late || event.seq <= wait.afterSeq || !waitMatches(wait, handlerEvent)) return undefined;
+      return serialize(handlerEvent, `waitForEvent of run ${wait.runId}`);
+    },
+  };
 
   /** Whether `runId` is stored and about to be queued by a `commit` in progress (the sweep leaves it be). */
   isCommitting(runId: string): boolean {
@@ -139,10 +157,11 @@ export class Scheduler {
       internal,
     );
     const now = this.deps.clock.now();
-    return this.fanOut(
+    const staged = this.fanOut(
       payloads.map((payload) => this.toStored(payload, now)),
       now,
     );
+    return { ...staged, offer: this.#offer };
   }
 
   /**
@@ -159,7 +178,7 @@ export class Scheduler {
     if (issues.length > 0) throw new ValidationError("events", issues);
     const checked = this.#parseData(list, false, internal);
     const now = this.deps.clock.now();
-    const whole: Required<AcceptEventsInput> = { now, events: [], runs: [], flow: [] };
+    const whole: Required<Omit<AcceptEventsInput, "offer">> = { now, events: [], runs: [], flow: [] };
     for (let start = 0; start < list.length; start += SEND_SLICE) {
       await nextTurn();
       const payloads = eventsAsJson(checked, start, Math.min(start + SEND_SLICE, list.length), internal);
@@ -174,7 +193,7 @@ export class Scheduler {
       whole.flow.push(...(part.flow ?? []).map(shift));
     }
     const { flow, ...rest } = whole;
-    return flow.length > 0 ? whole : rest;
+    return { ...(flow.length > 0 ? whole : rest), offer: this.#offer };
   }
 
   /** Steps 2–3: the runs `events` start (fan-out to every function they trigger), through the stages. */
@@ -194,7 +213,7 @@ export class Scheduler {
     const event = this.toStored(payload, now);
     const candidate = this.candidate(fn, event, 0, now);
     candidate.dedup = { functionId: fn.id, key: dedupKey, expiresAt: now + DEDUP_WINDOW_MS };
-    await this.accept(this.stage([event], [candidate], now));
+    await this.accept({ ...this.stage([event], [candidate], now), offer: this.#offer });
   }
 
   /** Applies `deferral` to a pending debounce or batch of `fn` without a new event (its timer fired). */
@@ -270,8 +289,9 @@ export class Scheduler {
   }
 
   /**
-   * Steps 4–5 after a store transaction wrote `input` (with result `stored`): queue the runs created, give
-   * flow control back the ones deduplicated, then offer each event to pending waits.
+   * Step 5 after a store transaction wrote `input` (with result `stored`): queue the runs created, give
+   * flow control back the ones deduplicated, tell flow control of the events, then queue the runs whose
+   * wait an event resolved.
    */
   async commit(input: AcceptEventsInput, stored: AcceptEventsResult): Promise<{ ids: string[] }> {
     const later = stored.runs.slice(SEND_SLICE);
@@ -287,10 +307,9 @@ export class Scheduler {
       this.abandon(input, new Set(stored.runs.map((run) => run.id)));
     for (let start = 0; start < stored.events.length; start += SEND_SLICE) {
       if (start > 0) await nextTurn();
-      const events = stored.events.slice(start, start + SEND_SLICE);
-      this.deps.onEventsStored?.(events);
-      for (const event of events) await this.offerToWaits(event);
+      this.deps.onEventsStored?.(stored.events.slice(start, start + SEND_SLICE));
     }
+    for (const runId of stored.woken ?? []) await this.deps.onWaitResolved(runId);
     return { ids: stored.events.map((event) => event.id) };
   }
 
@@ -333,26 +352,6 @@ export class Scheduler {
       backlogKey: backlogKey(fn.id),
     };
     return { fn, event, eventIndex, run };
-  }
-
-  private async offerToWaits(event: StoredEvent): Promise<void> {
-    const handlerEvent = toHandlerEvent(event);
-    const waits = await this.deps.store.listWaits(event.name, handlerEvent);
-    for (const wait of waits) {
-      // A wait past its timeout takes no event received after it (its run resolves it as timed out).
-      const late = event.receivedAt > wait.expiresAt;
-      if (late || event.seq <= wait.afterSeq || !waitMatches(wait, handlerEvent)) continue;
-      const resolved = await this.deps.store.resolveStep({
-        runId: wait.runId,
-        stepId: wait.stepId,
-        status: "completed",
-        outputText: serialize(handlerEvent, `waitForEvent of run ${wait.runId}`),
-        eventId: event.id,
-        waitId: wait.id,
-        now: this.deps.clock.now(),
-      });
-      if (resolved) await this.deps.onWaitResolved(wait.runId);
-    }
   }
 }
 

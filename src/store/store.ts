@@ -44,6 +44,19 @@ export interface LeaseFence {
   now: number;
 }
 
+/** Options of `Store.saveStep`. */
+export interface SaveStepOptions {
+  /**
+   * `false`: the caller may resume once the row is committed, before it is on disk (a store that syncs
+   * its commits apart, SQLite with `synchronous: "full"`, answers at the COMMIT; the others as usual). Only
+   * for a row whose loss in a power loss is the same as never having written it, and that the run's next
+   * durable write covers: the settle number the engine writes on a row someone else settled.
+   *
+   * @default true
+   */
+  durable?: boolean;
+}
+
 /** An event as stored: `id` is Fairway's ULID; `userId` the sender's own `id` (dedup key), if any. */
 export interface StoredEvent {
   id: string;
@@ -180,6 +193,28 @@ export interface AcceptEventsInput {
   runs: Array<NewRun & { eventIndex?: number }>;
   /** Debounce and batch changes, applied in order after `events` are stored (see `FlowPendingUpdate`). */
   flow?: FlowPendingUpdate[];
+  /**
+   * Offers each stored event to the pending waits for its name, in the same transaction (see `WaitOffer`):
+   * an accepted event and the waits it resolves are written together, or neither is.
+   */
+  offer?: WaitOffer;
+}
+
+/**
+ * How `acceptEvents` offers its events to pending waits inside its transaction (the engine's rules: the
+ * wait's CEL `if`, its timeout, the run's event position). For each stored event, in order, the store lists
+ * the waits for its name whose match key equals `candidate(event)`'s (as `listWaits`), asks `resolves`, and
+ * resolves each wait it takes exactly as `resolveStep` with the event and the wait would (only a `waiting`
+ * step, one event per run at most once), so an event and a timeout never both win and a wait takes one event.
+ */
+export interface WaitOffer {
+  /** The event as waits see it (the handler event): what their match keys are read from. */
+  candidate(event: StoredEvent): unknown;
+  /**
+   * The serialized output of `wait`'s step if `event` resolves it, else `undefined`. Called inside the
+   * store's transaction: it must not throw and must not call the store.
+   */
+  resolves(wait: WaitRow, event: StoredEvent): string | undefined;
 }
 
 export interface AcceptEventsResult {
@@ -188,6 +223,8 @@ export interface AcceptEventsResult {
   runs: RunRecord[];
   /** The debounce and batch entries `flow` left written (to arm a timer at each `dueAt`). */
   flow?: FlowPending[];
+  /** With `offer`: the runs whose wait one of the events resolved (each once, in the order resolved). */
+  woken?: string[];
 }
 
 /** A run claimed by one worker, with its steps: all an execution needs, read once. */
@@ -330,14 +367,19 @@ export interface Store {
   init(): Promise<void>;
   close(): Promise<void>;
 
-  /** Stores events and creates the runs they start, in one transaction; dedup keys are checked and set here. */
+  /**
+   * Stores events and creates the runs they start, in one transaction; dedup keys are checked and set here;
+   * with `offer`, the events resolve the pending waits they match in the same transaction (`woken`).
+   */
   acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult>;
   getEvent(id: string): Promise<StoredEvent | undefined>;
 
   /**
    * Leases a run to `owner` until `now + leaseMs` if it is due (`readyAt <= now`), not terminal, and not
    * leased by another owner's live lease (`leaseExpiresAt > now`; `owner` may take its own lease again, after
-   * it abandoned an execution). Marks it `running` (and sets `startedAt` once).
+   * it abandoned an execution). Marks it `running` (and sets `startedAt` once). A store may answer before
+   * the claim is durable (SQLite with `synchronous: "full"` answers at the COMMIT): a claim lost in a power
+   * loss is a claim never made, and the execution's durable writes commit after it.
    */
   claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
   /**
@@ -350,9 +392,10 @@ export interface Store {
   releaseLeases(owner: string): Promise<void>;
   /**
    * The checkpoint: inserts or replaces one step row of a run `lease.owner` holds. False (nothing written)
-   * when the fence fails (see `LeaseFence`).
+   * when the fence fails (see `LeaseFence`). Resolves once the row is durable, unless `options.durable` is
+   * false (see `SaveStepOptions`).
    */
-  saveStep(step: StepRow, lease: LeaseFence): Promise<boolean>;
+  saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean>;
   /**
    * Hands back a run that stops without finishing. Returns the `readyAt` written (`now` if an awaited step
    * was resolved meanwhile) and the `children` created (as `acceptEvents` returns runs: with their stored

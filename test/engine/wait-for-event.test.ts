@@ -250,3 +250,33 @@ describe("an event received after a wait's timeout never resolves the wait", () 
     await fairway.close();
   });
 });
+
+describe("resume by event on a SQLite file with an fsync per commit (synchronous FULL)", () => {
+  it("waits for one fsync, the event's (its wait resolved in the same commit); the claim and the settle number wait for none", async () => {
+    const store = new SqliteStore({ path: join(tempDir(), "f.db") });
+    const { fairway } = makeFairway("sqlite", { store });
+    let fsyncsBefore = 0;
+    let fsyncsAtResume: number | undefined;
+    fairway.createFunction({ id: "park" }, { event: "start" }, async ({ step }) => {
+      const event = await step.waitForEvent("w", { event: "go", match: "data.id", timeout: "1h" });
+      fsyncsAtResume = store.commitStats().fsyncs - fsyncsBefore;
+      return event?.data.id;
+    });
+    await fairway.send({ name: "start", data: { id: "a" } });
+    const runId = await runOf(fairway, "park");
+    await fairway.idle();
+    expect((await fairway.getRun(runId))?.status).toBe("waiting");
+    fsyncsBefore = store.commitStats().fsyncs;
+    await fairway.send([
+      { name: "go", data: { id: "b" } },
+      { name: "go", data: { id: "a" } },
+    ]);
+    await expect(fairway.waitForRun(runId)).resolves.toBe("a");
+    expect(fsyncsAtResume).toBe(1);
+    // The settle number was written (the run's end, a durable write after it, synced it with it).
+    expect((await store.getSteps(runId)).map((row) => [row.id, row.status, row.settledSeq])).toEqual([
+      ["w", "completed", 0],
+    ]);
+    await fairway.close();
+  });
+});

@@ -205,6 +205,27 @@ describe("flow controls through the public API", () => {
     expect(await statuses(fairway, "f")).toEqual(["completed", "cancelled"]);
     await fairway.close();
   });
+
+  // Memory and SQLite: the cancel is queued before the woken run's claim, in one writer's order. On
+  // PostgreSQL they are separate transactions on separate connections, which the database may order either way.
+  it.each(["memory", "sqlite"] as const)(
+    "cancelOn and a wait on the same event (%s): the run is cancelled, the handler goes no further than the wait",
+    async (kind) => {
+      const { fairway, clock } = makeFairway(kind);
+      const after: string[] = [];
+      fairway.createFunction({ id: "f", cancelOn: [{ event: "stop" }] }, { event: "e" }, async ({ step }) => {
+        await step.waitForEvent("w", { event: "stop", timeout: "1h" });
+        after.push("past the wait");
+      });
+      await fairway.send({ name: "e" });
+      await clock.advance(0);
+      await fairway.send({ name: "stop" });
+      await clock.advance(0);
+      expect(await statuses(fairway, "f")).toEqual(["cancelled"]);
+      expect(after).toEqual([]);
+      await fairway.close();
+    },
+  );
 });
 
 describe("flow config errors name the path", () => {

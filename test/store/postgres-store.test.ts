@@ -4,15 +4,17 @@ import { ConfigError, StoreError } from "../../src/errors/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
-import type { StepRow, Store } from "../../src/store/store.js";
+import type { StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 import { dropSchema, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
-import { run, storeContract, T0 } from "./store.contract.js";
+import { offerAtomicity, run, storeContract, T0 } from "./store.contract.js";
 
-storeContract("postgres", async () => {
+const openPostgres = async () => {
   const store = testPostgresStore();
   await store.init();
   return store;
-});
+};
+storeContract("postgres", openPostgres);
+offerAtomicity("postgres", openPostgres);
 
 function waitingStep(runId: string, id: string): StepRow {
   return {
@@ -25,6 +27,12 @@ function waitingStep(runId: string, id: string): StepRow {
     attempts: 0,
     startedAt: T0,
   };
+}
+
+/** A wait of `runId`'s step `w` for events named `eventName` stored after `afterSeq`. */
+function waitRow(runId: string, eventName: string, afterSeq: number): WaitRow {
+  const triggerEvent = { name: "e", data: {}, id: "x", ts: T0 };
+  return { id: `${runId}:w`, runId, stepId: "w", eventName, triggerEvent, expiresAt: T0 + 1000, afterSeq };
 }
 
 /** Stores opened by a test, closed after it (the schema-dropping one last). */
@@ -116,26 +124,47 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
     }
   });
 
-  it("registerWait against acceptEvents: an event stored meanwhile is matched by the wait or listed for it", async () => {
+  it("acceptEvents with an offer: one wait offered an event by both workers at once is resolved by one", async () => {
+    const [a, b] = await twoWorkers();
+    const offer = { candidate: (e: StoredEvent) => e, resolves: (_: WaitRow, e: StoredEvent) => `"${e.id}"` };
+    for (let round = 0; round < 10; round++) {
+      const runId = `r${round}`;
+      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId) }] });
+      await a.claimRun(runId, "w0", T0, 1000);
+      await a.registerWait({
+        lease: { owner: "w0", now: T0 },
+        wait: waitRow(runId, `go${round}`, 0),
+        pending: waitingStep(runId, "w"),
+        matches: () => false,
+        completed: (event) => ({ ...waitingStep(runId, "w"), status: "completed", eventId: event.id }),
+      });
+      const send = (store: Store, id: string) =>
+        store.acceptEvents({
+          now: T0 + 1,
+          events: [{ id, name: `go${round}`, data: {}, ts: T0, receivedAt: T0 + 1 }],
+          runs: [],
+          offer,
+        });
+      const results = await Promise.all([send(a, `a${round}`), send(b, `b${round}`)]);
+      const winners = results.filter((result) => result.woken?.includes(runId));
+      expect(winners).toHaveLength(1);
+      const [step] = await a.getSteps(runId);
+      expect(step).toMatchObject({ status: "completed", eventId: winners[0]?.events[0]?.id });
+      expect(await a.getEvent(`a${round}`)).toBeDefined();
+      expect(await a.getEvent(`b${round}`)).toBeDefined();
+    }
+  });
+
+  it("registerWait against acceptEvents with an offer: the wait takes the event, whichever commits first", async () => {
     const [a, b] = await twoWorkers();
     for (let round = 0; round < 10; round++) {
       const runId = `r${round}`;
-      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId, { status: "waiting" }) }] });
-      const { seq } = (await a.acceptEvents({ now: T0, events: [], runs: [] })).events[0] ?? { seq: 0 };
-      const wait = {
-        id: `${runId}:w`,
-        runId,
-        stepId: "w",
-        eventName: `go${round}`,
-        triggerEvent: { name: "e", data: {}, id: "x", ts: T0 },
-        expiresAt: T0 + 1000,
-        afterSeq: seq,
-      };
+      await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(runId) }] });
       await a.claimRun(runId, "wa", T0, 1000);
-      const [matched] = await Promise.all([
+      const [registered, accepted] = await Promise.all([
         a.registerWait({
           lease: { owner: "wa", now: T0 },
-          wait,
+          wait: waitRow(runId, `go${round}`, 0),
           pending: waitingStep(runId, "w"),
           matches: () => true,
           completed: (event) => ({ ...waitingStep(runId, "w"), status: "completed", eventId: event.id }),
@@ -144,12 +173,13 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
           now: T0,
           events: [{ id: `e${round}`, name: `go${round}`, data: {}, ts: T0, receivedAt: T0 }],
           runs: [],
+          offer: { candidate: (e) => e, resolves: (_, e) => `"${e.id}"` },
         }),
       ]);
-      // Either the wait saw the event, or the wait is there for the event's sender to offer it to.
-      const listed = await b.listWaits(`go${round}`);
-      expect(matched.held).toBe(true);
-      expect((matched.held && matched.event !== undefined) || listed.length === 1).toBe(true);
+      // Either the wait's own look found the event, or the event's transaction resolved the wait: never lost.
+      const byWait = registered.held && registered.event !== undefined;
+      expect(byWait !== (accepted.woken ?? []).includes(runId)).toBe(true);
+      expect((await a.getSteps(runId))[0]).toMatchObject({ status: "completed", eventId: `e${round}` });
     }
   });
 });

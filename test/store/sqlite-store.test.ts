@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, MigrationError } from "../../src/errors/index.js";
 import { migrate, migrations } from "../../src/store/sqlite/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import { storeContract } from "./store.contract.js";
+import { offerAtomicity, storeContract } from "./store.contract.js";
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), "fairway-sqlite-")), "nested", "fairway.db");
 
@@ -35,11 +35,13 @@ async function storeWithRuns(path: string, ...runIds: string[]): Promise<SqliteS
 /** An event named `n` received at `at`. */
 const anEvent = (id: string, at = 1) => ({ id, name: "n", data: {}, ts: at, receivedAt: at });
 
-storeContract("sqlite", async () => {
+const openSqlite = async () => {
   const store = new SqliteStore({ path: dbPath() });
   await store.init();
   return store;
-});
+};
+storeContract("sqlite", openSqlite);
+offerAtomicity("sqlite", openSqlite);
 
 describe("SQLite migrations", () => {
   it("apply once, in order, recording each version; re-running is a no-op", async () => {

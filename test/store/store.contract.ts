@@ -57,6 +57,18 @@ function wait(runId: string, stepId: string, fields: Partial<WaitRow> = {}): Wai
 
 const noChildren = { now: T0, events: [], runs: [] };
 
+/** Claims `runId` for `w1` at T0 and registers its wait `stepId` for "go" events (no stored event matches). */
+async function registerPending(s: Store, runId: string, stepId: string, fields: Partial<WaitRow> = {}) {
+  await s.claimRun(runId, "w1", T0, 1000);
+  await s.registerWait({
+    lease: W1,
+    wait: wait(runId, stepId, fields),
+    pending: step(runId, stepId, { op: "waitForEvent", status: "waiting", wakeAt: T0 + 1000 }),
+    matches: () => false,
+    completed: (e) => step(runId, stepId, { op: "waitForEvent", eventId: e.id }),
+  });
+}
+
 /** The lease `w1` takes by claiming at T0 (claims below last 1000 ms). */
 const W1 = { owner: "w1", now: T0 };
 
@@ -395,6 +407,88 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       });
     });
 
+    it("acceptEvents with an offer resolves the waits its events match in its transaction, each once", async () => {
+      const s = await open();
+      await s.acceptEvents({
+        now: T0,
+        events: [],
+        runs: [{ run: run("r1") }, { run: run("r2") }, { run: run("r3") }],
+      });
+      await registerPending(s, "r1", "a");
+      await registerPending(s, "r1", "b");
+      await registerPending(s, "r2", "c", { match: { field: "data.id", value: '"k2"' } });
+      await registerPending(s, "r3", "d");
+      for (const runId of ["r1", "r2", "r3"]) {
+        const suspend = { runId, owner: "w1", status: "waiting" as const, readyAt: T0 + 1000, attempt: 0 };
+        await s.suspendRun({ ...suspend, steps: [], waits: [], children: noChildren, awaiting: [], now: T0 });
+      }
+      // r3's wait timed out first (its step is no longer waiting): no event may win it now.
+      expect(await s.resolveStep({ runId: "r3", stepId: "d", status: "completed", now: T0 + 1 })).toBe(true);
+      const offered: Array<[string, string, number]> = [];
+      const offer = {
+        candidate: (e: StoredEvent) => e,
+        resolves: (w: WaitRow, e: StoredEvent) => {
+          offered.push([w.id, e.id, e.seq]);
+          return e.data.skip ? undefined : JSON.stringify([e.id]);
+        },
+      };
+      const accept = (now: number, events: Array<Omit<StoredEvent, "seq">>) =>
+        s.acceptEvents({ now, events, runs: [], offer });
+      const stepsOf = async (runId: string) =>
+        (await s.getSteps(runId)).map((row) => [row.id, row.status, row.eventId, row.outputText]);
+
+      // One event, two waits of r1 for it: one takes it (an event is consumed once per run); c's key differs.
+      const first = await accept(T0 + 5, [{ ...event("ev1", "go"), data: { id: "k1" } }]);
+      expect(first.woken).toEqual(["r1"]);
+      expect(offered.map(([waitId, eventId]) => [waitId, eventId]).sort()).toEqual([
+        ["r1:a", "ev1"],
+        ["r1:b", "ev1"],
+        ["r3:d", "ev1"],
+      ]);
+      expect(offered.every(([, , seq]) => seq === first.events[0]?.seq && seq > 0)).toBe(true);
+      const r1 = await stepsOf("r1");
+      expect(r1.filter(([, status]) => status === "completed")).toHaveLength(1);
+      expect(r1.find(([, status]) => status === "completed")?.slice(2)).toEqual(["ev1", '["ev1"]']);
+      expect((await s.getRun("r1"))?.readyAt).toBe(T0 + 5);
+      expect((await s.getRun("r2"))?.readyAt).toBe(T0 + 1000);
+
+      // The offer may refuse an event (its CEL `if`); a later event of the same send then resolves the wait.
+      const second = await accept(T0 + 6, [
+        { ...event("ev2", "go"), data: { id: "k2", skip: true } },
+        { ...event("ev3", "go"), data: { id: "k2" } },
+      ]);
+      expect([...(second.woken ?? [])].sort()).toEqual(["r1", "r2"]);
+      expect((await stepsOf("r1")).map(([, status, eventId]) => [status, eventId]).sort()).toEqual([
+        ["completed", "ev1"],
+        ["completed", "ev3"],
+      ]);
+      expect(await stepsOf("r2")).toEqual([["c", "completed", "ev3", '["ev3"]']]);
+      expect((await stepsOf("r3"))[0]?.slice(1, 3)).toEqual(["completed", undefined]);
+      // The timeout of a wait an event resolved finds nothing to resolve.
+      expect(await s.resolveStep({ runId: "r2", stepId: "c", status: "completed", now: T0 + 7 })).toBe(false);
+      expect((await s.listWaits("go")).map((w) => w.id)).toEqual(["r3:d"]);
+      expect((await accept(T0 + 8, [event("ev4", "go")])).woken).toEqual([]);
+      expect(
+        await s.acceptEvents({ now: T0 + 9, events: [event("ev5", "go")], runs: [] }),
+      ).not.toHaveProperty("woken");
+    });
+
+    it("a big acceptEvents with an offer resolves a wait matched by its last events", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await registerPending(s, "r1", "w");
+      const ids = Array.from({ length: 600 }, (_, n) => `e${String(n).padStart(3, "0")}`);
+      const result = await s.acceptEvents({
+        now: T0 + 1,
+        events: ids.map((id) => event(id, "go")),
+        runs: ids.map((id, index) => ({ run: run(`r-${id}`), eventIndex: index })),
+        offer: { candidate: (e) => e, resolves: (_, e) => (e.id >= "e598" ? `"${e.id}"` : undefined) },
+      });
+      expect(result.woken).toEqual(["r1"]);
+      expect(result.runs).toHaveLength(600);
+      expect((await s.getSteps("r1"))[0]).toMatchObject({ status: "completed", eventId: "e598" });
+    });
+
     it("finishRun and cancelRun end a run once, drop its waits, and respect the lease owner", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }, { run: run("r2") }] });
@@ -657,6 +751,48 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect((await s.usageTotals({ tenantKey: "u2" })).map((t) => t.tenantKey)).toEqual(["u2"]);
       expect((await s.usageTotals({ runId: "r1", functionId: "fn" })).length).toBe(2);
       expect(await s.usageTotals({ functionId: "none" })).toEqual([]);
+    });
+  });
+}
+
+/**
+ * For the transactional stores (SQLite, PostgreSQL; the memory store has no transaction to roll back): an
+ * accepted event and the waits it resolves are one transaction, so a failure between the event's insert and
+ * the wait's resolution writes neither, and the same send again resolves the wait.
+ */
+export function offerAtomicity(name: string, make: () => Promise<Store>): void {
+  describe(`Store: ${name}: acceptEvents and the waits it resolves are one transaction`, () => {
+    let store: Store | undefined;
+    afterEach(async () => {
+      await store?.close();
+    });
+
+    it("a failure while offering stores neither the event nor the resolution; the send again does both", async () => {
+      const s = await make();
+      store = s;
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+      await registerPending(s, "r1", "w");
+      const send = (resolves: (w: WaitRow, e: StoredEvent) => string | undefined) =>
+        s.acceptEvents({
+          now: T0 + 1,
+          events: [event("ev", "go")],
+          runs: [{ run: run("started"), eventIndex: 0 }],
+          offer: { candidate: (e) => e, resolves },
+        });
+      await expect(
+        send(() => {
+          throw new Error("the store failed half-way");
+        }),
+      ).rejects.toThrow();
+      expect(await s.getEvent("ev")).toBeUndefined();
+      expect(await s.getRun("started")).toBeUndefined();
+      expect((await s.getSteps("r1"))[0]?.status).toBe("waiting");
+      expect((await s.listWaits("go")).map((w) => w.id)).toEqual(["r1:w"]);
+
+      expect((await send(() => '"ev"')).woken).toEqual(["r1"]);
+      expect(await s.getEvent("ev")).toMatchObject({ id: "ev" });
+      expect((await s.getSteps("r1"))[0]).toMatchObject({ status: "completed", eventId: "ev" });
+      expect(await s.listWaits("go")).toEqual([]);
     });
   });
 }

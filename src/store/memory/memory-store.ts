@@ -10,6 +10,7 @@ import { isBacklogged } from "../backlogged.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
+import { offerEvents } from "../offer-waits.js";
 import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
@@ -97,7 +98,10 @@ export class MemoryStore implements Store {
       this.runs.set(run.id, run);
       runs.push(copy(run));
     }
-    return input.flow ? { events, runs, flow: flow.written.map(copy) } : { events, runs };
+    const result = input.flow ? { events, runs, flow: flow.written.map(copy) } : { events, runs };
+    if (!input.offer) return result;
+    const table = { waits: this.waitsFor.bind(this), resolve: this.resolve.bind(this) };
+    return { ...result, woken: [...offerEvents(events, input.offer, input.now, table)] };
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
@@ -252,6 +256,11 @@ export class MemoryStore implements Store {
   }
 
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
+    return this.waitsFor(eventName, candidate);
+  }
+
+  /** `listWaits`, synchronously. */
+  private waitsFor(eventName: string, candidate?: unknown): WaitRow[] {
     const keyed = (wait: WaitRow) =>
       candidate === undefined || !wait.match || matchValue(candidate, wait.match.field) === wait.match.value;
     return [...this.waits.values()].filter((wait) => wait.eventName === eventName && keyed(wait)).map(copy);

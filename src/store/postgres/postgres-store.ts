@@ -11,6 +11,7 @@ import { ConfigError } from "../../errors/index.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
+import { waitResolution } from "../offer-waits.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
 import { type LimitOverrideRowDb, toOverride } from "../sqlite/limit-overrides-table.js";
 import {
@@ -50,13 +51,14 @@ import type {
   StoredEvent,
   SuspendInput,
   SuspendResult,
+  WaitOffer,
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
-import { matchValue } from "../wait-match.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
+import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
@@ -390,7 +392,30 @@ export class PostgresStore implements Store {
       runs.push({ ...structuredClone(entry.run), eventSeq: seq });
     }
     if (runs.length > 0) await tx.query(statements.insertRuns, [jsonRows(runs.map(runRow))]);
-    return input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    const result = input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    return input.offer ? { ...result, woken: await this.offer(tx, events, input.offer, input.now) } : result;
+  }
+
+  /**
+   * Offers stored `events` to pending waits (`AcceptEventsInput.offer`) in the accept's transaction. The
+   * events are not committed yet, so no other transaction can consume one of them for the same run: the
+   * resolution takes no per-run event lock (`lockRunEvents`), which `registerWait` takes before the event
+   * name lock this transaction holds (the reverse order would deadlock).
+   */
+  private async offer(tx: Transaction, events: StoredEvent[], offer: WaitOffer, now: number) {
+    const waits = await offeredWaits(
+      tx,
+      events.map((event) => ({ name: event.name, candidate: offer.candidate(event) })),
+    );
+    const woken = new Set<string>();
+    for (const [index, event] of events.entries()) {
+      const resolutions = (waits[index] ?? []).flatMap(
+        (wait) => waitResolution(offer, wait, event, now) ?? [],
+      );
+      for (const resolution of resolutions)
+        if (await this.resolve(tx, resolution, false)) woken.add(resolution.runId);
+    }
+    return [...woken];
   }
 
   /**
@@ -497,13 +522,16 @@ export class PostgresStore implements Store {
     return this.transaction("resolveStep", (tx) => this.resolve(tx, input));
   }
 
-  /** `resolveStep` inside the caller's transaction. */
-  private async resolve(tx: Transaction, input: ResolveStepInput): Promise<boolean> {
+  /**
+   * `resolveStep` inside the caller's transaction. `lockEvents: false` skips the per-run event lock (for an
+   * event the transaction itself stores: see `offer`).
+   */
+  private async resolve(tx: Transaction, input: ResolveStepInput, lockEvents = true): Promise<boolean> {
     if (input.owner !== undefined) {
       const held = await tx.query(statements.lockHeld, [input.runId, input.owner, input.now]);
       if (held.length === 0) return false;
     }
-    if (input.eventId !== undefined) await tx.query(statements.lockRunEvents, [input.runId]);
+    if (input.eventId !== undefined && lockEvents) await tx.query(statements.lockRunEvents, [input.runId]);
     const resolved = await tx.query(statements.resolveStep, [
       input.runId,
       input.stepId,
@@ -566,16 +594,7 @@ export class PostgresStore implements Store {
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
     if (candidate === undefined)
       return (await this.query<WaitRowDb>(statements.waitsFor, [eventName])).map(toWait);
-    const fields: string[] = [];
-    const values: string[] = [];
-    for (const { field } of await this.query<{ field: string }>(statements.waitMatchFields, [eventName])) {
-      const value = matchValue(candidate, field);
-      if (value === undefined) continue;
-      fields.push(field);
-      values.push(value);
-    }
-    const rows = await this.query<WaitRowDb>(statements.waitsMatching, [eventName, fields, values]);
-    return rows.map(toWait);
+    return (await offeredWaits(await this.database(), [{ name: eventName, candidate }]))[0] ?? [];
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

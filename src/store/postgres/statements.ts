@@ -300,13 +300,16 @@ export const statements = {
   ),
   /** $1 event name. */
   waitsFor: named("fw_list_waits", "SELECT * FROM waits WHERE event_name = $1", true),
-  /** $1 event name, $2 fields, $3 values (pairwise): waits without a key plus those whose key is a pair. */
-  waitsMatching: named(
-    "fw_list_waits_matching",
-    `SELECT * FROM waits WHERE event_name = $1 AND match_field IS NULL
+  /**
+   * $1 event names, $2 names, $3 fields, $4 values (distinct triples): the waits without a key for the
+   * names, plus those whose key (name, field, value) is a triple.
+   */
+  waitsForEvents: named(
+    "fw_list_waits_for_events",
+    `SELECT * FROM waits WHERE event_name = ANY($1::text[]) AND match_field IS NULL
      UNION ALL
-     SELECT waits.* FROM unnest($2::text[], $3::text[]) AS k(field, value)
-       JOIN waits ON waits.event_name = $1 AND waits.match_field = k.field AND waits.match_value = k.value`,
+     SELECT waits.* FROM unnest($2::text[], $3::text[], $4::text[]) AS k(name, field, value)
+       JOIN waits ON waits.event_name = k.name AND waits.match_field = k.field AND waits.match_value = k.value`,
     true,
   ),
   /** $1 event name: the distinct match fields, one index seek each (a skip scan), not one row per wait. */

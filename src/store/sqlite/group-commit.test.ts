@@ -221,6 +221,29 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
     expect(write.settled).toBe(true);
   });
 
+  it("a write that needs no fsync of its own (a claim) resumes at its COMMIT; batched with writes, after their fsync", async () => {
+    const { db, committed, commits, syncs, held } = durable();
+    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
+    const claim = track(commits.runUnsynced(() => insert.run("lease", "1").changes));
+    for (const flush of held.splice(0)) flush();
+    await claim.done;
+    expect(syncs).toHaveLength(0);
+    expect(claim).toMatchObject({ settled: true, value: 1 });
+    expect(committed()).toEqual(["lease"]);
+
+    const write = track(commits.run(() => insert.run("a", "1")));
+    const second = track(commits.runUnsynced(() => insert.run("lease2", "1").changes));
+    for (const flush of held.splice(0)) flush();
+    // It shares a batch with a write that needs the fsync: it waits for it too (it might see that write).
+    const later = commits.read(() => committed());
+    for (const flush of held.splice(0)) flush();
+    expect(await later).toEqual(["a", "lease", "lease2"]);
+    expect([write.settled, second.settled]).toEqual([false, false]);
+    syncs.shift()?.(null);
+    await Promise.all([write.done, second.done]);
+    expect(second).toMatchObject({ settled: true, value: 1 });
+  });
+
   it("writes that arrive during an fsync wait for it, then share one COMMIT and the next fsync", async () => {
     const { db, commits, committed, syncs, held } = durable();
     const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");

@@ -40,8 +40,8 @@ interface Write {
   reject: (error: unknown) => void;
   /** Set for a `runSliced` write: `work` is unused, the slices run one per turn. */
   slices?: Array<() => unknown>;
-  /** A read (`read`): it needs no fsync of its own. */
-  read?: boolean;
+  /** A read (`read`) or a write that needs no fsync of its own (`runUnsynced`). */
+  unsynced?: boolean;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -95,8 +95,20 @@ export class GroupCommit {
    * to reach the disk); in a batch with writes, they resume with the writes, after the fsync.
    */
   read<T>(work: () => T): Promise<T> {
+    return this.runUnsynced(work);
+  }
+
+  /**
+   * Queues a write that needs no fsync of its own, answered like a read: after its COMMIT, and after the
+   * fsync only if its batch carried writes that need one (so its caller never sees a write of its batch that
+   * a power loss could undo). For a write whose loss in a power loss is the same as never having made it,
+   * and which the next durable write on this connection covers: a lease (`claimRun`) — the execution it
+   * starts writes nothing durable (a step's `running` row, a checkpoint, an end) without a later COMMIT,
+   * whose fsync syncs the claim with it.
+   */
+  runUnsynced<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#enqueue({ work, resolve: resolve as (value: unknown) => void, reject, read: true });
+      this.#enqueue({ work, resolve: resolve as (value: unknown) => void, reject, unsynced: true });
     });
   }
 
@@ -116,12 +128,13 @@ export class GroupCommit {
    * `sync`, a write that arrives while an fsync is in flight is held until it returns: its caller could not
    * resume before the fsync after that one anyway, which starts only then, so writing it now would not
    * answer it sooner; held, everything that arrives meanwhile shares one COMMIT (one WAL append of each page
-   * it touched, one flush) instead of one per event-loop turn. A read is not held unless writes are.
+   * it touched, one flush) instead of one per event-loop turn. A read or an unsynced write (a claim) is
+   * not held unless writes are queued ahead of it: it needs no fsync, so holding it would only delay it.
    */
   #enqueue(write: Write): void {
     this.#queue.push(write);
     if (this.#scheduled || this.#held) return;
-    if (this.#syncing > 0 && !write.read) {
+    if (this.#syncing > 0 && !write.unsynced) {
       this.#held = true;
       return;
     }
@@ -154,7 +167,7 @@ export class GroupCommit {
         else write.reject(outcome.ok ? error : outcome.error);
       });
     };
-    if (this.#sync && outcomes.some((outcome, index) => outcome.ok && !batch[index]?.read)) {
+    if (this.#sync && outcomes.some((outcome, index) => outcome.ok && !batch[index]?.unsynced)) {
       this.#syncing += 1;
       this.#sync((error) => {
         this.#syncing -= 1;

@@ -15,6 +15,7 @@ import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
+import { offerEvents } from "../offer-waits.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -31,6 +32,7 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
+  SaveStepOptions,
   StartedRunsQuery,
   StepRow,
   Store,
@@ -38,6 +40,7 @@ import type {
   StoredEvent,
   SuspendInput,
   SuspendResult,
+  WaitOffer,
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
@@ -88,6 +91,12 @@ export interface SqliteStoreOptions {
   synchronous?: SqliteSynchronous;
 }
 
+/** `SqliteStore.commitStats`: group commit's counters and the WAL fsyncs made. */
+export interface SqliteCommitStats extends GroupCommitStats {
+  /** fsyncs of the WAL started (each covers every COMMIT made before it started). */
+  fsyncs: number;
+}
+
 /** Durability of a SQLite COMMIT: see `SqliteStoreOptions.synchronous`. */
 export type SqliteSynchronous = "full" | "normal";
 
@@ -128,9 +137,12 @@ export class SqliteStore implements Store {
     this.writes = new GroupCommit(this.db, this.walSync ? { sync: this.walSync.sync } : {});
   }
 
-  /** Transactions committed and the writes they carried since the store opened (group commit's batch size). */
-  commitStats(): GroupCommitStats {
-    return this.writes.stats();
+  /**
+   * Transactions committed and the writes they carried since the store opened (group commit's batch size),
+   * and the WAL fsyncs made (`synchronous: "full"`; 0 otherwise).
+   */
+  commitStats(): SqliteCommitStats {
+    return { ...this.writes.stats(), fsyncs: this.walSync?.fsyncs ?? 0 };
   }
 
   private get q(): Statements {
@@ -186,14 +198,29 @@ export class SqliteStore implements Store {
       const part = input.runs.slice(start, start + ACCEPT_SLICE_ROWS);
       slices.push(() => void runs.push(...this.insertRuns(part, events, input.now)));
     }
-    slices.push(() => this.acceptFlow(input, events, runs));
-    return (await this.writes.runSliced(slices)).at(-1) as AcceptEventsResult;
+    const flowSlice = slices.push(() => this.acceptFlow(input, events, runs)) - 1;
+    const { offer } = input;
+    const woken = new Set<string>();
+    for (let start = 0; offer && start < input.events.length; start += ACCEPT_SLICE_ROWS) {
+      slices.push(
+        () => void this.offer(events.slice(start, start + ACCEPT_SLICE_ROWS), offer, input.now, woken),
+      );
+    }
+    const result = (await this.writes.runSliced(slices))[flowSlice] as AcceptEventsResult;
+    return offer ? { ...result, woken: [...woken] } : result;
   }
 
   /** Body of `acceptEvents`; call inside a transaction. */
   private accept(input: AcceptEventsInput): AcceptEventsResult {
     const events = this.insertEvents(input.events);
-    return this.acceptFlow(input, events, this.insertRuns(input.runs, events, input.now));
+    const result = this.acceptFlow(input, events, this.insertRuns(input.runs, events, input.now));
+    return input.offer ? { ...result, woken: [...this.offer(events, input.offer, input.now)] } : result;
+  }
+
+  /** Offers stored `events` to pending waits (`AcceptEventsInput.offer`); call inside a transaction. */
+  private offer(events: StoredEvent[], offer: WaitOffer, now: number, woken?: Set<string>): Set<string> {
+    const table = { waits: this.waitsFor.bind(this), resolve: this.resolve.bind(this) };
+    return offerEvents(events, offer, now, table, woken);
   }
 
   /** Stores events; returns them with their `seq`. */
@@ -259,7 +286,9 @@ export class SqliteStore implements Store {
     now: number,
     leaseMs: number,
   ): Promise<ClaimedRun | undefined> {
-    return this.writes.run(() => {
+    // A claim lost to a power loss is a claim never made (the run is claimable again), and whatever the
+    // execution writes durably commits after it: it waits for no fsync of its own (`runUnsynced`).
+    return this.writes.runUnsynced(() => {
       const row = this.q.claimRun.get({ id: runId, owner, now, until: now + leaseMs }) as
         | RunRowDb
         | undefined;
@@ -279,12 +308,13 @@ export class SqliteStore implements Store {
     await this.writes.run(() => this.q.releaseLeases.run(owner));
   }
 
-  async saveStep(step: StepRow, lease: LeaseFence): Promise<boolean> {
-    return this.writes.run(() => {
+  async saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean> {
+    const save = () => {
       if (!this.holds(step.runId, lease)) return false;
       this.q.upsertStep.run(fromStep(step));
       return true;
-    });
+    };
+    return options?.durable === false ? this.writes.runUnsynced(save) : this.writes.run(save);
   }
 
   /** Whether `lease.owner` holds a live lease on the non-terminal run `runId` (call inside a transaction). */
@@ -404,27 +434,25 @@ export class SqliteStore implements Store {
     this.q.insertWait.run(fromWait(wait));
   }
 
-  /** Reads nothing for an event name no wait was registered for (`wait-names.ts`). */
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
     if (!this.waitNames.mayHave(eventName)) return [];
-    // Rows read outside an open transaction are committed ones: none of them means no wait of that name.
-    const committed = !this.db.inTransaction;
-    if (candidate === undefined) {
-      const rows = this.q.waitsFor.all(eventName) as WaitRowDb[];
-      if (rows.length === 0 && committed) this.waitNames.none(eventName);
-      return rows.map(toWait);
+    if (candidate === undefined) return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
+    return this.db.transaction(() => this.waitsFor(eventName, candidate))();
+  }
+
+  /**
+   * The waits for `eventName` without a match key or with `candidate`'s; call inside a transaction. Reads
+   * nothing for an event name no wait was registered for (`wait-names.ts`): the offer of every accepted event.
+   */
+  private waitsFor(eventName: string, candidate: unknown): WaitRow[] {
+    if (!this.waitNames.mayHave(eventName)) return [];
+    const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
+    const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
+    for (const { field } of fields) {
+      const value = matchValue(candidate, field);
+      if (value !== undefined) rows.push(...(this.q.waitsKeyed.all(eventName, field, value) as WaitRowDb[]));
     }
-    return this.db.transaction(() => {
-      const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
-      const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
-      if (rows.length === 0 && fields.length === 0 && committed) this.waitNames.none(eventName);
-      for (const { field } of fields) {
-        const value = matchValue(candidate, field);
-        if (value !== undefined)
-          rows.push(...(this.q.waitsKeyed.all(eventName, field, value) as WaitRowDb[]));
-      }
-      return rows.map(toWait);
-    })();
+    return rows.map(toWait);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

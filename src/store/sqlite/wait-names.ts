@@ -1,14 +1,13 @@
 /**
- * The event names that may have a pending wait in the SQLite store, so `listWaits` answers "none" without a
- * read for an event no run waits for (the common case: every accepted event is offered to the waits of its
- * name, and most names are only ever triggers).
+ * The event names that may have a pending wait in the SQLite store, so the offer of an accepted event to
+ * the waits of its name (and `listWaits`) reads nothing for a name no run waits for — the common case:
+ * most event names are only ever triggers — and an ended run deletes no waits while none exists at all.
  *
  * Exact in the direction that matters because the store's process is the only writer of its file
- * (`SqliteStore`: one engine process per file): every wait is inserted through this process, which adds its
- * name first, so a name that is not in the set has no wait. The set may hold names whose waits are gone; a
- * name leaves it only when a read outside any open transaction (so of committed rows, none of which a
- * rollback can bring back) found no wait of that name. Not a cache for a store other processes write
- * (PostgreSQL: other workers register waits).
+ * (`SqliteStore`: one engine process per file): the set is the names in the waits table when first used,
+ * plus every name a wait is inserted for since (added before the insert), so a name that is not in it has
+ * no wait. It may hold names whose waits are gone (or whose insert was rolled back): those are read as
+ * before. Not a cache for a store other processes write (PostgreSQL: other workers register waits).
  *
  * @module
  */
@@ -23,7 +22,7 @@ export class WaitNames {
     this.#load = load;
   }
 
-  /** Call before inserting a wait for `name` (a rolled-back insert only leaves a name that may be removed later). */
+  /** Call before inserting a wait for `name`. */
   add(name: string): void {
     this.#loaded().add(name);
   }
@@ -33,14 +32,9 @@ export class WaitNames {
     return this.#loaded().has(name);
   }
 
-  /** False when no wait exists at all (no name may have one). */
+  /** False when no wait exists at all. */
   any(): boolean {
     return this.#loaded().size > 0;
-  }
-
-  /** A read of committed rows, made outside any transaction, found no wait for `name`. */
-  none(name: string): void {
-    this.#names?.delete(name);
   }
 
   #loaded(): Set<string> {

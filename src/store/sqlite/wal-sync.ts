@@ -22,6 +22,7 @@ export class WalSync {
   #waiting: Array<(error: Error | null) => void> = [];
   #running = false;
   #idle: Array<() => void> = [];
+  #fsyncs = 0;
 
   /** `file` is the database file; its WAL is `<file>-wal`. */
   constructor(file: string) {
@@ -33,6 +34,11 @@ export class WalSync {
     this.#waiting.push(done);
     if (!this.#running) this.#start();
   };
+
+  /** fsyncs started so far (each covers every COMMIT made before it started). */
+  get fsyncs(): number {
+    return this.#fsyncs;
+  }
 
   /** Resolves once no fsync is running or waiting. */
   idle(): Promise<void> {
@@ -68,6 +74,7 @@ export class WalSync {
       finish(error as Error);
       return;
     }
+    this.#fsyncs += 1;
     fsync(this.#fd, finish);
   }
 }
