@@ -346,6 +346,14 @@ export interface StoredBacklog {
   runs: number;
 }
 
+/**
+ * Work another process committed, as `Store.subscribe` reports it: a hint to read the store now rather than at
+ * the next sweep. `backlogs`: backlogged runs were created in these backlogs (`backlogKeys`), or in any
+ * (`backlogKeys` absent: read them all with `listBacklogs`). `due`: a wake-up (a resolved wait, a sleep or retry,
+ * a delayed start) became claimable at `at` (ms on the writers' clock; 0: at any time, read now).
+ */
+export type StoreWork = { kind: "backlogs"; backlogKeys?: string[] } | { kind: "due"; at: number };
+
 /** Where a `listBacklogRuns` page ends: the last run's `queueScore` and id (pages go in that order). */
 export interface BacklogCursor {
   score: number;
@@ -532,4 +540,14 @@ export interface Store {
   listUsage(runId: string): Promise<UsageRecord[]>;
   /** Sums of the records matching `query`, one row per tenant key × model, ordered by tenant key, then model. */
   usageTotals(query: UsageQuery): Promise<UsageTotal[]>;
+
+  /**
+   * Optional, for a store that other processes write (PostgreSQL): calls `onWork` when another process
+   * commits work this one may take ({@link StoreWork}), so idle workers start it at once instead of at
+   * their next sweep. A hint only: notices may come late, twice or not at all (after a lost connection the
+   * store reports `{ kind: "backlogs" }` and `{ kind: "due", at: 0 }` once it listens again); the claim
+   * decides who runs what, and the sweep still finds everything. Resolves once listening; the function it
+   * resolves with stops listening.
+   */
+  subscribe?(onWork: (work: StoreWork) => void): Promise<() => Promise<void>>;
 }

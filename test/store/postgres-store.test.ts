@@ -5,7 +5,13 @@ import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
-import { dropSchema, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
+import {
+  dropSchema,
+  lockWaiter,
+  TEST_DATABASE_URL,
+  testPostgresStore,
+  uniqueSchema,
+} from "../helpers/postgres.js";
 import { offerAtomicity, run, storeContract, T0 } from "./store.contract.js";
 
 const openPostgres = async () => {
@@ -187,17 +193,6 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
 /** A completed `step.run` row of run `runId`. */
 function doneStep(runId: string, id: string): StepRow {
   return { ...waitingStep(runId, id), op: "run", status: "completed", outputText: `"${id}"`, endedAt: T0 };
-}
-
-/** Resolves once a backend of the test database waits for a lock while running a statement containing `text`. */
-async function lockWaiter(client: pg.Client, text: string): Promise<void> {
-  for (;;) {
-    const { rows } = await client.query(
-      "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
-      [text],
-    );
-    if (rows.length > 0) return;
-  }
 }
 
 describe("PostgreSQL store: concurrency slots decided in the claim across workers", () => {
@@ -483,5 +478,9 @@ describe("PostgreSQL store: text and configuration", () => {
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ code: "store_failed", retryable: true });
     expect((error as Error).message).toMatch(/unreachable or busy \(3 tries\).*ECONNREFUSED/);
+    const listening = await store.subscribe(() => {}).catch((caught: unknown) => caught);
+    expect(listening).toBeInstanceOf(StoreError);
+    expect(listening).toMatchObject({ code: "store_failed", retryable: true });
+    expect((listening as Error).message).toMatch(/subscribe failed.*ECONNREFUSED/);
   });
 });

@@ -51,6 +51,8 @@ export const statements = {
     "fw_lock_run_events",
     "SELECT pg_advisory_xact_lock(hashtextextended('fairway:run-events:' || $1, 0))",
   ),
+  /** $1 channel, $2 payload: a wake-up notice (`work-notifier.ts`), autocommit, after the commit it announces. */
+  notifyWork: named("fw_notify_work", "SELECT pg_notify($1, $2)", true),
   /** $1 event id. */
   getEvent: named("fw_get_event", "SELECT * FROM events WHERE id = $1", true),
   /** $1 ids. */
