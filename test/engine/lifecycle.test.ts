@@ -15,12 +15,23 @@ describe("lease owners", () => {
   it("an owner on this host whose process is gone is dead; live, own, remote and odd owners are not", () => {
     const exited = spawnSync(process.execPath, ["-e", "0"]).pid as number;
     const self = newLeaseOwner("me");
-    expect(self).toBe(`${hostname()}:${process.pid}:me`);
-    expect(isDeadLocalOwner(`${hostname()}:${exited}:x`, self)).toBe(true);
+    const [host, pid] = self.split(":");
+    expect(pid).toBe(String(process.pid));
+    expect(host?.startsWith(hostname())).toBe(true);
+    expect(isDeadLocalOwner(`${host}:${exited}:x`, self)).toBe(true);
     expect(isDeadLocalOwner(self, self)).toBe(false);
-    expect(isDeadLocalOwner(`${hostname()}:${process.ppid}:x`, self)).toBe(false);
+    expect(isDeadLocalOwner(`${host}:${process.ppid}:x`, self)).toBe(false);
     expect(isDeadLocalOwner(`other-host:${exited}:x`, self)).toBe(false);
     expect(isDeadLocalOwner("garbage", self)).toBe(false);
+  });
+
+  it("the same hostname with another boot or pid namespace (a replica container, a cloned VM) is not this host", () => {
+    const exited = spawnSync(process.execPath, ["-e", "0"]).pid as number;
+    const self = newLeaseOwner("me");
+    // A replica whose hostname is ours but whose pids live in another namespace: its owner id carries
+    // another host part, so neither an exited pid nor our own pid makes its leases dead here.
+    expect(isDeadLocalOwner(`${hostname()}/000000000000:${exited}:x`, self)).toBe(false);
+    expect(isDeadLocalOwner(`${hostname()}/000000000000:${process.pid}:x`, self)).toBe(false);
   });
 });
 
@@ -113,7 +124,9 @@ describe("start-up with leased runs", () => {
       runs: [{ run: run("a") }, { run: run("b") }],
     });
     const exited = spawnSync(process.execPath, ["-e", "0"]).pid as number;
-    await store.claimRun("a", `${hostname()}:${exited}:x`, now, 60_000);
+    const probe = newLeaseOwner("probe");
+    const localHost = probe.split(":")[0];
+    await store.claimRun("a", `${localHost}:${exited}:x`, now, 60_000);
     await store.claimRun("b", "other-host:1:x", now, 60_000);
     await store.close();
 
