@@ -202,7 +202,13 @@ async function main(): Promise<void> {
   console.log(
     `  per resume (each run to its end): ${perResume(commits.transactions - commitsBefore.transactions)} COMMITs, ` +
       `${perResume(commits.fsyncs - commitsBefore.fsyncs)} fsyncs, ` +
-      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms`,
+      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms (the checkpoint thread's included)`,
+  );
+  const checkpoints = (key: keyof typeof commits.checkpoints) =>
+    commits.checkpoints[key] - commitsBefore.checkpoints[key];
+  console.log(
+    `  WAL checkpoints during the resumes (worker thread): ${checkpoints("checkpoints")} ` +
+      `(${checkpoints("partial")} partial, ${checkpoints("failures")} failed)`,
   );
   // Where the slowest resumes went: the GC pauses inside each one's window (send → handler continues).
   const gcIn = ({ start, end }: { start: number; end: number }) =>
