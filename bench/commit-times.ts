@@ -65,7 +65,11 @@ async function run(mode: Mode): Promise<{ p999: number; max: number }> {
   for (let k = 0; k < COMMITS; k++) {
     begin.run();
     for (let j = 0; j < 3; j++)
-      update.run(k % 2 ? "running" : "queued", JSON.stringify({ k, j }), 1 + Math.floor(Math.random() * ROWS));
+      update.run(
+        k % 2 ? "running" : "queued",
+        JSON.stringify({ k, j }),
+        1 + Math.floor(Math.random() * ROWS),
+      );
     const t0 = performance.now();
     commit.run();
     times.push(performance.now() - t0);
@@ -76,7 +80,8 @@ async function run(mode: Mode): Promise<{ p999: number; max: number }> {
   const sorted = [...times].sort((a, b) => a - b);
   const slow = times.filter((ms) => ms > 5).length;
   const stats = checkpointer ? `, ${checkpointer.stats().checkpoints} worker checkpoints` : "";
-  const frames = mode === "none" ? `, ${((statSync(walFile).size - 32) / pageBytes).toFixed(0)} WAL frames` : "";
+  const frames =
+    mode === "none" ? `, ${((statSync(walFile).size - 32) / pageBytes).toFixed(0)} WAL frames` : "";
   console.log(
     `${mode.padEnd(6)} p50 ${percentile(sorted, 0.5).toFixed(3)}  p99 ${percentile(sorted, 0.99).toFixed(3)}  ` +
       `p99.9 ${percentile(sorted, 0.999).toFixed(3)}  max ${(sorted.at(-1) ?? 0).toFixed(3)} ms; ` +
@@ -87,7 +92,8 @@ async function run(mode: Mode): Promise<{ p999: number; max: number }> {
 
 console.log(`${COMMITS} COMMITs of 3 row updates each on ${ROWS} rows (SQLite WAL, synchronous NORMAL)`);
 const results: Record<Mode, Array<{ p999: number; max: number }>> = { auto: [], worker: [], none: [] };
-for (const mode of ["auto", "worker", "none", "auto", "worker", "none"] as const) results[mode].push(await run(mode));
+for (const mode of ["auto", "worker", "none", "auto", "worker", "none"] as const)
+  results[mode].push(await run(mode));
 const mean = (mode: Mode, key: "p999" | "max") => results[mode].reduce((sum, r) => sum + r[key], 0) / 2;
 console.log(
   `auto / worker: p99.9 ${(mean("auto", "p999") / mean("worker", "p999")).toFixed(1)}×, ` +

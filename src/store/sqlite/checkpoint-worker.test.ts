@@ -77,7 +77,16 @@ describe("workerCheckpointRunner", () => {
 
 describe("SqliteStore WAL checkpoints", () => {
   const usage = (i: number) => [
-    { id: `r${i}:s`, runId: `r${i}`, functionId: "f", tenantKey: "t", model: "m", at: i, inputTokens: 1, outputTokens: 1 },
+    {
+      id: `r${i}:s`,
+      runId: `r${i}`,
+      functionId: "f",
+      tenantKey: "t",
+      model: "m",
+      at: i,
+      inputTokens: 1,
+      outputTokens: 1,
+    },
   ];
 
   it("checkpoints off the event loop every commitsPerCheckpoint COMMITs and closes the worker on close()", async () => {

@@ -86,7 +86,9 @@ export function workerCheckpointRunner(file: string, busyTimeoutMs = 5000): Chec
       waiting?.resolve(reply);
     };
     started.on("message", answer);
-    started.on("error", (error) => answer({ error: { message: `the checkpoint worker died: ${error.message}` } }));
+    started.on("error", (error) =>
+      answer({ error: { message: `the checkpoint worker died: ${error.message}` } }),
+    );
     exited = new Promise((resolve) =>
       started.once("exit", () => {
         if (worker === started) worker = undefined;

@@ -3,7 +3,8 @@
  * fsynced before a writer resumes, off the event loop: `wal-sync.ts`), every query a prepared statement. A
  * step checkpoint is a single upsert. Every write method is atomic and goes through group commit
  * (`group-commit.ts`): the writes of one event-loop turn share one transaction, each in its own savepoint,
- * and each caller resumes after that transaction's COMMIT.
+ * and each caller resumes after that transaction's COMMIT. WAL checkpoints run on a worker thread
+ * (`wal-checkpointer.ts`), never inside a COMMIT on the event loop.
  *
  * @module
  */

@@ -26,7 +26,11 @@ function manualRunner() {
 }
 
 /** Options with a WAL that never grows: only the COMMIT count starts checkpoints. */
-const byCount = (commitsPerCheckpoint: number) => ({ commitsPerCheckpoint, walBytes: () => 0, growthBytes: 1 });
+const byCount = (commitsPerCheckpoint: number) => ({
+  commitsPerCheckpoint,
+  walBytes: () => 0,
+  growthBytes: 1,
+});
 
 describe("WalCheckpointer", () => {
   it("asks for a checkpoint every N COMMITs, one at a time; COMMITs made meanwhile count toward the next", async () => {
