@@ -17,6 +17,7 @@ import type { State } from "./state.js";
 import { type AgentOutput, type AgentOutputOptions, agentOutput } from "./structured-output.js";
 import type { AnyTool } from "./tool.js";
 import type { MaybePromise, Message, StateData, UserMessage } from "./types.js";
+import { uniqueNames } from "./unique-names.js";
 
 /** AgentKit's lifecycle hooks. `onStart` may rewrite the prompt and history or stop the call. */
 export interface AgentLifecycle<T extends StateData = StateData> {
@@ -141,18 +142,10 @@ export class Agent<T extends StateData = StateData, O = unknown> {
     this.mcpServers = options.mcpServers ?? [];
     this.history = options.history;
     this.output = options.output ? agentOutput(options.output) : undefined;
-    this.tools = new Map();
-    (options.tools ?? []).forEach((entry, index) => {
-      const tool = isFairwayFunction(entry) ? functionTool(entry, this.name) : (entry as AnyTool);
-      if (this.tools.has(tool.name)) {
-        throw new ConfigError(
-          `tools[${index}].name`,
-          `tool names must be unique in agent "${this.name}"`,
-          tool.name,
-        );
-      }
-      this.tools.set(tool.name, tool);
-    });
+    const tools = (options.tools ?? []).map((entry) =>
+      isFairwayFunction(entry) ? functionTool(entry, this.name) : (entry as AnyTool),
+    );
+    this.tools = uniqueNames(tools, "tools", "tool", `agent "${this.name}"`);
   }
 
   /** A copy of this agent using `model` (keeps every other option, unlike AgentKit's). */

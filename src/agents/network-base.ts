@@ -15,6 +15,7 @@ import type { NetworkRun } from "./network-run.js";
 import type { RoutingAgent } from "./routing-agent.js";
 import { State } from "./state.js";
 import { assertMaxIter, type MaybePromise, type StateData, type UserMessage } from "./types.js";
+import { uniqueNames } from "./unique-names.js";
 
 /** What a code router receives. */
 export interface RouterArgs<T extends StateData = StateData> {
@@ -79,17 +80,7 @@ export class NetworkBase<T extends StateData = StateData> {
     assertMaxIter(maxIter);
     this.name = options.name;
     this.description = options.description ?? "";
-    this.agents = new Map();
-    options.agents.forEach((agent, index) => {
-      if (this.agents.has(agent.name)) {
-        throw new ConfigError(
-          `agents[${index}].name`,
-          `agent names must be unique in network "${this.name}"`,
-          agent.name,
-        );
-      }
-      this.agents.set(agent.name, agent);
-    });
+    this.agents = uniqueNames(options.agents, "agents", "agent", `network "${this.name}"`);
     this.state = options.defaultState ?? new State<T>();
     this.defaultModel = options.defaultModel;
     this.router = options.defaultRouter ?? options.router;

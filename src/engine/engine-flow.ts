@@ -13,6 +13,7 @@ import type { BacklogStats } from "../flow/fair-scheduler.js";
 import { type Admission, type AdmissionSource, FlowController } from "../flow/flow-controller.js";
 import { LimitOverrides } from "../flow/limit-overrides.js";
 import { dueChange } from "../flow/pending-changes.js";
+import { type StoredRunKeys, storedFlowKeys } from "../flow/run-keys.js";
 import type {
   FlowPending,
   FlowPendingKind,
@@ -24,7 +25,7 @@ import type {
 } from "../store/store.js";
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock } from "./clock.js";
-import { FlowReadyQueue } from "./flow-ready-queue.js";
+import { FlowReadyQueue, type QueuedRun } from "./flow-ready-queue.js";
 import { backlogFunction, backlogKey, backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import type { Deferral, ScheduleStage } from "./scheduler.js";
@@ -47,7 +48,7 @@ export interface EngineFlowDeps {
 export type FlowStateEntry = BacklogStats;
 
 export class EngineFlow {
-  readonly controller: FlowController;
+  readonly controller: FlowController<QueuedRun>;
   readonly queue: FlowReadyQueue;
   /** Per-key limit overrides, looked up by the scheduler and the rate limit (filled by `fairway.limits`). */
   readonly limits = new LimitOverrides();
@@ -59,7 +60,7 @@ export class EngineFlow {
     if (deps.ordering !== "fair" && deps.ordering !== "fifo") {
       throw new ConfigError("ordering", 'must be "fair" or "fifo"', deps.ordering);
     }
-    this.controller = new FlowController({
+    this.controller = new FlowController<QueuedRun>({
       appId: deps.appId,
       ordering: deps.ordering,
       compile: compileCel,
@@ -105,7 +106,7 @@ export class EngineFlow {
       for (const run of runs) {
         const event = run.events[0];
         if (event && run.status !== "skipped")
-          this.controller.restoreAdmission(functionId, event, run.createdAt);
+          this.controller.restoreAdmission(functionId, event, run.createdAt, storedKeys(run));
       }
     }
     for (const { functionId, lookbackMs } of this.controller.throttledFunctions()) {
@@ -117,7 +118,13 @@ export class EngineFlow {
         for (const run of runs) {
           const event = run.events[0];
           if (event && run.startedAt !== undefined)
-            this.controller.restoreThrottleStart(functionId, event, run.startedAt, windowStart);
+            this.controller.restoreThrottleStart(
+              functionId,
+              event,
+              run.startedAt,
+              windowStart,
+              storedKeys(run),
+            );
         }
         const last = runs.at(-1);
         if (runs.length < RESTORE_PAGE || last?.startedAt === undefined) break;
@@ -170,12 +177,15 @@ export class EngineFlow {
     return admission.kind === "deferred" ? run : this.#apply(run, admission, run.createdAt);
   }
 
-  /** The run left memory (it waits in the store): forget its flow keys until it is read back. */
+  /** The run left memory (it waits in the store): forget its flow keys until it is read back (from the run). */
   forgetKeys(runId: string): void {
     this.controller.forgetKeys(runId);
   }
 
-  /** A run was stored or is read back from the store: its keys, and its watch (cancelOn, timeouts, singleton). */
+  /**
+   * A run was stored or is read back from the store: its keys (those stored on the run; see
+   * `FlowController.runCreated`), and its watch (cancelOn, timeouts, singleton).
+   */
   runCreated(run: RunRecord): void {
     if (run.status === "skipped") return;
     const event = run.events[0] ?? { name: "", data: {}, id: "", ts: 0 };
@@ -188,6 +198,7 @@ export class EngineFlow {
     };
     this.controller.runCreated(
       run.startedAt === undefined ? watched : { ...watched, startedAt: run.startedAt },
+      storedKeys(run),
     );
   }
 
@@ -200,9 +211,15 @@ export class EngineFlow {
     for (const event of events) this.controller.eventReceived({ ...toHandlerEvent(event), seq: event.seq });
   }
 
-  /** The runs ended, were skipped, or were admitted and never stored: forget their keys, holds and deadlines. */
+  /**
+   * The runs ended, were skipped, or were admitted and never stored: out of the ready queue (and their
+   * backlog windows), and flow control forgets their keys, holds and deadlines.
+   */
   runsDropped(runIds: string[]): void {
-    for (const runId of runIds) this.controller.runEnded(runId);
+    for (const runId of runIds) {
+      this.queue.remove(runId);
+      this.controller.runEnded(runId);
+    }
   }
 
   /** Limits changed (an override was set, deleted or reloaded): re-check parked and throttled backlogs. */
@@ -242,6 +259,7 @@ export class EngineFlow {
     const out: RunRecord = { ...run, backlogKey: backlogKey(run.functionId, keys.key) };
     if (keys.priority !== 0) out.queueScore = run.createdAt - keys.priority * 1000;
     if (keys.concurrencyKeys.length > 0) out.concurrencyKeys = keys.concurrencyKeys;
+    out.flowKeys = storedFlowKeys(keys);
     if (keys.warnings.length > 0) out.warnings = keys.warnings;
     for (const warning of keys.warnings)
       this.deps.logger.warn(warning, { runId: run.id, functionId: run.functionId });
@@ -252,6 +270,11 @@ export class EngineFlow {
     delete out.readyAt;
     return out;
   }
+}
+
+/** The flow keys stored on `run` (both parts; either may be absent). */
+function storedKeys(run: RunRecord): StoredRunKeys {
+  return { concurrencyKeys: run.concurrencyKeys, flowKeys: run.flowKeys };
 }
 
 /** Runs read per page when state is rebuilt at start-up. */

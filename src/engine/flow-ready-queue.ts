@@ -6,40 +6,48 @@
  * Backlogged runs (never started) are held in per-backlog windows (`backlog-windows.ts`): the rest of a
  * large backlog stays in the store until the window has room.
  *
+ * The fair scheduler is the one record of what is queued: each run is queued there with its ready item
+ * (`QueuedRun.ready`), so "is this run queued, and as what" has one answer (`FairScheduler.queued`).
+ *
  * @module
  */
 import type { FlowController } from "../flow/flow-controller.js";
+import type { QueueItem } from "../flow/queue-item.js";
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
 
+/** What the engine queues in the fair scheduler: the run's scheduler item and the ready item it came from. */
+export interface QueuedRun extends QueueItem {
+  ready: ReadyItem;
+}
+
 export class FlowReadyQueue implements ReadyQueue {
-  readonly #items = new Map<string, ReadyItem>();
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** Set by the dispatcher: called when a throttled run may start now. */
   onWake: () => void = () => {};
 
   constructor(
-    private readonly flow: FlowController,
+    private readonly flow: FlowController<QueuedRun>,
     private readonly clock: Clock,
     /** The windows of backlogged runs (the engine's, shared with start-up's restore). */
     readonly windows: BacklogWindows,
   ) {}
 
   /**
-   * Queues a due run with the keys flow control recorded for it (`FlowController.runCreated`); a backlogged
-   * run whose window is full stays in the store (false) and flow control forgets its keys until it is read.
+   * Queues a due run with its flow keys (`FlowController.queueItem`); a backlogged run whose window is full
+   * stays in the store (false) and flow control forgets it until it is read back.
    */
   enqueue(item: ReadyItem, loaded = false): boolean {
-    if (loaded && this.#items.has(item.runId)) return true;
-    if (item.backlogged && !loaded && !this.#items.has(item.runId) && !this.windows.admit(windowed(item))) {
+    const queued = this.has(item.runId);
+    if (loaded && queued) return true;
+    if (item.backlogged && !loaded && !queued && !this.windows.admit(windowed(item))) {
       this.flow.forgetKeys(item.runId);
       return false;
     }
     this.remove(item.runId);
-    if (!this.flow.scheduler.enqueue(this.flow.queueItem(item))) return false;
-    this.#items.set(item.runId, item);
+    if (!this.flow.scheduler.enqueue({ ...this.flow.queueItem(item), ready: item })) return false;
     if (item.backlogged) this.windows.entered(windowed(item));
     return true;
   }
@@ -50,20 +58,19 @@ export class FlowReadyQueue implements ReadyQueue {
       this.#armWake(now);
       return undefined;
     }
-    const item = this.#items.get(next.runId);
-    this.#items.delete(next.runId);
-    if (item?.backlogged) this.windows.left(windowed(item));
-    return item && next.waitReason !== undefined ? { ...item, waitReason: next.waitReason } : item;
+    const item = next.ready;
+    if (item.backlogged) this.windows.left(windowed(item));
+    return next.waitReason !== undefined ? { ...item, waitReason: next.waitReason } : item;
   }
 
   has(runId: string): boolean {
-    return this.#items.has(runId);
+    return this.flow.scheduler.queued(runId) !== undefined;
   }
 
   remove(runId: string): boolean {
-    const item = this.#items.get(runId);
-    this.#items.delete(runId);
-    if (item?.backlogged) this.windows.left(windowed(item));
+    const queued = this.flow.scheduler.queued(runId);
+    if (queued === undefined) return false;
+    if (queued.ready.backlogged) this.windows.left(windowed(queued.ready));
     return this.flow.scheduler.remove(runId);
   }
 

@@ -13,7 +13,7 @@
  * | lost       | dispatcher, execution result                | nothing                | children admitted for the lost suspension are forgotten           |
  * | cancelled  | `fairway.cancelRun` (also flow: singleton, cancelOn, timeouts) | `cancelRun` (+ parent's step) | dispatcher drops it, its execution stops, flow forgets it, `run.cancelled`, parent `woken` |
  * | woken      | scheduler (a wait resolved), a child's end  | `resolveStep`          | the run is read and queued at its `readyAt`                       |
- * | read back  | backlog windows, sweep                      | —                      | flow evaluates its keys again, dispatcher queues it               |
+ * | read back  | backlog windows, sweep                      | —                      | flow takes its keys from the stored run, dispatcher queues it     |
  * | left       | dispatcher (window full, beyond horizon)    | —                      | flow forgets its keys; the sweep comes back for it in time        |
  * | dropped    | scheduler (admitted, never stored), claim missed | —                 | flow forgets it                                                   |
  *
@@ -119,7 +119,7 @@ export class RunLifecycle {
     dispatcher.schedule(run, run.readyAt);
   }
 
-  /** Backlogged runs a window read from the store: queue them (their keys evaluated from their events). */
+  /** Backlogged runs a window read from the store: queue them (their flow keys as stored on them). */
   backlogRead(runs: RunRecord[]): void {
     if (this.deps.closing()) return;
     const dispatcher = this.deps.dispatcher();

@@ -38,17 +38,23 @@ export interface BacklogStats {
   throttled: number;
 }
 
-interface Placement {
+interface Placement<T extends QueueItem> {
+  item: T;
   backlog: Backlog;
   entry: HeapEntry<QueuedEntry>;
 }
 
-export class FairScheduler {
+/**
+ * The queue of runs waiting to start or resume, and the one answer to "is this run queued": `T` is what the
+ * caller queues (a {@link QueueItem}, or one carrying the caller's own fields), handed back as it was by
+ * `next` and {@link queued}.
+ */
+export class FairScheduler<T extends QueueItem = QueueItem> {
   readonly #ordering: SchedulerOrdering;
   readonly #backlogs = new Map<string, Backlog>();
-  readonly #placed = new Map<string, Placement>();
-  readonly #delayed = new Heap<QueueItem>((a, b) => (a.availableAt ?? 0) < (b.availableAt ?? 0));
-  readonly #delayedEntries = new Map<string, HeapEntry<QueueItem>>();
+  readonly #placed = new Map<string, Placement<T>>();
+  readonly #delayed = new Heap<T>((a, b) => (a.availableAt ?? 0) < (b.availableAt ?? 0));
+  readonly #delayedEntries = new Map<string, HeapEntry<T>>();
   readonly #throttled = new Heap<Backlog>((a, b) => a.throttledUntil < b.throttledUntil);
   readonly #readyResume = new FifoQueue<BacklogTicket>();
   readonly #readyStart = new FifoQueue<BacklogTicket>();
@@ -76,7 +82,7 @@ export class FairScheduler {
    * Queues a run. A run id already queued or running is refused (returns false): each run is queued
    * at most once and never counted twice.
    */
-  enqueue(item: QueueItem): boolean {
+  enqueue(item: T): boolean {
     if (
       this.#placed.has(item.runId) ||
       this.#delayedEntries.has(item.runId) ||
@@ -90,6 +96,11 @@ export class FairScheduler {
       this.#place(item);
     }
     return true;
+  }
+
+  /** The queued run `runId` (due or not yet due) as it was enqueued, or `undefined` when it is not queued. O(1). */
+  queued(runId: string): T | undefined {
+    return this.#placed.get(runId)?.item ?? this.#delayedEntries.get(runId)?.value;
   }
 
   /** Removes a queued run (cancelled, timed out). Returns whether it was queued. */
@@ -114,7 +125,7 @@ export class FairScheduler {
    * holds one slot of each of its claims until {@link release}; a throttled start consumed its GCRA
    * token. Call again after `enqueue`, `release`, and at {@link nextWakeAt}.
    */
-  next(now: number): QueueItem | undefined {
+  next(now: number): T | undefined {
     this.#promote(now);
     for (;;) {
       const backlog = this.#takeReady();
@@ -136,6 +147,7 @@ export class FairScheduler {
       }
       const entry = backlog.items.pop()!;
       if (head.kind === "start") this.#nameWait(backlog, head, entry.seq);
+      const { item } = this.#placed.get(head.runId)!;
       this.#placed.delete(head.runId);
       this.#slots.acquire(head.runId, { claims: head.claims, backlog });
       backlog.running += 1;
@@ -143,7 +155,7 @@ export class FairScheduler {
       backlog.lastServed = this.#served;
       this.#requeue(backlog);
       if (head.kind === "start") this.#servedAhead(backlog, head, entry.seq);
-      return head;
+      return item;
     }
   }
 
@@ -203,7 +215,7 @@ export class FairScheduler {
     return rows;
   }
 
-  #place(item: QueueItem): void {
+  #place(item: T): void {
     const id = this.#backlogId(item);
     let backlog = this.#backlogs.get(id);
     if (backlog === undefined) {
@@ -215,7 +227,7 @@ export class FairScheduler {
     if (item.kind === "start" && backlog.state !== "ready" && backlog.state !== "idle" && backlog.blocked) {
       item.waitReason = backlog.blocked.reason;
     }
-    this.#placed.set(item.runId, { backlog, entry: backlog.add(item, this.#seq) });
+    this.#placed.set(item.runId, { item, backlog, entry: backlog.add(item, this.#seq) });
     if (backlog.state === "idle") this.#makeReady(backlog);
     else if (backlog.state !== "ready" && item.kind === "resume" && backlog.head() === item) {
       this.#makeReady(backlog);

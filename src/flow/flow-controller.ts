@@ -18,7 +18,7 @@ import { evaluateKey } from "./keys.js";
 import type { LimitOverrides } from "./limit-overrides.js";
 import { batchChange, debounceChange, type PendingApply } from "./pending-changes.js";
 import type { QueueItem } from "./queue-item.js";
-import { evaluateRunKeys, type RunFlowKeys } from "./run-keys.js";
+import { evaluateRunKeys, type RunFlowKeys, type StoredRunKeys } from "./run-keys.js";
 import { RunWatch, type WatchedRun } from "./run-watch.js";
 import type { FlowClock, FlowEvent } from "./timers.js";
 import { WindowLimiter } from "./window-limiter.js";
@@ -65,16 +65,20 @@ interface FunctionFlow {
   idempotency?: WindowLimiter;
 }
 
-export class FlowController {
-  readonly scheduler: FairScheduler;
+/**
+ * `T`: what the caller queues in the {@link FairScheduler} (a {@link QueueItem} from {@link queueItem}, or one
+ * carrying the caller's own fields, e.g. the engine's ready item).
+ */
+export class FlowController<T extends QueueItem = QueueItem> {
+  readonly scheduler: FairScheduler<T>;
   readonly #functions = new Map<string, FunctionFlow>();
   readonly #keys = new Map<string, RunFlowKeys>();
-  /** Runs stored (or recovered) before their function was defined: registered when it is. */
-  readonly #early = new Map<string, WatchedRun>();
+  /** Runs stored (or recovered) before their function was defined, with their stored keys: registered when it is. */
+  readonly #early = new Map<string, { run: WatchedRun; stored: StoredRunKeys | undefined }>();
   readonly #watch: RunWatch;
 
   constructor(private readonly options: FlowControllerOptions) {
-    this.scheduler = new FairScheduler({
+    this.scheduler = new FairScheduler<T>({
       ordering: options.ordering ?? "fair",
       ...(options.limits ? { limits: options.limits } : {}),
     });
@@ -88,10 +92,12 @@ export class FlowController {
       flow.rateLimit = new WindowLimiter(config.rateLimit.limit, config.rateLimit.periodMs);
     if (config.idempotency) flow.idempotency = new WindowLimiter(1, IDEMPOTENCY_WINDOW_MS);
     this.#functions.set(functionId, flow);
-    for (const run of [...this.#early.values()].filter((early) => early.functionId === functionId)) {
+    for (const { run, stored } of [...this.#early.values()].filter(
+      (early) => early.run.functionId === functionId,
+    )) {
       this.#early.delete(run.id);
       this.#keys.delete(run.id);
-      this.runCreated(run);
+      this.runCreated(run, stored);
     }
   }
 
@@ -108,10 +114,7 @@ export class FlowController {
     const limited = source !== "released";
     const batch = config.batchEvents;
     if (batch && source === "event" && joinsBatch(batch, this.options.compile, event)) {
-      const key =
-        batch.key === undefined
-          ? ""
-          : evaluateKey(this.options.compile, batch.key, event, "batchEvents.key").value;
+      const key = this.#key(batch.key, event, "batchEvents.key");
       return { kind: "deferred", by: "batchEvents", key, apply: batchChange(batch, now) };
     }
     const keys = this.#remember(runId, functionId, flow, event);
@@ -206,46 +209,55 @@ export class FlowController {
 
   /**
    * Counts a run created at `at` (ms) before a restart against its function's rate limit and idempotency
-   * windows. Call in creation order, before new events are admitted.
+   * windows, under the keys `stored` on the run (a key it lacks is evaluated from `event`). Call in creation
+   * order, before new events are admitted.
    */
-  restoreAdmission(functionId: string, event: FlowEvent, at: number): void {
+  restoreAdmission(functionId: string, event: FlowEvent, at: number, stored?: StoredRunKeys): void {
     const flow = this.#functions.get(functionId);
     if (!flow) return;
     const { config, rateLimit, idempotency } = flow;
-    const key = (source: string | undefined, path: string) =>
-      source === undefined ? "" : evaluateKey(this.options.compile, source, event, path).value;
-    const rateKey = key(config.rateLimit?.key, "rateLimit.key");
+    const rateKey = stored?.flowKeys?.rateLimit ?? this.#key(config.rateLimit?.key, event, "rateLimit.key");
     rateLimit?.take(rateKey, at, this.#rateLimitOf(functionId, flow, rateKey));
-    idempotency?.take(key(config.idempotency, "idempotency"), at);
+    idempotency?.take(
+      stored?.flowKeys?.idempotency ?? this.#key(config.idempotency, event, "idempotency"),
+      at,
+    );
   }
 
   /**
-   * Counts a run's first start at `startedAt` (ms) before a restart against its function's throttle. Call
-   * in start order, with every start since `windowStart` (ms), before runs are dispatched.
+   * Counts a run's first start at `startedAt` (ms) before a restart against its function's throttle, under
+   * the throttle key `stored` on the run (evaluated from `event` if it lacks one). Call in start order,
+   * with every start since `windowStart` (ms), before runs are dispatched.
    */
-  restoreThrottleStart(functionId: string, event: FlowEvent, startedAt: number, windowStart: number): void {
+  restoreThrottleStart(
+    functionId: string,
+    event: FlowEvent,
+    startedAt: number,
+    windowStart: number,
+    stored?: StoredRunKeys,
+  ): void {
     const throttle = this.#functions.get(functionId)?.config.throttle;
     if (!throttle) return;
-    const value =
-      throttle.key === undefined
-        ? ""
-        : evaluateKey(this.options.compile, throttle.key, event, "throttle.key").value;
+    const value = stored?.flowKeys?.throttle ?? this.#key(throttle.key, event, "throttle.key");
     const id = throttle.key === undefined ? functionId : `${functionId}:${value}`;
     this.scheduler.restoreThrottleStart({ id, ...throttle }, startedAt, windowStart);
   }
 
   /**
    * A run was stored (or is restored on start-up, or found by a recovery sweep): watch it for cancelOn,
-   * timeouts and singleton. A run already watched (or waiting for its function) is left as it is.
+   * timeouts and singleton, and keep its keys while it is in memory. Keys recorded at admission are kept;
+   * otherwise they are the ones `stored` on the run (evaluated from its event where it lacks them, see
+   * `evaluateRunKeys`; all of them when `stored` is not given). A run already watched (or waiting for its
+   * function) is left as it is.
    */
-  runCreated(run: WatchedRun): void {
+  runCreated(run: WatchedRun, stored?: StoredRunKeys): void {
     if (this.#early.has(run.id)) return;
     const flow = this.#functions.get(run.functionId);
     if (!flow) {
-      this.#early.set(run.id, run);
+      this.#early.set(run.id, { run, stored });
       return;
     }
-    const keys = this.#keys.get(run.id) ?? this.#remember(run.id, run.functionId, flow, run.event);
+    const keys = this.#keys.get(run.id) ?? this.#remember(run.id, run.functionId, flow, run.event, stored);
     if (!this.#watch.watching(run.id)) this.#watch.watch(run, flow.config, keys.singletonKey);
   }
 
@@ -276,7 +288,7 @@ export class FlowController {
   /**
    * The run left this process's memory but goes on (it waits in the store: a backlog beyond its window, a
    * wake-up beyond the horizon): forget its keys; its watch (singleton, cancelOn, deadlines) stays. The keys
-   * are evaluated again from its event when it is read back (`runCreated`).
+   * are rebuilt from the ones stored on the run when it is read back (`runCreated`).
    */
   forgetKeys(runId: string): void {
     this.#keys.delete(runId);
@@ -297,8 +309,8 @@ export class FlowController {
 
   /**
    * The scheduler item of a due run, from the keys recorded at admission or by `runCreated`. A run
-   * flow control never saw gets keys evaluated for an empty event (the null-key rule), so the
-   * function's limits still apply.
+   * flow control never saw (not admitted or created here) gets keys evaluated for an empty event (the
+   * null-key rule), so the function's limits still apply.
    */
   queueItem(run: { runId: string; functionId: string; createdAt: number; resume: boolean }): QueueItem {
     const flow = this.#functions.get(run.functionId) ?? { config: emptyConfig };
@@ -326,11 +338,22 @@ export class FlowController {
     this.#watch.stop();
   }
 
-  #remember(runId: string, functionId: string, flow: { config: FlowConfig }, event: FlowEvent): RunFlowKeys {
+  #remember(
+    runId: string,
+    functionId: string,
+    flow: { config: FlowConfig },
+    event: FlowEvent,
+    stored?: StoredRunKeys,
+  ): RunFlowKeys {
     const scope = { functionId, appId: this.options.appId };
-    const keys = evaluateRunKeys(flow.config, scope, event, this.options.compile);
+    const keys = evaluateRunKeys(flow.config, scope, event, this.options.compile, stored);
     this.#keys.set(runId, keys);
     return keys;
+  }
+
+  /** The value of key expression `source` (at config `path`) for `event`; `""` without an expression. */
+  #key(source: string | undefined, event: FlowEvent, path: string): string {
+    return source === undefined ? "" : evaluateKey(this.options.compile, source, event, path).value;
   }
 
   /** A skipped run is created terminal: nothing about it is kept. */

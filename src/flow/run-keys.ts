@@ -5,6 +5,10 @@
  * idempotency, debounce, batch and singleton keys). Never throws: keys follow the null-key rule of
  * `keys.ts` and every fallback adds a warning for the run.
  *
+ * The values that outlive admission are stored on the run ({@link StoredRunKeys}); a run read back from
+ * the store gets its keys from them, and only a value the stored run lacks is evaluated (once, from its
+ * event): a run stored by a version before stored keys, or a control added to the function since.
+ *
  * @module
  */
 import type { FlowConfig } from "./config/types.js";
@@ -32,28 +36,76 @@ export interface RunFlowKeys {
   warnings: string[];
 }
 
+/**
+ * The key values of a run that flow control needs after admission, as the engine stores them on the run
+ * (`RunRecord.flowKeys`; SQLite and PostgreSQL column `flow_keys`, JSON), each evaluated once, at
+ * admission, under the null-key rule. A key field is absent when its control was not configured then;
+ * `priority` is always written, so a run without `flowKeys` was stored before keys were stored.
+ * Concurrency key values are stored beside it, in `RunRecord.concurrencyKeys` (config order).
+ */
+export interface StoredFlowKeys {
+  /** The `throttle.key` value (`""` for an unkeyed throttle). */
+  throttle?: string;
+  /** The `rateLimit.key` value (`""` for an unkeyed rate limit). */
+  rateLimit?: string;
+  /** The `idempotency` key value. */
+  idempotency?: string;
+  /** The `singleton.key` value (`""` for an unkeyed singleton). */
+  singleton?: string;
+  /** Seconds, clamped (see `evaluatePriority`); 0 without `priority`. */
+  priority?: number;
+}
+
+/** What a run read back from the store carries of its keys: both parts as stored, either may be absent. */
+export interface StoredRunKeys {
+  /** The concurrency key values in config order (`""` for a limit without key). */
+  concurrencyKeys?: readonly string[];
+  flowKeys?: StoredFlowKeys;
+}
+
+/** The part of `keys` that is stored on the run (see {@link StoredFlowKeys}). */
+export function storedFlowKeys(keys: RunFlowKeys): StoredFlowKeys {
+  const stored: StoredFlowKeys = { priority: keys.priority };
+  if (keys.throttle) stored.throttle = keys.throttle.keyValue ?? "";
+  if (keys.rateLimitKey !== undefined) stored.rateLimit = keys.rateLimitKey;
+  if (keys.idempotencyKey !== undefined) stored.idempotency = keys.idempotencyKey;
+  if (keys.singletonKey !== undefined) stored.singleton = keys.singletonKey;
+  return stored;
+}
+
 /** Where the run is: its function id and the Fairway app id (the `env` scope). */
 export interface RunScope {
   functionId: string;
   appId: string;
 }
 
-/** Evaluates the keys of `config` for `event`. Keys without an expression are `""` (one per function). */
+/**
+ * The keys of `config` for a run with trigger `event`. Keys without an expression are `""` (one per
+ * function). `stored` (a run read back from the store): the values stored on the run, used as they are;
+ * only the ones it lacks are evaluated (all concurrency keys when their number differs from the config's),
+ * and debounce and batch keys are not (they served the run's creation). Warnings are those of this call's
+ * evaluations.
+ */
 export function evaluateRunKeys(
   config: FlowConfig,
   scope: RunScope,
   event: unknown,
   compile: CompileExpression,
+  stored?: StoredRunKeys,
 ): RunFlowKeys {
   const warnings: string[] = [];
-  const keyOf = (source: string | undefined, path: string): string => {
+  const known = stored?.flowKeys ?? {};
+  const keyOf = (source: string | undefined, path: string, value?: string): string => {
+    if (value !== undefined) return value;
     if (source === undefined) return "";
     const result = evaluateKey(compile, source, event, path);
     if (result.warning !== undefined) warnings.push(result.warning);
     return result.value;
   };
+  const storedConcurrency =
+    stored?.concurrencyKeys?.length === config.concurrency.length ? stored.concurrencyKeys : undefined;
   const concurrencyKeys = config.concurrency.map((limit, index) =>
-    keyOf(limit.key, `concurrency[${index}].key`),
+    keyOf(limit.key, `concurrency[${index}].key`, storedConcurrency?.[index]),
   );
   const claims = config.concurrency.map((limit, index): ConcurrencyClaim => {
     const value = concurrencyKeys[index]!;
@@ -69,18 +121,20 @@ export function evaluateRunKeys(
   if (labelAt >= 0) keys.key = concurrencyKeys[labelAt]!;
   if (config.throttle) {
     const { limit, periodMs, burst } = config.throttle;
-    const value = keyOf(config.throttle.key, "throttle.key");
+    const value = keyOf(config.throttle.key, "throttle.key", known.throttle);
     const id = config.throttle.key === undefined ? scope.functionId : `${scope.functionId}:${value}`;
     keys.throttle = { id, limit, periodMs, burst };
     if (config.throttle.key !== undefined) keys.throttle.keyValue = value;
     if (labelAt < 0) keys.key = value;
   }
-  if (config.rateLimit) keys.rateLimitKey = keyOf(config.rateLimit.key, "rateLimit.key");
-  if (config.idempotency) keys.idempotencyKey = keyOf(config.idempotency, "idempotency");
-  if (config.debounce) keys.debounceKey = keyOf(config.debounce.key, "debounce.key");
-  if (config.batchEvents) keys.batchKey = keyOf(config.batchEvents.key, "batchEvents.key");
-  if (config.singleton) keys.singletonKey = keyOf(config.singleton.key, "singleton.key");
-  if (config.priority) {
+  if (config.rateLimit) keys.rateLimitKey = keyOf(config.rateLimit.key, "rateLimit.key", known.rateLimit);
+  if (config.idempotency) keys.idempotencyKey = keyOf(config.idempotency, "idempotency", known.idempotency);
+  // Debounce and batch keys matter only at admission (a run read back was created by them already).
+  if (config.debounce && !stored) keys.debounceKey = keyOf(config.debounce.key, "debounce.key");
+  if (config.batchEvents && !stored) keys.batchKey = keyOf(config.batchEvents.key, "batchEvents.key");
+  if (config.singleton) keys.singletonKey = keyOf(config.singleton.key, "singleton.key", known.singleton);
+  if (known.priority !== undefined) keys.priority = known.priority;
+  else if (config.priority) {
     const result = evaluatePriority(compile, config.priority.run, event);
     keys.priority = result.seconds;
     if (result.warning !== undefined) warnings.push(result.warning);

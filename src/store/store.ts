@@ -10,6 +10,7 @@
  * @module
  */
 import type { SerializedError } from "../errors/index.js";
+import type { StoredFlowKeys } from "../flow/run-keys.js";
 import type { FlowPending, FlowPendingUpdate } from "./flow-pending.js";
 import type { WaitMatchKey } from "./wait-match.js";
 
@@ -106,7 +107,19 @@ export interface RunRecord {
    * the run. Absent means `createdAt`.
    */
   queueScore?: number;
+  /**
+   * The value of each concurrency limit's key for this run, in the function's config order (`""` for a limit
+   * without key), evaluated once when flow control admits the run (null-key rule applied). Absent when the
+   * function had no concurrency limit then. With the function's config, it gives the run's slot scopes.
+   */
   concurrencyKeys?: string[];
+  /**
+   * The run's other flow-control key values (throttle, rate limit, idempotency, singleton) and its priority,
+   * evaluated once at admission with `concurrencyKeys` (see `StoredFlowKeys`). Flow control reads a run's
+   * keys from these two fields whenever it reads the run back. Absent on runs stored before the field
+   * existed (SQLite migration 13, PostgreSQL migration 7): their keys are evaluated from their event then.
+   */
+  flowKeys?: StoredFlowKeys;
   /**
    * Flow-control fallbacks recorded when the run was scheduled, each naming the field: a key expression
    * that failed or yielded null (the run used the shared `__null__` key), a priority clamped or not a number.

@@ -72,5 +72,47 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       expect(startsB.map((at) => (at - t0) / 1000)).toEqual([10, 30, 60]);
       await second.close();
     });
+
+    it("a queued run keeps the keys it was admitted with: a changed key expression applies to new runs", async () => {
+      location = durableLocation(kind, tempDir());
+      const started = (fairway: Fairway, key: string, starts: string[]) => {
+        fairway.createFunction(
+          { id: "k", throttle: { limit: 1, period: "1h", key } },
+          { event: "e" },
+          ({ event }) => void starts.push(String(event.data.org)),
+        );
+        return fairway;
+      };
+      const { store: storeA, clock: clockA } = openProcess(location);
+      const startsA: string[] = [];
+      const first = started(
+        new Fairway({ id: "app", store: storeA, clock: clockA, logger: silent }),
+        "event.data.user",
+        startsA,
+      );
+      await first.send([
+        { name: "e", data: { user: "u1", org: "o1" } },
+        { name: "e", data: { user: "u1", org: "o2" } },
+      ]);
+      await clockA.advance(0);
+      expect(startsA).toEqual(["o1"]);
+      await first.close();
+
+      // Keyed by org now: o2's run would be free to start, but it was admitted under user u1's throttle.
+      const { store: storeB, clock: clockB } = openProcess(location, clockA.now() + 60_000);
+      const startsB: string[] = [];
+      const second = started(
+        new Fairway({ id: "app", store: storeB, clock: clockB, logger: silent }),
+        "event.data.org",
+        startsB,
+      );
+      await second.start();
+      await second.send({ name: "e", data: { user: "u1", org: "o3" } });
+      await clockB.advance(0);
+      expect(startsB).toEqual(["o3"]);
+      await clockB.advance("1h");
+      expect(startsB).toEqual(["o3", "o2"]);
+      await second.close();
+    });
   });
 });

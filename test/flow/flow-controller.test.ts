@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { normalizeFlowConfig } from "../../src/flow/config/flow-config.js";
 import type { FlowConfigInput } from "../../src/flow/config/types.js";
+import type { CompileExpression } from "../../src/flow/expression.js";
 import { type Admission, FlowController } from "../../src/flow/flow-controller.js";
 import { dueChange, type PendingState } from "../../src/flow/pending-changes.js";
+import { storedFlowKeys } from "../../src/flow/run-keys.js";
 import type { FlowEvent } from "../../src/flow/timers.js";
 import { compile } from "./compile.js";
 import { ManualClock } from "./manual-clock.js";
@@ -283,5 +285,83 @@ describe("FlowController watches runs", () => {
     expect(clock.pending).toBe(1);
     flow.stop();
     expect(clock.pending).toBe(0);
+  });
+});
+
+describe("FlowController reads a run's keys from the stored run", () => {
+  const keyed: FlowConfigInput = {
+    concurrency: [{ limit: 10 }, { limit: 2, key: "event.data.user" }],
+    throttle: { limit: 5, period: "1m", key: "event.data.org" },
+    rateLimit: { limit: 100, period: "1h", key: "event.data.user" },
+    idempotency: "event.data.id",
+    singleton: { mode: "skip", key: "event.data.user" },
+    priority: { run: "event.data.p" },
+  };
+
+  /** A flow controller whose compiler records the source of every evaluation. */
+  function counted() {
+    const evaluated: string[] = [];
+    const counting: CompileExpression = (source, variables) => {
+      const compiled = compile(source, variables);
+      return (values) => {
+        evaluated.push(source);
+        return compiled(values);
+      };
+    };
+    const clock = new ManualClock();
+    const flow = new FlowController({ appId: "app", compile: counting, clock, cancelRun: () => {} });
+    flow.define("fn", normalizeFlowConfig(keyed, compile));
+    return { flow, evaluated };
+  }
+
+  const trigger = { name: "e", id: "ev1", ts: 0, data: { user: "u1", org: "o1", id: "x", p: 3 } };
+  const due = { runId: "r1", functionId: "fn", createdAt: 5, resume: false };
+
+  it("evaluates each key once, at admission; a run read back gets the stored keys, evaluating nothing", () => {
+    const { flow, evaluated } = counted();
+    const admission = flow.admit("fn", "r1", trigger);
+    if (admission.kind !== "run") throw new Error("expected a run");
+    const stored = {
+      concurrencyKeys: admission.keys.concurrencyKeys,
+      flowKeys: storedFlowKeys(admission.keys),
+    };
+    expect(stored).toEqual({
+      concurrencyKeys: ["", "u1"],
+      flowKeys: { throttle: "o1", rateLimit: "u1", idempotency: "x", singleton: "u1", priority: 3 },
+    });
+    expect(evaluated).toHaveLength(6);
+    const admitted = flow.queueItem(due);
+
+    // The run leaves memory and is read back (here, or by another process): an empty event proves the
+    // keys come from the stored run.
+    flow.forgetKeys("r1");
+    evaluated.length = 0;
+    const empty = { name: "e", id: "ev1", ts: 0, data: {} };
+    flow.runCreated({ id: "r1", functionId: "fn", event: empty, eventSeq: 1, createdAt: 5 }, stored);
+    expect(flow.queueItem(due)).toEqual(admitted);
+
+    // Start-up's rebuilt windows and GCRA state take the stored keys too.
+    const restarted = counted();
+    restarted.evaluated.length = 0;
+    restarted.flow.restoreAdmission("fn", empty, 0, stored);
+    restarted.flow.restoreThrottleStart("fn", empty, 0, 0, stored);
+    expect([...evaluated, ...restarted.evaluated]).toEqual([]);
+    // The idempotency key "x" was counted: the same event again is skipped.
+    expect(restarted.flow.admit("fn", "r2", trigger)).toMatchObject({ kind: "skip" });
+  });
+
+  it("a run stored without flow keys (an older version) gets the missing ones from its event, once", () => {
+    const { flow, evaluated } = counted();
+    const old = { id: "r1", functionId: "fn", event: trigger, eventSeq: 1, createdAt: 5 };
+    flow.runCreated(old, { concurrencyKeys: ["", "u1"] });
+    expect(evaluated.sort()).toEqual([
+      "event.data.id",
+      "event.data.org",
+      "event.data.p",
+      "event.data.user",
+      "event.data.user",
+    ]);
+    expect(flow.queueItem(due)).toMatchObject({ priority: 3, key: "u1", throttle: { id: "fn:o1" } });
+    expect(evaluated).toHaveLength(5);
   });
 });

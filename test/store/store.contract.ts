@@ -566,6 +566,25 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(plain && "sent" in plain).toBe(false);
     });
 
+    it("keeps a run's flow keys as admitted: concurrency keys and the other keys with the priority", async () => {
+      const s = await open();
+      const flowKeys = {
+        throttle: "org\u00001",
+        rateLimit: "",
+        idempotency: "x",
+        singleton: "u1",
+        priority: -2.5,
+      };
+      const keyed = run("keyed", { concurrencyKeys: ["", "u1"], flowKeys });
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: keyed }, { run: run("plain") }] });
+      expect(await s.getRun("keyed")).toMatchObject({ concurrencyKeys: ["", "u1"], flowKeys });
+      const plain = await s.getRun("plain");
+      expect(plain && "flowKeys" in plain).toBe(false);
+      expect((await s.listBacklogRuns(keyed.backlogKey, 9)).find((r) => r.id === "keyed")?.flowKeys).toEqual(
+        flowKeys,
+      );
+    });
+
     it("listRuns filters by function, status, key and time, newest first, with cursors", async () => {
       const s = await open();
       const runs = [

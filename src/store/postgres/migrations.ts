@@ -176,6 +176,11 @@ DROP INDEX runs_due;
     version: 6,
     sql: "CREATE INDEX runs_started ON runs (function_id, started_at, id) WHERE started_at IS NOT NULL;",
   },
+  {
+    // A run's flow-control keys besides its concurrency keys, evaluated once at admission (RunRecord.flowKeys).
+    version: 7,
+    sql: "ALTER TABLE runs ADD COLUMN flow_keys TEXT;",
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -9,6 +9,12 @@
 import type pg from "pg";
 import { ConfigError } from "../../errors/index.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
+import {
+  type FilterConditions,
+  runFilterConditions,
+  USAGE_FILTER_CONDITIONS,
+  whereConditions,
+} from "../filter-conditions.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { waitResolution } from "../offer-waits.js";
@@ -165,15 +171,26 @@ interface Opened {
   coalescers: Coalescers;
 }
 
-/** `listRuns` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
-const FILTERS: Array<[keyof RunFilter & string, string]> = [
-  ["functionId", "function_id = $"],
-  ["status", "status = $"],
-  ["concurrencyKey", "concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text"],
-  ["since", "created_at >= $"],
-  ["until", "created_at < $"],
-  ["startedSince", "started_at >= $"],
-];
+/** `listRuns` filter conditions (`$` is replaced by the parameter's number). */
+const FILTERS = runFilterConditions("concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text");
+
+/**
+ * The conditions of `filter` with PostgreSQL placeholders: each value is appended to `values` and written as
+ * `$n`; `mask` has a bit per field set (by its place in `conditions`), to name one statement per combination.
+ */
+function numberedConditions<F extends object>(
+  conditions: FilterConditions<F>,
+  filter: F,
+  values: unknown[],
+): { where: string[]; mask: number } {
+  let mask = 0;
+  const where = whereConditions(conditions, filter, (_field, value, index) => {
+    values.push(value);
+    mask |= 1 << index;
+    return `$${values.length}`;
+  });
+  return { where, mask };
+}
 
 /** The row of `run`; its concurrency keys are NUL-safe inside their JSON too (the `listRuns` filter casts it to jsonb). */
 function runRow(run: RunRecord) {
@@ -197,15 +214,6 @@ function schemaParameter(connectionString: string): string | undefined {
     return undefined;
   }
 }
-
-/** `usageTotals` filter fields and their SQL conditions (`$` is replaced by the parameter's number). */
-const USAGE_FILTERS: Array<[keyof UsageQuery, string]> = [
-  ["since", "at >= $"],
-  ["until", "at < $"],
-  ["functionId", "function_id = $"],
-  ["tenantKey", "tenant_key = $"],
-  ["runId", "run_id = $"],
-];
 
 /** int8 (BIGINT, oid 20) as a JS number: ms timestamps and sequence numbers stay far below 2^53. */
 const INT8_OID = 20;
@@ -328,6 +336,20 @@ export class PostgresStore implements Store {
   }
 
   /** Runs one named statement. */
+  /**
+   * The runs of a keyset-paged statement: its `values`, then the cursor, the position and id of the last run
+   * of the previous page (from the first run when absent).
+   */
+  private async runsAfter(
+    statement: (typeof statements)[keyof typeof statements],
+    values: unknown[],
+    position: number | undefined,
+    id: string | undefined,
+  ): Promise<RunRecord[]> {
+    const cursor = [position ?? Number.MIN_SAFE_INTEGER, id ?? ""];
+    return (await this.query<RunRowDb>(statement, [...values, ...cursor])).map(runOf);
+  }
+
   private async query<Row>(statement: (typeof statements)[keyof typeof statements], values: unknown[]) {
     return (await this.database()).query<Row>(statement, values);
   }
@@ -605,14 +627,7 @@ export class PostgresStore implements Store {
   async listRuns(filter: RunFilter): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
     const limit = checkRunFilter(filter);
     const values: unknown[] = [];
-    const where: string[] = [];
-    let mask = 0;
-    FILTERS.forEach(([field, condition], index) => {
-      if (filter[field] === undefined) return;
-      values.push(filter[field]);
-      where.push(condition.replace("$", `$${values.length}`));
-      mask |= 1 << index;
-    });
+    let { where, mask } = numberedConditions(FILTERS, filter, values);
     if (filter.cursor !== undefined) {
       const cursor = decodeCursor(filter.cursor);
       values.push(cursor.createdAt, cursor.id);
@@ -637,14 +652,7 @@ export class PostgresStore implements Store {
   }
 
   async listStartedRuns({ functionId, since, limit, after }: StartedRunsQuery): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.startedRuns, [
-      functionId,
-      since,
-      limit,
-      after?.startedAt ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.startedRuns, [functionId, since, limit], after?.startedAt, after?.id);
   }
 
   async listBacklogs(): Promise<StoredBacklog[]> {
@@ -653,23 +661,11 @@ export class PostgresStore implements Store {
   }
 
   async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.backlogRuns, [
-      backlogKey,
-      limit,
-      after?.score ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.backlogRuns, [backlogKey, limit], after?.score, after?.id);
   }
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
-    const rows = await this.query<RunRowDb>(statements.dueRuns, [
-      now,
-      limit,
-      after?.readyAt ?? Number.MIN_SAFE_INTEGER,
-      after?.id ?? "",
-    ]);
-    return rows.map(runOf);
+    return this.runsAfter(statements.dueRuns, [now, limit], after?.readyAt, after?.id);
   }
 
   async listFlowPending(): Promise<FlowPending[]> {
@@ -725,14 +721,7 @@ export class PostgresStore implements Store {
 
   async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
     const values: unknown[] = [];
-    const where: string[] = [];
-    let mask = 0;
-    USAGE_FILTERS.forEach(([field, condition], index) => {
-      if (query[field] === undefined) return;
-      values.push(query[field]);
-      where.push(condition.replace("$", `$${values.length}`));
-      mask |= 1 << index;
-    });
+    const { where, mask } = numberedConditions(USAGE_FILTER_CONDITIONS, query, values);
     // One named statement per combination of filters (at most 2^5).
     const statement = {
       name: `fw_usage_totals_${mask}`,

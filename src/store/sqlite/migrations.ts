@@ -197,6 +197,11 @@ DROP INDEX runs_due;
     // A throttle's GCRA state is rebuilt from the runs its function started recently (Store.listStartedRuns).
     sql: "CREATE INDEX runs_started ON runs (function_id, started_at, id) WHERE started_at IS NOT NULL;",
   },
+  {
+    version: 13,
+    // A run's flow-control keys besides its concurrency keys, evaluated once at admission (RunRecord.flowKeys).
+    sql: "ALTER TABLE runs ADD COLUMN flow_keys TEXT;",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

@@ -38,6 +38,7 @@ export interface RunRowDb {
   /** `queueScore ?? created_at` (always set, so the backlog index orders every row). */
   queue_score: number;
   concurrency_keys: string | null;
+  flow_keys: string | null;
   warnings: string | null;
   trace_parent: string | null;
   wait_reason: string | null;
@@ -118,6 +119,7 @@ export function toRun(row: RunRowDb): RunRecord {
   setIf(run, "leaseExpiresAt", row.lease_expires_at);
   if (row.queue_score !== row.created_at) run.queueScore = row.queue_score;
   if (row.concurrency_keys !== null) run.concurrencyKeys = JSON.parse(row.concurrency_keys) as string[];
+  if (row.flow_keys !== null) run.flowKeys = JSON.parse(row.flow_keys) as RunRecord["flowKeys"];
   if (row.warnings !== null) run.warnings = JSON.parse(row.warnings) as string[];
   setIf(run, "traceParent", row.trace_parent);
   setIf(run, "waitReason", row.wait_reason);
@@ -149,6 +151,7 @@ export function fromRun(run: RunRecord): RunRowDb {
     backlog_key: run.backlogKey,
     queue_score: run.queueScore ?? run.createdAt,
     concurrency_keys: run.concurrencyKeys ? JSON.stringify(run.concurrencyKeys) : null,
+    flow_keys: run.flowKeys ? JSON.stringify(run.flowKeys) : null,
     warnings: run.warnings ? JSON.stringify(run.warnings) : null,
     trace_parent: run.traceParent ?? null,
     wait_reason: run.waitReason ?? null,

@@ -7,6 +7,7 @@
  */
 import type Database from "better-sqlite3";
 import { decodeCursor } from "../cursor.js";
+import { runFilterConditions, whereConditions } from "../filter-conditions.js";
 import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type { RunFilter } from "../store.js";
 
@@ -19,15 +20,10 @@ const STEP_ROW = `(run_id, id, name, op, status, position, input, output, error,
        VALUES (@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
          @started_at, @ended_at, @wake_at, @event_id, @settled_seq)`;
 
-/** `listRuns` filter fields and their SQL conditions (named parameter = the field). */
-const FILTERS: Array<[keyof RunFilter & string, string]> = [
-  ["functionId", "function_id = @functionId"],
-  ["status", "status = @status"],
-  ["concurrencyKey", "EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = @concurrencyKey)"],
-  ["since", "created_at >= @since"],
-  ["until", "created_at < @until"],
-  ["startedSince", "started_at >= @startedSince"],
-];
+/** `listRuns` filter conditions (named parameter = the field). */
+const FILTERS = runFilterConditions(
+  "EXISTS (SELECT 1 FROM json_each(runs.concurrency_keys) WHERE value = $)",
+);
 
 /**
  * The `listRuns` query for `filter`: newest first (`created_at`, then `id`, descending), at most `limit` rows,
@@ -39,12 +35,10 @@ export function listRunsQuery(
   limit: number,
 ): { sql: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = { limit };
-  const where: string[] = [];
-  for (const [field, condition] of FILTERS) {
-    if (filter[field] === undefined) continue;
-    where.push(condition);
-    params[field] = filter[field];
-  }
+  const where = whereConditions(FILTERS, filter, (field, value) => {
+    params[field] = value;
+    return `@${field}`;
+  });
   if (filter.cursor !== undefined) {
     const cursor = decodeCursor(filter.cursor);
     where.push("(created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId))");
@@ -74,10 +68,10 @@ export const SQL = {
      WHERE dedup.expires_at <= @now`,
   insertRun: `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
        started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, queue_score,
-       concurrency_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
+       concurrency_keys, flow_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
      VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
        @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-       @queue_score, @concurrency_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
+       @queue_score, @concurrency_keys, @flow_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
        @parent_run_id, @parent_step_id)`,
   getRun: "SELECT * FROM runs WHERE id = ?",
   setWaitReason: "UPDATE runs SET wait_reason = ? WHERE id = ?",

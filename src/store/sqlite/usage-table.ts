@@ -5,6 +5,7 @@
  * @module
  */
 import type Database from "better-sqlite3";
+import { USAGE_FILTER_CONDITIONS, whereConditions } from "../filter-conditions.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 
 export interface UsageRowDb {
@@ -36,15 +37,6 @@ export function toUsage(row: UsageRowDb): UsageRecord {
   return record;
 }
 
-/** `usageTotals` filter fields and their SQL conditions (named parameter = the field). */
-const FILTERS: Array<[keyof UsageQuery, string]> = [
-  ["since", "at >= @since"],
-  ["until", "at < @until"],
-  ["functionId", "function_id = @functionId"],
-  ["tenantKey", "tenant_key = @tenantKey"],
-  ["runId", "run_id = @runId"],
-];
-
 /** Prepared statements over `usage`. */
 export function usageTable(db: Database.Database) {
   const put = db.prepare(
@@ -74,13 +66,11 @@ export function usageTable(db: Database.Database) {
     put: (records: UsageRecord[]): void => putAll(records),
     ofRun: (runId: string): UsageRecord[] => (ofRun.all(runId) as UsageRowDb[]).map(toUsage),
     totals(query: UsageQuery): UsageTotal[] {
-      const where: string[] = [];
       const params: Record<string, unknown> = {};
-      for (const [field, condition] of FILTERS) {
-        if (query[field] === undefined) continue;
-        where.push(condition);
-        params[field] = query[field];
-      }
+      const where = whereConditions(USAGE_FILTER_CONDITIONS, query, (field, value) => {
+        params[field] = value;
+        return `@${field}`;
+      });
       const sql = `SELECT tenant_key AS tenantKey, model, COUNT(*) AS calls,
           SUM(input_tokens) AS inputTokens, SUM(output_tokens) AS outputTokens,
           COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens
