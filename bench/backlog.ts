@@ -208,7 +208,8 @@ async function main(): Promise<void> {
     commits.checkpoints[key] - commitsBefore.checkpoints[key];
   console.log(
     `  WAL checkpoints during the resumes (worker thread): ${checkpoints("checkpoints")} ` +
-      `(${checkpoints("partial")} partial, ${checkpoints("failures")} failed)`,
+      `(${checkpoints("partial")} partial, ${checkpoints("failures")} failed; ` +
+      `${checkpoints("catchUps")} on the event loop after the WAL outgrew 16 MB)`,
   );
   // Where the slowest resumes went: the GC pauses inside each one's window (send → handler continues).
   const gcIn = ({ start, end }: { start: number; end: number }) =>

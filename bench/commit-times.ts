@@ -58,6 +58,8 @@ async function run(mode: Mode): Promise<{ p999: number; max: number }> {
           commitsPerCheckpoint: 64,
           walBytes: () => statSync(walFile, { throwIfNoEntry: false })?.size ?? 0,
           growthBytes: 4 * 2 ** 20,
+          capBytes: 16 * 2 ** 20,
+          catchUp: () => db.pragma("wal_checkpoint(PASSIVE)"),
           onError: (error) => console.error(error),
         })
       : undefined;

@@ -157,14 +157,18 @@ export class SqliteStore implements Store {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (wal) {
-      // Checkpoints run on a worker thread; a WAL a big write grew is cut back to 16 MB when it restarts.
+      // Checkpoints run on a worker thread; a WAL a big write grew is cut back to 4 MiB when it restarts.
       this.db.pragma("wal_autocheckpoint = 0");
-      this.db.pragma(`journal_size_limit = ${16 * 2 ** 20}`);
+      this.db.pragma(`journal_size_limit = ${4 * 2 ** 20}`);
       const walFile = `${options.path}-wal`;
       this.checkpointer = new WalCheckpointer(workerCheckpointRunner(options.path, busyTimeoutMs), {
         commitsPerCheckpoint,
         walBytes: () => statSync(walFile, { throwIfNoEntry: false })?.size ?? 0,
         growthBytes: 4 * 2 ** 20, // SQLite's automatic checkpoint: 1,000 pages of 4 KiB
+        capBytes: 16 * 2 ** 20,
+        catchUp: () => {
+          if (this.db.open && !this.db.inTransaction) this.db.pragma("wal_checkpoint(PASSIVE)");
+        },
         onError: options.onCheckpointError ?? ((error) => process.emitWarning(error as Error)),
       });
     }
@@ -183,7 +187,7 @@ export class SqliteStore implements Store {
     return {
       ...this.writes.stats(),
       fsyncs: this.walSync?.fsyncs ?? 0,
-      checkpoints: this.checkpointer?.stats() ?? { checkpoints: 0, partial: 0, failures: 0 },
+      checkpoints: this.checkpointer?.stats() ?? { checkpoints: 0, partial: 0, failures: 0, catchUps: 0 },
     };
   }
 

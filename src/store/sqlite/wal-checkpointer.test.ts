@@ -30,6 +30,10 @@ const byCount = (commitsPerCheckpoint: number) => ({
   commitsPerCheckpoint,
   walBytes: () => 0,
   growthBytes: 1,
+  capBytes: 1,
+  catchUp: () => {
+    throw new Error("the WAL never grows here");
+  },
 });
 
 describe("WalCheckpointer", () => {
@@ -48,7 +52,7 @@ describe("WalCheckpointer", () => {
     calls[1]?.resolve({ busy: false, walPages: 50, checkpointedPages: 20 }); // a reader was in the way
     await checkpointer.idle();
     expect(calls).toHaveLength(2); // the 7 were counted for the second; none since
-    expect(checkpointer.stats()).toEqual({ checkpoints: 1, partial: 1, failures: 0 });
+    expect(checkpointer.stats()).toEqual({ checkpoints: 1, partial: 1, failures: 0, catchUps: 0 });
   });
 
   it("reports the first failure of a run once, keeps asking, and reports again after a success", async () => {
@@ -71,7 +75,7 @@ describe("WalCheckpointer", () => {
     await checkpointer.idle();
     await fail(new Error("after recovery"));
     expect(reported).toEqual([new Error("disk I/O error"), new Error("after recovery")]);
-    expect(checkpointer.stats()).toEqual({ checkpoints: 1, partial: 0, failures: 3 });
+    expect(checkpointer.stats()).toEqual({ checkpoints: 1, partial: 0, failures: 3, catchUps: 0 });
   });
 
   it("starts a checkpoint as soon as the WAL file grew growthBytes, whatever the COMMIT count", async () => {
@@ -81,6 +85,8 @@ describe("WalCheckpointer", () => {
       commitsPerCheckpoint: 100,
       walBytes: () => walBytes,
       growthBytes: 500,
+      capBytes: 10_000,
+      catchUp: () => {},
       onError: () => {},
     });
     checkpointer.committed(); // 1000 bytes: grown from 0
@@ -96,6 +102,38 @@ describe("WalCheckpointer", () => {
     checkpointer.committed(); // the WAL starts over: its file does not grow, the count is 1 of 100
     await checkpointer.idle();
     expect(calls).toHaveLength(2);
+  });
+
+  it("after a checkpoint that ended with the WAL above capBytes, the writer's connection catches up", async () => {
+    const { runner, calls, done } = manualRunner();
+    let walBytes = 0;
+    let catchUps = 0;
+    const reported: unknown[] = [];
+    const checkpointer = new WalCheckpointer(runner, {
+      commitsPerCheckpoint: 1,
+      walBytes: () => walBytes,
+      growthBytes: 10_000,
+      capBytes: 1000,
+      catchUp: () => {
+        catchUps += 1;
+        if (catchUps === 1) throw new Error("SQLITE_IOERR");
+        walBytes = 500; // the next write started the WAL over and cut it to journal_size_limit
+      },
+      onError: (error) => reported.push(error),
+    });
+    const round = async (index: number) => {
+      checkpointer.committed();
+      calls[index]?.resolve(done);
+      await checkpointer.idle();
+    };
+    walBytes = 1200; // the writer is ahead of the worker
+    await round(0);
+    expect(reported).toEqual([new Error("SQLITE_IOERR")]); // a failed catch-up is reported like a checkpoint
+    await round(1);
+    expect(catchUps).toBe(2);
+    await round(2);
+    expect(catchUps).toBe(2); // below the cap: the worker alone
+    expect(checkpointer.stats()).toEqual({ checkpoints: 3, partial: 0, failures: 1, catchUps: 2 });
   });
 
   it("close waits for the running checkpoint, closes the runner, and later COMMITs start none", async () => {

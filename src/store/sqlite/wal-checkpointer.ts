@@ -7,7 +7,9 @@
  * grew `growthBytes` since the last checkpoint started (big writes: a 5,000-event send is one COMMIT of
  * thousands of pages), it asks a `CheckpointRunner` (a worker thread: `checkpoint-worker.ts`) for a
  * `PASSIVE` checkpoint, the mode SQLite's automatic one uses: it copies what it can without waiting for
- * the writer or readers, so it never blocks a COMMIT. COMMITs made while one runs count toward the next. Once all of the WAL is copied, the store's next write
+ * the writer or readers, so it never blocks a COMMIT. COMMITs made while one runs count toward the next.
+ * When back-to-back big writes keep the WAL ahead of the worker past `capBytes`, the writer's connection
+ * copies the rest itself (`catchUp`), as SQLite's automatic checkpoint would have, but only then. Once all of the WAL is copied, the store's next write
  * starts it over from the beginning (SQLite does this itself), so the WAL stays bounded as before; the
  * store's `journal_size_limit` truncates a file that a big write made larger.
  *
@@ -27,6 +29,8 @@ export interface WalCheckpointStats {
   partial: number;
   /** Checkpoints that failed (each reported error included). */
   failures: number;
+  /** Checkpoints on the writer's connection because the WAL outgrew `capBytes` (`catchUp`). */
+  catchUps: number;
 }
 
 /** Options of `WalCheckpointer`. */
@@ -37,6 +41,17 @@ export interface WalCheckpointerOptions {
   walBytes: () => number;
   /** Growth of the WAL file, in bytes, that starts a checkpoint whatever the COMMIT count. */
   growthBytes: number;
+  /**
+   * Size of the WAL file, in bytes, above which a finished checkpoint is followed by `catchUp`: under
+   * back-to-back big writes the worker's checkpoint always ends behind the writer, so the WAL never
+   * starts over and keeps growing.
+   */
+  capBytes: number;
+  /**
+   * Checkpoints on the writer's own connection, between its transactions (it copies only what the
+   * worker has not: the COMMITs made while it ran), so the next write starts the WAL over.
+   */
+  catchUp: () => void;
   /** Called with the first error of a run of failed checkpoints. */
   onError: (error: unknown) => void;
 }
@@ -48,19 +63,23 @@ export class WalCheckpointer {
   readonly #onError: (error: unknown) => void;
   readonly #walBytes: () => number;
   readonly #growthBytes: number;
+  readonly #capBytes: number;
+  readonly #catchUp: () => void;
   #commits = 0;
   /** The WAL file's size when the last checkpoint started. */
   #startedAtBytes = 0;
   #running: Promise<void> | undefined;
   #failing = false;
   #closed = false;
-  readonly #stats: WalCheckpointStats = { checkpoints: 0, partial: 0, failures: 0 };
+  readonly #stats: WalCheckpointStats = { checkpoints: 0, partial: 0, failures: 0, catchUps: 0 };
 
   constructor(runner: CheckpointRunner, options: WalCheckpointerOptions) {
     this.#runner = runner;
     this.#every = options.commitsPerCheckpoint;
     this.#walBytes = options.walBytes;
     this.#growthBytes = options.growthBytes;
+    this.#capBytes = options.capBytes;
+    this.#catchUp = options.catchUp;
     this.#onError = options.onError;
   }
 
@@ -90,6 +109,12 @@ export class WalCheckpointer {
     await this.#runner.close();
   }
 
+  #failed(error: unknown): void {
+    this.#stats.failures += 1;
+    if (!this.#failing) this.#onError(error);
+    this.#failing = true;
+  }
+
   #due(): boolean {
     return this.#commits >= this.#every || this.#walBytes() - this.#startedAtBytes >= this.#growthBytes;
   }
@@ -97,18 +122,20 @@ export class WalCheckpointer {
   #start(): void {
     this.#commits = 0;
     this.#startedAtBytes = this.#walBytes();
-    this.#running = this.#runner.checkpoint().then(
-      (result) => {
-        this.#failing = false;
-        if (result.busy || result.checkpointedPages < result.walPages) this.#stats.partial += 1;
-        else this.#stats.checkpoints += 1;
-      },
-      (error: unknown) => {
-        this.#stats.failures += 1;
-        if (!this.#failing) this.#onError(error);
-        this.#failing = true;
-      },
-    );
+    this.#running = this.#runner
+      .checkpoint()
+      .then(
+        (result) => {
+          this.#failing = false;
+          if (result.busy || result.checkpointedPages < result.walPages) this.#stats.partial += 1;
+          else this.#stats.checkpoints += 1;
+          if (this.#closed || this.#walBytes() <= this.#capBytes) return;
+          this.#stats.catchUps += 1;
+          this.#catchUp();
+        },
+        (error: unknown) => this.#failed(error),
+      )
+      .catch((error: unknown) => this.#failed(error)); // the catch-up threw
     void this.#running.then(() => {
       this.#running = undefined;
       if (!this.#closed && this.#commits > 0 && this.#due()) this.#start();
