@@ -136,6 +136,7 @@ async function scenario(synchronous: SqliteSynchronous, batch: number) {
     serverCpu: Math.round((used.user + used.system) / 1000 / DURATION),
     loadCpu: Math.round(result.cpuMs / DURATION),
     cpuPerRequest: Math.round((used.user + used.system) / Math.max(1, result.requests)),
+    systemPerRequest: Math.round(used.system / Math.max(1, result.requests)),
   };
 }
 
@@ -154,7 +155,7 @@ if (process.argv[2] === "load") {
           `${r.eventsPerSecond.toLocaleString("en")} events/s accepted (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} unanswered), ` +
           `request latency p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.runsCompleted} runs completed meanwhile, ` +
           `${r.writesPerCommit.toFixed(1)} writes/commit; CPU ms/s: server ${r.serverCpu}, load generator ${r.loadCpu}; ` +
-          `server CPU per request ${r.cpuPerRequest} µs`,
+          `server CPU per request ${r.cpuPerRequest} µs (${r.systemPerRequest} in the kernel)`,
       );
     }
   }

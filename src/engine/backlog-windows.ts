@@ -18,6 +18,11 @@
  *   read's snapshot is never lost between the two; a run delivered twice is deduplicated by the ready queue.
  * - At start-up every stored backlog gets a cursor before its first run; the refills are read
  *   {@link REFILL_CONCURRENCY} at a time. Every window starts at {@link FIRST_WINDOW} runs.
+ * - A window that empties with nothing left in the store is dropped, but its size is remembered (for the
+ *   last {@link REMEMBERED_SIZES} backlogs that emptied): a backlog served in bursts (the runs of one group
+ *   commit's accepted events arrive together, faster than the dispatcher takes them one by one) keeps the
+ *   window it grew to, instead of starting each burst at {@link FIRST_WINDOW} and reading most of it back
+ *   from the store.
  *
  * @module
  */
@@ -35,6 +40,8 @@ export const FIRST_WINDOW = 4;
 export const MAX_WINDOW = 1024;
 /** Refill reads in flight at once. */
 export const REFILL_CONCURRENCY = 32;
+/** Emptied backlogs whose window size is remembered (the oldest is forgotten first). */
+export const REMEMBERED_SIZES = 4096;
 
 /** What the windows need of a queued run: its backlog and its order in it. */
 export interface WindowedRun {
@@ -94,6 +101,8 @@ export class BacklogWindows {
   #stopped = false;
   readonly #retries = new Set<TimerHandle>();
   readonly #sizes: Sizes;
+  /** Sizes (above the first) of dropped windows, by backlog, oldest first; at most {@link REMEMBERED_SIZES}. */
+  readonly #emptied = new Map<string, number>();
 
   constructor(private readonly deps: BacklogWindowsDeps) {
     const unbounded = Number.MAX_SAFE_INTEGER;
@@ -167,7 +176,7 @@ export class BacklogWindows {
     if (!window) return;
     window.inMemory -= 1;
     if (window.cursor === undefined) {
-      if (window.inMemory <= 0) this.#windows.delete(run.backlogKey);
+      if (window.inMemory <= 0) this.#drop(run.backlogKey, window);
       return;
     }
     if (window.inMemory <= window.size / 2 && !window.refilling) {
@@ -196,13 +205,34 @@ export class BacklogWindows {
     return rows;
   }
 
+  /** A window of `size` runs (or the size it had when it was last dropped). */
   #window(backlogKey: string, size: number): Window {
     let window = this.#windows.get(backlogKey);
     if (!window) {
-      window = { inMemory: 0, max: undefined, cursor: undefined, size, refilling: false, stored: 0 };
+      const remembered = this.#emptied.get(backlogKey);
+      if (remembered !== undefined) this.#emptied.delete(backlogKey);
+      window = {
+        inMemory: 0,
+        max: undefined,
+        cursor: undefined,
+        size: remembered ?? size,
+        refilling: false,
+        stored: 0,
+      };
       this.#windows.set(backlogKey, window);
     }
     return window;
+  }
+
+  /** Drops an empty window with no cursor, remembering its size when it grew. */
+  #drop(backlogKey: string, window: Window): void {
+    this.#windows.delete(backlogKey);
+    if (window.size <= this.#sizes.first) return;
+    this.#emptied.set(backlogKey, window.size);
+    if (this.#emptied.size > REMEMBERED_SIZES) {
+      const oldest = this.#emptied.keys().next().value;
+      if (oldest !== undefined) this.#emptied.delete(oldest);
+    }
   }
 
   #refill(backlogKey: string, window: Window): void {
@@ -259,6 +289,6 @@ export class BacklogWindows {
     window.refilling = false;
     this.deps.deliver(runs);
     if (window.cursor !== undefined && window.inMemory <= window.size / 2) this.#refill(backlogKey, window);
-    else if (window.cursor === undefined && window.inMemory <= 0) this.#windows.delete(backlogKey);
+    else if (window.cursor === undefined && window.inMemory <= 0) this.#drop(backlogKey, window);
   }
 }

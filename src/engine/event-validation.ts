@@ -103,7 +103,7 @@ export function validateEventData(data: unknown, what: string): Record<string, u
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     issues.push({ path: "data", message: "must be an object" });
   } else {
-    checkJson(data, "data", issues, new Set());
+    checkJson(data, { root: "data", keys: [] }, issues, new Set());
   }
   if (issues.length > 0) throw new ValidationError(what, issues);
   return asJson(data, `data of ${what}`, MAX_EVENT_BYTES) as Record<string, unknown>;
@@ -145,7 +145,7 @@ function checkEvent(
   if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data))) {
     issues.push({ path: at("data"), message: "must be an object" });
   } else if (data !== undefined) {
-    checkJson(data, at("data"), issues, new Set());
+    checkJson(data, { root: at("data"), keys: [] }, issues, new Set());
   }
   if (event.id !== undefined && !isText(event.id, 1, MAX_ID)) {
     issues.push({ path: at("id"), message: `must be a string of 1-${MAX_ID} characters` });
@@ -176,24 +176,41 @@ const MAX_DATA_ISSUES = 20;
 export const MAX_EVENT_DATA_DEPTH = 128;
 
 /**
+ * Where {@link checkJson} is: the path of the value it started at and the keys and indexes below it. The
+ * path string is built only for an issue (`pathOf`), not for every value of every accepted event.
+ */
+interface JsonTrail {
+  root: string;
+  keys: Array<string | number>;
+}
+
+/** `trail` as an issue path: `data.items[2].name`. */
+function pathOf(trail: JsonTrail): string {
+  let path = trail.root;
+  for (const key of trail.keys) path += typeof key === "number" ? `[${key}]` : `.${key}`;
+  return path;
+}
+
+/**
  * Adds an issue for each value in `value` that JSON cannot carry faithfully: BigInt, functions, symbols,
  * NaN/Infinity, Map/Set, cycles, and nesting deeper than MAX_EVENT_DATA_DEPTH (which would overflow
- * the stack of this check and of the serializers). Values with `toJSON` (Date) are left to it.
+ * the stack of this check and of the serializers). Values with `toJSON` (Date) are left to it. `trail` is
+ * where `value` is (its keys are pushed and popped on the way down).
  */
-function checkJson(value: unknown, path: string, issues: ValidationIssue[], open: Set<object>): void {
+function checkJson(value: unknown, trail: JsonTrail, issues: ValidationIssue[], open: Set<object>): void {
   if (issues.length >= MAX_DATA_ISSUES) return;
   const type = typeof value;
   if (type === "bigint" || type === "function" || type === "symbol") {
-    issues.push({ path, message: `must be JSON (a ${type} cannot be sent)` });
+    issues.push({ path: pathOf(trail), message: `must be JSON (a ${type} cannot be sent)` });
     return;
   }
   if (type === "number" && !Number.isFinite(value)) {
-    issues.push({ path, message: `must be JSON (${String(value)} is not a JSON number)` });
+    issues.push({ path: pathOf(trail), message: `must be JSON (${String(value)} is not a JSON number)` });
     return;
   }
   if (type === "string" && UNPAIRED_SURROGATE.test(value as string)) {
     issues.push({
-      path,
+      path: pathOf(trail),
       message: "must be well-formed text (an unpaired UTF-16 surrogate cannot be stored)",
     });
     return;
@@ -201,31 +218,48 @@ function checkJson(value: unknown, path: string, issues: ValidationIssue[], open
   if (type !== "object" || value === null) return;
   const object = value as object;
   if (object instanceof Map || object instanceof Set) {
-    issues.push({ path, message: `must be JSON (a ${object.constructor.name} would arrive as {})` });
+    issues.push({
+      path: pathOf(trail),
+      message: `must be JSON (a ${object.constructor.name} would arrive as {})`,
+    });
     return;
   }
   if (open.has(object)) {
-    issues.push({ path, message: "must be JSON (it refers back to an enclosing object: a cycle)" });
+    issues.push({
+      path: pathOf(trail),
+      message: "must be JSON (it refers back to an enclosing object: a cycle)",
+    });
     return;
   }
   if (typeof (object as { toJSON?: unknown }).toJSON === "function") return;
   if (open.size >= MAX_EVENT_DATA_DEPTH) {
-    issues.push({ path, message: `must nest at most ${MAX_EVENT_DATA_DEPTH} levels of objects and arrays` });
+    issues.push({
+      path: pathOf(trail),
+      message: `must nest at most ${MAX_EVENT_DATA_DEPTH} levels of objects and arrays`,
+    });
     return;
   }
   open.add(object);
   if (Array.isArray(object)) {
-    object.forEach((item, index) => {
-      checkJson(item, `${path}[${index}]`, issues, open);
-    });
+    for (let index = 0; index < object.length; index++) {
+      trail.keys.push(index);
+      checkJson(object[index], trail, issues, open);
+      trail.keys.pop();
+    }
   } else {
-    for (const [key, item] of Object.entries(object)) {
+    const record = object as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       if (UNPAIRED_SURROGATE.test(key)) {
         issues.push({
-          path,
+          path: pathOf(trail),
           message: "must have well-formed keys (an unpaired UTF-16 surrogate cannot be stored)",
         });
-      } else if (item !== undefined) checkJson(item, `${path}.${key}`, issues, open);
+      } else if (item !== undefined) {
+        trail.keys.push(key);
+        checkJson(item, trail, issues, open);
+        trail.keys.pop();
+      }
     }
   }
   open.delete(object);

@@ -98,6 +98,42 @@ describe("BacklogWindows", () => {
     expect(windows.admit(windowed(queuedRun("urgent", 1000)))).toBe(true);
   });
 
+  it("a backlog served in bursts keeps the window it grew to after it empties, so a burst no bigger joins at once", async () => {
+    const { windows, stored, queue, answerReads, take } = setup(0);
+    /** Creates `count` runs at once, as one group commit's accepted events do: which of them joined. */
+    const burst = (prefix: string, count: number) => {
+      const joined: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const run = queuedRun(`${prefix}${i}`, 2000 + stored.length);
+        stored.push(run);
+        if (!windows.admit(windowed(run))) continue;
+        joined.push(run.id);
+        queue.push(run.id);
+        windows.entered(windowed(run));
+      }
+      return joined;
+    };
+    const serveAll = async () => {
+      while (queue.length > 0) {
+        take();
+        await answerReads();
+      }
+    };
+    // The first burst of 10: the window holds 4, the rest is read back as it grows.
+    expect(burst("a", 10)).toHaveLength(FIRST_WINDOW);
+    await serveAll();
+    expect(stored).toEqual([]);
+    // It emptied (and was dropped); the next burst of 10 joins whole: the window kept its size.
+    expect(burst("b", 10)).toHaveLength(10);
+    expect(windows.stored(KEY)).toBe(0);
+    await serveAll();
+    // One bigger than the window grew to pages again, from the size it had.
+    expect(burst("c", 40).length).toBeGreaterThan(FIRST_WINDOW);
+    expect(windows.stored(KEY)).toBeGreaterThan(0);
+    await serveAll();
+    expect(stored).toEqual([]);
+  });
+
   it("while a refill is in flight new runs join the window, so none is lost between the read and its answer", async () => {
     const { windows, queue, reads, answerReads, take, stored } = setup(10);
     windows.restore([{ backlogKey: KEY, runs: 10 }]);

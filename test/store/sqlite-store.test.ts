@@ -24,6 +24,14 @@ const queuedRun = (id: string) => ({
   backlogKey: "fn\u0000",
 });
 
+/** A store on `path` (initialized) holding the queued runs `runIds` of `fn`. */
+async function storeWithRuns(path: string, ...runIds: string[]): Promise<SqliteStore> {
+  const store = new SqliteStore({ path });
+  await store.init();
+  await store.acceptEvents({ now: 1, events: [], runs: runIds.map((id) => ({ run: queuedRun(id) })) });
+  return store;
+}
+
 /** An event named `n` received at `at`. */
 const anEvent = (id: string, at = 1) => ({ id, name: "n", data: {}, ts: at, receivedAt: at });
 
@@ -126,13 +134,7 @@ describe("SQLite group commit and durability", () => {
 
   it("concurrent checkpoints, claims and accepted events of one tick are one transaction, each durable before its caller resumes", async () => {
     const path = dbPath();
-    const store = new SqliteStore({ path });
-    await store.init();
-    await store.acceptEvents({
-      now: 1,
-      events: [],
-      runs: [{ run: queuedRun("r1") }, { run: queuedRun("r2") }],
-    });
+    const store = await storeWithRuns(path, "r1", "r2");
     await store.claimRun("r2", "w2", 1, 1000);
     const reader = new Database(path, { readonly: true });
     const committed = (sql: string, ...params: unknown[]) => reader.prepare(sql).get(...params) !== undefined;
@@ -231,5 +233,84 @@ describe("SQLite group commit and durability", () => {
     const bad = () => new SqliteStore({ path: ":memory:", synchronous: "off" as never });
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow('synchronous: must be "full" or "normal" (received "off")');
+  });
+});
+
+describe("SQLite listWaits of event names no wait was registered for", () => {
+  const pendingWait = (runId: string, match?: { field: string; value: string }) => ({
+    lease: { owner: "w1", now: 1 },
+    wait: {
+      id: `${runId}:w`,
+      runId,
+      stepId: "w",
+      eventName: "go",
+      triggerEvent: { name: "n", data: {}, id: "x", ts: 1 },
+      expiresAt: 1000,
+      afterSeq: 0,
+      ...(match ? { match } : {}),
+    },
+    pending: {
+      runId,
+      id: "w",
+      name: "w",
+      op: "waitForEvent" as const,
+      status: "waiting" as const,
+      position: 0,
+      attempts: 1,
+      startedAt: 1,
+    },
+    matches: () => false,
+    completed: () => {
+      throw new Error("no event to match");
+    },
+  });
+
+  it("finds the waits stored before the file was reopened, and a name's new wait after its last one ended", async () => {
+    const path = dbPath();
+    const first = await storeWithRuns(path, "r1", "r2");
+    await first.claimRun("r1", "w1", 1, 1000);
+    expect(await first.registerWait(pendingWait("r1"))).toEqual({ held: true });
+    await first.close();
+
+    const second = new SqliteStore({ path });
+    await second.init();
+    expect((await second.listWaits("go", { name: "go", data: {} })).map((wait) => wait.id)).toEqual(["r1:w"]);
+    expect(await second.listWaits("other", { name: "other", data: {} })).toEqual([]);
+    // The run ends: its wait is deleted, and a read finds no wait named "go" any more.
+    await second.finishRun({ runId: "r1", status: "completed", endedAt: 2 });
+    expect(await second.listWaits("go", { name: "go", data: {} })).toEqual([]);
+    expect(await second.listWaits("go")).toEqual([]);
+    // A new wait of that name (keyed by a match value this time) is found again.
+    await second.claimRun("r2", "w1", 1, 1000);
+    await second.registerWait(pendingWait("r2", { field: "data.id", value: '"a"' }));
+    expect((await second.listWaits("go", { name: "go", data: { id: "a" } })).map((wait) => wait.id)).toEqual([
+      "r2:w",
+    ]);
+    expect((await second.listWaits("go")).map((wait) => wait.id)).toEqual(["r2:w"]);
+    await second.close();
+  });
+
+  it("a wait whose write is rolled back leaves nothing to find, and one written later is found", async () => {
+    const store = await storeWithRuns(dbPath(), "r1");
+    await store.claimRun("r1", "w1", 1, 1000);
+    const suspend = (children: Array<{ run: ReturnType<typeof queuedRun> }>) =>
+      store.suspendRun({
+        runId: "r1",
+        owner: "w1",
+        now: 1,
+        status: "waiting",
+        readyAt: 1000,
+        attempt: 0,
+        steps: [pendingWait("r1").pending],
+        waits: [pendingWait("r1").wait],
+        children: { now: 1, events: [], runs: children },
+        awaiting: [],
+      });
+    // The child's id is taken by the run itself: the insert fails after the wait's, and the write rolls back.
+    await expect(suspend([{ run: queuedRun("r1") }])).rejects.toThrow(/UNIQUE constraint failed/);
+    expect(await store.listWaits("go", { name: "go", data: {} })).toEqual([]);
+    await expect(suspend([])).resolves.toEqual({ readyAt: 1000, children: [] });
+    expect((await store.listWaits("go", { name: "go", data: {} })).map((wait) => wait.id)).toEqual(["r1:w"]);
+    await store.close();
   });
 });

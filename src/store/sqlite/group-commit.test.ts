@@ -243,6 +243,60 @@ describe("GroupCommit with a durable sync (synchronous: full)", () => {
     await Promise.all([write.done, second.done]);
     expect(second).toMatchObject({ settled: true, value: 1 });
   });
+
+  it("writes that arrive during an fsync wait for it, then share one COMMIT and the next fsync", async () => {
+    const { db, commits, committed, syncs, held } = durable();
+    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
+    const count = db.prepare("SELECT count(*) AS n FROM items");
+    const first = track(commits.run(() => insert.run("a", "1")));
+    for (const flush of held.splice(0)) flush();
+    expect(syncs).toHaveLength(1);
+    // A read is not held while no write waits ahead of it.
+    const read = commits.read(() => committed());
+    expect(held).toHaveLength(1);
+    for (const flush of held.splice(0)) flush();
+    expect(await read).toEqual(["a"]);
+    // Three turns' worth of writes (and a read behind them) while that fsync runs: nothing is scheduled or written.
+    const during = ["b", "c", "d"].map((id) => track(commits.run(() => insert.run(id, "1").changes)));
+    const readAfter = track(commits.read(() => count.get()));
+    expect(held).toHaveLength(0);
+    expect(committed()).toEqual(["a"]);
+
+    syncs.shift()?.(null);
+    await first.done;
+    expect(first.settled).toBe(true);
+    // The fsync returned: one flush is scheduled for everything held, in one transaction.
+    expect(held).toHaveLength(1);
+    for (const flush of held.splice(0)) flush();
+    expect(committed()).toEqual(["a", "b", "c", "d"]);
+    // Transactions: "a"; the first read; "b", "c", "d" and the read behind them (reads count as writes here).
+    expect(commits.stats()).toEqual({ transactions: 3, writes: 6 });
+    // Committed, but their callers wait for the fsync that covers that COMMIT.
+    expect([...during, readAfter].some((write) => write.settled)).toBe(false);
+    expect(syncs).toHaveLength(1);
+    syncs.shift()?.(null);
+    await Promise.all([...during, readAfter].map((write) => write.done));
+    expect(during.map((write) => write.value)).toEqual([1, 1, 1]);
+    expect(readAfter.value).toEqual({ n: 4 });
+    // Nothing in flight: the next write is scheduled at once.
+    const next = commits.run(() => insert.run("e", "1"));
+    expect(held).toHaveLength(1);
+    for (const flush of held.splice(0)) flush();
+    syncs.shift()?.(null);
+    await next;
+  });
+
+  it("drain writes held writes without waiting for the fsync in flight", async () => {
+    const { db, commits, committed, syncs } = durable();
+    const insert = db.prepare("INSERT INTO items (id, value) VALUES (?, ?)");
+    const first = commits.run(() => insert.run("a", "1"));
+    commits.flush();
+    const second = commits.run(() => insert.run("b", "1"));
+    await commits.drain();
+    expect(committed()).toEqual(["a", "b"]);
+    for (const done of syncs.splice(0)) done(null);
+    await Promise.all([first, second]);
+  });
 });
 
 describe("GroupCommit.runSliced", () => {

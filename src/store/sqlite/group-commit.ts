@@ -4,7 +4,8 @@
  * with `synchronous = FULL`) instead of N. Each write runs in its own savepoint, and its caller's promise
  * settles only after the COMMIT returned and, with a `sync` (the WAL fsync of `synchronous: "full"`), after
  * that COMMIT is on disk: no caller continues (answers a request, starts the next step) before its own
- * write is durable. The fsync runs off the event loop, so the next batch is written meanwhile.
+ * write is durable. The fsync runs off the event loop; the writes that arrive meanwhile are held until it
+ * returns, then share one COMMIT (and the next fsync).
  *
  * A write that throws rolls back its savepoint only: its caller gets the error, the others commit. If SQLite
  * rolls back the whole transaction itself (an I/O error, a full disk), the writes made before it in that
@@ -58,6 +59,10 @@ export class GroupCommit {
   readonly #onCommit: (() => void) | undefined;
   #queue: Write[] = [];
   #scheduled = false;
+  /** Fsyncs (`sync`) started by `flush` that have not returned yet. */
+  #syncing = 0;
+  /** Writes are queued and wait for the fsync in flight to return before they are written (`#enqueue`). */
+  #held = false;
   /** The `runSliced` write in progress: other writes wait for it. */
   #sliced: Promise<void> | undefined;
   #statements: ReturnType<typeof statements> | undefined;
@@ -124,10 +129,29 @@ export class GroupCommit {
     });
   }
 
-  /** Queues `write` and schedules a flush unless one is scheduled (or a sliced write will schedule it). */
+  /**
+   * Queues `write` and schedules a flush unless one is scheduled (or a sliced write will schedule it). With a
+   * `sync`, a write that arrives while an fsync is in flight is held until it returns: its caller could not
+   * resume before the fsync after that one anyway, which starts only then, so writing it now would not
+   * answer it sooner; held, everything that arrives meanwhile shares one COMMIT (one WAL append of each page
+   * it touched, one flush) instead of one per event-loop turn. A read or an unsynced write (a claim) is
+   * not held unless writes are queued ahead of it: it needs no fsync, so holding it would only delay it.
+   */
   #enqueue(write: Write): void {
     this.#queue.push(write);
-    if (this.#scheduled) return;
+    if (this.#scheduled || this.#held) return;
+    if (this.#syncing > 0 && !write.unsynced) {
+      this.#held = true;
+      return;
+    }
+    this.#scheduled = true;
+    this.#schedule(() => this.flush());
+  }
+
+  /** After an fsync returned: schedules the held writes once no fsync is in flight. */
+  #release(): void {
+    if (!this.#held || this.#syncing > 0) return;
+    this.#held = false;
     this.#scheduled = true;
     this.#schedule(() => this.flush());
   }
@@ -136,6 +160,7 @@ export class GroupCommit {
   flush(): void {
     if (this.#sliced) return; // it schedules the next flush when it is done
     this.#scheduled = false;
+    this.#held = false;
     const next = this.#queue.findIndex((write) => write.slices !== undefined);
     const batch = next < 0 ? this.#queue : this.#queue.slice(0, next);
     const sliced = next < 0 ? undefined : this.#queue[next];
@@ -148,9 +173,14 @@ export class GroupCommit {
         else write.reject(outcome.ok ? error : outcome.error);
       });
     };
-    if (this.#sync && outcomes.some((outcome, index) => outcome.ok && !batch[index]?.unsynced))
-      this.#sync(settle);
-    else settle(null);
+    if (this.#sync && outcomes.some((outcome, index) => outcome.ok && !batch[index]?.unsynced)) {
+      this.#syncing += 1;
+      this.#sync((error) => {
+        this.#syncing -= 1;
+        settle(error);
+        this.#release();
+      });
+    } else settle(null);
     if (sliced) this.#startSliced(sliced);
   }
 

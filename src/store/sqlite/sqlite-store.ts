@@ -66,6 +66,7 @@ import {
 } from "./rows.js";
 import { listRunsQuery, prepareStatements, type Statements } from "./statements.js";
 import { usageTable } from "./usage-table.js";
+import { WaitNames } from "./wait-names.js";
 import { WalCheckpointer, type WalCheckpointStats } from "./wal-checkpointer.js";
 import { WalSync } from "./wal-sync.js";
 
@@ -134,6 +135,12 @@ export class SqliteStore implements Store {
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
   private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
   private usageRows: ReturnType<typeof usageTable> | undefined;
+  /** Event names that may have a wait: `listWaits` reads nothing for the others (`wait-names.ts`). */
+  private readonly waitNames = new WaitNames(() =>
+    (this.db.prepare("SELECT DISTINCT event_name FROM waits").all() as Array<{ event_name: string }>).map(
+      (row) => row.event_name,
+    ),
+  );
 
   /**
    * Throws ConfigError naming `synchronous` when it is not "full" or "normal", or `commitsPerCheckpoint`
@@ -373,7 +380,7 @@ export class SqliteStore implements Store {
     return this.writes.run(() => {
       if (!this.holds(input.runId, input)) return undefined;
       for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
-      for (const wait of input.waits) this.q.insertWait.run(fromWait(wait));
+      for (const wait of input.waits) this.insertWait(wait);
       const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
       let readyAt = input.readyAt;
       for (const stepId of input.awaiting) {
@@ -401,7 +408,7 @@ export class SqliteStore implements Store {
         ended_at: input.endedAt,
       }) as RunRowDb | undefined;
       if (!row) return undefined;
-      this.q.deleteRunWaits.run(input.runId);
+      this.deleteWaitsOf(input.runId);
       const ended = this.settleParent(toRun(row), input.endedAt);
       return input.send ? { ...ended, sent: this.accept(input.send) } : ended;
     });
@@ -411,7 +418,7 @@ export class SqliteStore implements Store {
     return this.writes.run(() => {
       const row = this.q.cancelRun.get({ id: runId, reason: reason ?? null, now }) as RunRowDb | undefined;
       if (!row) return undefined;
-      this.q.deleteRunWaits.run(runId);
+      this.deleteWaitsOf(runId);
       return this.settleParent(toRun(row), now);
     });
   }
@@ -465,18 +472,34 @@ export class SqliteStore implements Store {
       }
       this.q.insertStepIfAbsent.run(fromStep(input.pending));
       const current = this.q.getStepStatus.get(input.wait.runId, input.wait.stepId) as { status: string };
-      if (current.status === "waiting") this.q.insertWait.run(fromWait(input.wait));
+      if (current.status === "waiting") this.insertWait(input.wait);
       return { held: true };
     });
   }
 
+  /** Deletes the waits of an ended run; no statement when no wait exists at all (`wait-names.ts`). */
+  private deleteWaitsOf(runId: string): void {
+    if (this.waitNames.any()) this.q.deleteRunWaits.run(runId);
+  }
+
+  /** Inserts (or replaces) a wait row; call inside a transaction. */
+  private insertWait(wait: WaitRow): void {
+    this.waitNames.add(wait.eventName);
+    this.q.insertWait.run(fromWait(wait));
+  }
+
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
+    if (!this.waitNames.mayHave(eventName)) return [];
     if (candidate === undefined) return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
     return this.db.transaction(() => this.waitsFor(eventName, candidate))();
   }
 
-  /** The waits for `eventName` without a match key or with `candidate`'s; call inside a transaction. */
+  /**
+   * The waits for `eventName` without a match key or with `candidate`'s; call inside a transaction. Reads
+   * nothing for an event name no wait was registered for (`wait-names.ts`): the offer of every accepted event.
+   */
   private waitsFor(eventName: string, candidate: unknown): WaitRow[] {
+    if (!this.waitNames.mayHave(eventName)) return [];
     const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
     const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
     for (const { field } of fields) {
