@@ -1,5 +1,6 @@
 /**
- * S3 (DESIGN.md §6): a large backlog on the SQLite store, end to end through the engine.
+ * S3 (DESIGN.md §6): a large backlog on the SQLite store (or, with `--postgres`, the PostgreSQL store),
+ * end to end through the engine.
  *
  * - A function `work` with a per-tenant concurrency key (limit 1) and a per-tenant throttle (1 per 7 days):
  *   each backlog tenant's first run starts, the rest stay queued. `--runs` runs (default 1M) over
@@ -14,7 +15,10 @@
  * Run: `npx tsx bench/backlog.ts` (a few minutes). `--runs 100000` scales down, `--samples 200` sets the
  * latency samples, `CPU_PROF=<dir>` profiles the re-opening process, `--keep` keeps the file (then
  * `--open <file>` re-opens it alone). The SQLite file lives in a temp dir,
- * deleted at the end.
+ * deleted at the end. `--postgres`: the PostgreSQL store at `DATABASE_URL` (default the local test
+ * database), in a fresh schema `fw_bench_backlog_<pid>` (dropped at the end unless `--keep`; `--open
+ * <schema> --postgres` re-opens it); store bytes are the schema's tables and indexes
+ * (`pg_total_relation_size`), after a VACUUM so dead row versions of the runs started meanwhile count too.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -24,7 +28,10 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { Fairway, SqliteStore } from "../src/index.js";
+import { PostgresStore } from "../src/store/postgres/index.js";
+import type { WalCheckpointStats } from "../src/store/sqlite/wal-checkpointer.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -32,8 +39,10 @@ const { values: args } = parseArgs({
     samples: { type: "string", default: "200" },
     open: { type: "string" },
     keep: { type: "boolean", default: false },
+    postgres: { type: "boolean", default: false },
   },
 });
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RUNS = Number(args.runs);
 const SAMPLES = Number(args.samples);
 const TENANTS = Math.max(1, Math.min(10_000, Math.floor(RUNS / 100)));
@@ -95,12 +104,81 @@ async function freshTenantLatencies(fairway: Fairway, samples: number, prefix = 
 const fileBytes = (db: string) =>
   [db, `${db}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
 
+/** Where the bench keeps its state: a SQLite file, or a PostgreSQL schema (`--postgres`). */
+interface Location {
+  /** What `--open` takes to re-open it: the file path or the schema name. */
+  name: string;
+  describe: string;
+  /** A store on it; `commitStats().fsyncs` only on SQLite (PostgreSQL flushes its WAL itself). */
+  store(): SqliteStore | PostgresStore;
+  count(table: "queued runs" | "waits"): Promise<number>;
+  bytes(): Promise<number>;
+  remove(): Promise<void>;
+}
+
+const COUNTS = {
+  "queued runs": "SELECT count(*) AS n FROM runs WHERE status = 'queued'",
+  waits: "SELECT count(*) AS n FROM waits",
+};
+
+function sqliteLocation(file: string): Location {
+  let reader: Database.Database | undefined;
+  const read = () => {
+    reader ??= new Database(file, { readonly: true, fileMustExist: true });
+    return reader;
+  };
+  return {
+    name: file,
+    describe: `SQLite (WAL) in ${file}`,
+    store: () => new SqliteStore({ path: file }),
+    count: async (what) => (read().prepare(COUNTS[what]).get() as { n: number }).n,
+    bytes: async () => fileBytes(file),
+    remove: async () => {
+      reader?.close();
+      rmSync(join(file, ".."), { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresLocation(schema: string): Location {
+  const query = async (text: string): Promise<Array<Record<string, unknown>>> => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`SET search_path TO ${schema}`);
+      return (await client.query(text)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: schema,
+    describe: `PostgreSQL schema ${schema}`,
+    store: () => new PostgresStore({ connectionString: DATABASE_URL, schema }),
+    count: async (what) => Number((await query(COUNTS[what]))[0]?.n),
+    bytes: async () => {
+      await query("VACUUM runs");
+      const [row] = await query(
+        `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${schema}' AND c.relkind = 'r'`,
+      );
+      return Number(row?.bytes);
+    },
+    remove: () => query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => {}),
+  };
+}
+
+function location(name?: string): Location {
+  if (args.postgres) return postgresLocation(name ?? `fw_bench_backlog_${process.pid}`);
+  return sqliteLocation(name ?? join(mkdtempSync(join(tmpdir(), "fairway-bench-backlog-")), "fairway.db"));
+}
+
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
-/** Child mode: open an existing file, time `start()`, print one JSON line. */
-async function openOnly(file: string): Promise<void> {
+/** Child mode: open an existing file (or schema), time `start()`, print one JSON line. */
+async function openOnly(name: string): Promise<void> {
   const before = process.memoryUsage().rss;
-  const fairway = new Fairway({ id: "bench", store: file, logger: silent });
+  const fairway = new Fairway({ id: "bench", store: location(name).store(), logger: silent });
   define(fairway);
   const t0 = performance.now();
   await fairway.start();
@@ -114,14 +192,12 @@ async function openOnly(file: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "fairway-bench-backlog-"));
-  const file = join(dir, "fairway.db");
-  const reader = () => new Database(file, { readonly: true, fileMustExist: true });
-  const store = new SqliteStore({ path: file });
+  const where = location();
+  const store = where.store();
   const fairway = new Fairway({ id: "bench", store, logger: silent });
   define(fairway);
   await fairway.start();
-  console.log(`S3 backlog, SQLite (WAL) in ${dir}: ${RUNS} runs over ${TENANTS} tenants, ${PARKED} parked`);
+  console.log(`S3 backlog, ${where.describe}: ${RUNS} runs over ${TENANTS} tenants, ${PARKED} parked`);
 
   await freshTenantLatencies(fairway, 50); // warm-up
   const at0 = await freshTenantLatencies(fairway, SAMPLES);
@@ -137,10 +213,8 @@ async function main(): Promise<void> {
     await fairway.send(events);
   }
   const enqueueS = (performance.now() - t0) / 1000;
-  const db = reader();
-  const queued = (db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'queued'").get() as { n: number })
-    .n;
-  const bytes = fileBytes(file);
+  const queued = await where.count("queued runs");
+  const bytes = await where.bytes();
   console.log(
     `enqueue: ${RUNS} runs in ${enqueueS.toFixed(1)} s (${(RUNS / enqueueS).toFixed(0)} runs/s); ${queued} queued; ` +
       `store ${mb(bytes)} = ${(bytes / queued).toFixed(0)} B per queued run; RSS ${mb(process.memoryUsage().rss)}`,
@@ -169,15 +243,17 @@ async function main(): Promise<void> {
       events.push({ name: "park/start", data: { id: `w${i}` } });
     await fairway.send(events);
   }
-  const waitsCount = db.prepare("SELECT count(*) AS n FROM waits");
-  while ((waitsCount.get() as { n: number }).n < PARKED) await new Promise((r) => setTimeout(r, 200));
+  while ((await where.count("waits")) < PARKED) await new Promise((r) => setTimeout(r, 200));
   console.log(
     `parked: ${PARKED} runs in waitForEvent in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
-      `store ${mb(fileBytes(file))}; RSS ${mb(process.memoryUsage().rss)}`,
+      `store ${mb(await where.bytes())}; RSS ${mb(process.memoryUsage().rss)}`,
   );
   const resumeSamples = Math.min(SAMPLES, PARKED);
   const resumes: number[] = [];
-  const commitsBefore = store.commitStats();
+  /** Commits so far and, on SQLite, fsyncs (PostgreSQL flushes its WAL itself: not counted here). */
+  const commitStats = (): { transactions: number; fsyncs?: number; checkpoints?: WalCheckpointStats } =>
+    store.commitStats();
+  const commitsBefore = commitStats();
   const cpuBefore = process.cpuUsage();
   const gcs: Array<{ start: number; end: number }> = [];
   const gcObserver = new PerformanceObserver((list) => {
@@ -196,21 +272,27 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuBefore);
   await new Promise((resolve) => setImmediate(resolve)); // the last GC entries are delivered
   gcObserver.disconnect();
-  const commits = store.commitStats();
+  const commits = commitStats();
   const perResume = (n: number) => (n / resumeSamples).toFixed(2);
   console.log(`resume by event with ~${PARKED} parked:          ${summary(resumes)}`);
   console.log(
-    `  per resume (each run to its end): ${perResume(commits.transactions - commitsBefore.transactions)} COMMITs, ` +
-      `${perResume(commits.fsyncs - commitsBefore.fsyncs)} fsyncs, ` +
-      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms (the checkpoint thread's included)`,
+    `  per resume (each run to its end): ${perResume(commits.transactions - commitsBefore.transactions)} ${args.postgres ? "group-commit statements" : "COMMITs"}, ` +
+      (commits.fsyncs !== undefined
+        ? `${perResume(commits.fsyncs - (commitsBefore.fsyncs ?? 0))} fsyncs, `
+        : "") +
+      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms` +
+      (commits.checkpoints ? " (the checkpoint thread's included)" : ""),
   );
-  const checkpoints = (key: keyof typeof commits.checkpoints) =>
-    commits.checkpoints[key] - commitsBefore.checkpoints[key];
-  console.log(
-    `  WAL checkpoints during the resumes (worker thread): ${checkpoints("checkpoints")} ` +
-      `(${checkpoints("partial")} partial, ${checkpoints("failures")} failed; ` +
-      `${checkpoints("catchUps")} on the event loop after the WAL outgrew 16 MB)`,
-  );
+  const { checkpoints: after } = commits;
+  const { checkpoints: before } = commitsBefore;
+  if (after && before) {
+    const checkpoints = (key: keyof WalCheckpointStats) => after[key] - before[key];
+    console.log(
+      `  WAL checkpoints during the resumes (worker thread): ${checkpoints("checkpoints")} ` +
+        `(${checkpoints("partial")} partial, ${checkpoints("failures")} failed; ` +
+        `${checkpoints("catchUps")} on the event loop after the WAL outgrew 16 MB)`,
+    );
+  }
   // Where the slowest resumes went: the GC pauses inside each one's window (send → handler continues).
   const gcIn = ({ start, end }: { start: number; end: number }) =>
     gcs.reduce((sum, gc) => sum + Math.max(0, Math.min(end, gc.end) - Math.max(start, gc.start)), 0);
@@ -223,13 +305,19 @@ async function main(): Promise<void> {
       `slowest resumes (ms, of which GC): ${slowest.map(({ ms, gc }) => `${ms.toFixed(1)} (${gc.toFixed(1)})`).join(", ")}`,
   );
   await fairway.close();
-  db.close();
 
   // CPU_PROF=dir writes a V8 CPU profile of the re-opening process (where start() spends its time).
   const profile = process.env.CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF}`] : [];
   const child = spawnSync(
     process.execPath,
-    [...process.execArgv, ...profile, fileURLToPath(import.meta.url), "--open", file],
+    [
+      ...process.execArgv,
+      ...profile,
+      fileURLToPath(import.meta.url),
+      "--open",
+      where.name,
+      ...(args.postgres ? ["--postgres"] : []),
+    ],
     { encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "inherit"] },
   );
   const line = child.stdout.trim().split("\n").at(-1) ?? "";
@@ -243,11 +331,12 @@ async function main(): Promise<void> {
     fresh: number[];
   };
   console.log(
-    `new process opening the file: start() ${(opened.startMs / 1000).toFixed(2)} s; RSS ${mb(opened.rss)} ` +
+    `new process opening the ${args.postgres ? "schema" : "file"}: start() ${(opened.startMs / 1000).toFixed(2)} s; RSS ${mb(opened.rss)} ` +
       `(${mb(opened.before)} before), heap ${mb(opened.heap)}; fresh tenant after start: ${summary(opened.fresh)}`,
   );
-  if (args.keep) console.log(`kept ${file} (re-open it: npx tsx bench/backlog.ts --open ${file})`);
-  else rmSync(dir, { recursive: true, force: true });
+  const reopen = `npx tsx bench/backlog.ts --open ${where.name}${args.postgres ? " --postgres" : ""}`;
+  if (args.keep) console.log(`kept ${where.name} (re-open it: ${reopen})`);
+  else await where.remove();
 }
 
 if (args.open) await openOnly(args.open);

@@ -12,6 +12,8 @@
  * runs one concurrency only. `--postgres` runs on the PostgreSQL store at `DATABASE_URL` (default the local
  * test database), in a fresh schema dropped afterwards; its writes/commit column is the batch size of the
  * store's group commit (checkpoints, claims and ends; each batch is one statement, one transaction).
+ * `LIMIT=64` gives the function a concurrency limit of 64 (on PostgreSQL each claim then takes its slot in
+ * its own transaction, under the scope's advisory lock).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +28,8 @@ const STEPS = 10;
 /** Runs in flight per scenario: 1 and 256, or the one `CONCURRENCY` names. */
 const CONCURRENCIES = process.env.CONCURRENCY ? [Number(process.env.CONCURRENCY)] : [1, 256];
 const POSTGRES = process.argv.includes("--postgres");
+/** `LIMIT=<n>`: the function gets a function-wide concurrency limit of n (on PostgreSQL decided in each claim). */
+const LIMIT = process.env.LIMIT ? Number(process.env.LIMIT) : undefined;
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let schemas = 0;
@@ -77,7 +81,8 @@ async function scenario(setting: Setting, concurrency: number, runs: number) {
   const allDone = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  fairway.createFunction({ id: "ten-steps" }, { event: "bench/go" }, async ({ step }) => {
+  const config = LIMIT === undefined ? { id: "ten-steps" } : { id: "ten-steps", concurrency: LIMIT };
+  fairway.createFunction(config, { event: "bench/go" }, async ({ step }) => {
     for (let i = 0; i < STEPS; i++) {
       const start = performance.now();
       await step.run(`s${i}`, () => i);
@@ -131,7 +136,8 @@ async function synchronousCommit(): Promise<string> {
 const storeName = POSTGRES
   ? `PostgreSQL (one worker, pool of 10, synchronous_commit=${await synchronousCommit()})`
   : "SQLite (WAL, group commit)";
-console.log(`fairway durable steps, ${storeName}, ${STEPS} no-op steps per run, ${RUNS} runs`);
+const limited = LIMIT === undefined ? "" : `, function concurrency limit ${LIMIT}`;
+console.log(`fairway durable steps, ${storeName}, ${STEPS} no-op steps per run, ${RUNS} runs${limited}`);
 console.log(
   "synchronous  concurrency  steps/s    wall ms/step  step.run p50 ms  step.run p99 ms  writes/commit  (runs, seconds)",
 );

@@ -33,6 +33,7 @@ import {
   type ScheduleStage,
 } from "./engine/scheduler.js";
 import type { EventPayload } from "./engine/step-types.js";
+import { StoreWakeups } from "./engine/store-wakeups.js";
 import { observeQueue, traceRunCreation, unobserveQueue } from "./engine/telemetry.js";
 import type { TriggeredEvent } from "./engine/triggered-event.js";
 import type { FairwayOptions, Handler, Logger, Run, StepRecord } from "./engine/types.js";
@@ -57,6 +58,8 @@ export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 const SWEEP_PAGE = 1000;
 /** Runs of a watched function `start()` reads per page. */
 const START_PAGE = 1000;
+/** Least time between two sweeps that other workers' notices of due wake-ups bring forward, ms. */
+const WAKEUP_SWEEP_GAP_MS = 1000;
 
 /**
  * A client with any declared events: what code that serves or inspects any app takes (`createServer`).
@@ -113,6 +116,10 @@ export class Fairway<TEvents extends EventMap = {}> {
   private readonly cron: CronTriggers;
   private readonly flow: EngineFlow;
   private readonly sweep: RecoverySweep;
+  /** Wake-up notices from other processes on the store (`Store.subscribe`), or undefined on a store only this one writes. */
+  private readonly wakeups: StoreWakeups | undefined;
+  /** Stops listening for them. */
+  private unsubscribe: (() => Promise<void>) | undefined;
   /** What the engine does in memory after each transition the store recorded (see `run-lifecycle.ts`). */
   private readonly lifecycle: RunLifecycle;
   private readonly observeQueue: ObservableCallback;
@@ -250,12 +257,13 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
       this.scheduler.sendTo(fn, payload, key),
     );
+    const horizonMs = sweepHorizonMs(sweepMs, leaseMs);
     this.sweep = new RecoverySweep({
       store: this.store,
       clock: this.clock,
       logger: this.logger,
       intervalMs: sweepMs,
-      horizonMs: sweepHorizonMs(sweepMs, leaseMs),
+      horizonMs,
       idleMs: oneProcess ? Number.POSITIVE_INFINITY : SWEEP_IDLE_MS,
       pageSize: SWEEP_PAGE,
       onHorizon: (until) => {
@@ -264,6 +272,19 @@ export class Fairway<TEvents extends EventMap = {}> {
       onDue: (runs, now) => this.lifecycle.recovered(runs, now),
       ...(oneProcess ? {} : { onBacklogs: (backlogs: StoredBacklog[]) => windows.discover(backlogs) }),
     });
+    this.wakeups =
+      oneProcess || !this.store.subscribe
+        ? undefined
+        : new StoreWakeups({
+            clock: this.clock,
+            logger: this.logger,
+            listBacklogs: () => this.store.listBacklogs(),
+            discover: (backlogs) => windows.discover(backlogs),
+            touch: (backlogKeys) => windows.touch(backlogKeys),
+            wakeBy: (at) => this.sweep.wakeBy(at),
+            horizonMs,
+            gapMs: WAKEUP_SWEEP_GAP_MS,
+          });
     this.lifecycle = new RunLifecycle({
       store: this.store,
       clock: this.clock,
@@ -422,12 +443,21 @@ export class Fairway<TEvents extends EventMap = {}> {
         } while (cursor !== undefined);
       }
     }
+    // Listening before the backlogs are read: work another worker stores from here on is announced.
+    await this.listen();
     const backlogs = await this.store.listBacklogs();
     if (!this.closing) await this.sweep.start();
     // The backlogs' first pages are read in the background, after the wake-ups due now.
     this.flow.queue.windows.restore(backlogs);
     for (const fn of this.registry.values()) this.cron.add(fn);
     this.limits.refreshEvery(this.limitsRefreshMs);
+  }
+
+  /** Subscribes to the store's wake-up notices (once; again after a failed start). */
+  private async listen(): Promise<void> {
+    const { wakeups } = this;
+    if (!wakeups || this.unsubscribe || !this.store.subscribe) return;
+    this.unsubscribe = await this.store.subscribe((work) => wakeups.onWork(work));
   }
 
   /** A run by id, or `undefined`. */
@@ -552,12 +582,14 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.closing ??= (async () => {
       this.cron.stop();
       this.sweep.stop();
+      this.wakeups?.stop();
       this.limits.stop();
       unobserveQueue(this.observeQueue);
       this.flow.stop();
       await this.starting?.catch(() => {});
       await this.dispatcher.close(this.executor.active.values());
       this.waiters.close();
+      await this.unsubscribe?.();
       await this.store.close();
       this.unregisterIdle?.();
     })();

@@ -139,6 +139,21 @@ export class BacklogWindows {
   }
 
   /**
+   * Another process stored backlogged runs in `backlogKeys` (a wake-up notice): a backlog whose runs are
+   * all in memory (no cursor), or that this process does not know, pages from its first run again; one with
+   * a cursor reads the new runs in their order as it drains. Runs already queued are skipped when read.
+   */
+  touch(backlogKeys: Iterable<string>): void {
+    for (const backlogKey of backlogKeys) {
+      const window = this.#window(backlogKey, this.#sizes.first);
+      if (window.cursor !== undefined) continue;
+      window.cursor = BEFORE_ALL;
+      window.stored += 1;
+      this.#refill(backlogKey, window);
+    }
+  }
+
+  /**
    * A backlogged run created in this process is due: whether it joins the window (true: queue it) or stays
    * in the store until its backlog's refill reads it (false).
    */

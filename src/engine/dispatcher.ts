@@ -4,7 +4,9 @@
  * store under a lease first, and the leases of executing runs are renewed while they execute; a renewal that
  * reports a run no longer held stops its execution. An execution that a store error abandoned (or an engine
  * error) is logged once with its run id and the run is claimed again after a backoff (`abandonDelayMs`):
- * it resumes from its last checkpoint, and the process keeps serving the others.
+ * it resumes from its last checkpoint, and the process keeps serving the others. A claim the store refuses
+ * (another process holds the slots of one of the run's concurrency scopes) hands the run back to the queue,
+ * which holds that scope until a backoff passed or a local run of it ended.
  *
  * @module
  */
@@ -170,6 +172,11 @@ export class Dispatcher {
       if (!item) return;
       const done = this.run(item).then((result) => {
         this.executing.delete(item.runId);
+        if (result?.kind === "refused") {
+          this.queue.refused(item, result.scope);
+          this.requestPump();
+          return;
+        }
         this.queue.release(item.runId);
         if (result?.kind === "suspended")
           this.schedule({ ...toSchedulable(item), startedAt: 0 }, result.readyAt);
@@ -182,7 +189,7 @@ export class Dispatcher {
     }
   }
 
-  private async run(item: ReadyItem): Promise<ExecutionResult | undefined> {
+  private async run(item: ReadyItem): Promise<ExecutionResult | Refused | undefined> {
     const { store, clock, owner, leaseMs, logger } = this.deps;
     try {
       const fn = this.deps.findFunction(item.functionId);
@@ -197,11 +204,13 @@ export class Dispatcher {
         this.parkedIds.add(item.runId);
         return undefined;
       }
-      const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs);
+      const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs, item.slots ?? []);
       if (!claimed) {
         await this.deps.onClaimMissed(item.runId);
         return undefined;
       }
+      if ("refused" in claimed) return { kind: "refused", scope: claimed.scope };
+      if (item.slots !== undefined) this.queue.admitted(item);
       if (!item.resume) {
         if (item.waitReason !== undefined) await store.setWaitReason(item.runId, item.waitReason);
         recordRunStarted(claimed.run, clock.now());
@@ -254,6 +263,12 @@ export class Dispatcher {
       Math.floor(leaseMs / 3),
     );
   }
+}
+
+/** The store refused the claim: the slots of `scope` are held by other processes (see `ReadyQueue.refused`). */
+interface Refused {
+  kind: "refused";
+  scope: string;
 }
 
 function toSchedulable(item: ReadyItem): Schedulable {

@@ -16,6 +16,13 @@ import type { QueueItem } from "../flow/queue-item.js";
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
+import { refusedClaimDelayMs } from "./retry-backoff.js";
+
+/** A scope the store refused: refusals in a row and the timer that offers it again. */
+interface RefusedScope {
+  refusals: number;
+  timer?: TimerHandle;
+}
 
 /** What the engine queues in the fair scheduler: the run's scheduler item and the ready item it came from. */
 export interface QueuedRun extends QueueItem {
@@ -23,6 +30,7 @@ export interface QueuedRun extends QueueItem {
 }
 
 export class FlowReadyQueue implements ReadyQueue {
+  readonly #refused = new Map<string, RefusedScope>();
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** Set by the dispatcher: called when a throttled run may start now. */
@@ -60,7 +68,42 @@ export class FlowReadyQueue implements ReadyQueue {
     }
     const item = next.ready;
     if (item.backlogged) this.windows.left(windowed(item));
-    return next.waitReason !== undefined ? { ...item, waitReason: next.waitReason } : item;
+    if (next.waitReason === undefined && next.claims.length === 0) return item;
+    const handed: ReadyItem = { ...item };
+    if (next.waitReason !== undefined) handed.waitReason = next.waitReason;
+    if (next.claims.length > 0) {
+      const limits = this.flow.scheduler.limits;
+      handed.slots = next.claims.map((claim) => ({
+        scope: claim.id,
+        limit: limits.concurrencyLimit(next.functionId, claim),
+      }));
+    }
+    return handed;
+  }
+
+  refused(item: ReadyItem, scope: string): void {
+    const { slots: _slots, waitReason: _reason, ...ready } = item;
+    this.flow.scheduler.refused({ ...this.flow.queueItem(ready), ready }, scope);
+    if (ready.backlogged) this.windows.entered(windowed(ready));
+    const state = this.#refused.get(scope) ?? { refusals: 0 };
+    this.#refused.set(scope, state);
+    state.refusals += 1;
+    if (state.timer !== undefined) return;
+    state.timer = this.clock.setTimeout(() => {
+      state.timer = undefined;
+      this.flow.scheduler.unblock(scope);
+      this.onWake();
+    }, refusedClaimDelayMs(state.refusals));
+  }
+
+  admitted(item: ReadyItem): void {
+    if (this.#refused.size === 0) return;
+    for (const { scope } of item.slots ?? []) {
+      const state = this.#refused.get(scope);
+      if (state === undefined) continue;
+      if (state.timer !== undefined) this.clock.clearTimeout(state.timer);
+      this.#refused.delete(scope);
+    }
   }
 
   has(runId: string): boolean {
@@ -82,8 +125,15 @@ export class FlowReadyQueue implements ReadyQueue {
     return this.flow.scheduler.size;
   }
 
-  /** Stops the wake timer (engine closing). */
+  /** Stops the wake timer and the refused scopes' timers (engine closing). */
   stop(): void {
+    this.#stopWake();
+    for (const state of this.#refused.values())
+      if (state.timer !== undefined) this.clock.clearTimeout(state.timer);
+    this.#refused.clear();
+  }
+
+  #stopWake(): void {
     if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
@@ -92,7 +142,7 @@ export class FlowReadyQueue implements ReadyQueue {
   #armWake(now: number): void {
     const at = this.flow.scheduler.nextWakeAt();
     if (at === undefined || at >= this.#timerAt) return;
-    this.stop();
+    this.#stopWake();
     this.#timerAt = at;
     this.#timer = this.clock.setTimeout(() => {
       this.#timer = undefined;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { SlotRequest } from "../store/store.js";
 
 /** A run that is due: what the queue orders by. `resume` = the run has started before. */
 export interface ReadyItem {
@@ -23,6 +24,11 @@ export interface ReadyItem {
   backlogged: boolean;
   /** Set by the queue on a start that had to wait: the limit that held it (see `QueueItem.waitReason`). */
   waitReason?: string;
+  /**
+   * Set by the queue on a run it hands out: the concurrency slots it took here, with their effective
+   * limits, for the store to decide again across processes (`Store.claimRun`'s `slots`).
+   */
+  slots?: SlotRequest[];
 }
 
 /** The scheduler's queue of due runs. */
@@ -42,6 +48,14 @@ export interface ReadyQueue {
   size(): number;
   /** The run returned by `next` stopped executing (suspended, finished, lost): free what it held. */
   release(runId: string): void;
+  /**
+   * The store refused the claim of `item` (returned by `next`): the slots of `scope` are held by other
+   * processes. Frees what it held, queues it again, and offers nothing of `scope` until a backoff passed
+   * or a local run of `scope` ended.
+   */
+  refused(item: ReadyItem, scope: string): void;
+  /** The store admitted the claim of `item` (returned by `next`, with slots): its scopes' backoff resets. */
+  admitted(item: ReadyItem): void;
 }
 
 /** The backlog key of a run: function id × concurrency-key value (`""` when the function has no key). */

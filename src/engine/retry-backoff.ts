@@ -56,3 +56,17 @@ const ABANDON_MAX_MS = 60_000;
 export function abandonDelayMs(failures: number): number {
   return Math.min(ABANDON_MAX_MS, ABANDON_BASE_MS * 2 ** Math.max(0, failures - 1));
 }
+
+/** First pause before a scope whose claim the store refused is offered again, ms. */
+const REFUSED_BASE_MS = 20;
+/** Longest pause before a refused scope is offered again, ms. */
+const REFUSED_MAX_MS = 1000;
+
+/**
+ * Pause in ms before runs of a concurrency scope whose slots other processes hold are offered again, after
+ * `refusals` (≥ 1) refusals in a row: 20 ms, 40 ms … capped at 1 s. A local end in the scope (or an admitted
+ * claim, which resets the count) comes first when it does.
+ */
+export function refusedClaimDelayMs(refusals: number): number {
+  return Math.min(REFUSED_MAX_MS, REFUSED_BASE_MS * 2 ** Math.max(0, refusals - 1));
+}

@@ -159,12 +159,41 @@ export class FairScheduler<T extends QueueItem = QueueItem> {
     }
   }
 
-  /** Frees the slots of a run (it finished, failed, slept, waits, or its lease expired). Idempotent. */
+  /**
+   * Frees the slots of a run (it finished, failed, slept, waits, or its lease expired). Idempotent. A
+   * claim {@link refused} elsewhere is unblocked by this end of one of its runs here (a retry, not a
+   * guarantee: the store decides again).
+   */
   release(runId: string): void {
+    this.#free(runId, true);
+  }
+
+  /**
+   * The store refused to start `item` (returned by {@link next}): the slots of `claimId` are all held by
+   * other processes. Frees what `item` took here, queues it again, and treats `claimId` as full until
+   * {@link unblock} or a local run of that claim ends: its backlogs park on it as on a local full claim, so
+   * nothing is offered for that claim meanwhile (no claim is retried in a loop).
+   */
+  refused(item: T, claimId: string): void {
+    this.#slots.block(claimId);
+    this.#free(item.runId, false);
+    this.enqueue(item);
+  }
+
+  /** Ends the block {@link refused} put on `claimId`: its parked backlogs are offered again. */
+  unblock(claimId: string): void {
+    if (this.#slots.unblock(claimId)) while (this.#wake(claimId));
+  }
+
+  /** Frees a run's slots and wakes their waiters; `unblock`: a claim blocked by a refusal is unblocked too. */
+  #free(runId: string, unblock: boolean): void {
     const holding = this.#slots.release(runId);
     if (holding === undefined) return;
     holding.backlog.running -= 1;
-    for (const claim of holding.claims) this.#wake(claim.id);
+    for (const claim of holding.claims) {
+      if (unblock && this.#slots.unblock(claim.id)) while (this.#wake(claim.id));
+      else this.#wake(claim.id);
+    }
     if (holding.backlog.state === "idle") this.#settleEmpty(holding.backlog);
   }
 

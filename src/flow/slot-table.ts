@@ -20,6 +20,8 @@ export class SlotTable {
   readonly #used = new Map<string, number>();
   readonly #held = new Map<string, Holding>();
   readonly #waiters = new Map<string, Heap<Backlog>>();
+  /** Claims another process holds full (a store refused a claim): full here too until unblocked. */
+  readonly #blocked = new Set<string>();
   #parks = 0;
 
   /** `limits`: where the effective limit of a keyed claim is looked up (overrides). */
@@ -32,7 +34,20 @@ export class SlotTable {
 
   /** The first claim of a `functionId` run without a free slot (overrides applied), or `undefined` when every claim has room. */
   fullClaim(functionId: string, claims: readonly ConcurrencyClaim[]): ConcurrencyClaim | undefined {
-    return claims.find((claim) => this.used(claim.id) >= this.limits.concurrencyLimit(functionId, claim));
+    return claims.find(
+      (claim) =>
+        this.#blocked.has(claim.id) || this.used(claim.id) >= this.limits.concurrencyLimit(functionId, claim),
+    );
+  }
+
+  /** Treats `claimId` as full until {@link unblock} (its slots are held elsewhere). */
+  block(claimId: string): void {
+    this.#blocked.add(claimId);
+  }
+
+  /** Ends a {@link block}; true if the claim was blocked. */
+  unblock(claimId: string): boolean {
+    return this.#blocked.delete(claimId);
   }
 
   /** Claim ids with parked backlogs. */

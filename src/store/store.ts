@@ -246,6 +246,23 @@ export interface ClaimedRun {
   steps: StepRow[];
 }
 
+/**
+ * One concurrency slot a claim must take (`claimRun`'s `slots`): the slot scope (flow control's claim id,
+ * e.g. `fn:<fn>:<expr>=<value>`) and the most runs of that scope this run's function allows at once.
+ */
+export interface SlotRequest {
+  scope: string;
+  /** Integer ≥ 1 (the effective limit, overrides applied). */
+  limit: number;
+}
+
+/** A claim refused because the slots of `scope` are all held by live leases (of other processes). */
+export interface ClaimRefused {
+  refused: true;
+  /** The first full scope, in sorted order. */
+  scope: string;
+}
+
 /** The atomic hand-back of a run that stops executing without finishing. */
 export interface SuspendInput {
   runId: string;
@@ -329,6 +346,14 @@ export interface StoredBacklog {
   runs: number;
 }
 
+/**
+ * Work another process committed, as `Store.subscribe` reports it: a hint to read the store now rather than at
+ * the next sweep. `backlogs`: backlogged runs were created in these backlogs (`backlogKeys`), or in any
+ * (`backlogKeys` absent: read them all with `listBacklogs`). `due`: a wake-up (a resolved wait, a sleep or retry,
+ * a delayed start) became claimable at `at` (ms on the writers' clock; 0: at any time, read now).
+ */
+export type StoreWork = { kind: "backlogs"; backlogKeys?: string[] } | { kind: "due"; at: number };
+
 /** Where a `listBacklogRuns` page ends: the last run's `queueScore` and id (pages go in that order). */
 export interface BacklogCursor {
   score: number;
@@ -395,6 +420,21 @@ export interface Store {
    * loss is a claim never made, and the execution's durable writes commit after it.
    */
   claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
+  /**
+   * The claim with admission: as above, but only if every scope of `slots` has fewer live holders than its
+   * `limit` (a holder is a run that took a slot of the scope with its claim and still holds a live lease on
+   * a non-terminal run: suspending, ending or losing the lease frees the slot in the same transaction, and an
+   * expired lease frees it by itself). Otherwise nothing is written and the first full scope comes back.
+   * A store that only one process writes (memory, SQLite) ignores `slots`: the engine's in-memory decision
+   * is exact there. The PostgreSQL store decides it in the claim's transaction (several workers).
+   */
+  claimRun(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    slots: readonly SlotRequest[],
+  ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * Extends `owner`'s live leases on `runIds` to `until` (ms). Returns the ids it did not extend: runs that
    * `owner` no longer holds at `now` (lease expired, taken by another owner, or the run ended or was
@@ -500,4 +540,14 @@ export interface Store {
   listUsage(runId: string): Promise<UsageRecord[]>;
   /** Sums of the records matching `query`, one row per tenant key × model, ordered by tenant key, then model. */
   usageTotals(query: UsageQuery): Promise<UsageTotal[]>;
+
+  /**
+   * Optional, for a store that other processes write (PostgreSQL): calls `onWork` when another process
+   * commits work this one may take ({@link StoreWork}), so idle workers start it at once instead of at
+   * their next sweep. A hint only: notices may come late, twice or not at all (after a lost connection the
+   * store reports `{ kind: "backlogs" }` and `{ kind: "due", at: 0 }` once it listens again); the claim
+   * decides who runs what, and the sweep still finds everything. Resolves once listening; the function it
+   * resolves with stops listening.
+   */
+  subscribe?(onWork: (work: StoreWork) => void): Promise<() => Promise<void>>;
 }

@@ -356,3 +356,36 @@ describe("FairScheduler throttle state", () => {
     expect(dispatch(23_000)).toEqual(["b3"]);
   });
 });
+
+describe("FairScheduler: claims refused by the store (slots held by other processes)", () => {
+  it("a refused run goes back to its backlog and nothing of its claim is offered until unblock", () => {
+    const s = new FairScheduler();
+    const a1 = item("a", { runId: "a1", keyLimit: 2 });
+    s.enqueue(a1);
+    s.enqueue(item("a", { runId: "a2", keyLimit: 2 }));
+    s.enqueue(item("b", { runId: "b1", keyLimit: 2 }));
+    expect(s.next(0)?.runId).toBe("a1");
+    s.refused(a1, "fn:fn:k=a");
+    expect(s.slotsInUse("fn:fn:k=a")).toBe(0);
+    // Key a is held elsewhere: only b runs, though a has free slots here.
+    expect(drain(s)).toEqual(["b1"]);
+    s.unblock("fn:fn:k=a");
+    expect(drain(s)).toEqual(["a1", "a2"]);
+  });
+
+  it("a local end of a run of the refused claim unblocks it; ends of other claims do not", () => {
+    const s = new FairScheduler();
+    s.enqueue(item("a", { runId: "a1", fnLimit: 5, keyLimit: 2 }));
+    s.enqueue(item("a", { runId: "a2", fnLimit: 5, keyLimit: 2 }));
+    s.enqueue(item("b", { runId: "b1", fnLimit: 5, keyLimit: 2 }));
+    expect(drain(s)).toEqual(["a1", "b1", "a2"]);
+    const a2 = item("a", { runId: "a2", fnLimit: 5, keyLimit: 2 });
+    s.refused(a2, "fn:fn:k=a");
+    expect(s.slotsInUse("fn:fn:k=a")).toBe(1);
+    expect(s.slotsInUse("fn:fn")).toBe(2);
+    s.release("b1");
+    expect(drain(s)).toEqual([]);
+    s.release("a1");
+    expect(drain(s)).toEqual(["a2"]);
+  });
+});

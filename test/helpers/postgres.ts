@@ -1,4 +1,5 @@
 import pg from "pg";
+import { Fairway, type FairwayOptions } from "../../src/index.js";
 import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgres/index.js";
 import type { Store } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
@@ -84,4 +85,36 @@ export function openProcess(
   at?: number,
 ): { store: Store | string; clock: FakeClock } {
   return { store: location.open(), clock: new FakeClock(at) };
+}
+
+/** Resolves once a backend of the test database waits for a lock while running a statement containing `text`. */
+export async function lockWaiter(client: pg.Client, text: string): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query(
+      "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
+      [text],
+    );
+    if (rows.length > 0) return;
+  }
+}
+
+/**
+ * Two started Fairway clients, workers `a` and `b` (two pools, as two worker processes have), on `location`
+ * and one fake clock; `define` adds the same functions to each. `close` closes both.
+ */
+export async function twoWorkers(
+  location: DurableLocation,
+  define: (fairway: Fairway, worker: "a" | "b") => void,
+  options: Partial<FairwayOptions> = {},
+) {
+  const clock = new FakeClock();
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  const workers = (["a", "b"] as const).map((name) => {
+    const fairway = new Fairway({ id: "app", store: location.open(), clock, logger: silent, ...options });
+    define(fairway, name);
+    return fairway;
+  });
+  await Promise.all(workers.map((fairway) => fairway.start()));
+  const [a, b] = workers as [Fairway, Fairway];
+  return { a, b, clock, close: () => Promise.all(workers.map((fairway) => fairway.close())) };
 }

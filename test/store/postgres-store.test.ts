@@ -5,7 +5,13 @@ import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
-import { dropSchema, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
+import {
+  dropSchema,
+  lockWaiter,
+  TEST_DATABASE_URL,
+  testPostgresStore,
+  uniqueSchema,
+} from "../helpers/postgres.js";
 import { offerAtomicity, run, storeContract, T0 } from "./store.contract.js";
 
 const openPostgres = async () => {
@@ -189,16 +195,100 @@ function doneStep(runId: string, id: string): StepRow {
   return { ...waitingStep(runId, id), op: "run", status: "completed", outputText: `"${id}"`, endedAt: T0 };
 }
 
-/** Resolves once a backend of the test database waits for a lock while running a statement containing `text`. */
-async function lockWaiter(client: pg.Client, text: string): Promise<void> {
-  for (;;) {
-    const { rows } = await client.query(
-      "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
-      [text],
-    );
-    if (rows.length > 0) return;
+describe("PostgreSQL store: concurrency slots decided in the claim across workers", () => {
+  const perKey = { scope: "fn:fn:event.data.user=u1", limit: 2 };
+  const fnWide = { scope: "fn:fn", limit: 3 };
+  /** Runs holding a live lease at `now`, from the database (the store's own view, not the claimers'). */
+  async function holders(store: Store, ids: string[], now: number): Promise<string[]> {
+    const runs = await Promise.all(ids.map((id) => store.getRun(id)));
+    return runs
+      .filter((run) => run?.status === "running" && (run.leaseExpiresAt ?? 0) > now)
+      .map((run) => run!.id);
   }
-}
+
+  it("two workers claiming 30 runs of one scope at once at limit 2: exactly 2 hold it, the rest are refused naming it", async () => {
+    const [a, b] = await twoWorkers();
+    const ids = Array.from({ length: 30 }, (_, index) => `r${index}`);
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    const claims = await Promise.all(
+      ids.map((id, index) => (index % 2 ? a : b).claimRun(id, index % 2 ? "wa" : "wb", T0, 1000, [perKey])),
+    );
+    const admitted = claims.filter((claim) => claim !== undefined && !("refused" in claim));
+    const refused = claims.filter((claim) => claim !== undefined && "refused" in claim);
+    expect(admitted).toHaveLength(2);
+    expect(refused).toEqual(Array.from({ length: 28 }, () => ({ refused: true, scope: perKey.scope })));
+    expect(await holders(a, ids, T0)).toHaveLength(2);
+  });
+
+  it("a run with two scopes is held to the fuller one, and the slot comes back when a holder suspends or ends", async () => {
+    const [a, b] = await twoWorkers();
+    const ids = ["k1", "k2", "o1", "o2", "o3"];
+    const other = { scope: "fn:fn:event.data.user=u2", limit: 2 };
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    // Function-wide limit 3: u1 takes 2, u2 takes 1, then u2's second is refused on the function's scope.
+    expect(await a.claimRun("k1", "wa", T0, 1000, [fnWide, perKey])).toHaveProperty("run");
+    expect(await b.claimRun("k2", "wb", T0, 1000, [perKey, fnWide])).toHaveProperty("run");
+    expect(await a.claimRun("o1", "wa", T0, 1000, [fnWide, other])).toHaveProperty("run");
+    expect(await b.claimRun("o2", "wb", T0, 1000, [fnWide, other])).toEqual({
+      refused: true,
+      scope: "fn:fn",
+    });
+    // Nothing was written by the refusal: o2 is still claimable.
+    expect(await b.getRun("o2")).toMatchObject({ status: "queued" });
+    expect((await b.getRun("o2"))?.leaseOwner).toBeUndefined();
+    // k1 suspends (a sleep): its slots are free in the same transaction.
+    await a.suspendRun({
+      runId: "k1",
+      owner: "wa",
+      now: T0 + 1,
+      status: "sleeping",
+      readyAt: T0 + 500,
+      attempt: 0,
+      steps: [],
+      waits: [],
+      awaiting: [],
+      children: { now: T0 + 1, events: [], runs: [] },
+    });
+    expect(await b.claimRun("o2", "wb", T0 + 2, 1000, [fnWide, other])).toHaveProperty("run");
+    expect(await a.claimRun("o3", "wa", T0 + 2, 1000, [fnWide, other])).toEqual({
+      refused: true,
+      scope: "fn:fn",
+    });
+    // o1 completes: one function-wide slot back, but u2 is now full on its own key.
+    await a.finishRun({ runId: "o1", owner: "wa", status: "completed", outputText: "1", endedAt: T0 + 3 });
+    expect(await a.claimRun("o3", "wa", T0 + 4, 1000, [fnWide, other])).toHaveProperty("run");
+    // k1 wakes: every slot of the function is taken again.
+    expect(await b.claimRun("k1", "wb", T0 + 500, 1000, [fnWide, perKey])).toEqual({
+      refused: true,
+      scope: "fn:fn",
+    });
+  });
+
+  it("an expired lease frees its slot (a killed worker's slots come back after leaseMs), and a renewal keeps it", async () => {
+    const [a, b] = await twoWorkers();
+    await a.acceptEvents({ now: T0, events: [], runs: ["r1", "r2", "r3"].map((id) => ({ run: run(id) })) });
+    const one = { ...perKey, limit: 1 };
+    expect(await a.claimRun("r1", "dead", T0, 1000, [one])).toHaveProperty("run");
+    expect(await b.claimRun("r2", "wb", T0 + 999, 1000, [one])).toEqual({ refused: true, scope: one.scope });
+    const taken = await b.claimRun("r2", "wb", T0 + 1000, 1000, [one]);
+    expect(taken).toHaveProperty("run");
+    expect(await b.renewLeases("wb", ["r2"], T0 + 5000, T0 + 1500)).toEqual([]);
+    expect(await a.claimRun("r3", "wa", T0 + 4000, 1000, [one])).toEqual({ refused: true, scope: one.scope });
+    // The dead worker's run is taken over at its own scope: its old row is its own, not another holder.
+    expect(await a.claimRun("r1", "wa", T0 + 5000, 1000, [one])).toHaveProperty("run");
+  });
+
+  it("a claim with slots returns the run's steps and refuses a run another worker holds as a plain claim does", async () => {
+    const [a, b] = await twoWorkers();
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+    const claimed = await a.claimRun("r1", "wa", T0, 1000, [perKey]);
+    expect(claimed).toMatchObject({ run: { id: "r1", leaseOwner: "wa" }, steps: [] });
+    await a.saveStep({ ...waitingStep("r1", "s"), op: "run", status: "completed" }, { owner: "wa", now: T0 });
+    expect(await b.claimRun("r1", "wb", T0 + 1, 1000, [perKey])).toBeUndefined();
+    const again = await a.claimRun("r1", "wa", T0 + 2, 1000, [perKey]);
+    expect(again).toMatchObject({ run: { id: "r1" }, steps: [{ id: "s", status: "completed" }] });
+  });
+});
 
 describe("PostgreSQL store: group commit against another worker", () => {
   it("checkpoints of the old owner racing a claim by a new one: acknowledged ones are in the claim, refused ones nowhere", async () => {
@@ -388,5 +478,9 @@ describe("PostgreSQL store: text and configuration", () => {
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ code: "store_failed", retryable: true });
     expect((error as Error).message).toMatch(/unreachable or busy \(3 tries\).*ECONNREFUSED/);
+    const listening = await store.subscribe(() => {}).catch((caught: unknown) => caught);
+    expect(listening).toBeInstanceOf(StoreError);
+    expect(listening).toMatchObject({ code: "store_failed", retryable: true });
+    expect((listening as Error).message).toMatch(/subscribe failed.*ECONNREFUSED/);
   });
 });

@@ -160,6 +160,21 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(await s.claimRun("missing", "w1", T0, 1000)).toBeUndefined();
     });
 
+    it("claimRun with slots claims like claimRun while its scopes have room; a single-process store ignores them", async () => {
+      const s = await open();
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }, { run: run("r2") }] });
+      const slots = [{ scope: "fn:fn", limit: 1 }];
+      expect(await s.claimRun("r1", "w1", T0, 1000, slots)).toMatchObject({
+        run: { id: "r1", status: "running", leaseOwner: "w1" },
+        steps: [],
+      });
+      // Only the PostgreSQL store is shared by several processes: it decides the slot; the others leave it
+      // to the engine's in-memory decision, exact in their one process.
+      const second = await s.claimRun("r2", "w1", T0, 1000, slots);
+      if (s.kind === "postgres") expect(second).toEqual({ refused: true, scope: "fn:fn" });
+      else expect(second).toMatchObject({ run: { id: "r2", status: "running" } });
+    });
+
     it("claimRun lets the holder take its own live lease again (an abandoned execution's retry)", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });

@@ -181,6 +181,12 @@ DROP INDEX runs_due;
     version: 7,
     sql: "ALTER TABLE runs ADD COLUMN flow_keys TEXT;",
   },
+  {
+    // Concurrency slots decided in the claim across workers (claimRun's slots): the runs that took a slot
+    // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaim).
+    version: 8,
+    sql: "CREATE TABLE run_slots (scope TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (scope, run_id));",
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -6,8 +6,9 @@
  *
  * @module
  */
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { ConfigError } from "../../errors/index.js";
+import { ConfigError, StoreError } from "../../errors/index.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import {
   type FilterConditions,
@@ -39,6 +40,7 @@ import type {
   AcceptEventsResult,
   BacklogCursor,
   ClaimedRun,
+  ClaimRefused,
   DueCursor,
   FinishedRun,
   FinishInput,
@@ -50,11 +52,13 @@ import type {
   ResolveStepInput,
   RunFilter,
   RunRecord,
+  SlotRequest,
   StartedRunsQuery,
   StepRow,
   Store,
   StoredBacklog,
   StoredEvent,
+  StoreWork,
   SuspendInput,
   SuspendResult,
   WaitOffer,
@@ -62,12 +66,17 @@ import type {
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
+import { KeyedMutex } from "./keyed-mutex.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
+import { isTransientPgError } from "./transient-error.js";
+import { WorkListener } from "./work-listener.js";
+import { workChannel } from "./work-notice.js";
+import { WorkNotifier } from "./work-notifier.js";
 import { WriteCoalescer } from "./write-coalescer.js";
 
 /** Options of `PostgresStore`. */
@@ -90,6 +99,13 @@ export interface PostgresStoreOptions {
   retry?: RetryOptions;
   /** More `pg.Pool` settings (ssl, application_name, …); the options above take precedence. */
   pool?: pg.PoolConfig;
+  /**
+   * Wake-up notices between workers (LISTEN/NOTIFY on the schema's channel): a commit that makes work
+   * (backlogged runs, a resolved wait, a wake-up) tells the other workers, which read it at once instead of
+   * at their next sweep; `subscribe` holds one connection besides the pool. `false`: nothing is sent and
+   * `subscribe` listens to nothing (other workers find work by their sweeps). Default true.
+   */
+  notify?: boolean;
 }
 
 /** A `saveStep` call waiting for its statement (`WriteCoalescer`). */
@@ -165,10 +181,11 @@ interface Coalescers {
   finishes: WriteCoalescer<FinishInput, RunRecord>;
 }
 
-/** An opened store: its pool and the group commits writing to it. */
+/** An opened store: its pool, the group commits writing to it, and the wake-up notices it sends. */
 interface Opened {
   database: PostgresDatabase;
   coalescers: Coalescers;
+  notifier: WorkNotifier | undefined;
 }
 
 /** `listRuns` filter conditions (`$` is replaced by the parameter's number). */
@@ -241,6 +258,16 @@ export class PostgresStore implements Store {
   /** The group commits of the pool opened last (for `commitStats`). */
   private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
+  /**
+   * Claims with slots of one scope wait for each other here, in memory, before their transaction: the
+   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection.
+   */
+  private readonly scopeMutex = new KeyedMutex();
+  /** This store's id on the notice channel (it ignores its own notices). */
+  private readonly sender = randomUUID();
+  /** The notifier of the pool opened last (notices are sent after commits, never awaited by them). */
+  private notifier: WorkNotifier | undefined;
+  private readonly listeners = new Set<WorkListener>();
 
   constructor(options: PostgresStoreOptions = {}) {
     const connectionString = options.connectionString ?? process.env.DATABASE_URL;
@@ -315,7 +342,15 @@ export class PostgresStore implements Store {
         }),
       };
       this.coalescing = coalescers;
-      return { database, coalescers };
+      const channel = workChannel(this.schema);
+      const notifier =
+        this.options.notify === false
+          ? undefined
+          : new WorkNotifier(this.sender, (payload) =>
+              database.query(statements.notifyWork, [channel, payload]),
+            );
+      this.notifier = notifier;
+      return { database, coalescers, notifier };
     });
     return this.opening;
   }
@@ -384,13 +419,55 @@ export class PostgresStore implements Store {
     this.opening = undefined;
     this.migrated = undefined;
     if (!opening) return;
-    const { database, coalescers } = await opening;
+    for (const listener of [...this.listeners]) await listener.stop();
+    this.listeners.clear();
+    const { database, coalescers, notifier } = await opening;
     await Promise.all(Object.values(coalescers).map((coalescer) => coalescer.drain()));
+    await notifier?.drain();
     await database.pool.end();
   }
 
+  /**
+   * Listens for the wake-up notices of other stores on this schema (one connection besides the pool, kept
+   * open and reconnected with backoff). See `Store.subscribe`; with `notify: false`, listens to nothing.
+   * Throws StoreError (`store_failed`, `retryable` for a transient failure) if the first connection or its
+   * LISTEN fails; the caller retries its start.
+   */
+  async subscribe(onWork: (work: StoreWork) => void): Promise<() => Promise<void>> {
+    if (this.options.notify === false) return async () => {};
+    const { default: driver } = await import("pg");
+    const listener = new WorkListener({
+      client: () =>
+        new driver.Client({
+          ...this.options.pool,
+          connectionString: this.connectionString,
+          connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
+        }),
+      channel: workChannel(this.schema),
+      self: this.sender,
+      onWork,
+    });
+    try {
+      await listener.start();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StoreError(`PostgreSQL store: subscribe failed: ${detail}`, {
+        cause: error,
+        retryable: isTransientPgError(error),
+      });
+    }
+    this.listeners.add(listener);
+    return async () => {
+      this.listeners.delete(listener);
+      await listener.stop();
+    };
+  }
+
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
-    return this.transaction("acceptEvents", (tx) => this.accept(tx, input));
+    const result = await this.transaction("acceptEvents", (tx) => this.accept(tx, input));
+    this.notifier?.created(result.runs);
+    if (result.woken && result.woken.length > 0) this.notifier?.due(input.now);
+    return result;
   }
 
   /** Body of `acceptEvents`, inside the caller's transaction. */
@@ -467,13 +544,49 @@ export class PostgresStore implements Store {
     return row ? toEvent(row) : undefined;
   }
 
+  claimRun(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimedRun | undefined>;
+  claimRun(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    slots: readonly SlotRequest[],
+  ): Promise<ClaimedRun | ClaimRefused | undefined>;
+  /**
+   * A claim without slots leaves with the other claims of its event-loop turn (`claimRuns`). A claim with
+   * slots waits for this process's other claims of its scopes (`scopeMutex`), then is its own transaction:
+   * the scopes' advisory locks in sorted order, then `admitAndClaim` counts
+   * the live holders and either claims and takes the slots or names the full scope; then the steps.
+   */
   async claimRun(
     runId: string,
     owner: string,
     now: number,
     leaseMs: number,
-  ): Promise<ClaimedRun | undefined> {
-    return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
+    slots: readonly SlotRequest[] = [],
+  ): Promise<ClaimedRun | ClaimRefused | undefined> {
+    if (slots.length === 0)
+      return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
+    const limits = new Map<string, number>();
+    for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
+    const scopes = [...limits.keys()].sort();
+    const [row] = await this.scopeMutex.run(scopes, () =>
+      this.transaction("claimRun", async (tx) => {
+        await tx.query(statements.lockSlotScopes, [scopes.map(encodeText)]);
+        return tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
+          runId,
+          owner,
+          now,
+          now + leaseMs,
+          scopes.map(encodeText),
+          scopes.map((scope) => limits.get(scope)),
+        ]);
+      }),
+    );
+    if (!row) return undefined;
+    if (row.refused_scope !== null) return { refused: true, scope: decodeText(row.refused_scope) };
+    const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[runId]]);
+    return { run: runOf(row), steps: steps.map(toStep) };
   }
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
@@ -492,7 +605,7 @@ export class PostgresStore implements Store {
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
-    return this.transaction("suspendRun", async (tx) => {
+    const suspended = await this.transaction("suspendRun", async (tx) => {
       const held = await tx.query(statements.lockHeld, [input.runId, input.owner, input.now]);
       if (held.length === 0) return undefined;
       if (input.steps.length > 0)
@@ -508,6 +621,11 @@ export class PostgresStore implements Store {
       await tx.query(statements.suspendRun, [input.runId, input.status, readyAt, input.attempt]);
       return { readyAt, children };
     });
+    if (suspended) {
+      this.notifier?.due(suspended.readyAt);
+      this.notifier?.created(suspended.children);
+    }
+    return suspended;
   }
 
   async finishRun(input: FinishInput): Promise<FinishedRun | undefined> {
@@ -517,7 +635,7 @@ export class PostgresStore implements Store {
       const ended = await (await this.coalescers()).finishes.write(input);
       if (ended) return ended;
     }
-    return this.transaction("finishRun", async (tx) => {
+    const finished = await this.transaction("finishRun", async (tx): Promise<FinishedRun | undefined> => {
       const [row] = await tx.query<RunRowDb>(statements.finishRun, [
         input.runId,
         input.owner ?? null,
@@ -530,18 +648,27 @@ export class PostgresStore implements Store {
       const ended = await this.settleParent(tx, runOf(row), input.endedAt);
       return input.send ? { ...ended, sent: await this.accept(tx, input.send) } : ended;
     });
+    if (finished?.parent !== undefined) this.notifier?.due(input.endedAt);
+    if (finished?.sent) this.notifier?.created(finished.sent.runs);
+    if (finished?.sent?.woken && finished.sent.woken.length > 0) this.notifier?.due(input.endedAt);
+    return finished;
   }
 
   async cancelRun(runId: string, reason: string | undefined, now: number): Promise<RunRecord | undefined> {
-    return this.transaction("cancelRun", async (tx) => {
+    const cancelled = await this.transaction("cancelRun", async (tx) => {
       const [row] = await tx.query<RunRowDb>(statements.cancelRun, [runId, reason ?? null, now]);
       if (!row) return undefined;
       return this.settleParent(tx, runOf(row), now);
     });
+    if (cancelled?.parent !== undefined) this.notifier?.due(now);
+    return cancelled;
   }
 
   async resolveStep(input: ResolveStepInput): Promise<boolean> {
-    return this.transaction("resolveStep", (tx) => this.resolve(tx, input));
+    const resolved = await this.transaction("resolveStep", (tx) => this.resolve(tx, input));
+    // A run resolving its own wait (a timeout, with its lease) carries on itself: nothing to announce.
+    if (resolved && input.owner === undefined) this.notifier?.due(input.now);
+    return resolved;
   }
 
   /**

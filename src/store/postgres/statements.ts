@@ -51,6 +51,8 @@ export const statements = {
     "fw_lock_run_events",
     "SELECT pg_advisory_xact_lock(hashtextextended('fairway:run-events:' || $1, 0))",
   ),
+  /** $1 channel, $2 payload: a wake-up notice (`work-notifier.ts`), autocommit, after the commit it announces. */
+  notifyWork: named("fw_notify_work", "SELECT pg_notify($1, $2)", true),
   /** $1 event id. */
   getEvent: named("fw_get_event", "SELECT * FROM events WHERE id = $1", true),
   /** $1 ids. */
@@ -102,6 +104,47 @@ export const statements = {
        FROM locked WHERE runs.id = locked.id
        RETURNING runs.*)
      SELECT * FROM claimed`,
+  ),
+  /** $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock). */
+  lockSlotScopes: named(
+    "fw_lock_slot_scopes",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:slot:' || s, 0)) FROM unnest($1::text[]) AS s",
+  ),
+  /**
+   * $1 run id, $2 owner, $3 now, $4 lease end, $5 slot scopes (sorted, distinct), $6 their limits → the
+   * claimed run row (`refused_scope` NULL), or one row with `refused_scope` = the first scope whose live holders (other runs'
+   * slot rows whose run holds a live lease and is not terminal) already reach its limit, or nothing (the run
+   * is not claimable: as `claimRuns`). Run under `lockSlotScopes` in the same transaction, so no other
+   * claim counts or takes a slot of these scopes meanwhile. It also deletes the scopes' rows of runs that
+   * hold no lease any more (suspended, ended), so a scope keeps about as many rows as it has holders; a row
+   * whose lease merely expired stays (not counted) and counts again if its owner renews.
+   */
+  admitAndClaim: named(
+    "fw_admit_and_claim",
+    `WITH want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
+     live AS (
+       SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
+       WHERE s.scope = ANY($5::text[]) AND s.run_id <> $1
+         AND r.lease_expires_at > $3 AND r.status NOT IN ${TERMINAL}
+       GROUP BY s.scope),
+     full_scope AS (
+       SELECT want.scope FROM want JOIN live USING (scope) WHERE live.n >= want.lim ORDER BY want.scope LIMIT 1),
+     claimed AS (
+       UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $3),
+         lease_owner = $2, lease_expires_at = $4
+       WHERE id = $1 AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= $3
+         AND (lease_expires_at IS NULL OR lease_expires_at <= $3 OR lease_owner = $2)
+         AND NOT EXISTS (SELECT 1 FROM full_scope)
+       RETURNING runs.*),
+     stale AS (
+       DELETE FROM run_slots s USING runs r
+       WHERE s.scope = ANY($5::text[]) AND s.run_id <> $1 AND r.id = s.run_id
+         AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
+     taken AS (
+       INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
+       ON CONFLICT DO NOTHING)
+     SELECT claimed.*, NULL::text AS refused_scope FROM claimed
+     UNION ALL SELECT runs.*, full_scope.scope FROM full_scope JOIN runs ON runs.id = $1`,
   ),
   /** $1 run ids → their steps, by run, position and start. */
   stepsOfRuns: named(
