@@ -31,6 +31,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { Fairway, SqliteStore } from "../src/index.js";
 import { PostgresStore } from "../src/store/postgres/index.js";
+import type { WalCheckpointStats } from "../src/store/sqlite/wal-checkpointer.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -250,7 +251,8 @@ async function main(): Promise<void> {
   const resumeSamples = Math.min(SAMPLES, PARKED);
   const resumes: number[] = [];
   /** Commits so far and, on SQLite, fsyncs (PostgreSQL flushes its WAL itself: not counted here). */
-  const commitStats = (): { transactions: number; fsyncs?: number } => store.commitStats();
+  const commitStats = (): { transactions: number; fsyncs?: number; checkpoints?: WalCheckpointStats } =>
+    store.commitStats();
   const commitsBefore = commitStats();
   const cpuBefore = process.cpuUsage();
   const gcs: Array<{ start: number; end: number }> = [];
@@ -278,8 +280,19 @@ async function main(): Promise<void> {
       (commits.fsyncs !== undefined
         ? `${perResume(commits.fsyncs - (commitsBefore.fsyncs ?? 0))} fsyncs, `
         : "") +
-      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms`,
+      `CPU ${((cpu.user + cpu.system) / 1000 / resumeSamples).toFixed(3)} ms` +
+      (commits.checkpoints ? " (the checkpoint thread's included)" : ""),
   );
+  const { checkpoints: after } = commits;
+  const { checkpoints: before } = commitsBefore;
+  if (after && before) {
+    const checkpoints = (key: keyof WalCheckpointStats) => after[key] - before[key];
+    console.log(
+      `  WAL checkpoints during the resumes (worker thread): ${checkpoints("checkpoints")} ` +
+        `(${checkpoints("partial")} partial, ${checkpoints("failures")} failed; ` +
+        `${checkpoints("catchUps")} on the event loop after the WAL outgrew 16 MB)`,
+    );
+  }
   // Where the slowest resumes went: the GC pauses inside each one's window (send → handler continues).
   const gcIn = ({ start, end }: { start: number; end: number }) =>
     gcs.reduce((sum, gc) => sum + Math.max(0, Math.min(end, gc.end) - Math.max(start, gc.start)), 0);

@@ -56,6 +56,7 @@ export class GroupCommit {
   readonly #db: Database.Database;
   readonly #schedule: ScheduleFlush;
   readonly #sync: DurableSync | undefined;
+  readonly #onCommit: (() => void) | undefined;
   #queue: Write[] = [];
   #scheduled = false;
   /** Fsyncs (`sync`) started by `flush` that have not returned yet. */
@@ -70,12 +71,17 @@ export class GroupCommit {
   /**
    * `schedule` decides when a batch is written (default: `setImmediate`, the end of this event-loop turn);
    * `sync`, when given, is awaited after each COMMIT before its callers resume (default: none, the COMMIT
-   * itself is as durable as the connection's `synchronous` setting makes it).
+   * itself is as durable as the connection's `synchronous` setting makes it); `onCommit` is called after
+   * each COMMIT that succeeded (the store counts them for its WAL checkpoints).
    */
-  constructor(db: Database.Database, options: { schedule?: ScheduleFlush; sync?: DurableSync } = {}) {
+  constructor(
+    db: Database.Database,
+    options: { schedule?: ScheduleFlush; sync?: DurableSync; onCommit?: () => void } = {},
+  ) {
     this.#db = db;
     this.#schedule = options.schedule ?? nextTurn;
     this.#sync = options.sync;
+    this.#onCommit = options.onCommit;
   }
 
   /**
@@ -214,6 +220,7 @@ export class GroupCommit {
       sql.commit.run();
       this.#stats.transactions += 1;
       this.#stats.writes += 1;
+      this.#onCommit?.();
       const sync = this.#sync;
       if (sync)
         await new Promise<void>((resolve, reject) => sync((error) => (error ? reject(error) : resolve())));
@@ -268,6 +275,7 @@ export class GroupCommit {
         sql.commit.run();
         this.#stats.transactions += 1;
         this.#stats.writes += uncommitted.length;
+        this.#onCommit?.();
       }
     } catch (error) {
       // The COMMIT (or a rollback of one write) failed: nothing still uncommitted is written.

@@ -3,11 +3,12 @@
  * fsynced before a writer resumes, off the event loop: `wal-sync.ts`), every query a prepared statement. A
  * step checkpoint is a single upsert. Every write method is atomic and goes through group commit
  * (`group-commit.ts`): the writes of one event-loop turn share one transaction, each in its own savepoint,
- * and each caller resumes after that transaction's COMMIT.
+ * and each caller resumes after that transaction's COMMIT. WAL checkpoints run on a worker thread
+ * (`wal-checkpointer.ts`), never inside a COMMIT on the event loop.
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../errors/index.js";
@@ -45,6 +46,7 @@ import type {
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
+import { workerCheckpointRunner } from "./checkpoint-worker.js";
 import { flowPendingTable } from "./flow-pending-table.js";
 import { GroupCommit, type GroupCommitStats } from "./group-commit.js";
 import { limitOverridesTable } from "./limit-overrides-table.js";
@@ -65,6 +67,7 @@ import {
 import { listRunsQuery, prepareStatements, type Statements } from "./statements.js";
 import { usageTable } from "./usage-table.js";
 import { WaitNames } from "./wait-names.js";
+import { WalCheckpointer, type WalCheckpointStats } from "./wal-checkpointer.js";
 import { WalSync } from "./wal-sync.js";
 
 /** Rows (events plus runs) above which `acceptEvents` writes a slice per event-loop turn, and the slice size. */
@@ -89,12 +92,29 @@ export interface SqliteStoreOptions {
    * @default "full"
    */
   synchronous?: SqliteSynchronous;
+  /**
+   * COMMITs between two WAL checkpoints, which run on a worker thread with its own connection
+   * (`wal-checkpointer.ts`), not inside a COMMIT on the event loop as SQLite's automatic checkpoint would.
+   * A positive integer.
+   *
+   * @default 64
+   */
+  commitsPerCheckpoint?: number;
+  /**
+   * Told the first error of a run of failed WAL checkpoints (a `StoreError` naming the file); the store
+   * keeps working and later COMMITs try again.
+   *
+   * @default `process.emitWarning`
+   */
+  onCheckpointError?: (error: unknown) => void;
 }
 
-/** `SqliteStore.commitStats`: group commit's counters and the WAL fsyncs made. */
+/** `SqliteStore.commitStats`: group commit's counters, the WAL fsyncs and the WAL checkpoints made. */
 export interface SqliteCommitStats extends GroupCommitStats {
   /** fsyncs of the WAL started (each covers every COMMIT made before it started). */
   fsyncs: number;
+  /** WAL checkpoints run off the event loop (all zero for `":memory:"`). */
+  checkpoints: WalCheckpointStats;
 }
 
 /** Durability of a SQLite COMMIT: see `SqliteStoreOptions.synchronous`. */
@@ -109,6 +129,8 @@ export class SqliteStore implements Store {
   private readonly writes: GroupCommit;
   /** The WAL fsync of `synchronous: "full"` (none for `":memory:"` or without a WAL). */
   private readonly walSync: WalSync | undefined;
+  /** The WAL checkpoints on a worker thread (none for `":memory:"` or without a WAL). */
+  private readonly checkpointer: WalCheckpointer | undefined;
   private statements: Statements | undefined;
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
   private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
@@ -120,11 +142,17 @@ export class SqliteStore implements Store {
     ),
   );
 
-  /** Throws ConfigError naming `synchronous` when it is not "full" or "normal". */
+  /**
+   * Throws ConfigError naming `synchronous` when it is not "full" or "normal", or `commitsPerCheckpoint`
+   * when it is not a positive integer.
+   */
   constructor(options: SqliteStoreOptions) {
     const synchronous = options.synchronous ?? "full";
     if (synchronous !== "full" && synchronous !== "normal")
       throw new ConfigError("synchronous", 'must be "full" or "normal"', options.synchronous);
+    const commitsPerCheckpoint = options.commitsPerCheckpoint ?? 64;
+    if (!Number.isInteger(commitsPerCheckpoint) || commitsPerCheckpoint < 1)
+      throw new ConfigError("commitsPerCheckpoint", "must be a positive integer", commitsPerCheckpoint);
     this.synchronous = synchronous;
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
@@ -133,8 +161,29 @@ export class SqliteStore implements Store {
     // loop before the callers resume, which is what SQLite's FULL does, on the main thread.
     this.walSync = synchronous === "full" && wal ? new WalSync(options.path) : undefined;
     this.db.pragma(`synchronous = ${this.walSync ? "NORMAL" : synchronous.toUpperCase()}`);
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    this.writes = new GroupCommit(this.db, this.walSync ? { sync: this.walSync.sync } : {});
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (wal) {
+      // Checkpoints run on a worker thread; a WAL a big write grew is cut back to 4 MiB when it restarts.
+      this.db.pragma("wal_autocheckpoint = 0");
+      this.db.pragma(`journal_size_limit = ${4 * 2 ** 20}`);
+      const walFile = `${options.path}-wal`;
+      this.checkpointer = new WalCheckpointer(workerCheckpointRunner(options.path, busyTimeoutMs), {
+        commitsPerCheckpoint,
+        walBytes: () => statSync(walFile, { throwIfNoEntry: false })?.size ?? 0,
+        growthBytes: 4 * 2 ** 20, // SQLite's automatic checkpoint: 1,000 pages of 4 KiB
+        capBytes: 16 * 2 ** 20,
+        catchUp: () => {
+          if (this.db.open && !this.db.inTransaction) this.db.pragma("wal_checkpoint(PASSIVE)");
+        },
+        onError: options.onCheckpointError ?? ((error) => process.emitWarning(error as Error)),
+      });
+    }
+    const checkpointer = this.checkpointer;
+    this.writes = new GroupCommit(this.db, {
+      ...(this.walSync ? { sync: this.walSync.sync } : {}),
+      ...(checkpointer ? { onCommit: () => checkpointer.committed() } : {}),
+    });
   }
 
   /**
@@ -142,7 +191,11 @@ export class SqliteStore implements Store {
    * and the WAL fsyncs made (`synchronous: "full"`; 0 otherwise).
    */
   commitStats(): SqliteCommitStats {
-    return { ...this.writes.stats(), fsyncs: this.walSync?.fsyncs ?? 0 };
+    return {
+      ...this.writes.stats(),
+      fsyncs: this.walSync?.fsyncs ?? 0,
+      checkpoints: this.checkpointer?.stats() ?? { checkpoints: 0, partial: 0, failures: 0, catchUps: 0 },
+    };
   }
 
   private get q(): Statements {
@@ -177,6 +230,7 @@ export class SqliteStore implements Store {
     await this.writes.drain();
     await this.walSync?.idle();
     this.walSync?.close();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 
