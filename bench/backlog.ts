@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     console.log(
       `  WAL checkpoints during the resumes (worker thread): ${checkpoints("checkpoints")} ` +
         `(${checkpoints("partial")} partial, ${checkpoints("failures")} failed; ` +
-        `${checkpoints("catchUps")} on the event loop after the WAL outgrew 16 MB)`,
+        `${checkpoints("catchUps")} on the event loop after the WAL outgrew 64 MiB)`,
     );
   }
   // Where the slowest resumes went: the GC pauses inside each one's window (send → handler continues).
