@@ -24,7 +24,7 @@ import type { FairwayFunction, RegisteredFunction } from "./engine/registered-fu
 import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
 import { RunExecutor } from "./engine/run-executor.js";
 import { RunLifecycle } from "./engine/run-lifecycle.js";
-import { RunWaiters } from "./engine/run-waiters.js";
+import { RunWaiters, SHARED_STORE_POLL_MS } from "./engine/run-waiters.js";
 import {
   type Deferral,
   eventIdDedup,
@@ -225,7 +225,6 @@ export class Fairway<TEvents extends EventMap = {}> {
       onFlowPending: (entries) => this.flow.pendingWritten(entries),
       schemas: options.schemas as EventSchemas | undefined,
     });
-    this.waiters = new RunWaiters(this.store, this.clock, this.hub);
     this.limits = new Limits({
       store: this.store,
       clock: this.clock,
@@ -252,6 +251,13 @@ export class Fairway<TEvents extends EventMap = {}> {
     };
     observeQueue(this.observeQueue);
     const oneProcess = this.store.kind === "memory" || this.store.kind === "sqlite";
+    // Another worker may end a run this process waits for: read it again now and then.
+    this.waiters = new RunWaiters(
+      this.store,
+      this.clock,
+      this.hub,
+      oneProcess ? {} : { pollMs: SHARED_STORE_POLL_MS },
+    );
     this.limitsRefreshMs = limitsRefreshMs ?? (oneProcess ? 0 : 2000);
     this.flow.queue.onWake = () => this.dispatcher.requestPump();
     this.cron = new CronTriggers(this.clock, this.logger, (fn, payload, key) =>
