@@ -1,6 +1,7 @@
 /**
  * Shape checks of step tool arguments, made before a step is identified: a step id is a non-empty string,
- * `step.run` gets a function, `waitForEvent` an event name, `invoke` a function (or its id). Durations and
+ * `step.run` gets a function, `sleep`/`sleepUntil` a second argument, `waitForEvent` an event name,
+ * `invoke` a function (or its id). Durations and
  * expressions are checked by each tool (they name their own fields).
  *
  * @module
@@ -16,6 +17,10 @@ export function checkStepArguments(tool: keyof StepTools, args: readonly unknown
   if (typeof id !== "string" || id === "") issues.push({ path: "id", message: "must be a non-empty string" });
   if (tool === "run" && typeof second !== "function") {
     issues.push({ path: "fn", message: "must be a function" });
+  } else if ((tool === "sleep" || tool === "sleepUntil") && args.length < 2) {
+    // step.sleep("1s") took the duration for the id, as Inngest's step.sleep(id, duration) would.
+    const [path, noun] = tool === "sleep" ? ["duration", "duration"] : ["until", "time"];
+    issues.push({ path, message: `is missing: the first argument is the step id, the ${noun} comes second` });
   } else if (tool === "waitForEvent" || tool === "invoke") {
     if (typeof second !== "object" || second === null) {
       const shape = tool === "invoke" ? "{ function, data?, timeout? }" : "{ event, timeout, if? | match? }";

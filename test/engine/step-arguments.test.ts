@@ -8,6 +8,16 @@ const bad: Array<[string, (step: StepTools) => Promise<unknown>, string]> = [
   ["run without an id", (step) => step.run(undefined as never, () => 1), "id:"],
   ["run with a body that is not a function", (step) => step.run("a", 5 as never), "fn:"],
   ["sleep without an id", (step) => step.sleep(undefined as never, "1s"), "id:"],
+  [
+    "sleep with a duration only (Inngest's step.sleep takes an id first)",
+    (step) => (step.sleep as (id: string) => Promise<void>)("1s"),
+    "duration: is missing: the first argument is the step id, the duration comes second",
+  ],
+  [
+    "sleepUntil with a time only",
+    (step) => (step.sleepUntil as (id: string) => Promise<void>)("2030-01-01"),
+    "until: is missing: the first argument is the step id, the time comes second",
+  ],
   ["waitForEvent without options", (step) => step.waitForEvent("w", undefined as never), "options:"],
   [
     "waitForEvent without an event name",

@@ -132,8 +132,10 @@ async function main(): Promise<void> {
   const output = await fairway.waitForRun(runs[0]!.id);
   await fairway.close();
   const pg = await postgresHistory().ready().then(() => "loaded", (error: Error) => \`\${error.name}: \${error.message}\`);
+  const onPostgres = new Fairway({ id: "pg-app", store: "postgres://postgres@127.0.0.1:5432/test" });
+  const pgStore = await onPostgres.start().then(() => "started", (error: Error) => \`\${error.name}: \${error.message}\`);
   const react = await import("fairway-agents/react").then(() => "loaded", (error: Error) => error.message);
-  console.log(JSON.stringify({ output, pg, react }));
+  console.log(JSON.stringify({ output, pg, pgStore, react }));
 }
 main();
 `,
@@ -142,6 +144,9 @@ main();
     expect(output.output).toBe("Hello tsx");
     expect(output.pg).toBe(
       'MissingPeerError: postgresHistory needs the package "pg", which is not installed: run `npm i pg`.',
+    );
+    expect(output.pgStore).toBe(
+      'MissingPeerError: PostgresStore (a postgres:// store) needs the package "pg", which is not installed: run `npm i pg`.',
     );
     expect(output.react).toMatch(/Cannot find (package|module) 'react'/);
   }, 120_000);

@@ -67,6 +67,7 @@ import type {
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
@@ -309,7 +310,7 @@ export class PostgresStore implements Store {
 
   /** The pool and its group commits, created on first use. */
   private open(): Promise<Opened> {
-    this.opening ??= import("pg").then(({ default: driver }) => {
+    this.opening ??= loadPg().then(({ default: driver }) => {
       const pool = new driver.Pool({
         ...this.options.pool,
         connectionString: this.connectionString,
@@ -435,7 +436,7 @@ export class PostgresStore implements Store {
    */
   async subscribe(onWork: (work: StoreWork) => void): Promise<() => Promise<void>> {
     if (this.options.notify === false) return async () => {};
-    const { default: driver } = await import("pg");
+    const { default: driver } = await loadPg();
     const listener = new WorkListener({
       client: () =>
         new driver.Client({

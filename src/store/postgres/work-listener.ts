@@ -9,6 +9,7 @@
  */
 import type pg from "pg";
 import type { StoreWork } from "../store.js";
+import { loadPg } from "./load-pg.js";
 import { decodeNotice } from "./work-notice.js";
 
 export interface WorkListenerDeps {
@@ -53,7 +54,7 @@ export class WorkListener {
 
   async #listen(): Promise<void> {
     const client = this.deps.client();
-    const { escapeIdentifier } = await import("pg");
+    const { escapeIdentifier } = await loadPg();
     let lost = false;
     const reconnect = () => {
       if (lost) return;
