@@ -26,6 +26,8 @@
  *
  * @module
  */
+
+import { queueScoreOf } from "../store/backlogged.js";
 import type { BacklogCursor, RunRecord, StoredBacklog } from "../store/store.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Logger } from "./types.js";
@@ -298,7 +300,7 @@ export class BacklogWindows {
       window.cursor = undefined;
       window.stored = 0;
     } else {
-      window.cursor = { score: last.queueScore ?? last.createdAt, id: last.id };
+      window.cursor = { score: queueScoreOf(last), id: last.id };
       window.stored = Math.max(0, window.stored - runs.length);
     }
     window.refilling = false;

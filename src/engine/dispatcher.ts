@@ -10,6 +10,8 @@
  *
  * @module
  */
+
+import { queueScoreOf } from "../store/backlogged.js";
 import type { RunRecord, Store } from "../store/store.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Execution } from "./execution.js";
@@ -93,7 +95,7 @@ export class Dispatcher {
       functionId: run.functionId,
       backlogKey: run.backlogKey,
       createdAt: run.createdAt,
-      score: run.queueScore ?? run.createdAt,
+      score: queueScoreOf(run),
       resume: started,
       backlogged: !started && (run.readyAt ?? readyAt) <= run.createdAt,
     };

@@ -48,13 +48,13 @@ export class FlowReadyQueue implements ReadyQueue {
    * stays in the store (false) and flow control forgets it until it is read back.
    */
   enqueue(item: ReadyItem, loaded = false): boolean {
-    const queued = this.has(item.runId);
+    const queued = this.flow.scheduler.queued(item.runId);
     if (loaded && queued) return true;
     if (item.backlogged && !loaded && !queued && !this.windows.admit(windowed(item))) {
       this.flow.forgetKeys(item.runId);
       return false;
     }
-    this.remove(item.runId);
+    if (queued) this.#remove(item.runId, queued.ready);
     if (!this.flow.scheduler.enqueue({ ...this.flow.queueItem(item), ready: item })) return false;
     if (item.backlogged) this.windows.entered(windowed(item));
     return true;
@@ -112,8 +112,12 @@ export class FlowReadyQueue implements ReadyQueue {
 
   remove(runId: string): boolean {
     const queued = this.flow.scheduler.queued(runId);
-    if (queued === undefined) return false;
-    if (queued.ready.backlogged) this.windows.left(windowed(queued.ready));
+    return queued !== undefined && this.#remove(runId, queued.ready);
+  }
+
+  /** Takes out a queued run (`ready`: what it was queued as), leaving its backlog window's count. */
+  #remove(runId: string, ready: ReadyItem): boolean {
+    if (ready.backlogged) this.windows.left(windowed(ready));
     return this.flow.scheduler.remove(runId);
   }
 

@@ -25,11 +25,13 @@ function localHost(): string {
   }
 }
 
-const LOCAL_HOST = localHost();
+/** This host's part of owner ids, computed on first use (not at import). */
+let cachedLocalHost: string | undefined;
+const thisHost = (): string => (cachedLocalHost ??= localHost());
 
 /** A fresh owner id for a client of this process. */
 export function newLeaseOwner(random: string): string {
-  return `${LOCAL_HOST}:${process.pid}:${random}`;
+  return `${thisHost()}:${process.pid}:${random}`;
 }
 
 /**
@@ -44,7 +46,7 @@ export function isDeadLocalOwner(owner: string, self: string): boolean {
   if (owner === self) return false;
   const [host, pidText] = owner.split(":");
   const pid = Number(pidText);
-  if (host !== LOCAL_HOST || !Number.isInteger(pid) || pid <= 0) return false;
+  if (host !== thisHost() || !Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -180,9 +180,11 @@ export class FairScheduler<T extends QueueItem = QueueItem> {
     this.enqueue(item);
   }
 
-  /** Ends the block {@link refused} put on `claimId`: its parked backlogs are offered again. */
-  unblock(claimId: string): void {
-    if (this.#slots.unblock(claimId)) while (this.#wake(claimId));
+  /** Ends the block {@link refused} put on `claimId`: its parked backlogs are offered again. False: none was on it. */
+  unblock(claimId: string): boolean {
+    if (!this.#slots.unblock(claimId)) return false;
+    while (this.#wake(claimId));
+    return true;
   }
 
   /** Frees a run's slots and wakes their waiters; `unblock`: a claim blocked by a refusal is unblocked too. */
@@ -191,8 +193,7 @@ export class FairScheduler<T extends QueueItem = QueueItem> {
     if (holding === undefined) return;
     holding.backlog.running -= 1;
     for (const claim of holding.claims) {
-      if (unblock && this.#slots.unblock(claim.id)) while (this.#wake(claim.id));
-      else this.#wake(claim.id);
+      if (!(unblock && this.unblock(claim.id))) this.#wake(claim.id);
     }
     if (holding.backlog.state === "idle") this.#settleEmpty(holding.backlog);
   }

@@ -22,3 +22,8 @@ export function isBacklogged(
     !TERMINAL_RUN_STATUSES.has(run.status)
   );
 }
+
+/** A run's place in its backlog's serving order: `queueScore` (written at admission), else `createdAt`. */
+export function queueScoreOf(run: Pick<RunRecord, "queueScore" | "createdAt">): number {
+  return run.queueScore ?? run.createdAt;
+}

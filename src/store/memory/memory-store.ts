@@ -6,11 +6,11 @@
  * @module
  */
 import { applyFlowUpdates } from "../apply-flow-pending.js";
-import { isBacklogged } from "../backlogged.js";
+import { isBacklogged, queueScoreOf } from "../backlogged.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
-import { offerEvents } from "../offer-waits.js";
+import { offerEvents, type SyncWaitTable } from "../offer-waits.js";
 import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
@@ -46,6 +46,11 @@ export class MemoryStore implements Store {
   readonly kind = "memory";
   private readonly events: StoredEvent[] = [];
   private readonly eventsById = new Map<string, StoredEvent>();
+  /** The waits and resolutions `offerEvents` works on. */
+  private readonly waitTable: SyncWaitTable = {
+    waits: (eventName, candidate) => this.waitsFor(eventName, candidate),
+    resolve: (input) => this.resolve(input),
+  };
   private readonly runs = new Map<string, RunRecord>();
   private readonly steps = new Map<string, Map<string, StepRow>>();
   private readonly waits = new Map<string, WaitRow>();
@@ -100,8 +105,7 @@ export class MemoryStore implements Store {
     }
     const result = input.flow ? { events, runs, flow: flow.written.map(copy) } : { events, runs };
     if (!input.offer) return result;
-    const table = { waits: this.waitsFor.bind(this), resolve: this.resolve.bind(this) };
-    return { ...result, woken: [...offerEvents(events, input.offer, input.now, table)] };
+    return { ...result, woken: [...offerEvents(events, input.offer, input.now, this.waitTable)] };
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
@@ -309,7 +313,7 @@ export class MemoryStore implements Store {
 
   async listBacklogRuns(backlogKey: string, limit: number, after?: BacklogCursor): Promise<RunRecord[]> {
     const runs = [...this.runs.values()].filter((run) => run.backlogKey === backlogKey && isBacklogged(run));
-    return page(runs, (run) => run.queueScore ?? run.createdAt, limit, after && [after.score, after.id]);
+    return page(runs, queueScoreOf, limit, after && [after.score, after.id]);
   }
 
   async listStartedRuns({ functionId, since, limit, after }: StartedRunsQuery): Promise<RunRecord[]> {

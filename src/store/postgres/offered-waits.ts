@@ -36,13 +36,17 @@ export async function offeredWaits(db: Transaction, events: OfferedEvent[]): Pro
       rows.map((row) => row.field),
     );
   }
+  const triplesOf = new Map<string, [string, string, string]>();
   const keysOf = events.map(({ name, candidate }) =>
     (fieldsOf.get(name) ?? []).flatMap((field) => {
       const value = matchValue(candidate, field);
-      return value === undefined ? [] : [keyOf(name, field, value)];
+      if (value === undefined) return [];
+      const key = keyOf(name, field, value);
+      triplesOf.set(key, [name, field, value]);
+      return [key];
     }),
   );
-  const triples = [...new Set(keysOf.flat())].map((key) => JSON.parse(key) as [string, string, string]);
+  const triples = [...triplesOf.values()];
   const rows = await db.query<WaitRowDb>(statements.waitsForEvents, [
     names,
     triples.map(([name]) => name),
@@ -55,7 +59,9 @@ export async function offeredWaits(db: Transaction, events: OfferedEvent[]): Pro
     const [map, key] = wait.match
       ? [keyed, keyOf(wait.eventName, wait.match.field, wait.match.value)]
       : [unkeyed, wait.eventName];
-    map.set(key, [...(map.get(key) ?? []), wait]);
+    const list = map.get(key);
+    if (list) list.push(wait);
+    else map.set(key, [wait]);
   }
   return events.map(({ name }, index) => [
     ...(unkeyed.get(name) ?? []),

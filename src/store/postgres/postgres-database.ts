@@ -8,6 +8,7 @@
  */
 import type pg from "pg";
 import { FairwayError, StoreError } from "../../errors/index.js";
+import { fullJitterMs } from "./full-jitter.js";
 import { decodeRow, encodeParams } from "./nul-safe-text.js";
 import { isTransientPgError } from "./transient-error.js";
 
@@ -164,8 +165,7 @@ export class PostgresDatabase {
         const ambiguous = sent && !idempotent && !rolledBack(error);
         if (!transient || ambiguous || attempt >= this.attempts)
           throw this.storeError(label, error, transient, ambiguous, attempt);
-        const cap = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** (attempt - 1));
-        await this.sleep(Math.random() * cap);
+        await this.sleep(fullJitterMs(this.minDelayMs, this.maxDelayMs, attempt - 1));
       }
     }
   }

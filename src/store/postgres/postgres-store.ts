@@ -371,7 +371,6 @@ export class PostgresStore implements Store {
     return (await this.database()).transaction(label, work);
   }
 
-  /** Runs one named statement. */
   /**
    * The runs of a keyset-paged statement: its `values`, then the cursor, the position and id of the last run
    * of the previous page (from the first run when absent).
@@ -386,6 +385,7 @@ export class PostgresStore implements Store {
     return (await this.query<RunRowDb>(statement, [...values, ...cursor])).map(runOf);
   }
 
+  /** Runs one named statement. */
   private async query<Row>(statement: (typeof statements)[keyof typeof statements], values: unknown[]) {
     return (await this.database()).query<Row>(statement, values);
   }
@@ -419,6 +419,8 @@ export class PostgresStore implements Store {
     const opening = this.opening;
     this.opening = undefined;
     this.migrated = undefined;
+    this.coalescing = undefined;
+    this.notifier = undefined;
     if (!opening) return;
     for (const listener of [...this.listeners]) await listener.stop();
     this.listeners.clear();

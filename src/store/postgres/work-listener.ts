@@ -9,6 +9,7 @@
  */
 import type pg from "pg";
 import type { StoreWork } from "../store.js";
+import { fullJitterMs } from "./full-jitter.js";
 import { loadPg } from "./load-pg.js";
 import { decodeNotice } from "./work-notice.js";
 
@@ -87,7 +88,7 @@ export class WorkListener {
   }
 
   #reconnectLater(): void {
-    const cap = Math.min(this.deps.maxDelayMs ?? 5000, (this.deps.minDelayMs ?? 100) * 2 ** this.#failures);
+    const delayMs = fullJitterMs(this.deps.minDelayMs ?? 100, this.deps.maxDelayMs ?? 5000, this.#failures);
     this.#failures += 1;
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
@@ -101,7 +102,7 @@ export class WorkListener {
           if (!this.#stopped) this.#reconnectLater();
         },
       );
-    }, Math.random() * cap);
+    }, delayMs);
     this.#retry.unref();
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { SerializedError } from "../../errors/index.js";
+import { queueScoreOf } from "../backlogged.js";
 import type { RunRecord, StepRow, StoredEvent, WaitRow } from "../store.js";
 
 export interface EventRowDb {
@@ -149,7 +150,7 @@ export function fromRun(run: RunRecord): RunRowDb {
     lease_expires_at: run.leaseExpiresAt ?? null,
     event_seq: run.eventSeq,
     backlog_key: run.backlogKey,
-    queue_score: run.queueScore ?? run.createdAt,
+    queue_score: queueScoreOf(run),
     concurrency_keys: run.concurrencyKeys ? JSON.stringify(run.concurrencyKeys) : null,
     flow_keys: run.flowKeys ? JSON.stringify(run.flowKeys) : null,
     warnings: run.warnings ? JSON.stringify(run.warnings) : null,

@@ -16,7 +16,7 @@ import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
-import { offerEvents } from "../offer-waits.js";
+import { offerEvents, type SyncWaitTable } from "../offer-waits.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -131,6 +131,11 @@ export class SqliteStore implements Store {
   private readonly walSync: WalSync | undefined;
   /** The WAL checkpoints on a worker thread (none for `":memory:"` or without a WAL). */
   private readonly checkpointer: WalCheckpointer | undefined;
+  /** The waits and resolutions `offerEvents` works on (inside the accept's transaction). */
+  private readonly waitTable: SyncWaitTable = {
+    waits: (eventName, candidate) => this.waitsFor(eventName, candidate),
+    resolve: (input) => this.resolve(input),
+  };
   private statements: Statements | undefined;
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
   private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
@@ -273,8 +278,7 @@ export class SqliteStore implements Store {
 
   /** Offers stored `events` to pending waits (`AcceptEventsInput.offer`); call inside a transaction. */
   private offer(events: StoredEvent[], offer: WaitOffer, now: number, woken?: Set<string>): Set<string> {
-    const table = { waits: this.waitsFor.bind(this), resolve: this.resolve.bind(this) };
-    return offerEvents(events, offer, now, table, woken);
+    return offerEvents(events, offer, now, this.waitTable, woken);
   }
 
   /** Stores events; returns them with their `seq`. */
@@ -489,8 +493,10 @@ export class SqliteStore implements Store {
   }
 
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
-    if (!this.waitNames.mayHave(eventName)) return [];
-    if (candidate === undefined) return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
+    if (candidate === undefined) {
+      if (!this.waitNames.mayHave(eventName)) return [];
+      return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
+    }
     return this.db.transaction(() => this.waitsFor(eventName, candidate))();
   }
 
