@@ -119,8 +119,8 @@ export class Scheduler {
    */
   readonly #offer: WaitOffer = {
     candidate: toHandlerEvent,
-    resolves: (wait, event) => {
-      const handlerEvent = toHandlerEvent(event);
+    resolves: (wait, event, candidate) => {
+      const handlerEvent = candidate as ReturnType<typeof toHandlerEvent>; // built by `candidate` above
       // A wait past its timeout takes no event received after it (its run resolves it as timed out).
       const late = event.receivedAt > wait.expiresAt;
       if (late || event.seq <= wait.afterSeq || !waitMatches(wait, handlerEvent)) return undefined;

@@ -13,9 +13,10 @@ export function waitResolution(
   offer: WaitOffer,
   wait: WaitRow,
   event: StoredEvent,
+  candidate: unknown,
   now: number,
 ): ResolveStepInput | undefined {
-  const outputText = offer.resolves(wait, event);
+  const outputText = offer.resolves(wait, event, candidate);
   if (outputText === undefined) return undefined;
   return {
     runId: wait.runId,
@@ -30,8 +31,11 @@ export function waitResolution(
 
 /** A synchronous store's own reads and writes, inside its transaction (SQLite, memory). */
 export interface SyncWaitTable {
-  /** The pending waits for `eventName` whose match key equals `candidate`'s (as `Store.listWaits`). */
-  waits(eventName: string, candidate: unknown): WaitRow[];
+  /**
+   * The pending waits for `eventName` whose match key equals the candidate's (as `Store.listWaits`);
+   * `candidateOf` builds the candidate, called only when a wait has a match key to compare.
+   */
+  waits(eventName: string, candidateOf: () => unknown): WaitRow[];
   /** `Store.resolveStep` inside the transaction: true if it resolved the step. */
   resolve(input: ResolveStepInput): boolean;
 }
@@ -48,8 +52,11 @@ export function offerEvents(
   woken: Set<string> = new Set(),
 ): Set<string> {
   for (const event of events) {
-    for (const wait of table.waits(event.name, offer.candidate(event))) {
-      const resolution = waitResolution(offer, wait, event, now);
+    // Built only for an event some wait may take (most accepted events have none), once per event.
+    let candidate: unknown;
+    const candidateOf = () => (candidate ??= offer.candidate(event));
+    for (const wait of table.waits(event.name, candidateOf)) {
+      const resolution = waitResolution(offer, wait, event, candidateOf(), now);
       if (resolution && table.resolve(resolution)) woken.add(wait.runId);
     }
   }

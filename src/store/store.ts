@@ -221,13 +221,16 @@ export interface AcceptEventsInput {
  * step, one event per run at most once), so an event and a timeout never both win and a wait takes one event.
  */
 export interface WaitOffer {
-  /** The event as waits see it (the handler event): what their match keys are read from. */
+  /**
+   * The event as waits see it (the handler event): what their match keys are read from. Stores build it
+   * only for an event some wait may take, once per event.
+   */
   candidate(event: StoredEvent): unknown;
   /**
-   * The serialized output of `wait`'s step if `event` resolves it, else `undefined`. Called inside the
-   * store's transaction: it must not throw and must not call the store.
+   * The serialized output of `wait`'s step if `event` (seen as `candidate`, from {@link candidate}) resolves
+   * it, else `undefined`. Called inside the store's transaction: it must not throw and must not call the store.
    */
-  resolves(wait: WaitRow, event: StoredEvent): string | undefined;
+  resolves(wait: WaitRow, event: StoredEvent, candidate: unknown): string | undefined;
 }
 
 export interface AcceptEventsResult {

@@ -48,7 +48,7 @@ export class MemoryStore implements Store {
   private readonly eventsById = new Map<string, StoredEvent>();
   /** The waits and resolutions `offerEvents` works on. */
   private readonly waitTable: SyncWaitTable = {
-    waits: (eventName, candidate) => this.waitsFor(eventName, candidate),
+    waits: (eventName, candidateOf) => this.waitsFor(eventName, candidateOf),
     resolve: (input) => this.resolve(input),
   };
   private readonly runs = new Map<string, RunRecord>();
@@ -260,13 +260,16 @@ export class MemoryStore implements Store {
   }
 
   async listWaits(eventName: string, candidate?: unknown): Promise<WaitRow[]> {
-    return this.waitsFor(eventName, candidate);
+    return this.waitsFor(eventName, candidate === undefined ? undefined : () => candidate);
   }
 
   /** `listWaits`, synchronously. */
-  private waitsFor(eventName: string, candidate?: unknown): WaitRow[] {
+  /** `candidateOf` absent: every wait for `eventName`, whatever its match key. */
+  private waitsFor(eventName: string, candidateOf?: () => unknown): WaitRow[] {
     const keyed = (wait: WaitRow) =>
-      candidate === undefined || !wait.match || matchValue(candidate, wait.match.field) === wait.match.value;
+      candidateOf === undefined ||
+      !wait.match ||
+      matchValue(candidateOf(), wait.match.field) === wait.match.value;
     return [...this.waits.values()].filter((wait) => wait.eventName === eventName && keyed(wait)).map(copy);
   }
 

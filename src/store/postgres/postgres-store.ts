@@ -505,14 +505,13 @@ export class PostgresStore implements Store {
    * name lock this transaction holds (the reverse order would deadlock).
    */
   private async offer(tx: Transaction, events: StoredEvent[], offer: WaitOffer, now: number) {
-    const waits = await offeredWaits(
-      tx,
-      events.map((event) => ({ name: event.name, candidate: offer.candidate(event) })),
-    );
+    const offered = events.map((event) => ({ name: event.name, candidate: offer.candidate(event) }));
+    const waits = await offeredWaits(tx, offered);
     const woken = new Set<string>();
     for (const [index, event] of events.entries()) {
+      const candidate = offered[index]?.candidate;
       const resolutions = (waits[index] ?? []).flatMap(
-        (wait) => waitResolution(offer, wait, event, now) ?? [],
+        (wait) => waitResolution(offer, wait, event, candidate, now) ?? [],
       );
       for (const resolution of resolutions)
         if (await this.resolve(tx, resolution, false)) woken.add(resolution.runId);

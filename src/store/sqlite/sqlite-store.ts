@@ -133,7 +133,7 @@ export class SqliteStore implements Store {
   private readonly checkpointer: WalCheckpointer | undefined;
   /** The waits and resolutions `offerEvents` works on (inside the accept's transaction). */
   private readonly waitTable: SyncWaitTable = {
-    waits: (eventName, candidate) => this.waitsFor(eventName, candidate),
+    waits: (eventName, candidateOf) => this.waitsFor(eventName, candidateOf),
     resolve: (input) => this.resolve(input),
   };
   private statements: Statements | undefined;
@@ -497,19 +497,19 @@ export class SqliteStore implements Store {
       if (!this.waitNames.mayHave(eventName)) return [];
       return (this.q.waitsFor.all(eventName) as WaitRowDb[]).map(toWait);
     }
-    return this.db.transaction(() => this.waitsFor(eventName, candidate))();
+    return this.db.transaction(() => this.waitsFor(eventName, () => candidate))();
   }
 
   /**
    * The waits for `eventName` without a match key or with `candidate`'s; call inside a transaction. Reads
    * nothing for an event name no wait was registered for (`wait-names.ts`): the offer of every accepted event.
    */
-  private waitsFor(eventName: string, candidate: unknown): WaitRow[] {
+  private waitsFor(eventName: string, candidateOf: () => unknown): WaitRow[] {
     if (!this.waitNames.mayHave(eventName)) return [];
     const rows = this.q.waitsUnkeyed.all(eventName) as WaitRowDb[];
     const fields = this.q.waitMatchFields.all({ name: eventName }) as Array<{ field: string }>;
     for (const { field } of fields) {
-      const value = matchValue(candidate, field);
+      const value = matchValue(candidateOf(), field);
       if (value !== undefined) rows.push(...(this.q.waitsKeyed.all(eventName, field, value) as WaitRowDb[]));
     }
     return rows.map(toWait);
