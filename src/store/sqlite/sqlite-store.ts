@@ -73,6 +73,9 @@ import { WalSync } from "./wal-sync.js";
 /** Rows (events plus runs) above which `acceptEvents` writes a slice per event-loop turn, and the slice size. */
 const ACCEPT_SLICE_ROWS = 250;
 
+/** A write of one statement (`WriteOptions.oneStatement`): no savepoint. */
+const ONE_STATEMENT = { oneStatement: true } as const;
+
 /** Options of `SqliteStore`. */
 export interface SqliteStoreOptions {
   /** File path, or `":memory:"`. Parent directories are created. */
@@ -366,18 +369,22 @@ export class SqliteStore implements Store {
     await this.writes.run(() => this.q.releaseLeases.run(owner));
   }
 
-  async saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean> {
+  /** The lease check and the upsert are one statement, without a savepoint (`WriteOptions.oneStatement`). */
+  saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean> {
     const save = () => {
-      if (!this.holds(step.runId, lease)) return false;
-      this.q.upsertStep.run(fromStep(step));
-      return true;
+      const params: StepRowDb & { owner?: string; now?: number } = fromStep(step);
+      params.owner = lease.owner;
+      params.now = lease.now;
+      return this.q.upsertHeldStep.run(params).changes > 0;
     };
-    return options?.durable === false ? this.writes.runUnsynced(save) : this.writes.run(save);
+    return options?.durable === false
+      ? this.writes.runUnsynced(save, ONE_STATEMENT)
+      : this.writes.run(save, ONE_STATEMENT);
   }
 
   /** Whether `lease.owner` holds a live lease on the non-terminal run `runId` (call inside a transaction). */
   private holds(runId: string, lease: LeaseFence): boolean {
-    return this.q.heldBy.get(runId, lease.owner, lease.now) !== undefined;
+    return this.q.heldBy.get({ id: runId, owner: lease.owner, now: lease.now }) !== undefined;
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
