@@ -184,24 +184,57 @@ export function toStep(row: StepRowDb): StepRow {
   return step;
 }
 
+/** The columns of a `steps` row, in the order of `stepValues`. */
+export const STEP_COLUMNS = [
+  "run_id",
+  "id",
+  "name",
+  "op",
+  "status",
+  "position",
+  "input",
+  "output",
+  "error",
+  "attempts",
+  "started_at",
+  "ended_at",
+  "wake_at",
+  "event_id",
+  "settled_seq",
+] as const satisfies ReadonlyArray<keyof StepRowDb>;
+
+/**
+ * `step`'s column values in the order of `STEP_COLUMNS`: the positional parameters of SQLite's step
+ * statements (binding an array costs better-sqlite3 far less than looking up each named parameter).
+ */
+export function stepValues(step: StepRow): Array<string | number | null> {
+  return [
+    step.runId,
+    step.id,
+    step.name,
+    step.op,
+    step.status,
+    step.position,
+    step.inputText ?? null,
+    step.outputText ?? null,
+    step.error ? JSON.stringify(step.error) : null,
+    step.attempts,
+    step.startedAt,
+    step.endedAt ?? null,
+    step.wakeAt ?? null,
+    step.eventId ?? null,
+    step.settledSeq ?? null,
+  ];
+}
+
+/** `step` as a row object (`stepValues` by column name). */
 export function fromStep(step: StepRow): StepRowDb {
-  return {
-    run_id: step.runId,
-    id: step.id,
-    name: step.name,
-    op: step.op,
-    status: step.status,
-    position: step.position,
-    input: step.inputText ?? null,
-    output: step.outputText ?? null,
-    error: step.error ? JSON.stringify(step.error) : null,
-    attempts: step.attempts,
-    started_at: step.startedAt,
-    ended_at: step.endedAt ?? null,
-    wake_at: step.wakeAt ?? null,
-    event_id: step.eventId ?? null,
-    settled_seq: step.settledSeq ?? null,
-  };
+  const values = stepValues(step);
+  const row: Record<string, unknown> = {};
+  STEP_COLUMNS.forEach((column, index) => {
+    row[column] = values[index];
+  });
+  return row as unknown as StepRowDb;
 }
 
 export function toWait(row: WaitRowDb): WaitRow {

@@ -54,10 +54,10 @@ import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
   fromRun,
-  fromStep,
   fromWait,
   type RunRowDb,
   type StepRowDb,
+  stepValues,
   toEvent,
   toRun,
   toStep,
@@ -361,7 +361,7 @@ export class SqliteStore implements Store {
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
     return this.writes.run(() =>
-      runIds.filter((id) => this.q.renewLease.run({ id, owner, until, now }).changes === 0),
+      runIds.filter((id) => this.q.renewLease.run(until, id, owner, now).changes === 0),
     );
   }
 
@@ -372,10 +372,9 @@ export class SqliteStore implements Store {
   /** The lease check and the upsert are one statement, without a savepoint (`WriteOptions.oneStatement`). */
   saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean> {
     const save = () => {
-      const params: StepRowDb & { owner?: string; now?: number } = fromStep(step);
-      params.owner = lease.owner;
-      params.now = lease.now;
-      return this.q.upsertHeldStep.run(params).changes > 0;
+      const values: unknown[] = stepValues(step);
+      values.push(step.runId, lease.owner, lease.now);
+      return this.q.upsertHeldStep.run(values).changes > 0;
     };
     return options?.durable === false
       ? this.writes.runUnsynced(save, ONE_STATEMENT)
@@ -384,13 +383,13 @@ export class SqliteStore implements Store {
 
   /** Whether `lease.owner` holds a live lease on the non-terminal run `runId` (call inside a transaction). */
   private holds(runId: string, lease: LeaseFence): boolean {
-    return this.q.heldBy.get({ id: runId, owner: lease.owner, now: lease.now }) !== undefined;
+    return this.q.heldBy.get(runId, lease.owner, lease.now) !== undefined;
   }
 
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     return this.writes.run(() => {
       if (!this.holds(input.runId, input)) return undefined;
-      for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
+      for (const step of input.steps) this.q.upsertStep.run(stepValues(step));
       for (const wait of input.waits) this.insertWait(wait);
       const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
       let readyAt = input.readyAt;
@@ -476,12 +475,12 @@ export class SqliteStore implements Store {
       for (const row of rows) {
         const event = toEvent(row);
         if (!input.matches(event)) continue;
-        const info = this.q.completeWaiting.run(fromStep(input.completed(event)));
+        const info = this.q.completeWaiting.run(stepValues(input.completed(event)));
         if (info.changes === 0) return { held: true };
         this.q.deleteWait.run(input.wait.id);
         return { held: true, event };
       }
-      this.q.insertStepIfAbsent.run(fromStep(input.pending));
+      this.q.insertStepIfAbsent.run(stepValues(input.pending));
       const current = this.q.getStepStatus.get(input.wait.runId, input.wait.stepId) as { status: string };
       if (current.status === "waiting") this.insertWait(input.wait);
       return { held: true };

@@ -10,6 +10,7 @@ import { decodeCursor } from "../cursor.js";
 import { runFilterConditions, whereConditions } from "../filter-conditions.js";
 import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type { RunFilter } from "../store.js";
+import { STEP_COLUMNS } from "./rows.js";
 
 /**
  * `status` is not a terminal status, as `status <> 'completed' AND status <> 'failed' AND ...`: SQLite
@@ -18,16 +19,15 @@ import type { RunFilter } from "../store.js";
  */
 const NOT_TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `status <> '${status}'`).join(" AND ")})`;
 
-/** Run @id is not terminal and @owner holds a live lease on it at @now (the fence of every write of a run). */
-const HELD = `id = @id AND lease_owner = @owner AND lease_expires_at > @now AND ${NOT_TERMINAL}`;
+/**
+ * The run (`?` 1) is not terminal and the owner (`?` 2) holds a live lease on it at now (`?` 3): the fence of
+ * every write of a run.
+ */
+const HELD = `id = ? AND lease_owner = ? AND lease_expires_at > ? AND ${NOT_TERMINAL}`;
 
-/** The columns of a full `steps` row, and their named values (the parameters of `fromStep`'s result). */
-const STEP_COLUMNS = `run_id, id, name, op, status, position, input, output, error, attempts,
-         started_at, ended_at, wake_at, event_id, settled_seq`;
-const STEP_VALUES = `@run_id, @id, @name, @op, @status, @position, @input, @output, @error, @attempts,
-         @started_at, @ended_at, @wake_at, @event_id, @settled_seq`;
-const STEP_ROW = `(${STEP_COLUMNS})
-       VALUES (${STEP_VALUES})`;
+/** A full `steps` row: its columns, and one `?` per column (the values of `stepValues`, in order). */
+const STEP_ROW = `(${STEP_COLUMNS.join(", ")})`;
+const STEP_VALUES = STEP_COLUMNS.map(() => "?").join(", ");
 
 /** `listRuns` filter conditions (named parameter = the field). */
 const FILTERS = runFilterConditions(
@@ -89,7 +89,7 @@ export const SQL = {
      WHERE id = @id AND ${NOT_TERMINAL} AND ready_at IS NOT NULL AND ready_at <= @now
        AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR lease_owner = @owner)
      RETURNING *`,
-  renewLease: `UPDATE runs SET lease_expires_at = @until WHERE ${HELD}`,
+  renewLease: `UPDATE runs SET lease_expires_at = ? WHERE ${HELD}`,
   releaseLeases: "UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?",
   heldBy: `SELECT 1 FROM runs WHERE ${HELD}`,
   suspendRun: `UPDATE runs SET status = @status, ready_at = @ready_at, attempt = @attempt,
@@ -118,14 +118,12 @@ export const SQL = {
        AND ready_at <= @now AND (ready_at, id) > (@after_ready_at, @after_id)
        AND ${NOT_TERMINAL} AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
      ORDER BY ready_at, id LIMIT @limit`,
-  upsertStep: `INSERT OR REPLACE INTO steps ${STEP_ROW}`,
-  // `upsertStep` if @owner holds a live lease on the run at @now (`HELD`), in one statement: no change if not.
-  upsertHeldStep: `INSERT OR REPLACE INTO steps (${STEP_COLUMNS})
-     SELECT ${STEP_VALUES}
-     WHERE EXISTS (SELECT 1 FROM runs WHERE ${HELD.replace("@id", "@run_id")})`,
-  insertStepIfAbsent: `INSERT INTO steps ${STEP_ROW}
+  upsertStep: `INSERT OR REPLACE INTO steps ${STEP_ROW} VALUES (${STEP_VALUES})`,
+  // `upsertStep` if the lease is held (`HELD`: the step's run, the owner, now), in one statement: no change if not.
+  upsertHeldStep: `INSERT OR REPLACE INTO steps ${STEP_ROW} SELECT ${STEP_VALUES} WHERE EXISTS (SELECT 1 FROM runs WHERE ${HELD})`,
+  insertStepIfAbsent: `INSERT INTO steps ${STEP_ROW} VALUES (${STEP_VALUES})
      ON CONFLICT (run_id, id) DO NOTHING`,
-  completeWaiting: `INSERT INTO steps ${STEP_ROW}
+  completeWaiting: `INSERT INTO steps ${STEP_ROW} VALUES (${STEP_VALUES})
      ON CONFLICT (run_id, id) DO UPDATE SET status = excluded.status, output = excluded.output,
        event_id = excluded.event_id, ended_at = excluded.ended_at, wake_at = NULL
      WHERE steps.status = 'waiting'`,
