@@ -233,7 +233,8 @@ export class Execution {
           (saved) => saved,
         );
       }
-      await this.order.turn(seq);
+      const turn = this.order.turn(seq);
+      if (turn) await turn;
       return numbered;
     } finally {
       this.order.done(seq);
@@ -375,8 +376,8 @@ export class Execution {
       op,
       position: call.position,
       attempts: 0,
-      startedAt: this.now(),
       ...fields,
+      startedAt: fields.startedAt ?? this.now(),
     };
   }
 

@@ -53,9 +53,9 @@ import { limitOverridesTable } from "./limit-overrides-table.js";
 import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
-  fromRun,
   fromWait,
   type RunRowDb,
+  runValues,
   type StepRowDb,
   stepValues,
   toEvent,
@@ -330,7 +330,7 @@ export class SqliteStore implements Store {
           ? ((this.q.maxSeq.get() as { seq: number | null }).seq ?? 0)
           : (events[entry.eventIndex]?.seq ?? 0);
       const run = { ...entry.run, eventSeq: seq };
-      this.q.insertRun.run(fromRun(run));
+      this.q.insertRun.run(runValues(run));
       runs.push(run);
     }
     return runs;

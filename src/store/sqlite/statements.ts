@@ -10,7 +10,7 @@ import { decodeCursor } from "../cursor.js";
 import { runFilterConditions, whereConditions } from "../filter-conditions.js";
 import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type { RunFilter } from "../store.js";
-import { STEP_COLUMNS } from "./rows.js";
+import { RUN_COLUMNS, STEP_COLUMNS } from "./rows.js";
 
 /**
  * `status` is not a terminal status, as `status <> 'completed' AND status <> 'failed' AND ...`: SQLite
@@ -75,13 +75,7 @@ export const SQL = {
   claimDedup: `INSERT INTO dedup (function_id, key, expires_at) VALUES (@function_id, @key, @expires_at)
      ON CONFLICT (function_id, key) DO UPDATE SET expires_at = excluded.expires_at
      WHERE dedup.expires_at <= @now`,
-  insertRun: `INSERT INTO runs (id, function_id, status, event_ids, events, output, error, attempt, created_at,
-       started_at, ended_at, ready_at, lease_owner, lease_expires_at, event_seq, backlog_key, queue_score,
-       concurrency_keys, flow_keys, warnings, trace_parent, wait_reason, skip_reason, cancel_reason, parent_run_id, parent_step_id)
-     VALUES (@id, @function_id, @status, @event_ids, @events, @output, @error, @attempt, @created_at,
-       @started_at, @ended_at, @ready_at, @lease_owner, @lease_expires_at, @event_seq, @backlog_key,
-       @queue_score, @concurrency_keys, @flow_keys, @warnings, @trace_parent, @wait_reason, @skip_reason, @cancel_reason,
-       @parent_run_id, @parent_step_id)`,
+  insertRun: `INSERT INTO runs (${RUN_COLUMNS.join(", ")}) VALUES (${RUN_COLUMNS.map(() => "?").join(", ")})`,
   getRun: "SELECT * FROM runs WHERE id = ?",
   setWaitReason: "UPDATE runs SET wait_reason = ? WHERE id = ?",
   claimRun: `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @now),
