@@ -233,11 +233,12 @@ export class EngineFlow {
    */
   flowState(functionId?: string): FlowStateEntry[] {
     const rows = this.controller.flowState(functionId);
+    const byBacklog = new Map(rows.map((row) => [backlogKey(row.functionId, row.key), row]));
     for (const [key, stored] of this.deps.windows.storedBacklogs()) {
       const fn = backlogFunction(key);
       if (functionId !== undefined && fn !== functionId) continue;
       const label = backlogLabel(key);
-      const row = rows.find((entry) => entry.functionId === fn && entry.key === label);
+      const row = byBacklog.get(backlogKey(fn, label));
       if (!row) rows.push({ functionId: fn, key: label, queued: stored, running: 0, throttled: 0 });
       else {
         row.queued += stored;
