@@ -250,7 +250,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       }
     };
     observeQueue(this.observeQueue);
-    const oneProcess = this.store.kind === "memory" || this.store.kind === "sqlite";
+    const oneProcess = !this.store.shared;
     // Another worker may end a run this process waits for: read it again now and then.
     this.waiters = new RunWaiters(
       this.store,

@@ -168,6 +168,41 @@ describe("limit overrides, durably", () => {
     await worker.fairway.close();
   });
 
+  it.each([
+    [true, 2],
+    [false, 1],
+  ])(
+    "by default a store that says it is shared (%s here, on SQLite) reloads overrides every 2 s; an unshared one never",
+    async (shared, after) => {
+      const path = join(tempDir(), "fairway.db");
+      const store = new SqliteStore({ path });
+      // What the engine goes by is the store's word, not its kind.
+      Object.defineProperty(store, "shared", { value: shared });
+      const clock = new FakeClock();
+      const worker = gatedApp(store, clock);
+      await worker.send("heavy", 3);
+      await clock.advance(0);
+      const admin = new SqliteStore({ path });
+      await admin.init();
+      await admin.putLimitOverride({
+        functionId: "chat",
+        key: "heavy",
+        concurrency: { limit: 2 },
+        updatedAt: clock.now(),
+      });
+      await admin.close();
+      await clock.advance(1999);
+      expect(worker.running.get("heavy")).toBe(1);
+      await clock.advance(1);
+      expect(worker.running.get("heavy")).toBe(after);
+      for (let i = 0; i < 3; i++) {
+        worker.releaseAll();
+        await clock.advance(0);
+      }
+      await worker.fairway.close();
+    },
+  );
+
   it("a second worker on PostgreSQL sees an override another worker set, within limitsRefreshMs", async () => {
     const workerStore = testPostgresStore();
     const clock = new FakeClock();

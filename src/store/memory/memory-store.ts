@@ -44,6 +44,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStore implements Store {
   readonly kind = "memory";
+  readonly shared = false;
   private readonly events: StoredEvent[] = [];
   private readonly eventsById = new Map<string, StoredEvent>();
   /** The waits and resolutions `offerEvents` works on. */

@@ -251,6 +251,7 @@ const INT8_OID = 20;
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres";
+  readonly shared = true;
   /** The schema the tables live in. */
   readonly schema: string;
   private readonly options: PostgresStoreOptions;

@@ -123,6 +123,7 @@ export type SqliteSynchronous = "full" | "normal";
 /** Store on a SQLite file. Safe for one engine process per file; other processes may read. */
 export class SqliteStore implements Store {
   readonly kind = "sqlite";
+  readonly shared = false;
   /** The durability setting in force (`SqliteStoreOptions.synchronous`). */
   readonly synchronous: SqliteSynchronous;
   private readonly db: Database.Database;
