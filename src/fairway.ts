@@ -49,15 +49,12 @@ import { toRun, toStepRecord } from "./engine/views.js";
 import { ClosedError, ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
-import { PENDING_RUN_STATUSES } from "./store/run-statuses.js";
 import type { RunFilter, RunRecord, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
 /** Runs a recovery sweep reads per page. */
 const SWEEP_PAGE = 1000;
-/** Runs of a watched function `start()` reads per page. */
-const START_PAGE = 1000;
 /** Least time between two sweeps that other workers' notices of due wake-ups bring forward, ms. */
 const WAKEUP_SWEEP_GAP_MS = 1000;
 
@@ -433,8 +430,9 @@ export class Fairway<TEvents extends EventMap = {}> {
   }
 
   /**
-   * Start-up reads what the scheduler needs, not the backlog: the pending runs of functions flow control
-   * watches from creation (singleton, cancelOn, timeouts), each backlog's count and first runs
+   * Start-up reads what the scheduler needs, not the backlog: flow control's state (`EngineFlow.restore`:
+   * its windows, throttles, the pending runs of functions it watches from creation, the stored debounces
+   * and batches), each backlog's count and first runs
    * (`BacklogWindows.restore`, in the background), and the wake-ups within the sweep's horizon (the first
    * sweep, which also releases the leases of this host's dead processes). Memory and time follow the number
    * of backlogs and the runs due soon, not the number of queued runs.
@@ -444,20 +442,6 @@ export class Fairway<TEvents extends EventMap = {}> {
     const now = this.clock.now();
     await this.limits.refresh();
     await this.flow.restore(this.store, now);
-    for (const functionId of this.flow.controller.watchedFunctions()) {
-      for (const status of PENDING_RUN_STATUSES) {
-        let cursor: string | undefined;
-        do {
-          const filter: RunFilter = { functionId, status, limit: START_PAGE };
-          const page = await this.store.listRuns(cursor === undefined ? filter : { ...filter, cursor });
-          for (const run of page.runs) {
-            this.flow.runCreated(run);
-            this.flow.forgetKeys(run.id);
-          }
-          cursor = page.nextCursor;
-        } while (cursor !== undefined);
-      }
-    }
     // Listening before the backlogs are read: work another worker stores from here on is announced.
     await this.listen();
     const backlogs = await this.store.listBacklogs();
