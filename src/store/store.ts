@@ -413,6 +413,11 @@ export interface Store {
    * none of that happens.
    */
   readonly shared: boolean;
+  /**
+   * Where the data lives, for banners and logs, never with credentials: the SQLite file's absolute path,
+   * the PostgreSQL URL without password or query (and the schema), or a phrase for memory.
+   */
+  readonly location: string;
   /** Creates or migrates the schema. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
