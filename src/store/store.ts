@@ -402,8 +402,22 @@ export interface RunFilter {
 
 /** Durable state of a Fairway app. Every method is atomic. */
 export interface Store {
-  /** `"memory"`, `"sqlite"`, … for diagnostics. */
+  /** `"memory"`, `"sqlite"`, … for diagnostics; what the engine does depends on {@link Store.shared}, never on this. */
   readonly kind: string;
+  /**
+   * True when other processes may write the same data (PostgreSQL: any number of workers share a database
+   * and schema); false when this process is its only writer (memory; SQLite, one engine process per file).
+   * On a shared store the client re-reads what others may change: run ends it waits for, limit overrides
+   * (every 2 s by default), backlogs another worker filled (every sweep, and at once on `subscribe`'s
+   * notices); the store decides concurrency slots in `claimRun`. On an unshared one memory is exact and
+   * none of that happens.
+   */
+  readonly shared: boolean;
+  /**
+   * Where the data lives, for banners and logs, never with credentials: the SQLite file's absolute path,
+   * the PostgreSQL URL without password or query (and the schema), or a phrase for memory.
+   */
+  readonly location: string;
   /** Creates or migrates the schema. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
@@ -428,8 +442,8 @@ export interface Store {
    * `limit` (a holder is a run that took a slot of the scope with its claim and still holds a live lease on
    * a non-terminal run: suspending, ending or losing the lease frees the slot in the same transaction, and an
    * expired lease frees it by itself). Otherwise nothing is written and the first full scope comes back.
-   * A store that only one process writes (memory, SQLite) ignores `slots`: the engine's in-memory decision
-   * is exact there. The PostgreSQL store decides it in the claim's transaction (several workers).
+   * A store that only one process writes (`shared` false: memory, SQLite) ignores `slots`: the engine's
+   * in-memory decision is exact there. A shared one (PostgreSQL) decides it in the claim's transaction.
    */
   claimRun(
     runId: string,

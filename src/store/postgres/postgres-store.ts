@@ -72,6 +72,7 @@ import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
+import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
@@ -251,6 +252,8 @@ const INT8_OID = 20;
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres";
+  readonly shared = true;
+  readonly location: string;
   /** The schema the tables live in. */
   readonly schema: string;
   private readonly options: PostgresStoreOptions;
@@ -306,6 +309,7 @@ export class PostgresStore implements Store {
     this.options = options;
     this.connectionString = connectionString;
     this.schema = schema;
+    this.location = postgresLocation(connectionString, schema);
   }
 
   /** The pool and its group commits, created on first use. */
