@@ -30,6 +30,14 @@ export interface FlowPending extends FlowPendingState {
   key: string;
 }
 
+/** Where a `Store.listDueFlowPending` page ends: the last entry's `dueAt`, function id, kind and key. */
+export interface FlowPendingCursor {
+  dueAt: number;
+  functionId: string;
+  kind: FlowPendingKind;
+  key: string;
+}
+
 /**
  * What an update does: write the new state; release the events into one run (and, with `next`, open a new
  * entry under the same key at once); or leave the entry alone (`undefined`).

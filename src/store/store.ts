@@ -11,7 +11,7 @@
  */
 import type { SerializedError } from "../errors/index.js";
 import type { StoredFlowKeys } from "../flow/run-keys.js";
-import type { FlowPending, FlowPendingUpdate } from "./flow-pending.js";
+import type { FlowPending, FlowPendingCursor, FlowPendingUpdate } from "./flow-pending.js";
 import type { WaitMatchKey } from "./wait-match.js";
 
 export type * from "./flow-pending.js";
@@ -539,6 +539,14 @@ export interface Store {
   listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
   listFlowPending(): Promise<FlowPending[]>;
+  /**
+   * One page of the pending debounces and open batches due by `until` (`dueAt <= until`, ms), ordered by
+   * `dueAt`, then function id, kind and key, starting after `after`; at most `limit` (≥ 1). An index range
+   * scan on `(dueAt, functionId, kind, key)`: the engine's sweep reads the entries of the next minutes with
+   * it on a store other processes write, so an entry whose writer died fires on a live worker (its release
+   * stays exactly once: the fire deletes the entry in the transaction that creates the run).
+   */
+  listDueFlowPending(until: number, limit: number, after?: FlowPendingCursor): Promise<FlowPending[]>;
 
   /** Records why run `runId` waited before its first execution (see `RunRecord.waitReason`). */
   setWaitReason(runId: string, reason: string): Promise<void>;

@@ -3,7 +3,15 @@
  * file; `make` returns a fresh, initialized store.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunRecord, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
+import type {
+  FlowPending,
+  FlowPendingKind,
+  RunRecord,
+  StepRow,
+  Store,
+  StoredEvent,
+  WaitRow,
+} from "../../src/store/store.js";
 
 export const T0 = 1_000_000;
 
@@ -700,6 +708,43 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(ids(await s.listDueRuns(T0 + 10, 9))).toEqual(["a", "b", "c"]);
       expect(ids(await s.listDueRuns(T0 + 10, 1, { readyAt: T0, id: "a" }))).toEqual(["b"]);
       expect(ids(await s.listDueRuns(T0 + 1001, 9))).toEqual(["a", "b", "leased", "c", "later"]);
+    });
+
+    it("listDueFlowPending pages the debounces and batches due by a time by (dueAt, function, kind, key)", async () => {
+      const s = await open();
+      const entry = (functionId: string, kind: FlowPendingKind, key: string, dueAt: number) => ({
+        functionId,
+        kind,
+        key,
+        apply: () => ({ eventIds: [], lastTs: T0, firstAt: T0, dueAt }),
+        buildRun: () => undefined,
+      });
+      const flow = [
+        entry("g", "batch", "x", T0 + 5),
+        entry("f", "debounce", "y", T0 + 5),
+        entry("f", "batch", "z", T0 + 5),
+        entry("f", "batch", "y", T0 + 5),
+        entry("f", "batch", "early", T0),
+        entry("f", "debounce", "later", T0 + 100),
+      ];
+      await s.acceptEvents({ now: T0, events: [], runs: [], flow });
+      const names = (page: FlowPending[]) =>
+        page.map((e) => `${e.functionId}/${e.kind}/${e.key}@${e.dueAt - T0}`);
+      expect(names(await s.listDueFlowPending(T0 + 10, 9))).toEqual([
+        "f/batch/early@0",
+        "f/batch/y@5",
+        "f/batch/z@5",
+        "f/debounce/y@5",
+        "g/batch/x@5",
+      ]);
+      const after = { dueAt: T0 + 5, functionId: "f", kind: "batch" as const, key: "z" };
+      expect(names(await s.listDueFlowPending(T0 + 10, 2, after))).toEqual(["f/debounce/y@5", "g/batch/x@5"]);
+      expect(names(await s.listDueFlowPending(T0 - 1, 9))).toEqual([]);
+      expect(names(await s.listDueFlowPending(T0 + 100, 9)).at(-1)).toBe("f/debounce/later@100");
+      // A fire releases the entry (deleted with its run's creation): it is no longer listed.
+      const release = { ...entry("f", "batch", "early", T0), apply: () => ({ release: [] }) };
+      await s.acceptEvents({ now: T0, events: [], runs: [], flow: [release] });
+      expect(names(await s.listDueFlowPending(T0, 9))).toEqual([]);
     });
 
     it("returns copies: mutating a returned record changes nothing stored", async () => {

@@ -21,6 +21,7 @@ import type {
   FinishedRun,
   FinishInput,
   FlowPending,
+  FlowPendingCursor,
   LeaseFence,
   NewRun,
   RegisterWaitInput,
@@ -342,6 +343,17 @@ export class MemoryStore implements Store {
 
   async listFlowPending(): Promise<FlowPending[]> {
     return [...this.flowPending.values()].map(copy);
+  }
+
+  async listDueFlowPending(until: number, limit: number, after?: FlowPendingCursor): Promise<FlowPending[]> {
+    const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const order = (a: FlowPendingCursor, b: FlowPendingCursor) =>
+      a.dueAt - b.dueAt || text(a.functionId, b.functionId) || text(a.kind, b.kind) || text(a.key, b.key);
+    return [...this.flowPending.values()]
+      .filter((entry) => entry.dueAt <= until && (after === undefined || order(entry, after) > 0))
+      .sort(order)
+      .slice(0, limit)
+      .map(copy);
   }
 
   async setWaitReason(runId: string, reason: string): Promise<void> {

@@ -187,6 +187,11 @@ DROP INDEX runs_due;
     version: 8,
     sql: "CREATE TABLE run_slots (scope TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (scope, run_id));",
   },
+  {
+    // The sweep reads the debounces and batches due soon (Store.listDueFlowPending), page by page.
+    version: 10,
+    sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

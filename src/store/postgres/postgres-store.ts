@@ -45,6 +45,7 @@ import type {
   FinishedRun,
   FinishInput,
   FlowPending,
+  FlowPendingCursor,
   LeaseFence,
   NewRun,
   RegisterWaitInput,
@@ -804,6 +805,18 @@ export class PostgresStore implements Store {
 
   async listFlowPending(): Promise<FlowPending[]> {
     return (await this.query<FlowPendingRowDb>(statements.listFlowPending, [])).map(toFlowPending);
+  }
+
+  async listDueFlowPending(until: number, limit: number, after?: FlowPendingCursor): Promise<FlowPending[]> {
+    const cursor = [
+      after?.dueAt ?? Number.MIN_SAFE_INTEGER,
+      after?.functionId ?? "",
+      after?.kind ?? "",
+      after?.key ?? "",
+    ];
+    return (await this.query<FlowPendingRowDb>(statements.dueFlowPending, [until, limit, ...cursor])).map(
+      toFlowPending,
+    );
   }
 
   async setWaitReason(runId: string, reason: string): Promise<void> {

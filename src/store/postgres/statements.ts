@@ -447,4 +447,14 @@ export const statements = {
   /** $1 run id. */
   listUsage: named("fw_list_usage", "SELECT * FROM usage WHERE run_id = $1 ORDER BY at, id", true),
   listFlowPending: named("fw_list_flow_pending", "SELECT * FROM flow_pending ORDER BY due_at", true),
+  /**
+   * $1 until, $2 limit, $3 after due_at, $4 after function id, $5 after kind, $6 after key: the entries due by
+   * $1 by (due_at, function_id, kind, key) on flow_pending_due.
+   */
+  dueFlowPending: named(
+    "fw_list_due_flow_pending",
+    `SELECT * FROM flow_pending WHERE due_at <= $1 AND (due_at, function_id, kind, key) > ($3, $4, $5, $6)
+     ORDER BY due_at, function_id, kind, key LIMIT $2`,
+    true,
+  ),
 } satisfies Record<string, Statement>;

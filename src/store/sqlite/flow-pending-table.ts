@@ -6,7 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import type { FlowPendingTable } from "../apply-flow-pending.js";
-import type { FlowPending, FlowPendingKind } from "../store.js";
+import type { FlowPending, FlowPendingCursor, FlowPendingKind } from "../store.js";
 import { type EventRowDb, toEvent } from "./rows.js";
 
 export interface FlowPendingRowDb {
@@ -45,7 +45,11 @@ export function fromFlowPending(entry: FlowPending): FlowPendingRowDb {
 }
 
 /** Prepared statements over `flow_pending`; use inside the store's transaction. */
-export function flowPendingTable(db: Database.Database): FlowPendingTable & { list(): FlowPending[] } {
+export function flowPendingTable(db: Database.Database): FlowPendingTable & {
+  list(): FlowPending[];
+  /** `Store.listDueFlowPending`: an index range on `flow_pending_due` (migration 15). */
+  due(until: number, limit: number, after?: FlowPendingCursor): FlowPending[];
+} {
   const get = db.prepare("SELECT * FROM flow_pending WHERE function_id = ? AND kind = ? AND key = ?");
   const put = db.prepare(
     `INSERT OR REPLACE INTO flow_pending (function_id, kind, key, event_ids, last_ts, first_at, due_at)
@@ -54,6 +58,11 @@ export function flowPendingTable(db: Database.Database): FlowPendingTable & { li
   const remove = db.prepare("DELETE FROM flow_pending WHERE function_id = ? AND kind = ? AND key = ?");
   const event = db.prepare("SELECT * FROM events WHERE id = ?");
   const list = db.prepare("SELECT * FROM flow_pending ORDER BY due_at");
+  const due = db.prepare(
+    `SELECT * FROM flow_pending WHERE due_at <= @until
+       AND (due_at, function_id, kind, key) > (@due_at, @function_id, @kind, @key)
+     ORDER BY due_at, function_id, kind, key LIMIT @limit`,
+  );
   return {
     get(functionId, kind, key) {
       const row = get.get(functionId, kind, key) as FlowPendingRowDb | undefined;
@@ -72,5 +81,16 @@ export function flowPendingTable(db: Database.Database): FlowPendingTable & { li
       return row ? toEvent(row) : undefined;
     },
     list: () => (list.all() as FlowPendingRowDb[]).map(toFlowPending),
+    due: (until, limit, after) =>
+      (
+        due.all({
+          until,
+          limit,
+          due_at: after?.dueAt ?? Number.MIN_SAFE_INTEGER,
+          function_id: after?.functionId ?? "",
+          kind: after?.kind ?? "",
+          key: after?.key ?? "",
+        }) as FlowPendingRowDb[]
+      ).map(toFlowPending),
   };
 }

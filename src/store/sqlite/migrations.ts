@@ -202,6 +202,11 @@ DROP INDEX runs_due;
     // A run's flow-control keys besides its concurrency keys, evaluated once at admission (RunRecord.flowKeys).
     sql: "ALTER TABLE runs ADD COLUMN flow_keys TEXT;",
   },
+  {
+    version: 15,
+    // The sweep reads the debounces and batches due soon (Store.listDueFlowPending), page by page.
+    sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */

@@ -26,6 +26,7 @@ import type {
   FinishedRun,
   FinishInput,
   FlowPending,
+  FlowPendingCursor,
   LeaseFence,
   NewRun,
   RegisterWaitInput,
@@ -595,6 +596,11 @@ export class SqliteStore implements Store {
 
   async listFlowPending(): Promise<FlowPending[]> {
     return this.flow.list();
+  }
+
+  /** Read in the group commit queue, like {@link listDueRuns}. */
+  async listDueFlowPending(until: number, limit: number, after?: FlowPendingCursor): Promise<FlowPending[]> {
+    return this.writes.read(() => this.flow.due(until, limit, after));
   }
 
   async setWaitReason(runId: string, reason: string): Promise<void> {
