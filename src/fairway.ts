@@ -49,7 +49,7 @@ import { toRun, toStepRecord } from "./engine/views.js";
 import { ClosedError, ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
-import type { RunFilter, RunRecord, Store, StoredBacklog, UsageQuery } from "./store/store.js";
+import type { FlowPending, RunFilter, RunRecord, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
@@ -273,7 +273,14 @@ export class Fairway<TEvents extends EventMap = {}> {
         this.dispatcher.horizon = until;
       },
       onDue: (runs, now) => this.lifecycle.recovered(runs, now),
-      ...(oneProcess ? {} : { onBacklogs: (backlogs: StoredBacklog[]) => windows.discover(backlogs) }),
+      ...(oneProcess
+        ? {}
+        : {
+            onBacklogs: (backlogs: StoredBacklog[]) => windows.discover(backlogs),
+            // Entries of functions this process does not define are left to the processes that do.
+            onFlowPending: (entries: FlowPending[]) =>
+              this.flow.pendingWritten(entries.filter((entry) => this.registry.has(entry.functionId))),
+          }),
     });
     this.wakeups =
       oneProcess || !this.store.subscribe

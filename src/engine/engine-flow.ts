@@ -147,11 +147,16 @@ export class EngineFlow {
     this.pendingWritten(await store.listFlowPending());
   }
 
-  /** Debounce and batch entries written (or found on start-up): arm a timer at each `dueAt`. */
-  pendingWritten(entries: FlowPending[]): void {
+  /**
+   * Debounce and batch entries written (or found on start-up, or by a sweep of a store other processes
+   * write): arm a timer at each `dueAt`. Returns how many were not armed at that time before (an entry
+   * another process wrote or moved).
+   */
+  pendingWritten(entries: FlowPending[]): number {
+    let armed = 0;
     for (const entry of entries) {
       const { functionId, kind, key } = entry;
-      this.#due.arm(`${functionId}\u0000${kind}\u0000${key}`, entry.dueAt, () => {
+      const fresh = this.#due.arm(`${functionId}\u0000${kind}\u0000${key}`, entry.dueAt, () => {
         const deferral = { kind, key, apply: dueChange(this.deps.clock.now()) };
         this.deps.flush(functionId, deferral).catch((error: unknown) => {
           this.deps.logger.error("flow control could not create a debounced or batched run", {
@@ -161,7 +166,9 @@ export class EngineFlow {
           });
         });
       });
+      if (fresh) armed += 1;
     }
+    return armed;
   }
 
   /**

@@ -7,8 +7,10 @@
  * come within the horizon, so a parked run costs memory only in its last minutes. Backlogged runs (never
  * started) are paged in by their backlogs (`backlog-windows.ts`); on a store other processes write, each
  * sweep after the first reads the backlogs' counts (`Store.listBacklogs`), so a backlog that another
- * process filled is found too. No run
- * waits for a restart.
+ * process filled is found too, and the debounce and batch entries due within the horizon
+ * (`Store.listDueFlowPending`) are handed to `onFlowPending`, which arms a timer at each entry's `dueAt`: an
+ * entry whose writer died fires on a live worker (the fire's delete makes the release exactly once). No run
+ * or entry waits for a restart.
  *
  * Pace: `intervalMs` after a sweep that queued something; after sweeps that found only runs already in hand
  * the pause doubles, up to `MAX_BACKOFF × intervalMs` (a busy process does not re-read its horizon every few
@@ -23,10 +25,20 @@
  * after a sweep by a worker that then dies (or that lost its lease, paused or overloaded) is read by the next
  * sweep before, or at most one pause after, its lease runs out. (A longer idle pause once stranded such runs:
  * a sweep that found only backlogged runs, which it does not read, slept for an hour while they were claimed.)
+ * An entry another process writes beyond the horizon is read in time the same way: no pause is longer than
+ * the lease, and the horizon is longer than the lease, so some sweep falls within the horizon before its
+ * `dueAt` (no read of the next entry is needed to pace the sweep).
  *
  * @module
  */
-import type { DueCursor, RunRecord, Store, StoredBacklog } from "../store/store.js";
+import type {
+  DueCursor,
+  FlowPending,
+  FlowPendingCursor,
+  RunRecord,
+  Store,
+  StoredBacklog,
+} from "../store/store.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Logger } from "./types.js";
 
@@ -67,6 +79,13 @@ export interface RecoverySweepDeps {
    * only this process writes (nothing fills a backlog behind its back, and the grouped read is not free).
    */
   onBacklogs?: (backlogs: StoredBacklog[]) => void;
+  /**
+   * Called with each page of the debounce and batch entries due within the horizon
+   * (`Store.listDueFlowPending`); returns how many it armed that it had not (another process wrote or moved
+   * them): while any, the sweep keeps its interval. Omitted for a store only this process writes, whose
+   * entries are armed when written and at start-up.
+   */
+  onFlowPending?: (entries: FlowPending[]) => number;
 }
 
 export class RecoverySweep {
@@ -146,6 +165,16 @@ export class RecoverySweep {
         const last = runs.at(-1);
         if (runs.length < pageSize || !last) break;
         after = { readyAt: last.readyAt ?? now, id: last.id };
+      }
+      const { onFlowPending } = this.deps;
+      let entryAfter: FlowPendingCursor | undefined;
+      while (onFlowPending) {
+        const entries = await store.listDueFlowPending(until, pageSize, entryAfter);
+        found += entries.length;
+        if (!this.stopped) queued += onFlowPending(entries);
+        const last = entries.at(-1);
+        if (entries.length < pageSize || !last) break;
+        entryAfter = { dueAt: last.dueAt, functionId: last.functionId, kind: last.kind, key: last.key };
       }
       const { onBacklogs } = this.deps;
       if (onBacklogs && this.started && !this.first) onBacklogs(await store.listBacklogs());

@@ -7,27 +7,35 @@
 import type { FlowClock } from "./timers.js";
 
 export class DueTimers {
-  readonly #timers = new Map<string, unknown>();
+  readonly #timers = new Map<string, { timer: unknown; dueAt: number }>();
 
   constructor(private readonly clock: FlowClock) {}
 
-  /** Calls `fire` at `dueAt` (ms; at once if past), replacing the timer of `key`. */
-  arm(key: string, dueAt: number, fire: () => void): void {
+  /**
+   * Calls `fire` at `dueAt` (ms; at once if past), replacing the timer of `key`. Returns false, and changes
+   * nothing, when `key` already has a timer at `dueAt` (an entry read again).
+   */
+  arm(key: string, dueAt: number, fire: () => void): boolean {
     const current = this.#timers.get(key);
-    if (current !== undefined) this.clock.clearTimeout(current);
-    const timer = this.clock.setTimeout(
-      () => {
-        if (this.#timers.get(key) === timer) this.#timers.delete(key);
-        fire();
-      },
-      Math.max(0, dueAt - this.clock.now()),
-    );
-    this.#timers.set(key, timer);
+    if (current?.dueAt === dueAt) return false;
+    if (current !== undefined) this.clock.clearTimeout(current.timer);
+    const armed = {
+      dueAt,
+      timer: this.clock.setTimeout(
+        () => {
+          if (this.#timers.get(key) === armed) this.#timers.delete(key);
+          fire();
+        },
+        Math.max(0, dueAt - this.clock.now()),
+      ),
+    };
+    this.#timers.set(key, armed);
+    return true;
   }
 
   /** Clears every timer (engine shutting down). */
   stop(): void {
-    for (const timer of this.#timers.values()) this.clock.clearTimeout(timer);
+    for (const { timer } of this.#timers.values()) this.clock.clearTimeout(timer);
     this.#timers.clear();
   }
 }

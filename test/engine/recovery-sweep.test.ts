@@ -114,6 +114,43 @@ describe("RecoverySweep", () => {
     expect(await sweep.sweep()).toBe(5000);
   });
 
+  it("hands the debounce and batch entries due within the horizon to onFlowPending page by page; new ones keep the interval", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    const t0 = clock.now();
+    const entry = (key: string, dueAt: number) => ({
+      functionId: "f",
+      kind: "debounce" as const,
+      key,
+      apply: () => ({ eventIds: [], lastTs: t0, firstAt: t0, dueAt }),
+      buildRun: () => undefined,
+    });
+    const flow = [
+      entry("a", t0 + 1000),
+      entry("b", t0 + 2000),
+      entry("c", t0 + 3000),
+      entry("far", t0 + 60_000),
+    ];
+    await store.acceptEvents({ now: t0, events: [], runs: [], flow });
+    const pages: string[][] = [];
+    const armed = new Set<string>();
+    const sweep = sweepOf({
+      store,
+      clock,
+      pageSize: 2,
+      maxPauseMs: 5000,
+      onFlowPending: (entries) => {
+        pages.push(entries.map((e) => e.key));
+        const fresh = entries.filter((e) => !armed.has(e.key));
+        for (const e of fresh) armed.add(e.key);
+        return fresh.length;
+      },
+    });
+    // Entries armed for the first time: the interval; then only armed ones: the pause doubles.
+    expect([await sweep.sweep(), await sweep.sweep()]).toEqual([1000, 2000]);
+    expect(pages).toEqual([["a", "b"], ["c"], ["a", "b"], ["c"]]);
+  });
+
   it("sweepBy brings the next sweep to a run's lease end; a past time sweeps at once", async () => {
     const clock = new FakeClock();
     const store = awaitedBy(clock, new MemoryStore());

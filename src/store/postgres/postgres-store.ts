@@ -475,6 +475,7 @@ export class PostgresStore implements Store {
     const result = await this.transaction("acceptEvents", (tx) => this.accept(tx, input));
     this.notifier?.created(result.runs);
     if (result.woken && result.woken.length > 0) this.notifier?.due(input.now);
+    if (result.flow) this.notifier?.pendingWritten(result.flow);
     return result;
   }
 
