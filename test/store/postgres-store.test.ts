@@ -220,6 +220,43 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     expect(await holders(a, ids, T0)).toHaveLength(2);
   });
 
+  it("one worker's claims of a scope asked at once leave in one transaction: admitted in the order asked while the scope has room, the rest refused, a run held elsewhere not claimed", async () => {
+    const [a, b] = await twoWorkers();
+    const ids = Array.from({ length: 10 }, (_, index) => `r${index}`);
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    const four = { ...perKey, limit: 4 };
+    expect(await b.claimRun("r0", "wb", T0, 1000, [four])).toHaveProperty("run");
+    const claims = await Promise.all(ids.map((id) => a.claimRun(id, "wa", T0, 1000, [four])));
+    expect(claims[0]).toBeUndefined();
+    expect(claims.slice(1, 4).map((claim) => (claim && "run" in claim ? claim.run.id : claim))).toEqual([
+      "r1",
+      "r2",
+      "r3",
+    ]);
+    expect(claims.slice(4)).toEqual(Array.from({ length: 6 }, () => ({ refused: true, scope: four.scope })));
+    expect((await holders(a, ids, T0)).sort()).toEqual(["r0", "r1", "r2", "r3"]);
+    // The refused runs were not touched: still queued, no lease.
+    expect(await a.getRun("r4")).toMatchObject({ status: "queued" });
+    expect((await a.getRun("r4"))?.leaseOwner).toBeUndefined();
+    // The scope is full, but a holder's retry of its own run (an abandoned execution) takes it again,
+    // while a new run asked with it is refused.
+    const [retry, fresh] = await Promise.all(
+      ["r1", "r4"].map((id) => a.claimRun(id, "wa", T0 + 1, 1000, [four])),
+    );
+    expect(retry).toMatchObject({ run: { id: "r1", leaseOwner: "wa" } });
+    expect(fresh).toEqual({ refused: true, scope: four.scope });
+    expect(await holders(a, ids, T0 + 1)).toHaveLength(4);
+  });
+
+  it("a claim with slots keeps quotes, backslashes, NUL and U+0001 in its run id and scopes (sent as literals)", async () => {
+    const [a, b] = await twoWorkers();
+    const id = "r'1\\x\u0000y\u0001";
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(id) }, { run: run("plain") }] });
+    const odd = { scope: "fn:fn:event.data.user=o'k\\\u0000", limit: 1 };
+    expect(await a.claimRun(id, "w'a", T0, 1000, [odd])).toMatchObject({ run: { id, leaseOwner: "w'a" } });
+    expect(await b.claimRun("plain", "wb", T0, 1000, [odd])).toEqual({ refused: true, scope: odd.scope });
+  });
+
   it("a run with two scopes is held to the fuller one, and the slot comes back when a holder suspends or ends", async () => {
     const [a, b] = await twoWorkers();
     const ids = ["k1", "k2", "o1", "o2", "o3"];

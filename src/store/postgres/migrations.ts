@@ -183,7 +183,7 @@ DROP INDEX runs_due;
   },
   {
     // Concurrency slots decided in the claim across workers (claimRun's slots): the runs that took a slot
-    // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaim).
+    // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaimRuns).
     version: 8,
     sql: "CREATE TABLE run_slots (scope TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (scope, run_id));",
   },

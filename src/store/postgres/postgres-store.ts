@@ -66,7 +66,7 @@ import type {
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { inlineValues } from "./inline-values.js";
 import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
@@ -74,6 +74,7 @@ import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
+import { type SlotClaim, SlotClaimBatches, type SlotScopes } from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
 import { WorkListener } from "./work-listener.js";
@@ -263,10 +264,13 @@ export class PostgresStore implements Store {
   private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
   /**
-   * Claims with slots of one scope wait for each other here, in memory, before their transaction: the
-   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection.
+   * Claims with slots of one scope wait for each other here, in memory, before their transaction (the
+   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection),
+   * and leave in batches.
    */
-  private readonly scopeMutex = new KeyedMutex();
+  private readonly slotClaims = new SlotClaimBatches<ClaimedRun | ClaimRefused>((scopes, claims) =>
+    this.claimWithSlots(scopes, claims),
+  );
   /** This store's id on the notice channel (it ignores its own notices). */
   private readonly sender = randomUUID();
   /** The notifier of the pool opened last (notices are sent after commits, never awaited by them). */
@@ -560,9 +564,8 @@ export class PostgresStore implements Store {
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * A claim without slots leaves with the other claims of its event-loop turn (`claimRuns`). A claim with
-   * slots waits for this process's other claims of its scopes (`scopeMutex`), then is its own transaction:
-   * the scopes' advisory locks in sorted order, then `admitAndClaim` counts
-   * the live holders and either claims and takes the slots or names the full scope; then the steps.
+   * slots waits for this process's other claims of its scopes, then leaves with the claims queued behind it
+   * with the same scopes and limits as one transaction (`slot-claims.ts`, `claimWithSlots`).
    */
   async claimRun(
     runId: string,
@@ -576,23 +579,52 @@ export class PostgresStore implements Store {
     const limits = new Map<string, number>();
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
-    const [row] = await this.scopeMutex.run(scopes, () =>
-      this.transaction("claimRun", async (tx) => {
-        await tx.query(statements.lockSlotScopes, [scopes.map(encodeText)]);
-        return tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
-          runId,
-          owner,
-          now,
-          now + leaseMs,
-          scopes.map(encodeText),
-          scopes.map((scope) => limits.get(scope)),
-        ]);
-      }),
+    return this.slotClaims.claim(
+      { scopes, limits: scopes.map((scope) => limits.get(scope)!) },
+      { runId, owner, now, leaseEnd: now + leaseMs },
     );
-    if (!row) return undefined;
-    if (row.refused_scope !== null) return { refused: true, scope: decodeText(row.refused_scope) };
-    const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[runId]]);
-    return { run: runOf(row), steps: steps.map(toStep) };
+  }
+
+  /**
+   * One transaction for claims of one owner under the same scopes, sent as one round trip (`script`, so the
+   * locks are never held across a client round trip): the scopes' advisory locks in sorted order, then
+   * `admitAndClaimRuns` admits them in order while every scope has room and refuses the rest;
+   * then the steps of the claimed runs that had started before (a fresh snapshot, as `claimRuns`; a run
+   * never claimed has written none, so a batch of fresh runs skips that round trip). The batch's latest `now` and lease end
+   * stand for all of its claims (each was asked no later than the batch leaves).
+   */
+  private async claimWithSlots(
+    { scopes, limits }: SlotScopes,
+    claims: SlotClaim[],
+  ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const lock = inlineValues(statements.lockSlotScopes.text, [scopes.map(encodeText)]);
+    const admit = inlineValues(statements.admitAndClaimRuns.text, [
+      claims.map((claim) => claim.runId),
+      claims[0]!.owner,
+      Math.max(...claims.map((claim) => claim.now)),
+      Math.max(...claims.map((claim) => claim.leaseEnd)),
+      scopes.map(encodeText),
+      limits,
+    ]);
+    const rows = await (await this.database()).script<
+      RunRowDb & { resumed: boolean; refused_scope: string | null }
+    >("claimRun", `${lock};\n${admit}`);
+    const outcomes = new Map<string, ClaimedRun | ClaimRefused>();
+    /** Claimed runs that had started before: only they can have steps. */
+    const resumed = new Map<string, ClaimedRun>();
+    for (const { resumed: wasStarted, refused_scope, ...row } of rows) {
+      if (refused_scope !== null) {
+        outcomes.set(row.id, { refused: true, scope: decodeText(refused_scope) });
+        continue;
+      }
+      const claimed: ClaimedRun = { run: runOf(row), steps: [] };
+      outcomes.set(row.id, claimed);
+      if (wasStarted) resumed.set(row.id, claimed);
+    }
+    if (resumed.size === 0) return outcomes;
+    const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[...resumed.keys()]]);
+    for (const row of steps) resumed.get(row.run_id)?.steps.push(toStep(row));
+    return outcomes;
   }
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
