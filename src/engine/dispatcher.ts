@@ -214,7 +214,7 @@ export class Dispatcher {
       if ("refused" in claimed) return { kind: "refused", scope: claimed.scope };
       if (item.slots !== undefined) this.queue.admitted(item);
       if (!item.resume) {
-        if (item.waitReason !== undefined) await store.setWaitReason(item.runId, item.waitReason);
+        if (item.waitReason !== undefined) this.recordWaitReason(item.runId, item.waitReason);
         recordRunStarted(claimed.run, clock.now());
         this.deps.onStarted(item);
       }
@@ -224,6 +224,17 @@ export class Dispatcher {
     } catch (error) {
       return { kind: "abandoned", error };
     }
+  }
+
+  /**
+   * Stores why a started run waited (`RunRecord.waitReason`, for the dashboard) beside its execution, not
+   * before it: the handler and the run's slot do not wait for one more write (on PostgreSQL a round trip
+   * and a WAL flush). A failed write is logged; the run goes on.
+   */
+  private recordWaitReason(runId: string, reason: string): void {
+    this.deps.store.setWaitReason(runId, reason).catch((error: unknown) => {
+      this.deps.logger.warn("could not store why a run waited", { runId, error });
+    });
   }
 
   /** Logs an abandoned execution once and queues its run again after the backoff. */
