@@ -61,11 +61,14 @@ import type {
   StoreWork,
   SuspendInput,
   SuspendResult,
+  ThrottleRequest,
   WaitOffer,
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
+import { type AdmissionCandidate, admitRuns } from "./admit-runs.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
+import { throttledStart } from "./claim-throttle.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
@@ -251,6 +254,8 @@ const INT8_OID = 20;
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres";
+  /** Several workers share the database: admission and claims are decided here (see `Store.decidesAdmission`). */
+  readonly decidesAdmission = true;
   /** The schema the tables live in. */
   readonly schema: string;
   private readonly options: PostgresStoreOptions;
@@ -478,6 +483,7 @@ export class PostgresStore implements Store {
     const events = await this.insertEvents(tx, input.events);
     const flow = await applyFlowUpdatesInTransaction(tx, input.flow ?? [], events);
     const runs: RunRecord[] = [];
+    const candidates: AdmissionCandidate[] = [];
     let latestSeq: number | undefined;
     const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
     for (const entry of entries) {
@@ -491,10 +497,14 @@ export class PostgresStore implements Store {
         latestSeq ??= (await tx.query<{ seq: number | null }>(statements.maxSeq))[0]?.seq ?? 0;
         seq = latestSeq;
       } else seq = events[entry.eventIndex]?.seq ?? 0;
-      runs.push({ ...structuredClone(entry.run), eventSeq: seq });
+      const run = { ...structuredClone(entry.run), eventSeq: seq };
+      runs.push(run);
+      if (entry.admission) candidates.push({ run, admission: entry.admission });
     }
+    const replaced = await admitRuns(tx, candidates, input.now);
     if (runs.length > 0) await tx.query(statements.insertRuns, [jsonRows(runs.map(runRow))]);
-    const result = input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    const result: AcceptEventsResult = input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    if (replaced.length > 0) result.replaced = replaced;
     return input.offer ? { ...result, woken: await this.offer(tx, events, input.offer, input.now) } : result;
   }
 
@@ -553,12 +563,15 @@ export class PostgresStore implements Store {
     now: number,
     leaseMs: number,
     slots: readonly SlotRequest[],
+    throttle?: ThrottleRequest,
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
-   * A claim without slots leaves with the other claims of its event-loop turn (`claimRuns`). A claim with
-   * slots waits for this process's other claims of its scopes (`scopeMutex`), then is its own transaction:
-   * the scopes' advisory locks in sorted order, then `admitAndClaim` counts
-   * the live holders and either claims and takes the slots or names the full scope; then the steps.
+   * A claim without slots or throttle leaves with the other claims of its event-loop turn (`claimRuns`).
+   * Otherwise it waits for this process's other claims of its scopes (`scopeMutex`), then is its own
+   * transaction: the scopes' advisory locks in sorted order (the throttle's as `throttle:<scope>`); with a
+   * throttle, the run row locked and the throttle's TAT read (`throttleState`) and, for a first start that
+   * does not conform, a refusal with the time it would; then `admitAndClaim` counts the live holders and
+   * either claims, takes the slots and stores the new TAT, or names the full scope; then the steps.
    */
   async claimRun(
     runId: string,
@@ -566,26 +579,36 @@ export class PostgresStore implements Store {
     now: number,
     leaseMs: number,
     slots: readonly SlotRequest[] = [],
+    throttle?: ThrottleRequest,
   ): Promise<ClaimedRun | ClaimRefused | undefined> {
-    if (slots.length === 0)
+    if (slots.length === 0 && throttle === undefined)
       return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
     const limits = new Map<string, number>();
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
-    const [row] = await this.scopeMutex.run(scopes, () =>
+    const locked = throttle ? [...scopes, `throttle:${throttle.scope}`].sort() : scopes;
+    const outcome = await this.scopeMutex.run(locked, () =>
       this.transaction("claimRun", async (tx) => {
-        await tx.query(statements.lockSlotScopes, [scopes.map(encodeText)]);
-        return tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
+        await tx.query(statements.lockSlotScopes, [locked.map(encodeText)]);
+        const start = throttle && (await throttledStart(tx, runId, now, throttle));
+        if (start?.conforms === false)
+          return { refused: true, scope: throttle!.scope, retryAt: start.retryAt } as const;
+        const [row] = await tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
           runId,
           owner,
           now,
           now + leaseMs,
           scopes.map(encodeText),
           scopes.map((scope) => limits.get(scope)),
+          start ? throttle!.scope : null,
+          start ? start.tat : null,
         ]);
+        return row;
       }),
     );
-    if (!row) return undefined;
+    if (!outcome) return undefined;
+    if ("refused" in outcome) return outcome;
+    const row = outcome;
     if (row.refused_scope !== null) return { refused: true, scope: decodeText(row.refused_scope) };
     const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[runId]]);
     return { run: runOf(row), steps: steps.map(toStep) };
@@ -614,14 +637,21 @@ export class PostgresStore implements Store {
         await tx.query(statements.upsertSteps, [jsonRows(input.steps.map(fromStep))]);
       if (input.waits.length > 0)
         await tx.query(statements.upsertWaits, [jsonRows(input.waits.map(fromWait))]);
-      const children = input.children.runs.length > 0 ? (await this.accept(tx, input.children)).runs : [];
+      const accepted = input.children.runs.length > 0 ? await this.accept(tx, input.children) : undefined;
+      const children = accepted?.runs ?? [];
+      // A child skipped here (admission decided across workers) fails its parent's invoke step at once, as
+      // the engine does for one it skipped itself (the step is still waiting only in the first case).
+      for (const child of children)
+        if (child.status === "skipped") await this.settleParent(tx, child, input.now);
       let readyAt = input.readyAt;
       if (input.awaiting.length > 0) {
         const final = await tx.query(statements.finalSteps, [input.runId, input.awaiting]);
         if (final.length > 0) readyAt = input.now;
       }
       await tx.query(statements.suspendRun, [input.runId, input.status, readyAt, input.attempt]);
-      return { readyAt, children };
+      const result: SuspendResult = { readyAt, children };
+      if (accepted?.replaced) result.replaced = accepted.replaced;
+      return result;
     });
     if (suspended) {
       this.notifier?.due(suspended.readyAt);

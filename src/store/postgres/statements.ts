@@ -111,7 +111,8 @@ export const statements = {
     "SELECT pg_advisory_xact_lock(hashtextextended('fairway:slot:' || s, 0)) FROM unnest($1::text[]) AS s",
   ),
   /**
-   * $1 run id, $2 owner, $3 now, $4 lease end, $5 slot scopes (sorted, distinct), $6 their limits → the
+   * $1 run id, $2 owner, $3 now, $4 lease end, $5 slot scopes (sorted, distinct), $6 their limits, $7 a
+   * throttle scope whose TAT becomes $8 if the run is claimed (NULL: no throttle) → the
    * claimed run row (`refused_scope` NULL), or one row with `refused_scope` = the first scope whose live holders (other runs'
    * slot rows whose run holds a live lease and is not terminal) already reach its limit, or nothing (the run
    * is not claimable: as `claimRuns`). Run under `lockSlotScopes` in the same transaction, so no other
@@ -142,9 +143,59 @@ export const statements = {
          AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
      taken AS (
        INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
-       ON CONFLICT DO NOTHING)
+       ON CONFLICT DO NOTHING),
+     throttled AS (
+       INSERT INTO throttles (scope, tat) SELECT $7::text, $8::float8 FROM claimed WHERE $7::text IS NOT NULL
+       ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)
      SELECT claimed.*, NULL::text AS refused_scope FROM claimed
      UNION ALL SELECT runs.*, full_scope.scope FROM full_scope JOIN runs ON runs.id = $1`,
+  ),
+  /**
+   * $1 sorted scopes of windows and singleton keys (`admit-runs.ts`): a transaction lock per scope, in order,
+   * so two accepts that admit runs of one scope serialize and two of overlapping scopes never deadlock.
+   */
+  lockAdmissionScopes: named(
+    "fw_lock_admission_scopes",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:admit:' || s, 0)) FROM unnest($1::text[]) AS s",
+  ),
+  /**
+   * $1 window scopes (distinct), $2 each one's window start (now − period, ms), $3 singleton scopes → one
+   * row per window scope with `n` = its admissions after the start (`holder` NULL), and one row per
+   * singleton scope held by a run that is not terminal (`holder` = that run). Deletes the windows'
+   * admissions at or before their start (they count no more). Run under `lockAdmissionScopes`.
+   */
+  admissionState: named(
+    "fw_admission_state",
+    `WITH w AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(scope, since)),
+     pruned AS (DELETE FROM run_admissions a USING w WHERE a.scope = w.scope AND a.at <= w.since)
+     SELECT w.scope, (SELECT COUNT(*) FROM run_admissions a WHERE a.scope = w.scope AND a.at > w.since)::int AS n,
+       NULL::text AS holder FROM w
+     UNION ALL
+     SELECT h.scope, 0, h.run_id FROM singleton_holders h JOIN runs r ON r.id = h.run_id
+     WHERE h.scope = ANY($3::text[]) AND r.status NOT IN ${TERMINAL}`,
+  ),
+  /**
+   * $1 window scopes, $2 admission times (ms), $3 run ids (one admission each); $4 singleton scopes
+   * (distinct), $5 the run now holding each. Run under `lockAdmissionScopes`, after `admissionState`.
+   */
+  recordAdmissions: named(
+    "fw_record_admissions",
+    `WITH admitted AS (
+       INSERT INTO run_admissions (scope, at, run_id)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING),
+     held AS (
+       INSERT INTO singleton_holders (scope, run_id) SELECT * FROM unnest($4::text[], $5::text[])
+       ON CONFLICT (scope) DO UPDATE SET run_id = EXCLUDED.run_id)
+     SELECT 1`,
+  ),
+  /**
+   * $1 run id, $2 throttle scope → the run's `started_at` (NULL: never started; no row: no such run), with
+   * the run row locked, and the throttle's TAT (NULL: idle). Run under the throttle's lock (`lockSlotScopes`).
+   */
+  throttleState: named(
+    "fw_throttle_state",
+    `SELECT r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat
+     FROM runs r WHERE r.id = $1 FOR UPDATE`,
   ),
   /** $1 run ids → their steps, by run, position and start. */
   stepsOfRuns: named(
