@@ -50,7 +50,7 @@ import { ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
 import { PENDING_RUN_STATUSES } from "./store/run-statuses.js";
-import type { RunFilter, RunRecord, Store, StoredBacklog, UsageQuery } from "./store/store.js";
+import type { RunFilter, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
