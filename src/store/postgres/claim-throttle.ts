@@ -14,20 +14,24 @@ import { statements } from "./statements.js";
 export type ThrottledStart = { conforms: true; tat: number } | { conforms: false; retryAt: number };
 
 /**
- * Whether the run's start at `now` (ms) conforms to `throttle`; `undefined` when no throttle applies: the
- * run has started before (a resume) or does not exist (the claim finds nothing to claim). Call inside the
+ * Whether the run's start at `now` (ms) by `owner` conforms to `throttle`; `undefined` when no throttle
+ * applies: the run has started before (a resume), or `owner` may not claim it now (the claim then finds
+ * nothing to claim, as without a throttle). Call inside the
  * claim's transaction, under the throttle scope's lock; it locks the run row (`FOR UPDATE`), so whether it
  * is a first start cannot change before the claim.
  */
 export async function throttledStart(
   tx: Transaction,
   runId: string,
+  owner: string,
   now: number,
   throttle: ThrottleRequest,
 ): Promise<ThrottledStart | undefined> {
   const [row] = await tx.query<{ started_at: number | null; tat: number | null }>(statements.throttleState, [
     runId,
     throttle.scope,
+    now,
+    owner,
   ]);
   if (!row || row.started_at !== null) return undefined;
   const decision = gcraTake(row.tat ?? undefined, now, throttle);

@@ -590,7 +590,7 @@ export class PostgresStore implements Store {
     const outcome = await this.scopeMutex.run(locked, () =>
       this.transaction("claimRun", async (tx) => {
         await tx.query(statements.lockSlotScopes, [locked.map(encodeText)]);
-        const start = throttle && (await throttledStart(tx, runId, now, throttle));
+        const start = throttle && (await throttledStart(tx, runId, owner, now, throttle));
         if (start?.conforms === false)
           return { refused: true, scope: throttle!.scope, retryAt: start.retryAt } as const;
         const [row] = await tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [

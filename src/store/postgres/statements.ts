@@ -189,13 +189,16 @@ export const statements = {
      SELECT 1`,
   ),
   /**
-   * $1 run id, $2 throttle scope → the run's `started_at` (NULL: never started; no row: no such run), with
-   * the run row locked, and the throttle's TAT (NULL: idle). Run under the throttle's lock (`lockSlotScopes`).
+   * $1 run id, $2 throttle scope, $3 now, $4 owner → the run's `started_at` (NULL: never started) with the
+   * run row locked, and the throttle's TAT (NULL: idle); no row when the run is not claimable by `owner` at
+   * `now` (as `claimRuns`). Run under the throttle's lock (`lockSlotScopes`).
    */
   throttleState: named(
     "fw_throttle_state",
-    `SELECT r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat
-     FROM runs r WHERE r.id = $1 FOR UPDATE`,
+    `SELECT r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat FROM runs r
+     WHERE r.id = $1 AND r.status NOT IN ${TERMINAL} AND r.ready_at IS NOT NULL AND r.ready_at <= $3
+       AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $3 OR r.lease_owner = $4)
+     FOR UPDATE`,
   ),
   /** $1 run ids → their steps, by run, position and start. */
   stepsOfRuns: named(
