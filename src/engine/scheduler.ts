@@ -290,8 +290,16 @@ export class Scheduler {
     };
   }
 
+  /** Stores `input` and commits it; if the store throws, flow control forgets its runs (`abandon`) first. */
   private async accept(input: AcceptEventsInput): Promise<{ ids: string[] }> {
-    return this.commit(input, await this.deps.store.acceptEvents(input));
+    let stored: AcceptEventsResult;
+    try {
+      stored = await this.deps.store.acceptEvents(input);
+    } catch (error) {
+      this.abandon(input);
+      throw error;
+    }
+    return this.commit(input, stored);
   }
 
   /**

@@ -3,7 +3,7 @@
  * (`NewRun.admission`, `src/flow/store-admission.ts`): the scopes of every run of the accept are locked
  * (transaction advisory locks, sorted), their state is read in one statement, each run is decided in order
  * in memory, and what the admitted runs took is written in one statement. Three round trips per accept that
- * has such runs, none otherwise. See src/store/postgres/ARCHITECTURE.md, "Rate limit, idempotency and
+ * has such runs (two when none is admitted), none otherwise. See src/store/postgres/ARCHITECTURE.md, "Rate limit, idempotency and
  * singleton at creation".
  *
  * @module
@@ -68,6 +68,7 @@ export async function admitRuns(
     state.holders.set(singleton.scope, run.id);
   }
   const held = [...singletons].filter((scope) => state.holders.has(scope));
+  if (admitted.scopes.length === 0 && held.length === 0) return replaced;
   await tx.query(statements.recordAdmissions, [
     admitted.scopes,
     admitted.scopes.map(() => now),
