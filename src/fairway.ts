@@ -46,18 +46,15 @@ import {
   type TenantModelUsage,
 } from "./engine/usage.js";
 import { toRun, toStepRecord } from "./engine/views.js";
-import { ConfigError, NotFoundError } from "./errors/index.js";
+import { ClosedError, ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
-import { PENDING_RUN_STATUSES } from "./store/run-statuses.js";
 import type { RunFilter, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
 /** Runs a recovery sweep reads per page. */
 const SWEEP_PAGE = 1000;
-/** Runs of a watched function `start()` reads per page. */
-const START_PAGE = 1000;
 /** Least time between two sweeps that other workers' notices of due wake-ups bring forward, ms. */
 const WAKEUP_SWEEP_GAP_MS = 1000;
 
@@ -199,7 +196,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       logger: this.logger,
       flush: (functionId, deferral) => this.flushPending(functionId, deferral),
       cancel: (runId, reason) => this.cancelRun(runId, reason),
-      storeDecides: this.store.decidesAdmission ?? false,
+      storeDecides: this.store.shared,
     });
     this.dispatcher = new Dispatcher({
       store: this.store,
@@ -233,7 +230,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.limits = new Limits({
       store: this.store,
       clock: this.clock,
-      start: () => this.start(),
+      start: (operation) => this.ready(`limits.${operation}`),
       findFunction: (id) => this.registry.get(id),
       overrides: this.flow.limits,
       changed: () => {
@@ -255,7 +252,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       }
     };
     observeQueue(this.observeQueue);
-    const oneProcess = this.store.kind === "memory" || this.store.kind === "sqlite";
+    const oneProcess = !this.store.shared;
     // Another worker may end a run this process waits for: read it again now and then.
     this.waiters = new RunWaiters(
       this.store,
@@ -411,16 +408,25 @@ export class Fairway<TEvents extends EventMap = {}> {
       | SendEventPayload<TEvents, Name>
       | { [Index in keyof Names]: SendEventPayload<TEvents, Names[Index]> },
   ): Promise<{ ids: string[] }> {
-    await this.start();
+    await this.ready("send");
     return this.scheduler.send(events as EventPayload | EventPayload[]);
   }
 
   /**
    * Opens the store and resumes unfinished runs (including runs of a crashed process). Idempotent; after
-   * a failure (the database unreachable: a StoreError) the next call tries again.
+   * a failure (the database unreachable: a StoreError) the next call tries again. After `close()` it, and
+   * every method that reads or writes the store, rejects with ClosedError naming the method.
    */
   start(): Promise<void> {
-    if (this.closing) return Promise.reject(new ConfigError("fairway", "is closed"));
+    return this.ready("start");
+  }
+
+  /**
+   * `start()` on behalf of `operation` (the public method called, e.g. `"send"`). Rejects with ClosedError
+   * naming it once `close()` was called.
+   */
+  private ready(operation: string): Promise<void> {
+    if (this.closing) return Promise.reject(new ClosedError(operation));
     this.starting ??= this.recover().catch((error: unknown) => {
       this.starting = undefined;
       throw error;
@@ -429,8 +435,9 @@ export class Fairway<TEvents extends EventMap = {}> {
   }
 
   /**
-   * Start-up reads what the scheduler needs, not the backlog: the pending runs of functions flow control
-   * watches from creation (singleton, cancelOn, timeouts), each backlog's count and first runs
+   * Start-up reads what the scheduler needs, not the backlog: flow control's state (`EngineFlow.restore`:
+   * its windows, throttles, the pending runs of functions it watches from creation, the stored debounces
+   * and batches), each backlog's count and first runs
    * (`BacklogWindows.restore`, in the background), and the wake-ups within the sweep's horizon (the first
    * sweep, which also releases the leases of this host's dead processes). Memory and time follow the number
    * of backlogs and the runs due soon, not the number of queued runs.
@@ -440,20 +447,6 @@ export class Fairway<TEvents extends EventMap = {}> {
     const now = this.clock.now();
     await this.limits.refresh();
     await this.flow.restore(this.store, now);
-    for (const functionId of this.flow.controller.watchedFunctions()) {
-      for (const status of PENDING_RUN_STATUSES) {
-        let cursor: string | undefined;
-        do {
-          const filter: RunFilter = { functionId, status, limit: START_PAGE };
-          const page = await this.store.listRuns(cursor === undefined ? filter : { ...filter, cursor });
-          for (const run of page.runs) {
-            this.flow.runCreated(run);
-            this.flow.forgetKeys(run.id);
-          }
-          cursor = page.nextCursor;
-        } while (cursor !== undefined);
-      }
-    }
     // Listening before the backlogs are read: work another worker stores from here on is announced.
     await this.listen();
     const backlogs = await this.store.listBacklogs();
@@ -473,14 +466,14 @@ export class Fairway<TEvents extends EventMap = {}> {
 
   /** A run by id, or `undefined`. */
   async getRun(runId: string): Promise<Run | undefined> {
-    await this.start();
+    await this.ready("getRun");
     const run = await this.store.getRun(runId);
     return run ? toRun(run) : undefined;
   }
 
   /** Runs newest first, filtered; pass `nextCursor` back as `cursor` for the next page. */
   async listRuns(filter: RunFilter = {}): Promise<{ runs: Run[]; nextCursor?: string }> {
-    await this.start();
+    await this.ready("listRuns");
     const page = await this.store.listRuns(filter);
     return page.nextCursor
       ? { runs: page.runs.map(toRun), nextCursor: page.nextCursor }
@@ -489,7 +482,7 @@ export class Fairway<TEvents extends EventMap = {}> {
 
   /** A run's step timeline, in call order. Throws NotFoundError for an unknown run. */
   async getRunSteps(runId: string): Promise<StepRecord[]> {
-    await this.start();
+    await this.ready("getRunSteps");
     if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
     return (await this.store.getSteps(runId)).map(toStepRecord);
   }
@@ -499,7 +492,7 @@ export class Fairway<TEvents extends EventMap = {}> {
    * oldest first. Throws NotFoundError for an unknown run.
    */
   async getRunUsage(runId: string): Promise<RunUsage> {
-    await this.start();
+    await this.ready("getRunUsage");
     if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
     const calls = await this.store.listUsage(runId);
     return { totals: sumRecords(calls, this.prices), calls };
@@ -512,7 +505,7 @@ export class Fairway<TEvents extends EventMap = {}> {
    * the `prices` table. Ordered by tenant key, then model.
    */
   async usage(query: UsageQuery = {}): Promise<TenantModelUsage[]> {
-    await this.start();
+    await this.ready("usage");
     return pricedTotals(await this.store.usageTotals(query), this.prices);
   }
 
@@ -521,13 +514,13 @@ export class Fairway<TEvents extends EventMap = {}> {
    * RunCancelledError, NotFoundError, or TimeoutError after `timeoutMs` (ms on the engine clock; default none).
    */
   async waitForRun(runId: string, options: { timeoutMs?: number } = {}): Promise<unknown> {
-    await this.start();
+    await this.ready("waitForRun");
     return this.waiters.wait(runId, options.timeoutMs);
   }
 
   /** Cancels a run that has not ended: no further step starts; its waits and timers are dropped. */
   async cancelRun(runId: string, reason?: string): Promise<void> {
-    await this.start();
+    await this.ready("cancelRun");
     const run = await this.store.cancelRun(runId, reason, this.clock.now());
     if (!run) {
       if (!(await this.store.getRun(runId))) throw new NotFoundError("run", runId);
@@ -542,7 +535,7 @@ export class Fairway<TEvents extends EventMap = {}> {
    * Throws NotFoundError for an unknown run.
    */
   async rerun(runId: string): Promise<{ runId: string }> {
-    await this.start();
+    await this.ready("rerun");
     const old = await this.store.getRun(runId);
     if (!old) throw new NotFoundError("run", runId);
     const now = this.clock.now();

@@ -101,6 +101,7 @@ export type {
 } from "./engine/usage.js";
 export {
   AuthError,
+  ClosedError,
   ConfigError,
   FairwayError,
   ForbiddenError,

@@ -5,17 +5,14 @@
  */
 import { ConfigError } from "../errors/config-error.js";
 import { deriveId } from "../streaming/ids.js";
-import { StreamingContext } from "../streaming/streaming-context.js";
 import type { Agent, AgentRunOptions } from "./agent.js";
 import { runAgentLoop } from "./agent-loop.js";
 import type { AgentResult } from "./agent-result.js";
-import { openScope } from "./durable.js";
-import type { HistoryContext } from "./history/history-config.js";
-import { saveThreadToStorage, startThread } from "./history/thread.js";
 import { NetworkBase } from "./network-base.js";
 import { NetworkRun } from "./network-run.js";
+import { startRun } from "./run-start.js";
 import { State } from "./state.js";
-import { assertMaxIter, type StateData, toUserMessage, type UserMessage } from "./types.js";
+import { assertMaxIter, type StateData, type UserMessage } from "./types.js";
 
 /**
  * Runs `agent` once on `input` (what `agent.run` does): one agent outside a network loop. Without
@@ -48,15 +45,15 @@ export async function runAgent<T extends StateData>(
       options.state ?? new State<T>(),
     );
   const state = options.state ?? network.state;
-  const scope = openScope(agent.name);
-  const userMessage = toUserMessage(input, () => deriveId("msg", `${scope.seed}/user`));
-  const userId = typeof state.data.userId === "string" ? state.data.userId : undefined;
-  const context: HistoryContext<T> = { state, network, step: scope.step, input: userMessage.content, userId };
-  await startThread(agent.history, context, userMessage, scope);
-  const runId = deriveId("run", scope.seed);
-  const stream = options.streaming
-    ? new StreamingContext(options.streaming, runId, { threadId: state.threadId, userId })
-    : undefined;
+  const run = await startRun({
+    name: agent.name,
+    input,
+    state,
+    network,
+    history: agent.history,
+    streaming: options.streaming,
+  });
+  const { scope, userMessage, stream } = run;
   try {
     const result = await runAgentLoop({
       agent,
@@ -69,10 +66,9 @@ export async function runAgent<T extends StateData>(
       ...(userMessage.systemPrompt ? { systemPrompt: userMessage.systemPrompt } : {}),
       ...(stream ? { stream: { context: stream } } : {}),
     });
-    await saveThreadToStorage(agent.history, context, [result], scope);
+    await run.save([result]);
     return result;
   } finally {
-    stream?.emit("stream.ended", { scope: "agent", messageId: deriveId("msg", scope.seed) });
-    await stream?.flush();
+    await run.endStream("agent", deriveId("msg", scope.seed));
   }
 }

@@ -6,20 +6,18 @@
  * @module
  */
 import { ConfigError } from "../errors/config-error.js";
-import { deriveId } from "../streaming/ids.js";
-import { StreamingContext } from "../streaming/streaming-context.js";
+import type { StreamingContext } from "../streaming/streaming-context.js";
 import type { Agent } from "./agent.js";
 import { runAgentLoop } from "./agent-loop.js";
 import type { AgentResult } from "./agent-result.js";
-import { openScope, type RunScope } from "./durable.js";
-import type { HistoryContext } from "./history/history-config.js";
-import { saveThreadToStorage, startThread } from "./history/thread.js";
+import type { RunScope } from "./durable.js";
 import type { NetworkRunOptions } from "./network.js";
 import type { NetworkBase } from "./network-base.js";
 import { NetworkRun } from "./network-run.js";
 import { decideRoute } from "./route.js";
+import { startRun } from "./run-start.js";
 import { type StateJSON, toState } from "./state.js";
-import { type StateData, toUserMessage, type UserMessage } from "./types.js";
+import type { StateData, UserMessage } from "./types.js";
 
 /** Where a run's agent calls publish their events: the network run's stream, under its run id. */
 type RunStream = { context: StreamingContext; parentRunId: string } | undefined;
@@ -41,22 +39,17 @@ export async function runNetwork<T extends StateData>(
     options.state === undefined ? network.state.clone() : toState<T>(options.state as StateJSON<T>);
   if (options.threadId !== undefined) state.threadId = options.threadId;
   const run = new NetworkRun<T>(network, state);
-  const scope = openScope(run.name);
-  const userMessage = toUserMessage(input, () => deriveId("msg", `${scope.seed}/user`));
-  const userId = options.userId ?? (typeof state.data.userId === "string" ? state.data.userId : undefined);
-  const context: HistoryContext<T> = {
+  const started = await startRun({
+    name: run.name,
+    input,
     state,
     network: run,
-    step: scope.step,
-    input: userMessage.content,
-    userId,
-  };
-  await startThread(run.history, context, userMessage, scope);
+    history: run.history,
+    userId: options.userId,
+    streaming: options.streaming,
+  });
+  const { scope, userMessage, runId, stream } = started;
   const priorResults = state.results.length;
-  const runId = deriveId("run", scope.seed);
-  const stream = options.streaming
-    ? new StreamingContext(options.streaming, runId, { threadId: state.threadId, userId })
-    : undefined;
   stream?.emit("run.started", { runId, scope: "network", name: run.name, messageId: userMessage.id });
   try {
     await loop(
@@ -67,7 +60,7 @@ export async function runNetwork<T extends StateData>(
       priorResults,
       stream ? { context: stream, parentRunId: runId } : undefined,
     );
-    await saveThreadToStorage(run.history, context, state.getResultsFrom(priorResults), scope);
+    await started.save(state.getResultsFrom(priorResults));
     stream?.emit("run.completed", { runId, scope: "network", name: run.name, messageId: userMessage.id });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -81,8 +74,7 @@ export async function runNetwork<T extends StateData>(
     });
     throw error;
   } finally {
-    stream?.emit("stream.ended", { scope: "network", messageId: userMessage.id });
-    await stream?.flush();
+    await started.endStream("network", userMessage.id);
   }
   return run;
 }

@@ -67,6 +67,7 @@ export function buildProgram(): Command {
     .command("runs")
     .description("list the latest runs; --follow keeps the table live")
     .option("--function <id>", "only runs of this function")
+    .option("--all-apps", "also runs of other apps sharing the server's store (a PostgreSQL schema)")
     .option("--status <status>", "only runs with this status")
     .option("--concurrency-key <key>", "only runs with this concurrency key")
     .option("-n, --limit <n>", "how many runs", "20")

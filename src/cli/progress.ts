@@ -8,7 +8,7 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 
 /**
  * A one-line progress display for long operations (sending many events, waiting for a run):
- * `update(text)` redraws it with a spinner, `done(text)` prints the final line.
+ * `update(text)` redraws it with a spinner, `done(text)` prints the final line, `clear()` erases it.
  * On a non-TTY (CI logs, pipes) it prints only changes of text, at most one per `minIntervalMs`.
  */
 export class Progress {
@@ -39,6 +39,11 @@ export class Progress {
     this.#last = text;
     this.#lastAt = now;
     this.#out.write(`${text}\n`);
+  }
+
+  /** Erases the spinner line (a TTY); elsewhere the lines printed stay. For output that follows on another stream. */
+  clear(): void {
+    if (this.#out.isTTY) this.#out.write("\r\x1b[2K");
   }
 
   done(text: string): void {

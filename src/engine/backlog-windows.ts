@@ -210,11 +210,6 @@ export class BacklogWindows {
     this.#retries.clear();
   }
 
-  /** Backlogged runs of `backlogKey` known to be only in the store (an estimate). */
-  stored(backlogKey: string): number {
-    return this.#windows.get(backlogKey)?.stored ?? 0;
-  }
-
   /** Every backlog with runs only in the store, and how many (an estimate). */
   storedBacklogs(): Array<[string, number]> {
     const rows: Array<[string, number]> = [];

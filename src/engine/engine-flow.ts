@@ -14,7 +14,9 @@ import { type Admission, type AdmissionSource, FlowController } from "../flow/fl
 import { LimitOverrides } from "../flow/limit-overrides.js";
 import { dueChange } from "../flow/pending-changes.js";
 import { type StoredRunKeys, storedFlowKeys } from "../flow/run-keys.js";
+import type { WatchedRun } from "../flow/run-watch.js";
 import { singletonReplacedReason } from "../flow/store-admission.js";
+import { PENDING_RUN_STATUSES } from "../store/run-statuses.js";
 import type {
   FlowPending,
   FlowPendingKind,
@@ -45,7 +47,7 @@ export interface EngineFlowDeps {
   /** The windows of backlogged runs (reads from the store); the ready queue keeps its backlogs' counts there. */
   windows: BacklogWindows;
   /**
-   * The store decides admission across processes (`Store.decidesAdmission`): singleton is left to it, and
+   * The store decides admission across processes (`Store.shared`): singleton is left to it, and
    * the runs it replaced come back through {@link EngineFlow.replaced}. @default false
    */
   storeDecides?: boolean;
@@ -115,14 +117,18 @@ export class EngineFlow {
   }
 
   /**
-   * Rebuilds the rate-limit and idempotency windows from the runs each function created within its
-   * window (skipped runs excluded), and the throttles' GCRA state from the runs that started within
+   * Start-up: rebuilds the rate-limit and idempotency windows from the runs each function created within
+   * its window (skipped runs excluded), and the throttles' GCRA state from the runs that started within
    * their lookback (whenever they were created), so a restart admits and starts no more than the limits
-   * allow; re-arms the timers of the stored debounces and batches (overdue ones fire at once).
+   * allow; watches every pending run of the functions watched from creation (singleton, cancelOn,
+   * timeouts; `FlowController.watchPending`, no keys kept); then re-arms the timers of the stored
+   * debounces and batches (overdue ones fire at once), so a run they release meets the singleton holders.
+   * Reads `RESTORE_PAGE` runs per page.
    */
   async restore(store: Store, now: number): Promise<void> {
     for (const { functionId, lookbackMs } of this.controller.windowedFunctions()) {
-      const runs = await allRuns(store, { functionId, since: now - lookbackMs });
+      const runs: RunRecord[] = [];
+      for await (const page of runPages(store, { functionId, since: now - lookbackMs })) runs.push(...page);
       runs.sort((a, b) => a.createdAt - b.createdAt);
       for (const run of runs) {
         const event = run.events[0];
@@ -150,6 +156,13 @@ export class EngineFlow {
         const last = runs.at(-1);
         if (runs.length < RESTORE_PAGE || last?.startedAt === undefined) break;
         after = { startedAt: last.startedAt, id: last.id };
+      }
+    }
+    for (const functionId of this.controller.watchedFunctions()) {
+      for (const status of PENDING_RUN_STATUSES) {
+        for await (const page of runPages(store, { functionId, status })) {
+          for (const run of page) this.controller.watchPending(watchedRun(run), storedKeys(run));
+        }
       }
     }
     this.pendingWritten(await store.listFlowPending());
@@ -213,19 +226,7 @@ export class EngineFlow {
    * `FlowController.runCreated`), and its watch (cancelOn, timeouts, singleton).
    */
   runCreated(run: RunRecord): void {
-    if (run.status === "skipped") return;
-    const event = run.events[0] ?? { name: "", data: {}, id: "", ts: 0 };
-    const watched = {
-      id: run.id,
-      functionId: run.functionId,
-      event,
-      eventSeq: run.eventSeq,
-      createdAt: run.createdAt,
-    };
-    this.controller.runCreated(
-      run.startedAt === undefined ? watched : { ...watched, startedAt: run.startedAt },
-      storedKeys(run),
-    );
+    if (run.status !== "skipped") this.controller.runCreated(watchedRun(run), storedKeys(run));
   }
 
   /** The run's handler started for the first time (its start deadline stops counting). */
@@ -259,11 +260,12 @@ export class EngineFlow {
    */
   flowState(functionId?: string): FlowStateEntry[] {
     const rows = this.controller.flowState(functionId);
+    const byBacklog = new Map(rows.map((row) => [backlogKey(row.functionId, row.key), row]));
     for (const [key, stored] of this.deps.windows.storedBacklogs()) {
       const fn = backlogFunction(key);
       if (functionId !== undefined && fn !== functionId) continue;
       const label = backlogLabel(key);
-      const row = rows.find((entry) => entry.functionId === fn && entry.key === label);
+      const row = byBacklog.get(backlogKey(fn, label));
       if (!row) rows.push({ functionId: fn, key: label, queued: stored, running: 0, throttled: 0 });
       else {
         row.queued += stored;
@@ -303,19 +305,33 @@ function storedKeys(run: RunRecord): StoredRunKeys {
   return { concurrencyKeys: run.concurrencyKeys, flowKeys: run.flowKeys };
 }
 
+/** What flow control watches of `run` (its trigger event, or an empty one for a run without events). */
+function watchedRun(run: RunRecord): WatchedRun {
+  const watched: WatchedRun = {
+    id: run.id,
+    functionId: run.functionId,
+    event: run.events[0] ?? { name: "", data: {}, id: "", ts: 0 },
+    eventSeq: run.eventSeq,
+    createdAt: run.createdAt,
+  };
+  if (run.startedAt !== undefined) watched.startedAt = run.startedAt;
+  return watched;
+}
+
 /** Runs read per page when state is rebuilt at start-up. */
 const RESTORE_PAGE = 1000;
 
-/** Every run matching `filter`, page by page. */
-async function allRuns(store: Store, filter: Omit<RunFilter, "limit" | "cursor">): Promise<RunRecord[]> {
-  const runs: RunRecord[] = [];
+/** The runs matching `filter`, newest first, a page of `RESTORE_PAGE` at a time. */
+async function* runPages(
+  store: Store,
+  filter: Omit<RunFilter, "limit" | "cursor">,
+): AsyncGenerator<RunRecord[]> {
   let cursor: string | undefined;
   do {
     const page = await store.listRuns(
       cursor === undefined ? { ...filter, limit: RESTORE_PAGE } : { ...filter, limit: RESTORE_PAGE, cursor },
     );
-    runs.push(...page.runs);
+    yield page.runs;
     cursor = page.nextCursor;
   } while (cursor !== undefined);
-  return runs;
 }

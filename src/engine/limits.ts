@@ -19,8 +19,11 @@ export type { LimitOverrideInput } from "../flow/config/limit-override-config.js
 export interface LimitsDeps {
   store: Store;
   clock: Clock;
-  /** Opens the store (the client's `start`). */
-  start: () => Promise<void>;
+  /**
+   * Opens the store (the client's `start`) for `operation`, this class's method called (`"set"`, …); rejects
+   * with ClosedError naming it after the client's `close()`.
+   */
+  start: (operation: string) => Promise<void>;
   findFunction: (id: string) => RegisteredFunction | undefined;
   /** The overrides flow control looks up. */
   overrides: LimitOverrides;
@@ -47,7 +50,7 @@ export class Limits {
     const fn = this.deps.findFunction(functionId);
     if (!fn) throw new NotFoundError("function", functionId);
     const normalized = normalizeLimitOverride(functionId, key, limits, fn.config.flow, compileCel);
-    await this.deps.start();
+    await this.deps.start("set");
     const override: LimitOverride = { ...normalized, updatedAt: this.deps.clock.now() };
     await this.deps.store.putLimitOverride(override);
     this.deps.overrides.set(override);
@@ -57,13 +60,13 @@ export class Limits {
 
   /** The override of `functionId` × `key`, or `undefined`. */
   async get(functionId: string, key: string): Promise<LimitOverride | undefined> {
-    await this.deps.start();
+    await this.deps.start("get");
     return this.deps.store.getLimitOverride(functionId, key);
   }
 
   /** Deletes an override (the key goes back to the configured limits). Returns whether there was one. */
   async delete(functionId: string, key: string): Promise<boolean> {
-    await this.deps.start();
+    await this.deps.start("delete");
     const deleted = await this.deps.store.deleteLimitOverride(functionId, key);
     this.deps.overrides.delete(functionId, key);
     this.deps.changed();
@@ -72,7 +75,7 @@ export class Limits {
 
   /** Every override, or those of one function, ordered by function id, then key. */
   async list(functionId?: string): Promise<LimitOverride[]> {
-    await this.deps.start();
+    await this.deps.start("list");
     return this.deps.store.listLimitOverrides(functionId);
   }
 

@@ -1,5 +1,6 @@
 export { ApiError } from "./api-error.js";
 export { AuthError } from "./auth-error.js";
+export { ClosedError } from "./closed-error.js";
 export { ConfigError } from "./config-error.js";
 export { FairwayError, type SerializedError, serializeError } from "./fairway-error.js";
 export { ForbiddenError } from "./forbidden-error.js";

@@ -327,6 +327,24 @@ export class FlowController<T extends QueueItem = QueueItem> {
   }
 
   /**
+   * A pending run of a function in {@link watchedFunctions}, read at start-up: watch it (cancelOn, timeouts,
+   * singleton) without keeping its keys (they are read back with the run when it is due). Its singleton key
+   * is the one `stored` on the run, else evaluated from its event. A run already watched, or of a function
+   * not defined, is left as it is.
+   */
+  watchPending(run: WatchedRun, stored?: StoredRunKeys): void {
+    const flow = this.#functions.get(run.functionId);
+    if (!flow || this.#watch.watching(run.id)) return;
+    const { singleton } = flow.config;
+    const singletonKey = singleton
+      ? (this.#keys.get(run.id)?.singletonKey ??
+        stored?.flowKeys?.singleton ??
+        this.#key(singleton.key, run.event, "singleton.key"))
+      : undefined;
+    this.#watch.watch(run, flow.config, singletonKey);
+  }
+
+  /**
    * Functions whose runs flow control must watch from creation to end (`singleton`, `cancelOn`, `timeouts`):
    * the engine reads all their pending runs at start-up (other runs are read only when they are due).
    */

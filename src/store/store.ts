@@ -196,7 +196,7 @@ export interface NewRun {
   dedup?: { functionId: string; key: string; expiresAt: number };
   /**
    * Rate limit, idempotency and singleton, decided again by a store several processes share
-   * (`Store.decidesAdmission`) when it creates the run, after `dedup`: a run that does not fit is stored
+   * (`Store.shared`) when it creates the run, after `dedup`: a run that does not fit is stored
    * `skipped` with the reason (see `RunAdmission`). A store only one process writes ignores it.
    */
   admission?: RunAdmission;
@@ -434,14 +434,23 @@ export interface RunFilter {
 
 /** Durable state of a Fairway app. Every method is atomic. */
 export interface Store {
-  /** `"memory"`, `"sqlite"`, … for diagnostics. */
+  /** `"memory"`, `"sqlite"`, … for diagnostics; what the engine does depends on {@link Store.shared}, never on this. */
   readonly kind: string;
   /**
-   * True for a store several processes write at once (PostgreSQL): it decides `NewRun.admission` and
-   * `claimRun`'s `slots` and `throttle` itself, and the engine leaves the singleton decision to it.
-   * Absent (false) for a store one process writes: the engine's in-memory decisions are exact there.
+   * True when other processes may write the same data (PostgreSQL: any number of workers share a database
+   * and schema); false when this process is its only writer (memory; SQLite, one engine process per file).
+   * On a shared store the client re-reads what others may change: run ends it waits for, limit overrides
+   * (every 2 s by default), backlogs another worker filled (every sweep, and at once on `subscribe`'s
+   * notices); the store decides concurrency slots and the throttle in `claimRun` and rate limit,
+   * idempotency and singleton when it creates a run (`NewRun.admission`), and the engine leaves the
+   * singleton decision to it. On an unshared one memory is exact and none of that happens.
    */
-  readonly decidesAdmission?: boolean;
+  readonly shared: boolean;
+  /**
+   * Where the data lives, for banners and logs, never with credentials: the SQLite file's absolute path,
+   * the PostgreSQL URL without password or query (and the schema), or a phrase for memory.
+   */
+  readonly location: string;
   /** Creates or migrates the schema. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
@@ -469,8 +478,9 @@ export interface Store {
    * With `throttle`, a run that has never started is claimed only if its start conforms to the throttle's
    * GCRA state, which the claim then advances; otherwise nothing is written and the time it would conform
    * comes back (`retryAt`). A resume is never throttled.
-   * A store that only one process writes (memory, SQLite) ignores `slots` and `throttle`: the engine's
-   * in-memory decision is exact there. The PostgreSQL store decides them in the claim's transaction.
+   * A store that only one process writes (`shared` false: memory, SQLite) ignores `slots` and `throttle`:
+   * the engine's in-memory decision is exact there. A shared one (PostgreSQL) decides them in the claim's
+   * transaction.
    */
   claimRun(
     runId: string,

@@ -37,6 +37,8 @@ async function failed(command: Promise<unknown>): Promise<Failed> {
 let dev: ChildProcess;
 let url = "";
 let devOutput = "";
+/** What `fairway dev` wrote to stderr (its progress lines). */
+let devErrors = "";
 
 /** Resolves with the first stdout text matching `pattern` (the child prints as it goes). */
 function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
@@ -63,6 +65,9 @@ beforeAll(async () => {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  dev.stderr!.on("data", (chunk: Buffer) => {
+    devErrors += chunk.toString();
+  });
   const [, address] = await waitForOutput(dev, /listening on (http:\/\/\S+)[\s\S]*auth: .*\n/);
   url = address!;
 }, 60_000);
@@ -77,6 +82,12 @@ afterAll(async () => {
 
 describe("fairway CLI", { timeout: 60_000 }, () => {
   it("dev serves the app openly and says so", () => {
+    expect(devOutput).toMatch(
+      /^Fairway dev server for app "cli-app" listening on http:\/\/127\.0\.0\.1:\d+\n/m,
+    );
+    // Said once, on stdout: the progress lines on stderr do not repeat it.
+    expect(`${devOutput}${devErrors}`.match(/listening/g)).toHaveLength(1);
+    expect(devOutput).toContain(`\nstore: sqlite ${env.FAIRWAY_TEST_DB}\n`);
     expect(devOutput).toMatch(/functions: greet, slow, chat, ask/);
     expect(devOutput).toMatch(/auth: OPEN \(dev mode\)/);
   });

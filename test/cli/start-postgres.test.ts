@@ -7,15 +7,19 @@ const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
 const app = join(import.meta.dirname, "fixtures/postgres-app.ts");
 const signingKey = "sk-cli-postgres-0123456789abcdef";
 const schema = uniqueSchema("cli");
-const databaseUrl = `${TEST_DATABASE_URL}?schema=${schema}`;
+/** The test database's URL with a password, which the banner must not show (trust auth ignores it). */
+const withPassword = new URL(TEST_DATABASE_URL);
+if (withPassword.password === "") withPassword.password = "not-to-be-printed";
+const password = withPassword.password;
+const databaseUrl = `${withPassword.href}?schema=${schema}`;
 const env: NodeJS.ProcessEnv = { ...process.env, FAIRWAY_CLI_SOURCE: "1", FAIRWAY_SIGNING_KEY: signingKey };
 delete env.FAIRWAY_EVENT_KEYS;
 delete env.DATABASE_URL;
 
 const workers: ChildProcess[] = [];
 
-/** Starts `fairway start --database-url` on a free port; resolves with its URL once it listens. */
-function startWorker(): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `fairway start --database-url` on a free port; resolves with its URL and output once its banner is out. */
+function startWorker(): Promise<{ child: ChildProcess; url: string; output: string }> {
   const child = spawn(
     process.execPath,
     [launcher, "start", app, "--port", "0", "--host", "127.0.0.1", "--database-url", databaseUrl],
@@ -29,8 +33,8 @@ function startWorker(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1] });
+      const match = /listening on (http:\/\/\S+)\n[\s\S]*functions: .*\n/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1], output });
     });
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
@@ -66,6 +70,11 @@ afterAll(async () => {
 describe("fairway start --database-url", () => {
   it("two workers serve one app on one PostgreSQL database: both accept events, all runs complete, both see all runs", async () => {
     const [a, b] = await Promise.all([startWorker(), startWorker()]);
+    // The banner names the store once, without the password.
+    const location = `${withPassword.protocol}//${withPassword.username}:***@${withPassword.host}${withPassword.pathname}`;
+    expect(a.output).toContain(`\nstore: postgres ${location} (schema "${schema}")\n`);
+    expect(a.output).not.toContain(password);
+    expect(a.output.match(/listening/g)).toHaveLength(1);
     for (let n = 0; n < 6; n++)
       await api(n % 2 === 0 ? a.url : b.url, "/api/events", { name: "app/double", data: { n } });
     type Listed = { runs: Array<{ status: string; output?: { n: number; pid: number } }> };

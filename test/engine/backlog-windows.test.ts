@@ -66,6 +66,9 @@ function setup(count: number, bounded = true) {
   return { windows, stored, queue, reads, answerReads, take };
 }
 
+/** Backlogged runs of the test's backlog known to be only in the store, as `flowState` counts them. */
+const storedIn = (windows: BacklogWindows) => new Map(windows.storedBacklogs()).get(KEY) ?? 0;
+
 const windowed = (run: RunRecord) => ({ runId: run.id, backlogKey: KEY, score: run.createdAt });
 
 describe("BacklogWindows", () => {
@@ -75,7 +78,7 @@ describe("BacklogWindows", () => {
     expect(reads.map((read) => read.limit)).toEqual([FIRST_WINDOW]);
     await answerReads();
     expect(queue).toEqual(["r000", "r001", "r002", "r003"]);
-    expect(windows.stored(KEY)).toBe(96);
+    expect(storedIn(windows)).toBe(96);
     const served: string[] = [];
     while (served.length < 100) {
       served.push(take());
@@ -83,7 +86,7 @@ describe("BacklogWindows", () => {
       expect(queue.length).toBeLessThanOrEqual(64);
     }
     expect(served).toEqual(Array.from({ length: 100 }, (_, i) => `r${String(i).padStart(3, "0")}`));
-    expect(windows.stored(KEY)).toBe(0);
+    expect(storedIn(windows)).toBe(0);
   });
 
   it("new runs join the window until it is full, then stay in the store; a higher priority always joins", () => {
@@ -94,7 +97,7 @@ describe("BacklogWindows", () => {
       windows.entered(run);
     }
     expect(windows.admit(windowed(queuedRun("late", 3000)))).toBe(false);
-    expect(windows.stored(KEY)).toBe(1);
+    expect(storedIn(windows)).toBe(1);
     expect(windows.admit(windowed(queuedRun("urgent", 1000)))).toBe(true);
   });
 
@@ -125,11 +128,11 @@ describe("BacklogWindows", () => {
     expect(stored).toEqual([]);
     // It emptied (and was dropped); the next burst of 10 joins whole: the window kept its size.
     expect(burst("b", 10)).toHaveLength(10);
-    expect(windows.stored(KEY)).toBe(0);
+    expect(storedIn(windows)).toBe(0);
     await serveAll();
     // One bigger than the window grew to pages again, from the size it had.
     expect(burst("c", 40).length).toBeGreaterThan(FIRST_WINDOW);
-    expect(windows.stored(KEY)).toBeGreaterThan(0);
+    expect(storedIn(windows)).toBeGreaterThan(0);
     await serveAll();
     expect(stored).toEqual([]);
   });

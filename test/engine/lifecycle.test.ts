@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isDeadLocalOwner, newLeaseOwner } from "../../src/engine/lease-owner.js";
 import { backlogKey } from "../../src/engine/ready-queue.js";
-import { Fairway, SqliteStore } from "../../src/index.js";
+import { ClosedError, Fairway, SqliteStore } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { makeFairway, runOf, storeKinds, tempDir } from "./helpers.js";
 
@@ -47,6 +47,32 @@ describe("store option", () => {
     expect(fairway.store.kind).toBe("sqlite");
     expect(existsSync(join(dir, ".fairway", "fairway.db"))).toBe(true);
     await fairway.close();
+  });
+});
+
+describe("a closed client", () => {
+  it("refuses every call with a ClosedError naming the method called after close()", async () => {
+    const { fairway } = makeFairway("memory");
+    fairway.createFunction(
+      { id: "f", concurrency: [{ limit: 1, key: "event.data.user" }] },
+      { event: "go" },
+      async () => "ok",
+    );
+    await fairway.close();
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ["start", () => fairway.start()],
+      ["send", () => fairway.send({ name: "go", data: {} })],
+      ["listRuns", () => fairway.listRuns()],
+      ["waitForRun", () => fairway.waitForRun("r")],
+      ["limits.set", () => fairway.limits.set("f", "u1", { concurrency: 2 })],
+      ["limits.list", () => fairway.limits.list()],
+    ];
+    for (const [operation, call] of calls) {
+      const error = await call().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ClosedError);
+      expect(error).toMatchObject({ code: "client_closed", operation });
+      expect((error as Error).message).toMatch(`${operation}() was called after close()`);
+    }
   });
 });
 

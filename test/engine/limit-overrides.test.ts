@@ -33,6 +33,42 @@ function gatedApp(store: Store | string, clock: FakeClock, options: { limitsRefr
   return { fairway, running, send, releaseAll };
 }
 
+/**
+ * A worker on `store` starts 3 runs of user "heavy" (concurrency 1 per user); then `admin`, another process
+ * on the same data, raises "heavy" to 2. Returns how many of them execute: before, `afterMs - 1` ms after
+ * and `afterMs` ms after the override was written. Releases them all and closes both.
+ */
+async function overrideSeen(
+  store: Store | string,
+  admin: Store,
+  afterMs: number,
+  options: { limitsRefreshMs?: number } = {},
+): Promise<number[]> {
+  const clock = new FakeClock();
+  const worker = gatedApp(store, clock, options);
+  await worker.send("heavy", 3);
+  await clock.advance(0);
+  const seen = [worker.running.get("heavy") ?? 0];
+  await admin.init();
+  await admin.putLimitOverride({
+    functionId: "chat",
+    key: "heavy",
+    concurrency: { limit: 2 },
+    updatedAt: clock.now(),
+  });
+  await admin.close();
+  await clock.advance(afterMs - 1);
+  seen.push(worker.running.get("heavy") ?? 0);
+  await clock.advance(1);
+  seen.push(worker.running.get("heavy") ?? 0);
+  for (let i = 0; i < 3; i++) {
+    worker.releaseAll();
+    await clock.advance(0);
+  }
+  await worker.fairway.close();
+  return seen;
+}
+
 describe.each(storeKinds)("limit overrides on %s", (kind) => {
   const storePath = () => (kind === "memory" ? "memory" : join(tempDir(), "fairway.db"));
 
@@ -142,57 +178,28 @@ describe("limit overrides, durably", () => {
 
   it("a second client on the same store sees an override within limitsRefreshMs", async () => {
     const path = join(tempDir(), "fairway.db");
-    const clock = new FakeClock();
-    const worker = gatedApp(path, clock, { limitsRefreshMs: 1000 });
-    await worker.send("heavy", 3);
-    await clock.advance(0);
-    expect(worker.running.get("heavy")).toBe(1);
-    // Another process writing to the same store.
-    const admin = new SqliteStore({ path });
-    await admin.init();
-    await admin.putLimitOverride({
-      functionId: "chat",
-      key: "heavy",
-      concurrency: { limit: 2 },
-      updatedAt: clock.now(),
-    });
-    await clock.advance(999);
-    expect(worker.running.get("heavy")).toBe(1);
-    await clock.advance(1);
-    expect(worker.running.get("heavy")).toBe(2);
-    await admin.close();
-    for (let i = 0; i < 3; i++) {
-      worker.releaseAll();
-      await clock.advance(0);
-    }
-    await worker.fairway.close();
+    const seen = await overrideSeen(path, new SqliteStore({ path }), 1000, { limitsRefreshMs: 1000 });
+    expect(seen).toEqual([1, 1, 2]);
   });
 
+  it.each([
+    [true, 2],
+    [false, 1],
+  ])(
+    "by default a store that says it is shared (%s here, on SQLite) reloads overrides every 2 s; an unshared one never",
+    async (shared, after) => {
+      const path = join(tempDir(), "fairway.db");
+      const store = new SqliteStore({ path });
+      // What the engine goes by is the store's word, not its kind.
+      Object.defineProperty(store, "shared", { value: shared });
+      expect(await overrideSeen(store, new SqliteStore({ path }), 2000)).toEqual([1, 1, after]);
+    },
+  );
+
   it("a second worker on PostgreSQL sees an override another worker set, within limitsRefreshMs", async () => {
-    const workerStore = testPostgresStore();
-    const clock = new FakeClock();
-    const worker = gatedApp(workerStore, clock, { limitsRefreshMs: 1000 });
-    await worker.send("heavy", 3);
-    await clock.advance(0);
-    expect(worker.running.get("heavy")).toBe(1);
+    const store = testPostgresStore();
     // Another process (an admin's, or another worker's `fairway.limits.set`) on the same database and schema.
-    const admin = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema: workerStore.schema });
-    await admin.init();
-    await admin.putLimitOverride({
-      functionId: "chat",
-      key: "heavy",
-      concurrency: { limit: 2 },
-      updatedAt: clock.now(),
-    });
-    await admin.close();
-    await clock.advance(999);
-    expect(worker.running.get("heavy")).toBe(1);
-    await clock.advance(1);
-    expect(worker.running.get("heavy")).toBe(2);
-    for (let i = 0; i < 3; i++) {
-      worker.releaseAll();
-      await clock.advance(0);
-    }
-    await worker.fairway.close();
+    const admin = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema: store.schema });
+    expect(await overrideSeen(store, admin, 1000, { limitsRefreshMs: 1000 })).toEqual([1, 1, 2]);
   });
 });

@@ -350,6 +350,25 @@ describe("FlowController reads a run's keys from the stored run", () => {
     expect(restarted.flow.admit("fn", "r2", trigger)).toMatchObject({ kind: "skip" });
   });
 
+  it("a pending run watched at start-up holds its stored singleton key, evaluating nothing and keeping no keys", () => {
+    const { flow, evaluated } = counted();
+    const empty = { name: "e", id: "ev1", ts: 0, data: {} };
+    const pending = { id: "r1", functionId: "fn", event: empty, eventSeq: 1, createdAt: 5 };
+    flow.watchPending(pending, { concurrencyKeys: ["", "u1"], flowKeys: { singleton: "u1", priority: 3 } });
+    expect(evaluated).toEqual([]);
+    expect(flow.admit("fn", "r2", trigger)).toMatchObject({
+      kind: "skip",
+      reason: 'singleton: run r1 is active for key "u1"',
+    });
+    // No keys kept (not the stored "u1" and 3): when the run is due its keys are read back with it.
+    expect(flow.queueItem(due)).toMatchObject({ key: "__null__", priority: 0 });
+    // A run stored without its singleton key (an older version) gets it from its event.
+    flow.watchPending({ ...pending, id: "r3", event: { ...trigger, data: { user: "u3" } } });
+    expect(flow.admit("fn", "r4", { ...trigger, data: { ...trigger.data, user: "u3" } })).toMatchObject({
+      kind: "skip",
+    });
+  });
+
   it("a run stored without flow keys (an older version) gets the missing ones from its event, once", () => {
     const { flow, evaluated } = counted();
     const old = { id: "r1", functionId: "fn", event: trigger, eventSeq: 1, createdAt: 5 };

@@ -15,6 +15,17 @@ describe("health, functions, tokens, dashboard", () => {
     expect(response.headers.get("x-fairway-auth")).toBeNull();
   });
 
+  it("answers 503 client_closed, naming the call, once the client is closed (a server shutting down)", async () => {
+    t = testServer((fairway) => [fairway.createFunction({ id: "a" }, { event: "x" }, () => 1)]);
+    await t.fairway.close();
+    const response = await t.call("/api/runs");
+    expect(response.status).toBe(503);
+    expect((await response.json()).error).toMatchObject({
+      code: "client_closed",
+      message: expect.stringMatching(/^listRuns\(\) was called after close\(\)/),
+    });
+  });
+
   it("lists functions with triggers, retries and flow-control config", async () => {
     t = testServer((fairway) => [
       fairway.createFunction(

@@ -168,10 +168,10 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         run: { id: "r1", status: "running", leaseOwner: "w1" },
         steps: [],
       });
-      // Only the PostgreSQL store is shared by several processes: it decides the slot; the others leave it
-      // to the engine's in-memory decision, exact in their one process.
+      // A store shared by several processes (PostgreSQL) decides the slot; the others leave it to the
+      // engine's in-memory decision, exact in their one process.
       const second = await s.claimRun("r2", "w1", T0, 1000, slots);
-      if (s.kind === "postgres") expect(second).toEqual({ refused: true, scope: "fn:fn" });
+      if (s.shared) expect(second).toEqual({ refused: true, scope: "fn:fn" });
       else expect(second).toMatchObject({ run: { id: "r2", status: "running" } });
     });
 
@@ -188,7 +188,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       // Only the PostgreSQL store decides them (several processes); the others leave it to the engine.
       const second = await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r2"), admission }] });
       const claim = await s.claimRun("r2", "w1", T0, 1000, [], throttle);
-      if (s.kind === "postgres") {
+      if (s.shared) {
         expect(second.runs).toMatchObject([{ id: "r2", status: "skipped", skipReason: "rate limit full" }]);
         expect(claim).toBeUndefined();
       } else {

@@ -11,10 +11,14 @@ export interface RunsOptions extends ConnectionOptions {
   limit?: string;
   follow?: boolean;
   json?: boolean;
+  /** Also runs of other apps that share the server's store (a PostgreSQL schema); default: the server's app only. */
+  allApps?: boolean;
 }
 
 /**
- * `fairway runs`: prints the latest runs as a table (or JSON with `--json`). With `--follow`, keeps the
+ * `fairway runs`: prints the latest runs as a table (or JSON with `--json`): runs of the server's app's
+ * functions (`GET /api/functions`), so runs other apps stored in a shared PostgreSQL schema stay out;
+ * `--all-apps` shows every run in the store. With `--follow`, keeps the
  * table live from the server's run event stream until Ctrl-C (or `signal`): a terminal gets the table
  * redrawn, a pipe gets one line per status change. The stream is opened before the first listing, so no
  * change in between is missed. A lost connection (the server restarted) is retried every second, saying
@@ -26,11 +30,11 @@ export interface RunsOptions extends ConnectionOptions {
 export async function runsCommand(options: RunsOptions, signal?: AbortSignal): Promise<void> {
   const client = new ApiClient(connectionOf(options, "admin"));
   const query = new URLSearchParams({ limit: options.limit ?? "20" });
-  if (options.function) query.set("function", options.function);
   if (options.status) query.set("status", options.status);
   if (options.concurrencyKey) query.set("concurrencyKey", options.concurrencyKey);
+  const functions = await shownFunctions(client, options);
   const list = async () => {
-    const { runs } = await client.request<{ runs: RunRow[] }>("GET", `/api/runs?${query}`);
+    const runs = await latestRuns(client, query, functions);
     process.stdout.write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : `${formatRunsTable(runs)}\n`);
     return runs;
   };
@@ -38,7 +42,7 @@ export async function runsCommand(options: RunsOptions, signal?: AbortSignal): P
     await list();
     return;
   }
-  const view = new LiveRuns(client, options);
+  const view = new LiveRuns(client, options, functions);
   let chain = Promise.resolve();
   let connected = false;
   let lost = false;
@@ -75,6 +79,39 @@ export async function runsCommand(options: RunsOptions, signal?: AbortSignal): P
 /** Wait between reconnection attempts of `--follow`, ms. */
 const RECONNECT_MS = 1000;
 
+/**
+ * The functions whose runs are shown: `--function`'s; else, unless `--all-apps`, every function of the
+ * server's app; `undefined` for all runs.
+ */
+async function shownFunctions(client: ApiClient, options: RunsOptions): Promise<Set<string> | undefined> {
+  if (options.function) return new Set([options.function]);
+  if (options.allApps) return undefined;
+  const { functions } = await client.request<{ functions: Array<{ id: string }> }>("GET", "/api/functions");
+  return new Set(functions.map((fn) => fn.id));
+}
+
+/**
+ * The newest runs matching `query` (its `limit` of them) among `functions` (all runs when `undefined`):
+ * the run API filters by one function, so each function's newest page is read (at once) and merged.
+ */
+async function latestRuns(
+  client: ApiClient,
+  query: URLSearchParams,
+  functions: Set<string> | undefined,
+): Promise<RunRow[]> {
+  const page = async (functionId?: string) => {
+    const filter = new URLSearchParams(query);
+    if (functionId !== undefined) filter.set("function", functionId);
+    return (await client.request<{ runs: RunRow[] }>("GET", `/api/runs?${filter}`)).runs;
+  };
+  if (functions === undefined) return page();
+  const pages = await Promise.all([...functions].map((functionId) => page(functionId)));
+  return pages
+    .flat()
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, Number(query.get("limit")));
+}
+
 /** The runs shown by `--follow`, updated from run events. */
 class LiveRuns {
   readonly #shown = new Map<string, RunRow>();
@@ -84,6 +121,8 @@ class LiveRuns {
   constructor(
     private readonly client: ApiClient,
     private readonly options: RunsOptions,
+    /** The functions whose runs are shown (`undefined`: all). */
+    private readonly functions: Set<string> | undefined,
   ) {
     this.#tty = process.stdout.isTTY === true && !options.json;
     this.#limit = Number(options.limit ?? "20");
@@ -100,7 +139,7 @@ class LiveRuns {
       "GET",
       `/api/runs/${encodeURIComponent(runId)}`,
     );
-    if (this.options.function && run.functionId !== this.options.function) return;
+    if (this.functions && !this.functions.has(run.functionId)) return;
     if (this.options.status && run.status !== this.options.status) return;
     const before = this.#shown.get(run.id)?.status;
     this.#shown.set(run.id, run);

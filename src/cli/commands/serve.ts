@@ -116,9 +116,14 @@ export async function serveCommand(
   const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");
   const address = await listen(server, port, host);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-  progress.done(`Fairway ${mode} server for app "${app.client.id}" listening on ${url}`);
+  progress.clear();
+  const { store } = app.client;
   const names = app.client.functions().map((fn) => fn.id);
-  process.stdout.write(`listening on ${url}\nfunctions: ${names.join(", ") || "(none)"}\n`);
+  process.stdout.write(
+    `Fairway ${mode} server for app "${app.client.id}" listening on ${url}\n` +
+      `store: ${store.kind} ${store.location}\n` +
+      `functions: ${names.join(", ") || "(none)"}\n`,
+  );
   const pointAt = mode === "dev" ? `INNGEST_DEV=${url}` : `INNGEST_DEV=0 INNGEST_BASE_URL=${url}`;
   for (const sdkUrl of sdkUrls) {
     process.stdout.write(`inngest app: ${sdkUrl} (synced every 5 s; its SDK needs ${pointAt})\n`);

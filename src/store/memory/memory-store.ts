@@ -44,6 +44,8 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStore implements Store {
   readonly kind = "memory";
+  readonly shared = false;
+  readonly location = "in this process's memory (gone when it exits)";
   private readonly events: StoredEvent[] = [];
   private readonly eventsById = new Map<string, StoredEvent>();
   /** The waits and resolutions `offerEvents` works on. */

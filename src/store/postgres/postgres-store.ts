@@ -75,6 +75,7 @@ import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
+import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
@@ -254,8 +255,9 @@ const INT8_OID = 20;
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres";
-  /** Several workers share the database: admission and claims are decided here (see `Store.decidesAdmission`). */
-  readonly decidesAdmission = true;
+  /** Several workers share the database: limits and admission are decided here (see `Store.shared`). */
+  readonly shared = true;
+  readonly location: string;
   /** The schema the tables live in. */
   readonly schema: string;
   private readonly options: PostgresStoreOptions;
@@ -311,6 +313,7 @@ export class PostgresStore implements Store {
     this.options = options;
     this.connectionString = connectionString;
     this.schema = schema;
+    this.location = postgresLocation(connectionString, schema);
   }
 
   /** The pool and its group commits, created on first use. */

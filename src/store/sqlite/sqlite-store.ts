@@ -9,7 +9,7 @@
  * @module
  */
 import { mkdirSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../errors/index.js";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
@@ -123,6 +123,9 @@ export type SqliteSynchronous = "full" | "normal";
 /** Store on a SQLite file. Safe for one engine process per file; other processes may read. */
 export class SqliteStore implements Store {
   readonly kind = "sqlite";
+  readonly shared = false;
+  /** {@link Store.location}: the file's absolute path (`:memory:` as it is). */
+  readonly location: string;
   /** The durability setting in force (`SqliteStoreOptions.synchronous`). */
   readonly synchronous: SqliteSynchronous;
   private readonly db: Database.Database;
@@ -159,6 +162,7 @@ export class SqliteStore implements Store {
     if (!Number.isInteger(commitsPerCheckpoint) || commitsPerCheckpoint < 1)
       throw new ConfigError("commitsPerCheckpoint", "must be a positive integer", commitsPerCheckpoint);
     this.synchronous = synchronous;
+    this.location = options.path === ":memory:" ? options.path : resolve(options.path);
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     const wal = this.db.pragma("journal_mode = WAL", { simple: true }) === "wal";
