@@ -3,7 +3,8 @@
  * `maxConcurrentRuns` 1 and 256. On the embedded SQLite store with `synchronous` FULL (an fsync per COMMIT: a
  * checkpoint survives a power loss) and NORMAL (survives a process crash); with `--postgres` on the
  * PostgreSQL store (one worker) instead. Prints durable steps/s (every step checkpointed before the next
- * starts), the wall-clock cost per step, the latency of each `await step.run(...)` (p50/p99), which at
+ * starts), the wall-clock cost per step, the CPU time of the process per step (`process.cpuUsage`, user +
+ * system, all threads, in µs: steadier than throughput on a shared machine), the latency of each `await step.run(...)` (p50/p99), which at
  * concurrency 1 is the per-step overhead of the engine, and on SQLite the writes per transaction that group
  * commit achieved.
  *
@@ -105,9 +106,11 @@ async function scenario(setting: Setting, concurrency: number, runs: number) {
   const events = Array.from({ length: runs }, (_, n) => ({ name: "bench/go", data: { n } }));
   const started = performance.now();
   const commitsBefore = commitStats?.();
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < events.length; i += 500) await fairway.send(events.slice(i, i + 500));
   await allDone;
   const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   const commits = commitStats?.();
   await fairway.close();
   await remove();
@@ -125,6 +128,7 @@ async function scenario(setting: Setting, concurrency: number, runs: number) {
     seconds: elapsed / 1000,
     stepsPerSecond: steps / (elapsed / 1000),
     msPerStep: elapsed / steps,
+    cpuMicrosPerStep: (cpu.user + cpu.system) / steps,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };
@@ -149,7 +153,7 @@ const limited =
   (THROTTLE === undefined ? "" : `, throttle ${THROTTLE} starts/s`);
 console.log(`fairway durable steps, ${storeName}, ${STEPS} no-op steps per run, ${RUNS} runs${limited}`);
 console.log(
-  "synchronous  concurrency  steps/s    wall ms/step  step.run p50 ms  step.run p99 ms  writes/commit  (runs, seconds)",
+  "synchronous  concurrency  steps/s    wall ms/step  cpu µs/step  step.run p50 ms  step.run p99 ms  writes/commit  (runs, seconds)",
 );
 for (const setting of settings) {
   for (const concurrency of CONCURRENCIES) {
@@ -159,7 +163,7 @@ for (const setting of settings) {
     const r = await scenario(setting, concurrency, runs);
     console.log(
       `${r.setting.padEnd(11)}  ${String(r.concurrency).padEnd(11)}  ${r.stepsPerSecond.toFixed(0).padEnd(9)}  ` +
-        `${r.msPerStep.toFixed(4).padEnd(12)}  ${r.p50.toFixed(4).padEnd(15)}  ${r.p99.toFixed(4).padEnd(15)}  ` +
+        `${r.msPerStep.toFixed(4).padEnd(12)}  ${r.cpuMicrosPerStep.toFixed(1).padEnd(11)}  ${r.p50.toFixed(4).padEnd(15)}  ${r.p99.toFixed(4).padEnd(15)}  ` +
         `${(Number.isNaN(r.writesPerCommit) ? "-" : r.writesPerCommit.toFixed(1)).padEnd(13)}  (${r.runs}, ${r.seconds.toFixed(2)})`,
     );
   }

@@ -19,7 +19,7 @@ import { EngineActivity } from "./engine/idle.js";
 import { newLeaseOwner } from "./engine/lease-owner.js";
 import { Limits } from "./engine/limits.js";
 import { pooledRandom } from "./engine/pooled-random.js";
-import { RecoverySweep, SWEEP_IDLE_MS, sweepHorizonMs } from "./engine/recovery-sweep.js";
+import { RecoverySweep, sweepHorizonMs } from "./engine/recovery-sweep.js";
 import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
 import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
 import { RunExecutor } from "./engine/run-executor.js";
@@ -272,7 +272,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       logger: this.logger,
       intervalMs: sweepMs,
       horizonMs,
-      idleMs: oneProcess ? Number.POSITIVE_INFINITY : SWEEP_IDLE_MS,
+      maxPauseMs: oneProcess ? Number.POSITIVE_INFINITY : leaseMs,
       pageSize: SWEEP_PAGE,
       onHorizon: (until) => {
         this.dispatcher.horizon = until;

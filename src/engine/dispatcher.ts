@@ -134,14 +134,16 @@ export class Dispatcher {
     return this.executing.has(runId);
   }
 
-  /** Whether this process has the run in hand: executing, queued, waiting for its wake-up, or parked. */
-  knows(runId: string): boolean {
-    return (
-      this.executing.has(runId) ||
-      this.queue.has(runId) ||
-      this.timers.has(runId) ||
-      this.parkedIds.has(runId)
-    );
+  /**
+   * Whether this process has `run` in hand as it is stored: executing, waiting for its wake-up, parked, or
+   * queued — but not when it is queued as a first start and the store shows it started: another process
+   * claimed it since and lost it (died), and it must be queued again as a resume, which goes ahead of its
+   * backlog, instead of waiting for its backlog's turn as a start.
+   */
+  holds(run: Pick<RunRecord, "id" | "startedAt">): boolean {
+    const queued = this.queue.queued(run.id);
+    if (queued) return queued.resume || run.startedAt === undefined;
+    return this.executing.has(run.id) || this.timers.has(run.id) || this.parkedIds.has(run.id);
   }
 
   /** Runs executing now. */
@@ -258,19 +260,32 @@ export class Dispatcher {
       () => {
         this.renewTimer = undefined;
         if (this.executing.size === 0) return;
-        const now = clock.now();
-        this.deps.store
-          .renewLeases(this.deps.owner, [...this.executing.keys()], now + leaseMs, now)
-          .then((lost) => {
-            for (const runId of lost) this.deps.executor.active.get(runId)?.stop({ kind: "lost" });
-          })
-          .catch((error: unknown) => {
-            this.deps.logger.error("lease renewal failed", { error });
-          });
+        this.renewLeases();
         this.armRenewal();
       },
       Math.floor(leaseMs / 3),
     );
+  }
+
+  /**
+   * Extends the leases of the executions that hold their claim now, and stops those whose lease the store
+   * did not extend. A run whose claim is still in flight is left out (its claim sets a fresh lease), and an
+   * answer stops only the execution it was asked for: one that started while the renewal was in flight was
+   * never seen by it (stopping it once left such a run leased to this live process, executed by no one).
+   */
+  private renewLeases(): void {
+    const { clock, leaseMs, executor } = this.deps;
+    const renewed = new Map(executor.active);
+    if (renewed.size === 0) return;
+    const now = clock.now();
+    this.deps.store
+      .renewLeases(this.deps.owner, [...renewed.keys()], now + leaseMs, now)
+      .then((lost) => {
+        for (const runId of lost) renewed.get(runId)?.stop({ kind: "lost" });
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.error("lease renewal failed", { error });
+      });
   }
 }
 

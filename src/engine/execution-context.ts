@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { processSingleton } from "./process-singleton.js";
+import type { StepIdentity } from "./step-ids.js";
 import type { FairwayEvent, StepTools } from "./step-types.js";
 
 /**
@@ -32,15 +33,47 @@ export interface ModelCallUsage {
   cachedInputTokens?: number;
 }
 
+/**
+ * The `step.run` body executing in an async call chain: its execution (compared by identity only) and the
+ * step's identity. Step calls inside it are refused; model calls inside it record their usage under it.
+ */
+export interface StepBody {
+  exec: unknown;
+  identity: StepIdentity;
+}
+
+/**
+ * What the engine's one AsyncLocalStorage holds: the execution whose handler runs, and the step body running
+ * in it, if any. One storage, not one per concern: while any is in use, Node stores each storage's value on
+ * every promise the process creates.
+ */
+interface Frame {
+  context: ExecutionContext | undefined;
+  body: StepBody | undefined;
+}
+
 /** Shared by every copy of this module in the process (see `process-singleton.ts`). */
-const storage = processSingleton("execution-context", () => new AsyncLocalStorage<ExecutionContext>());
+const storage = processSingleton("execution-frame", () => new AsyncLocalStorage<Frame>());
 
 /** The context of the run whose handler is executing in this async call chain, or `undefined` outside one. */
 export function currentExecution(): ExecutionContext | undefined {
-  return storage.getStore();
+  return storage.getStore()?.context;
 }
 
-/** Runs `fn` with `context` as the current execution. Used by the executor only. */
+/**
+ * Runs `fn` with `context` as the current execution (inside a step body, still inside that body). Used by the
+ * executor, and by agents to hand their code other step tools.
+ */
 export function runInExecution<T>(context: ExecutionContext, fn: () => T): T {
-  return storage.run(context, fn);
+  return storage.run({ context, body: storage.getStore()?.body }, fn);
+}
+
+/** Runs `fn` as the `step.run` body `body`, in the current execution. */
+export function runInStepBody<T>(body: StepBody, fn: () => T): T {
+  return storage.run({ context: storage.getStore()?.context, body }, fn);
+}
+
+/** The `step.run` body executing in this async call chain, if any. */
+export function currentStepBody(): StepBody | undefined {
+  return storage.getStore()?.body;
 }

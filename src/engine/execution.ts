@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import {
   LimitError,
   NonDeterminismError,
@@ -28,8 +27,7 @@ import type {
   UsageRecord,
 } from "../store/store.js";
 import type { Clock } from "./clock.js";
-import type { ModelCallUsage } from "./execution-context.js";
-import { processSingleton } from "./process-singleton.js";
+import { currentStepBody, type ModelCallUsage, runInStepBody } from "./execution-context.js";
 import { backlogLabel } from "./ready-queue.js";
 import type { RegisteredFunction } from "./registered-function.js";
 import { deserialize } from "./serializer.js";
@@ -42,12 +40,6 @@ import type { Logger, RunEvent } from "./types.js";
 export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
 /** Largest run state (all step outputs of a run, serialized bytes): 32 MB. */
 export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
-
-/** The `step.run` body executing in this async call chain (step calls inside it are refused). */
-const stepBody = processSingleton(
-  "step-body",
-  () => new AsyncLocalStorage<{ exec: Execution; identity: StepIdentity }>(),
-);
 
 /** What an execution needs from the engine around it. */
 export interface ExecutionDeps {
@@ -243,7 +235,8 @@ export class Execution {
           (saved) => saved,
         );
       }
-      await this.order.turn(seq);
+      const turn = this.order.turn(seq);
+      if (turn) await turn;
       return numbered;
     } finally {
       this.order.done(seq);
@@ -263,7 +256,7 @@ export class Execution {
 
   /** Calls a `step.run` body so that step calls made inside it are recognized (`refuseNested`). */
   runBody<T>(identity: StepIdentity, body: () => T | Promise<T>): T | Promise<T> {
-    return stepBody.run({ exec: this, identity }, body);
+    return runInStepBody({ exec: this, identity }, body);
   }
 
   /**
@@ -271,7 +264,7 @@ export class Execution {
    * `<runId>:<step key>` with the run's tenant key (its backlog label). Nothing outside a step body.
    */
   async recordUsage(usage: ModelCallUsage): Promise<void> {
-    const body = stepBody.getStore();
+    const body = currentStepBody();
     if (body?.exec !== this) return;
     const record: UsageRecord = {
       id: `${this.run.id}:${body.identity.key}`,
@@ -294,7 +287,7 @@ export class Execution {
    * sleep or wait could never suspend (its outer step stays in flight).
    */
   refuseNested(tool: string, id: unknown): void {
-    const outer = stepBody.getStore();
+    const outer = currentStepBody();
     if (outer?.exec !== this) return;
     const message = `was called inside step.run("${outer.identity.name}"): steps cannot be nested; call it from the handler`;
     throw this.doom(new ValidationError(`${tool}("${String(id)}")`, [{ path: "", message }]));
@@ -385,8 +378,8 @@ export class Execution {
       op,
       position: call.position,
       attempts: 0,
-      startedAt: this.now(),
       ...fields,
+      startedAt: fields.startedAt ?? this.now(),
     };
   }
 

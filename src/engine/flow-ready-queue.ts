@@ -117,8 +117,8 @@ export class FlowReadyQueue implements ReadyQueue {
     }
   }
 
-  has(runId: string): boolean {
-    return this.flow.scheduler.queued(runId) !== undefined;
+  queued(runId: string): ReadyItem | undefined {
+    return this.flow.scheduler.queued(runId)?.ready;
   }
 
   remove(runId: string): boolean {

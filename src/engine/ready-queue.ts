@@ -46,8 +46,8 @@ export interface ReadyQueue {
   enqueue(item: ReadyItem, loaded?: boolean): boolean;
   /** Removes and returns the run that should start next at `now`, or undefined if none may. */
   next(now: number): ReadyItem | undefined;
-  /** Whether the run is queued. */
-  has(runId: string): boolean;
+  /** The run as it is queued (`undefined`: not queued). */
+  queued(runId: string): ReadyItem | undefined;
   /** Drops a run (cancelled, claimed elsewhere). True if it was queued. */
   remove(runId: string): boolean;
   size(): number;

@@ -14,18 +14,21 @@
  * the pause doubles, up to `MAX_BACKOFF × intervalMs` (a busy process does not re-read its horizon every few
  * seconds); the horizon is one `intervalMs` longer than that longest pause, so every wake-up is read before
  * it is due. When nothing is claimable within the horizon, the next sweep is when the earliest later run
- * comes within it (a one-row read), at most `idleMs` away (1 h for a store other processes write), and earlier if the engine parks a
- * run that wakes sooner ({@link RecoverySweep.wakeBy}): an idle app reads nothing every few seconds, and a fake
- * clock moved by a year fires thousands of sweeps, not millions.
+ * comes within it (a one-row read), and earlier if the engine parks a run that wakes sooner
+ * ({@link RecoverySweep.wakeBy}): an idle app reads nothing every few seconds, and a fake clock moved by a year
+ * fires thousands of sweeps, not millions.
+ *
+ * On a store other processes write, no pause is longer than `maxPauseMs` (the lease time): another process
+ * makes wake-ups this one is never told of — every claim is one, at its lease's end — so a run claimed just
+ * after a sweep by a worker that then dies (or that lost its lease, paused or overloaded) is read by the next
+ * sweep before, or at most one pause after, its lease runs out. (A longer idle pause once stranded such runs:
+ * a sweep that found only backlogged runs, which it does not read, slept for an hour while they were claimed.)
  *
  * @module
  */
 import type { DueCursor, RunRecord, Store, StoredBacklog } from "../store/store.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Logger } from "./types.js";
-
-/** Longest pause between sweeps while no run is claimable, ms (runs another process creates later are found within it). */
-export const SWEEP_IDLE_MS = 60 * 60 * 1000;
 
 /** Longest pause between sweeps that find only runs already in hand, in `intervalMs`. */
 export const MAX_BACKOFF = 12;
@@ -44,17 +47,20 @@ export interface RecoverySweepDeps {
   /** Wake-ups up to this far ahead are read and kept in memory, ms (see {@link sweepHorizonMs}). */
   horizonMs: number;
   /**
-   * Longest pause while nothing is claimable within the horizon, ms: {@link SWEEP_IDLE_MS} for a store that
-   * other processes write (runs they leave behind are found within it); `Infinity` for a store only this
-   * process writes (memory, SQLite), where the next sweep is simply when the earliest wake-up comes within the
-   * horizon (or when `wakeBy` asks).
+   * Longest pause between two sweeps, ms: the lease time (`leaseMs`) for a store that other processes write
+   * (a lease taken after a sweep, whose owner then dies, is read by the next sweep by the time it ends);
+   * `Infinity` for a store only this process writes (memory, SQLite), where the next sweep is simply when
+   * the earliest wake-up comes within the horizon (or when `wakeBy` asks).
    */
-  idleMs: number;
+  maxPauseMs: number;
   /** Runs read per page. */
   pageSize: number;
   /** A sweep starts: wake-ups up to `until` (ms) are kept in memory from now on. */
   onHorizon: (until: number) => void;
-  /** Called with each page of claimable runs (may be empty); returns how many it queued (not in hand before). */
+  /**
+   * Called with each page of claimable runs (may be empty); returns how many it queued (not in hand before)
+   * or watches (held by another process): while any, the sweep keeps its interval.
+   */
   onDue: (runs: RunRecord[], now: number) => Promise<number>;
   /**
    * Called with the stored backlogs (`Store.listBacklogs`) on every sweep after the first; omitted for a store
@@ -74,7 +80,7 @@ export class RecoverySweep {
   private quiet = 0;
   /** The start-up sweep: start-up reads the backlogs itself. */
   private first = true;
-  /** The earliest wake-up `wakeBy` asked for that no sweep has read yet (ms). */
+  /** The earliest time a sweep must start by, as `wakeBy` or `sweepBy` asked, that no sweep has met yet (ms). */
   private wanted: number | undefined;
 
   constructor(private readonly deps: RecoverySweepDeps) {}
@@ -99,9 +105,18 @@ export class RecoverySweep {
 
   /** A run was left in the store to wake at `at` (ms): make sure a sweep reads it before then. */
   wakeBy(at: number): void {
+    this.sweepBy(at - this.deps.horizonMs);
+  }
+
+  /**
+   * Makes sure a sweep starts by `at` (ms; now if that has passed): for a run another process holds until its
+   * lease ends at `at`, a sweep then finds the lease renewed (read again with its new end) or run out
+   * (claimable: queued at once).
+   */
+  sweepBy(at: number): void {
     if (this.wanted === undefined || at < this.wanted) this.wanted = at;
     if (!this.started || this.stopped || this.sweeping) return;
-    const sweepAt = Math.max(this.deps.clock.now(), at - this.deps.horizonMs);
+    const sweepAt = Math.max(this.deps.clock.now(), at);
     if (this.timer !== undefined && this.timer.at <= sweepAt) return;
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer.handle);
     this.timer = undefined;
@@ -119,7 +134,7 @@ export class RecoverySweep {
     const until = now + horizonMs;
     this.sweeping = true;
     this.deps.onHorizon(until);
-    if (this.wanted !== undefined && this.wanted <= until) this.wanted = undefined;
+    if (this.wanted !== undefined && this.wanted <= now) this.wanted = undefined;
     try {
       let found = 0;
       let queued = 0;
@@ -137,15 +152,12 @@ export class RecoverySweep {
       this.first = false;
       this.failing = false;
       this.quiet = queued > 0 ? 0 : this.quiet + 1;
-      if (found > 0) return intervalMs * Math.min(MAX_BACKOFF, 2 ** this.quiet);
-      const { idleMs } = this.deps;
-      const [next] = await store.listDueRuns(
-        Number.isFinite(idleMs) ? now + idleMs : Number.MAX_SAFE_INTEGER,
-        1,
-      );
-      if (!next) return idleMs;
+      const { maxPauseMs } = this.deps;
+      if (found > 0) return Math.min(maxPauseMs, intervalMs * Math.min(MAX_BACKOFF, 2 ** this.quiet));
+      const [next] = await store.listDueRuns(Math.min(Number.MAX_SAFE_INTEGER, until + maxPauseMs), 1);
+      if (!next) return maxPauseMs;
       const claimableAt = Math.max(next.readyAt ?? now, next.leaseExpiresAt ?? now);
-      return Math.min(idleMs, Math.max(intervalMs, claimableAt - horizonMs - now));
+      return Math.min(maxPauseMs, Math.max(intervalMs, claimableAt - horizonMs - now));
     } catch (error) {
       if (!this.failing)
         this.deps.logger.error("recovery sweep failed; retrying at the next sweep", { error });
@@ -158,7 +170,7 @@ export class RecoverySweep {
 
   private arm(next: number): void {
     const now = this.deps.clock.now();
-    const wanted = this.wanted === undefined ? next : Math.max(0, this.wanted - this.deps.horizonMs - now);
+    const wanted = this.wanted === undefined ? next : Math.max(0, this.wanted - now);
     const delayMs = Math.min(next, wanted);
     if (this.stopped || !Number.isFinite(delayMs)) return;
     const at = now + delayMs;

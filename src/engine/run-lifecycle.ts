@@ -134,31 +134,39 @@ export class RunLifecycle {
 
   /**
    * Claimable runs a sweep found within its horizon: keep those this process does not have in hand, each on
-   * a timer at its wake-up (or its lease's end); returns how many. Leases of this host's processes that no
-   * longer exist (`hostname:pid:nonce`, `kill(pid, 0)`) are released first, so a restarted embedded app
-   * resumes at once after a `kill -9`; other leases are waited out.
+   * a timer at its wake-up; returns how many, counting the runs other processes hold (below) too, so the
+   * sweep keeps its interval while another process may die with runs in hand. Leases of this host's processes that no longer exist
+   * (`hostname:pid:nonce`, `kill(pid, 0)`) are released first, so a restarted embedded app (or a worker beside
+   * one killed with `kill -9`) resumes their runs at once. A run another live process (or one on another
+   * host) holds is not queued: the sweep comes back when its lease ends (`RecoverySweep.sweepBy`) and finds
+   * it renewed, ended, or claimable. (A timer per such run at its lease's end made every worker try to claim
+   * every run the others execute — nearly all of them renewed or ended by then.)
    */
   async recovered(runs: RunRecord[], now: number): Promise<number> {
     const dispatcher = this.deps.dispatcher();
     const dead = new Map<string, boolean>();
-    let queued = 0;
+    let found = 0;
     for (const run of runs) {
-      if (dispatcher.knows(run.id) || this.deps.scheduler().isCommitting(run.id)) continue;
+      if (dispatcher.holds(run) || this.deps.scheduler().isCommitting(run.id)) continue;
       const owner = run.leaseOwner;
-      let leaseEnd = 0;
-      if (owner !== undefined && (run.leaseExpiresAt ?? 0) > now) {
+      const leaseEnd = run.leaseExpiresAt ?? 0;
+      if (owner !== undefined && leaseEnd > now) {
         if (!dead.has(owner)) {
           const isDead = isDeadLocalOwner(owner, this.deps.owner);
           dead.set(owner, isDead);
           if (isDead) await this.deps.store.releaseLeases(owner);
         }
-        if (!dead.get(owner)) leaseEnd = run.leaseExpiresAt ?? 0;
+        if (!dead.get(owner)) {
+          this.deps.sweep().sweepBy(leaseEnd);
+          found += 1;
+          continue;
+        }
       }
       this.deps.flow.runCreated(run);
-      dispatcher.schedule(run, Math.max(run.readyAt ?? now, leaseEnd));
-      queued += 1;
+      dispatcher.schedule(run, run.readyAt ?? now);
+      found += 1;
     }
-    return queued;
+    return found;
   }
 
   /** A run left memory and waits in the store (see `DispatcherDeps.onLeft`). */

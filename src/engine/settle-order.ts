@@ -74,9 +74,12 @@ export class SettleOrder {
     return seq;
   }
 
-  /** Resolves when every result numbered below `seq` has been delivered (or retired). */
-  turn(seq: number): Promise<void> {
-    if (this.pending[0] === seq || !this.pending.includes(seq)) return Promise.resolve();
+  /**
+   * Resolves when every result numbered below `seq` has been delivered (or retired); `undefined` when that is
+   * already so (nothing to wait for: the common case, a result of this execution in call order).
+   */
+  turn(seq: number): Promise<void> | undefined {
+    if (this.pending[0] === seq || !this.pending.includes(seq)) return undefined;
     const turn = new Promise<void>((resolve) => this.waiters.set(seq, resolve));
     this.scheduleCheck();
     return turn;

@@ -79,7 +79,7 @@ export async function runStep<T>(
           "fairway.step.id": call.identity.key,
           "fairway.step.attempt": attempt,
         },
-        async () => exec.runBody(call.identity, body),
+        () => exec.runBody(call.identity, body),
       );
     } catch (error) {
       failure = { error };

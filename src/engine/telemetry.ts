@@ -155,7 +155,7 @@ export function runContext(traceParent: string | undefined): Context {
 export async function inSpan<T>(
   name: string,
   attributes: Attributes,
-  fn: (span: Span) => Promise<T>,
+  fn: (span: Span) => T | Promise<T>,
   parent: Context = context.active(),
 ): Promise<T> {
   const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);

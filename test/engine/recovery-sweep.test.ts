@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EngineActivity } from "../../src/engine/idle.js";
-import { RecoverySweep, type RecoverySweepDeps, SWEEP_IDLE_MS } from "../../src/engine/recovery-sweep.js";
+import { RecoverySweep, type RecoverySweepDeps } from "../../src/engine/recovery-sweep.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
 import type { RunRecord } from "../../src/store/store.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
@@ -19,13 +19,16 @@ function awaitedBy<S extends object>(clock: FakeClock, store: S): S {
 }
 const HORIZON = 13_000;
 
-/** A sweep every second with a 13 s horizon, silent, that queues nothing unless `deps` says otherwise. */
+/**
+ * A sweep every second with a 13 s horizon, silent, that queues nothing unless `deps` says otherwise; no
+ * longest pause (a store only this process writes) unless `deps` sets one.
+ */
 function sweepOf(deps: Partial<RecoverySweepDeps> & Pick<RecoverySweepDeps, "store" | "clock">) {
   return new RecoverySweep({
     logger: silent,
     intervalMs: 1000,
     horizonMs: HORIZON,
-    idleMs: SWEEP_IDLE_MS,
+    maxPauseMs: Number.POSITIVE_INFINITY,
     pageSize: 10,
     onHorizon: () => {},
     onDue: async () => 0,
@@ -78,7 +81,56 @@ describe("RecoverySweep", () => {
     for (const entry of runs) await store.cancelRun(entry.id, "done", clock.now());
     expect(await sweep.sweep()).toBe(500_000 - HORIZON);
     await store.cancelRun("far", "done", clock.now());
-    expect(await sweep.sweep()).toBe(SWEEP_IDLE_MS);
+    expect(await sweep.sweep()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("on a store other processes write, never pauses longer than the lease (a claim there is a wake-up no one announces)", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    const t0 = clock.now();
+    let known = new Set<string>();
+    const sweep = sweepOf({
+      store,
+      clock,
+      maxPauseMs: 5000,
+      onDue: async (page) => {
+        const fresh = page.filter((entry) => !known.has(entry.id));
+        known = new Set([...known, ...page.map((entry) => entry.id)]);
+        return fresh.length;
+      },
+    });
+    // Nothing stored (only backlogged runs, which the sweep does not read): the next sweep within the lease,
+    // not an hour away.
+    await store.acceptEvents({ now: t0, events: [], runs: [{ run: queuedRun("backlogged", t0) }] });
+    expect(await sweep.sweep()).toBe(5000);
+    // Found runs, only ones in hand: the pause doubles, up to the lease.
+    await store.acceptEvents({ now: t0, events: [], runs: [{ run: wakeUp("soon", t0 + 100) }] });
+    const delays = [];
+    for (let i = 0; i < 5; i++) delays.push(await sweep.sweep());
+    expect(delays).toEqual([1000, 2000, 4000, 5000, 5000]);
+    // The earliest wake-up beyond the horizon is further than the lease: the lease still bounds the pause.
+    await store.cancelRun("soon", "done", t0);
+    await store.acceptEvents({ now: t0, events: [], runs: [{ run: wakeUp("later", t0 + 500_000) }] });
+    expect(await sweep.sweep()).toBe(5000);
+  });
+
+  it("sweepBy brings the next sweep to a run's lease end; a past time sweeps at once", async () => {
+    const clock = new FakeClock();
+    const store = awaitedBy(clock, new MemoryStore());
+    const horizons: number[] = [];
+    const sweep = sweepOf({ store, clock, onHorizon: (until) => horizons.push(until) });
+    const t0 = clock.now();
+    await sweep.start();
+    sweep.sweepBy(t0 + 1500);
+    await clock.advance(1499);
+    expect(horizons).toEqual([t0 + HORIZON, t0 + 1000 + HORIZON]);
+    await clock.advance(1);
+    expect(horizons).toEqual([t0 + HORIZON, t0 + 1000 + HORIZON, t0 + 1500 + HORIZON]);
+    sweep.sweepBy(t0);
+    await clock.advance(0);
+    expect(horizons).toHaveLength(4);
+    sweep.stop();
+    expect(clock.pending()).toBe(0);
   });
 
   it("a run parked beyond the horizon brings the next sweep forward to read it in time", async () => {
@@ -113,6 +165,7 @@ describe("RecoverySweep", () => {
     const sweep = sweepOf({
       store: awaitedBy(clock, flaky),
       clock,
+      maxPauseMs: 30_000,
       logger: { ...silent, error: (message: string) => errors.push(message) },
     });
     await sweep.start();
@@ -121,7 +174,7 @@ describe("RecoverySweep", () => {
     fail = false;
     await clock.advance(1000);
     fail = true;
-    await clock.advance(SWEEP_IDLE_MS);
+    await clock.advance(30_000);
     expect(errors).toHaveLength(2);
     sweep.stop();
     expect(clock.pending()).toBe(0);

@@ -586,6 +586,7 @@ export class PostgresStore implements Store {
   ): Promise<ClaimedRun | ClaimRefused | undefined> {
     if (slots.length === 0 && throttle === undefined)
       return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
+    if ((await this.query(statements.claimable, [runId, owner, now])).length === 0) return undefined;
     const limits = new Map<string, number>();
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();

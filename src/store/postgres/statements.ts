@@ -105,6 +105,17 @@ export const statements = {
        RETURNING runs.*)
      SELECT * FROM claimed`,
   ),
+  /**
+   * $1 run id, $2 owner, $3 now → one row if the run is claimable by `owner` at `now` (as `claimRuns` decides):
+   * a claim with slots reads this before it queues for its scopes' locks, so a run another worker took (or
+   * that ended) costs one read, not a turn under the locks every claim of those scopes takes.
+   */
+  claimable: named(
+    "fw_claimable",
+    `SELECT 1 AS claimable FROM runs WHERE id = $1 AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL
+       AND ready_at <= $3 AND (lease_expires_at IS NULL OR lease_expires_at <= $3 OR lease_owner = $2)`,
+    true,
+  ),
   /** $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock). */
   lockSlotScopes: named(
     "fw_lock_slot_scopes",

@@ -93,6 +93,21 @@ describe("GroupCommit", () => {
     expect(commits.stats()).toEqual({ transactions: 1, writes: 2 });
   });
 
+  it("a one-statement write (no savepoint) that fails undoes only itself; the others of the batch commit", async () => {
+    const { commits, insert, committed, release } = setup();
+    const first = commits.run(() => insert.run("a", "1"), { oneStatement: true });
+    const duplicate = commits.run(() => insert.run("a", "2"), { oneStatement: true });
+    const unsynced = commits.runUnsynced(() => insert.run("u", "1"), { oneStatement: true });
+    const last = commits.run(() => insert.run("z", "1"));
+    release();
+    await expect(first).resolves.toMatchObject({ changes: 1 });
+    await expect(duplicate).rejects.toThrow(/UNIQUE constraint failed/);
+    await expect(unsynced).resolves.toMatchObject({ changes: 1 });
+    await expect(last).resolves.toMatchObject({ changes: 1 });
+    expect(committed()).toEqual(["a", "u", "z"]);
+    expect(commits.stats()).toEqual({ transactions: 1, writes: 3 });
+  });
+
   it("when SQLite aborts the whole transaction, the writes before it fail with a StoreError and the rest commit", async () => {
     const { db, commits, insert, committed, release } = setup();
     const before = commits.run(() => insert.run("a", "1"));

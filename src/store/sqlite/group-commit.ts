@@ -7,7 +7,9 @@
  * write is durable. The fsync runs off the event loop; the writes that arrive meanwhile are held until it
  * returns, then share one COMMIT (and the next fsync).
  *
- * A write that throws rolls back its savepoint only: its caller gets the error, the others commit. If SQLite
+ * A write that throws rolls back its savepoint only: its caller gets the error, the others commit. A write of
+ * one statement (`WriteOptions.oneStatement`) needs no savepoint: SQLite undoes a failed statement by itself,
+ * and the two statements of a savepoint cost as much as the write. If SQLite
  * rolls back the whole transaction itself (an I/O error, a full disk), the writes made before it in that
  * transaction are undone too and their callers get a `StoreError` naming the cause; the writes after it
  * start a new transaction. A failed COMMIT fails every write it carried. Nothing a caller was told is
@@ -26,6 +28,18 @@ import type { DurableSync } from "./wal-sync.js";
 /** How a batch is deferred to the end of the turn; tests pass a function they call themselves. */
 export type ScheduleFlush = (flush: () => void) => void;
 
+/** Options of one write queued with `GroupCommit.run` or `runUnsynced`. */
+export interface WriteOptions {
+  /**
+   * The work changes the database with one statement at most, and throws only from that statement (reads
+   * before it are fine, nothing after it may throw): it runs without a savepoint of its own, since SQLite
+   * undoes a statement that fails (or the whole transaction, which group commit handles as for any write).
+   *
+   * @default false
+   */
+  oneStatement?: boolean;
+}
+
 /** Counters of `GroupCommit`: COMMITs made and the writes they carried (their ratio is the batch size). */
 export interface GroupCommitStats {
   /** Transactions committed. */
@@ -42,6 +56,8 @@ interface Write {
   slices?: Array<() => unknown>;
   /** A read (`read`) or a write that needs no fsync of its own (`runUnsynced`). */
   unsynced?: boolean;
+  /** `WriteOptions.oneStatement`: no savepoint around `work`. */
+  oneStatement?: boolean;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -89,9 +105,14 @@ export class GroupCommit {
    * its return value after the batch's COMMIT; rejects with what it threw (nothing of it written), or with
    * the error that made the batch's transaction fail.
    */
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: () => T, options?: WriteOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#enqueue({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#enqueue({
+        work,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        oneStatement: options?.oneStatement === true,
+      });
     });
   }
 
@@ -112,9 +133,15 @@ export class GroupCommit {
    * starts writes nothing durable (a step's `running` row, a checkpoint, an end) without a later COMMIT,
    * whose fsync syncs the claim with it.
    */
-  runUnsynced<T>(work: () => T): Promise<T> {
+  runUnsynced<T>(work: () => T, options?: WriteOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#enqueue({ work, resolve: resolve as (value: unknown) => void, reject, unsynced: true });
+      this.#enqueue({
+        work,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        unsynced: true,
+        oneStatement: options?.oneStatement === true,
+      });
     });
   }
 
@@ -250,22 +277,23 @@ export class GroupCommit {
       this.#statements ??= statements(db);
       const sql = this.#statements;
       batch.forEach((write, index) => {
+        const savepoint = !write.oneStatement;
         try {
           if (!db.inTransaction) sql.begin.run();
-          sql.savepoint.run();
+          if (savepoint) sql.savepoint.run();
         } catch (error) {
           outcomes[index] = { ok: false, error };
           return;
         }
         try {
           const value = write.work();
-          sql.release.run();
+          if (savepoint) sql.release.run();
           outcomes[index] = { ok: true, value };
           uncommitted.push(index);
         } catch (error) {
           outcomes[index] = { ok: false, error };
           if (!db.inTransaction) undo(error);
-          else {
+          else if (savepoint) {
             sql.rollbackTo.run();
             sql.release.run();
           }

@@ -53,11 +53,11 @@ import { limitOverridesTable } from "./limit-overrides-table.js";
 import { migrate } from "./migrations.js";
 import {
   type EventRowDb,
-  fromRun,
-  fromStep,
   fromWait,
   type RunRowDb,
+  runValues,
   type StepRowDb,
+  stepValues,
   toEvent,
   toRun,
   toStep,
@@ -72,6 +72,9 @@ import { WalSync } from "./wal-sync.js";
 
 /** Rows (events plus runs) above which `acceptEvents` writes a slice per event-loop turn, and the slice size. */
 const ACCEPT_SLICE_ROWS = 250;
+
+/** A write of one statement (`WriteOptions.oneStatement`): no savepoint. */
+const ONE_STATEMENT = { oneStatement: true } as const;
 
 /** Options of `SqliteStore`. */
 export interface SqliteStoreOptions {
@@ -331,7 +334,7 @@ export class SqliteStore implements Store {
           ? ((this.q.maxSeq.get() as { seq: number | null }).seq ?? 0)
           : (events[entry.eventIndex]?.seq ?? 0);
       const run = { ...entry.run, eventSeq: seq };
-      this.q.insertRun.run(fromRun(run));
+      this.q.insertRun.run(runValues(run));
       runs.push(run);
     }
     return runs;
@@ -362,7 +365,7 @@ export class SqliteStore implements Store {
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
     return this.writes.run(() =>
-      runIds.filter((id) => this.q.renewLease.run({ id, owner, until, now }).changes === 0),
+      runIds.filter((id) => this.q.renewLease.run(until, id, owner, now).changes === 0),
     );
   }
 
@@ -370,13 +373,16 @@ export class SqliteStore implements Store {
     await this.writes.run(() => this.q.releaseLeases.run(owner));
   }
 
-  async saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean> {
+  /** The lease check and the upsert are one statement, without a savepoint (`WriteOptions.oneStatement`). */
+  saveStep(step: StepRow, lease: LeaseFence, options?: SaveStepOptions): Promise<boolean> {
     const save = () => {
-      if (!this.holds(step.runId, lease)) return false;
-      this.q.upsertStep.run(fromStep(step));
-      return true;
+      const values: unknown[] = stepValues(step);
+      values.push(step.runId, lease.owner, lease.now);
+      return this.q.upsertHeldStep.run(values).changes > 0;
     };
-    return options?.durable === false ? this.writes.runUnsynced(save) : this.writes.run(save);
+    return options?.durable === false
+      ? this.writes.runUnsynced(save, ONE_STATEMENT)
+      : this.writes.run(save, ONE_STATEMENT);
   }
 
   /** Whether `lease.owner` holds a live lease on the non-terminal run `runId` (call inside a transaction). */
@@ -387,7 +393,7 @@ export class SqliteStore implements Store {
   async suspendRun(input: SuspendInput): Promise<SuspendResult | undefined> {
     return this.writes.run(() => {
       if (!this.holds(input.runId, input)) return undefined;
-      for (const step of input.steps) this.q.upsertStep.run(fromStep(step));
+      for (const step of input.steps) this.q.upsertStep.run(stepValues(step));
       for (const wait of input.waits) this.insertWait(wait);
       const children = input.children.runs.length > 0 ? this.accept(input.children).runs : [];
       let readyAt = input.readyAt;
@@ -473,12 +479,12 @@ export class SqliteStore implements Store {
       for (const row of rows) {
         const event = toEvent(row);
         if (!input.matches(event)) continue;
-        const info = this.q.completeWaiting.run(fromStep(input.completed(event)));
+        const info = this.q.completeWaiting.run(stepValues(input.completed(event)));
         if (info.changes === 0) return { held: true };
         this.q.deleteWait.run(input.wait.id);
         return { held: true, event };
       }
-      this.q.insertStepIfAbsent.run(fromStep(input.pending));
+      this.q.insertStepIfAbsent.run(stepValues(input.pending));
       const current = this.q.getStepStatus.get(input.wait.runId, input.wait.stepId) as { status: string };
       if (current.status === "waiting") this.insertWait(input.wait);
       return { held: true };
