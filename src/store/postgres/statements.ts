@@ -112,7 +112,8 @@ export const statements = {
   ),
   /**
    * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
-   * (sorted, distinct), $6 their limits → one row per run that is claimable (due, not terminal, lease free,
+   * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes $8 if a run is claimed (NULL:
+   * no throttle; only for a claim of one run, `claim-throttle.ts`) → one row per run that is claimable (due, not terminal, lease free,
    * expired or `owner`'s): the claimed run (`refused_scope` NULL; `resumed`: it had started before, so it may
    * have steps), or the run with `refused_scope` = the scope that has no room for it. A scope's holders are the slot rows of runs that hold a live lease and are not
    * terminal, apart from the claimable runs of $1; the runs of $1 that `owner` holds live already (an
@@ -166,11 +167,64 @@ export const statements = {
          AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
      taken AS (
        INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
-       ON CONFLICT DO NOTHING)
+       ON CONFLICT DO NOTHING),
+     throttled AS (
+       INSERT INTO throttles (scope, tat) SELECT $7::text, $8::float8 FROM claimed WHERE $7::text IS NOT NULL
+       ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)
      SELECT claimed.*, NULL::text AS refused_scope FROM claimed
      UNION ALL
      SELECT runs.*, false, tightest.scope FROM claimable JOIN runs USING (id) CROSS JOIN tightest
      WHERE claimable.id NOT IN (SELECT id FROM admitted)`,
+  ),
+  /**
+   * $1 sorted scopes of windows and singleton keys (`admit-runs.ts`): a transaction lock per scope, in order,
+   * so two accepts that admit runs of one scope serialize and two of overlapping scopes never deadlock.
+   */
+  lockAdmissionScopes: named(
+    "fw_lock_admission_scopes",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:admit:' || s, 0)) FROM unnest($1::text[]) AS s",
+  ),
+  /**
+   * $1 window scopes (distinct), $2 each one's window start (now − period, ms), $3 singleton scopes → one
+   * row per window scope with `n` = its admissions after the start (`holder` NULL), and one row per
+   * singleton scope held by a run that is not terminal (`holder` = that run). Deletes the windows'
+   * admissions at or before their start (they count no more). Run under `lockAdmissionScopes`.
+   */
+  admissionState: named(
+    "fw_admission_state",
+    `WITH w AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(scope, since)),
+     pruned AS (DELETE FROM run_admissions a USING w WHERE a.scope = w.scope AND a.at <= w.since)
+     SELECT w.scope, (SELECT COUNT(*) FROM run_admissions a WHERE a.scope = w.scope AND a.at > w.since)::int AS n,
+       NULL::text AS holder FROM w
+     UNION ALL
+     SELECT h.scope, 0, h.run_id FROM singleton_holders h JOIN runs r ON r.id = h.run_id
+     WHERE h.scope = ANY($3::text[]) AND r.status NOT IN ${TERMINAL}`,
+  ),
+  /**
+   * $1 window scopes, $2 admission times (ms), $3 run ids (one admission each); $4 singleton scopes
+   * (distinct), $5 the run now holding each. Run under `lockAdmissionScopes`, after `admissionState`.
+   */
+  recordAdmissions: named(
+    "fw_record_admissions",
+    `WITH admitted AS (
+       INSERT INTO run_admissions (scope, at, run_id)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING),
+     held AS (
+       INSERT INTO singleton_holders (scope, run_id) SELECT * FROM unnest($4::text[], $5::text[])
+       ON CONFLICT (scope) DO UPDATE SET run_id = EXCLUDED.run_id)
+     SELECT 1`,
+  ),
+  /**
+   * $1 run id, $2 throttle scope, $3 now, $4 owner → the run's `started_at` (NULL: never started) with the
+   * run row locked, and the throttle's TAT (NULL: idle); no row when the run is not claimable by `owner` at
+   * `now` (as `claimRuns`). Run under the throttle's lock (`lockSlotScopes`).
+   */
+  throttleState: named(
+    "fw_throttle_state",
+    `SELECT r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat FROM runs r
+     WHERE r.id = $1 AND r.status NOT IN ${TERMINAL} AND r.ready_at IS NOT NULL AND r.ready_at <= $3
+       AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $3 OR r.lease_owner = $4)
+     FOR UPDATE`,
   ),
   /** $1 run ids → their steps, by run, position and start. */
   stepsOfRuns: named(
