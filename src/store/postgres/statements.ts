@@ -118,7 +118,8 @@ export const statements = {
    * have steps), or the run with `refused_scope` = the scope that has no room for it. A scope's holders are the slot rows of runs that hold a live lease and are not
    * terminal, apart from the claimable runs of $1; the runs of $1 that `owner` holds live already (an
    * abandoned execution's retry) are claimed again and count as holders; then the first `min(limit −
-   * holders)` other claimable runs in $1's order are claimed and take a slot row per scope, and the rest are
+   * holders)` other claimable runs in $1's order are claimed and take a slot row per scope (all of them when
+   * $5 is empty: a throttled claim without slots), and the rest are
    * refused, naming the first full scope in sorted order (or, if none was full before, the first with the
    * least room). So the holders never exceed a limit the claims did not find exceeded. A run found claimable but changed by
    * another transaction before its row lock was granted (re-checked, as `claimRuns`) is claimed or has no
@@ -150,7 +151,7 @@ export const statements = {
      admitted AS (
        SELECT id FROM claimable WHERE held
        UNION ALL
-       (SELECT id FROM claimable WHERE NOT held ORDER BY ord LIMIT GREATEST((SELECT room FROM tightest), 0))),
+       (SELECT id FROM claimable WHERE NOT held ORDER BY ord LIMIT (SELECT GREATEST(room, 0) FROM tightest))),
      locked AS (
        SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
          AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
