@@ -10,17 +10,21 @@
  * at 1M backlog vs 0).
  *
  * Run: `npx tsx bench/fairness.ts` (about 100 s). `WINDOW_S=10` shortens the windows; `--postgres` runs S1
- * on the PostgreSQL store (one process).
+ * on the PostgreSQL store (one process); `--postgres --workers 4` runs bench/peers' S1 with 4 worker
+ * processes on one schema, next to DBOS (`fairness-workers.ts`).
  */
 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import pg from "pg";
+import { parseArgs } from "node:util";
 import { FairScheduler } from "../src/flow/fair-scheduler.js";
 import type { QueueItem } from "../src/flow/queue-item.js";
 import { Fairway } from "../src/index.js";
+import { runWorkers } from "./fairness-workers.js";
+import { dropSchemaOf, freshSchemaUrl } from "./postgres-schema.js";
+import { jainPerSecond, percentile, type Started, summary } from "./s1-metrics.js";
 
 const HEAVY_RUNS = 50_000;
 const LIGHT_TENANTS = 20;
@@ -41,32 +45,15 @@ const STORE = process.argv.includes("--postgres")
   : process.env.STORE === "sqlite"
     ? "sqlite"
     : "memory";
-const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-let schemas = 0;
-
 /** A fresh store for one scenario (a path, a postgres:// URL with its schema, or "memory"). */
 function storeFor(): string {
   if (STORE === "sqlite") return join(mkdtempSync(join(tmpdir(), "fairway-bench-")), "fairway.db");
-  if (STORE !== "postgres") return "memory";
-  const url = new URL(DATABASE_URL);
-  url.searchParams.set("schema", `fw_bench_fairness_${process.pid}_${schemas++}`);
-  return url.toString();
+  return STORE === "postgres" ? freshSchemaUrl("fw_bench_fairness") : "memory";
 }
 
 /** Drops the schema of a PostgreSQL scenario's store (`storeFor`); nothing for the other stores. */
 async function removeStore(location: string): Promise<void> {
-  const schema = STORE === "postgres" ? new URL(location).searchParams.get("schema") : null;
-  if (!schema) return;
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-  await client.end();
-}
-
-interface Sample {
-  tenant: string;
-  sentAt: number;
-  startedAt: number;
+  if (STORE === "postgres") await dropSchemaOf(location);
 }
 
 interface ScenarioResult {
@@ -82,7 +69,7 @@ interface ScenarioResult {
 async function scenario(ordering: "fair" | "fifo", windowS: number): Promise<ScenarioResult> {
   const location = storeFor();
   const fairway = new Fairway({ id: `bench-${ordering}`, store: location, logger: silent, ordering });
-  const samples: Sample[] = [];
+  const samples: Started[] = [];
   const sent: Array<{ tenant: string; at: number }> = [];
   fairway.createFunction(
     {
@@ -151,53 +138,6 @@ async function scenario(ordering: "fair" | "fifo", windowS: number): Promise<Sce
     seconds: (windowEnd - windowStart) / 1000,
     jain: jainPerSecond(sent, samples, windowStart, windowEnd),
   };
-}
-
-/**
- * Jain's index per 1 s window over the tenants with demand in it, on each tenant's starts divided by its
- * max-min fair share of the window's starts (demand = queued at the window start + sent during it).
- * 1 = every tenant got its fair share.
- */
-function jainPerSecond(
-  sent: Array<{ tenant: string; at: number }>,
-  samples: Sample[],
-  from: number,
-  to: number,
-): number[] {
-  const out: number[] = [];
-  for (let start = from; start + 1000 <= to; start += 1000) {
-    const end = start + 1000;
-    const demand = new Map<string, number>();
-    for (const s of sent) if (s.at < end) demand.set(s.tenant, (demand.get(s.tenant) ?? 0) + 1);
-    for (const s of samples) if (s.startedAt < start) demand.set(s.tenant, (demand.get(s.tenant) ?? 0) - 1);
-    const starts = new Map<string, number>();
-    for (const s of samples) {
-      if (s.startedAt >= start && s.startedAt < end) starts.set(s.tenant, (starts.get(s.tenant) ?? 0) + 1);
-    }
-    const total = [...starts.values()].reduce((a, b) => a + b, 0);
-    const fair = maxMinShares(demand, total);
-    const ratios = [...fair.entries()]
-      .filter(([, share]) => share > 0)
-      .map(([t, share]) => (starts.get(t) ?? 0) / share);
-    if (ratios.length === 0) continue;
-    const sum = ratios.reduce((a, b) => a + b, 0);
-    const squares = ratios.reduce((a, b) => a + b * b, 0);
-    out.push(squares === 0 ? 1 : (sum * sum) / (ratios.length * squares));
-  }
-  return out;
-}
-
-/** Water-filling: each tenant gets min(demand, equal split of what is left). */
-function maxMinShares(demand: Map<string, number>, total: number): Map<string, number> {
-  const entries = [...demand.entries()].filter(([, d]) => d > 0).sort((a, b) => a[1] - b[1]);
-  const shares = new Map<string, number>();
-  let left = total;
-  entries.forEach(([tenant, d], index) => {
-    const share = Math.min(d, left / (entries.length - index));
-    shares.set(tenant, share);
-    left -= share;
-  });
-  return shares;
 }
 
 /** Cost of one dispatch for a fresh tenant (enqueue + a slot frees + next) with `queued` runs over 10k keys. */
@@ -269,19 +209,6 @@ async function freshTenantLatency(backlog: number): Promise<{ p50: number; p99: 
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summary(values: number[]): string {
-  if (values.length === 0) return "n/a";
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return `mean ${mean.toFixed(3)}, min ${sorted[0]!.toFixed(3)}, p10 ${percentile(values, 10).toFixed(3)}`;
-}
-
 async function main(): Promise<void> {
   console.log(
     `S1 fairness: ${HEAVY_RUNS} heavy runs + ${LIGHT_TENANTS} light tenants at 1 run/s, handler ${HANDLER_MS} ms, ` +
@@ -334,4 +261,16 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** `--workers N` (with `--postgres`): S1 with N worker processes next to DBOS (`fairness-workers.ts`). */
+const { values: flags } = parseArgs({
+  options: { postgres: { type: "boolean" }, workers: { type: "string" } },
+});
+if (flags.workers === undefined) {
+  await main();
+} else {
+  const workers = Number(flags.workers);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new Error(`--workers: must be an integer >= 1, got "${flags.workers}"`);
+  if (!flags.postgres) throw new Error("--workers: runs on PostgreSQL only; add --postgres");
+  await runWorkers(workers);
+}

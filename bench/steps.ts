@@ -14,7 +14,9 @@
  * test database), in a fresh schema dropped afterwards; its writes/commit column is the batch size of the
  * store's group commit (checkpoints, claims and ends; each batch is one statement, one transaction).
  * `LIMIT=64` gives the function a concurrency limit of 64 (on PostgreSQL each claim then takes its slot in
- * its own transaction, under the scope's advisory lock).
+ * its own transaction, under the scope's advisory lock). `THROTTLE=2000` gives it a throttle of 2000 starts per
+ * second (on PostgreSQL each first start's claim then reads and advances the throttle's GCRA time in its own
+ * transaction, under the throttle's advisory lock; a start refused there waits for the time it names).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +33,8 @@ const CONCURRENCIES = process.env.CONCURRENCY ? [Number(process.env.CONCURRENCY)
 const POSTGRES = process.argv.includes("--postgres");
 /** `LIMIT=<n>`: the function gets a function-wide concurrency limit of n (on PostgreSQL decided in each claim). */
 const LIMIT = process.env.LIMIT ? Number(process.env.LIMIT) : undefined;
+/** `THROTTLE=<n>`: the function gets a throttle of n starts per second (on PostgreSQL decided in each claim). */
+const THROTTLE = process.env.THROTTLE ? Number(process.env.THROTTLE) : undefined;
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let schemas = 0;
@@ -82,7 +86,11 @@ async function scenario(setting: Setting, concurrency: number, runs: number) {
   const allDone = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  const config = LIMIT === undefined ? { id: "ten-steps" } : { id: "ten-steps", concurrency: LIMIT };
+  const config = {
+    id: "ten-steps",
+    ...(LIMIT === undefined ? {} : { concurrency: LIMIT }),
+    ...(THROTTLE === undefined ? {} : { throttle: { limit: THROTTLE, period: "1s" } }),
+  };
   fairway.createFunction(config, { event: "bench/go" }, async ({ step }) => {
     for (let i = 0; i < STEPS; i++) {
       const start = performance.now();
@@ -140,7 +148,9 @@ async function synchronousCommit(): Promise<string> {
 const storeName = POSTGRES
   ? `PostgreSQL (one worker, pool of 10, synchronous_commit=${await synchronousCommit()})`
   : "SQLite (WAL, group commit)";
-const limited = LIMIT === undefined ? "" : `, function concurrency limit ${LIMIT}`;
+const limited =
+  (LIMIT === undefined ? "" : `, function concurrency limit ${LIMIT}`) +
+  (THROTTLE === undefined ? "" : `, throttle ${THROTTLE} starts/s`);
 console.log(`fairway durable steps, ${storeName}, ${STEPS} no-op steps per run, ${RUNS} runs${limited}`);
 console.log(
   "synchronous  concurrency  steps/s    wall ms/step  cpu µs/step  step.run p50 ms  step.run p99 ms  writes/commit  (runs, seconds)",

@@ -49,7 +49,7 @@ import { toRun, toStepRecord } from "./engine/views.js";
 import { ClosedError, ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
-import type { FlowPending, RunFilter, RunRecord, Store, StoredBacklog, UsageQuery } from "./store/store.js";
+import type { FlowPending, RunFilter, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
@@ -173,7 +173,10 @@ export class Fairway<TEvents extends EventMap = {}> {
       newId: () => this.newId(this.clock.now()),
       emit: (event) => this.hub.emit(event),
       findFunction: (id) => this.registry.get(id),
-      admitChild: (run) => traceRunCreation(this.flow.invoked(run)),
+      admitChild: (run) => {
+        const admitted = this.flow.invoked(run);
+        return { ...admitted, run: traceRunCreation(admitted.run) };
+      },
       sendEvents: (events) => this.scheduler.send(events),
       prepareFailure: (run, error) => this.scheduler.prepare(failureEvent(run, error), true),
     };
@@ -193,6 +196,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       logger: this.logger,
       flush: (functionId, deferral) => this.flushPending(functionId, deferral),
       cancel: (runId, reason) => this.cancelRun(runId, reason),
+      storeDecides: this.store.shared,
     });
     this.dispatcher = new Dispatcher({
       store: this.store,
@@ -219,6 +223,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       onWaitResolved: (runId) => this.lifecycle.woken(runId),
       onEventsStored: (events) => this.flow.eventsStored(events),
       onRunsDropped: (runIds) => this.lifecycle.dropped(runIds),
+      onRunsReplaced: (replaced) => this.flow.replaced(replaced),
       onFlowPending: (entries) => this.flow.pendingWritten(entries),
       schemas: options.schemas as EventSchemas | undefined,
     });
@@ -541,7 +546,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     const old = await this.store.getRun(runId);
     if (!old) throw new NotFoundError("run", runId);
     const now = this.clock.now();
-    const rerun: RunRecord = this.flow.rerun({
+    const rerun = this.flow.rerun({
       id: this.newId(now),
       functionId: old.functionId,
       status: "queued",
@@ -553,9 +558,10 @@ export class Fairway<TEvents extends EventMap = {}> {
       eventSeq: 0,
       backlogKey: old.backlogKey,
     });
-    const run = traceRunCreation(rerun);
-    const result = await this.store.acceptEvents({ now, events: [], runs: [{ run }] });
+    const run = traceRunCreation(rerun.run);
+    const result = await this.store.acceptEvents({ now, events: [], runs: [{ ...rerun, run }] });
     this.lifecycle.created(result.runs);
+    if (result.replaced) this.flow.replaced(result.replaced);
     return { runId: run.id };
   }
 

@@ -11,13 +11,14 @@
  * Needs PostgreSQL at PEERS_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432; databases
  * fw_peers_* are created when missing) and Redis at PEERS_REDIS_URL (default redis://127.0.0.1:6379).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isPeerId, PEERS, type PeerId } from "./peers/index.js";
+import { runChild } from "./run-child.js";
 import { CAPACITY, HANDLER_MS, type S1Result, type S2Result, SIZES, STEPS } from "./scenarios.js";
 import { formatTable, type PeerResults } from "./table.js";
 
@@ -37,29 +38,6 @@ for (const id of only) {
 }
 const peerIds = only as PeerId[];
 const inFlights = Object.keys(SIZES[size].s2Runs).map(Number);
-
-/** Runs one scenario in a child process; its stderr is shown only when it fails. */
-function runChild(args: string[]): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(here, "child.ts"), ...args], {
-      cwd: here,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (code) => {
-      const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-      if (code === 0 && line) resolve(JSON.parse(line.slice("RESULT ".length)));
-      else reject(new Error(`child ${args.join(" ")} exited with ${code}:\n${stderr.trim()}`));
-    });
-  });
-}
 
 function gitCommit(): string {
   try {

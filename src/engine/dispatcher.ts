@@ -177,7 +177,7 @@ export class Dispatcher {
       const done = this.run(item).then((result) => {
         this.executing.delete(item.runId);
         if (result?.kind === "refused") {
-          this.queue.refused(item, result.scope);
+          this.queue.refused(item, result.scope, result.retryAt);
           this.requestPump();
           return;
         }
@@ -208,15 +208,22 @@ export class Dispatcher {
         this.parkedIds.add(item.runId);
         return undefined;
       }
-      const claimed = await store.claimRun(item.runId, owner, clock.now(), leaseMs, item.slots ?? []);
+      const claimed = await store.claimRun(
+        item.runId,
+        owner,
+        clock.now(),
+        leaseMs,
+        item.slots ?? [],
+        item.throttle,
+      );
       if (!claimed) {
         await this.deps.onClaimMissed(item.runId);
         return undefined;
       }
-      if ("refused" in claimed) return { kind: "refused", scope: claimed.scope };
+      if ("refused" in claimed) return { kind: "refused", scope: claimed.scope, retryAt: claimed.retryAt };
       if (item.slots !== undefined) this.queue.admitted(item);
       if (!item.resume) {
-        if (item.waitReason !== undefined) await store.setWaitReason(item.runId, item.waitReason);
+        if (item.waitReason !== undefined) this.recordWaitReason(item.runId, item.waitReason);
         recordRunStarted(claimed.run, clock.now());
         this.deps.onStarted(item);
       }
@@ -226,6 +233,17 @@ export class Dispatcher {
     } catch (error) {
       return { kind: "abandoned", error };
     }
+  }
+
+  /**
+   * Stores why a started run waited (`RunRecord.waitReason`, for the dashboard) beside its execution, not
+   * before it: the handler and the run's slot do not wait for one more write (on PostgreSQL a round trip
+   * and a WAL flush). A failed write is logged; the run goes on.
+   */
+  private recordWaitReason(runId: string, reason: string): void {
+    this.deps.store.setWaitReason(runId, reason).catch((error: unknown) => {
+      this.deps.logger.warn("could not store why a run waited", { runId, error });
+    });
   }
 
   /** Logs an abandoned execution once and queues its run again after the backoff. */
@@ -282,10 +300,14 @@ export class Dispatcher {
   }
 }
 
-/** The store refused the claim: the slots of `scope` are held by other processes (see `ReadyQueue.refused`). */
+/**
+ * The store refused the claim: the slots of `scope` are held by other processes, or (`retryAt`, ms) the
+ * throttle `scope` admits the start only then (see `ReadyQueue.refused`).
+ */
 interface Refused {
   kind: "refused";
   scope: string;
+  retryAt: number | undefined;
 }
 
 function toSchedulable(item: ReadyItem): Schedulable {

@@ -15,10 +15,12 @@ import { LimitOverrides } from "../flow/limit-overrides.js";
 import { dueChange } from "../flow/pending-changes.js";
 import { type StoredRunKeys, storedFlowKeys } from "../flow/run-keys.js";
 import type { WatchedRun } from "../flow/run-watch.js";
+import { singletonReplacedReason } from "../flow/store-admission.js";
 import { PENDING_RUN_STATUSES } from "../store/run-statuses.js";
 import type {
   FlowPending,
   FlowPendingKind,
+  NewRun,
   RunFilter,
   RunRecord,
   StartedCursor,
@@ -44,6 +46,11 @@ export interface EngineFlowDeps {
   cancel: (runId: string, reason: string) => Promise<void>;
   /** The windows of backlogged runs (reads from the store); the ready queue keeps its backlogs' counts there. */
   windows: BacklogWindows;
+  /**
+   * The store decides admission across processes (`Store.shared`): singleton is left to it, and
+   * the runs it replaced come back through {@link EngineFlow.replaced}. @default false
+   */
+  storeDecides?: boolean;
 }
 
 /** One row of `fairway.flowState()`: a function × concurrency key with its queued, running and throttled runs. */
@@ -68,11 +75,8 @@ export class EngineFlow {
       compile: compileCel,
       clock: deps.clock,
       limits: this.limits,
-      cancelRun: (runId, reason) => {
-        deps.cancel(runId, reason).catch((error: unknown) => {
-          deps.logger.error("flow control could not cancel a run", { runId, reason, error });
-        });
-      },
+      storeDecides: deps.storeDecides ?? false,
+      cancelRun: (runId, reason) => this.#cancel(runId, reason),
     });
     this.queue = new FlowReadyQueue(this.controller, deps.clock, deps.windows);
     this.#due = new DueTimers(deps.clock);
@@ -92,8 +96,25 @@ export class EngineFlow {
       const kind: FlowPendingKind = admission.by === "debounce" ? "debounce" : "batch";
       return { ...candidate, defer: { kind, key: admission.key, apply: admission.apply } };
     }
-    return { ...candidate, run: this.#apply(candidate.run, admission, now) };
+    const run = this.#apply(candidate.run, admission, now);
+    return admission.kind === "run" && admission.store
+      ? { ...candidate, run, admission: admission.store }
+      : { ...candidate, run };
   };
+
+  /**
+   * Runs whose singleton key (mode `cancel`) a new run took over in a store that decides admission
+   * (`AcceptEventsResult.replaced`): each is cancelled, as one process cancels the holder it replaces.
+   */
+  replaced(runs: ReadonlyArray<{ runId: string; by: string }>): void {
+    for (const { runId, by } of runs) this.#cancel(runId, singletonReplacedReason(by));
+  }
+
+  #cancel(runId: string, reason: string): void {
+    this.deps.cancel(runId, reason).catch((error: unknown) => {
+      this.deps.logger.error("flow control could not cancel a run", { runId, reason, error });
+    });
+  }
 
   /**
    * Start-up: rebuilds the rate-limit and idempotency windows from the runs each function created within
@@ -177,7 +198,7 @@ export class EngineFlow {
    * this one run). Returns it with its backlog, concurrency keys and warnings, or as `skipped` with the
    * reason.
    */
-  invoked(run: RunRecord): RunRecord {
+  invoked(run: RunRecord): NewRun {
     return this.#admit(run, "invoked");
   }
 
@@ -186,15 +207,20 @@ export class EngineFlow {
    * deduplicated again, but it is skipped, or replaces the active run, while the singleton key is held).
    * Its keys and warnings are recorded like an admitted run's.
    */
-  rerun(run: RunRecord): RunRecord {
+  rerun(run: RunRecord): NewRun {
     return this.#admit(run, "released");
   }
 
-  #admit(run: RunRecord, source: AdmissionSource): RunRecord {
+  /** The run as admitted, with what a store that decides admission checks again (`NewRun.admission`). */
+  #admit(run: RunRecord, source: AdmissionSource): NewRun {
     const event = run.events[0];
-    if (!event) return run;
+    if (!event) return { run };
     const admission = this.controller.admit(run.functionId, run.id, event, source);
-    return admission.kind === "deferred" ? run : this.#apply(run, admission, run.createdAt);
+    if (admission.kind === "deferred") return { run };
+    const admitted = this.#apply(run, admission, run.createdAt);
+    return admission.kind === "run" && admission.store
+      ? { run: admitted, admission: admission.store }
+      : { run: admitted };
   }
 
   /** The run left memory (it waits in the store): forget its flow keys until it is read back (from the run). */

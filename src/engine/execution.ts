@@ -19,6 +19,7 @@ import {
 import type {
   AcceptEventsInput,
   LeaseFence,
+  NewRun,
   RunRecord,
   StepOp,
   StepRow,
@@ -54,9 +55,10 @@ export interface ExecutionDeps {
   findFunction: (id: string) => RegisteredFunction | undefined;
   /**
    * Flow control's admission of a run created by `step.invoke`, just before it is stored: the run with its
-   * backlog, concurrency keys and warnings, or `skipped` with its `skipReason`.
+   * backlog, concurrency keys and warnings, or `skipped` with its `skipReason`; and what a store that
+   * decides admission checks again (`NewRun.admission`).
    */
-  admitChild: (run: RunRecord) => RunRecord;
+  admitChild: (run: RunRecord) => NewRun;
   /** Sends events from inside a run (step.sendEvent); same pipeline as `fairway.send`. */
   sendEvents: (events: EventPayload[]) => Promise<{ ids: string[] }>;
   /**

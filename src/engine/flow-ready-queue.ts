@@ -68,9 +68,14 @@ export class FlowReadyQueue implements ReadyQueue {
     }
     const item = next.ready;
     if (item.backlogged) this.windows.left(windowed(item));
-    if (next.waitReason === undefined && next.claims.length === 0) return item;
+    const throttle = next.kind === "start" ? next.throttle : undefined;
+    if (next.waitReason === undefined && next.claims.length === 0 && throttle === undefined) return item;
     const handed: ReadyItem = { ...item };
     if (next.waitReason !== undefined) handed.waitReason = next.waitReason;
+    if (throttle !== undefined) {
+      const { id, limit, periodMs, burst } = this.flow.scheduler.limits.throttle(next.functionId, throttle);
+      handed.throttle = { scope: id, limit, periodMs, burst };
+    }
     if (next.claims.length > 0) {
       const limits = this.flow.scheduler.limits;
       handed.slots = next.claims.map((claim) => ({
@@ -81,9 +86,15 @@ export class FlowReadyQueue implements ReadyQueue {
     return handed;
   }
 
-  refused(item: ReadyItem, scope: string): void {
-    const { slots: _slots, waitReason: _reason, ...ready } = item;
-    this.flow.scheduler.refused({ ...this.flow.queueItem(ready), ready }, scope);
+  refused(item: ReadyItem, scope: string, retryAt?: number): void {
+    const { slots: _slots, waitReason: _reason, throttle: _throttle, ...ready } = item;
+    const queued = { ...this.flow.queueItem(ready), ready };
+    if (retryAt !== undefined) {
+      this.flow.scheduler.throttleRefused(queued, retryAt);
+      if (ready.backlogged) this.windows.entered(windowed(ready));
+      return;
+    }
+    this.flow.scheduler.refused(queued, scope);
     if (ready.backlogged) this.windows.entered(windowed(ready));
     const state = this.#refused.get(scope) ?? { refusals: 0 };
     this.#refused.set(scope, state);

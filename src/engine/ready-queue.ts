@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SlotRequest } from "../store/store.js";
+import type { SlotRequest, ThrottleRequest } from "../store/store.js";
 
 /** A run that is due: what the queue orders by. `resume` = the run has started before. */
 export interface ReadyItem {
@@ -29,6 +29,11 @@ export interface ReadyItem {
    * limits, for the store to decide again across processes (`Store.claimRun`'s `slots`).
    */
   slots?: SlotRequest[];
+  /**
+   * Set by the queue on a first start it lets through its throttle: the throttle with its effective
+   * parameters, for the store to decide again across processes (`Store.claimRun`'s `throttle`).
+   */
+  throttle?: ThrottleRequest;
 }
 
 /** The scheduler's queue of due runs. */
@@ -51,9 +56,10 @@ export interface ReadyQueue {
   /**
    * The store refused the claim of `item` (returned by `next`): the slots of `scope` are held by other
    * processes. Frees what it held, queues it again, and offers nothing of `scope` until a backoff passed
-   * or a local run of `scope` ended.
+   * or a local run of `scope` ended. With `retryAt` (ms), the throttle `scope` refused the start: it is
+   * queued again and starts no earlier than `retryAt`.
    */
-  refused(item: ReadyItem, scope: string): void;
+  refused(item: ReadyItem, scope: string, retryAt?: number): void;
   /** The store admitted the claim of `item` (returned by `next`, with slots): its scopes' backoff resets. */
   admitted(item: ReadyItem): void;
 }

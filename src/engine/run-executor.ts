@@ -46,7 +46,14 @@ import { inSpan, runAttributes, runContext } from "./telemetry.js";
  */
 export type ExecutionResult =
   | { kind: "finished"; run: RunRecord; sent?: { input: AcceptEventsInput; stored: AcceptEventsResult } }
-  | { kind: "suspended"; status: SuspendInput["status"]; readyAt: number; children: RunRecord[] }
+  | {
+      kind: "suspended";
+      status: SuspendInput["status"];
+      readyAt: number;
+      children: RunRecord[];
+      /** Active runs whose singleton key a child took over in the store (to cancel). */
+      replaced?: Array<{ runId: string; by: string }>;
+    }
   | { kind: "lost"; unsent?: AcceptEventsInput }
   | { kind: "abandoned"; error: unknown };
 
@@ -275,7 +282,8 @@ export class RunExecutor {
       now,
     });
     if (!held) return children.runs.length > 0 ? { kind: "lost", unsent: children } : { kind: "lost" };
-    return { kind: "suspended", status, readyAt: held.readyAt, children: held.children };
+    const suspended = { kind: "suspended", status, readyAt: held.readyAt, children: held.children } as const;
+    return held.replaced ? { ...suspended, replaced: held.replaced } : suspended;
   }
 }
 

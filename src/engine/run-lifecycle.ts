@@ -91,6 +91,7 @@ export class RunLifecycle {
       if (result.status === "waiting")
         this.#emit("run.waiting", { id: item.runId, functionId: item.functionId });
       this.created(result.children);
+      if (result.replaced) this.deps.flow.replaced(result.replaced);
       return;
     }
     const { run } = result;

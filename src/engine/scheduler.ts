@@ -19,6 +19,7 @@
 
 import { ValidationError, type ValidationIssue } from "../errors/index.js";
 import { type CompiledExpression, compileExpression, matches } from "../expr/cel.js";
+import type { RunAdmission } from "../flow/store-admission.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -57,6 +58,8 @@ export interface RunCandidate {
   eventIndex: number;
   run: RunRecord;
   dedup?: { functionId: string; key: string; expiresAt: number };
+  /** Set by flow control: what a store that decides admission checks again (`NewRun.admission`). */
+  admission?: RunAdmission;
   /** The run's events were already stored and released by a debounce or batch (`eventIndex` is -1). */
   released?: boolean;
   /** Set by flow control: no run now; this debounce or batch change is stored with the event instead. */
@@ -100,6 +103,8 @@ export interface SchedulerDeps {
   onEventsStored?: (events: StoredEvent[]) => void;
   /** Called with the ids of runs that passed every stage but were not created (deduplicated). */
   onRunsDropped?: (runIds: string[]) => void;
+  /** Called with the runs whose singleton key a created run took over (`AcceptEventsResult.replaced`). */
+  onRunsReplaced?: (replaced: Array<{ runId: string; by: string }>) => void;
   /** Called with the debounce and batch entries a store call left written (to arm their timers). */
   onFlowPending?: (entries: FlowPending[]) => void;
   /** Declared event schemas: sent events of these names are checked and parsed. */
@@ -256,7 +261,7 @@ export class Scheduler {
     candidate.run.events = events.map(toHandlerEvent);
     candidate.released = true;
     const entry = this.stage([], [candidate], now).runs[0];
-    return entry && { run: entry.run };
+    return entry && (entry.admission ? { run: entry.run, admission: entry.admission } : { run: entry.run });
   }
 
   /** Runs the stages on each candidate: the store input for the events and the runs that passed. */
@@ -279,13 +284,22 @@ export class Scheduler {
         run: entry.run,
         ...(entry.eventIndex >= 0 ? { eventIndex: entry.eventIndex } : {}),
         ...(entry.dedup ? { dedup: entry.dedup } : {}),
+        ...(entry.admission ? { admission: entry.admission } : {}),
       })),
       ...(flow.length > 0 ? { flow } : {}),
     };
   }
 
+  /** Stores `input` and commits it; if the store throws, flow control forgets its runs (`abandon`) first. */
   private async accept(input: AcceptEventsInput): Promise<{ ids: string[] }> {
-    return this.commit(input, await this.deps.store.acceptEvents(input));
+    let stored: AcceptEventsResult;
+    try {
+      stored = await this.deps.store.acceptEvents(input);
+    } catch (error) {
+      this.abandon(input);
+      throw error;
+    }
+    return this.commit(input, stored);
   }
 
   /**
@@ -303,6 +317,7 @@ export class Scheduler {
       this.deps.onRunsCreated(slice);
     }
     if (stored.flow && stored.flow.length > 0) this.deps.onFlowPending?.(stored.flow);
+    if (stored.replaced && stored.replaced.length > 0) this.deps.onRunsReplaced?.(stored.replaced);
     if (stored.runs.length < input.runs.length)
       this.abandon(input, new Set(stored.runs.map((run) => run.id)));
     for (let start = 0; start < stored.events.length; start += SEND_SLICE) {

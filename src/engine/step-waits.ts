@@ -14,7 +14,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../errors/index.js";
-import type { RunRecord, StepRow, StoredEvent } from "../store/store.js";
+import type { NewRun, RunRecord, StepRow, StoredEvent } from "../store/store.js";
 import { MAX_DURATION_MS, toMs } from "./durations.js";
 import { validateEventData } from "./event-validation.js";
 import type { Execution, Suspension } from "./execution.js";
@@ -134,11 +134,11 @@ export async function invokeStep<T>(exec: Execution, id: string, options: Invoke
  */
 export function admitInvoked(
   suspension: Suspension,
-  admit: (run: RunRecord) => RunRecord,
+  admit: (run: RunRecord) => NewRun,
   now: number,
 ): Suspension {
   if (!suspension.children) return suspension;
-  const runs = suspension.children.runs.map((entry) => ({ ...entry, run: admit(entry.run) }));
+  const runs = suspension.children.runs.map((entry) => ({ ...entry, ...admit(entry.run) }));
   const admitted = { ...suspension, children: { ...suspension.children, runs } };
   const skipped = runs.find((entry) => entry.run.status === "skipped")?.run;
   if (!skipped || !suspension.row) return admitted;

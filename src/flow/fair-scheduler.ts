@@ -16,7 +16,7 @@
  */
 import { Backlog, type BacklogTicket, isCurrent, type QueuedEntry } from "./backlog.js";
 import { FifoQueue } from "./fifo-queue.js";
-import { gcraAfterStart, gcraTake, gcraTatBound } from "./gcra.js";
+import { gcraAfterStart, gcraTake, gcraTatAllowingAt, gcraTatBound } from "./gcra.js";
 import { Heap, type HeapEntry } from "./heap.js";
 import { LimitOverrides } from "./limit-overrides.js";
 import type { ConcurrencyClaim, QueueItem, ThrottleClaim } from "./queue-item.js";
@@ -177,6 +177,21 @@ export class FairScheduler<T extends QueueItem = QueueItem> {
   refused(item: T, claimId: string): void {
     this.#slots.block(claimId);
     this.#free(item.runId, false);
+    this.enqueue(item);
+  }
+
+  /**
+   * The store refused to start `item` (returned by {@link next}) because its throttle admits the start only
+   * at `retryAt` (ms), counting other processes' starts: frees what `item` took here, takes the throttle's
+   * state over (its next conforming start here is `retryAt`, so the backlog waits in the timer heap like
+   * one throttled here), and queues it again.
+   */
+  throttleRefused(item: T, retryAt: number): void {
+    this.#free(item.runId, false);
+    if (item.throttle !== undefined) {
+      const throttle = this.limits.throttle(item.functionId, item.throttle);
+      this.#setTat(item.throttle.id, gcraTatAllowingAt(retryAt, throttle));
+    }
     this.enqueue(item);
   }
 

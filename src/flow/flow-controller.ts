@@ -20,6 +20,14 @@ import { batchChange, debounceChange, type PendingApply } from "./pending-change
 import type { QueueItem } from "./queue-item.js";
 import { evaluateRunKeys, type RunFlowKeys, type StoredRunKeys } from "./run-keys.js";
 import { RunWatch, type WatchedRun } from "./run-watch.js";
+import {
+  type AdmissionWindow,
+  idempotencyReason,
+  type RunAdmission,
+  rateLimitReason,
+  singletonReplacedReason,
+  singletonSkipReason,
+} from "./store-admission.js";
 import type { FlowClock, FlowEvent } from "./timers.js";
 import { WindowLimiter } from "./window-limiter.js";
 
@@ -33,9 +41,12 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  */
 export type AdmissionSource = "event" | "released" | "invoked";
 
-/** What the engine must do with a candidate run. */
+/**
+ * What the engine must do with a candidate run. `store`: what a store shared by several processes decides
+ * again when it creates the run (absent when the function has no rate limit, idempotency or singleton).
+ */
 export type Admission =
-  | { kind: "run"; keys: RunFlowKeys }
+  | { kind: "run"; keys: RunFlowKeys; store?: RunAdmission }
   | { kind: "skip"; keys: RunFlowKeys; reason: string }
   | {
       kind: "deferred";
@@ -57,6 +68,21 @@ export interface FlowControllerOptions {
   ordering?: SchedulerOrdering;
   /** Per-key limit overrides (the scheduler and the rate limit look them up). @default none */
   limits?: LimitOverrides;
+  /**
+   * The store is shared by several processes and decides each run's {@link RunAdmission} when it creates it:
+   * `singleton` is then left to it entirely (a hold here would miss other processes' runs, and their ends),
+   * while the windows here stay a pre-filter (they know only this process's admissions, so a skip here is
+   * one the store would make too). @default false
+   */
+  storeDecides?: boolean;
+}
+
+/** An admission counted in a function's windows for a run not yet created (taken back if it never is). */
+interface Counted {
+  functionId: string;
+  rateLimitKey: string | undefined;
+  idempotencyKey: string | undefined;
+  at: number;
 }
 
 interface FunctionFlow {
@@ -73,6 +99,8 @@ export class FlowController<T extends QueueItem = QueueItem> {
   readonly scheduler: FairScheduler<T>;
   readonly #functions = new Map<string, FunctionFlow>();
   readonly #keys = new Map<string, RunFlowKeys>();
+  /** Runs admitted (counted in the windows) and not yet reported created: see {@link runEnded}. */
+  readonly #counted = new Map<string, Counted>();
   /** Runs stored (or recovered) before their function was defined, with their stored keys: registered when it is. */
   readonly #early = new Map<string, { run: WatchedRun; stored: StoredRunKeys | undefined }>();
   readonly #watch: RunWatch;
@@ -120,19 +148,10 @@ export class FlowController<T extends QueueItem = QueueItem> {
     const keys = this.#remember(runId, functionId, flow, event);
     const rate = this.#rateLimitOf(functionId, flow, keys.rateLimitKey);
     if (limited && flow.rateLimit && !flow.rateLimit.check(keys.rateLimitKey!, now, rate).allowed) {
-      const { limit, periodMs } = rate!;
-      return this.#skip(
-        runId,
-        keys,
-        `rateLimit: ${limit} runs per ${periodMs} ms reached for key "${keys.rateLimitKey}"`,
-      );
+      return this.#skip(runId, keys, rateLimitReason(rate!.limit, rate!.periodMs, keys.rateLimitKey!));
     }
     if (limited && flow.idempotency && !flow.idempotency.check(keys.idempotencyKey!, now).allowed) {
-      return this.#skip(
-        runId,
-        keys,
-        `idempotency: a run with key "${keys.idempotencyKey}" was created in the last 24h`,
-      );
+      return this.#skip(runId, keys, idempotencyReason(keys.idempotencyKey!));
     }
     if (source === "event" && config.debounce) {
       this.#countAdmission(functionId, flow, keys, now);
@@ -144,16 +163,61 @@ export class FlowController<T extends QueueItem = QueueItem> {
         apply: debounceChange(config.debounce, now),
       };
     }
-    if (config.singleton) {
+    if (config.singleton && !this.options.storeDecides) {
       const holder = this.#watch.holder(functionId, keys.singletonKey!);
       if (holder !== undefined && config.singleton.mode === "skip") {
-        return this.#skip(runId, keys, `singleton: run ${holder} is active for key "${keys.singletonKey}"`);
+        return this.#skip(runId, keys, singletonSkipReason(holder, keys.singletonKey!));
       }
-      if (holder !== undefined) this.options.cancelRun(holder, `singleton: replaced by run ${runId}`);
+      if (holder !== undefined) this.options.cancelRun(holder, singletonReplacedReason(runId));
       this.#watch.hold(functionId, keys.singletonKey!, runId);
     }
-    if (limited) this.#countAdmission(functionId, flow, keys, now);
-    return { kind: "run", keys };
+    if (limited) {
+      this.#countAdmission(functionId, flow, keys, now);
+      this.#counted.set(runId, {
+        functionId,
+        rateLimitKey: keys.rateLimitKey,
+        idempotencyKey: keys.idempotencyKey,
+        at: now,
+      });
+    }
+    const store = this.#storeAdmission(functionId, flow, keys, rate, limited);
+    return store ? { kind: "run", keys, store } : { kind: "run", keys };
+  }
+
+  /** What a shared store decides again for an admitted run (see {@link RunAdmission}); none without such controls. */
+  #storeAdmission(
+    functionId: string,
+    flow: FunctionFlow,
+    keys: RunFlowKeys,
+    rate: { limit: number; periodMs: number } | undefined,
+    limited: boolean,
+  ): RunAdmission | undefined {
+    const { singleton } = flow.config;
+    const windows: AdmissionWindow[] = [];
+    if (limited && rate && flow.rateLimit) {
+      const key = keys.rateLimitKey!;
+      windows.push({
+        scope: `rateLimit:${functionId}\u0000${key}`,
+        limit: rate.limit,
+        periodMs: rate.periodMs,
+        reason: rateLimitReason(rate.limit, rate.periodMs, key),
+      });
+    }
+    if (limited && flow.idempotency) {
+      const key = keys.idempotencyKey!;
+      windows.push({
+        scope: `idempotency:${functionId}\u0000${key}`,
+        limit: 1,
+        periodMs: IDEMPOTENCY_WINDOW_MS,
+        reason: idempotencyReason(key),
+      });
+    }
+    if (!singleton) return windows.length > 0 ? { windows } : undefined;
+    const key = keys.singletonKey!;
+    return {
+      windows,
+      singleton: { scope: `singleton:${functionId}\u0000${key}`, key, mode: singleton.mode },
+    };
   }
 
   /**
@@ -251,6 +315,7 @@ export class FlowController<T extends QueueItem = QueueItem> {
    * function) is left as it is.
    */
   runCreated(run: WatchedRun, stored?: StoredRunKeys): void {
+    this.#counted.delete(run.id);
     if (this.#early.has(run.id)) return;
     const flow = this.#functions.get(run.functionId);
     if (!flow) {
@@ -312,8 +377,19 @@ export class FlowController<T extends QueueItem = QueueItem> {
     this.#keys.delete(runId);
   }
 
-  /** The run ended, was skipped or was never stored: forget its keys, singleton hold and deadlines. */
+  /**
+   * The run ended, was skipped or was never stored: forget its keys, singleton hold and deadlines. A run
+   * admitted here but never created (deduplicated, its send failed, or skipped by a shared store) is taken
+   * back out of the rate-limit and idempotency windows, as if never admitted.
+   */
   runEnded(runId: string): void {
+    const counted = this.#counted.get(runId);
+    if (counted) {
+      this.#counted.delete(runId);
+      const flow = this.#functions.get(counted.functionId);
+      if (counted.rateLimitKey !== undefined) flow?.rateLimit?.untake(counted.rateLimitKey, counted.at);
+      if (counted.idempotencyKey !== undefined) flow?.idempotency?.untake(counted.idempotencyKey, counted.at);
+    }
     this.#keys.delete(runId);
     this.#early.delete(runId);
     this.#watch.ended(runId);

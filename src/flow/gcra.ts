@@ -57,3 +57,12 @@ export function gcraTatBound(at: number, windowStart: number, params: GcraParams
   const tolerance = emission * (params.limit + params.burst);
   return Math.min(at + tolerance - emission, windowStart + tolerance);
 }
+
+/**
+ * The TAT that makes `at` (ms) the earliest conforming start (the inverse of {@link gcraTake}'s `retryAt`):
+ * how a decision made elsewhere (a shared store refusing a start until `at`) is taken over locally.
+ */
+export function gcraTatAllowingAt(at: number, params: GcraParams): number {
+  const emission = params.periodMs / params.limit;
+  return at + emission * (params.limit + params.burst) - emission;
+}

@@ -47,6 +47,18 @@ export class WindowLimiter {
     return { allowed: true };
   }
 
+  /**
+   * Takes back one admission of `key` recorded at `at` (ms) by {@link take}: the run it admitted was never
+   * created (a store decided otherwise, or dropped it). Nothing happens when no such admission is kept.
+   */
+  untake(key: string, at: number): void {
+    const log = this.#logs.get(key);
+    const index = log?.lastIndexOf(at) ?? -1;
+    if (index < 0) return;
+    log!.splice(index, 1);
+    if (log!.length === 0) this.#logs.delete(key);
+  }
+
   /** Number of keys with admissions still inside their window (for tests and stats). */
   get keyCount(): number {
     return this.#logs.size;

@@ -5,10 +5,13 @@
  *
  * @module
  */
-import { RunCancelledError, serializeError } from "../errors/index.js";
+import { RunCancelledError, RunSkippedError, serializeError } from "../errors/index.js";
 import type { ResolveStepInput, RunRecord } from "./store.js";
 
-/** The resolution of `run.parent`'s invoke step for the ended `run`, or `undefined` if it has no parent. */
+/**
+ * The resolution of `run.parent`'s invoke step for the ended `run` (a skipped one: a RunSkippedError with
+ * its reason), or `undefined` if it has no parent.
+ */
 export function invokeOutcome(run: RunRecord, now: number): ResolveStepInput | undefined {
   if (!run.parent) return undefined;
   const step = { runId: run.parent.runId, stepId: run.parent.stepId, now };
@@ -20,6 +23,8 @@ export function invokeOutcome(run: RunRecord, now: number): ResolveStepInput | u
   const error =
     run.status === "cancelled"
       ? serializeError(new RunCancelledError(run.id, run.cancelReason))
-      : (run.error ?? { name: "Error", message: `invoked run ended as ${run.status}` });
+      : run.status === "skipped"
+        ? serializeError(new RunSkippedError(run.functionId, run.id, run.skipReason ?? "skipped"))
+        : (run.error ?? { name: "Error", message: `invoked run ended as ${run.status}` });
   return { ...step, status: "failed", error };
 }

@@ -11,6 +11,7 @@
  */
 import type { SerializedError } from "../errors/index.js";
 import type { StoredFlowKeys } from "../flow/run-keys.js";
+import type { RunAdmission } from "../flow/store-admission.js";
 import type { FlowPending, FlowPendingCursor, FlowPendingUpdate } from "./flow-pending.js";
 import type { WaitMatchKey } from "./wait-match.js";
 
@@ -193,6 +194,12 @@ export interface NewRun {
   run: RunRecord;
   /** Skip creating the run if `key` was recorded for `functionId` and has not expired (`expiresAt`, ms). */
   dedup?: { functionId: string; key: string; expiresAt: number };
+  /**
+   * Rate limit, idempotency and singleton, decided again by a store several processes share
+   * (`Store.shared`) when it creates the run, after `dedup`: a run that does not fit is stored
+   * `skipped` with the reason (see `RunAdmission`). A store only one process writes ignores it.
+   */
+  admission?: RunAdmission;
 }
 
 export interface AcceptEventsInput {
@@ -241,6 +248,11 @@ export interface AcceptEventsResult {
   flow?: FlowPending[];
   /** With `offer`: the runs whose wait one of the events resolved (each once, in the order resolved). */
   woken?: string[];
+  /**
+   * Active runs whose singleton key (mode `cancel`) a run created here took over (`NewRun.admission`): the
+   * caller cancels each (`by` is the new holder). Only a store that decides admission reports them.
+   */
+  replaced?: Array<{ runId: string; by: string }>;
 }
 
 /** A run claimed by one worker, with its steps: all an execution needs, read once. */
@@ -259,11 +271,29 @@ export interface SlotRequest {
   limit: number;
 }
 
-/** A claim refused because the slots of `scope` are all held by live leases (of other processes). */
+/**
+ * The throttle a first start must conform to (`claimRun`'s `throttle`): GCRA (`src/flow/gcra.ts`) on the
+ * starts of `scope` (flow's throttle id, `<fn>` or `<fn>:<value>`), with the effective parameters.
+ */
+export interface ThrottleRequest {
+  scope: string;
+  /** Starts per `periodMs`, integer ≥ 1. */
+  limit: number;
+  periodMs: number;
+  /** Extra starts allowed at once from idle, integer ≥ 0. */
+  burst: number;
+}
+
+/**
+ * A claim refused: the slots of `scope` are all held by live leases (of other processes), or, with
+ * `retryAt`, the throttle `scope` admits this start only at `retryAt` (ms).
+ */
 export interface ClaimRefused {
   refused: true;
-  /** The first full scope, in sorted order. */
+  /** The first full scope, in sorted order, or the throttle's scope. */
   scope: string;
+  /** Set when the throttle refused: the earliest time the start conforms. */
+  retryAt?: number;
 }
 
 /** The atomic hand-back of a run that stops executing without finishing. */
@@ -287,6 +317,8 @@ export interface SuspendInput {
 export interface SuspendResult {
   readyAt: number;
   children: RunRecord[];
+  /** Active runs whose singleton key a child took over (see `AcceptEventsResult.replaced`). */
+  replaced?: Array<{ runId: string; by: string }>;
 }
 
 export interface FinishInput {
@@ -409,8 +441,9 @@ export interface Store {
    * and schema); false when this process is its only writer (memory; SQLite, one engine process per file).
    * On a shared store the client re-reads what others may change: run ends it waits for, limit overrides
    * (every 2 s by default), backlogs another worker filled (every sweep, and at once on `subscribe`'s
-   * notices); the store decides concurrency slots in `claimRun`. On an unshared one memory is exact and
-   * none of that happens.
+   * notices); the store decides concurrency slots and the throttle in `claimRun` and rate limit,
+   * idempotency and singleton when it creates a run (`NewRun.admission`), and the engine leaves the
+   * singleton decision to it. On an unshared one memory is exact and none of that happens.
    */
   readonly shared: boolean;
   /**
@@ -442,8 +475,12 @@ export interface Store {
    * `limit` (a holder is a run that took a slot of the scope with its claim and still holds a live lease on
    * a non-terminal run: suspending, ending or losing the lease frees the slot in the same transaction, and an
    * expired lease frees it by itself). Otherwise nothing is written and the first full scope comes back.
-   * A store that only one process writes (`shared` false: memory, SQLite) ignores `slots`: the engine's
-   * in-memory decision is exact there. A shared one (PostgreSQL) decides it in the claim's transaction.
+   * With `throttle`, a run that has never started is claimed only if its start conforms to the throttle's
+   * GCRA state, which the claim then advances; otherwise nothing is written and the time it would conform
+   * comes back (`retryAt`). A resume is never throttled.
+   * A store that only one process writes (`shared` false: memory, SQLite) ignores `slots` and `throttle`:
+   * the engine's in-memory decision is exact there. A shared one (PostgreSQL) decides them in the claim's
+   * transaction.
    */
   claimRun(
     runId: string,
@@ -451,6 +488,7 @@ export interface Store {
     now: number,
     leaseMs: number,
     slots: readonly SlotRequest[],
+    throttle?: ThrottleRequest,
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * Extends `owner`'s live leases on `runIds` to `until` (ms). Returns the ids it did not extend: runs that

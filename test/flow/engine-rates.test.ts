@@ -137,6 +137,21 @@ describe.each(storeKinds)("admission windows count only created runs (%s store)"
     await fairway.close();
   });
 
+  it("rateLimit: a run deduplicated by its event id is never created, so it uses no rate-limit slot", async () => {
+    const { fairway, clock } = makeFairway(kind);
+    let calls = 0;
+    fairway.createFunction({ id: "f", rateLimit: { limit: 2, period: "1h" } }, { event: "e" }, () => {
+      calls += 1;
+    });
+    await fairway.send({ name: "e", id: "order-1", data: {} });
+    await fairway.send({ name: "e", id: "order-1", data: {} });
+    await fairway.send({ name: "e", id: "order-2", data: {} });
+    await clock.advance(0);
+    expect(calls).toBe(2);
+    expect(await statuses(fairway, "f")).toEqual(["completed", "completed"]);
+    await fairway.close();
+  });
+
   it("rateLimit + singleton skip: a run skipped by singleton uses no rate-limit slot", async () => {
     const { fairway, clock } = makeFairway(kind);
     const gate = gatedHandler();

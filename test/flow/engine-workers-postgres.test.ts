@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type ConcurrencyLimitInput, Fairway, type HandlerContext } from "../../src/index.js";
+import { gcraTake } from "../../src/flow/gcra.js";
+import { Fairway, type FunctionConfig, type HandlerContext } from "../../src/index.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
@@ -40,13 +41,13 @@ async function twoWorkers(): Promise<{ workers: [Fairway, Fairway]; clock: FakeC
   return { workers, clock };
 }
 
-/** Defines `f` on both workers with `concurrency`, then starts them. */
+/** Defines `f` on both workers with `config` (its flow control), then starts them. */
 async function defineAndStart(
   workers: [Fairway, Fairway],
-  concurrency: ConcurrencyLimitInput | ConcurrencyLimitInput[],
+  config: Omit<FunctionConfig, "id">,
   handler: (context: HandlerContext) => Promise<unknown>,
 ): Promise<void> {
-  for (const fairway of workers) fairway.createFunction({ id: "f", concurrency }, { event: "e" }, handler);
+  for (const fairway of workers) fairway.createFunction({ id: "f", ...config }, { event: "e" }, handler);
   await Promise.all(workers.map((fairway) => fairway.start()));
 }
 
@@ -54,7 +55,7 @@ describe("concurrency across two workers on one PostgreSQL schema (decided in th
   it("per-key limit 1: never two runs of a key at once, though each worker would start one", async () => {
     const { workers, clock } = await twoWorkers();
     const gate = gatedHandler();
-    await defineAndStart(workers, { limit: 1, key: "event.data.user" }, gate.handler);
+    await defineAndStart(workers, { concurrency: { limit: 1, key: "event.data.user" } }, gate.handler);
     // Each worker accepts runs of both keys, so each one's in-memory limit alone would start one per key.
     await workers[0].send([...eventsFor("e", "a", 3), ...eventsFor("e", "b", 3)]);
     await workers[1].send([...eventsFor("e", "a", 3), ...eventsFor("e", "b", 3)]);
@@ -77,7 +78,11 @@ describe("concurrency across two workers on one PostgreSQL schema (decided in th
   it("function-wide limit 2 with a per-key limit 2: at most 2 runs of the function across both workers", async () => {
     const { workers, clock } = await twoWorkers();
     const gate = gatedHandler();
-    await defineAndStart(workers, [{ limit: 2 }, { limit: 2, key: "event.data.user" }], gate.handler);
+    await defineAndStart(
+      workers,
+      { concurrency: [{ limit: 2 }, { limit: 2, key: "event.data.user" }] },
+      gate.handler,
+    );
     await workers[0].send(["a", "b", "c"].flatMap((user) => eventsFor("e", user, 2)));
     await workers[1].send(["a", "b", "c"].flatMap((user) => eventsFor("e", user, 2)));
     await clock.advance(0);
@@ -91,5 +96,103 @@ describe("concurrency across two workers on one PostgreSQL schema (decided in th
     expect(gate.peak).toBe(2);
     expect(gate.started).toHaveLength(12);
     expect(await statuses(workers[1], "f")).toEqual(Array(12).fill("completed"));
+  });
+});
+
+/** Statuses of `f`'s runs counted: `{ completed: 3, skipped: 7 }`. */
+async function statusCounts(fairway: Fairway): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const status of await statuses(fairway, "f")) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+describe("throttle, rate limit, idempotency and singleton across two workers on one PostgreSQL schema", () => {
+  it("throttle 2 per second: every start the handlers saw conforms to one GCRA across both workers, none dropped", async () => {
+    const { workers, clock } = await twoWorkers();
+    const throttle = { limit: 2, periodMs: 1000, burst: 0 };
+    const startedAt: number[] = [];
+    await defineAndStart(workers, { throttle: { limit: 2, period: "1s" } }, async () => {
+      startedAt.push(clock.now());
+    });
+    // Each worker alone would start 2 at once from idle: together they may start only 2.
+    await workers[0].send(eventsFor("e", "a", 5));
+    await workers[1].send(eventsFor("e", "b", 5));
+    for (let round = 0; round < 60 && startedAt.length < 10; round++) await clock.advance(100);
+    expect(startedAt).toHaveLength(10);
+    let tat: number | undefined;
+    for (const at of [...startedAt].sort((x, y) => x - y)) {
+      const decision = gcraTake(tat, at, throttle);
+      expect(decision, `start at +${at - startedAt[0]!} ms`).toMatchObject({ allowed: true });
+      if (decision.allowed) tat = decision.tat;
+    }
+    expect(await statuses(workers[0], "f")).toEqual(Array(10).fill("completed"));
+  });
+
+  it("rate limit 3 per minute: 3 runs across both workers, the other events' runs skipped with the reason", async () => {
+    const { workers, clock } = await twoWorkers();
+    let ran = 0;
+    await defineAndStart(workers, { rateLimit: { limit: 3, period: "1m" } }, async () => {
+      ran += 1;
+    });
+    await Promise.all(workers.map((fairway) => fairway.send(eventsFor("e", "a", 5))));
+    await clock.advance(0);
+    expect(ran).toBe(3);
+    expect(await statusCounts(workers[0])).toEqual({ completed: 3, skipped: 7 });
+    const { runs } = await workers[1].listRuns({ functionId: "f", limit: 10 });
+    expect(runs.find((run) => run.status === "skipped")?.skipReason).toBe(
+      'rateLimit: 3 runs per 60000 ms reached for key ""',
+    );
+    // The window moves on: a minute later each worker admits again, up to the limit.
+    await clock.advance(60_000);
+    await Promise.all(workers.map((fairway) => fairway.send(eventsFor("e", "a", 2))));
+    await clock.advance(0);
+    expect(ran).toBe(6);
+  });
+
+  it("idempotency: one run per key across both workers sending it at once", async () => {
+    const { workers, clock } = await twoWorkers();
+    let ran = 0;
+    await defineAndStart(workers, { idempotency: "event.data.user" }, async () => {
+      ran += 1;
+    });
+    await Promise.all(
+      workers.map((fairway) => fairway.send([...eventsFor("e", "a", 3), ...eventsFor("e", "b", 3)])),
+    );
+    await clock.advance(0);
+    expect(ran).toBe(2);
+    expect(await statusCounts(workers[1])).toEqual({ completed: 2, skipped: 10 });
+  });
+
+  it("singleton skip: one active run per key across both workers; the key is free again once it ends", async () => {
+    const { workers, clock } = await twoWorkers();
+    const gate = gatedHandler();
+    await defineAndStart(workers, { singleton: { key: "event.data.user", mode: "skip" } }, gate.handler);
+    await Promise.all(workers.map((fairway) => fairway.send(eventsFor("e", "a", 3))));
+    await clock.advance(0);
+    expect(gate.active()).toBe(1);
+    expect(await statusCounts(workers[0])).toEqual({ running: 1, skipped: 5 });
+    await gate.drain(() => clock.advance(0));
+    // The holder ended on whichever worker ran it: the other worker's next run of the key is admitted.
+    await workers[1].send(eventsFor("e", "a", 1));
+    await workers[0].send(eventsFor("e", "a", 1));
+    await clock.advance(0);
+    expect(gate.active()).toBe(1);
+    expect(gate.peak).toBe(1);
+    await gate.drain(() => clock.advance(0));
+    expect(await statusCounts(workers[0])).toEqual({ completed: 2, skipped: 6 });
+  });
+
+  it("singleton cancel: a run accepted by the other worker replaces the active one, which is cancelled", async () => {
+    const { workers, clock } = await twoWorkers();
+    const gate = gatedHandler();
+    await defineAndStart(workers, { singleton: { key: "event.data.user", mode: "cancel" } }, gate.handler);
+    await workers[0].send(eventsFor("e", "a", 1));
+    await clock.advance(0);
+    const [first] = gate.activeIds();
+    await workers[1].send(eventsFor("e", "a", 1));
+    await clock.advance(0);
+    expect(await workers[0].getRun(first!)).toMatchObject({ status: "cancelled" });
+    await gate.drain(() => clock.advance(0));
+    expect(await statusCounts(workers[1])).toEqual({ cancelled: 1, completed: 1 });
   });
 });

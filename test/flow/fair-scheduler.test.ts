@@ -389,3 +389,22 @@ describe("FairScheduler: claims refused by the store (slots held by other proces
     expect(drain(s)).toEqual(["a2"]);
   });
 });
+
+describe("FairScheduler: starts refused by the store's throttle (starts of other processes)", () => {
+  it("the run waits for the store's time like a start throttled here, then starts; the key's other runs wait too", () => {
+    const s = new FairScheduler();
+    const first = start("t1", "k");
+    s.enqueue(first);
+    s.enqueue({ ...start("t2", "k"), createdAt: 1 });
+    expect(s.next(0)?.runId).toBe("t1");
+    // Another process started this key's runs: the store admits t1 only at 2500.
+    s.throttleRefused(first, 2500);
+    expect(s.next(0)).toBeUndefined();
+    expect(s.nextWakeAt()).toBe(2500);
+    expect(s.next(2499)).toBeUndefined();
+    expect(s.next(2500)?.runId).toBe("t1");
+    // One start per 1000 ms from there, as if the store's starts had been made here.
+    expect(s.next(3499)).toBeUndefined();
+    expect(s.next(3500)?.runId).toBe("t2");
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type GcraParams, gcraTake, gcraTatBound } from "../../src/flow/gcra.js";
+import { type GcraParams, gcraTake, gcraTatAllowingAt, gcraTatBound } from "../../src/flow/gcra.js";
 
 /** Starts allowed at each tick of `times`, storing the TAT only when allowed (as the scheduler does). */
 function admit(params: GcraParams, times: number[]): number[] {
@@ -16,6 +16,15 @@ function admit(params: GcraParams, times: number[]): number[] {
 }
 
 describe("GCRA throttle", () => {
+  it.each([
+    { limit: 2, periodMs: 6000, burst: 1 },
+    { limit: 3, periodMs: 1000, burst: 0 },
+  ])("gcraTatAllowingAt(at) makes at the first conforming start (%o)", (params) => {
+    const tat = gcraTatAllowingAt(10_000, params);
+    expect(gcraTake(tat, 9_999, params)).toEqual({ allowed: false, retryAt: 10_000 });
+    expect(gcraTake(tat, 10_000, params)).toMatchObject({ allowed: true });
+  });
+
   it("lets limit + burst start at once from idle, then one per period/limit (docs example)", () => {
     const params = { limit: 2, periodMs: 6000, burst: 1 };
     const allowed = admit(params, [0, 0, 0, 0, 1000, 2999, 3000, 3001, 5999, 6000]);

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, StoreError } from "../../src/errors/index.js";
+import type { RunAdmission } from "../../src/flow/store-admission.js";
 import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
@@ -220,6 +221,43 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     expect(await holders(a, ids, T0)).toHaveLength(2);
   });
 
+  it("one worker's claims of a scope asked at once leave in one transaction: admitted in the order asked while the scope has room, the rest refused, a run held elsewhere not claimed", async () => {
+    const [a, b] = await twoWorkers();
+    const ids = Array.from({ length: 10 }, (_, index) => `r${index}`);
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    const four = { ...perKey, limit: 4 };
+    expect(await b.claimRun("r0", "wb", T0, 1000, [four])).toHaveProperty("run");
+    const claims = await Promise.all(ids.map((id) => a.claimRun(id, "wa", T0, 1000, [four])));
+    expect(claims[0]).toBeUndefined();
+    expect(claims.slice(1, 4).map((claim) => (claim && "run" in claim ? claim.run.id : claim))).toEqual([
+      "r1",
+      "r2",
+      "r3",
+    ]);
+    expect(claims.slice(4)).toEqual(Array.from({ length: 6 }, () => ({ refused: true, scope: four.scope })));
+    expect((await holders(a, ids, T0)).sort()).toEqual(["r0", "r1", "r2", "r3"]);
+    // The refused runs were not touched: still queued, no lease.
+    expect(await a.getRun("r4")).toMatchObject({ status: "queued" });
+    expect((await a.getRun("r4"))?.leaseOwner).toBeUndefined();
+    // The scope is full, but a holder's retry of its own run (an abandoned execution) takes it again,
+    // while a new run asked with it is refused.
+    const [retry, fresh] = await Promise.all(
+      ["r1", "r4"].map((id) => a.claimRun(id, "wa", T0 + 1, 1000, [four])),
+    );
+    expect(retry).toMatchObject({ run: { id: "r1", leaseOwner: "wa" } });
+    expect(fresh).toEqual({ refused: true, scope: four.scope });
+    expect(await holders(a, ids, T0 + 1)).toHaveLength(4);
+  });
+
+  it("a claim with slots keeps quotes, backslashes, NUL and U+0001 in its run id and scopes (sent as literals)", async () => {
+    const [a, b] = await twoWorkers();
+    const id = "r'1\\x\u0000y\u0001";
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run(id) }, { run: run("plain") }] });
+    const odd = { scope: "fn:fn:event.data.user=o'k\\\u0000", limit: 1 };
+    expect(await a.claimRun(id, "w'a", T0, 1000, [odd])).toMatchObject({ run: { id, leaseOwner: "w'a" } });
+    expect(await b.claimRun("plain", "wb", T0, 1000, [odd])).toEqual({ refused: true, scope: odd.scope });
+  });
+
   it("a run with two scopes is held to the fuller one, and the slot comes back when a holder suspends or ends", async () => {
     const [a, b] = await twoWorkers();
     const ids = ["k1", "k2", "o1", "o2", "o3"];
@@ -287,6 +325,182 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     expect(await b.claimRun("r1", "wb", T0 + 1, 1000, [perKey])).toBeUndefined();
     const again = await a.claimRun("r1", "wa", T0 + 2, 1000, [perKey]);
     expect(again).toMatchObject({ run: { id: "r1" }, steps: [{ id: "s", status: "completed" }] });
+  });
+});
+
+describe("PostgreSQL store: rate limit, idempotency, singleton and throttle decided across workers", () => {
+  const window = (scope: string, limit: number, periodMs: number) => ({
+    scope,
+    limit,
+    periodMs,
+    reason: `${scope} full`,
+  });
+  /** The runs `ids` as stored: status and skip reason. */
+  async function outcomes(store: Store, ids: string[]) {
+    const runs = await Promise.all(ids.map((id) => store.getRun(id)));
+    return runs.map((stored) => ({ status: stored?.status, skipReason: stored?.skipReason }));
+  }
+
+  /** Accepts one run per id with `admission`, all at once, alternately through `a` and `b`. */
+  async function acceptApart(a: Store, b: Store, ids: string[], admission: RunAdmission) {
+    await Promise.all(
+      ids.map((id, index) =>
+        (index % 2 ? a : b).acceptEvents({ now: T0, events: [], runs: [{ run: run(id), admission }] }),
+      ),
+    );
+  }
+
+  it("two workers accepting 20 runs each at once under a rate limit of 3: exactly 3 queued, the rest skipped with the reason", async () => {
+    const [a, b] = await twoWorkers();
+    const rate = window("rateLimit:fn\u0000u1", 3, 1000);
+    const ids = Array.from({ length: 40 }, (_, index) => `r${index}`);
+    await acceptApart(a, b, ids, { windows: [rate] });
+    const stored = await outcomes(a, ids);
+    expect(stored.filter((outcome) => outcome.status === "queued")).toHaveLength(3);
+    expect(stored.filter((outcome) => outcome.status === "skipped")).toEqual(
+      Array.from({ length: 37 }, () => ({ status: "skipped", skipReason: rate.reason })),
+    );
+    // The window is half-open: an admission at T0 counts until T0 + 1000 (excluded).
+    const later = (id: string, now: number) =>
+      b.acceptEvents({
+        now,
+        events: [],
+        runs: [{ run: run(id, { createdAt: now }), admission: { windows: [rate] } }],
+      });
+    expect((await later("late1", T0 + 999)).runs[0]).toMatchObject({ status: "skipped" });
+    expect((await later("late2", T0 + 1000)).runs[0]).toMatchObject({ status: "queued" });
+  });
+
+  it("runs of one accept count for the ones after them; a run refused by one window counts in none", async () => {
+    const [a] = await twoWorkers();
+    const rate = window("rateLimit:fn\u0000", 2, 1000);
+    const idempotency = (key: string) => window(`idempotency:fn\u0000${key}`, 1, 86_400_000);
+    const result = await a.acceptEvents({
+      now: T0,
+      events: [],
+      runs: ["k1", "k1", "k2", "k3"].map((key, index) => ({
+        run: run(`r${index}`),
+        admission: { windows: [rate, idempotency(key)] },
+      })),
+    });
+    // r1 repeats k1 (skipped by idempotency: takes no rate slot), so r2 gets the second slot and r3 none.
+    expect(result.runs.map((stored) => stored.skipReason ?? stored.status)).toEqual([
+      "queued",
+      idempotency("k1").reason,
+      "queued",
+      rate.reason,
+    ]);
+    // r3 was refused by the rate limit: its idempotency key k3 is still free.
+    const again = await a.acceptEvents({
+      now: T0 + 1000,
+      events: [],
+      runs: [{ run: run("r4"), admission: { windows: [idempotency("k3")] } }],
+    });
+    expect(again.runs[0]).toMatchObject({ status: "queued" });
+  });
+
+  it("idempotency: two workers accepting one key at once create one run; the other is skipped, not dropped", async () => {
+    const [a, b] = await twoWorkers();
+    for (let round = 0; round < 10; round++) {
+      const key = window(`idempotency:fn\u0000order-${round}`, 1, 86_400_000);
+      const ids = [`a${round}`, `b${round}`];
+      await acceptApart(a, b, ids, { windows: [key] });
+      const stored = await outcomes(a, ids);
+      expect(stored.map((outcome) => outcome.status).sort()).toEqual(["queued", "skipped"]);
+    }
+  });
+
+  it("singleton skip: one holder across workers until it ends; cancel: the new run holds and the old one is reported", async () => {
+    const [a, b] = await twoWorkers();
+    const skipMode = {
+      windows: [],
+      singleton: { scope: "singleton:fn\u0000k", key: "k", mode: "skip" as const },
+    };
+    const ids = Array.from({ length: 10 }, (_, index) => `s${index}`);
+    await acceptApart(a, b, ids, skipMode);
+    const stored = await outcomes(a, ids);
+    const holder = ids[stored.findIndex((outcome) => outcome.status === "queued")]!;
+    expect(stored.filter((outcome) => outcome.status === "queued")).toHaveLength(1);
+    expect(stored.filter((outcome) => outcome.status === "skipped")).toEqual(
+      Array.from({ length: 9 }, () => ({
+        status: "skipped",
+        skipReason: `singleton: run ${holder} is active for key "k"`,
+      })),
+    );
+    // The holder ends: the key is free for the next run, whichever worker accepts it.
+    expect(await a.claimRun(holder, "wa", T0, 1000)).toBeDefined();
+    await a.finishRun({ runId: holder, owner: "wa", status: "completed", outputText: "1", endedAt: T0 + 1 });
+    const next = await b.acceptEvents({
+      now: T0 + 2,
+      events: [],
+      runs: [{ run: run("s10"), admission: skipMode }],
+    });
+    expect(next.runs[0]).toMatchObject({ status: "queued" });
+    // Mode cancel: the new run is created and the active holder is handed back to be cancelled.
+    const cancelMode = { windows: [], singleton: { ...skipMode.singleton, mode: "cancel" as const } };
+    const replacing = await a.acceptEvents({
+      now: T0 + 3,
+      events: [],
+      runs: [{ run: run("s11"), admission: cancelMode }],
+    });
+    expect(replacing.runs[0]).toMatchObject({ status: "queued" });
+    expect(replacing.replaced).toEqual([{ runId: "s10", by: "s11" }]);
+  });
+
+  it("throttle 2 per second: of 20 first starts claimed at once by two workers 2 are admitted, the rest refused with the GCRA time", async () => {
+    const [a, b] = await twoWorkers();
+    const throttle = { scope: "fn:u1", limit: 2, periodMs: 1000, burst: 0 };
+    const ids = Array.from({ length: 20 }, (_, index) => `t${index}`);
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    const claims = await Promise.all(
+      ids.map((id, index) =>
+        (index % 2 ? a : b).claimRun(id, index % 2 ? "wa" : "wb", T0, 1000, [], throttle),
+      ),
+    );
+    expect(claims.filter((claim) => claim !== undefined && "run" in claim)).toHaveLength(2);
+    expect(claims.filter((claim) => claim !== undefined && "refused" in claim)).toEqual(
+      Array.from({ length: 18 }, () => ({ refused: true, scope: throttle.scope, retryAt: T0 + 500 })),
+    );
+    // One more start conforms every 500 ms; a refused claim wrote nothing.
+    const refusedId = ids[claims.findIndex((claim) => claim !== undefined && "refused" in claim)]!;
+    expect(await a.getRun(refusedId)).toMatchObject({ status: "queued" });
+    expect(await b.claimRun(refusedId, "wb", T0 + 499, 1000, [], throttle)).toMatchObject({
+      retryAt: T0 + 500,
+    });
+    expect(await b.claimRun(refusedId, "wb", T0 + 500, 1000, [], throttle)).toHaveProperty("run");
+  });
+
+  it("a resume is never throttled, and a start the throttle refuses writes nothing", async () => {
+    const [a, b] = await twoWorkers();
+    const throttle = { scope: "fn", limit: 1, periodMs: 1000, burst: 0 };
+    const slot = { scope: "fn:fn", limit: 5 };
+    await a.acceptEvents({ now: T0, events: [], runs: ["x1", "x2"].map((id) => ({ run: run(id) })) });
+    expect(await a.claimRun("x1", "wa", T0, 1000, [slot], throttle)).toHaveProperty("run");
+    expect(await b.claimRun("x2", "wb", T0, 1000, [slot], throttle)).toEqual({
+      refused: true,
+      scope: "fn",
+      retryAt: T0 + 1000,
+    });
+    const untouched = await b.getRun("x2");
+    expect([untouched?.status, untouched?.leaseOwner, untouched?.startedAt]).toEqual([
+      "queued",
+      undefined,
+      undefined,
+    ]);
+    // x1 sleeps and resumes at once: a resume, not throttled although the throttle is at its limit.
+    await a.suspendRun({
+      runId: "x1",
+      owner: "wa",
+      now: T0 + 1,
+      status: "sleeping",
+      readyAt: T0 + 2,
+      attempt: 0,
+      steps: [],
+      waits: [],
+      awaiting: [],
+      children: { now: T0 + 1, events: [], runs: [] },
+    });
+    expect(await b.claimRun("x1", "wb", T0 + 2, 1000, [slot], throttle)).toHaveProperty("run");
   });
 });
 

@@ -183,6 +183,28 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       else expect(second).toMatchObject({ run: { id: "r2", status: "running" } });
     });
 
+    it("admission and throttle that fit change nothing; a single-process store ignores them when they do not", async () => {
+      const s = await open();
+      const admission = {
+        windows: [{ scope: "rateLimit:fn\u0000", limit: 1, periodMs: 1000, reason: "rate limit full" }],
+        singleton: { scope: "singleton:fn\u0000", key: "", mode: "skip" as const },
+      };
+      const first = await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1"), admission }] });
+      expect(first.runs).toMatchObject([{ id: "r1", status: "queued" }]);
+      const throttle = { scope: "fn", limit: 1, periodMs: 1000, burst: 0 };
+      expect(await s.claimRun("r1", "w1", T0, 1000, [], throttle)).toMatchObject({ run: { id: "r1" } });
+      // Only the PostgreSQL store decides them (several processes); the others leave it to the engine.
+      const second = await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r2"), admission }] });
+      const claim = await s.claimRun("r2", "w1", T0, 1000, [], throttle);
+      if (s.shared) {
+        expect(second.runs).toMatchObject([{ id: "r2", status: "skipped", skipReason: "rate limit full" }]);
+        expect(claim).toBeUndefined();
+      } else {
+        expect(second.runs).toMatchObject([{ id: "r2", status: "queued" }]);
+        expect(claim).toMatchObject({ run: { id: "r2", status: "running" } });
+      }
+    });
+
     it("claimRun lets the holder take its own live lease again (an abandoned execution's retry)", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });

@@ -183,9 +183,21 @@ DROP INDEX runs_due;
   },
   {
     // Concurrency slots decided in the claim across workers (claimRun's slots): the runs that took a slot
-    // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaim).
+    // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaimRuns).
     version: 8,
     sql: "CREATE TABLE run_slots (scope TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (scope, run_id));",
+  },
+  {
+    // Rate limit, idempotency and singleton decided when a run is created, and throttle in the claim, across
+    // workers (src/store/postgres/admit-runs.ts, claimRun's throttle): the admissions of each window scope
+    // within its period, the run holding each singleton key, and each throttle's GCRA time (TAT, ms).
+    version: 9,
+    sql: `
+CREATE TABLE run_admissions (scope TEXT NOT NULL, at BIGINT NOT NULL, run_id TEXT NOT NULL,
+  PRIMARY KEY (scope, at, run_id));
+CREATE TABLE singleton_holders (scope TEXT PRIMARY KEY, run_id TEXT NOT NULL);
+CREATE TABLE throttles (scope TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL);
+`,
   },
   {
     // The sweep reads the debounces and batches due soon (Store.listDueFlowPending), page by page.

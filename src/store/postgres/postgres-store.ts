@@ -62,11 +62,15 @@ import type {
   StoreWork,
   SuspendInput,
   SuspendResult,
+  ThrottleRequest,
   WaitOffer,
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
+import { type AdmissionCandidate, admitRuns } from "./admit-runs.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
+import { throttledStart } from "./claim-throttle.js";
+import { inlineValues } from "./inline-values.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
@@ -75,6 +79,7 @@ import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
+import { type SlotClaim, SlotClaimBatches, type SlotScopes } from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
 import { WorkListener } from "./work-listener.js";
@@ -178,6 +183,9 @@ async function finishRuns(
 }
 
 /** The group commits of one pool. */
+/** A row of `admitAndClaimRuns`: the run, whether it had started before, and the full scope that refused it. */
+type ClaimRowDb = RunRowDb & { resumed: boolean; refused_scope: string | null };
+
 interface Coalescers {
   checkpoints: WriteCoalescer<Checkpoint, true>;
   claims: WriteCoalescer<Claim, ClaimedRun>;
@@ -253,6 +261,7 @@ const INT8_OID = 20;
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres";
+  /** Several workers share the database: limits and admission are decided here (see `Store.shared`). */
   readonly shared = true;
   readonly location: string;
   /** The schema the tables live in. */
@@ -264,9 +273,14 @@ export class PostgresStore implements Store {
   private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
   /**
-   * Claims with slots of one scope wait for each other here, in memory, before their transaction: the
-   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection.
+   * Claims with slots of one scope wait for each other here, in memory, before their transaction (the
+   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection),
+   * and leave in batches.
    */
+  private readonly slotClaims = new SlotClaimBatches<ClaimedRun | ClaimRefused>((scopes, claims) =>
+    this.claimWithSlots(scopes, claims),
+  );
+  /** Claims with a throttle of one scope wait for each other here before their transaction (as slot claims do). */
   private readonly scopeMutex = new KeyedMutex();
   /** This store's id on the notice channel (it ignores its own notices). */
   private readonly sender = randomUUID();
@@ -484,6 +498,7 @@ export class PostgresStore implements Store {
     const events = await this.insertEvents(tx, input.events);
     const flow = await applyFlowUpdatesInTransaction(tx, input.flow ?? [], events);
     const runs: RunRecord[] = [];
+    const candidates: AdmissionCandidate[] = [];
     let latestSeq: number | undefined;
     const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
     for (const entry of entries) {
@@ -497,10 +512,14 @@ export class PostgresStore implements Store {
         latestSeq ??= (await tx.query<{ seq: number | null }>(statements.maxSeq))[0]?.seq ?? 0;
         seq = latestSeq;
       } else seq = events[entry.eventIndex]?.seq ?? 0;
-      runs.push({ ...structuredClone(entry.run), eventSeq: seq });
+      const run = { ...structuredClone(entry.run), eventSeq: seq };
+      runs.push(run);
+      if (entry.admission) candidates.push({ run, admission: entry.admission });
     }
+    const replaced = await admitRuns(tx, candidates, input.now);
     if (runs.length > 0) await tx.query(statements.insertRuns, [jsonRows(runs.map(runRow))]);
-    const result = input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    const result: AcceptEventsResult = input.flow ? { events, runs, flow: flow.written } : { events, runs };
+    if (replaced.length > 0) result.replaced = replaced;
     return input.offer ? { ...result, woken: await this.offer(tx, events, input.offer, input.now) } : result;
   }
 
@@ -559,12 +578,14 @@ export class PostgresStore implements Store {
     now: number,
     leaseMs: number,
     slots: readonly SlotRequest[],
+    throttle?: ThrottleRequest,
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
-   * A claim without slots leaves with the other claims of its event-loop turn (`claimRuns`). A claim with
-   * slots waits for this process's other claims of its scopes (`scopeMutex`), then is its own transaction:
-   * the scopes' advisory locks in sorted order, then `admitAndClaim` counts
-   * the live holders and either claims and takes the slots or names the full scope; then the steps.
+   * A claim without slots or throttle leaves with the other claims of its event-loop turn (`claimRuns`). A
+   * claim with slots only waits for this process's other claims of its scopes, then leaves with the claims
+   * queued behind it with the same scopes and limits as one transaction (`slot-claims.ts`, `claimWithSlots`).
+   * A claim with a throttle waits for this process's other throttled claims of its scopes (`scopeMutex`),
+   * then is its own transaction (`claimThrottled`).
    */
   async claimRun(
     runId: string,
@@ -572,30 +593,102 @@ export class PostgresStore implements Store {
     now: number,
     leaseMs: number,
     slots: readonly SlotRequest[] = [],
+    throttle?: ThrottleRequest,
   ): Promise<ClaimedRun | ClaimRefused | undefined> {
-    if (slots.length === 0)
+    if (slots.length === 0 && throttle === undefined)
       return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
-    if ((await this.query(statements.claimable, [runId, owner, now])).length === 0) return undefined;
     const limits = new Map<string, number>();
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
-    const [row] = await this.scopeMutex.run(scopes, () =>
+    const scoped: SlotScopes = { scopes, limits: scopes.map((scope) => limits.get(scope)!) };
+    if (throttle !== undefined)
+      return this.claimThrottled(runId, owner, now, now + leaseMs, scoped, throttle);
+    return this.slotClaims.claim(scoped, { runId, owner, now, leaseEnd: now + leaseMs });
+  }
+
+  /**
+   * One transaction for claims of one owner under the same scopes, sent as one round trip (`script`, so the
+   * locks are never held across a client round trip): the scopes' advisory locks in sorted order, then
+   * `admitAndClaimRuns` admits them in order while every scope has room and refuses the rest;
+   * then the steps of the claimed runs that had started before (a fresh snapshot, as `claimRuns`; a run
+   * never claimed has written none, so a batch of fresh runs skips that round trip). The batch's latest `now` and lease end
+   * stand for all of its claims (each was asked no later than the batch leaves).
+   */
+  private async claimWithSlots(
+    { scopes, limits }: SlotScopes,
+    claims: SlotClaim[],
+  ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const lock = inlineValues(statements.lockSlotScopes.text, [scopes.map(encodeText)]);
+    const admit = inlineValues(statements.admitAndClaimRuns.text, [
+      claims.map((claim) => claim.runId),
+      claims[0]!.owner,
+      Math.max(...claims.map((claim) => claim.now)),
+      Math.max(...claims.map((claim) => claim.leaseEnd)),
+      scopes.map(encodeText),
+      limits,
+      null,
+      null,
+    ]);
+    const rows = await (await this.database()).script<ClaimRowDb>("claimRun", `${lock};\n${admit}`);
+    return this.claimOutcomes(rows);
+  }
+
+  /**
+   * A claim with a throttle, its own transaction: the scopes' advisory locks in sorted order (the
+   * throttle's as `throttle:<scope>`); the run row locked and the throttle's TAT read (`throttleState`)
+   * and, for a first start that does not conform, a refusal with the time it would; then
+   * `admitAndClaimRuns` for this run counts the live holders and either claims, takes the slots and stores
+   * the new TAT, or names the full scope; then the steps.
+   */
+  private async claimThrottled(
+    runId: string,
+    owner: string,
+    now: number,
+    leaseEnd: number,
+    { scopes, limits }: SlotScopes,
+    throttle: ThrottleRequest,
+  ): Promise<ClaimedRun | ClaimRefused | undefined> {
+    const locked = [...scopes, `throttle:${throttle.scope}`].sort();
+    const outcome = await this.scopeMutex.run(locked, () =>
       this.transaction("claimRun", async (tx) => {
-        await tx.query(statements.lockSlotScopes, [scopes.map(encodeText)]);
-        return tx.query<RunRowDb & { refused_scope: string | null }>(statements.admitAndClaim, [
-          runId,
+        await tx.query(statements.lockSlotScopes, [locked.map(encodeText)]);
+        const start = await throttledStart(tx, runId, owner, now, throttle);
+        if (start?.conforms === false)
+          return { refused: true, scope: throttle.scope, retryAt: start.retryAt } as const;
+        return tx.query<ClaimRowDb>(statements.admitAndClaimRuns, [
+          [runId],
           owner,
           now,
-          now + leaseMs,
+          leaseEnd,
           scopes.map(encodeText),
-          scopes.map((scope) => limits.get(scope)),
+          limits,
+          start ? throttle.scope : null,
+          start ? start.tat : null,
         ]);
       }),
     );
-    if (!row) return undefined;
-    if (row.refused_scope !== null) return { refused: true, scope: decodeText(row.refused_scope) };
-    const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[runId]]);
-    return { run: runOf(row), steps: steps.map(toStep) };
+    if ("refused" in outcome) return outcome;
+    return (await this.claimOutcomes(outcome)).get(runId);
+  }
+
+  /** Each claim row's outcome by run id; the claimed runs that had started before get their steps read. */
+  private async claimOutcomes(rows: ClaimRowDb[]): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const outcomes = new Map<string, ClaimedRun | ClaimRefused>();
+    /** Claimed runs that had started before: only they can have steps. */
+    const resumed = new Map<string, ClaimedRun>();
+    for (const { resumed: wasStarted, refused_scope, ...row } of rows) {
+      if (refused_scope !== null) {
+        outcomes.set(row.id, { refused: true, scope: decodeText(refused_scope) });
+        continue;
+      }
+      const claimed: ClaimedRun = { run: runOf(row), steps: [] };
+      outcomes.set(row.id, claimed);
+      if (wasStarted) resumed.set(row.id, claimed);
+    }
+    if (resumed.size === 0) return outcomes;
+    const steps = await this.query<StepRowDb>(statements.stepsOfRuns, [[...resumed.keys()]]);
+    for (const row of steps) resumed.get(row.run_id)?.steps.push(toStep(row));
+    return outcomes;
   }
 
   async renewLeases(owner: string, runIds: string[], until: number, now: number): Promise<string[]> {
@@ -621,14 +714,21 @@ export class PostgresStore implements Store {
         await tx.query(statements.upsertSteps, [jsonRows(input.steps.map(fromStep))]);
       if (input.waits.length > 0)
         await tx.query(statements.upsertWaits, [jsonRows(input.waits.map(fromWait))]);
-      const children = input.children.runs.length > 0 ? (await this.accept(tx, input.children)).runs : [];
+      const accepted = input.children.runs.length > 0 ? await this.accept(tx, input.children) : undefined;
+      const children = accepted?.runs ?? [];
+      // A child skipped here (admission decided across workers) fails its parent's invoke step at once, as
+      // the engine does for one it skipped itself (the step is still waiting only in the first case).
+      for (const child of children)
+        if (child.status === "skipped") await this.settleParent(tx, child, input.now);
       let readyAt = input.readyAt;
       if (input.awaiting.length > 0) {
         const final = await tx.query(statements.finalSteps, [input.runId, input.awaiting]);
         if (final.length > 0) readyAt = input.now;
       }
       await tx.query(statements.suspendRun, [input.runId, input.status, readyAt, input.attempt]);
-      return { readyAt, children };
+      const result: SuspendResult = { readyAt, children };
+      if (accepted?.replaced) result.replaced = accepted.replaced;
+      return result;
     });
     if (suspended) {
       this.notifier?.due(suspended.readyAt);

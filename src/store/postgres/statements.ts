@@ -105,57 +105,127 @@ export const statements = {
        RETURNING runs.*)
      SELECT * FROM claimed`,
   ),
-  /**
-   * $1 run id, $2 owner, $3 now → one row if the run is claimable by `owner` at `now` (as `claimRuns` decides):
-   * a claim with slots reads this before it queues for its scopes' locks, so a run another worker took (or
-   * that ended) costs one read, not a turn under the locks every claim of those scopes takes.
-   */
-  claimable: named(
-    "fw_claimable",
-    `SELECT 1 AS claimable FROM runs WHERE id = $1 AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL
-       AND ready_at <= $3 AND (lease_expires_at IS NULL OR lease_expires_at <= $3 OR lease_owner = $2)`,
-    true,
-  ),
   /** $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock). */
   lockSlotScopes: named(
     "fw_lock_slot_scopes",
     "SELECT pg_advisory_xact_lock(hashtextextended('fairway:slot:' || s, 0)) FROM unnest($1::text[]) AS s",
   ),
   /**
-   * $1 run id, $2 owner, $3 now, $4 lease end, $5 slot scopes (sorted, distinct), $6 their limits → the
-   * claimed run row (`refused_scope` NULL), or one row with `refused_scope` = the first scope whose live holders (other runs'
-   * slot rows whose run holds a live lease and is not terminal) already reach its limit, or nothing (the run
-   * is not claimable: as `claimRuns`). Run under `lockSlotScopes` in the same transaction, so no other
-   * claim counts or takes a slot of these scopes meanwhile. It also deletes the scopes' rows of runs that
-   * hold no lease any more (suspended, ended), so a scope keeps about as many rows as it has holders; a row
-   * whose lease merely expired stays (not counted) and counts again if its owner renews.
+   * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
+   * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes $8 if a run is claimed (NULL:
+   * no throttle; only for a claim of one run, `claim-throttle.ts`) → one row per run that is claimable (due, not terminal, lease free,
+   * expired or `owner`'s): the claimed run (`refused_scope` NULL; `resumed`: it had started before, so it may
+   * have steps), or the run with `refused_scope` = the scope that has no room for it. A scope's holders are the slot rows of runs that hold a live lease and are not
+   * terminal, apart from the claimable runs of $1; the runs of $1 that `owner` holds live already (an
+   * abandoned execution's retry) are claimed again and count as holders; then the first `min(limit −
+   * holders)` other claimable runs in $1's order are claimed and take a slot row per scope (all of them when
+   * $5 is empty: a throttled claim without slots), and the rest are
+   * refused, naming the first full scope in sorted order (or, if none was full before, the first with the
+   * least room). So the holders never exceed a limit the claims did not find exceeded. A run found claimable but changed by
+   * another transaction before its row lock was granted (re-checked, as `claimRuns`) is claimed or has no
+   * row. Run under `lockSlotScopes` in the same transaction, so no other claim counts or takes a slot of
+   * these scopes meanwhile. It also deletes the scopes' rows of runs that hold no lease any more (suspended,
+   * ended), so a scope keeps about as many rows as it has holders; a row whose lease merely expired stays
+   * (not counted) and counts again if its owner renews.
    */
-  admitAndClaim: named(
-    "fw_admit_and_claim",
+  admitAndClaimRuns: named(
+    "fw_admit_and_claim_runs",
     `WITH want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
+     input AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS c(id, ord)),
+     claimable AS (
+       SELECT runs.id, input.ord,
+         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > $3, false) AS held
+       FROM runs JOIN input USING (id)
+       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)),
      live AS (
        SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
-       WHERE s.scope = ANY($5::text[]) AND s.run_id <> $1
+       WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
          AND r.lease_expires_at > $3 AND r.status NOT IN ${TERMINAL}
        GROUP BY s.scope),
-     full_scope AS (
-       SELECT want.scope FROM want JOIN live USING (scope) WHERE live.n >= want.lim ORDER BY want.scope LIMIT 1),
+     tightest AS (
+       SELECT want.scope,
+         want.lim - COALESCE(live.n, 0) - (SELECT COUNT(*) FROM claimable WHERE held) AS room
+       FROM want LEFT JOIN live USING (scope)
+       ORDER BY GREATEST(want.lim - COALESCE(live.n, 0), 0), want.scope LIMIT 1),
+     admitted AS (
+       SELECT id FROM claimable WHERE held
+       UNION ALL
+       (SELECT id FROM claimable WHERE NOT held ORDER BY ord LIMIT (SELECT GREATEST(room, 0) FROM tightest))),
+     locked AS (
+       SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
+         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)
+       ORDER BY runs.id FOR UPDATE OF runs),
      claimed AS (
-       UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $3),
+       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, $3),
          lease_owner = $2, lease_expires_at = $4
-       WHERE id = $1 AND status NOT IN ${TERMINAL} AND ready_at IS NOT NULL AND ready_at <= $3
-         AND (lease_expires_at IS NULL OR lease_expires_at <= $3 OR lease_owner = $2)
-         AND NOT EXISTS (SELECT 1 FROM full_scope)
-       RETURNING runs.*),
+       FROM locked WHERE runs.id = locked.id
+       RETURNING runs.*, locked.resumed),
      stale AS (
        DELETE FROM run_slots s USING runs r
-       WHERE s.scope = ANY($5::text[]) AND s.run_id <> $1 AND r.id = s.run_id
+       WHERE s.scope = ANY($5::text[]) AND s.run_id <> ALL($1::text[]) AND r.id = s.run_id
          AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
      taken AS (
        INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
-       ON CONFLICT DO NOTHING)
+       ON CONFLICT DO NOTHING),
+     throttled AS (
+       INSERT INTO throttles (scope, tat) SELECT $7::text, $8::float8 FROM claimed WHERE $7::text IS NOT NULL
+       ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)
      SELECT claimed.*, NULL::text AS refused_scope FROM claimed
-     UNION ALL SELECT runs.*, full_scope.scope FROM full_scope JOIN runs ON runs.id = $1`,
+     UNION ALL
+     SELECT runs.*, false, tightest.scope FROM claimable JOIN runs USING (id) CROSS JOIN tightest
+     WHERE claimable.id NOT IN (SELECT id FROM admitted)`,
+  ),
+  /**
+   * $1 sorted scopes of windows and singleton keys (`admit-runs.ts`): a transaction lock per scope, in order,
+   * so two accepts that admit runs of one scope serialize and two of overlapping scopes never deadlock.
+   */
+  lockAdmissionScopes: named(
+    "fw_lock_admission_scopes",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:admit:' || s, 0)) FROM unnest($1::text[]) AS s",
+  ),
+  /**
+   * $1 window scopes (distinct), $2 each one's window start (now − period, ms), $3 singleton scopes → one
+   * row per window scope with `n` = its admissions after the start (`holder` NULL), and one row per
+   * singleton scope held by a run that is not terminal (`holder` = that run). Deletes the windows'
+   * admissions at or before their start (they count no more). Run under `lockAdmissionScopes`.
+   */
+  admissionState: named(
+    "fw_admission_state",
+    `WITH w AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(scope, since)),
+     pruned AS (DELETE FROM run_admissions a USING w WHERE a.scope = w.scope AND a.at <= w.since)
+     SELECT w.scope, (SELECT COUNT(*) FROM run_admissions a WHERE a.scope = w.scope AND a.at > w.since)::int AS n,
+       NULL::text AS holder FROM w
+     UNION ALL
+     SELECT h.scope, 0, h.run_id FROM singleton_holders h JOIN runs r ON r.id = h.run_id
+     WHERE h.scope = ANY($3::text[]) AND r.status NOT IN ${TERMINAL}`,
+  ),
+  /**
+   * $1 window scopes, $2 admission times (ms), $3 run ids (one admission each); $4 singleton scopes
+   * (distinct), $5 the run now holding each. Run under `lockAdmissionScopes`, after `admissionState`.
+   */
+  recordAdmissions: named(
+    "fw_record_admissions",
+    `WITH admitted AS (
+       INSERT INTO run_admissions (scope, at, run_id)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING),
+     held AS (
+       INSERT INTO singleton_holders (scope, run_id) SELECT * FROM unnest($4::text[], $5::text[])
+       ON CONFLICT (scope) DO UPDATE SET run_id = EXCLUDED.run_id)
+     SELECT 1`,
+  ),
+  /**
+   * $1 run id, $2 throttle scope, $3 now, $4 owner → the run's `started_at` (NULL: never started) with the
+   * run row locked, and the throttle's TAT (NULL: idle); no row when the run is not claimable by `owner` at
+   * `now` (as `claimRuns`). Run under the throttle's lock (`lockSlotScopes`).
+   */
+  throttleState: named(
+    "fw_throttle_state",
+    `SELECT r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat FROM runs r
+     WHERE r.id = $1 AND r.status NOT IN ${TERMINAL} AND r.ready_at IS NOT NULL AND r.ready_at <= $3
+       AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $3 OR r.lease_owner = $4)
+     FOR UPDATE`,
   ),
   /** $1 run ids → their steps, by run, position and start. */
   stepsOfRuns: named(

@@ -1,0 +1,60 @@
+/**
+ * The schedule-time controls a store shared by several processes decides again when it creates a run
+ * (`NewRun.admission`): the sliding windows of `rateLimit` and `idempotency` and the `singleton` hold, with
+ * the skip reasons one process writes, so a run skipped by the store reads the same as one skipped here.
+ * Type-only data plus pure text builders: the store evaluates nothing of the config.
+ *
+ * @module
+ */
+
+/** "At most `limit` admissions of `scope` in any window of `periodMs`" (half-open `(t − periodMs, t]`). */
+export interface AdmissionWindow {
+  /** `rateLimit:<fn>\u0000<key>` or `idempotency:<fn>\u0000<key>`: a scope per function × key value. */
+  scope: string;
+  /** Integer ≥ 1 (the effective limit: a per-key override applied). */
+  limit: number;
+  /** Window length, ms. */
+  periodMs: number;
+  /** The run's `skipReason` when the window is full. */
+  reason: string;
+}
+
+/** The singleton key a run takes: at most one active (non-terminal) run per `scope`. */
+export interface SingletonRequest {
+  /** `singleton:<fn>\u0000<key>`. */
+  scope: string;
+  /** The key value, for the skip reason. */
+  key: string;
+  /** `skip`: the new run is skipped while a holder is active; `cancel`: the holder is replaced (cancelled). */
+  mode: "skip" | "cancel";
+}
+
+/**
+ * What the store checks before it creates the run, in this order: every window has room (else the run is
+ * stored skipped with the first full window's reason and counts nowhere), then the singleton (mode `skip`
+ * with an active holder: skipped, counts nowhere); then the run counts in every window and holds the key.
+ */
+export interface RunAdmission {
+  windows: AdmissionWindow[];
+  singleton?: SingletonRequest;
+}
+
+/** Skip reason of a full rate limit. */
+export function rateLimitReason(limit: number, periodMs: number, key: string): string {
+  return `rateLimit: ${limit} runs per ${periodMs} ms reached for key "${key}"`;
+}
+
+/** Skip reason of an idempotency key already used within 24 h. */
+export function idempotencyReason(key: string): string {
+  return `idempotency: a run with key "${key}" was created in the last 24h`;
+}
+
+/** Skip reason of a singleton (mode `skip`) whose key `holder` holds. */
+export function singletonSkipReason(holder: string, key: string): string {
+  return `singleton: run ${holder} is active for key "${key}"`;
+}
+
+/** Cancel reason of a singleton holder replaced (mode `cancel`) by run `by`. */
+export function singletonReplacedReason(by: string): string {
+  return `singleton: replaced by run ${by}`;
+}

@@ -1,0 +1,108 @@
+/**
+ * Claims with concurrency slots, batched per scope set (`PostgresStore.claimRun` with `slots`). A claim with
+ * slots holds its scopes' advisory locks from its lock statement to its COMMIT, so two claims of one scope,
+ * from any worker, never overlap: one at a time per scope, each paying BEGIN, lock, admit, COMMIT (a WAL
+ * flush) while holding the lock. One claim per transaction capped a function-wide limit at a few hundred
+ * starts per second across all workers (24 runs/s with 4 loaded workers in S1, `bench/fairness-workers.ts`).
+ *
+ * Here the claims of this process wait in memory per scope (`KeyedMutex`), as before; when one's turn
+ * comes, it takes every claim queued behind it with the same owner, scopes and limits (up to `maxBatch`)
+ * and they leave as ONE transaction: the locks once, then one statement that admits them in queue order
+ * while the scopes have room and names the full scope for the rest (`statements.admitAndClaimRuns`). A
+ * claim a batch before it carried does nothing on its turn. So batches grow with load, as the group commit's
+ * do, and a claim never waits for a later one.
+ *
+ * Each caller gets its own outcome: the claimed run, a refusal, or none (not claimable). A batch whose
+ * statement fails for good wrote nothing (it is one transaction), so its claims are sent again one by one
+ * and only the failing one fails; a retryable `StoreError` fails every claim of the batch (none was told it
+ * holds the run).
+ *
+ * @module
+ */
+import { StoreError } from "../../errors/index.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+
+/** One claim: the run, its claimer and lease, as `Store.claimRun` takes them. */
+export interface SlotClaim {
+  runId: string;
+  owner: string;
+  /** The claimer's clock, epoch ms. */
+  now: number;
+  /** When the lease ends, epoch ms. */
+  leaseEnd: number;
+}
+
+/** The scopes of a batch (sorted, distinct) and the limit of each, in the same order. */
+export interface SlotScopes {
+  scopes: string[];
+  limits: number[];
+}
+
+/**
+ * Writes `claims` (distinct runs, one owner) in one transaction under `scopes`' locks; the outcome of each
+ * claim that has one, by run id. Rejects with the transaction's error (nothing written).
+ */
+export type WriteSlotClaims<Result> = (
+  scopes: SlotScopes,
+  claims: SlotClaim[],
+) => Promise<Map<string, Result>>;
+
+interface Pending<Result> {
+  claim: SlotClaim;
+  /** Set once a batch carries this claim. */
+  taken: boolean;
+  resolve: (result: Result | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Batches this process's claims with slots (see the module doc). */
+export class SlotClaimBatches<Result> {
+  readonly #mutex = new KeyedMutex();
+  /** Claims not carried yet, per owner × scopes × limits. */
+  readonly #queued = new Map<string, Array<Pending<Result>>>();
+
+  /**
+   * @param write sends one batch.
+   * @param maxBatch claims per transaction at most. Default 64.
+   */
+  constructor(
+    private readonly write: WriteSlotClaims<Result>,
+    private readonly maxBatch = 64,
+  ) {}
+
+  /** Claims one run under `scopes`; its outcome, or undefined when the run was not claimable. */
+  claim(scopes: SlotScopes, claim: SlotClaim): Promise<Result | undefined> {
+    const key = JSON.stringify([claim.owner, scopes.scopes, scopes.limits]);
+    const queue = this.#queued.get(key) ?? [];
+    this.#queued.set(key, queue);
+    const outcome = new Promise<Result | undefined>((resolve, reject) => {
+      const pending: Pending<Result> = { claim, taken: false, resolve, reject };
+      queue.push(pending);
+      void this.#mutex.run(scopes.scopes, async () => {
+        if (pending.taken) return;
+        const batch = queue.splice(0, this.maxBatch);
+        if (queue.length === 0 && this.#queued.get(key) === queue) this.#queued.delete(key);
+        for (const item of batch) item.taken = true;
+        await this.#send(scopes, batch);
+      });
+    });
+    return outcome;
+  }
+
+  async #send(scopes: SlotScopes, batch: Array<Pending<Result>>): Promise<void> {
+    try {
+      const results = await this.write(
+        scopes,
+        batch.map((item) => item.claim),
+      );
+      for (const item of batch) item.resolve(results.get(item.claim.runId));
+    } catch (error) {
+      const transient = error instanceof StoreError && error.retryable;
+      if (transient || batch.length === 1) {
+        for (const item of batch) item.reject(error);
+        return;
+      }
+      for (const item of batch) await this.#send(scopes, [item]);
+    }
+  }
+}
