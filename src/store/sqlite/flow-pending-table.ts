@@ -47,7 +47,7 @@ export function fromFlowPending(entry: FlowPending): FlowPendingRowDb {
 /** Prepared statements over `flow_pending`; use inside the store's transaction. */
 export function flowPendingTable(db: Database.Database): FlowPendingTable & {
   list(): FlowPending[];
-  /** `Store.listDueFlowPending`: an index range on `flow_pending_due` (migration 15). */
+  /** `Store.listDueFlowPending`: an index range on `flow_pending_due` (migration 14). */
   due(until: number, limit: number, after?: FlowPendingCursor): FlowPending[];
 } {
   const get = db.prepare("SELECT * FROM flow_pending WHERE function_id = ? AND kind = ? AND key = ?");

@@ -203,7 +203,7 @@ DROP INDEX runs_due;
     sql: "ALTER TABLE runs ADD COLUMN flow_keys TEXT;",
   },
   {
-    version: 15,
+    version: 14,
     // The sweep reads the debounces and batches due soon (Store.listDueFlowPending), page by page.
     sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
   },
