@@ -1,11 +1,11 @@
 /**
  * The S4 scenario (issue 12), shared by the test and its worker processes: 1,000 keys (every key one run,
  * the first `hotKeys` keys `hotRuns` more, so per-key limits are reached), per-key concurrency 2 plus a
- * function-wide limit, priorities, two recorded steps per run. The lease (5 s) is short for a test of
+ * function-wide limit, a rate limit per key (decided when a worker stores the run: of a hot key's runs, sent
+ * through all four workers, exactly `ratePerKey` are admitted), priorities, two recorded steps per run. The lease (5 s) is short for a test of
  * recovery, long enough that a live worker on a loaded shared box does not lose its leases (a worker whose
  * lease runs out may still be inside a step body when another takes its slot: its writes are fenced, not
- * its code). The function's flow control is {@link s4Config}, the one place to add a control (a rate limit,
- * a throttle) to the scenario.
+ * its code). The function's flow control is {@link s4Config}.
  *
  * @module
  */
@@ -25,6 +25,8 @@ export const S4 = {
   hotRuns: 5,
   perKey: 2,
   functionWide: 16,
+  /** Runs admitted per key per hour (the rate limit): a hot key's further runs are skipped, a cold key's one is not. */
+  ratePerKey: 3,
   steps: ["a", "b"],
   /** Work per step body, ms. */
   stepMs: 10,
@@ -49,11 +51,13 @@ export const S4 = {
 };
 
 /**
- * The limited function's flow control, as every worker defines it. A control added here (a rate limit, a
- * throttle) applies to every worker; the test counts a run the controls skip as not lost (`status = 'skipped'`).
+ * The limited function's flow control, as every worker defines it: a control added here applies to every
+ * worker; the test counts a run the rate limit skips as not lost (`status = 'skipped'`), and exactly the runs
+ * beyond `ratePerKey` per key are skipped.
  */
 export const s4Config = {
   id: "limited",
   concurrency: [{ limit: S4.perKey, key: "event.data.key" }, { limit: S4.functionWide }],
   priority: { run: "event.data.priority" },
+  rateLimit: { limit: S4.ratePerKey, period: "1h", key: "event.data.key" },
 } satisfies FunctionConfig;
