@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { FairwayError } from "../errors/fairway-error.js";
 import { ApiRequestError } from "./api-client.js";
@@ -22,10 +23,17 @@ const urlOption = () =>
 const keyOption = () =>
   new Option("--key <key>", "bearer key or token (env FAIRWAY_EVENT_KEY / FAIRWAY_SIGNING_KEY)");
 
+/** The installed package's version (`fairway-agents`' package.json: two folders up from `src/cli` and `dist/cli`). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  return String(manifest.version);
+}
+
 /** Builds the `fairway` program (exported for tests). */
 export function buildProgram(): Command {
   const program = new Command("fairway")
     .description("Durable, multi-tenant AI agent networks: serve an app, send events, follow runs.")
+    .version(packageVersion(), "-V, --version", "print the installed fairway-agents version")
     .showHelpAfterError();
 
   serveCommandOf(

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -233,6 +233,14 @@ async function htmlServer(): Promise<string> {
   await new Promise<void>((resolve) => other!.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
 }
+
+describe("fairway --version", () => {
+  it("prints the package's version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    const { stdout } = await run(process.execPath, [launcher, "--version"], { env });
+    expect(stdout.trim()).toBe(version);
+  });
+});
 
 describe("CLI against the wrong server or URL", () => {
   it("says a reply that is not Fairway's JSON comes from something else than a Fairway server", async () => {
