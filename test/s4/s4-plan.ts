@@ -22,11 +22,11 @@ export const S4 = {
   workers: 4,
   keys: 1000,
   hotKeys: 20,
-  hotRuns: 5,
+  hotRuns: 7,
   perKey: 2,
   functionWide: 16,
   /** Runs admitted per key per hour (the rate limit): a hot key's further runs are skipped, a cold key's one is not. */
-  ratePerKey: 3,
+  ratePerKey: 6,
   steps: ["a", "b"],
   /** Work per step body, ms. */
   stepMs: 10,
