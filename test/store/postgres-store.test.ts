@@ -584,6 +584,59 @@ describe("PostgreSQL store: rate limit, idempotency, singleton and throttle deci
     });
     expect(await b.claimRun("x1", "wb", T0 + 2, 1000, [slot], throttle)).toHaveProperty("run");
   });
+
+  it("one worker's throttled claims asked at once are decided together: GCRA in the order asked, a resume among them not throttled, and the TAT stored is that of the starts the slots admitted", async () => {
+    const [a, b, schema] = await twoWorkers();
+    const ids = ["t0", "t1", "t2", "t3", "t4", "back"];
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    // "back" started before (a resume).
+    expect(await b.claimRun("back", "wb", T0, 1000)).toHaveProperty("run");
+    await b.suspendRun({
+      runId: "back",
+      owner: "wb",
+      now: T0,
+      status: "sleeping",
+      readyAt: T0,
+      attempt: 0,
+      steps: [],
+      waits: [],
+      awaiting: [],
+      children: { now: T0, events: [], runs: [] },
+    });
+    const twoPerSecond = { scope: "fn:t", limit: 2, periodMs: 1000, burst: 0 };
+    const claims = await Promise.all(ids.map((id) => a.claimRun(id, "wa", T0, 1000, [], twoPerSecond)));
+    expect(claims.map((claim) => (claim && "run" in claim ? claim.run.id : claim))).toEqual([
+      "t0",
+      "t1",
+      { refused: true, scope: "fn:t", retryAt: T0 + 500 },
+      { refused: true, scope: "fn:t", retryAt: T0 + 500 },
+      { refused: true, scope: "fn:t", retryAt: T0 + 500 },
+      "back",
+    ]);
+    const tat = async (scope: string) => {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT tat FROM ${schema}.throttles WHERE scope = $1`, [scope]);
+        return rows[0]?.tat as number | undefined;
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await tat("fn:t")).toBe(T0 + 1000);
+    // Ten per second, but one slot: of three conforming starts one is claimed, and the TAT counts it alone.
+    const tenPerSecond = { scope: "fn:u", limit: 10, periodMs: 1000, burst: 0 };
+    const one = [{ scope: "fn:fn", limit: 1 }];
+    const slotted = await Promise.all(
+      ["t2", "t3", "t4"].map((id) => a.claimRun(id, "wa", T0 + 1, 1000, one, tenPerSecond)),
+    );
+    expect(slotted.map((claim) => (claim && "run" in claim ? claim.run.id : claim))).toEqual([
+      "t2",
+      { refused: true, scope: "fn:fn" },
+      { refused: true, scope: "fn:fn" },
+    ]);
+    expect(await tat("fn:u")).toBe(T0 + 1 + 100);
+  });
 });
 
 describe("PostgreSQL store: group commit against another worker", () => {
