@@ -17,15 +17,20 @@ const claimOf = (runId: string, owner = "w"): SlotClaim => ({
  */
 function scripted(maxBatch?: number) {
   const batches: Array<{
-    scopes: SlotScopes;
+    /** Each scope set's scopes, in the batch's order. */
+    scopes: SlotScopes[];
+    /** Each scope set's run ids. */
+    sets: string[][];
     runIds: string[];
     settle: (outcome: { claimed: string[] } | { error: unknown }) => void;
   }> = [];
   const claims = new SlotClaimBatches<string>(
-    (scopes, batch) =>
+    (sets) =>
       new Promise((resolve, reject) => {
+        const batch = sets.flatMap((set) => set.claims);
         batches.push({
-          scopes,
+          scopes: sets.map((set) => set.scopes),
+          sets: sets.map((set) => set.claims.map((claim) => claim.runId)),
           runIds: batch.map((claim) => claim.runId),
           settle: (outcome) => {
             if ("error" in outcome) reject(outcome.error);
@@ -74,7 +79,7 @@ describe("SlotClaimBatches: a process's claims of one scope set leave together",
     expect(await Promise.all([...queued, otherScope])).toEqual(["claimed r2", "claimed r3", undefined]);
   });
 
-  it("claims of another owner or other limits never share a batch, and a batch holds at most maxBatch claims", async () => {
+  it("claims of another owner never share a batch; other scope sets of the owner that share a scope join it; a batch holds at most maxBatch claims", async () => {
     const { claims, batches, settled } = scripted(2);
     const outcomes = [
       claims.claim(fnWide, claimOf("a1")),
@@ -88,7 +93,31 @@ describe("SlotClaimBatches: a process's claims of one scope set leave together",
       for (const batch of batches) batch.settle({ claimed: batch.runIds });
     }
     await Promise.all(outcomes);
-    expect(batches.map((batch) => batch.runIds)).toEqual([["a1", "a2"], ["b1"], ["c1"], ["a3"]]);
+    expect(batches.map((batch) => batch.sets)).toEqual([[["a1", "a2"]], [["b1"]], [["c1"], ["a3"]]]);
+  });
+
+  it("claims of other scope sets that share a scope with the set whose turn it is leave in its batch, each set apart; a set sharing none waits for nothing", async () => {
+    const { claims, batches, settled } = scripted();
+    const perKey: SlotScopes = { scopes: ["fn:f", "fn:f:k=1"], limits: [2, 1] };
+    const first = claims.claim(fnWide, claimOf("r1"));
+    await settled();
+    const queued = [
+      claims.claim(fnWide, claimOf("r2")),
+      claims.claim(perKey, claimOf("k1")),
+      claims.claim(fnWide, claimOf("r3")),
+      claims.claim({ scopes: ["fn:g"], limits: [1] }, claimOf("g1")),
+    ];
+    await settled();
+    expect(batches.map((batch) => batch.sets)).toEqual([[["r1"]], [["g1"]]]);
+    batches[0]!.settle({ claimed: ["r1"] });
+    batches[1]!.settle({ claimed: ["g1"] });
+    await first;
+    await settled();
+    expect(batches.map((batch) => batch.sets)).toEqual([[["r1"]], [["g1"]], [["r2", "r3"], ["k1"]]]);
+    expect(batches[2]!.scopes).toEqual([fnWide, perKey]);
+    batches[2]!.settle({ claimed: ["r2", "k1"] });
+    expect(await Promise.all(queued)).toEqual(["claimed r2", "claimed k1", undefined, "claimed g1"]);
+    expect(batches).toHaveLength(3);
   });
 
   it("a batch refused for good is sent again claim by claim, so only the claim the database refuses fails", async () => {

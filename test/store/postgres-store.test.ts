@@ -331,6 +331,39 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     expect(await a.claimRun("h3", "wa", T0 + 7 + 2000, 60_000, one)).toMatchObject({ run: { id: "h3" } });
   });
 
+  it("turns never hold back a resume: a run that started before takes a freed slot while a start waits for its turn", async () => {
+    const [a, b] = await twoWorkers();
+    const one = [{ scope: "fn:fn", limit: 1 }];
+    await a.acceptEvents({
+      now: T0,
+      events: [],
+      runs: [
+        { run: run("h1", { backlogKey: "fn\u0000heavy" }) },
+        { run: run("l1", { backlogKey: "fn\u0000light" }) },
+      ],
+    });
+    expect(await a.claimRun("h1", "wa", T0, 60_000, one)).toMatchObject({ run: { id: "h1" } });
+    await a.suspendRun({
+      runId: "h1",
+      owner: "wa",
+      now: T0 + 1,
+      status: "sleeping",
+      readyAt: T0 + 5,
+      attempt: 0,
+      steps: [],
+      waits: [],
+      awaiting: [],
+      children: { now: T0 + 1, events: [], runs: [] },
+    });
+    expect(await b.claimRun("l1", "wb", T0 + 2, 60_000, [{ scope: "fn:fn", limit: 0 }])).toEqual({
+      refused: true,
+      scope: "fn:fn",
+    });
+    // The light backlog waits for its turn; h1 wakes up and resumes in the free slot all the same.
+    expect(await a.claimRun("h1", "wa", T0 + 5, 60_000, one)).toMatchObject({ run: { id: "h1" } });
+    expect(await b.claimRun("l1", "wb", T0 + 6, 60_000, one)).toEqual({ refused: true, scope: "fn:fn" });
+  });
+
   it("a claim with slots keeps quotes, backslashes, NUL and U+0001 in its run id and scopes (sent as literals)", async () => {
     const [a, b] = await twoWorkers();
     const id = "r'1\\x\u0000y\u0001";

@@ -7,6 +7,7 @@
  */
 import { MigrationError } from "../../errors/index.js";
 import type { Migration } from "../sqlite/migrations.js";
+import { postgresRoutines } from "./routines.js";
 
 export type { Migration } from "../sqlite/migrations.js";
 
@@ -227,12 +228,14 @@ export interface MigrationClient {
  * its version bump. Holds a session advisory lock keyed by the schema name meanwhile, so workers starting
  * at once apply each migration exactly once: the others wait, then find the schema current. The lock dies
  * with the session if the process does. Throws MigrationError naming the version that failed (the schema
- * stays at the version before it).
+ * stays at the version before it). Then installs `routines` (`routines.ts`: `CREATE OR REPLACE`, every start)
+ * in one transaction under the same lock.
  */
 export async function migrate(
   client: MigrationClient,
   schema: string,
   list: Migration[] = postgresMigrations,
+  routines: readonly string[] = postgresRoutines,
 ): Promise<void> {
   const lockKey = `fairway:migrate:${schema}`;
   await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
@@ -258,6 +261,15 @@ export async function migrate(
         await client.query("ROLLBACK").catch(() => undefined);
         throw new MigrationError(migration.version, cause);
       }
+    }
+    await client.query("BEGIN");
+    try {
+      await client.query(`SET LOCAL search_path TO ${schema}`);
+      for (const routine of routines) await client.query(routine);
+      await client.query("COMMIT");
+    } catch (cause) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw cause;
     }
   } finally {
     // A dead session has dropped the lock already; a failure here must not hide the error in flight.

@@ -125,27 +125,6 @@ export class PostgresDatabase {
   }
 
   /**
-   * Runs `text`, several statements separated by `;` with their values inlined (`inline-values.ts`), as ONE
-   * round trip (the simple query protocol). PostgreSQL runs them as one implicit transaction, each
-   * statement with a snapshot of its own (READ COMMITTED: a statement after a lock sees what committed
-   * while it waited), and commits after the last; a failing statement rolls all back. For work that holds a
-   * lock from one statement to the commit: it is held for the server's work only, never across a client
-   * round trip. Retried like `query` of a statement that is not idempotent. The rows of the last statement.
-   */
-  script<Row>(label: string, text: string): Promise<Row[]> {
-    return this.withRetry(
-      label,
-      async (client, sent) => {
-        sent();
-        const results = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
-        const last = Array.isArray(results) ? results[results.length - 1]! : results;
-        return (last.rows as Row[]).map(decodeRow);
-      },
-      false,
-    );
-  }
-
-  /**
    * Runs `work` on one checked-out connection (a session: migrations hold a session advisory lock),
    * retried as a whole on a transient failure; `work` must be safe to run again.
    */

@@ -70,15 +70,20 @@ import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { type AdmissionCandidate, admitRuns } from "./admit-runs.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { throttledStarts } from "./claim-throttle.js";
-import { inlineValues } from "./inline-values.js";
 import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
-import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
+import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
-import { lockedScopes, type SlotClaim, SlotClaimBatches, type SlotScopes } from "./slot-claims.js";
+import {
+  lockedScopes,
+  type SlotClaim,
+  SlotClaimBatches,
+  type SlotClaimSet,
+  type SlotScopes,
+} from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
 import { WorkListener } from "./work-listener.js";
@@ -298,8 +303,8 @@ export class PostgresStore implements Store {
    * transaction (the database serializes them on the scope's lock anyway, and waiting there would hold a
    * pooled connection), and leave in batches.
    */
-  private readonly slotClaims = new SlotClaimBatches<ClaimedRun | ClaimRefused>((scopes, claims) =>
-    this.claimWithSlots(scopes, claims),
+  private readonly slotClaims = new SlotClaimBatches<ClaimedRun | ClaimRefused>((sets) =>
+    this.claimWithSlots(sets),
   );
   /** This store's id on the notice channel (it ignores its own notices). */
   private readonly sender = randomUUID();
@@ -637,33 +642,39 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * One transaction for claims of one owner under the same scopes, sent as one round trip (`script`, so the
-   * locks are never held across a client round trip): the scopes' advisory locks in sorted order, then
-   * `admitAndClaimRuns` admits them in order while every scope has room and refuses the rest;
+   * One transaction for a batch of claims of one owner (`slot-claims.ts`), one round trip: the
+   * `fairway_claim_slots` routine (`routines.ts`) takes every scope's advisory lock in sorted order, then
+   * runs `admitAndClaimRuns` per scope set in order, so the locks are never held across a client round trip;
    * then the steps of the claimed runs that had started before (a fresh snapshot, as `claimRuns`; a run
-   * never claimed has written none, so a batch of fresh runs skips that round trip). The batch's latest `now` and lease end
-   * stand for all of its claims (each was asked no later than the batch leaves).
+   * never claimed has written none, so a batch of fresh runs skips that round trip). The batch's latest `now`
+   * and lease end stand for all of its claims (each was asked no later than the batch leaves). A batch with a
+   * throttle (one scope set) is `claimThrottled`.
    */
-  private async claimWithSlots(
-    scoped: SlotScopes,
-    claims: SlotClaim[],
-  ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
-    if (scoped.throttle !== undefined) return this.claimThrottled(scoped, scoped.throttle, claims);
-    const { scopes, limits } = scoped;
-    const lock = inlineValues(statements.lockSlotScopes.text, [scopes.map(encodeText)]);
-    const admit = inlineValues(statements.admitAndClaimRuns.text, [
-      claims.map((claim) => claim.runId),
-      claims[0]!.owner,
-      Math.max(...claims.map((claim) => claim.now)),
-      Math.max(...claims.map((claim) => claim.leaseEnd)),
-      scopes.map(encodeText),
-      limits,
-      null,
-      null,
-      claims.map((claim) => claim.substitute),
+  private async claimWithSlots(sets: SlotClaimSet[]): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const throttle = sets[0]!.scopes.throttle;
+    if (throttle !== undefined) return this.claimThrottled(sets[0]!.scopes, throttle, sets[0]!.claims);
+    const claims = sets.flatMap((set, index) => set.claims.map((claim) => ({ claim, set: index + 1 })));
+    const scopes = sets.flatMap((set, index) =>
+      set.scopes.scopes.map((scope, position) => ({
+        scope,
+        limit: set.scopes.limits[position]!,
+        set: index + 1,
+      })),
+    );
+    const locks = [...new Set(sets.flatMap((set) => set.scopes.scopes))].sort();
+    const rows = await this.query<{ claim_row: ClaimRowDb }>(statements.claimSlots, [
+      claims.map(({ claim }) => claim.runId),
+      claims.map(({ set }) => set),
+      claims.map(({ claim }) => claim.substitute),
+      claims[0]!.claim.owner,
+      Math.max(...claims.map(({ claim }) => claim.now)),
+      Math.max(...claims.map(({ claim }) => claim.leaseEnd)),
+      scopes.map(({ scope }) => encodeText(scope)),
+      scopes.map(({ limit }) => limit),
+      scopes.map(({ set }) => set),
+      locks.map(encodeText),
     ]);
-    const rows = await (await this.database()).script<ClaimRowDb>("claimRun", `${lock};\n${admit}`);
-    return this.claimOutcomes(rows);
+    return this.claimOutcomes(rows.map(({ claim_row }) => decodeRow(claim_row)));
   }
 
   /**
@@ -684,7 +695,9 @@ export class PostgresStore implements Store {
     const now = Math.max(...claims.map((claim) => claim.now));
     const leaseEnd = Math.max(...claims.map((claim) => claim.leaseEnd));
     const { starts, rows } = await this.transaction("claimRun", async (tx) => {
-      await tx.query(statements.lockSlotScopes, [lockedScopes({ scopes, limits, ...scoped }).map(encodeText)]);
+      await tx.query(statements.lockSlotScopes, [
+        lockedScopes({ scopes, limits, ...scoped }).map(encodeText),
+      ]);
       const starts = await throttledStarts(
         tx,
         claims.map((claim) => claim.runId),

@@ -50,14 +50,18 @@ export function lockedScopes({ scopes, throttle }: SlotScopes): string[] {
   return throttle === undefined ? scopes : [...scopes, `throttle:${throttle.scope}`].sort();
 }
 
+/** The claims of one scope set in a batch, in the order they were asked. */
+export interface SlotClaimSet {
+  scopes: SlotScopes;
+  claims: SlotClaim[];
+}
+
 /**
- * Writes `claims` (distinct runs, one owner) in one transaction under `scopes`' locks; the outcome of each
- * claim that has one, by run id. Rejects with the transaction's error (nothing written).
+ * Writes a batch (distinct runs, one owner; several scope sets only without a throttle) in one transaction
+ * under every set's locks; the outcome of each claim that has one, by run id. Rejects with the transaction's
+ * error (nothing written).
  */
-export type WriteSlotClaims<Result> = (
-  scopes: SlotScopes,
-  claims: SlotClaim[],
-) => Promise<Map<string, Result>>;
+export type WriteSlotClaims<Result> = (sets: SlotClaimSet[]) => Promise<Map<string, Result>>;
 
 interface Pending<Result> {
   claim: SlotClaim;
@@ -67,11 +71,18 @@ interface Pending<Result> {
   reject: (error: unknown) => void;
 }
 
+/** The claims queued under one owner × scope set × throttle. */
+interface Queue<Result> {
+  scopes: SlotScopes;
+  owner: string;
+  pending: Array<Pending<Result>>;
+}
+
 /** Batches this process's claims with slots (see the module doc). */
 export class SlotClaimBatches<Result> {
   readonly #mutex = new KeyedMutex();
   /** Claims not carried yet, per owner × scopes × limits × throttle. */
-  readonly #queued = new Map<string, Array<Pending<Result>>>();
+  readonly #queued = new Map<string, Queue<Result>>();
 
   /**
    * @param write sends one batch.
@@ -85,36 +96,65 @@ export class SlotClaimBatches<Result> {
   /** Claims one run under `scopes`; its outcome, or undefined when the run was not claimable. */
   claim(scopes: SlotScopes, claim: SlotClaim): Promise<Result | undefined> {
     const key = JSON.stringify([claim.owner, scopes.scopes, scopes.limits, scopes.throttle ?? null]);
-    const queue = this.#queued.get(key) ?? [];
-    this.#queued.set(key, queue);
-    const outcome = new Promise<Result | undefined>((resolve, reject) => {
+    let queue = this.#queued.get(key);
+    if (!queue) {
+      queue = { scopes, owner: claim.owner, pending: [] };
+      this.#queued.set(key, queue);
+    }
+    const own = queue;
+    return new Promise<Result | undefined>((resolve, reject) => {
       const pending: Pending<Result> = { claim, taken: false, resolve, reject };
-      queue.push(pending);
+      own.pending.push(pending);
       void this.#mutex.run(lockedScopes(scopes), async () => {
         if (pending.taken) return;
-        const batch = queue.splice(0, this.maxBatch);
-        if (queue.length === 0 && this.#queued.get(key) === queue) this.#queued.delete(key);
-        for (const item of batch) item.taken = true;
-        await this.#send(scopes, batch);
+        await this.#send(this.#take(key, own));
       });
     });
-    return outcome;
   }
 
-  async #send(scopes: SlotScopes, batch: Array<Pending<Result>>): Promise<void> {
+  /**
+   * The batch that leaves on `own`'s turn: its claims, then (without a throttle) the claims of other scope
+   * sets of the same owner that share a scope with it — they would wait for this batch anyway — up to
+   * `maxBatch` in all, each set's in the order asked.
+   */
+  #take(key: string, own: Queue<Result>): Array<{ scopes: SlotScopes; batch: Array<Pending<Result>> }> {
+    const sets = [{ key, queue: own }];
+    if (own.scopes.throttle === undefined) {
+      const shared = new Set(own.scopes.scopes);
+      for (const [otherKey, queue] of this.#queued) {
+        if (queue === own || queue.owner !== own.owner || queue.scopes.throttle !== undefined) continue;
+        if (queue.scopes.scopes.some((scope) => shared.has(scope))) sets.push({ key: otherKey, queue });
+      }
+    }
+    let room = this.maxBatch;
+    const taken: Array<{ scopes: SlotScopes; batch: Array<Pending<Result>> }> = [];
+    for (const { key: setKey, queue } of sets) {
+      if (room === 0) break;
+      const batch = queue.pending.splice(0, room);
+      if (queue.pending.length === 0 && this.#queued.get(setKey) === queue) this.#queued.delete(setKey);
+      if (batch.length === 0) continue;
+      for (const item of batch) item.taken = true;
+      room -= batch.length;
+      taken.push({ scopes: queue.scopes, batch });
+    }
+    return taken;
+  }
+
+  async #send(sets: Array<{ scopes: SlotScopes; batch: Array<Pending<Result>> }>): Promise<void> {
+    const all = sets.flatMap(({ batch }) => batch);
     try {
       const results = await this.write(
-        scopes,
-        batch.map((item) => item.claim),
+        sets.map(({ scopes, batch }) => ({ scopes, claims: batch.map((item) => item.claim) })),
       );
-      for (const item of batch) item.resolve(results.get(item.claim.runId));
+      for (const item of all) item.resolve(results.get(item.claim.runId));
     } catch (error) {
       const transient = error instanceof StoreError && error.retryable;
-      if (transient || batch.length === 1) {
-        for (const item of batch) item.reject(error);
+      if (transient || all.length === 1) {
+        for (const item of all) item.reject(error);
         return;
       }
-      for (const item of batch) await this.#send(scopes, [item]);
+      for (const { scopes, batch } of sets)
+        for (const item of batch) await this.#send([{ scopes, batch: [item] }]);
     }
   }
 }

@@ -33,6 +33,115 @@ const REPLACE_STEP = `ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.nam
 /** A statement with a name, from its SQL. */
 const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
 
+/**
+ * The body of `statements.admitAndClaimRuns` (documented there), in two parts: its common table expressions
+ * and its final query, so the claim routine (`routines.ts`) runs the same statement per scope set.
+ */
+export const ADMIT_AND_CLAIM = {
+  ctes: `WITH want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
+     input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
+     claimable AS (
+       SELECT runs.id, runs.backlog_key, input.ord, runs.started_at IS NOT NULL AS resume,
+         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > $3, false) AS held
+       FROM runs JOIN input USING (id)
+       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)),
+     live AS (
+       SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
+       WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
+         AND r.lease_expires_at > $3 AND r.status NOT IN ${TERMINAL}
+       GROUP BY s.scope),
+     missing AS (
+       SELECT input.id, input.ord, runs.backlog_key,
+         ROW_NUMBER() OVER (PARTITION BY runs.backlog_key ORDER BY input.ord) AS rank
+       FROM input JOIN runs USING (id)
+       WHERE input.may_substitute AND input.id NOT IN (SELECT id FROM claimable)),
+     spare AS (
+       SELECT s.id, b.backlog_key, ROW_NUMBER() OVER (PARTITION BY b.backlog_key ORDER BY s.queue_score, s.id) AS rank
+       FROM (SELECT backlog_key, COUNT(*) AS n FROM missing GROUP BY backlog_key) b
+       CROSS JOIN LATERAL (
+         SELECT runs.id, runs.queue_score FROM runs
+         WHERE runs.backlog_key = b.backlog_key AND runs.started_at IS NULL AND runs.ready_at <= runs.created_at
+           AND runs.ready_at <= $3 AND runs.status NOT IN ${TERMINAL}
+           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3)
+           AND runs.id <> ALL($1::text[])
+         ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
+     substitutes AS (
+       SELECT spare.id, spare.backlog_key, missing.ord, missing.id AS instead_of
+       FROM missing JOIN spare ON spare.backlog_key = missing.backlog_key AND spare.rank = missing.rank),
+     candidates AS (
+       SELECT id, backlog_key, ord, resume, NULL::text AS instead_of FROM claimable WHERE NOT held
+       UNION ALL
+       SELECT id, backlog_key, ord, false, instead_of FROM substitutes),
+     mine AS (
+       SELECT want.scope, COALESCE(MIN(t.served_at), ${NEVER_SERVED}) AS served_at
+       FROM want LEFT JOIN scope_turns t
+         ON t.scope = want.scope AND t.backlog_key IN (SELECT backlog_key FROM candidates)
+       GROUP BY want.scope),
+     ahead AS (
+       SELECT t.scope, COUNT(*) AS n FROM scope_turns t JOIN mine USING (scope)
+       WHERE t.waiting_until > $3 AND t.served_at < mine.served_at
+         AND t.backlog_key NOT IN (SELECT backlog_key FROM candidates)
+       GROUP BY t.scope),
+     rooms AS (
+       SELECT want.scope, want.lim - COALESCE(live.n, 0) AS free,
+         want.lim - COALESCE(live.n, 0) - COALESCE(ahead.n, 0) AS fair_free
+       FROM want LEFT JOIN live USING (scope) LEFT JOIN ahead USING (scope)),
+     tightest AS (
+       SELECT rooms.scope,
+         (SELECT MIN(free) FROM rooms) - (SELECT COUNT(*) FROM claimable WHERE held) AS room,
+         (SELECT MIN(fair_free) FROM rooms) - (SELECT COUNT(*) FROM claimable WHERE held) AS fair
+       FROM rooms ORDER BY GREATEST(rooms.fair_free, 0), rooms.scope LIMIT 1),
+     admitted AS (
+       SELECT id, NULL::text AS instead_of FROM claimable WHERE held
+       UNION ALL
+       (SELECT id, instead_of FROM candidates WHERE resume ORDER BY ord
+        LIMIT (SELECT GREATEST(room, 0) FROM tightest))
+       UNION ALL
+       (SELECT id, instead_of FROM candidates WHERE NOT resume ORDER BY ord
+        LIMIT (SELECT GREATEST(LEAST(fair, room - (SELECT COUNT(*) FROM candidates WHERE resume)), 0) FROM tightest))),
+     locked AS (
+       SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
+         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)
+       ORDER BY runs.id FOR UPDATE OF runs),
+     claimed AS (
+       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, $3),
+         lease_owner = $2, lease_expires_at = $4
+       FROM locked WHERE runs.id = locked.id
+       RETURNING runs.*, locked.resumed),
+     stale AS (
+       DELETE FROM run_slots s USING runs r
+       WHERE s.scope = ANY($5::text[]) AND s.run_id <> ALL($1::text[]) AND r.id = s.run_id
+         AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
+     taken AS (
+       INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
+       ON CONFLICT DO NOTHING),
+     outcome AS (
+       SELECT b.backlog_key, EXISTS (SELECT 1 FROM claimed WHERE claimed.backlog_key = b.backlog_key) AS served
+       FROM (SELECT backlog_key FROM claimable UNION SELECT backlog_key FROM candidates) b),
+     turns AS (
+       INSERT INTO scope_turns (scope, backlog_key, served_at, waiting_until)
+       SELECT want.scope, outcome.backlog_key,
+         CASE WHEN outcome.served THEN $3 ELSE ${NEVER_SERVED} END,
+         CASE WHEN outcome.served THEN 0 ELSE $3 + ${TURN_KEPT_MS} END
+       FROM want CROSS JOIN outcome
+       ON CONFLICT (scope, backlog_key) DO UPDATE SET
+         served_at = CASE WHEN EXCLUDED.waiting_until = 0 THEN EXCLUDED.served_at ELSE scope_turns.served_at END,
+         waiting_until = EXCLUDED.waiting_until),
+     throttled AS (
+       INSERT INTO throttles (scope, tat)
+       SELECT $7::text, ($8::float8[])[n.k] FROM (SELECT COUNT(*) AS k FROM claimed WHERE NOT claimed.resumed) n
+       WHERE $7::text IS NOT NULL AND n.k > 0
+       ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)`,
+  result: `     SELECT claimed.*, NULL::text AS refused_scope, admitted.instead_of
+     FROM claimed JOIN admitted ON admitted.id = claimed.id
+     UNION ALL
+     SELECT runs.*, false, tightest.scope, candidates.instead_of
+     FROM candidates JOIN runs USING (id) CROSS JOIN tightest
+     WHERE candidates.id NOT IN (SELECT id FROM admitted)`,
+};
+
 export const statements = {
   /** $1 JSON array of event rows (no seq) → id, seq of each, in insertion order. */
   insertEvents: named(
@@ -114,6 +223,14 @@ export const statements = {
        RETURNING runs.*)
      SELECT * FROM claimed`,
   ),
+  /**
+   * A batch of claims with slots, one transaction (`routines.ts`, `fairway_claim_slots`, whose parameters
+   * these are in order) → one JSON object per outcome row of `admitAndClaimRuns`.
+   */
+  claimSlots: named(
+    "fw_claim_slots",
+    "SELECT fairway_claim_slots($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS claim_row",
+  ),
   /** $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock). */
   lockSlotScopes: named(
     "fw_lock_slot_scopes",
@@ -132,8 +249,10 @@ export const statements = {
    * one process's least-recently-served rule, `src/flow/fair-scheduler.ts`): per scope, every other backlog
    * whose claim was refused within the last `TURN_KEPT_MS` and that took a slot of the scope less recently
    * than the batch's backlogs (`scope_turns`) keeps one slot free for itself, so a slot freed while a light
-   * tenant waits goes to it, whichever worker asks first. Then the first `min(limit − holders − turns kept)`
-   * other claimable runs in $1's order are claimed and take a slot row per scope (all of them when
+   * tenant waits goes to it, whichever worker asks first. Resumes go first and are not held back by turns
+   * (as one process serves resumes before starts): the first `limit − holders` resumes in $1's order are
+   * claimed, then the first `min(limit − holders − turns kept, room left)` first starts; each takes a slot
+   * row per scope (all of them when
    * $5 is empty: a throttled claim without slots), and the rest are
    * refused, naming the first full scope in sorted order (or, if none was full before, the first with the
    * least room). So the holders never exceed a limit the claims did not find exceeded. A run found claimable but changed by
@@ -150,100 +269,8 @@ export const statements = {
    */
   admitAndClaimRuns: named(
     "fw_admit_and_claim_runs",
-    `WITH want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
-     input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
-     claimable AS (
-       SELECT runs.id, runs.backlog_key, input.ord,
-         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > $3, false) AS held
-       FROM runs JOIN input USING (id)
-       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)),
-     live AS (
-       SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
-       WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
-         AND r.lease_expires_at > $3 AND r.status NOT IN ${TERMINAL}
-       GROUP BY s.scope),
-     missing AS (
-       SELECT input.id, input.ord, runs.backlog_key,
-         ROW_NUMBER() OVER (PARTITION BY runs.backlog_key ORDER BY input.ord) AS rank
-       FROM input JOIN runs USING (id)
-       WHERE input.may_substitute AND input.id NOT IN (SELECT id FROM claimable)),
-     spare AS (
-       SELECT s.id, b.backlog_key, ROW_NUMBER() OVER (PARTITION BY b.backlog_key ORDER BY s.queue_score, s.id) AS rank
-       FROM (SELECT backlog_key, COUNT(*) AS n FROM missing GROUP BY backlog_key) b
-       CROSS JOIN LATERAL (
-         SELECT runs.id, runs.queue_score FROM runs
-         WHERE runs.backlog_key = b.backlog_key AND runs.started_at IS NULL AND runs.ready_at <= runs.created_at
-           AND runs.ready_at <= $3 AND runs.status NOT IN ${TERMINAL}
-           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3)
-           AND runs.id <> ALL($1::text[])
-         ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
-     substitutes AS (
-       SELECT spare.id, spare.backlog_key, missing.ord, missing.id AS instead_of
-       FROM missing JOIN spare ON spare.backlog_key = missing.backlog_key AND spare.rank = missing.rank),
-     candidates AS (
-       SELECT id, backlog_key, ord, NULL::text AS instead_of FROM claimable WHERE NOT held
-       UNION ALL
-       SELECT id, backlog_key, ord, instead_of FROM substitutes),
-     mine AS (
-       SELECT want.scope, COALESCE(MIN(t.served_at), ${NEVER_SERVED}) AS served_at
-       FROM want LEFT JOIN scope_turns t
-         ON t.scope = want.scope AND t.backlog_key IN (SELECT backlog_key FROM candidates)
-       GROUP BY want.scope),
-     ahead AS (
-       SELECT t.scope, COUNT(*) AS n FROM scope_turns t JOIN mine USING (scope)
-       WHERE t.waiting_until > $3 AND t.served_at < mine.served_at
-         AND t.backlog_key NOT IN (SELECT backlog_key FROM candidates)
-       GROUP BY t.scope),
-     tightest AS (
-       SELECT want.scope,
-         want.lim - COALESCE(live.n, 0) - COALESCE(ahead.n, 0) - (SELECT COUNT(*) FROM claimable WHERE held) AS room
-       FROM want LEFT JOIN live USING (scope) LEFT JOIN ahead USING (scope)
-       ORDER BY GREATEST(want.lim - COALESCE(live.n, 0) - COALESCE(ahead.n, 0), 0), want.scope LIMIT 1),
-     admitted AS (
-       SELECT id, NULL::text AS instead_of FROM claimable WHERE held
-       UNION ALL
-       (SELECT id, instead_of FROM candidates ORDER BY ord LIMIT (SELECT GREATEST(room, 0) FROM tightest))),
-     locked AS (
-       SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
-         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)
-       ORDER BY runs.id FOR UPDATE OF runs),
-     claimed AS (
-       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, $3),
-         lease_owner = $2, lease_expires_at = $4
-       FROM locked WHERE runs.id = locked.id
-       RETURNING runs.*, locked.resumed),
-     stale AS (
-       DELETE FROM run_slots s USING runs r
-       WHERE s.scope = ANY($5::text[]) AND s.run_id <> ALL($1::text[]) AND r.id = s.run_id
-         AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
-     taken AS (
-       INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
-       ON CONFLICT DO NOTHING),
-     outcome AS (
-       SELECT b.backlog_key, EXISTS (SELECT 1 FROM claimed WHERE claimed.backlog_key = b.backlog_key) AS served
-       FROM (SELECT backlog_key FROM claimable UNION SELECT backlog_key FROM candidates) b),
-     turns AS (
-       INSERT INTO scope_turns (scope, backlog_key, served_at, waiting_until)
-       SELECT want.scope, outcome.backlog_key,
-         CASE WHEN outcome.served THEN $3 ELSE ${NEVER_SERVED} END,
-         CASE WHEN outcome.served THEN 0 ELSE $3 + ${TURN_KEPT_MS} END
-       FROM want CROSS JOIN outcome
-       ON CONFLICT (scope, backlog_key) DO UPDATE SET
-         served_at = CASE WHEN EXCLUDED.waiting_until = 0 THEN EXCLUDED.served_at ELSE scope_turns.served_at END,
-         waiting_until = EXCLUDED.waiting_until),
-     throttled AS (
-       INSERT INTO throttles (scope, tat)
-       SELECT $7::text, ($8::float8[])[n.k] FROM (SELECT COUNT(*) AS k FROM claimed WHERE NOT claimed.resumed) n
-       WHERE $7::text IS NOT NULL AND n.k > 0
-       ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)
-     SELECT claimed.*, NULL::text AS refused_scope, admitted.instead_of
-     FROM claimed JOIN admitted ON admitted.id = claimed.id
-     UNION ALL
-     SELECT runs.*, false, tightest.scope, candidates.instead_of
-     FROM candidates JOIN runs USING (id) CROSS JOIN tightest
-     WHERE candidates.id NOT IN (SELECT id FROM admitted)`,
+    `${ADMIT_AND_CLAIM.ctes}
+${ADMIT_AND_CLAIM.result}`,
   ),
   /**
    * $1 sorted scopes of windows and singleton keys (`admit-runs.ts`): a transaction lock per scope, in order,

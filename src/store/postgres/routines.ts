@@ -1,0 +1,73 @@
+/**
+ * Functions the store installs in its schema on every start (`migrate`, after the migrations, under the same
+ * lock), built from the statements they run so the two never drift: `CREATE OR REPLACE`, so each start brings
+ * them to the text of the version that starts.
+ *
+ * `fairway_claim_slots` is a process's batch of claims with slots (`PostgresStore.claimWithSlots`,
+ * `slot-claims.ts`), in ONE round trip and one transaction: the advisory lock of every scope of the batch in
+ * the order given, then, per scope set in order, `statements.admitAndClaimRuns` for that set's claims (each a
+ * statement of its own, with a snapshot taken after the locks and after the sets before it, as one process
+ * decides them one after another). Being PL/pgSQL, its statements are planned once per connection, not per
+ * call (the inlined script it replaces was parsed and planned on every batch, ~2 ms while the scopes' locks
+ * were held), and claims of several scope sets (a heavy tenant's and light tenants', which share the
+ * function's scope) leave together instead of one round trip each behind the function scope's lock.
+ *
+ * @module
+ */
+import { ADMIT_AND_CLAIM } from "./statements.js";
+
+/**
+ * `admitAndClaimRuns`' parameters as the routine's variables (`$5` the set's scopes, `$7`/`$8` no throttle: a
+ * throttled claim is a transaction of its own).
+ */
+const VARIABLES: Record<string, string> = {
+  $1: "v_ids",
+  $2: "p_owner",
+  $3: "p_now",
+  $4: "p_lease_end",
+  $5: "v_scopes",
+  $6: "v_limits",
+  $7: "NULL::text",
+  $8: "NULL::float8[]",
+  $9: "v_substitute",
+};
+
+const withVariables = (text: string) => text.replace(/\$\d(?!\d)/g, (parameter) => VARIABLES[parameter]!);
+
+/**
+ * `fairway_claim_slots(p_ids, p_sets, p_substitute, p_owner, p_now, p_lease_end, p_scopes, p_limits,
+ * p_scope_sets, p_locks)`: the claims (run ids in order, each with its scope set's number from 1 and whether
+ * it may be substituted), their owner, now and lease end (ms), the scopes and limits of every set (each with
+ * its set's number), and every scope to lock, sorted as the store sorts them (the same order every claim
+ * takes, so two never deadlock) → one JSON object per row `admitAndClaimRuns` returns, sets in order.
+ */
+const CLAIM_SLOTS = `
+CREATE OR REPLACE FUNCTION fairway_claim_slots(
+  p_ids text[], p_sets int[], p_substitute boolean[], p_owner text, p_now bigint, p_lease_end bigint,
+  p_scopes text[], p_limits int[], p_scope_sets int[], p_locks text[])
+RETURNS SETOF json LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  v_set int;
+  v_ids text[];
+  v_substitute boolean[];
+  v_scopes text[];
+  v_limits int[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('fairway:slot:' || l.scope, 0))
+  FROM unnest(p_locks) WITH ORDINALITY AS l(scope, ord) ORDER BY l.ord;
+  FOR v_set IN SELECT DISTINCT s FROM unnest(p_sets) AS s ORDER BY s LOOP
+    SELECT array_agg(c.id ORDER BY c.ord), array_agg(c.sub ORDER BY c.ord) INTO v_ids, v_substitute
+    FROM unnest(p_ids, p_substitute, p_sets) WITH ORDINALITY AS c(id, sub, claim_set, ord)
+    WHERE c.claim_set = v_set;
+    SELECT array_agg(w.scope ORDER BY w.ord), array_agg(w.lim ORDER BY w.ord) INTO v_scopes, v_limits
+    FROM unnest(p_scopes, p_limits, p_scope_sets) WITH ORDINALITY AS w(scope, lim, scope_set, ord)
+    WHERE w.scope_set = v_set;
+    RETURN QUERY ${withVariables(ADMIT_AND_CLAIM.ctes)}
+    SELECT to_json(claim_row) FROM (${withVariables(ADMIT_AND_CLAIM.result)}) AS claim_row;
+  END LOOP;
+END
+$fn$;
+`;
+
+/** Every routine, in the order they are installed. */
+export const postgresRoutines: readonly string[] = [CLAIM_SLOTS];
