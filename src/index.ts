@@ -87,6 +87,7 @@ export type {
   Handler,
   HandlerContext,
   Logger,
+  RetentionOptions,
   Run,
   RunEvent,
   RunEventType,

@@ -13,6 +13,7 @@ import {
   testPostgresStore,
   uniqueSchema,
 } from "../helpers/postgres.js";
+import { retentionContract } from "./retention.contract.js";
 import { offerAtomicity, run, storeContract, T0 } from "./store.contract.js";
 
 const openPostgres = async () => {
@@ -22,6 +23,7 @@ const openPostgres = async () => {
 };
 storeContract("postgres", openPostgres);
 offerAtomicity("postgres", openPostgres);
+retentionContract("postgres", openPostgres);
 
 function waitingStep(runId: string, id: string): StepRow {
   return {

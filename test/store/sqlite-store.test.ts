@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, MigrationError } from "../../src/errors/index.js";
 import { migrate, migrations } from "../../src/store/sqlite/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { retentionContract } from "./retention.contract.js";
 import { offerAtomicity, storeContract } from "./store.contract.js";
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), "fairway-sqlite-")), "nested", "fairway.db");
@@ -42,6 +43,7 @@ const openSqlite = async () => {
 };
 storeContract("sqlite", openSqlite);
 offerAtomicity("sqlite", openSqlite);
+retentionContract("sqlite", openSqlite);
 
 describe("SQLite migrations", () => {
   it("apply once, in order, recording each version; re-running is a no-op", async () => {

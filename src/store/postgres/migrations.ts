@@ -204,6 +204,17 @@ CREATE TABLE throttles (scope TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL);
     version: 10,
     sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
   },
+  {
+    // Retention (Store.sweepRetention, src/store/postgres/retention.ts): the oldest live run's event
+    // position, dedup keys by expiry, admissions by time.
+    version: 11,
+    sql: `
+CREATE INDEX runs_live_event_seq ON runs (event_seq)
+  WHERE status NOT IN ('completed','failed','cancelled','skipped');
+CREATE INDEX dedup_expires ON dedup (expires_at);
+CREATE INDEX run_admissions_at ON run_admissions (at);
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -207,6 +207,15 @@ DROP INDEX runs_due;
     // The sweep reads the debounces and batches due soon (Store.listDueFlowPending), page by page.
     sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
   },
+  {
+    version: 15,
+    // Retention (Store.sweepRetention): the oldest live run's event position, and dedup keys by expiry.
+    sql: `
+CREATE INDEX runs_live_event_seq ON runs (event_seq)
+  WHERE (status <> 'completed' AND status <> 'failed' AND status <> 'cancelled' AND status <> 'skipped');
+CREATE INDEX dedup_expires ON dedup (expires_at);
+`,
+  },
 ];
 
 /** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */
