@@ -215,6 +215,17 @@ CREATE INDEX dedup_expires ON dedup (expires_at);
 CREATE INDEX run_admissions_at ON run_admissions (at);
 `,
   },
+  {
+    // Fairness across workers in the claim (see statements.admitAndClaimRuns): per slot scope and backlog,
+    // when a claim last took a slot (served_at, ms) and until when a refused claim keeps its turn
+    // (waiting_until, ms). Versions 11 to 13 are left to changes made beside this one.
+    version: 14,
+    sql: `
+CREATE TABLE scope_turns (scope TEXT NOT NULL, backlog_key TEXT NOT NULL,
+  served_at BIGINT NOT NULL, waiting_until BIGINT NOT NULL, PRIMARY KEY (scope, backlog_key));
+CREATE INDEX scope_turns_waiting ON scope_turns (scope, waiting_until);
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -30,6 +30,8 @@ export interface SlotClaim {
   now: number;
   /** When the lease ends, epoch ms. */
   leaseEnd: number;
+  /** Whether the next backlogged run of the run's backlog may be claimed in its place (`Store.claimRun`). */
+  substitute: boolean;
 }
 
 /** The scopes of a batch (sorted, distinct) and the limit of each, in the same order. */
