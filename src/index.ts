@@ -181,6 +181,8 @@ export type {
   LeaseFence,
   LimitOverride,
   RegisterWaitResult,
+  RetentionInput,
+  RetentionResult,
   RunFilter,
   RunStatus,
   StepOp,

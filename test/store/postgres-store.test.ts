@@ -668,6 +668,30 @@ describe("PostgreSQL store: migrations", () => {
     }
   });
 
+  it("applies a version below the highest applied one that is missing (changes land in any order)", async () => {
+    const schema = uniqueSchema();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const list = [
+        { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
+        { version: 2, sql: "CREATE TABLE b (x INTEGER);" },
+        { version: 3, sql: "CREATE TABLE c (x INTEGER);" },
+      ];
+      await migrate(client, schema, [list[0], list[2]] as typeof list);
+      await migrate(client, schema, list);
+      const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      const tables = await client.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'b'", [
+        schema,
+      ]);
+      expect(tables.rows).toHaveLength(1);
+    } finally {
+      await client.end();
+      await dropSchema(schema);
+    }
+  });
+
   it("a failing migration rolls back with its version bump and throws MigrationError naming it", async () => {
     const schema = uniqueSchema();
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });

@@ -59,6 +59,23 @@ describe("SQLite migrations", () => {
     db.close();
   });
 
+  it("applies a version below the highest applied one that is missing (changes land in any order)", () => {
+    const db = new Database(":memory:");
+    const list = [
+      { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
+      { version: 2, sql: "CREATE TABLE b (x INTEGER);" },
+      { version: 3, sql: "CREATE TABLE c (x INTEGER);" },
+    ];
+    migrate(db, [list[0], list[2]] as typeof list);
+    migrate(db, list);
+    expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toEqual({ name: "b" });
+  });
+
   it("a failing migration rolls back with its version bump and throws MigrationError", () => {
     const db = new Database(":memory:");
     const list = [

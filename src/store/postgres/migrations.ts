@@ -235,7 +235,8 @@ export interface MigrationClient {
 
 /**
  * Brings `schema` (created if missing) to the latest version, each migration in its own transaction with
- * its version bump. Holds a session advisory lock keyed by the schema name meanwhile, so workers starting
+ * its version bump. Every version not applied yet is applied, in list order, a lower one too: numbers are
+ * reserved per change and changes land in any order (14 may be applied before 11 exists). Holds a session advisory lock keyed by the schema name meanwhile, so workers starting
  * at once apply each migration exactly once: the others wait, then find the schema current. The lock dies
  * with the session if the process does. Throws MigrationError naming the version that failed (the schema
  * stays at the version before it).
@@ -252,10 +253,10 @@ export async function migrate(
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
     );
-    const { rows } = await client.query(`SELECT MAX(version) AS version FROM ${schema}.schema_migrations`);
-    const current = Number(rows[0]?.version ?? 0);
+    const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations`);
+    const applied = new Set(rows.map((row) => Number(row.version)));
     for (const migration of list) {
-      if (migration.version <= current) continue;
+      if (applied.has(migration.version)) continue;
       try {
         await client.query("BEGIN");
         await client.query(`SET LOCAL search_path TO ${schema}`);

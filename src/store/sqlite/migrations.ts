@@ -218,15 +218,16 @@ CREATE INDEX dedup_expires ON dedup (expires_at);
   },
 ];
 
-/** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */
+/**
+ * Brings `db` to the latest version: every version not applied yet, in list order, a lower one too (numbers
+ * are reserved per change and changes land in any order). Throws MigrationError naming the version that failed.
+ */
 export function migrate(db: Database.Database, list: Migration[] = migrations): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER)");
-  const row = db.prepare("SELECT MAX(version) AS version FROM schema_migrations").get() as {
-    version: number | null;
-  };
-  const current = row.version ?? 0;
+  const rows = db.prepare("SELECT version FROM schema_migrations").all() as Array<{ version: number }>;
+  const applied = new Set(rows.map((row) => row.version));
   for (const migration of list) {
-    if (migration.version <= current) continue;
+    if (applied.has(migration.version)) continue;
     try {
       db.transaction(() => {
         db.exec(migration.sql);
