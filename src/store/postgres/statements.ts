@@ -131,8 +131,8 @@ export const statements = {
   ),
   /**
    * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
-   * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes $8 if a run is claimed (NULL:
-   * no throttle; only for a claim of one run, `claim-throttle.ts`), $9 per run of $1 whether another backlogged run
+   * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes `$8[k]` when `k` first starts
+   * are claimed (NULL: no throttle; `claim-throttle.ts` lists the conforming first starts), $9 per run of $1 whether another backlogged run
    * of its backlog may be claimed in its place if it is not claimable (a first start of a function without a
    * throttle) → one row per run that is claimable (due, not terminal, lease free,
    * expired or `owner`'s): the claimed run (`refused_scope` NULL; `resumed`: it had started before, so it may
@@ -244,7 +244,9 @@ export const statements = {
          served_at = CASE WHEN EXCLUDED.waiting_until = 0 THEN EXCLUDED.served_at ELSE scope_turns.served_at END,
          waiting_until = EXCLUDED.waiting_until),
      throttled AS (
-       INSERT INTO throttles (scope, tat) SELECT $7::text, $8::float8 FROM claimed WHERE $7::text IS NOT NULL
+       INSERT INTO throttles (scope, tat)
+       SELECT $7::text, ($8::float8[])[n.k] FROM (SELECT COUNT(*) AS k FROM claimed WHERE NOT claimed.resumed) n
+       WHERE $7::text IS NOT NULL AND n.k > 0
        ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)
      SELECT claimed.*, NULL::text AS refused_scope, admitted.instead_of
      FROM claimed JOIN admitted ON admitted.id = claimed.id
@@ -292,16 +294,16 @@ export const statements = {
      SELECT 1`,
   ),
   /**
-   * $1 run id, $2 throttle scope, $3 now, $4 owner → the run's `started_at` (NULL: never started) with the
-   * run row locked, and the throttle's TAT (NULL: idle); no row when the run is not claimable by `owner` at
-   * `now` (as `claimRuns`). Run under the throttle's lock (`lockSlotScopes`).
+   * $1 run ids, $2 throttle scope, $3 now, $4 owner → per run claimable by `owner` at `now` (as `claimRuns`),
+   * its `started_at` (NULL: never started) with its row locked (in id order), and the throttle's TAT (NULL:
+   * idle). Run under the throttle's lock (`lockSlotScopes`).
    */
-  throttleState: named(
-    "fw_throttle_state",
-    `SELECT r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat FROM runs r
-     WHERE r.id = $1 AND r.status NOT IN ${TERMINAL} AND r.ready_at IS NOT NULL AND r.ready_at <= $3
+  throttleStates: named(
+    "fw_throttle_states",
+    `SELECT r.id, r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat FROM runs r
+     WHERE r.id = ANY($1::text[]) AND r.status NOT IN ${TERMINAL} AND r.ready_at IS NOT NULL AND r.ready_at <= $3
        AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $3 OR r.lease_owner = $4)
-     FOR UPDATE`,
+     ORDER BY r.id FOR UPDATE OF r`,
   ),
   /** $1 run ids → their steps, by run, position and start. */
   stepsOfRuns: named(
