@@ -19,6 +19,7 @@ import {
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { waitResolution } from "../offer-waits.js";
+import type { RetentionInput, RetentionResult } from "../retention.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
 import { type LimitOverrideRowDb, toOverride } from "../sqlite/limit-overrides-table.js";
 import {
@@ -77,6 +78,7 @@ import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
+import { sweepRetention } from "./retention.js";
 import {
   lockedScopes,
   type SlotClaim,
@@ -1041,5 +1043,10 @@ export class PostgresStore implements Store {
       idempotent: true,
     };
     return (await this.database()).query<UsageTotal>(statement, values);
+  }
+
+  /** See `Store.sweepRetention` and `retention.ts`: one autocommit statement per batch. */
+  async sweepRetention(input: RetentionInput): Promise<RetentionResult> {
+    return sweepRetention(await this.database(), input);
   }
 }
