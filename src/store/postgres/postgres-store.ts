@@ -69,9 +69,8 @@ import type {
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { type AdmissionCandidate, admitRuns } from "./admit-runs.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
-import { throttledStart } from "./claim-throttle.js";
+import { throttledStarts } from "./claim-throttle.js";
 import { inlineValues } from "./inline-values.js";
-import { KeyedMutex } from "./keyed-mutex.js";
 import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
@@ -79,7 +78,7 @@ import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
-import { type SlotClaim, SlotClaimBatches, type SlotScopes } from "./slot-claims.js";
+import { lockedScopes, type SlotClaim, SlotClaimBatches, type SlotScopes } from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
 import { WorkListener } from "./work-listener.js";
@@ -182,14 +181,36 @@ async function finishRuns(
   return new Map(rows.map((row) => [row.id, runOf(row)]));
 }
 
-/** The group commits of one pool. */
-/** A row of `admitAndClaimRuns`: the run, whether it had started before, and the full scope that refused it. */
-type ClaimRowDb = RunRowDb & { resumed: boolean; refused_scope: string | null };
+/** A `setWaitReason` call waiting for its statement. */
+interface WaitReason {
+  runId: string;
+  reason: string;
+}
 
+/** Stores why runs waited (distinct ids) in one statement; the ids of the runs it found. */
+async function writeWaitReasons(
+  database: PostgresDatabase,
+  reasons: WaitReason[],
+): Promise<Map<string, true>> {
+  const rows = await database.query<{ id: string }>(statements.setWaitReasons, [
+    reasons.map((item) => item.runId),
+    reasons.map((item) => item.reason),
+  ]);
+  return new Map(rows.map((row) => [row.id, true]));
+}
+
+/**
+ * A row of `admitAndClaimRuns`: the run, whether it had started before, the full scope that refused it, and
+ * the run asked for when this one was claimed (or refused) in its place.
+ */
+type ClaimRowDb = RunRowDb & { resumed: boolean; refused_scope: string | null; instead_of: string | null };
+
+/** The group commits of one pool. */
 interface Coalescers {
   checkpoints: WriteCoalescer<Checkpoint, true>;
   claims: WriteCoalescer<Claim, ClaimedRun>;
   finishes: WriteCoalescer<FinishInput, RunRecord>;
+  waitReasons: WriteCoalescer<WaitReason, true>;
 }
 
 /** An opened store: its pool, the group commits writing to it, and the wake-up notices it sends. */
@@ -273,15 +294,13 @@ export class PostgresStore implements Store {
   private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
   /**
-   * Claims with slots of one scope wait for each other here, in memory, before their transaction (the
-   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection),
-   * and leave in batches.
+   * Claims with slots or a throttle of one scope wait for each other here, in memory, before their
+   * transaction (the database serializes them on the scope's lock anyway, and waiting there would hold a
+   * pooled connection), and leave in batches.
    */
   private readonly slotClaims = new SlotClaimBatches<ClaimedRun | ClaimRefused>((scopes, claims) =>
     this.claimWithSlots(scopes, claims),
   );
-  /** Claims with a throttle of one scope wait for each other here before their transaction (as slot claims do). */
-  private readonly scopeMutex = new KeyedMutex();
   /** This store's id on the notice channel (it ignores its own notices). */
   private readonly sender = randomUUID();
   /** The notifier of the pool opened last (notices are sent after commits, never awaited by them). */
@@ -359,6 +378,10 @@ export class PostgresStore implements Store {
         finishes: new WriteCoalescer({
           key: ({ runId }) => runId,
           write: (ends) => finishRuns(database, ends),
+        }),
+        waitReasons: new WriteCoalescer({
+          key: ({ runId }) => runId,
+          write: (reasons) => writeWaitReasons(database, reasons),
         }),
       };
       this.coalescing = coalescers;
@@ -579,13 +602,14 @@ export class PostgresStore implements Store {
     leaseMs: number,
     slots: readonly SlotRequest[],
     throttle?: ThrottleRequest,
+    substitute?: boolean,
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * A claim without slots or throttle leaves with the other claims of its event-loop turn (`claimRuns`). A
    * claim with slots only waits for this process's other claims of its scopes, then leaves with the claims
    * queued behind it with the same scopes and limits as one transaction (`slot-claims.ts`, `claimWithSlots`).
-   * A claim with a throttle waits for this process's other throttled claims of its scopes (`scopeMutex`),
-   * then is its own transaction (`claimThrottled`).
+   * A claim with a throttle is batched the same way with the claims of the same scopes and throttle, and
+   * its batch's first starts are held to the throttle together (`claimThrottled`).
    */
   async claimRun(
     runId: string,
@@ -594,6 +618,7 @@ export class PostgresStore implements Store {
     leaseMs: number,
     slots: readonly SlotRequest[] = [],
     throttle?: ThrottleRequest,
+    substitute = false,
   ): Promise<ClaimedRun | ClaimRefused | undefined> {
     if (slots.length === 0 && throttle === undefined)
       return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
@@ -601,9 +626,14 @@ export class PostgresStore implements Store {
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
     const scoped: SlotScopes = { scopes, limits: scopes.map((scope) => limits.get(scope)!) };
-    if (throttle !== undefined)
-      return this.claimThrottled(runId, owner, now, now + leaseMs, scoped, throttle);
-    return this.slotClaims.claim(scoped, { runId, owner, now, leaseEnd: now + leaseMs });
+    if (throttle !== undefined) scoped.throttle = throttle;
+    return this.slotClaims.claim(scoped, {
+      runId,
+      owner,
+      now,
+      leaseEnd: now + leaseMs,
+      substitute: substitute && throttle === undefined,
+    });
   }
 
   /**
@@ -615,9 +645,11 @@ export class PostgresStore implements Store {
    * stand for all of its claims (each was asked no later than the batch leaves).
    */
   private async claimWithSlots(
-    { scopes, limits }: SlotScopes,
+    scoped: SlotScopes,
     claims: SlotClaim[],
   ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    if (scoped.throttle !== undefined) return this.claimThrottled(scoped, scoped.throttle, claims);
+    const { scopes, limits } = scoped;
     const lock = inlineValues(statements.lockSlotScopes.text, [scopes.map(encodeText)]);
     const admit = inlineValues(statements.admitAndClaimRuns.text, [
       claims.map((claim) => claim.runId),
@@ -628,47 +660,56 @@ export class PostgresStore implements Store {
       limits,
       null,
       null,
+      claims.map((claim) => claim.substitute),
     ]);
     const rows = await (await this.database()).script<ClaimRowDb>("claimRun", `${lock};\n${admit}`);
     return this.claimOutcomes(rows);
   }
 
   /**
-   * A claim with a throttle, its own transaction: the scopes' advisory locks in sorted order (the
-   * throttle's as `throttle:<scope>`); the run row locked and the throttle's TAT read (`throttleState`)
-   * and, for a first start that does not conform, a refusal with the time it would; then
-   * `admitAndClaimRuns` for this run counts the live holders and either claims, takes the slots and stores
-   * the new TAT, or names the full scope; then the steps.
+   * Claims with a throttle (one owner, scopes and throttle), one transaction: the advisory locks of the
+   * scopes and of `throttle:<scope>` in sorted order; the runs' rows locked and the throttle's TAT read
+   * (`throttledStarts`), GCRA applied to the first starts in the batch's order, the ones that do not conform
+   * refused with the time they would; then `admitAndClaimRuns` claims the rest while the scopes have room and
+   * stores the TAT of the first starts it claimed; then the steps of resumed runs. Round trips: BEGIN,
+   * lock, state, claim, COMMIT (+ 1 for resumed runs' steps) for the whole batch, so one throttle key starts
+   * as many runs per transaction as its GCRA and slots allow.
    */
   private async claimThrottled(
-    runId: string,
-    owner: string,
-    now: number,
-    leaseEnd: number,
-    { scopes, limits }: SlotScopes,
+    { scopes, limits, ...scoped }: SlotScopes,
     throttle: ThrottleRequest,
-  ): Promise<ClaimedRun | ClaimRefused | undefined> {
-    const locked = [...scopes, `throttle:${throttle.scope}`].sort();
-    const outcome = await this.scopeMutex.run(locked, () =>
-      this.transaction("claimRun", async (tx) => {
-        await tx.query(statements.lockSlotScopes, [locked.map(encodeText)]);
-        const start = await throttledStart(tx, runId, owner, now, throttle);
-        if (start?.conforms === false)
-          return { refused: true, scope: throttle.scope, retryAt: start.retryAt } as const;
-        return tx.query<ClaimRowDb>(statements.admitAndClaimRuns, [
-          [runId],
-          owner,
-          now,
-          leaseEnd,
-          scopes.map(encodeText),
-          limits,
-          start ? throttle.scope : null,
-          start ? start.tat : null,
-        ]);
-      }),
-    );
-    if ("refused" in outcome) return outcome;
-    return (await this.claimOutcomes(outcome)).get(runId);
+    claims: SlotClaim[],
+  ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const owner = claims[0]!.owner;
+    const now = Math.max(...claims.map((claim) => claim.now));
+    const leaseEnd = Math.max(...claims.map((claim) => claim.leaseEnd));
+    const { starts, rows } = await this.transaction("claimRun", async (tx) => {
+      await tx.query(statements.lockSlotScopes, [lockedScopes({ scopes, limits, ...scoped }).map(encodeText)]);
+      const starts = await throttledStarts(
+        tx,
+        claims.map((claim) => claim.runId),
+        owner,
+        now,
+        throttle,
+      );
+      if (starts.claim.length === 0) return { starts, rows: [] };
+      const rows = await tx.query<ClaimRowDb>(statements.admitAndClaimRuns, [
+        starts.claim,
+        owner,
+        now,
+        leaseEnd,
+        scopes.map(encodeText),
+        limits,
+        throttle.scope,
+        starts.tats,
+        starts.claim.map(() => false),
+      ]);
+      return { starts, rows };
+    });
+    const outcomes = await this.claimOutcomes(rows);
+    for (const [runId, retryAt] of starts.refused)
+      outcomes.set(runId, { refused: true, scope: throttle.scope, retryAt });
+    return outcomes;
   }
 
   /** Each claim row's outcome by run id; the claimed runs that had started before get their steps read. */
@@ -676,13 +717,14 @@ export class PostgresStore implements Store {
     const outcomes = new Map<string, ClaimedRun | ClaimRefused>();
     /** Claimed runs that had started before: only they can have steps. */
     const resumed = new Map<string, ClaimedRun>();
-    for (const { resumed: wasStarted, refused_scope, ...row } of rows) {
+    for (const { resumed: wasStarted, refused_scope, instead_of, ...row } of rows) {
+      const asked = instead_of ?? row.id;
       if (refused_scope !== null) {
-        outcomes.set(row.id, { refused: true, scope: decodeText(refused_scope) });
+        outcomes.set(asked, { refused: true, scope: decodeText(refused_scope) });
         continue;
       }
       const claimed: ClaimedRun = { run: runOf(row), steps: [] };
-      outcomes.set(row.id, claimed);
+      outcomes.set(asked, claimed);
       if (wasStarted) resumed.set(row.id, claimed);
     }
     if (resumed.size === 0) return outcomes;
@@ -920,8 +962,13 @@ export class PostgresStore implements Store {
     );
   }
 
+  /**
+   * Group-committed: the reasons set in one event-loop turn (one per started run that waited) leave as one
+   * statement, so a busy worker does not spend a transaction and a WAL flush per start on the dashboard's
+   * "why it waited".
+   */
   async setWaitReason(runId: string, reason: string): Promise<void> {
-    await this.query(statements.setWaitReason, [runId, reason]);
+    await (await this.coalescers()).waitReasons.write({ runId, reason });
   }
 
   async putLimitOverride(override: LimitOverride): Promise<void> {
