@@ -13,6 +13,7 @@ import {
   testPostgresStore,
   uniqueSchema,
 } from "../helpers/postgres.js";
+import { retentionContract } from "./retention.contract.js";
 import { offerAtomicity, run, storeContract, T0 } from "./store.contract.js";
 
 const openPostgres = async () => {
@@ -22,6 +23,7 @@ const openPostgres = async () => {
 };
 storeContract("postgres", openPostgres);
 offerAtomicity("postgres", openPostgres);
+retentionContract("postgres", openPostgres);
 
 function waitingStep(runId: string, id: string): StepRow {
   return {
@@ -719,11 +721,38 @@ describe("PostgreSQL store: migrations", () => {
     }
   });
 
-  it("a failing migration rolls back with its version bump and throws MigrationError naming it", async () => {
+  /** Runs `work` with a client on a fresh schema name, dropped afterwards. */
+  async function onFreshSchema(work: (client: pg.Client, schema: string) => Promise<void>): Promise<void> {
     const schema = uniqueSchema();
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     try {
+      await work(client, schema);
+    } finally {
+      await client.end();
+      await dropSchema(schema);
+    }
+  }
+  const hasTable = async (client: pg.Client, schema: string, table: string) =>
+    (await client.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2", [schema, table]))
+      .rows.length > 0;
+
+  it("applies a version below the highest applied one that is missing (changes land in any order)", () =>
+    onFreshSchema(async (client, schema) => {
+      const list = [
+        { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
+        { version: 2, sql: "CREATE TABLE b (x INTEGER);" },
+        { version: 3, sql: "CREATE TABLE c (x INTEGER);" },
+      ];
+      await migrate(client, schema, [list[0], list[2]] as typeof list);
+      await migrate(client, schema, list);
+      const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(await hasTable(client, schema, "b")).toBe(true);
+    }));
+
+  it("a failing migration rolls back with its version bump and throws MigrationError naming it", () =>
+    onFreshSchema(async (client, schema) => {
       const list = [
         { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
         { version: 2, sql: "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);" },
@@ -734,15 +763,8 @@ describe("PostgreSQL store: migrations", () => {
       });
       const { rows } = await client.query(`SELECT MAX(version) AS v FROM ${schema}.schema_migrations`);
       expect(rows).toEqual([{ v: 1 }]);
-      const tables = await client.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'b'", [
-        schema,
-      ]);
-      expect(tables.rows).toEqual([]);
-    } finally {
-      await client.end();
-      await dropSchema(schema);
-    }
-  });
+      expect(await hasTable(client, schema, "b")).toBe(false);
+    }));
 });
 
 describe("PostgreSQL store: text and configuration", () => {

@@ -19,6 +19,7 @@ import {
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { waitResolution } from "../offer-waits.js";
+import type { RetentionInput, RetentionResult } from "../retention.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
 import { type LimitOverrideRowDb, toOverride } from "../sqlite/limit-overrides-table.js";
 import {
@@ -78,6 +79,7 @@ import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
+import { sweepRetention } from "./retention.js";
 import { lockedScopes, type SlotClaim, SlotClaimBatches, type SlotScopes } from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
@@ -684,7 +686,9 @@ export class PostgresStore implements Store {
     const now = Math.max(...claims.map((claim) => claim.now));
     const leaseEnd = Math.max(...claims.map((claim) => claim.leaseEnd));
     const { starts, rows } = await this.transaction("claimRun", async (tx) => {
-      await tx.query(statements.lockSlotScopes, [lockedScopes({ scopes, limits, ...scoped }).map(encodeText)]);
+      await tx.query(statements.lockSlotScopes, [
+        lockedScopes({ scopes, limits, ...scoped }).map(encodeText),
+      ]);
       const starts = await throttledStarts(
         tx,
         claims.map((claim) => claim.runId),
@@ -1028,5 +1032,10 @@ export class PostgresStore implements Store {
       idempotent: true,
     };
     return (await this.database()).query<UsageTotal>(statement, values);
+  }
+
+  /** See `Store.sweepRetention` and `retention.ts`: one autocommit statement per batch. */
+  async sweepRetention(input: RetentionInput): Promise<RetentionResult> {
+    return sweepRetention(await this.database(), input);
   }
 }
