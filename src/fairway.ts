@@ -52,6 +52,7 @@ import { ClosedError, ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
 import { openStore } from "./store/open-store.js";
 import type { FlowPending, RunFilter, Store, StoredBacklog, UsageQuery } from "./store/store.js";
+import { toStoreError } from "./store/store-failures.js";
 
 export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 
@@ -167,7 +168,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? defaultLogger;
-    this.store = this.activity.track(openStore(options.store));
+    this.store = this.activity.track(openStore(options.store), toStoreError);
     this.retention =
       retention &&
       new RetentionSweep({

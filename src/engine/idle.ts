@@ -46,9 +46,12 @@ export class EngineActivity {
 
   /**
    * `store` with every call that returns a promise counted until it settles: the same methods, called
-   * with the store itself as `this`; other properties (`kind`) read through.
+   * with the store itself as `this`; other properties (`kind`) read through. With `mapError`, what a
+   * method throws or rejects with is passed through it first (`operation` is the method's name): the
+   * client maps driver failures to `StoreError`s here, in the same wrapper, so a store call costs one
+   * Proxy trap and one derived promise, not one of each per concern.
    */
-  track<S extends object>(store: S): S {
+  track<S extends object>(store: S, mapError?: (error: unknown, operation: string) => unknown): S {
     // The counting wrapper of each method, made once (a method replaced on the store gets a new one).
     const wrappers = new Map<PropertyKey, { method: Method; wrapper: Method }>();
     return new Proxy(store, {
@@ -57,7 +60,9 @@ export class EngineActivity {
         if (typeof value !== "function") return value;
         const known = wrappers.get(property);
         if (known?.method === value) return known.wrapper;
-        const wrapper = this.#counting(target, value as Method);
+        const wrapper = mapError
+          ? this.#mapping(target, value as Method, String(property), mapError)
+          : this.#counting(target, value as Method);
         wrappers.set(property, { method: value as Method, wrapper });
         return wrapper;
       },
@@ -88,4 +93,39 @@ export class EngineActivity {
       return result;
     };
   }
+
+  /**
+   * `method` called on `target` with its failures (thrown, or its promise rejected) passed through
+   * `mapError`, and its promise counted while in flight: the caller gets the one promise derived with
+   * `then`, which settles after the count went down.
+   */
+  #mapping(
+    target: object,
+    method: Method,
+    operation: string,
+    mapError: (error: unknown, operation: string) => unknown,
+  ): Method {
+    const fulfilled = this.#passValue;
+    const rejected = (error: unknown) => {
+      this.#settled();
+      throw mapError(error, operation);
+    };
+    return (...args) => {
+      let result: unknown;
+      try {
+        result = method.apply(target, args);
+      } catch (error) {
+        throw mapError(error, operation);
+      }
+      if (!(result instanceof Promise)) return result;
+      this.#inFlight++;
+      return result.then(fulfilled, rejected);
+    };
+  }
+
+  /** A counted call's value, passed on once the count went down (one function for every call). */
+  readonly #passValue = (value: unknown) => {
+    this.#settled();
+    return value;
+  };
 }

@@ -22,7 +22,7 @@ import {
 import { type Execution, MAX_STEP_OUTPUT_BYTES } from "./execution.js";
 import { retryDelayMs } from "./retry-backoff.js";
 import { roundTrip } from "./serializer.js";
-import { inSpan } from "./telemetry.js";
+import { inSpanIfTracing } from "./telemetry.js";
 
 /** Implements `step.run(id, fn)` for one execution. A failed attempt leaves the in-flight count in `failAttempt`. */
 export async function runStep<T>(
@@ -67,20 +67,24 @@ export async function runStep<T>(
         status: "running",
         attempts: attempt + 1,
         startedAt,
-        ...(crash ? { error: crash } : {}),
+        error: crash,
       }),
     );
-    let value: T;
+    let value: Awaited<T>;
     try {
-      value = await inSpan(
-        `fairway.step ${call.identity.name}`,
-        {
-          "fairway.run.id": exec.run.id,
-          "fairway.step.id": call.identity.key,
-          "fairway.step.attempt": attempt,
-        },
+      const result = inSpanIfTracing(
+        () => ({
+          name: `fairway.step ${call.identity.name}`,
+          attributes: {
+            "fairway.run.id": exec.run.id,
+            "fairway.step.id": call.identity.key,
+            "fairway.step.attempt": attempt,
+          },
+        }),
         () => exec.runBody(call.identity, body),
       );
+      // A body that returned a value (not a promise) goes on at once: awaiting it would cost two promises.
+      value = isThenable(result) ? await result : (result as Awaited<T>);
     } catch (error) {
       failure = { error };
       return await failAttempt(exec, call, attempt, startedAt, error);
@@ -158,4 +162,13 @@ async function failAttempt(
  */
 function crashOf(stepId: string, row: { attempts: number; error?: SerializedError }): SerializedError {
   return new StepCrashedError(stepId, row.attempts, StepCrashedError.crashesIn(row.error) + 1).toJSON();
+}
+
+/** Whether `value` is a promise or another thenable (what `await` would wait for). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }

@@ -42,12 +42,14 @@ function yieldWhenClosing(exec: Execution, tools: StepTools): StepTools {
   for (const [name, tool] of Object.entries(tools) as Array<
     [keyof StepTools, (...args: never[]) => unknown]
   >) {
+    const label = `step.${name}`;
     wrapped[name] = (...args: never[]) => {
       try {
-        exec.refuseNested(`step.${name}`, args[0]);
-        exec.guard(() => checkStepArguments(name, args));
+        exec.refuseNested(label, args[0]);
+        checkStepArguments(name, args);
       } catch (error) {
-        return Promise.reject(error);
+        // Either check's error fails the run (`refuseNested` has doomed it already; dooming twice is one).
+        return Promise.reject(exec.doom(error as Error));
       }
       return exec.closing ? exec.suspend({ kind: "yield", at: exec.now() }) : tool(...args);
     };

@@ -26,6 +26,7 @@ import {
   metrics,
   type ObservableCallback,
   type ObservableGauge,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -39,6 +40,22 @@ import { backlogLabel } from "./ready-queue.js";
 export const INSTRUMENTATION_SCOPE = "fairway";
 
 const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
+
+/**
+ * The API's no-op tracer provider, what `trace.getTracerProvider()` delegates to until an SDK registers one
+ * (a fresh `ProxyTracerProvider` hands out that singleton).
+ */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether a tracer provider is registered now. Without one, `tracer.startSpan` returns the API's no-op span,
+ * which carries its parent's span context unchanged: running code inside it or not is the same.
+ */
+export function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  return delegate !== NOOP_TRACER_PROVIDER;
+}
 
 /** Fairway's metric instruments, made from the meter provider registered when they are first used. */
 export interface Instruments {
@@ -168,6 +185,21 @@ export async function inSpan<T>(
   } finally {
     span.end();
   }
+}
+
+/**
+ * {@link inSpan} for code that runs once per step: when no tracer provider is registered ({@link tracing}),
+ * `fn` is called as it is (its value or promise returned unchanged), without the span's name and
+ * attributes (`describe`) or the no-op span and the context that would carry it. With a provider, the span
+ * `describe()` names, under the active context.
+ */
+export function inSpanIfTracing<T>(
+  describe: () => { name: string; attributes: Attributes },
+  fn: () => T | Promise<T>,
+): T | Promise<T> {
+  if (!tracing()) return fn();
+  const { name, attributes } = describe();
+  return inSpan(name, attributes, fn);
 }
 
 /** Counts a run's first execution and records its start latency (creation → now, ms). */

@@ -10,25 +10,19 @@ import { PostgresStore } from "./postgres/postgres-store.js";
 import { isPostgresUrl } from "./postgres/postgres-url.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
-import { reportStoreFailures } from "./store-failures.js";
 
 /** Where the SQLite store lives when no `store` is given: `.fairway/fairway.db` under the working directory. */
 export const DEFAULT_SQLITE_PATH = join(".fairway", "fairway.db");
 
 /**
-/**
  * `"memory"` → MemoryStore; a `postgres://` or `postgresql://` URL → PostgresStore; another string →
  * SqliteStore at that path; a Store → itself; nothing → PostgresStore on `DATABASE_URL` when it is set,
- * else SQLite at `DEFAULT_SQLITE_PATH`. Either way a driver's failure in any method surfaces as a
- * `StoreError` (`store-failures.ts`).
+ * else SQLite at `DEFAULT_SQLITE_PATH`. The client wraps what it returns so that a driver's failure in any
+ * method surfaces as a `StoreError` (`toStoreError` in `store-failures.ts`).
  *
  * @throws ConfigError (`DATABASE_URL`) when `DATABASE_URL` is set but is not a postgres:// URL.
  */
 export function openStore(option: Store | string | undefined): Store {
-  return reportStoreFailures(resolve(option));
-}
-
-function resolve(option: Store | string | undefined): Store {
   if (option === undefined) {
     const url = process.env.DATABASE_URL;
     if (url === undefined || url === "") return new SqliteStore({ path: DEFAULT_SQLITE_PATH });

@@ -2,14 +2,15 @@
  * Store failures as `StoreError`s: a database driver's error (SQLite's `SQLITE_FULL`, `SQLITE_BUSY`…, a
  * file system's `ENOSPC`, a PostgreSQL connection loss) thrown by any Store method surfaces as a
  * `StoreError` (code `store_failed`, HTTP 503: the caller may retry), whatever the store and whatever
- * the method, instead of an unclassified error that the server answers as a 500 fault.
+ * the method, instead of an unclassified error that the server answers as a 500 fault. The client
+ * (`src/fairway.ts`) passes every call of its store through {@link toStoreError}, in the wrapper that also
+ * counts the call for the engine's idle point (`EngineActivity.track`).
  *
  * @module
  */
 import { FairwayError } from "../errors/fairway-error.js";
 import { StoreError } from "../errors/store-error.js";
 import { isTransientPgError, NETWORK_CODES } from "./postgres/transient-error.js";
-import type { Store } from "./store.js";
 
 /** SQLite result codes of a database that cannot serve now (busy, full, unreadable), not of a bad query. */
 const SQLITE_FAILURES =
@@ -46,38 +47,5 @@ export function toStoreError(error: unknown, operation: string): unknown {
   return new StoreError(`The store failed (${code}) in ${operation}; retry later.`, {
     cause: error,
     retryable,
-  });
-}
-
-/**
- * `store` with every method's failure passed through {@link toStoreError} (thrown or rejected). Other
- * properties and assignments go to `store` itself.
- */
-export function reportStoreFailures<S extends Store>(store: S): S {
-  const wrappers = new Map<PropertyKey, { method: (...args: unknown[]) => unknown; wrapper: unknown }>();
-  return new Proxy(store, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== "function") return value;
-      const cached = wrappers.get(property);
-      if (cached?.method === value) return cached.wrapper;
-      const method = value as (...args: unknown[]) => unknown;
-      const operation = String(property);
-      const wrapper = (...args: unknown[]) => {
-        let result: unknown;
-        try {
-          result = method.apply(target, args);
-        } catch (error) {
-          throw toStoreError(error, operation);
-        }
-        return result instanceof Promise
-          ? result.catch((error: unknown) => {
-              throw toStoreError(error, operation);
-            })
-          : result;
-      };
-      wrappers.set(property, { method, wrapper });
-      return wrapper;
-    },
   });
 }
