@@ -121,6 +121,7 @@ export {
   type SerializedError,
   StepCrashedError,
   StepError,
+  StoreConnectionError,
   StoreError,
   TimeoutError,
   ToolCallError,

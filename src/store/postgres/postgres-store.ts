@@ -67,6 +67,7 @@ import type {
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
+import { admitDeferrals } from "./admit-deferrals.js";
 import { type AdmissionCandidate, admitRuns } from "./admit-runs.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { throttledStart } from "./claim-throttle.js";
@@ -77,9 +78,9 @@ import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
-import { postgresLocation } from "./postgres-location.js";
+import { postgresLocation, printableUrl } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
-import { type SlotClaim, SlotClaimBatches, type SlotScopes } from "./slot-claims.js";
+import { type SlotClaim, SlotClaimBatches, type SlotScopes, waited } from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
 import { WorkListener } from "./work-listener.js";
@@ -114,6 +115,14 @@ export interface PostgresStoreOptions {
    * `subscribe` listens to nothing (other workers find work by their sweeps). Default true.
    */
   notify?: boolean;
+  /**
+   * A monotonic clock (ms) that measures how long a claim with slots or a throttle waited in this process
+   * (for its scopes' turn, and for a throttled claim's locks) before it is decided: it is decided at the
+   * caller's `now` plus that wait, and its lease ends `leaseMs` after that (the wait on a batch's locks in
+   * the database is added there, see `statements.admitAndClaimRuns`). Tests inject one. Default
+   * `performance.now`.
+   */
+  monotonicClock?: () => number;
 }
 
 /** A `saveStep` call waiting for its statement (`WriteCoalescer`). */
@@ -282,6 +291,8 @@ export class PostgresStore implements Store {
   );
   /** Claims with a throttle of one scope wait for each other here before their transaction (as slot claims do). */
   private readonly scopeMutex = new KeyedMutex();
+  /** Measures a claim's wait for its scopes (`PostgresStoreOptions.monotonicClock`). */
+  private readonly monotonic: () => number;
   /** This store's id on the notice channel (it ignores its own notices). */
   private readonly sender = randomUUID();
   /** The notifier of the pool opened last (notices are sent after commits, never awaited by them). */
@@ -321,7 +332,10 @@ export class PostgresStore implements Store {
       if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0))
         throw new ConfigError(`retry.${field}`, "must be a finite number of ms >= 0", value);
     }
+    if (options.monotonicClock !== undefined && typeof options.monotonicClock !== "function")
+      throw new ConfigError("monotonicClock", "must be a function returning ms", options.monotonicClock);
     this.options = options;
+    this.monotonic = options.monotonicClock ?? (() => performance.now());
     this.connectionString = connectionString;
     this.schema = schema;
     this.location = postgresLocation(connectionString, schema);
@@ -346,7 +360,12 @@ export class PostgresStore implements Store {
       // An idle connection that dies (database restart) is dropped by the pool and reopened on the next
       // checkout; without a listener the event would crash the process.
       pool.on("error", () => {});
-      const database = new PostgresDatabase(pool, this.options.retry);
+      const database = new PostgresDatabase(
+        pool,
+        this.options.retry,
+        undefined,
+        printableUrl(this.connectionString),
+      );
       const coalescers: Coalescers = {
         checkpoints: new WriteCoalescer({
           key: ({ step }) => stepKey(step.runId, step.id),
@@ -496,11 +515,16 @@ export class PostgresStore implements Store {
   /** Body of `acceptEvents`, inside the caller's transaction. */
   private async accept(tx: Transaction, input: AcceptEventsInput): Promise<AcceptEventsResult> {
     const events = await this.insertEvents(tx, input.events);
-    const flow = await applyFlowUpdatesInTransaction(tx, input.flow ?? [], events);
+    const deferrals = await admitDeferrals(tx, input);
+    const flow = await applyFlowUpdatesInTransaction(tx, deferrals.updates, events);
     const runs: RunRecord[] = [];
     const candidates: AdmissionCandidate[] = [];
     let latestSeq: number | undefined;
-    const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
+    const entries: Array<NewRun & { eventIndex?: number }> = [
+      ...input.runs,
+      ...deferrals.refused,
+      ...flow.runs,
+    ];
     for (const entry of entries) {
       if (entry.dedup) {
         const { functionId, key, expiresAt } = entry.dedup;
@@ -516,7 +540,7 @@ export class PostgresStore implements Store {
       runs.push(run);
       if (entry.admission) candidates.push({ run, admission: entry.admission });
     }
-    const replaced = await admitRuns(tx, candidates, input.now);
+    const replaced = await admitRuns(tx, candidates, input.now, deferrals.locked);
     if (runs.length > 0) await tx.query(statements.insertRuns, [jsonRows(runs.map(runRow))]);
     const result: AcceptEventsResult = input.flow ? { events, runs, flow: flow.written } : { events, runs };
     if (replaced.length > 0) result.replaced = replaced;
@@ -601,9 +625,12 @@ export class PostgresStore implements Store {
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
     const scoped: SlotScopes = { scopes, limits: scopes.map((scope) => limits.get(scope)!) };
-    if (throttle !== undefined)
-      return this.claimThrottled(runId, owner, now, now + leaseMs, scoped, throttle);
-    return this.slotClaims.claim(scoped, { runId, owner, now, leaseEnd: now + leaseMs });
+    const claim: SlotClaim = { runId, owner, now, leaseEnd: now + leaseMs };
+    const locked = throttle === undefined ? scopes : [...scopes, `throttle:${throttle.scope}`].sort();
+    const busy = throttle === undefined ? this.slotClaims.busy(scoped) : this.scopeMutex.busy(locked);
+    if (busy) claim.waitingSince = this.monotonic();
+    if (throttle !== undefined) return this.claimThrottled(claim, scoped, locked, throttle);
+    return this.slotClaims.claim(scoped, claim);
   }
 
   /**
@@ -612,18 +639,20 @@ export class PostgresStore implements Store {
    * `admitAndClaimRuns` admits them in order while every scope has room and refuses the rest;
    * then the steps of the claimed runs that had started before (a fresh snapshot, as `claimRuns`; a run
    * never claimed has written none, so a batch of fresh runs skips that round trip). The batch's latest `now` and lease end
-   * stand for all of its claims (each was asked no later than the batch leaves).
+   * stand for all of its claims, each moved by the time the claim waited here (`waited`); the statement
+   * adds the time it waited for the locks.
    */
   private async claimWithSlots(
     { scopes, limits }: SlotScopes,
     claims: SlotClaim[],
   ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const sentAt = this.monotonic();
     const lock = inlineValues(statements.lockSlotScopes.text, [scopes.map(encodeText)]);
     const admit = inlineValues(statements.admitAndClaimRuns.text, [
       claims.map((claim) => claim.runId),
       claims[0]!.owner,
-      Math.max(...claims.map((claim) => claim.now)),
-      Math.max(...claims.map((claim) => claim.leaseEnd)),
+      Math.max(...claims.map((claim) => waited(claim, sentAt).now)),
+      Math.max(...claims.map((claim) => waited(claim, sentAt).leaseEnd)),
       scopes.map(encodeText),
       limits,
       null,
@@ -638,21 +667,24 @@ export class PostgresStore implements Store {
    * throttle's as `throttle:<scope>`); the run row locked and the throttle's TAT read (`throttleState`)
    * and, for a first start that does not conform, a refusal with the time it would; then
    * `admitAndClaimRuns` for this run counts the live holders and either claims, takes the slots and stores
-   * the new TAT, or names the full scope; then the steps.
+   * the new TAT, or names the full scope; then the steps. The claim is decided at its `now` plus the time it
+   * waited for this process's other claims and for the locks (`waited`, read once the locks are held).
    */
   private async claimThrottled(
-    runId: string,
-    owner: string,
-    now: number,
-    leaseEnd: number,
+    claim: SlotClaim,
     { scopes, limits }: SlotScopes,
+    locked: string[],
     throttle: ThrottleRequest,
   ): Promise<ClaimedRun | ClaimRefused | undefined> {
-    const locked = [...scopes, `throttle:${throttle.scope}`].sort();
-    const outcome = await this.scopeMutex.run(locked, () =>
-      this.transaction("claimRun", async (tx) => {
-        await tx.query(statements.lockSlotScopes, [locked.map(encodeText)]);
-        const start = await throttledStart(tx, runId, owner, now, throttle);
+    const { runId, owner } = claim;
+    const outcome = await this.scopeMutex.run(locked, () => {
+      const { now, leaseEnd } = waited(claim, this.monotonic());
+      return this.transaction("claimRun", async (tx) => {
+        const [lock] = await tx.query<{ waited: number }>(statements.lockSlotScopes, [
+          locked.map(encodeText),
+        ]);
+        // GCRA decides at the time the locks are held; `admitAndClaimRuns` adds the same wait itself.
+        const start = await throttledStart(tx, runId, owner, now + (lock?.waited ?? 0), throttle);
         if (start?.conforms === false)
           return { refused: true, scope: throttle.scope, retryAt: start.retryAt } as const;
         return tx.query<ClaimRowDb>(statements.admitAndClaimRuns, [
@@ -665,8 +697,8 @@ export class PostgresStore implements Store {
           start ? throttle.scope : null,
           start ? start.tat : null,
         ]);
-      }),
-    );
+      });
+    });
     if ("refused" in outcome) return outcome;
     return (await this.claimOutcomes(outcome)).get(runId);
   }

@@ -105,10 +105,21 @@ export const statements = {
        RETURNING runs.*)
      SELECT * FROM claimed`,
   ),
-  /** $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock). */
+  /**
+   * $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock) → `waited`,
+   * how long the claim waited for locks other transactions held, whole ms by the server's clock (from the
+   * statement's receipt, `statement_timestamp()`, to the last lock granted after a wait; exactly 0 when every
+   * lock was free, tried first with `pg_try_advisory_xact_lock`). Also kept in the transaction's setting
+   * `fairway.lock_wait`, where `admitAndClaimRuns` reads it: a claim is decided from when it holds the locks.
+   */
   lockSlotScopes: named(
     "fw_lock_slot_scopes",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:slot:' || s, 0)) FROM unnest($1::text[]) AS s",
+    `SELECT w.waited, set_config('fairway.lock_wait', w.waited::text, true) AS setting FROM (
+       SELECT COALESCE(floor(extract(epoch FROM max(granted) - statement_timestamp()) * 1000)::bigint, 0) AS waited
+       FROM (SELECT CASE WHEN pg_try_advisory_xact_lock(k) THEN NULL::timestamptz
+               ELSE (SELECT clock_timestamp() FROM (SELECT pg_advisory_xact_lock(k) OFFSET 0) AS held) END AS granted
+             FROM (SELECT hashtextextended('fairway:slot:' || s, 0) AS k FROM unnest($1::text[]) AS s) AS keys
+            ) AS locks) AS w`,
   ),
   /**
    * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
@@ -126,22 +137,28 @@ export const statements = {
    * row. Run under `lockSlotScopes` in the same transaction, so no other claim counts or takes a slot of
    * these scopes meanwhile. It also deletes the scopes' rows of runs that hold no lease any more (suspended,
    * ended), so a scope keeps about as many rows as it has holders; a row whose lease merely expired stays
-   * (not counted) and counts again if its owner renews.
+   * (not counted) and counts again if its owner renews. The claim's now and lease end are $3 and $4 moved by
+   * the lock wait `lockSlotScopes` measured in this transaction (`fairway.lock_wait`; 0 when unset): a batch
+   * sent with its lock statement as one query (`claimWithSlots`) is decided, and leased for `leaseMs`, from
+   * when it holds the locks. Only that duration comes from the server's clock; the times stay the claimer's.
    */
   admitAndClaimRuns: named(
     "fw_admit_and_claim_runs",
-    `WITH want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
+    `WITH clock AS MATERIALIZED (
+       SELECT $3::bigint + waited AS now, $4::bigint + waited AS lease_end
+       FROM (SELECT COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0) AS waited) AS w),
+     want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
      input AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS c(id, ord)),
      claimable AS (
        SELECT runs.id, input.ord,
-         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > $3, false) AS held
+         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > (SELECT now FROM clock), false) AS held
        FROM runs JOIN input USING (id)
-       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)),
+       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)),
      live AS (
        SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
        WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
-         AND r.lease_expires_at > $3 AND r.status NOT IN ${TERMINAL}
+         AND r.lease_expires_at > (SELECT now FROM clock) AND r.status NOT IN ${TERMINAL}
        GROUP BY s.scope),
      tightest AS (
        SELECT want.scope,
@@ -154,12 +171,12 @@ export const statements = {
        (SELECT id FROM claimable WHERE NOT held ORDER BY ord LIMIT (SELECT GREATEST(room, 0) FROM tightest))),
      locked AS (
        SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
-         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)
+         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)
        ORDER BY runs.id FOR UPDATE OF runs),
      claimed AS (
-       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, $3),
-         lease_owner = $2, lease_expires_at = $4
+       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, (SELECT now FROM clock)),
+         lease_owner = $2, lease_expires_at = (SELECT lease_end FROM clock)
        FROM locked WHERE runs.id = locked.id
        RETURNING runs.*, locked.resumed),
      stale AS (
