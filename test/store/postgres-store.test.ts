@@ -614,22 +614,32 @@ describe("PostgreSQL store: group commit against another worker", () => {
 describe("PostgreSQL store: a claim with slots or a throttle is decided, and leased, from when its turn comes", () => {
   const HELD_MS = 250;
   /**
-   * Holds the advisory lock of slot scope `scope` from another connection until `claim` waits for it, then
-   * `HELD_MS` more (by the server's clock), then lets it go. The claim's outcome and how long it took (ms).
+   * Holds the advisory lock of slot scope `scope` of `schema` from another connection until `claim` waits for
+   * it (a backend waits for that very lock), then `HELD_MS` more (by the server's clock), then lets it go. The
+   * claim's outcome and how long it took (ms).
    */
   async function behindLock<T>(
+    schema: string,
     scope: string,
     claim: () => Promise<T>,
   ): Promise<{ outcome: T; tookMs: number }> {
     const holder = new pg.Client({ connectionString: TEST_DATABASE_URL });
     const watcher = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await Promise.all([holder.connect(), watcher.connect()]);
+    const key = "hashtextextended('fairway:slot:' || $1 || ':' || $2, 0)";
     try {
       await holder.query("BEGIN");
-      await holder.query("SELECT pg_advisory_xact_lock(hashtextextended('fairway:slot:' || $1, 0))", [scope]);
+      await holder.query(`SELECT pg_advisory_xact_lock(${key})`, [schema, scope]);
       const started = performance.now();
       const outcome = claim();
-      await lockWaiter(watcher, "fairway:slot:");
+      for (;;) {
+        const { rows } = await watcher.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+             AND ((classid::bigint << 32) | objid::bigint) = ${key}`,
+          [schema, scope],
+        );
+        if (rows.length > 0) break;
+      }
       await holder.query("SELECT pg_sleep($1)", [HELD_MS / 1000]);
       await holder.query("COMMIT");
       const result = await outcome;
@@ -640,10 +650,12 @@ describe("PostgreSQL store: a claim with slots or a throttle is decided, and lea
   }
 
   it("a claim with slots that waited for another worker's lock on its scope gets its whole leaseMs from when it holds it", async () => {
-    const [a] = await twoWorkers();
+    const [a, , schema] = await twoWorkers();
     await a.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
     const slot = { scope: "fn:fn", limit: 1 };
-    const { outcome, tookMs } = await behindLock(slot.scope, () => a.claimRun("r1", "wa", T0, 1000, [slot]));
+    const { outcome, tookMs } = await behindLock(schema, slot.scope, () =>
+      a.claimRun("r1", "wa", T0, 1000, [slot]),
+    );
     const claimed = outcome && "run" in outcome ? outcome.run : undefined;
     // Decided at T0 + the wait (at least HELD_MS, at most the whole call), leased 1000 ms from then.
     expect(claimed?.startedAt).toBeGreaterThanOrEqual(T0 + HELD_MS);
@@ -652,12 +664,12 @@ describe("PostgreSQL store: a claim with slots or a throttle is decided, and lea
   });
 
   it("a throttled claim that waited for the throttle's lock is decided by GCRA at the time it holds it", async () => {
-    const [a, b] = await twoWorkers();
+    const [a, b, schema] = await twoWorkers();
     await a.acceptEvents({ now: T0, events: [], runs: ["t1", "t2"].map((id) => ({ run: run(id) })) });
     const throttle = { scope: "fn", limit: 1, periodMs: HELD_MS - 50, burst: 0 };
     expect(await a.claimRun("t1", "wa", T0, 1000, [], throttle)).toHaveProperty("run");
     // At T0 the next start would be refused until T0 + 200; it waited HELD_MS for the lock, so it conforms.
-    const { outcome, tookMs } = await behindLock(`throttle:${throttle.scope}`, () =>
+    const { outcome, tookMs } = await behindLock(schema, `throttle:${throttle.scope}`, () =>
       b.claimRun("t2", "wb", T0, 1000, [], throttle),
     );
     const claimed = outcome && "run" in outcome ? outcome.run : undefined;
@@ -673,7 +685,7 @@ describe("PostgreSQL store: a claim with slots or a throttle is decided, and lea
     await store.init();
     await store.acceptEvents({ now: T0, events: [], runs: ["m1", "m2"].map((id) => ({ run: run(id) })) });
     const slot = { scope: "fn:fn", limit: 2 };
-    const { outcome: both } = await behindLock(slot.scope, async () => {
+    const { outcome: both } = await behindLock(store.schema, slot.scope, async () => {
       const first = store.claimRun("m1", "w1", T0, 1000, [slot]);
       // Owner w2 does not share w1's batch: it waits in memory for w1's claim, which waits for the lock.
       const second = store.claimRun("m2", "w2", T0, 1000, [slot]);

@@ -106,7 +106,8 @@ export const statements = {
      SELECT * FROM claimed`,
   ),
   /**
-   * $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock) → `waited`,
+   * $1 sorted slot scopes: a transaction lock per scope of this schema (the key names `current_schema()`, so
+   * apps in other schemas of the database never wait for it), taken in order (two claims never deadlock) → `waited`,
    * how long the claim waited for locks other transactions held, whole ms by the server's clock (from the
    * statement's receipt, `statement_timestamp()`, to the last lock granted after a wait; exactly 0 when every
    * lock was free, tried first with `pg_try_advisory_xact_lock`). Also kept in the transaction's setting
@@ -118,7 +119,8 @@ export const statements = {
        SELECT COALESCE(floor(extract(epoch FROM max(granted) - statement_timestamp()) * 1000)::bigint, 0) AS waited
        FROM (SELECT CASE WHEN pg_try_advisory_xact_lock(k) THEN NULL::timestamptz
                ELSE (SELECT clock_timestamp() FROM (SELECT pg_advisory_xact_lock(k) OFFSET 0) AS held) END AS granted
-             FROM (SELECT hashtextextended('fairway:slot:' || s, 0) AS k FROM unnest($1::text[]) AS s) AS keys
+             FROM (SELECT hashtextextended('fairway:slot:' || current_schema() || ':' || s, 0) AS k
+                   FROM unnest($1::text[]) AS s) AS keys
             ) AS locks) AS w`,
   ),
   /**
