@@ -210,6 +210,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       onStarted: (item) => this.lifecycle.started(item),
       onResult: (item, result) => this.lifecycle.result(item, result),
       onClaimMissed: (runId) => this.lifecycle.claimMissed(runId),
+      onSubstituted: (askedId, run) => this.lifecycle.substituted(askedId, run),
       queue: this.flow.queue,
       onLeft: (runId, wakeAt) => this.lifecycle.left(runId, wakeAt),
     });

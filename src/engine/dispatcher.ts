@@ -41,6 +41,11 @@ export interface DispatcherDeps {
    * what it keeps about a run that has ended.
    */
   onClaimMissed: (runId: string) => Promise<void>;
+  /**
+   * The store claimed `run` in place of the queued run `askedId`, which another process took (`run`
+   * undefined: this process executes that run already, in another execution).
+   */
+  onSubstituted: (askedId: string, run: RunRecord | undefined) => void;
   /** The ready queue: flow control's fair queue (`FlowReadyQueue`, see engine-flow.ts). */
   queue: ReadyQueue;
   /**
@@ -172,9 +177,12 @@ export class Dispatcher {
 
   private pump(): void {
     while (!this.closed && this.executing.size < this.deps.maxConcurrentRuns) {
-      const item = this.queue.next(this.deps.clock.now());
-      if (!item) return;
-      const done = this.run(item).then((result) => {
+      const next = this.queue.next(this.deps.clock.now());
+      if (!next) return;
+      /** What this execution runs: `next`, or the run the store claimed in its place (`substituted`). */
+      const slot = { item: next };
+      const done = this.run(slot).then((result) => {
+        const { item } = slot;
         this.executing.delete(item.runId);
         if (result?.kind === "refused") {
           this.queue.refused(item, result.scope, result.retryAt);
@@ -188,13 +196,14 @@ export class Dispatcher {
         else this.abandoned.delete(item.runId);
         this.requestPump();
       });
-      this.executing.set(item.runId, done);
+      this.executing.set(next.runId, done);
       this.armRenewal();
     }
   }
 
-  private async run(item: ReadyItem): Promise<ExecutionResult | Refused | undefined> {
+  private async run(slot: { item: ReadyItem }): Promise<ExecutionResult | Refused | undefined> {
     const { store, clock, owner, leaseMs, logger } = this.deps;
+    let { item } = slot;
     try {
       const fn = this.deps.findFunction(item.functionId);
       if (!fn) {
@@ -215,12 +224,19 @@ export class Dispatcher {
         leaseMs,
         item.slots ?? [],
         item.throttle,
+        !item.resume && item.throttle === undefined,
       );
       if (!claimed) {
         await this.deps.onClaimMissed(item.runId);
         return undefined;
       }
       if ("refused" in claimed) return { kind: "refused", scope: claimed.scope, retryAt: claimed.retryAt };
+      if (claimed.run.id !== item.runId) {
+        const substitute = this.substituted(item, claimed.run);
+        if (!substitute) return undefined;
+        item = substitute;
+        slot.item = item;
+      }
       if (item.slots !== undefined) this.queue.admitted(item);
       if (!item.resume) {
         if (item.waitReason !== undefined) this.recordWaitReason(item.runId, item.waitReason);
@@ -233,6 +249,28 @@ export class Dispatcher {
     } catch (error) {
       return { kind: "abandoned", error };
     }
+  }
+
+  /**
+   * A shared store claimed `run` in place of `asked`, which another process took (`Store.claimRun`'s
+   * `substitute`: the next backlogged run of the same backlog, so the same slots): this execution runs `run`,
+   * which leaves the ready queue if it was queued here, takes over the slots `asked` took, and is what
+   * `isExecuting` answers for; flow control forgets `asked` and keeps `run`'s keys. Undefined when another
+   * execution of this process has `run` in hand already (its claim is in flight: the store will give it the
+   * run this process now holds, as a retry does), so this one does not run it too.
+   */
+  private substituted(asked: ReadyItem, run: RunRecord): ReadyItem | undefined {
+    if (this.executing.has(run.id)) {
+      this.deps.onSubstituted(asked.runId, undefined);
+      return undefined;
+    }
+    const done = this.executing.get(asked.runId);
+    this.executing.delete(asked.runId);
+    if (done) this.executing.set(run.id, done);
+    this.timers.cancel(run.id);
+    const item = this.queue.substitute(asked, run);
+    this.deps.onSubstituted(asked.runId, run);
+    return item;
   }
 
   /**

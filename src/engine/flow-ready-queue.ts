@@ -13,6 +13,8 @@
  */
 import type { FlowController } from "../flow/flow-controller.js";
 import type { QueueItem } from "../flow/queue-item.js";
+import { queueScoreOf } from "../store/backlogged.js";
+import type { RunRecord } from "../store/store.js";
 import type { BacklogWindows } from "./backlog-windows.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { ReadyItem, ReadyQueue } from "./ready-queue.js";
@@ -105,6 +107,12 @@ export class FlowReadyQueue implements ReadyQueue {
       this.flow.scheduler.unblock(scope);
       this.onWake();
     }, refusedClaimDelayMs(state.refusals));
+  }
+
+  substitute(asked: ReadyItem, run: RunRecord): ReadyItem {
+    this.remove(run.id);
+    this.flow.scheduler.transfer(asked.runId, run.id);
+    return { ...asked, runId: run.id, createdAt: run.createdAt, score: queueScoreOf(run) };
   }
 
   admitted(item: ReadyItem): void {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SlotRequest, ThrottleRequest } from "../store/store.js";
+import type { RunRecord, SlotRequest, ThrottleRequest } from "../store/store.js";
 
 /** A run that is due: what the queue orders by. `resume` = the run has started before. */
 export interface ReadyItem {
@@ -60,6 +60,11 @@ export interface ReadyQueue {
    * queued again and starts no earlier than `retryAt`.
    */
   refused(item: ReadyItem, scope: string, retryAt?: number): void;
+  /**
+   * The store claimed `run` in place of `asked` (returned by `next`; another process took it): `run` leaves
+   * the queue if it is queued and takes over what `asked` holds. Returns the item `run` executes as.
+   */
+  substitute(asked: ReadyItem, run: RunRecord): ReadyItem;
   /** The store admitted the claim of `item` (returned by `next`, with slots): its scopes' backoff resets. */
   admitted(item: ReadyItem): void;
 }

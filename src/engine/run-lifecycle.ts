@@ -180,10 +180,30 @@ export class RunLifecycle {
     this.deps.flow.runsDropped(runIds);
   }
 
-  /** A queued run could not be claimed: if it has ended (or is gone), flow control forgets it. */
+  /**
+   * A queued run could not be claimed: if it has ended (or is gone), flow control forgets it. On a store
+   * other processes write (`Store.shared`), a missed claim is a run another process took (or ended), so it is
+   * forgotten without reading it: with several workers every run is missed by all but one of them, and a
+   * read each was most of their statements (S1 with 4 workers: 15k reads for 5k runs). Should it become
+   * claimable again (suspended by its new holder), its wake-up notice or the recovery sweep brings it back.
+   */
   async claimMissed(runId: string): Promise<void> {
+    if (this.deps.store.shared) {
+      this.deps.flow.runsDropped([runId]);
+      return;
+    }
     const run = await this.deps.store.getRun(runId);
     if (run?.readyAt === undefined) this.deps.flow.runsDropped([runId]);
+  }
+
+  /**
+   * The store claimed `run` in place of the queued run `askedId`, which another process took: flow control
+   * forgets `askedId` (as a missed claim on a shared store) and keeps `run`'s keys as stored on it (none
+   * to keep when `run` is undefined: another execution here has it).
+   */
+  substituted(askedId: string, run: RunRecord | undefined): void {
+    this.deps.flow.runsDropped([askedId]);
+    if (run) this.deps.flow.runCreated(run);
   }
 
   #ended(run: RunRecord, type: "run.completed" | "run.failed" | "run.cancelled"): void {

@@ -169,6 +169,15 @@ export class FairScheduler<T extends QueueItem = QueueItem> {
   }
 
   /**
+   * The run `to` executes in place of `from` (returned by {@link next}; a shared store claimed the next run
+   * of the same backlog because another process took `from`): `to` holds the slots `from` took. `to` must
+   * not be queued (remove it first).
+   */
+  transfer(from: string, to: string): void {
+    this.#slots.transfer(from, to);
+  }
+
+  /**
    * The store refused to start `item` (returned by {@link next}): the slots of `claimId` are all held by
    * other processes. Frees what `item` took here, queues it again, and treats `claimId` as full until
    * {@link unblock} or a local run of that claim ends: its backlogs park on it as on a local full claim, so

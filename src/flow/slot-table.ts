@@ -64,6 +64,14 @@ export class SlotTable {
     this.#held.set(runId, holding);
   }
 
+  /** `to` holds what `from` held (same claims, same backlog); nothing if `from` held nothing. */
+  transfer(from: string, to: string): void {
+    const holding = this.#held.get(from);
+    if (holding === undefined) return;
+    this.#held.delete(from);
+    this.#held.set(to, holding);
+  }
+
   /** Frees the run's slots; returns what it held (`undefined` if it held none). */
   release(runId: string): Holding | undefined {
     const holding = this.#held.get(runId);

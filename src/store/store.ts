@@ -480,7 +480,10 @@ export interface Store {
    * comes back (`retryAt`). A resume is never throttled.
    * A store that only one process writes (`shared` false: memory, SQLite) ignores `slots` and `throttle`:
    * the engine's in-memory decision is exact there. A shared one (PostgreSQL) decides them in the claim's
-   * transaction.
+   * transaction. `substitute` (default false; only for a first start without a throttle): when another
+   * process took `runId`, a shared store may claim in its place the next backlogged run of the same backlog
+   * (same function, keys and limits, so the same admission), which `claimed.run.id` names; the stores one
+   * process writes never do.
    */
   claimRun(
     runId: string,
@@ -489,6 +492,7 @@ export interface Store {
     leaseMs: number,
     slots: readonly SlotRequest[],
     throttle?: ThrottleRequest,
+    substitute?: boolean,
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * Extends `owner`'s live leases on `runIds` to `until` (ms). Returns the ids it did not extend: runs that

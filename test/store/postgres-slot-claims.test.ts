@@ -3,7 +3,13 @@ import { StoreError } from "../../src/errors/index.js";
 import { type SlotClaim, SlotClaimBatches, type SlotScopes } from "../../src/store/postgres/slot-claims.js";
 
 const fnWide: SlotScopes = { scopes: ["fn:f"], limits: [2] };
-const claimOf = (runId: string, owner = "w"): SlotClaim => ({ runId, owner, now: 1, leaseEnd: 1001 });
+const claimOf = (runId: string, owner = "w"): SlotClaim => ({
+  runId,
+  owner,
+  now: 1,
+  leaseEnd: 1001,
+  substitute: false,
+});
 
 /**
  * Batches over a scripted write: every batch's claims are recorded, and it settles only when the test calls

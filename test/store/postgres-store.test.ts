@@ -250,6 +250,88 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     expect(await holders(a, ids, T0 + 1)).toHaveLength(4);
   });
 
+  it("a first start another worker took is answered with its backlog's next run (serving order, none asked in the same batch); not without `substitute`, not from another backlog, never a started run", async () => {
+    const [a, b] = await twoWorkers();
+    const heavy = (id: string, queueScore: number) => run(id, { backlogKey: "fn\u0000heavy", queueScore });
+    await a.acceptEvents({
+      now: T0,
+      events: [],
+      runs: [
+        { run: heavy("h0", T0) },
+        { run: heavy("h1", T0 + 1) },
+        { run: heavy("h3", T0 + 3) },
+        { run: heavy("h2", T0 + 2) },
+        { run: heavy("h4", T0 + 4) },
+        { run: run("l0", { backlogKey: "fn\u0000light" }) },
+      ],
+    });
+    const slots = [{ scope: "fn:fn", limit: 10 }];
+    expect(await b.claimRun("h0", "wb", T0, 1000, slots)).toMatchObject({ run: { id: "h0" } });
+    // h2 started before (a resume): never taken in place of another run.
+    expect(await b.claimRun("h2", "wb", T0, 1000, slots)).toMatchObject({ run: { id: "h2" } });
+    await b.suspendRun({
+      runId: "h2",
+      owner: "wb",
+      now: T0,
+      status: "sleeping",
+      readyAt: T0,
+      attempt: 0,
+      steps: [],
+      waits: [],
+      awaiting: [],
+      children: { now: T0, events: [], runs: [] },
+    });
+    // Without `substitute`, a run taken is not claimable.
+    expect(await a.claimRun("h0", "wa", T0, 1000, slots)).toBeUndefined();
+    // h0 and h1 asked at once: h1 is claimed, h0 is answered with h3 (h2 has started; h1 is in the batch).
+    const [forH0, forH1] = await Promise.all(
+      ["h0", "h1"].map((id) => a.claimRun(id, "wa", T0, 1000, slots, undefined, true)),
+    );
+    expect(forH0).toMatchObject({ run: { id: "h3", leaseOwner: "wa", status: "running" } });
+    expect(forH1).toMatchObject({ run: { id: "h1", leaseOwner: "wa" } });
+    expect(await a.claimRun("h0", "wa", T0, 1000, slots, undefined, true)).toMatchObject({
+      run: { id: "h4" },
+    });
+    // The backlog has no backlogged run left: nothing in its place, and the light backlog's run is not taken.
+    expect(await a.claimRun("h0", "wa", T0, 1000, slots, undefined, true)).toBeUndefined();
+    expect(await a.getRun("l0")).toMatchObject({ status: "queued" });
+  });
+
+  it("turns across workers: a slot freed while a less recently served backlog waits is kept for it, whoever asks first; the turn lapses when its claimer stops asking", async () => {
+    const [a, b] = await twoWorkers();
+    const one = [{ scope: "fn:fn", limit: 1 }];
+    const heavy = (id: string) => run(id, { backlogKey: "fn\u0000heavy" });
+    await a.acceptEvents({
+      now: T0,
+      events: [],
+      runs: [
+        { run: heavy("h1") },
+        { run: heavy("h2") },
+        { run: heavy("h3") },
+        { run: run("l1", { backlogKey: "fn\u0000light" }) },
+        { run: run("l2", { backlogKey: "fn\u0000light" }) },
+      ],
+    });
+    const end = (store: Store, runId: string, owner: string, at: number) =>
+      store.finishRun({ runId, owner, status: "completed", outputText: "1", endedAt: at });
+    expect(await a.claimRun("h1", "wa", T0, 60_000, one)).toMatchObject({ run: { id: "h1" } });
+    // The light backlog asks while the heavy one holds the slot: refused, and it waits for its turn.
+    expect(await b.claimRun("l1", "wb", T0 + 1, 60_000, one)).toEqual({ refused: true, scope: "fn:fn" });
+    await end(a, "h1", "wa", T0 + 2);
+    // The slot is free, but the heavy backlog (served at T0) asks first: the light one's turn is kept.
+    expect(await a.claimRun("h2", "wa", T0 + 3, 60_000, one)).toEqual({ refused: true, scope: "fn:fn" });
+    expect(await b.claimRun("l1", "wb", T0 + 4, 60_000, one)).toMatchObject({ run: { id: "l1" } });
+    await end(b, "l1", "wb", T0 + 5);
+    // Served now, the light backlog waits no more: the heavy one takes the slot.
+    expect(await a.claimRun("h2", "wa", T0 + 6, 60_000, one)).toMatchObject({ run: { id: "h2" } });
+    // The light backlog waits again (served at T0 + 4, before the heavy one's T0 + 6) but never asks again:
+    // its turn is kept for 2 s, then the heavy backlog's claims are admitted.
+    expect(await b.claimRun("l2", "wb", T0 + 7, 60_000, one)).toEqual({ refused: true, scope: "fn:fn" });
+    await end(a, "h2", "wa", T0 + 8);
+    expect(await a.claimRun("h3", "wa", T0 + 9, 60_000, one)).toEqual({ refused: true, scope: "fn:fn" });
+    expect(await a.claimRun("h3", "wa", T0 + 7 + 2000, 60_000, one)).toMatchObject({ run: { id: "h3" } });
+  });
+
   it("a claim with slots keeps quotes, backslashes, NUL and U+0001 in its run id and scopes (sent as literals)", async () => {
     const [a, b] = await twoWorkers();
     const id = "r'1\\x\u0000y\u0001";

@@ -204,6 +204,17 @@ CREATE TABLE throttles (scope TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL);
     version: 10,
     sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
   },
+  {
+    // Fairness across workers in the claim (see statements.admitAndClaimRuns): per slot scope and backlog,
+    // when a claim last took a slot (served_at, ms) and until when a refused claim keeps its turn
+    // (waiting_until, ms). Versions 11 to 13 are left to changes made beside this one.
+    version: 14,
+    sql: `
+CREATE TABLE scope_turns (scope TEXT NOT NULL, backlog_key TEXT NOT NULL,
+  served_at BIGINT NOT NULL, waiting_until BIGINT NOT NULL, PRIMARY KEY (scope, backlog_key));
+CREATE INDEX scope_turns_waiting ON scope_turns (scope, waiting_until);
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

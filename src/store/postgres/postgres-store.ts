@@ -191,14 +191,36 @@ async function finishRuns(
   return new Map(rows.map((row) => [row.id, runOf(row)]));
 }
 
-/** The group commits of one pool. */
-/** A row of `admitAndClaimRuns`: the run, whether it had started before, and the full scope that refused it. */
-type ClaimRowDb = RunRowDb & { resumed: boolean; refused_scope: string | null };
+/** A `setWaitReason` call waiting for its statement. */
+interface WaitReason {
+  runId: string;
+  reason: string;
+}
 
+/** Stores why runs waited (distinct ids) in one statement; the ids of the runs it found. */
+async function writeWaitReasons(
+  database: PostgresDatabase,
+  reasons: WaitReason[],
+): Promise<Map<string, true>> {
+  const rows = await database.query<{ id: string }>(statements.setWaitReasons, [
+    reasons.map((item) => item.runId),
+    reasons.map((item) => item.reason),
+  ]);
+  return new Map(rows.map((row) => [row.id, true]));
+}
+
+/**
+ * A row of `admitAndClaimRuns`: the run, whether it had started before, the full scope that refused it, and
+ * the run asked for when this one was claimed (or refused) in its place.
+ */
+type ClaimRowDb = RunRowDb & { resumed: boolean; refused_scope: string | null; instead_of: string | null };
+
+/** The group commits of one pool. */
 interface Coalescers {
   checkpoints: WriteCoalescer<Checkpoint, true>;
   claims: WriteCoalescer<Claim, ClaimedRun>;
   finishes: WriteCoalescer<FinishInput, RunRecord>;
+  waitReasons: WriteCoalescer<WaitReason, true>;
 }
 
 /** An opened store: its pool, the group commits writing to it, and the wake-up notices it sends. */
@@ -378,6 +400,10 @@ export class PostgresStore implements Store {
         finishes: new WriteCoalescer({
           key: ({ runId }) => runId,
           write: (ends) => finishRuns(database, ends),
+        }),
+        waitReasons: new WriteCoalescer({
+          key: ({ runId }) => runId,
+          write: (reasons) => writeWaitReasons(database, reasons),
         }),
       };
       this.coalescing = coalescers;
@@ -603,6 +629,7 @@ export class PostgresStore implements Store {
     leaseMs: number,
     slots: readonly SlotRequest[],
     throttle?: ThrottleRequest,
+    substitute?: boolean,
   ): Promise<ClaimedRun | ClaimRefused | undefined>;
   /**
    * A claim without slots or throttle leaves with the other claims of its event-loop turn (`claimRuns`). A
@@ -618,6 +645,7 @@ export class PostgresStore implements Store {
     leaseMs: number,
     slots: readonly SlotRequest[] = [],
     throttle?: ThrottleRequest,
+    substitute = false,
   ): Promise<ClaimedRun | ClaimRefused | undefined> {
     if (slots.length === 0 && throttle === undefined)
       return (await this.coalescers()).claims.write({ runId, owner, now, leaseEnd: now + leaseMs });
@@ -625,7 +653,7 @@ export class PostgresStore implements Store {
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
     const scoped: SlotScopes = { scopes, limits: scopes.map((scope) => limits.get(scope)!) };
-    const claim: SlotClaim = { runId, owner, now, leaseEnd: now + leaseMs };
+    const claim: SlotClaim = { runId, owner, now, leaseEnd: now + leaseMs, substitute };
     const locked = throttle === undefined ? scopes : [...scopes, `throttle:${throttle.scope}`].sort();
     const busy = throttle === undefined ? this.slotClaims.busy(scoped) : this.scopeMutex.busy(locked);
     if (busy) claim.waitingSince = this.monotonic();
@@ -657,6 +685,7 @@ export class PostgresStore implements Store {
       limits,
       null,
       null,
+      claims.map((claim) => claim.substitute),
     ]);
     const rows = await (await this.database()).script<ClaimRowDb>("claimRun", `${lock};\n${admit}`);
     return this.claimOutcomes(rows);
@@ -696,6 +725,7 @@ export class PostgresStore implements Store {
           limits,
           start ? throttle.scope : null,
           start ? start.tat : null,
+          [false],
         ]);
       });
     });
@@ -708,13 +738,14 @@ export class PostgresStore implements Store {
     const outcomes = new Map<string, ClaimedRun | ClaimRefused>();
     /** Claimed runs that had started before: only they can have steps. */
     const resumed = new Map<string, ClaimedRun>();
-    for (const { resumed: wasStarted, refused_scope, ...row } of rows) {
+    for (const { resumed: wasStarted, refused_scope, instead_of, ...row } of rows) {
+      const asked = instead_of ?? row.id;
       if (refused_scope !== null) {
-        outcomes.set(row.id, { refused: true, scope: decodeText(refused_scope) });
+        outcomes.set(asked, { refused: true, scope: decodeText(refused_scope) });
         continue;
       }
       const claimed: ClaimedRun = { run: runOf(row), steps: [] };
-      outcomes.set(row.id, claimed);
+      outcomes.set(asked, claimed);
       if (wasStarted) resumed.set(row.id, claimed);
     }
     if (resumed.size === 0) return outcomes;
@@ -952,8 +983,13 @@ export class PostgresStore implements Store {
     );
   }
 
+  /**
+   * Group-committed: the reasons set in one event-loop turn (one per started run that waited) leave as one
+   * statement, so a busy worker does not spend a transaction and a WAL flush per start on the dashboard's
+   * "why it waited".
+   */
   async setWaitReason(runId: string, reason: string): Promise<void> {
-    await this.query(statements.setWaitReason, [runId, reason]);
+    await (await this.coalescers()).waitReasons.write({ runId, reason });
   }
 
   async putLimitOverride(override: LimitOverride): Promise<void> {

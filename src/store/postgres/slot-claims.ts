@@ -30,6 +30,8 @@ export interface SlotClaim {
   now: number;
   /** When the lease ends if the claim is decided at `now`, epoch ms. */
   leaseEnd: number;
+  /** Whether the next backlogged run of the run's backlog may be claimed in its place (`Store.claimRun`). */
+  substitute: boolean;
   /**
    * When it asked, on the store's monotonic clock (ms), if it had to wait for another claim of its scopes in
    * this process; absent when they were free (it is decided at `now` exactly).

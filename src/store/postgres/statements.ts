@@ -11,6 +11,15 @@ import type { Statement } from "./postgres-database.js";
 /** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
 const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
 
+/** `scope_turns.served_at` of a backlog that never took a slot of the scope (or was forgotten): first in turn. */
+const NEVER_SERVED = Number.MIN_SAFE_INTEGER;
+/**
+ * How long a refused claim keeps its backlog's turn (ms): twice the engine's longest pause before it claims
+ * again after a refusal (`refusedClaimDelayMs`, 1 s), so a waiting backlog keeps its turn between two tries,
+ * and a turn whose claimer died or whose run another worker started lapses by itself.
+ */
+const TURN_KEPT_MS = 2000;
+
 const STEP_COLUMNS =
   "run_id, id, name, op, status, position, input, output, error, attempts, started_at, ended_at, wake_at, event_id, settled_seq";
 
@@ -126,23 +135,34 @@ export const statements = {
   /**
    * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
    * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes $8 if a run is claimed (NULL:
-   * no throttle; only for a claim of one run, `claim-throttle.ts`) → one row per run that is claimable (due, not terminal, lease free,
+   * no throttle; only for a claim of one run, `claim-throttle.ts`), $9 per run of $1 whether another backlogged run
+   * of its backlog may be claimed in its place if it is not claimable (a first start of a function without a
+   * throttle) → one row per run that is claimable (due, not terminal, lease free,
    * expired or `owner`'s): the claimed run (`refused_scope` NULL; `resumed`: it had started before, so it may
    * have steps), or the run with `refused_scope` = the scope that has no room for it. A scope's holders are the slot rows of runs that hold a live lease and are not
    * terminal, apart from the claimable runs of $1; the runs of $1 that `owner` holds live already (an
-   * abandoned execution's retry) are claimed again and count as holders; then the first `min(limit −
-   * holders)` other claimable runs in $1's order are claimed and take a slot row per scope (all of them when
+   * abandoned execution's retry) are claimed again and count as holders. Turns (fairness across workers, as
+   * one process's least-recently-served rule, `src/flow/fair-scheduler.ts`): per scope, every other backlog
+   * whose claim was refused within the last `TURN_KEPT_MS` and that took a slot of the scope less recently
+   * than the batch's backlogs (`scope_turns`) keeps one slot free for itself, so a slot freed while a light
+   * tenant waits goes to it, whichever worker asks first. Then the first `min(limit − holders − turns kept)`
+   * other claimable runs in $1's order are claimed and take a slot row per scope (all of them when
    * $5 is empty: a throttled claim without slots), and the rest are
    * refused, naming the first full scope in sorted order (or, if none was full before, the first with the
    * least room). So the holders never exceed a limit the claims did not find exceeded. A run found claimable but changed by
    * another transaction before its row lock was granted (re-checked, as `claimRuns`) is claimed or has no
-   * row. Run under `lockSlotScopes` in the same transaction, so no other claim counts or takes a slot of
+   * row. Substitutes: a run of $1 not claimable any more (another worker took it) and allowed by $9 is
+   * replaced by the next backlogged run of its backlog (same function, keys and limits; serving order, not in
+   * $1), which takes its place in the order and comes back with `instead_of` = the run asked for; so workers
+   * that read the same backlog do not spend their claims on each other's runs. Run under `lockSlotScopes` in the same transaction, so no other claim counts or takes a slot of
    * these scopes meanwhile. It also deletes the scopes' rows of runs that hold no lease any more (suspended,
    * ended), so a scope keeps about as many rows as it has holders; a row whose lease merely expired stays
-   * (not counted) and counts again if its owner renews. The claim's now and lease end are $3 and $4 moved by
-   * the lock wait `lockSlotScopes` measured in this transaction (`fairway.lock_wait`; 0 when unset): a batch
-   * sent with its lock statement as one query (`claimWithSlots`) is decided, and leased for `leaseMs`, from
-   * when it holds the locks. Only that duration comes from the server's clock; the times stay the claimer's.
+   * (not counted) and counts again if its owner renews. Each backlog of the batch then records its turn per
+   * scope: served now (and no longer waiting) if a run of it was claimed, else waiting until now +
+   * `TURN_KEPT_MS`. The claim's now and lease end are $3 and $4 moved by the lock wait `lockSlotScopes`
+   * measured in this transaction (`fairway.lock_wait`; 0 when unset): a batch sent with its lock statement as
+   * one query (`claimWithSlots`) is decided, and leased for `leaseMs`, from when it holds the locks. Only that
+   * duration comes from the server's clock; the times stay the claimer's.
    */
   admitAndClaimRuns: named(
     "fw_admit_and_claim_runs",
@@ -150,9 +170,9 @@ export const statements = {
        SELECT $3::bigint + waited AS now, $4::bigint + waited AS lease_end
        FROM (SELECT COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0) AS waited) AS w),
      want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
-     input AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS c(id, ord)),
+     input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
      claimable AS (
-       SELECT runs.id, input.ord,
+       SELECT runs.id, runs.backlog_key, input.ord,
          COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > (SELECT now FROM clock), false) AS held
        FROM runs JOIN input USING (id)
        WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
@@ -162,15 +182,47 @@ export const statements = {
        WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
          AND r.lease_expires_at > (SELECT now FROM clock) AND r.status NOT IN ${TERMINAL}
        GROUP BY s.scope),
+     missing AS (
+       SELECT input.id, input.ord, runs.backlog_key,
+         ROW_NUMBER() OVER (PARTITION BY runs.backlog_key ORDER BY input.ord) AS rank
+       FROM input JOIN runs USING (id)
+       WHERE input.may_substitute AND input.id NOT IN (SELECT id FROM claimable)),
+     spare AS (
+       SELECT s.id, b.backlog_key, ROW_NUMBER() OVER (PARTITION BY b.backlog_key ORDER BY s.queue_score, s.id) AS rank
+       FROM (SELECT backlog_key, COUNT(*) AS n FROM missing GROUP BY backlog_key) b
+       CROSS JOIN LATERAL (
+         SELECT runs.id, runs.queue_score FROM runs
+         WHERE runs.backlog_key = b.backlog_key AND runs.started_at IS NULL AND runs.ready_at <= runs.created_at
+           AND runs.ready_at <= (SELECT now FROM clock) AND runs.status NOT IN ${TERMINAL}
+           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock))
+           AND runs.id <> ALL($1::text[])
+         ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
+     substitutes AS (
+       SELECT spare.id, spare.backlog_key, missing.ord, missing.id AS instead_of
+       FROM missing JOIN spare ON spare.backlog_key = missing.backlog_key AND spare.rank = missing.rank),
+     candidates AS (
+       SELECT id, backlog_key, ord, NULL::text AS instead_of FROM claimable WHERE NOT held
+       UNION ALL
+       SELECT id, backlog_key, ord, instead_of FROM substitutes),
+     mine AS (
+       SELECT want.scope, COALESCE(MIN(t.served_at), ${NEVER_SERVED}) AS served_at
+       FROM want LEFT JOIN scope_turns t
+         ON t.scope = want.scope AND t.backlog_key IN (SELECT backlog_key FROM candidates)
+       GROUP BY want.scope),
+     ahead AS (
+       SELECT t.scope, COUNT(*) AS n FROM scope_turns t JOIN mine USING (scope)
+       WHERE t.waiting_until > (SELECT now FROM clock) AND t.served_at < mine.served_at
+         AND t.backlog_key NOT IN (SELECT backlog_key FROM candidates)
+       GROUP BY t.scope),
      tightest AS (
        SELECT want.scope,
-         want.lim - COALESCE(live.n, 0) - (SELECT COUNT(*) FROM claimable WHERE held) AS room
-       FROM want LEFT JOIN live USING (scope)
-       ORDER BY GREATEST(want.lim - COALESCE(live.n, 0), 0), want.scope LIMIT 1),
+         want.lim - COALESCE(live.n, 0) - COALESCE(ahead.n, 0) - (SELECT COUNT(*) FROM claimable WHERE held) AS room
+       FROM want LEFT JOIN live USING (scope) LEFT JOIN ahead USING (scope)
+       ORDER BY GREATEST(want.lim - COALESCE(live.n, 0) - COALESCE(ahead.n, 0), 0), want.scope LIMIT 1),
      admitted AS (
-       SELECT id FROM claimable WHERE held
+       SELECT id, NULL::text AS instead_of FROM claimable WHERE held
        UNION ALL
-       (SELECT id FROM claimable WHERE NOT held ORDER BY ord LIMIT (SELECT GREATEST(room, 0) FROM tightest))),
+       (SELECT id, instead_of FROM candidates ORDER BY ord LIMIT (SELECT GREATEST(room, 0) FROM tightest))),
      locked AS (
        SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
          AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
@@ -188,13 +240,27 @@ export const statements = {
      taken AS (
        INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
        ON CONFLICT DO NOTHING),
+     outcome AS (
+       SELECT b.backlog_key, EXISTS (SELECT 1 FROM claimed WHERE claimed.backlog_key = b.backlog_key) AS served
+       FROM (SELECT backlog_key FROM claimable UNION SELECT backlog_key FROM candidates) b),
+     turns AS (
+       INSERT INTO scope_turns (scope, backlog_key, served_at, waiting_until)
+       SELECT want.scope, outcome.backlog_key,
+         CASE WHEN outcome.served THEN (SELECT now FROM clock) ELSE ${NEVER_SERVED} END,
+         CASE WHEN outcome.served THEN 0 ELSE (SELECT now FROM clock) + ${TURN_KEPT_MS} END
+       FROM want CROSS JOIN outcome
+       ON CONFLICT (scope, backlog_key) DO UPDATE SET
+         served_at = CASE WHEN EXCLUDED.waiting_until = 0 THEN EXCLUDED.served_at ELSE scope_turns.served_at END,
+         waiting_until = EXCLUDED.waiting_until),
      throttled AS (
        INSERT INTO throttles (scope, tat) SELECT $7::text, $8::float8 FROM claimed WHERE $7::text IS NOT NULL
        ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)
-     SELECT claimed.*, NULL::text AS refused_scope FROM claimed
+     SELECT claimed.*, NULL::text AS refused_scope, admitted.instead_of
+     FROM claimed JOIN admitted ON admitted.id = claimed.id
      UNION ALL
-     SELECT runs.*, false, tightest.scope FROM claimable JOIN runs USING (id) CROSS JOIN tightest
-     WHERE claimable.id NOT IN (SELECT id FROM admitted)`,
+     SELECT runs.*, false, tightest.scope, candidates.instead_of
+     FROM candidates JOIN runs USING (id) CROSS JOIN tightest
+     WHERE candidates.id NOT IN (SELECT id FROM admitted)`,
   ),
   /**
    * $1 sorted scopes of windows and singleton keys (`admit-runs.ts`): a transaction lock per scope, in order,
@@ -492,8 +558,12 @@ export const statements = {
     `DELETE FROM flow_pending USING unnest($1::text[], $2::text[], $3::text[]) AS k(function_id, kind, key)
      WHERE flow_pending.function_id = k.function_id AND flow_pending.kind = k.kind AND flow_pending.key = k.key`,
   ),
-  /** $1 run id, $2 reason. */
-  setWaitReason: named("fw_set_wait_reason", "UPDATE runs SET wait_reason = $2 WHERE id = $1"),
+  /** $1 run ids (distinct), $2 the reason of each → the ids of the runs found. */
+  setWaitReasons: named(
+    "fw_set_wait_reasons",
+    `UPDATE runs SET wait_reason = w.reason FROM unnest($1::text[], $2::text[]) AS w(id, reason)
+     WHERE runs.id = w.id RETURNING runs.id`,
+  ),
   /** $1 function id, $2 key, $3 limits JSON, $4 updated at. */
   putLimitOverride: named(
     "fw_put_limit_override",
