@@ -21,6 +21,8 @@ import { Limits } from "./engine/limits.js";
 import { pooledRandom } from "./engine/pooled-random.js";
 import { RecoverySweep, sweepHorizonMs } from "./engine/recovery-sweep.js";
 import type { FairwayFunction, RegisteredFunction } from "./engine/registered-function.js";
+import { normalizeRetention } from "./engine/retention-options.js";
+import { RetentionSweep } from "./engine/retention-sweep.js";
 import { RunEventHub, type RunEventListener } from "./engine/run-events.js";
 import { RunExecutor } from "./engine/run-executor.js";
 import { RunLifecycle } from "./engine/run-lifecycle.js";
@@ -57,6 +59,8 @@ export { FUNCTION_FAILED_EVENT } from "./engine/failure-event.js";
 const SWEEP_PAGE = 1000;
 /** Least time between two sweeps that other workers' notices of due wake-ups bring forward, ms. */
 const WAKEUP_SWEEP_GAP_MS = 1000;
+/** The first retention pass after start, ms (or the interval, if shorter). */
+const FIRST_RETENTION_MS = 60_000;
 
 /**
  * A client with any declared events: what code that serves or inspects any app takes (`createServer`).
@@ -113,6 +117,8 @@ export class Fairway<TEvents extends EventMap = {}> {
   private readonly cron: CronTriggers;
   private readonly flow: EngineFlow;
   private readonly sweep: RecoverySweep;
+  /** Deletes what the store keeps only for a while (`options.retention`); undefined when turned off. */
+  private readonly retention: RetentionSweep | undefined;
   /** Wake-up notices from other processes on the store (`Store.subscribe`), or undefined on a store only this one writes. */
   private readonly wakeups: StoreWakeups | undefined;
   /** Stops listening for them. */
@@ -155,12 +161,22 @@ export class Fairway<TEvents extends EventMap = {}> {
         "must be an integer >= 0 (ms; 0 never reloads)",
         limitsRefreshMs,
       );
+    const retention = normalizeRetention(options.retention);
     this.prices = normalizePrices(options.prices);
     this.id = options.id;
     this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? defaultLogger;
     this.store = this.activity.track(openStore(options.store));
+    this.retention =
+      retention &&
+      new RetentionSweep({
+        ...retention,
+        store: this.store,
+        clock: this.clock,
+        logger: this.logger,
+        firstDelayMs: Math.min(FIRST_RETENTION_MS, retention.intervalMs),
+      });
     this.hub = new RunEventHub(this.logger);
     this.owner = newLeaseOwner(this.newId());
     const deps: ExecutionDeps = {
@@ -464,6 +480,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.flow.queue.windows.restore(backlogs);
     for (const fn of this.registry.values()) this.cron.add(fn);
     this.limits.refreshEvery(this.limitsRefreshMs);
+    this.retention?.start();
   }
 
   /** Subscribes to the store's wake-up notices (once; again after a failed start). */
@@ -596,12 +613,14 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.closing ??= (async () => {
       this.cron.stop();
       this.sweep.stop();
+      const retentionStopped = this.retention?.stop();
       this.wakeups?.stop();
       this.limits.stop();
       unobserveQueue(this.observeQueue);
       this.flow.stop();
       await this.starting?.catch(() => {});
       await this.dispatcher.close(this.executor.active.values());
+      await retentionStopped;
       this.waiters.close();
       await this.unsubscribe?.();
       await this.store.close();

@@ -53,6 +53,13 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
    */
   sweepMs?: number;
   /**
+   * What the store keeps only for a while, deleted by a pass on the engine's clock (`Store.sweepRetention`,
+   * `src/store/retention.ts`); `false` turns the passes off (everything is kept). Deleting never changes a
+   * decision: a row goes only once nothing can count or read it (see {@link RetentionOptions}).
+   * @default { eventsMs: 7 days, intervalMs: 1 hour }
+   */
+  retention?: RetentionOptions | false;
+  /**
    * How queued runs are ordered across backlogs. `"fair"`: backlogs (function × concurrency key) served
    * in turn. `"fifo"`: one queue in creation order with head-of-line blocking — only for comparisons
    * such as `bench/fairness.ts`. @default "fair"
@@ -70,6 +77,25 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
    * @default {}
    */
   prices?: PriceTable;
+}
+
+/**
+ * Retention of the store's growing tables (`FairwayOptions.retention`). Kept for their own window, whatever
+ * these options: event-id dedup keys (24 h), rate-limit and idempotency admissions (their period, at most
+ * 24 h), throttle times (until past), singleton holders and concurrency slots (until their run ends); each
+ * is deleted a few minutes after that (a margin for clocks of workers that differ).
+ */
+export interface RetentionOptions {
+  /**
+   * How long an event is kept after it was received, ms (the store's event history, Inngest's "event
+   * history"): longer while a run that has not ended may still wait for it (every event from the oldest such
+   * run's trigger on) or a pending debounce or batch holds it. Runs keep their own trigger events, so the
+   * run list and reruns never need the events table. Integer ≥ 0.
+   * @default 604800000 (7 days)
+   */
+  eventsMs?: number;
+  /** Time between two passes, ms; the first is one minute after start (or this, if shorter). Integer ≥ 1000. @default 3600000 (1 hour) */
+  intervalMs?: number;
 }
 
 /** A run as the API shows it. `output` is the handler's return value (deserialized). */

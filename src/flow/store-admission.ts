@@ -6,6 +6,14 @@
  *
  * @module
  */
+import { DAY_MS } from "./config/validate.js";
+
+/**
+ * The longest window an admission counts in, ms: a `rateLimit.period` (and a per-key override's) is at most
+ * 24 h (`rate-config.ts`, `limit-override-config.ts`), idempotency is 24 h. An admission older than this
+ * counts in no window, so a store may delete it (`Store.sweepRetention`).
+ */
+export const MAX_ADMISSION_WINDOW_MS = DAY_MS;
 
 /** "At most `limit` admissions of `scope` in any window of `periodMs`" (half-open `(t − periodMs, t]`). */
 export interface AdmissionWindow {

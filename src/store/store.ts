@@ -17,9 +17,11 @@ import type { WaitMatchKey } from "./wait-match.js";
 
 export type * from "./flow-pending.js";
 export type * from "./limit-override.js";
+export type { RetentionInput, RetentionResult } from "./retention.js";
 export type * from "./usage-record.js";
 
 import type { LimitOverride } from "./limit-override.js";
+import type { RetentionInput, RetentionResult } from "./retention.js";
 import type { RunStatus } from "./run-statuses.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "./usage-record.js";
 
@@ -607,6 +609,16 @@ export interface Store {
   listUsage(runId: string): Promise<UsageRecord[]>;
   /** Sums of the records matching `query`, one row per tenant key × model, ordered by tenant key, then model. */
   usageTotals(query: UsageQuery): Promise<UsageTotal[]>;
+
+  /**
+   * One retention pass: deletes the rows that no decision and no reader can need any more (old events
+   * nothing reads, expired dedup keys; on a shared store also past throttle times, ended singleton holders,
+   * admissions older than every window, slot rows of ended runs; the rules are in `src/store/retention.ts`),
+   * in batches of at most `input.batchSize` rows, each its own short statement or transaction, so no lock
+   * is held long and other writes go on between batches. Safe when several processes sweep one database at
+   * once (a row is deleted by one of them; none fails). Returns the rows deleted, per kind.
+   */
+  sweepRetention(input: RetentionInput): Promise<RetentionResult>;
 
   /**
    * Optional, for a store that other processes write (PostgreSQL): calls `onWork` when another process

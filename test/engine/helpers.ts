@@ -39,6 +39,9 @@ export function makeFairway(kind: (typeof storeKinds)[number], options: Partial<
     // Limit overrides reload every 2 s on PostgreSQL by default: 43,200 reads in a day the fake clock skips.
     // Tests of the reload (limit-overrides.test.ts) set it themselves.
     limitsRefreshMs: 0,
+    // Events kept only while something can read them, a pass a minute after start and every hour: every
+    // engine and flow test checks that retention changes no decision (test/engine/retention.test.ts: the passes).
+    retention: { eventsMs: 0 },
     ...options,
   });
   return { fairway, clock };

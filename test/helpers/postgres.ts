@@ -110,7 +110,15 @@ export async function twoWorkers(
   const clock = new FakeClock();
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
   const workers = (["a", "b"] as const).map((name) => {
-    const fairway = new Fairway({ id: "app", store: location.open(), clock, logger: silent, ...options });
+    const fairway = new Fairway({
+      id: "app",
+      store: location.open(),
+      clock,
+      logger: silent,
+      // Both workers sweep the schema (events kept only while needed): the decisions must not change.
+      retention: { eventsMs: 0 },
+      ...options,
+    });
     define(fairway, name);
     return fairway;
   });

@@ -14,6 +14,7 @@ import {
   testPostgresStore,
   uniqueSchema,
 } from "../helpers/postgres.js";
+import { retentionContract } from "./retention.contract.js";
 import { offerAtomicity, run, storeContract, T0 } from "./store.contract.js";
 
 const openPostgres = async () => {
@@ -23,6 +24,7 @@ const openPostgres = async () => {
 };
 storeContract("postgres", openPostgres);
 offerAtomicity("postgres", openPostgres);
+retentionContract("postgres", openPostgres);
 
 function waitingStep(runId: string, id: string): StepRow {
   return {
@@ -631,6 +633,59 @@ describe("PostgreSQL store: rate limit, idempotency, singleton and throttle deci
     });
     expect(await b.claimRun("x1", "wb", T0 + 2, 1000, [slot], throttle)).toHaveProperty("run");
   });
+
+  it("one worker's throttled claims asked at once are decided together: GCRA in the order asked, a resume among them not throttled, and the TAT stored is that of the starts the slots admitted", async () => {
+    const [a, b, schema] = await twoWorkers();
+    const ids = ["t0", "t1", "t2", "t3", "t4", "back"];
+    await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
+    // "back" started before (a resume).
+    expect(await b.claimRun("back", "wb", T0, 1000)).toHaveProperty("run");
+    await b.suspendRun({
+      runId: "back",
+      owner: "wb",
+      now: T0,
+      status: "sleeping",
+      readyAt: T0,
+      attempt: 0,
+      steps: [],
+      waits: [],
+      awaiting: [],
+      children: { now: T0, events: [], runs: [] },
+    });
+    const twoPerSecond = { scope: "fn:t", limit: 2, periodMs: 1000, burst: 0 };
+    const claims = await Promise.all(ids.map((id) => a.claimRun(id, "wa", T0, 1000, [], twoPerSecond)));
+    expect(claims.map((claim) => (claim && "run" in claim ? claim.run.id : claim))).toEqual([
+      "t0",
+      "t1",
+      { refused: true, scope: "fn:t", retryAt: T0 + 500 },
+      { refused: true, scope: "fn:t", retryAt: T0 + 500 },
+      { refused: true, scope: "fn:t", retryAt: T0 + 500 },
+      "back",
+    ]);
+    const tat = async (scope: string) => {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT tat FROM ${schema}.throttles WHERE scope = $1`, [scope]);
+        return rows[0]?.tat as number | undefined;
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await tat("fn:t")).toBe(T0 + 1000);
+    // Ten per second, but one slot: of three conforming starts one is claimed, and the TAT counts it alone.
+    const tenPerSecond = { scope: "fn:u", limit: 10, periodMs: 1000, burst: 0 };
+    const one = [{ scope: "fn:fn", limit: 1 }];
+    const slotted = await Promise.all(
+      ["t2", "t3", "t4"].map((id) => a.claimRun(id, "wa", T0 + 1, 1000, one, tenPerSecond)),
+    );
+    expect(slotted.map((claim) => (claim && "run" in claim ? claim.run.id : claim))).toEqual([
+      "t2",
+      { refused: true, scope: "fn:fn" },
+      { refused: true, scope: "fn:fn" },
+    ]);
+    expect(await tat("fn:u")).toBe(T0 + 1 + 100);
+  });
 });
 
 describe("PostgreSQL store: group commit against another worker", () => {
@@ -807,11 +862,38 @@ describe("PostgreSQL store: migrations", () => {
     }
   });
 
-  it("a failing migration rolls back with its version bump and throws MigrationError naming it", async () => {
+  /** Runs `work` with a client on a fresh schema name, dropped afterwards. */
+  async function onFreshSchema(work: (client: pg.Client, schema: string) => Promise<void>): Promise<void> {
     const schema = uniqueSchema();
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     try {
+      await work(client, schema);
+    } finally {
+      await client.end();
+      await dropSchema(schema);
+    }
+  }
+  const hasTable = async (client: pg.Client, schema: string, table: string) =>
+    (await client.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2", [schema, table]))
+      .rows.length > 0;
+
+  it("applies a version below the highest applied one that is missing (changes land in any order)", () =>
+    onFreshSchema(async (client, schema) => {
+      const list = [
+        { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
+        { version: 2, sql: "CREATE TABLE b (x INTEGER);" },
+        { version: 3, sql: "CREATE TABLE c (x INTEGER);" },
+      ];
+      await migrate(client, schema, [list[0], list[2]] as typeof list);
+      await migrate(client, schema, list);
+      const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(await hasTable(client, schema, "b")).toBe(true);
+    }));
+
+  it("a failing migration rolls back with its version bump and throws MigrationError naming it", () =>
+    onFreshSchema(async (client, schema) => {
       const list = [
         { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
         { version: 2, sql: "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);" },
@@ -822,15 +904,8 @@ describe("PostgreSQL store: migrations", () => {
       });
       const { rows } = await client.query(`SELECT MAX(version) AS v FROM ${schema}.schema_migrations`);
       expect(rows).toEqual([{ v: 1 }]);
-      const tables = await client.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'b'", [
-        schema,
-      ]);
-      expect(tables.rows).toEqual([]);
-    } finally {
-      await client.end();
-      await dropSchema(schema);
-    }
-  });
+      expect(await hasTable(client, schema, "b")).toBe(false);
+    }));
 });
 
 describe("PostgreSQL store: text and configuration", () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, MigrationError } from "../../src/errors/index.js";
 import { migrate, migrations } from "../../src/store/sqlite/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { retentionContract } from "./retention.contract.js";
 import { offerAtomicity, storeContract } from "./store.contract.js";
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), "fairway-sqlite-")), "nested", "fairway.db");
@@ -42,6 +43,7 @@ const openSqlite = async () => {
 };
 storeContract("sqlite", openSqlite);
 offerAtomicity("sqlite", openSqlite);
+retentionContract("sqlite", openSqlite);
 
 describe("SQLite migrations", () => {
   it("apply once, in order, recording each version; re-running is a no-op", async () => {
@@ -55,6 +57,23 @@ describe("SQLite migrations", () => {
     expect(versions).toEqual(migrations.map((migration) => ({ version: migration.version })));
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
+  });
+
+  it("applies a version below the highest applied one that is missing (changes land in any order)", () => {
+    const db = new Database(":memory:");
+    const list = [
+      { version: 1, sql: "CREATE TABLE a (x INTEGER);" },
+      { version: 2, sql: "CREATE TABLE b (x INTEGER);" },
+      { version: 3, sql: "CREATE TABLE c (x INTEGER);" },
+    ];
+    migrate(db, [list[0], list[2]] as typeof list);
+    migrate(db, list);
+    expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toEqual({ name: "b" });
   });
 
   it("a failing migration rolls back with its version bump and throws MigrationError", () => {

@@ -80,16 +80,22 @@ async function registerPending(s: Store, runId: string, stepId: string, fields: 
 /** The lease `w1` takes by claiming at T0 (claims below last 1000 ms). */
 const W1 = { owner: "w1", now: T0 };
 
+/** Inside a `describe`: a function that makes the test's store with `make`; the store is closed after the test. */
+export function storePerTest(make: () => Promise<Store>): () => Promise<Store> {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  return async () => {
+    store = await make();
+    return store;
+  };
+}
+
 export function storeContract(name: string, make: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
-    let store: Store;
-    const open = async () => {
-      store = await make();
-      return store;
-    };
-    afterEach(async () => {
-      await store?.close();
-    });
+    const open = storePerTest(make);
 
     it("acceptEvents assigns increasing seq and creates runs with the event's seq", async () => {
       const s = await open();

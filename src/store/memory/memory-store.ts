@@ -11,6 +11,7 @@ import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { offerEvents, type SyncWaitTable } from "../offer-waits.js";
+import { noneDeleted, type RetentionInput, type RetentionResult } from "../retention.js";
 import { TERMINAL_RUN_STATUSES as TERMINAL } from "../run-statuses.js";
 import type {
   AcceptEventsInput,
@@ -47,7 +48,10 @@ export class MemoryStore implements Store {
   readonly kind = "memory";
   readonly shared = false;
   readonly location = "in this process's memory (gone when it exits)";
-  private readonly events: StoredEvent[] = [];
+  /** Stored events in `seq` order (retention deletes some, so an event's index is not its `seq`). */
+  private events: StoredEvent[] = [];
+  /** The last `seq` handed out (never reused, as SQLite's AUTOINCREMENT and PostgreSQL's identity). */
+  private lastSeq = 0;
   private readonly eventsById = new Map<string, StoredEvent>();
   /** The waits and resolutions `offerEvents` works on. */
   private readonly waitTable: SyncWaitTable = {
@@ -72,7 +76,8 @@ export class MemoryStore implements Store {
 
   private accept(input: AcceptEventsInput): AcceptEventsResult {
     const events = input.events.map((event) => {
-      const stored = { ...copy(event), seq: this.events.length + 1 };
+      this.lastSeq += 1;
+      const stored = { ...copy(event), seq: this.lastSeq };
       this.events.push(stored);
       this.eventsById.set(stored.id, stored);
       return copy(stored);
@@ -101,7 +106,7 @@ export class MemoryStore implements Store {
         if (expiresAt !== undefined && expiresAt > input.now) continue;
         this.dedup.set(key, entry.dedup.expiresAt);
       }
-      const seq = entry.eventIndex === undefined ? this.events.length : (events[entry.eventIndex]?.seq ?? 0);
+      const seq = entry.eventIndex === undefined ? this.latestSeq() : (events[entry.eventIndex]?.seq ?? 0);
       const run = { ...copy(entry.run), eventSeq: seq };
       this.runs.set(run.id, run);
       runs.push(copy(run));
@@ -247,7 +252,7 @@ export class MemoryStore implements Store {
     const consumed = new Set(
       [...(this.steps.get(input.wait.runId)?.values() ?? [])].map((row) => row.eventId),
     );
-    for (const event of this.events.slice(input.wait.afterSeq)) {
+    for (const event of this.eventsAfter(input.wait.afterSeq)) {
       if (event.name !== input.wait.eventName || consumed.has(event.id)) continue;
       if (!input.matches(copy(event))) continue;
       const current = this.steps.get(input.wait.runId)?.get(input.wait.stepId);
@@ -274,6 +279,51 @@ export class MemoryStore implements Store {
       !wait.match ||
       matchValue(candidateOf(), wait.match.field) === wait.match.value;
     return [...this.waits.values()].filter((wait) => wait.eventName === eventName && keyed(wait)).map(copy);
+  }
+
+  /** The latest stored event's `seq` (0 when none), as SQL's `MAX(seq)`. */
+  private latestSeq(): number {
+    return this.events.at(-1)?.seq ?? 0;
+  }
+
+  /** The stored events with a `seq` after `seq`, in order (a binary search for the first). */
+  private eventsAfter(seq: number): StoredEvent[] {
+    let low = 0;
+    let high = this.events.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.events[middle]?.seq ?? 0) <= seq) low = middle + 1;
+      else high = middle;
+    }
+    return this.events.slice(low);
+  }
+
+  /** See `Store.sweepRetention` (one pass: a store in memory has no transaction to keep short). */
+  async sweepRetention(input: RetentionInput): Promise<RetentionResult> {
+    const deleted = noneDeleted();
+    if (input.signal?.aborted) return deleted;
+    let oldestLive = Number.POSITIVE_INFINITY;
+    for (const run of this.runs.values())
+      if (!TERMINAL.has(run.status)) oldestLive = Math.min(oldestLive, run.eventSeq);
+    const held = new Set([...this.flowPending.values()].flatMap((entry) => entry.eventIds));
+    const doomed = new Set<StoredEvent>();
+    for (const event of this.events) {
+      if (event.seq >= oldestLive) break;
+      if (held.has(event.id)) continue;
+      if (event.receivedAt >= input.eventsBefore) break;
+      doomed.add(event);
+    }
+    if (doomed.size > 0) {
+      this.events = this.events.filter((event) => !doomed.has(event));
+      for (const event of doomed) this.eventsById.delete(event.id);
+    }
+    deleted.events = doomed.size;
+    for (const [key, expiresAt] of this.dedup) {
+      if (expiresAt > input.expiredBefore) continue;
+      this.dedup.delete(key);
+      deleted.dedup += 1;
+    }
+    return deleted;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

@@ -205,6 +205,17 @@ CREATE TABLE throttles (scope TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL);
     sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
   },
   {
+    // Retention (Store.sweepRetention, src/store/postgres/retention.ts): the oldest live run's event
+    // position, dedup keys by expiry, admissions by time.
+    version: 11,
+    sql: `
+CREATE INDEX runs_live_event_seq ON runs (event_seq)
+  WHERE status NOT IN ('completed','failed','cancelled','skipped');
+CREATE INDEX dedup_expires ON dedup (expires_at);
+CREATE INDEX run_admissions_at ON run_admissions (at);
+`,
+  },
+  {
     // Fairness across workers in the claim (see statements.admitAndClaimRuns): per slot scope and backlog,
     // when a claim last took a slot (served_at, ms) and until when a refused claim keeps its turn
     // (waiting_until, ms). Versions 11 to 13 are left to changes made beside this one.
@@ -224,7 +235,8 @@ export interface MigrationClient {
 
 /**
  * Brings `schema` (created if missing) to the latest version, each migration in its own transaction with
- * its version bump. Holds a session advisory lock keyed by the schema name meanwhile, so workers starting
+ * its version bump. Every version not applied yet is applied, in list order, a lower one too: numbers are
+ * reserved per change and changes land in any order (14 may be applied before 11 exists). Holds a session advisory lock keyed by the schema name meanwhile, so workers starting
  * at once apply each migration exactly once: the others wait, then find the schema current. The lock dies
  * with the session if the process does. Throws MigrationError naming the version that failed (the schema
  * stays at the version before it).
@@ -241,10 +253,10 @@ export async function migrate(
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
     );
-    const { rows } = await client.query(`SELECT MAX(version) AS version FROM ${schema}.schema_migrations`);
-    const current = Number(rows[0]?.version ?? 0);
+    const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations`);
+    const applied = new Set(rows.map((row) => Number(row.version)));
     for (const migration of list) {
-      if (migration.version <= current) continue;
+      if (applied.has(migration.version)) continue;
       try {
         await client.query("BEGIN");
         await client.query(`SET LOCAL search_path TO ${schema}`);

@@ -19,6 +19,7 @@ import {
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { waitResolution } from "../offer-waits.js";
+import type { RetentionInput, RetentionResult } from "../retention.js";
 import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-table.js";
 import { type LimitOverrideRowDb, toOverride } from "../sqlite/limit-overrides-table.js";
 import {
@@ -70,9 +71,8 @@ import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { admitDeferrals } from "./admit-deferrals.js";
 import { type AdmissionCandidate, admitRuns } from "./admit-runs.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
-import { throttledStart } from "./claim-throttle.js";
+import { throttledStarts } from "./claim-throttle.js";
 import { inlineValues } from "./inline-values.js";
-import { KeyedMutex } from "./keyed-mutex.js";
 import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
 import { decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
@@ -80,7 +80,8 @@ import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation, printableUrl } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
-import { type SlotClaim, SlotClaimBatches, type SlotScopes, waited } from "./slot-claims.js";
+import { sweepRetention } from "./retention.js";
+import { lockedScopes, type SlotClaim, SlotClaimBatches, type SlotScopes, waited } from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
 import { WorkListener } from "./work-listener.js";
@@ -304,15 +305,13 @@ export class PostgresStore implements Store {
   private coalescing: Coalescers | undefined;
   private migrated: Promise<void> | undefined;
   /**
-   * Claims with slots of one scope wait for each other here, in memory, before their transaction (the
-   * database serializes them on the scope's lock anyway, and waiting there would hold a pooled connection),
-   * and leave in batches.
+   * Claims with slots or a throttle of one scope wait for each other here, in memory, before their
+   * transaction (the database serializes them on the scope's lock anyway, and waiting there would hold a
+   * pooled connection), and leave in batches.
    */
   private readonly slotClaims = new SlotClaimBatches<ClaimedRun | ClaimRefused>((scopes, claims) =>
     this.claimWithSlots(scopes, claims),
   );
-  /** Claims with a throttle of one scope wait for each other here before their transaction (as slot claims do). */
-  private readonly scopeMutex = new KeyedMutex();
   /** Measures a claim's wait for its scopes (`PostgresStoreOptions.monotonicClock`). */
   private readonly monotonic: () => number;
   /** This store's id on the notice channel (it ignores its own notices). */
@@ -635,8 +634,8 @@ export class PostgresStore implements Store {
    * A claim without slots or throttle leaves with the other claims of its event-loop turn (`claimRuns`). A
    * claim with slots only waits for this process's other claims of its scopes, then leaves with the claims
    * queued behind it with the same scopes and limits as one transaction (`slot-claims.ts`, `claimWithSlots`).
-   * A claim with a throttle waits for this process's other throttled claims of its scopes (`scopeMutex`),
-   * then is its own transaction (`claimThrottled`).
+   * A claim with a throttle is batched the same way with the claims of the same scopes and throttle, and
+   * its batch's first starts are held to the throttle together (`claimThrottled`).
    */
   async claimRun(
     runId: string,
@@ -653,11 +652,15 @@ export class PostgresStore implements Store {
     for (const { scope, limit } of slots) limits.set(scope, Math.min(limit, limits.get(scope) ?? limit));
     const scopes = [...limits.keys()].sort();
     const scoped: SlotScopes = { scopes, limits: scopes.map((scope) => limits.get(scope)!) };
-    const claim: SlotClaim = { runId, owner, now, leaseEnd: now + leaseMs, substitute };
-    const locked = throttle === undefined ? scopes : [...scopes, `throttle:${throttle.scope}`].sort();
-    const busy = throttle === undefined ? this.slotClaims.busy(scoped) : this.scopeMutex.busy(locked);
-    if (busy) claim.waitingSince = this.monotonic();
-    if (throttle !== undefined) return this.claimThrottled(claim, scoped, locked, throttle);
+    if (throttle !== undefined) scoped.throttle = throttle;
+    const claim: SlotClaim = {
+      runId,
+      owner,
+      now,
+      leaseEnd: now + leaseMs,
+      substitute: substitute && throttle === undefined,
+    };
+    if (this.slotClaims.busy(scoped)) claim.waitingSince = this.monotonic();
     return this.slotClaims.claim(scoped, claim);
   }
 
@@ -671,10 +674,12 @@ export class PostgresStore implements Store {
    * adds the time it waited for the locks.
    */
   private async claimWithSlots(
-    { scopes, limits }: SlotScopes,
+    scoped: SlotScopes,
     claims: SlotClaim[],
   ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
     const sentAt = this.monotonic();
+    if (scoped.throttle !== undefined) return this.claimThrottled(scoped, scoped.throttle, claims, sentAt);
+    const { scopes, limits } = scoped;
     const lock = inlineValues(statements.lockSlotScopes.text, [scopes.map(encodeText)]);
     const admit = inlineValues(statements.admitAndClaimRuns.text, [
       claims.map((claim) => claim.runId),
@@ -692,45 +697,53 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * A claim with a throttle, its own transaction: the scopes' advisory locks in sorted order (the
-   * throttle's as `throttle:<scope>`); the run row locked and the throttle's TAT read (`throttleState`)
-   * and, for a first start that does not conform, a refusal with the time it would; then
-   * `admitAndClaimRuns` for this run counts the live holders and either claims, takes the slots and stores
-   * the new TAT, or names the full scope; then the steps. The claim is decided at its `now` plus the time it
-   * waited for this process's other claims and for the locks (`waited`, read once the locks are held).
+   * Claims with a throttle (one owner, scopes and throttle), one transaction: the advisory locks of the
+   * scopes and of `throttle:<scope>` in sorted order; the runs' rows locked and the throttle's TAT read
+   * (`throttledStarts`), GCRA applied to the first starts in the batch's order, the ones that do not conform
+   * refused with the time they would; then `admitAndClaimRuns` claims the rest while the scopes have room and
+   * stores the TAT of the first starts it claimed; then the steps of resumed runs. Round trips: BEGIN,
+   * lock, state, claim, COMMIT (+ 1 for resumed runs' steps) for the whole batch, so one throttle key starts
+   * as many runs per transaction as its GCRA and slots allow.
    */
   private async claimThrottled(
-    claim: SlotClaim,
-    { scopes, limits }: SlotScopes,
-    locked: string[],
+    { scopes, limits, ...scoped }: SlotScopes,
     throttle: ThrottleRequest,
-  ): Promise<ClaimedRun | ClaimRefused | undefined> {
-    const { runId, owner } = claim;
-    const outcome = await this.scopeMutex.run(locked, () => {
-      const { now, leaseEnd } = waited(claim, this.monotonic());
-      return this.transaction("claimRun", async (tx) => {
-        const [lock] = await tx.query<{ waited: number }>(statements.lockSlotScopes, [
-          locked.map(encodeText),
-        ]);
-        // GCRA decides at the time the locks are held; `admitAndClaimRuns` adds the same wait itself.
-        const start = await throttledStart(tx, runId, owner, now + (lock?.waited ?? 0), throttle);
-        if (start?.conforms === false)
-          return { refused: true, scope: throttle.scope, retryAt: start.retryAt } as const;
-        return tx.query<ClaimRowDb>(statements.admitAndClaimRuns, [
-          [runId],
-          owner,
-          now,
-          leaseEnd,
-          scopes.map(encodeText),
-          limits,
-          start ? throttle.scope : null,
-          start ? start.tat : null,
-          [false],
-        ]);
-      });
+    claims: SlotClaim[],
+    sentAt: number,
+  ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const owner = claims[0]!.owner;
+    const now = Math.max(...claims.map((claim) => waited(claim, sentAt).now));
+    const leaseEnd = Math.max(...claims.map((claim) => waited(claim, sentAt).leaseEnd));
+    const { starts, rows } = await this.transaction("claimRun", async (tx) => {
+      const [lock] = await tx.query<{ waited: number }>(statements.lockSlotScopes, [
+        lockedScopes({ scopes, limits, ...scoped }).map(encodeText),
+      ]);
+      // GCRA decides at the time the locks are held; `admitAndClaimRuns` adds the same wait itself.
+      const starts = await throttledStarts(
+        tx,
+        claims.map((claim) => claim.runId),
+        owner,
+        now + (lock?.waited ?? 0),
+        throttle,
+      );
+      if (starts.claim.length === 0) return { starts, rows: [] };
+      const rows = await tx.query<ClaimRowDb>(statements.admitAndClaimRuns, [
+        starts.claim,
+        owner,
+        now,
+        leaseEnd,
+        scopes.map(encodeText),
+        limits,
+        throttle.scope,
+        starts.tats,
+        starts.claim.map(() => false),
+      ]);
+      return { starts, rows };
     });
-    if ("refused" in outcome) return outcome;
-    return (await this.claimOutcomes(outcome)).get(runId);
+    const outcomes = await this.claimOutcomes(rows);
+    for (const [runId, retryAt] of starts.refused)
+      outcomes.set(runId, { refused: true, scope: throttle.scope, retryAt });
+    return outcomes;
   }
 
   /** Each claim row's outcome by run id; the claimed runs that had started before get their steps read. */
@@ -1049,5 +1062,10 @@ export class PostgresStore implements Store {
       idempotent: true,
     };
     return (await this.database()).query<UsageTotal>(statement, values);
+  }
+
+  /** See `Store.sweepRetention` and `retention.ts`: one autocommit statement per batch. */
+  async sweepRetention(input: RetentionInput): Promise<RetentionResult> {
+    return sweepRetention(await this.database(), input);
   }
 }

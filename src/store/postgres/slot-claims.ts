@@ -20,6 +20,7 @@
  * @module
  */
 import { StoreError } from "../../errors/index.js";
+import type { ThrottleRequest } from "../store.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 
 /** One claim: the run, its claimer and lease, as `Store.claimRun` takes them. */
@@ -50,10 +51,19 @@ export function waited(claim: SlotClaim, at: number): { now: number; leaseEnd: n
   return { now: claim.now + wait, leaseEnd: claim.leaseEnd + wait };
 }
 
-/** The scopes of a batch (sorted, distinct) and the limit of each, in the same order. */
+/**
+ * The scopes of a batch (sorted, distinct) and the limit of each, in the same order; with `throttle`, the
+ * batch's first starts are also held to that throttle (`claim-throttle.ts`).
+ */
 export interface SlotScopes {
   scopes: string[];
   limits: number[];
+  throttle?: ThrottleRequest;
+}
+
+/** The advisory lock keys of a batch, sorted: its slot scopes, and `throttle:<scope>` for its throttle. */
+export function lockedScopes({ scopes, throttle }: SlotScopes): string[] {
+  return throttle === undefined ? scopes : [...scopes, `throttle:${throttle.scope}`].sort();
 }
 
 /**
@@ -76,7 +86,7 @@ interface Pending<Result> {
 /** Batches this process's claims with slots (see the module doc). */
 export class SlotClaimBatches<Result> {
   readonly #mutex = new KeyedMutex();
-  /** Claims not carried yet, per owner × scopes × limits. */
+  /** Claims not carried yet, per owner × scopes × limits × throttle. */
   readonly #queued = new Map<string, Array<Pending<Result>>>();
 
   /**
@@ -90,18 +100,18 @@ export class SlotClaimBatches<Result> {
 
   /** Whether a claim under `scopes` now would wait for a batch of this process in flight or queued. */
   busy(scopes: SlotScopes): boolean {
-    return this.#mutex.busy(scopes.scopes);
+    return this.#mutex.busy(lockedScopes(scopes));
   }
 
   /** Claims one run under `scopes`; its outcome, or undefined when the run was not claimable. */
   claim(scopes: SlotScopes, claim: SlotClaim): Promise<Result | undefined> {
-    const key = JSON.stringify([claim.owner, scopes.scopes, scopes.limits]);
+    const key = JSON.stringify([claim.owner, scopes.scopes, scopes.limits, scopes.throttle ?? null]);
     const queue = this.#queued.get(key) ?? [];
     this.#queued.set(key, queue);
     const outcome = new Promise<Result | undefined>((resolve, reject) => {
       const pending: Pending<Result> = { claim, taken: false, resolve, reject };
       queue.push(pending);
-      void this.#mutex.run(scopes.scopes, async () => {
+      void this.#mutex.run(lockedScopes(scopes), async () => {
         if (pending.taken) return;
         const batch = queue.splice(0, this.maxBatch);
         if (queue.length === 0 && this.#queued.get(key) === queue) this.#queued.delete(key);

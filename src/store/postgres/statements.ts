@@ -11,6 +11,16 @@ import type { Statement } from "./postgres-database.js";
 /** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
 const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
 
+/**
+ * The answer of a retention batch that walks a table by `scope` (CTEs `batch`: the rows looked at, `gone`: those
+ * deleted): the last scope looked at, how many rows it looked at and deleted.
+ */
+const WALKED_BY_SCOPE = `SELECT (SELECT scope FROM batch ORDER BY scope DESC LIMIT 1) AS last,
+       (SELECT COUNT(*) FROM batch)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS deleted`;
+
+/** Larger than any event `seq`: the bound when no run is live. */
+const NO_SEQ = "9223372036854775807";
+
 /** `scope_turns.served_at` of a backlog that never took a slot of the scope (or was forgotten): first in turn. */
 const NEVER_SERVED = Number.MIN_SAFE_INTEGER;
 /**
@@ -134,8 +144,8 @@ export const statements = {
   ),
   /**
    * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
-   * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes $8 if a run is claimed (NULL:
-   * no throttle; only for a claim of one run, `claim-throttle.ts`), $9 per run of $1 whether another backlogged run
+   * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes `$8[k]` when `k` first starts
+   * are claimed (NULL: no throttle; `claim-throttle.ts` lists the conforming first starts), $9 per run of $1 whether another backlogged run
    * of its backlog may be claimed in its place if it is not claimable (a first start of a function without a
    * throttle) → one row per run that is claimable (due, not terminal, lease free,
    * expired or `owner`'s): the claimed run (`refused_scope` NULL; `resumed`: it had started before, so it may
@@ -253,7 +263,9 @@ export const statements = {
          served_at = CASE WHEN EXCLUDED.waiting_until = 0 THEN EXCLUDED.served_at ELSE scope_turns.served_at END,
          waiting_until = EXCLUDED.waiting_until),
      throttled AS (
-       INSERT INTO throttles (scope, tat) SELECT $7::text, $8::float8 FROM claimed WHERE $7::text IS NOT NULL
+       INSERT INTO throttles (scope, tat)
+       SELECT $7::text, ($8::float8[])[n.k] FROM (SELECT COUNT(*) AS k FROM claimed WHERE NOT claimed.resumed) n
+       WHERE $7::text IS NOT NULL AND n.k > 0
        ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)
      SELECT claimed.*, NULL::text AS refused_scope, admitted.instead_of
      FROM claimed JOIN admitted ON admitted.id = claimed.id
@@ -301,16 +313,16 @@ export const statements = {
      SELECT 1`,
   ),
   /**
-   * $1 run id, $2 throttle scope, $3 now, $4 owner → the run's `started_at` (NULL: never started) with the
-   * run row locked, and the throttle's TAT (NULL: idle); no row when the run is not claimable by `owner` at
-   * `now` (as `claimRuns`). Run under the throttle's lock (`lockSlotScopes`).
+   * $1 run ids, $2 throttle scope, $3 now, $4 owner → per run claimable by `owner` at `now` (as `claimRuns`),
+   * its `started_at` (NULL: never started) with its row locked (in id order), and the throttle's TAT (NULL:
+   * idle). Run under the throttle's lock (`lockSlotScopes`).
    */
-  throttleState: named(
-    "fw_throttle_state",
-    `SELECT r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat FROM runs r
-     WHERE r.id = $1 AND r.status NOT IN ${TERMINAL} AND r.ready_at IS NOT NULL AND r.ready_at <= $3
+  throttleStates: named(
+    "fw_throttle_states",
+    `SELECT r.id, r.started_at, (SELECT tat FROM throttles WHERE scope = $2) AS tat FROM runs r
+     WHERE r.id = ANY($1::text[]) AND r.status NOT IN ${TERMINAL} AND r.ready_at IS NOT NULL AND r.ready_at <= $3
        AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $3 OR r.lease_owner = $4)
-     FOR UPDATE`,
+     ORDER BY r.id FOR UPDATE OF r`,
   ),
   /** $1 run ids → their steps, by run, position and start. */
   stepsOfRuns: named(
@@ -614,6 +626,101 @@ export const statements = {
     "fw_list_due_flow_pending",
     `SELECT * FROM flow_pending WHERE due_at <= $1 AND (due_at, function_id, kind, key) > ($3, $4, $5, $6)
      ORDER BY due_at, function_id, kind, key LIMIT $2`,
+    true,
+  ),
+
+  // Retention (`retention.ts`, rules in `src/store/retention.ts`). Each statement deletes one batch in its
+  // own autocommit transaction and locks what it deletes with SKIP LOCKED: two workers sweeping at once take
+  // different rows and never wait for each other, and a row another transaction holds is left for the next
+  // pass. The lock re-reads a row changed since the statement's snapshot and keeps it if it no longer
+  // qualifies (a dedup key claimed again, a throttle time advanced, a singleton key taken by another run).
+  // Deleting again what is left is harmless, so each is safe to resend.
+
+  /**
+   * $1 events received before (ms), $2 batch size → `n` deleted: the first $2 events (by seq) before the oldest
+   * live run's position (`runs_live_event_seq`) that no debounce or batch holds, up to the first one received
+   * at or after $1 (events arrive about in seq order: the cut stops where recent events begin).
+   */
+  deleteOldEvents: named(
+    "fw_delete_old_events",
+    `WITH held AS (
+       SELECT jsonb_array_elements_text(event_ids::jsonb) COLLATE "C" AS id FROM flow_pending),
+     head AS (
+       SELECT seq, received_at FROM events
+       WHERE seq < COALESCE((SELECT MIN(event_seq) FROM runs WHERE status NOT IN ${TERMINAL}), ${NO_SEQ})
+         AND id NOT IN (SELECT id FROM held)
+       ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED),
+     doomed AS (SELECT seq FROM head
+       WHERE seq < COALESCE((SELECT MIN(seq) FROM head WHERE received_at >= $1), ${NO_SEQ})),
+     gone AS (DELETE FROM events e USING doomed d WHERE e.seq = d.seq RETURNING 1)
+     SELECT COUNT(*)::int AS n FROM gone`,
+    true,
+  ),
+  /** $1 expired at or before (ms), $2 batch size → `n` dedup keys deleted, oldest expiry first (`dedup_expires`). */
+  deleteExpiredDedup: named(
+    "fw_delete_expired_dedup",
+    `WITH doomed AS (
+       SELECT function_id, key FROM dedup WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2
+       FOR UPDATE SKIP LOCKED),
+     gone AS (DELETE FROM dedup d USING doomed x WHERE d.function_id = x.function_id AND d.key = x.key
+       RETURNING 1)
+     SELECT COUNT(*)::int AS n FROM gone`,
+    true,
+  ),
+  /** $1 admitted at or before (ms), $2 batch size → `n` admissions deleted, oldest first (`run_admissions_at`). */
+  deleteOldAdmissions: named(
+    "fw_delete_old_admissions",
+    `WITH doomed AS (
+       SELECT scope, at, run_id FROM run_admissions WHERE at <= $1 ORDER BY at LIMIT $2 FOR UPDATE SKIP LOCKED),
+     gone AS (DELETE FROM run_admissions a USING doomed d
+       WHERE a.scope = d.scope AND a.at = d.at AND a.run_id = d.run_id RETURNING 1)
+     SELECT COUNT(*)::int AS n FROM gone`,
+    true,
+  ),
+  /**
+   * $1 after scope (keyset; "" first), $2 TAT at or before (ms), $3 batch size: looks at the next $3 throttles
+   * by scope and deletes those whose TAT is ≤ $2 → `last` scope looked at, `examined`, `deleted`.
+   */
+  deletePastThrottles: named(
+    "fw_delete_past_throttles",
+    `WITH batch AS (SELECT scope FROM throttles WHERE scope > $1 ORDER BY scope LIMIT $3),
+     doomed AS (SELECT t.scope FROM throttles t JOIN batch b ON b.scope = t.scope WHERE t.tat <= $2
+       FOR UPDATE OF t SKIP LOCKED),
+     gone AS (DELETE FROM throttles t USING doomed d WHERE t.scope = d.scope RETURNING 1)
+     ${WALKED_BY_SCOPE}`,
+    true,
+  ),
+  /**
+   * $1 after scope (keyset; "" first), $2 batch size: looks at the next $2 singleton holders by scope and
+   * deletes those whose run has ended (the row, run id included, as read: a key another run took meanwhile
+   * stays) → `last` scope looked at, `examined`, `deleted`.
+   */
+  deleteEndedHolders: named(
+    "fw_delete_ended_holders",
+    `WITH batch AS (SELECT scope, run_id FROM singleton_holders WHERE scope > $1 ORDER BY scope LIMIT $2),
+     doomed AS (SELECT h.scope FROM singleton_holders h
+       JOIN batch b ON b.scope = h.scope AND b.run_id = h.run_id JOIN runs r ON r.id = h.run_id
+       WHERE r.status IN ${TERMINAL} FOR UPDATE OF h SKIP LOCKED),
+     gone AS (DELETE FROM singleton_holders h USING doomed d WHERE h.scope = d.scope RETURNING 1)
+     ${WALKED_BY_SCOPE}`,
+    true,
+  ),
+  /**
+   * $1 after scope, $2 after run id (keyset; "" first), $3 batch size: looks at the next $3 slot rows and
+   * deletes those whose run has ended → `last` scope and `last_run` looked at, `examined`, `deleted`.
+   */
+  deleteEndedSlots: named(
+    "fw_delete_ended_slots",
+    `WITH batch AS (SELECT scope, run_id FROM run_slots WHERE (scope, run_id) > ($1, $2)
+       ORDER BY scope, run_id LIMIT $3),
+     doomed AS (SELECT s.scope, s.run_id FROM run_slots s
+       JOIN batch b ON b.scope = s.scope AND b.run_id = s.run_id JOIN runs r ON r.id = s.run_id
+       WHERE r.status IN ${TERMINAL} FOR UPDATE OF s SKIP LOCKED),
+     gone AS (DELETE FROM run_slots s USING doomed d WHERE s.scope = d.scope AND s.run_id = d.run_id
+       RETURNING 1),
+     last AS (SELECT scope, run_id FROM batch ORDER BY scope DESC, run_id DESC LIMIT 1)
+     SELECT (SELECT scope FROM last) AS last, (SELECT run_id FROM last) AS last_run,
+       (SELECT COUNT(*) FROM batch)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS deleted`,
     true,
   ),
 } satisfies Record<string, Statement>;

@@ -207,17 +207,27 @@ DROP INDEX runs_due;
     // The sweep reads the debounces and batches due soon (Store.listDueFlowPending), page by page.
     sql: "CREATE INDEX flow_pending_due ON flow_pending (due_at, function_id, kind, key);",
   },
+  {
+    version: 15,
+    // Retention (Store.sweepRetention): the oldest live run's event position, and dedup keys by expiry.
+    sql: `
+CREATE INDEX runs_live_event_seq ON runs (event_seq)
+  WHERE (status <> 'completed' AND status <> 'failed' AND status <> 'cancelled' AND status <> 'skipped');
+CREATE INDEX dedup_expires ON dedup (expires_at);
+`,
+  },
 ];
 
-/** Brings `db` to the latest version. Throws MigrationError naming the version that failed. */
+/**
+ * Brings `db` to the latest version: every version not applied yet, in list order, a lower one too (numbers
+ * are reserved per change and changes land in any order). Throws MigrationError naming the version that failed.
+ */
 export function migrate(db: Database.Database, list: Migration[] = migrations): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER)");
-  const row = db.prepare("SELECT MAX(version) AS version FROM schema_migrations").get() as {
-    version: number | null;
-  };
-  const current = row.version ?? 0;
+  const rows = db.prepare("SELECT version FROM schema_migrations").all() as Array<{ version: number }>;
+  const applied = new Set(rows.map((row) => row.version));
   for (const migration of list) {
-    if (migration.version <= current) continue;
+    if (applied.has(migration.version)) continue;
     try {
       db.transaction(() => {
         db.exec(migration.sql);

@@ -17,6 +17,7 @@ import { checkRunFilter, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { offerEvents, type SyncWaitTable } from "../offer-waits.js";
+import { deleteInBatches, noneDeleted, type RetentionInput, type RetentionResult } from "../retention.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -52,6 +53,7 @@ import { flowPendingTable } from "./flow-pending-table.js";
 import { GroupCommit, type GroupCommitStats } from "./group-commit.js";
 import { limitOverridesTable } from "./limit-overrides-table.js";
 import { migrate } from "./migrations.js";
+import { retentionTable } from "./retention-table.js";
 import {
   type EventRowDb,
   fromWait,
@@ -147,6 +149,7 @@ export class SqliteStore implements Store {
   private flowTable: ReturnType<typeof flowPendingTable> | undefined;
   private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
   private usageRows: ReturnType<typeof usageTable> | undefined;
+  private retentionRows: ReturnType<typeof retentionTable> | undefined;
   /** Event names that may have a wait: `listWaits` reads nothing for the others (`wait-names.ts`). */
   private readonly waitNames = new WaitNames(() =>
     (this.db.prepare("SELECT DISTINCT event_name FROM waits").all() as Array<{ event_name: string }>).map(
@@ -229,6 +232,11 @@ export class SqliteStore implements Store {
   private get usage(): ReturnType<typeof usageTable> {
     this.usageRows ??= usageTable(this.db);
     return this.usageRows;
+  }
+
+  private get retention(): ReturnType<typeof retentionTable> {
+    this.retentionRows ??= retentionTable(this.db);
+    return this.retentionRows;
   }
 
   async init(): Promise<void> {
@@ -633,5 +641,21 @@ export class SqliteStore implements Store {
 
   async usageTotals(query: UsageQuery): Promise<UsageTotal[]> {
     return this.usage.totals(query);
+  }
+
+  /**
+   * See `Store.sweepRetention`: events and dedup keys (SQLite keeps no shared flow-control tables), a batch
+   * per group-commit write. A delete lost in a power loss is one not made yet, so none waits for an fsync.
+   */
+  async sweepRetention(input: RetentionInput): Promise<RetentionResult> {
+    const { eventsBefore, expiredBefore, batchSize } = input;
+    const deleted = noneDeleted();
+    deleted.events = await deleteInBatches(input, () =>
+      this.writes.runUnsynced(() => this.retention.deleteEvents(eventsBefore, batchSize), ONE_STATEMENT),
+    );
+    deleted.dedup = await deleteInBatches(input, () =>
+      this.writes.runUnsynced(() => this.retention.deleteDedup(expiredBefore, batchSize), ONE_STATEMENT),
+    );
+    return deleted;
   }
 }

@@ -17,7 +17,7 @@ import { RUN_COLUMNS, STEP_COLUMNS } from "./rows.js";
  * evaluates `NOT IN ('completed', ...)` by filling a temporary b-tree with the list on every execution
  * (`OpenEphemeral`), which cost a lease check 4 µs of its 6; the comparisons cost nothing measurable.
  */
-const NOT_TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `status <> '${status}'`).join(" AND ")})`;
+export const NOT_TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `status <> '${status}'`).join(" AND ")})`;
 
 /**
  * The run (`?` 1) is not terminal and the owner (`?` 2) holds a live lease on it at now (`?` 3): the fence of

@@ -1,0 +1,116 @@
+/**
+ * The retention sweep: on the engine's clock, every `intervalMs`, one `Store.sweepRetention` pass deletes
+ * what the store keeps only for a while (rules in `src/store/retention.ts`): events older than `eventsMs`
+ * that no live run, wait, debounce or batch can still read, expired event-id dedup keys and, on a shared
+ * store, past throttle times, ended singleton holders, admissions older than every window and slot rows of
+ * ended runs. Every worker of a shared store runs its own; the store makes passes that overlap safe (each
+ * row is deleted by one of them, none waits for the other).
+ *
+ * A row "stopped counting" only `RETENTION_MARGIN_MS` before `now`: workers' clocks differ a little (as
+ * leases already assume), and a row one worker finds expired must be expired for all of them.
+ *
+ * The timer never keeps the process alive (an idle app with nothing else to do exits as before); the first
+ * pass is `firstDelayMs` after start, so a process restarted more often than `intervalMs` still sweeps.
+ * A pass that fails is logged once (until one succeeds) and tried again at the next interval. `stop` aborts
+ * a pass between two batches and waits for it, so the store is never closed under it.
+ *
+ * @module
+ */
+import { noneDeleted, type RetentionResult } from "../store/retention.js";
+import type { Store } from "../store/store.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import type { Logger } from "./types.js";
+
+/** How long after it stopped counting a row is deleted, ms: the clock difference between workers allowed. */
+export const RETENTION_MARGIN_MS = 5 * 60_000;
+
+/** Rows one statement (one short transaction) of a pass deletes at most. */
+export const RETENTION_BATCH = 500;
+
+export interface RetentionSweepDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Time between passes, ms. */
+  intervalMs: number;
+  /** Events are kept at least this long after they were received, ms. */
+  eventsMs: number;
+  /** Delay of the first pass after `start`, ms. */
+  firstDelayMs: number;
+  /** Rows per batch. @default RETENTION_BATCH */
+  batchSize?: number;
+}
+
+export class RetentionSweep {
+  private timer: TimerHandle | undefined;
+  private stopped = false;
+  /** Whether the last pass failed (a store error is logged once until a pass succeeds again). */
+  private failing = false;
+  /** The pass in flight, and how to abort it. */
+  private running: { pass: Promise<unknown>; abort: AbortController } | undefined;
+
+  constructor(private readonly deps: RetentionSweepDeps) {}
+
+  /** Arms the first pass (`firstDelayMs` from now), then one every `intervalMs`. Idempotent. */
+  start(): void {
+    if (this.timer === undefined && this.running === undefined && !this.stopped)
+      this.arm(this.deps.firstDelayMs);
+  }
+
+  /** Clears the timer; aborts the pass in flight between two batches and resolves once it has stopped. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running?.abort.abort();
+    await this.running?.pass;
+  }
+
+  /**
+   * One pass now (after the one in flight, if any): the rows deleted, per kind. Store errors are logged
+   * once (until a pass succeeds again), not thrown: the result then counts nothing.
+   */
+  async sweep(): Promise<RetentionResult> {
+    await this.running?.pass;
+    const abort = new AbortController();
+    const pass = this.pass(abort.signal);
+    this.running = { pass, abort };
+    try {
+      return await pass;
+    } finally {
+      if (this.running?.pass === pass) this.running = undefined;
+    }
+  }
+
+  private async pass(signal: AbortSignal): Promise<RetentionResult> {
+    const { store, clock, logger, eventsMs } = this.deps;
+    const now = clock.now();
+    try {
+      const deleted = await store.sweepRetention({
+        eventsBefore: now - eventsMs,
+        expiredBefore: now - RETENTION_MARGIN_MS,
+        batchSize: this.deps.batchSize ?? RETENTION_BATCH,
+        signal,
+      });
+      this.failing = false;
+      if (Object.values(deleted).some((rows) => rows > 0)) logger.debug("retention sweep", { ...deleted });
+      return deleted;
+    } catch (error) {
+      if (!this.failing) logger.error("retention sweep failed; retrying at the next interval", { error });
+      this.failing = true;
+      return noneDeleted();
+    }
+  }
+
+  private arm(delayMs: number): void {
+    const handle = this.deps.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.sweep().then(() => {
+        if (!this.stopped && this.timer === undefined) this.arm(this.deps.intervalMs);
+      });
+    }, delayMs);
+    // A Node timer (the system clock): retention alone never keeps the process alive.
+    (handle as { unref?: () => void } | null)?.unref?.();
+    this.timer = handle;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Retention of the tables only a shared (PostgreSQL) store keeps: throttle times, singleton holders,
+ * rate-limit/idempotency admissions and concurrency slot rows. For each, a row that can still count is kept
+ * and one that cannot is deleted, and the next decision is the one the store made without the sweep; and
+ * two stores sweeping one schema at once delete every doomed row exactly once, without failing.
+ */
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { MAX_ADMISSION_WINDOW_MS } from "../../src/flow/store-admission.js";
+import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
+import type { RetentionInput, Store } from "../../src/store/store.js";
+import { TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
+import { run, T0 } from "./store.contract.js";
+
+/** Stores opened by a test, closed after it (the schema-dropping one last). */
+const opened: Store[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0).reverse()) await store.close();
+});
+
+/** Two stores (two pools, as two workers have) on one fresh schema, and the schema's name. */
+async function twoStores(): Promise<[Store, Store, string]> {
+  const schema = uniqueSchema("retention");
+  const first = testPostgresStore({ schema, maxConnections: 2 });
+  const second = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 });
+  opened.push(first, second);
+  await Promise.all([first.init(), second.init()]);
+  return [first, second, schema];
+}
+
+/** A pass that deletes what stopped counting at or before `expiredBefore` (and no event). */
+const expired = (expiredBefore: number, batchSize = 100): RetentionInput => ({
+  eventsBefore: 0,
+  expiredBefore,
+  batchSize,
+});
+
+describe("PostgreSQL store: retention of the shared flow-control tables", () => {
+  it("a throttle time in the past is deleted, a later one kept; the next start is decided as with the row", async () => {
+    const [a] = await twoStores();
+    const throttle = { scope: "fn:u1", limit: 1, periodMs: 1000, burst: 0 };
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run("x1") }, { run: run("x2") }] });
+    expect(await a.claimRun("x1", "w", T0, 60_000, [], throttle)).toHaveProperty("run");
+    // TAT = T0 + 1000: it still refuses a start before then.
+    expect((await a.sweepRetention(expired(T0 + 999))).throttles).toBe(0);
+    expect(await a.claimRun("x2", "w", T0 + 500, 60_000, [], throttle)).toEqual({
+      refused: true,
+      scope: throttle.scope,
+      retryAt: T0 + 1000,
+    });
+    // Once past, the row is the same as none: deleted, and the start at T0 + 1000 conforms either way.
+    expect((await a.sweepRetention(expired(T0 + 1000))).throttles).toBe(1);
+    expect(await a.claimRun("x2", "w", T0 + 1000, 60_000, [], throttle)).toHaveProperty("run");
+  });
+
+  it("a singleton holder whose run ended is deleted, an active one kept; the next accept decides as with the row", async () => {
+    const [a] = await twoStores();
+    const skip = {
+      windows: [],
+      singleton: { scope: "singleton:fn\u0000k", key: "k", mode: "skip" as const },
+    };
+    const accept = (id: string) =>
+      a.acceptEvents({ now: T0, events: [], runs: [{ run: run(id), admission: skip }] });
+    await accept("s1");
+    expect((await a.sweepRetention(expired(T0 + 10_000))).singletonHolders).toBe(0);
+    expect((await accept("s2")).runs[0]).toMatchObject({ status: "skipped" });
+    await a.cancelRun("s1", undefined, T0);
+    expect((await a.sweepRetention(expired(T0))).singletonHolders).toBe(1);
+    expect((await accept("s3")).runs[0]).toMatchObject({ status: "queued" });
+    expect((await accept("s4")).runs[0]).toMatchObject({ status: "skipped" });
+  });
+
+  it("admissions older than the longest window are deleted; younger ones still count", async () => {
+    const [a] = await twoStores();
+    const day = {
+      scope: "rateLimit:fn\u0000u1",
+      limit: 1,
+      periodMs: MAX_ADMISSION_WINDOW_MS,
+      reason: "full",
+    };
+    const accept = (id: string, now: number) =>
+      a.acceptEvents({
+        now,
+        events: [],
+        runs: [{ run: run(id, { createdAt: now }), admission: { windows: [day] } }],
+      });
+    await accept("r1", T0);
+    const end = T0 + MAX_ADMISSION_WINDOW_MS;
+    expect((await a.sweepRetention(expired(end - 1))).admissions).toBe(0);
+    expect((await accept("r2", end - 1)).runs[0]).toMatchObject({ status: "skipped", skipReason: "full" });
+    expect((await a.sweepRetention(expired(end))).admissions).toBe(1);
+    expect((await accept("r3", end)).runs[0]).toMatchObject({ status: "queued" });
+  });
+
+  it("a slot row whose run ended is deleted, a holder's kept; the next claim decides as with the rows", async () => {
+    const [a] = await twoStores();
+    const slots = [{ scope: "fn:fn", limit: 1 }];
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run("c1") }, { run: run("c2") }] });
+    expect(await a.claimRun("c1", "w", T0, 60_000, slots)).toHaveProperty("run");
+    expect((await a.sweepRetention(expired(T0 + 10_000))).slots).toBe(0);
+    expect(await a.claimRun("c2", "w2", T0 + 1, 60_000, slots)).toEqual({ refused: true, scope: "fn:fn" });
+    await a.finishRun({ runId: "c1", owner: "w", status: "completed", endedAt: T0 + 2 });
+    expect((await a.sweepRetention(expired(T0))).slots).toBe(1);
+    expect(await a.claimRun("c2", "w2", T0 + 3, 60_000, slots)).toHaveProperty("run");
+  });
+
+  it("two stores sweeping one schema at once delete every doomed row once, keep the rest, and neither fails", async () => {
+    const [a, b, schema] = await twoStores();
+    const n = 1200;
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`SET search_path TO ${schema}`);
+      const seed = [
+        `INSERT INTO events (id, name, data, ts, received_at)
+         SELECT 'old' || i, 'e', '{}', ${T0}, ${T0} FROM generate_series(1, ${n}) i`,
+        `INSERT INTO events (id, name, data, ts, received_at) VALUES ('young', 'e', '{}', ${T0 + 100}, ${T0 + 100})`,
+        `INSERT INTO dedup (function_id, key, expires_at)
+         SELECT 'fn', 'k' || i, ${T0} - i FROM generate_series(1, ${n}) i`,
+        `INSERT INTO dedup (function_id, key, expires_at) VALUES ('fn', 'live', ${T0 + 100})`,
+        `INSERT INTO throttles (scope, tat) SELECT 't' || i, ${T0} - i FROM generate_series(1, ${n}) i`,
+        `INSERT INTO throttles (scope, tat) VALUES ('t-live', ${T0 + 100})`,
+        `INSERT INTO run_admissions (scope, at, run_id)
+         SELECT 'rateLimit:fn', ${T0 - MAX_ADMISSION_WINDOW_MS} - i, 'r' || i FROM generate_series(1, ${n}) i`,
+        `INSERT INTO run_admissions (scope, at, run_id) VALUES ('rateLimit:fn', ${T0}, 'r-live')`,
+        `INSERT INTO runs (id, function_id, status, event_ids, events, created_at, event_seq, backlog_key)
+         SELECT 'ended' || i, 'fn', 'completed', '[]', '[]', ${T0}, 0, 'fn' FROM generate_series(1, ${n}) i`,
+        `INSERT INTO runs (id, function_id, status, event_ids, events, created_at, ready_at, event_seq, backlog_key)
+         VALUES ('live', 'fn', 'queued', '[]', '[]', ${T0}, ${T0}, ${n + 1}, 'fn')`,
+        `INSERT INTO singleton_holders (scope, run_id) SELECT 'singleton:' || i, 'ended' || i FROM generate_series(1, ${n}) i`,
+        `INSERT INTO singleton_holders (scope, run_id) VALUES ('singleton:live', 'live')`,
+        `INSERT INTO run_slots (scope, run_id) SELECT 'fn:fn', 'ended' || i FROM generate_series(1, ${n}) i`,
+        `INSERT INTO run_slots (scope, run_id) VALUES ('fn:fn', 'live')`,
+      ];
+      for (const statement of seed) await client.query(statement);
+      const pass = { eventsBefore: T0 + 100, expiredBefore: T0, batchSize: 100 };
+      const [first, second] = await Promise.all([a.sweepRetention(pass), b.sweepRetention(pass)]);
+      const kinds = ["events", "dedup", "throttles", "singletonHolders", "admissions", "slots"] as const;
+      for (const kind of kinds) expect(first[kind] + second[kind], kind).toBe(n);
+      const left = await client.query(`SELECT
+          (SELECT string_agg(id, ',') FROM events) AS events, (SELECT string_agg(key, ',') FROM dedup) AS dedup,
+          (SELECT string_agg(scope, ',') FROM throttles) AS throttles,
+          (SELECT string_agg(run_id, ',') FROM run_admissions) AS admissions,
+          (SELECT string_agg(run_id, ',') FROM singleton_holders) AS holders,
+          (SELECT string_agg(run_id, ',') FROM run_slots) AS slots`);
+      expect(left.rows[0]).toEqual({
+        events: "young",
+        dedup: "live",
+        throttles: "t-live",
+        admissions: "r-live",
+        holders: "live",
+        slots: "live",
+      });
+    } finally {
+      await client.end();
+    }
+  });
+});
