@@ -241,6 +241,7 @@ export class Fairway<TEvents extends EventMap = {}> {
       onWaitResolved: (runId) => this.lifecycle.woken(runId),
       onEventsStored: (events) => this.flow.eventsStored(events),
       onRunsDropped: (runIds) => this.lifecycle.dropped(runIds),
+      onDeferralsApplied: (runIds) => this.flow.deferralsApplied(runIds),
       onRunsReplaced: (replaced) => this.flow.replaced(replaced),
       onFlowPending: (entries) => this.flow.pendingWritten(entries),
       schemas: options.schemas as EventSchemas | undefined,

@@ -122,6 +122,7 @@ export {
   type SerializedError,
   StepCrashedError,
   StepError,
+  StoreConnectionError,
   StoreError,
   TimeoutError,
   ToolCallError,

@@ -5,7 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
+import { MAX_EVENTS_PER_SEND } from "../engine/event-validation.js";
 import { FairwayError } from "../errors/fairway-error.js";
+import { MAX_CONCURRENCY_LIMIT } from "../flow/config/concurrency-config.js";
+import { MAX_RATE_LIMIT, MAX_THROTTLE_LIMIT } from "../flow/config/rate-config.js";
+import { MAX_RUNS_PER_LIST } from "../server/schemas.js";
 import { ApiRequestError } from "./api-client.js";
 import {
   limitsGetCommand,
@@ -17,6 +21,11 @@ import { runsCommand } from "./commands/runs.js";
 import { sendCommand } from "./commands/send.js";
 import { serveCommand } from "./commands/serve.js";
 import { usageCommand } from "./commands/usage.js";
+import { integerOption } from "./integer-flag.js";
+
+/** Which key the admin commands send: a server with keys asks for its signing key; an open one for none. */
+const ADMIN_KEY_NOTE =
+  "(a server with keys, `fairway start`, wants its signing key: --key or FAIRWAY_SIGNING_KEY; an open `fairway dev` needs none)";
 
 const urlOption = () =>
   new Option("--url <url>", "server URL (env FAIRWAY_URL)").default(undefined, "http://127.0.0.1:3010");
@@ -41,14 +50,21 @@ export function buildProgram(): Command {
     "dev",
     "serve an app for local development: API + dashboard, embedded store, no credentials (open)",
   )
-    .option("-p, --port <port>", "port (0 = any free port) [default: 3010, or 8288 with only -u]")
+    .addOption(
+      integerOption(
+        "-p, --port <port>",
+        "port (0 = any free port) [default: 3010, or 8288 with only -u]",
+        0,
+        65535,
+      ),
+    )
     .option("--host <host>", "interface to listen on", "127.0.0.1");
   serveCommandOf(
     program,
     "start",
     "serve an app in production: keys required (FAIRWAY_SIGNING_KEY, FAIRWAY_EVENT_KEYS)",
   )
-    .option("-p, --port <port>", "port [default: 3010, or 8288 with only -u]")
+    .addOption(integerOption("-p, --port <port>", "port [default: 3010, or 8288 with only -u]", 0, 65535))
     .option("--host <host>", "interface to listen on", "0.0.0.0")
     .option("--signing-key <key>", "the Inngest apps' signing key (env INNGEST_SIGNING_KEY)")
     .option("--event-key <key>", "an event key the Inngest apps send with (env INNGEST_EVENT_KEY)")
@@ -64,7 +80,9 @@ export function buildProgram(): Command {
     .option("-d, --data <json>", "event data, a JSON object", "{}")
     .option("--id <id>", "event id (deduplicates runs per function for 24 h)")
     .option("-f, --file <path>", "send one event per line of this file (JSON data, or whole events)")
-    .option("--batch <n>", "events per request with --file", "500")
+    .addOption(
+      integerOption("--batch <n>", "events per request with --file", 1, MAX_EVENTS_PER_SEND).default(500),
+    )
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (name: string, options) => {
@@ -78,7 +96,7 @@ export function buildProgram(): Command {
     .option("--all-apps", "also runs of other apps sharing the server's store (a PostgreSQL schema)")
     .option("--status <status>", "only runs with this status")
     .option("--concurrency-key <key>", "only runs with this concurrency key")
-    .option("-n, --limit <n>", "how many runs", "20")
+    .addOption(integerOption("-n, --limit <n>", "how many runs", 1, MAX_RUNS_PER_LIST).default(20))
     .option("--follow", "keep updating until Ctrl-C")
     .option("--json", "print JSON instead of a table")
     .addOption(urlOption())
@@ -92,7 +110,7 @@ export function buildProgram(): Command {
 
   program
     .command("usage")
-    .description("token usage per tenant and model over a window (needs the signing key)")
+    .description(`token usage per tenant and model over a window ${ADMIN_KEY_NOTE}`)
     .option("--since <when>", 'how far back ("24h", "7d") or a start time (ISO-8601, ms)', "24h")
     .option("--until <when>", "end time (ISO-8601, ms); default now")
     .option("--function <id>", "only calls of this function's runs")
@@ -106,21 +124,23 @@ export function buildProgram(): Command {
 
   const limits = program
     .command("limits")
-    .description("per-key limit overrides at runtime (needs the signing key)");
+    .description(`per-key limit overrides at runtime ${ADMIN_KEY_NOTE}`);
   limits
     .command("set")
     .description("set (replace) the limits of one key value of a function")
     .argument("<function>", "function id")
     .argument("<key>", "key value, e.g. a user id")
-    .option("--concurrency <n>", "runs executing at once for this key")
+    .addOption(
+      integerOption("--concurrency <n>", "runs executing at once for this key", 1, MAX_CONCURRENCY_LIMIT),
+    )
     .option(
       "--concurrency-key <expr>",
       "which keyed concurrency limit (its key expression), when there are two",
     )
-    .option("--throttle-limit <n>", "starts per --throttle-period")
+    .addOption(integerOption("--throttle-limit <n>", "starts per --throttle-period", 1, MAX_THROTTLE_LIMIT))
     .option("--throttle-period <duration>", 'e.g. "1m"')
-    .option("--throttle-burst <n>", "extra starts from idle")
-    .option("--rate-limit <n>", "runs per any window of --rate-period")
+    .addOption(integerOption("--throttle-burst <n>", "extra starts from idle", 0, MAX_THROTTLE_LIMIT))
+    .addOption(integerOption("--rate-limit <n>", "runs per any window of --rate-period", 1, MAX_RATE_LIMIT))
     .option("--rate-period <duration>", 'e.g. "1h"')
     .option("--json", "print JSON instead of a table")
     .addOption(urlOption())

@@ -13,7 +13,7 @@ import type { BacklogStats } from "../flow/fair-scheduler.js";
 import { type Admission, type AdmissionSource, FlowController } from "../flow/flow-controller.js";
 import { LimitOverrides } from "../flow/limit-overrides.js";
 import { dueChange } from "../flow/pending-changes.js";
-import { type StoredRunKeys, storedFlowKeys } from "../flow/run-keys.js";
+import { type RunFlowKeys, type StoredRunKeys, storedFlowKeys } from "../flow/run-keys.js";
 import type { WatchedRun } from "../flow/run-watch.js";
 import { singletonReplacedReason } from "../flow/store-admission.js";
 import { PENDING_RUN_STATUSES } from "../store/run-statuses.js";
@@ -94,7 +94,14 @@ export class EngineFlow {
     const admission = this.controller.admit(candidate.fn.id, candidate.run.id, event, source);
     if (admission.kind === "deferred") {
       const kind: FlowPendingKind = admission.by === "debounce" ? "debounce" : "batch";
-      return { ...candidate, defer: { kind, key: admission.key, apply: admission.apply } };
+      const defer: Deferral = { kind, key: admission.key, apply: admission.apply };
+      if (admission.store) {
+        // What one process stores when a window refuses the event: its run, skipped (the store skips it).
+        const run = this.#withKeys(candidate.run, admission.store.keys);
+        const refused = candidate.dedup ? { run, dedup: candidate.dedup } : { run };
+        defer.admission = { windows: admission.store.windows, refused };
+      }
+      return { ...candidate, defer };
     }
     const run = this.#apply(candidate.run, admission, now);
     return admission.kind === "run" && admission.store
@@ -236,6 +243,11 @@ export class EngineFlow {
     if (run.status !== "skipped") this.controller.runCreated(watchedRun(run), storedKeys(run));
   }
 
+  /** Debounced events whose deferral the store applied (`Scheduler` `onDeferralsApplied`): their counts stay. */
+  deferralsApplied(runIds: string[]): void {
+    for (const runId of runIds) this.controller.deferralApplied(runId);
+  }
+
   /** The run's handler started for the first time (its start deadline stops counting). */
   runStarted(runId: string): void {
     this.controller.runStarted(runId);
@@ -291,11 +303,7 @@ export class EngineFlow {
 
   #apply(run: RunRecord, admission: Exclude<Admission, { kind: "deferred" }>, now: number): RunRecord {
     const { keys } = admission;
-    const out: RunRecord = { ...run, backlogKey: backlogKey(run.functionId, keys.key) };
-    if (keys.priority !== 0) out.queueScore = run.createdAt - keys.priority * 1000;
-    if (keys.concurrencyKeys.length > 0) out.concurrencyKeys = keys.concurrencyKeys;
-    out.flowKeys = storedFlowKeys(keys);
-    if (keys.warnings.length > 0) out.warnings = keys.warnings;
+    const out = this.#withKeys(run, keys);
     for (const warning of keys.warnings)
       this.deps.logger.warn(warning, { runId: run.id, functionId: run.functionId });
     if (admission.kind === "run") return out;
@@ -303,6 +311,16 @@ export class EngineFlow {
     out.skipReason = admission.reason;
     out.endedAt = now;
     delete out.readyAt;
+    return out;
+  }
+
+  /** `run` with its backlog, priority, keys and warnings as admitted (`keys`). */
+  #withKeys(run: RunRecord, keys: RunFlowKeys): RunRecord {
+    const out: RunRecord = { ...run, backlogKey: backlogKey(run.functionId, keys.key) };
+    if (keys.priority !== 0) out.queueScore = run.createdAt - keys.priority * 1000;
+    if (keys.concurrencyKeys.length > 0) out.concurrencyKeys = keys.concurrencyKeys;
+    out.flowKeys = storedFlowKeys(keys);
+    if (keys.warnings.length > 0) out.warnings = keys.warnings;
     return out;
   }
 }

@@ -20,6 +20,7 @@
 import { ValidationError, type ValidationIssue } from "../errors/index.js";
 import { type CompiledExpression, compileExpression, matches } from "../expr/cel.js";
 import type { RunAdmission } from "../flow/store-admission.js";
+import type { DeferralAdmission } from "../store/flow-pending.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -71,6 +72,8 @@ export interface Deferral {
   kind: FlowPendingKind;
   key: string;
   apply: FlowPendingUpdate["apply"];
+  /** The event's rate limit and idempotency, for a store that decides admission (`FlowPendingUpdate.admission`). */
+  admission?: DeferralAdmission;
 }
 
 /** A schedule-time stage: returns the (possibly changed) candidate, or `undefined` to drop it. */
@@ -101,8 +104,13 @@ export interface SchedulerDeps {
   onWaitResolved: (runId: string) => Promise<void>;
   /** Called with the events stored, after `onRunsCreated` (flow control's cancelOn). */
   onEventsStored?: (events: StoredEvent[]) => void;
-  /** Called with the ids of runs that passed every stage but were not created (deduplicated). */
+  /**
+   * Called with the ids of runs that passed every stage but were not created (deduplicated, or their store
+   * call failed), and of the runs of debounced events whose deferral was not stored (see `DeferralAdmission`).
+   */
   onRunsDropped?: (runIds: string[]) => void;
+  /** Called with the run ids of `DeferralAdmission`s whose event joined its debounce (the store applied it). */
+  onDeferralsApplied?: (runIds: string[]) => void;
   /** Called with the runs whose singleton key a created run took over (`AcceptEventsResult.replaced`). */
   onRunsReplaced?: (replaced: Array<{ runId: string; by: string }>) => void;
   /** Called with the debounce and batch entries a store call left written (to arm their timers). */
@@ -230,7 +238,7 @@ export class Scheduler {
   /** The store update for a deferral; a release creates the run `releasedRun` builds, in the same transaction. */
   private pendingUpdate(
     fn: RegisteredFunction,
-    { kind, key, apply }: Deferral,
+    { kind, key, apply, admission }: Deferral,
     eventIndex: number,
     now: number,
   ): FlowPendingUpdate {
@@ -246,6 +254,7 @@ export class Scheduler {
       },
     };
     if (eventIndex >= 0) update.eventIndex = eventIndex;
+    if (admission) update.admission = admission;
     return update;
   }
 
@@ -318,8 +327,14 @@ export class Scheduler {
     }
     if (stored.flow && stored.flow.length > 0) this.deps.onFlowPending?.(stored.flow);
     if (stored.replaced && stored.replaced.length > 0) this.deps.onRunsReplaced?.(stored.replaced);
-    if (stored.runs.length < input.runs.length)
-      this.abandon(input, new Set(stored.runs.map((run) => run.id)));
+    // Runs the store created beyond `input.runs` (released, or a refused deferral's) hide a dropped one
+    // from a count: compare ids.
+    const created = new Set(stored.runs.map((run) => run.id));
+    const dropped = input.runs.filter((entry) => !created.has(entry.run.id));
+    if (dropped.length > 0) this.deps.onRunsDropped?.(dropped.map((entry) => entry.run.id));
+    // A deferral whose run the store did not create (skipped) was applied.
+    const applied = deferralRunIds(input).filter((runId) => !created.has(runId));
+    if (applied.length > 0) this.deps.onDeferralsApplied?.(applied);
     for (let start = 0; start < stored.events.length; start += SEND_SLICE) {
       if (start > 0) await nextTurn();
       this.deps.onEventsStored?.(stored.events.slice(start, start + SEND_SLICE));
@@ -328,10 +343,10 @@ export class Scheduler {
     return { ids: stored.events.map((event) => event.id) };
   }
 
-  /** The store did not create `input`'s runs (except those in `created`): flow control forgets them. */
-  abandon(input: AcceptEventsInput, created: ReadonlySet<string> = new Set()): void {
-    const dropped = input.runs.filter((entry) => !created.has(entry.run.id));
-    if (dropped.length > 0) this.deps.onRunsDropped?.(dropped.map((entry) => entry.run.id));
+  /** The store wrote nothing of `input`: flow control forgets its runs and its deferrals' counts. */
+  abandon(input: AcceptEventsInput): void {
+    const dropped = [...input.runs.map((entry) => entry.run.id), ...deferralRunIds(input)];
+    if (dropped.length > 0) this.deps.onRunsDropped?.(dropped);
   }
 
   private toStored(payload: EventPayload, now: number): StoredEvent {
@@ -368,6 +383,11 @@ export class Scheduler {
     };
     return { fn, event, eventIndex, run };
   }
+}
+
+/** The run ids of `input`'s deferrals that carry an admission (`DeferralAdmission.refused`). */
+function deferralRunIds(input: AcceptEventsInput): string[] {
+  return (input.flow ?? []).flatMap((update) => (update.admission ? [update.admission.refused.run.id] : []));
 }
 
 function triggers(fn: RegisteredFunction, event: StoredEvent): boolean {

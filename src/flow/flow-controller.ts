@@ -55,6 +55,14 @@ export type Admission =
       key: string;
       /** The change the store applies to that key's pending entry, with the stored event. */
       apply: PendingApply;
+      /**
+       * A debounced event's rate limit and idempotency (absent without them): counted here under the
+       * candidate's run id, and decided again by a store that decides admission when it applies the change
+       * (`FlowPendingUpdate.admission`), which stores the run skipped instead when a window is full. Report
+       * the outcome: {@link FlowController.runEnded} when the run was stored skipped or the event was never
+       * stored, {@link FlowController.deferralApplied} when the change was applied.
+       */
+      store?: { keys: RunFlowKeys; windows: AdmissionWindow[] };
     };
 
 export interface FlowControllerOptions {
@@ -154,14 +162,16 @@ export class FlowController<T extends QueueItem = QueueItem> {
       return this.#skip(runId, keys, idempotencyReason(keys.idempotencyKey!));
     }
     if (source === "event" && config.debounce) {
-      this.#countAdmission(functionId, flow, keys, now);
+      this.#count(runId, functionId, flow, keys, now);
       this.#keys.delete(runId);
-      return {
+      const deferred: Extract<Admission, { kind: "deferred" }> = {
         kind: "deferred",
         by: "debounce",
         key: keys.debounceKey!,
         apply: debounceChange(config.debounce, now),
       };
+      const windows = this.#windows(functionId, flow, keys, rate, limited);
+      return windows.length > 0 ? { ...deferred, store: { keys, windows } } : deferred;
     }
     if (config.singleton && !this.options.storeDecides) {
       const holder = this.#watch.holder(functionId, keys.singletonKey!);
@@ -171,17 +181,17 @@ export class FlowController<T extends QueueItem = QueueItem> {
       if (holder !== undefined) this.options.cancelRun(holder, singletonReplacedReason(runId));
       this.#watch.hold(functionId, keys.singletonKey!, runId);
     }
-    if (limited) {
-      this.#countAdmission(functionId, flow, keys, now);
-      this.#counted.set(runId, {
-        functionId,
-        rateLimitKey: keys.rateLimitKey,
-        idempotencyKey: keys.idempotencyKey,
-        at: now,
-      });
-    }
+    if (limited) this.#count(runId, functionId, flow, keys, now);
     const store = this.#storeAdmission(functionId, flow, keys, rate, limited);
     return store ? { kind: "run", keys, store } : { kind: "run", keys };
+  }
+
+  /**
+   * A debounced event whose admission was counted here (`Admission` `deferred` with `store`) joined its
+   * debounce: it keeps its place in the windows (it is no run's any more).
+   */
+  deferralApplied(runId: string): void {
+    this.#counted.delete(runId);
   }
 
   /** What a shared store decides again for an admitted run (see {@link RunAdmission}); none without such controls. */
@@ -193,6 +203,23 @@ export class FlowController<T extends QueueItem = QueueItem> {
     limited: boolean,
   ): RunAdmission | undefined {
     const { singleton } = flow.config;
+    const windows = this.#windows(functionId, flow, keys, rate, limited);
+    if (!singleton) return windows.length > 0 ? { windows } : undefined;
+    const key = keys.singletonKey!;
+    return {
+      windows,
+      singleton: { scope: `singleton:${functionId}\u0000${key}`, key, mode: singleton.mode },
+    };
+  }
+
+  /** The rate-limit and idempotency windows a shared store checks again for the run (none if not `limited`). */
+  #windows(
+    functionId: string,
+    flow: FunctionFlow,
+    keys: RunFlowKeys,
+    rate: { limit: number; periodMs: number } | undefined,
+    limited: boolean,
+  ): AdmissionWindow[] {
     const windows: AdmissionWindow[] = [];
     if (limited && rate && flow.rateLimit) {
       const key = keys.rateLimitKey!;
@@ -212,22 +239,25 @@ export class FlowController<T extends QueueItem = QueueItem> {
         reason: idempotencyReason(key),
       });
     }
-    if (!singleton) return windows.length > 0 ? { windows } : undefined;
-    const key = keys.singletonKey!;
-    return {
-      windows,
-      singleton: { scope: `singleton:${functionId}\u0000${key}`, key, mode: singleton.mode },
-    };
+    return windows;
   }
 
   /**
-   * Records an admitted event in the rate-limit and idempotency windows. Only events that create a run
-   * (or join a debounce) count: one skipped by idempotency or singleton takes no rate-limit slot, the
-   * same as when the windows are rebuilt from stored runs (which excludes skipped ones).
+   * Records the admitted event of run `runId` in the rate-limit and idempotency windows, until it is known
+   * whether it counts for good (`runCreated`, `deferralApplied`) or is taken back (`runEnded`). Only events
+   * that create a run (or join a debounce) count: one skipped by idempotency or singleton takes no
+   * rate-limit slot, the same as when the windows are rebuilt from stored runs (which excludes skipped ones).
    */
-  #countAdmission(functionId: string, flow: FunctionFlow, keys: RunFlowKeys, now: number): void {
+  #count(runId: string, functionId: string, flow: FunctionFlow, keys: RunFlowKeys, now: number): void {
+    if (!flow.rateLimit && !flow.idempotency) return;
     flow.rateLimit?.take(keys.rateLimitKey!, now, this.#rateLimitOf(functionId, flow, keys.rateLimitKey));
     flow.idempotency?.take(keys.idempotencyKey!, now);
+    this.#counted.set(runId, {
+      functionId,
+      rateLimitKey: keys.rateLimitKey,
+      idempotencyKey: keys.idempotencyKey,
+      at: now,
+    });
   }
 
   /** The effective rate limit of a key value (an override of a keyed rate limit, else the config's). */

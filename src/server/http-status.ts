@@ -6,7 +6,7 @@ import { ValidationError } from "../errors/validation-error.js";
 /**
  * The one table from a FairwayError `code` to an HTTP status. Codes not listed are server faults (500).
  * Kept beside the error classes' codes: `src/errors/*`. `store_failed` (the store could not be reached or
- * was busy) and `client_closed` (the server is shutting down) are 503 so clients retry.
+ * was busy), `store_connection_refused` (its database or role does not exist) and `client_closed` (the server is shutting down) are 503 so clients retry.
  */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   validation_failed: 400,
@@ -16,6 +16,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>>
   not_found: 404,
   limit_exceeded: 413,
   store_failed: 503,
+  store_connection_refused: 503,
   client_closed: 503,
 };
 

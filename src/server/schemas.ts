@@ -17,13 +17,16 @@ const timeSchema = z.union([
 ]);
 
 /** Query of `GET /api/runs`. */
+/** Most runs one `GET /api/runs` lists. */
+export const MAX_RUNS_PER_LIST = 500;
+
 export const listRunsQuerySchema = z.strictObject({
   function: z.string().min(1).optional(),
   status: runStatusSchema.optional(),
   concurrencyKey: z.string().min(1).optional(),
   since: timeSchema.optional(),
   until: timeSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: z.coerce.number().int().min(1).max(MAX_RUNS_PER_LIST).default(50),
   cursor: z.string().min(1).optional(),
 });
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { AdmissionWindow } from "../flow/store-admission.js";
 import type { NewRun, StoredEvent } from "./store.js";
 
 /** What an entry defers: a debounce (one event kept) or a batch (events appended). */
@@ -64,4 +65,24 @@ export interface FlowPendingUpdate {
    * `released` is the entry as stored before the release (its `firstAt` is when the deferral began), if any.
    */
   buildRun(events: StoredEvent[], released: FlowPendingState | undefined): NewRun | undefined;
+  /**
+   * The offered event's rate limit and idempotency (a debounce counts them when the event joins it), decided
+   * again by a store several processes share (`Store.shared`) before it applies the update: see
+   * {@link DeferralAdmission}. A store only one process writes ignores it (the engine decided alone).
+   */
+  admission?: DeferralAdmission;
+}
+
+/**
+ * The windows an event counts in when it joins a debounce, and the run one process stores instead when one
+ * of them is full. The store decides in the update's transaction, in the order of the updates: a full
+ * window (the first, in order) means the update is not applied and `refused` is created `skipped` with that
+ * window's reason (after its `dedup`, as any `NewRun`); otherwise the event counts in every window (under
+ * `refused.run.id`, a run id never created) and the update is applied.
+ */
+export interface DeferralAdmission {
+  /** Non-empty: `rateLimit:<fn>\u0000<key>` and/or `idempotency:<fn>\u0000<key>` (see `AdmissionWindow`). */
+  windows: AdmissionWindow[];
+  /** The event's run as one process would store it skipped (status `queued` here; the store skips it). */
+  refused: Omit<NewRun, "admission">;
 }

@@ -142,8 +142,8 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     expect((await fairway("limits", "rm", "chat", "user 7")).stdout).toMatch(/removed/);
     const bad = await failed(fairway("limits", "set", "chat", "u1", "--concurrency", "0"));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(
-      /^fairway: concurrency: must be an integer from 1 to 1000000 .*\(HTTP 400, config_invalid\)/,
+    expect(bad.stderr).toBe(
+      'fairway: --concurrency: must be an integer from 1 to 1000000 (received "0") [config_invalid]\n',
     );
   });
 
@@ -174,6 +174,12 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
     const bad = await failed(fairway("send", "app/greet", "--data", "{oops"));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^fairway: --data is not valid JSON/);
+    // A number flag is checked by the CLI, not reported by the server as "received NaN".
+    const limit = await failed(fairway("runs", "--limit", "abc"));
+    expect(limit.code).toBe(1);
+    expect(limit.stderr).toBe(
+      'fairway: --limit: must be an integer from 1 to 500 (received "abc") [config_invalid]\n',
+    );
     const down = await failed(
       run(process.execPath, [launcher, "runs", "--url", "http://127.0.0.1:9"], {
         env,

@@ -3,15 +3,15 @@ import { formatOverrides, limitsSetCommand } from "../../src/cli/commands/limits
 import { ConfigError } from "../../src/errors/index.js";
 
 describe("fairway limits, in process", () => {
-  it("refuses a throttle or rate flag without its pair, and a number flag that is not a number, before any request", async () => {
+  it("refuses a throttle or rate flag without its pair before any request (number flags: integer-flags.test.ts)", async () => {
     const url = "http://127.0.0.1:9";
-    await expect(limitsSetCommand("chat", "u1", { url, throttleLimit: "2" })).rejects.toMatchObject({
+    await expect(limitsSetCommand("chat", "u1", { url, throttleLimit: 2 })).rejects.toMatchObject({
       path: "--throttle-period",
     });
     await expect(limitsSetCommand("chat", "u1", { url, ratePeriod: "1h" })).rejects.toMatchObject({
       path: "--rate-limit",
     });
-    await expect(limitsSetCommand("chat", "u1", { url, concurrency: "three" })).rejects.toBeInstanceOf(
+    await expect(limitsSetCommand("chat", "u1", { url, ratePeriod: "1h" })).rejects.toBeInstanceOf(
       ConfigError,
     );
   });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { StoreError } from "../../src/errors/index.js";
+import { MemoryStore } from "../../src/store/memory/index.js";
 import { makeFairway, storeKinds } from "../engine/helpers.js";
 import { eventsFor, gatedHandler, statuses } from "./engine-helpers.js";
 
@@ -168,6 +170,44 @@ describe.each(storeKinds)("admission windows count only created runs (%s store)"
     await clock.advance(0);
     expect(await statuses(fairway, "f")).toEqual(["completed", "skipped", "running"]);
     await gate.drain(() => clock.advance(0));
+    await fairway.close();
+  });
+});
+
+describe("a debounced event counted in the rate limit whose send failed", () => {
+  it("is taken back out of the window: the next event joins the debounce (memory store whose write fails once)", async () => {
+    const memory = new MemoryStore();
+    let failNext = true;
+    const store = new Proxy(memory, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (typeof value !== "function") return value;
+        if (key !== "acceptEvents") return value.bind(target);
+        return async (...args: unknown[]) => {
+          if (failNext) {
+            failNext = false;
+            throw new StoreError("write refused (test)", { retryable: true });
+          }
+          return value.apply(target, args);
+        };
+      },
+    });
+    const { fairway, clock } = makeFairway("memory", { store });
+    const ran: unknown[] = [];
+    fairway.createFunction(
+      { id: "f", debounce: { period: "1s" }, rateLimit: { limit: 1, period: "1m" } },
+      { event: "e" },
+      ({ event }) => {
+        ran.push(event.data.i);
+      },
+    );
+    await fairway.start();
+    await expect(fairway.send({ name: "e", data: { i: 0 } })).rejects.toBeInstanceOf(StoreError);
+    await fairway.send({ name: "e", data: { i: 1 } });
+    await clock.advance("1s");
+    await clock.advance(0);
+    expect(ran).toEqual([1]);
+    expect(await statuses(fairway, "f")).toEqual(["completed"]);
     await fairway.close();
   });
 });

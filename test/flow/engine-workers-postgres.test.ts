@@ -196,3 +196,57 @@ describe("throttle, rate limit, idempotency and singleton across two workers on 
     expect(await statusCounts(workers[1])).toEqual({ cancelled: 1, completed: 1 });
   });
 });
+
+describe("a debounced function's rate limit and idempotency across two workers (decided with the deferral)", () => {
+  /** Events of `user` whose debounce keys are `<prefix>0…`: each would start a debounce of its own. */
+  const apart = (prefix: string, user: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ name: "e", data: { user, key: `${prefix}${i}` } }));
+
+  it("rate limit 3 per minute: 3 debounced runs across both workers, the other events' runs skipped with the reason", async () => {
+    const { workers, clock } = await twoWorkers();
+    const ran: string[] = [];
+    await defineAndStart(
+      workers,
+      { debounce: { period: "1s", key: "event.data.key" }, rateLimit: { limit: 3, period: "1m" } },
+      async ({ event }) => {
+        ran.push(String(event.data.key));
+      },
+    );
+    // Each worker's own window admits 3 of its 5 events: one process admits 3 of the 10.
+    await Promise.all([workers[0].send(apart("a", "u", 5)), workers[1].send(apart("b", "u", 5))]);
+    await clock.advance(1000);
+    await clock.advance(0);
+    expect(ran).toHaveLength(3);
+    expect(await statusCounts(workers[0])).toEqual({ completed: 3, skipped: 7 });
+    const { runs } = await workers[1].listRuns({ functionId: "f", status: "skipped", limit: 10 });
+    expect(new Set(runs.map((run) => run.skipReason))).toEqual(
+      new Set(['rateLimit: 3 runs per 60000 ms reached for key ""']),
+    );
+    // A minute later the window has room again, for both workers together.
+    await clock.advance(60_000);
+    await Promise.all([workers[0].send(apart("c", "u", 2)), workers[1].send(apart("d", "u", 2))]);
+    await clock.advance(1000);
+    await clock.advance(0);
+    expect(ran).toHaveLength(6);
+  });
+
+  it("idempotency: one debounced run per key across both workers, the other events' runs skipped", async () => {
+    const { workers, clock } = await twoWorkers();
+    const ran: string[] = [];
+    await defineAndStart(
+      workers,
+      { debounce: { period: "1s", key: "event.data.key" }, idempotency: "event.data.user" },
+      async ({ event }) => {
+        ran.push(String(event.data.user));
+      },
+    );
+    await Promise.all([
+      workers[0].send([...apart("a", "u1", 2), ...apart("c", "u2", 2)]),
+      workers[1].send([...apart("b", "u1", 2), ...apart("d", "u2", 2)]),
+    ]);
+    await clock.advance(1000);
+    await clock.advance(0);
+    expect(ran.sort()).toEqual(["u1", "u2"]);
+    expect(await statusCounts(workers[1])).toEqual({ completed: 2, skipped: 6 });
+  });
+});

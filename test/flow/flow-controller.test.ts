@@ -103,6 +103,34 @@ describe("FlowController admission", () => {
     expect(flow.admit("fn", "r4", event({ user: "a" }), "released").kind).toBe("run");
   });
 
+  it("debounce with a rate limit: the event counts when it joins; the store may refuse it, or its event may never be stored: then it is taken back", () => {
+    const { flow, event } = setup({
+      debounce: { period: "10s", key: "event.data.key" },
+      rateLimit: { limit: 2, period: "1m" },
+    });
+    const first = flow.admit("fn", "r0", event({ key: "a" }));
+    // What a shared store decides again with the deferral (`FlowPendingUpdate.admission`).
+    expect(first).toMatchObject({
+      kind: "deferred",
+      store: {
+        keys: { rateLimitKey: "" },
+        windows: [{ scope: "rateLimit:fn\u0000", limit: 2, periodMs: 60_000 }],
+      },
+    });
+    flow.deferralApplied("r0");
+    // r1 is refused by the store (or its send fails): reported ended, it frees its place.
+    expect(flow.admit("fn", "r1", event({ key: "b" })).kind).toBe("deferred");
+    flow.runEnded("r1");
+    expect(flow.admit("fn", "r2", event({ key: "c" })).kind).toBe("deferred");
+    flow.deferralApplied("r2");
+    // r0 and r2 joined for good: a later end report of their ids takes nothing back.
+    flow.runEnded("r0");
+    expect(flow.admit("fn", "r3", event({ key: "d" }))).toMatchObject({ kind: "skip" });
+    // Without a rate limit or idempotency a deferral asks the store nothing.
+    const plain = setup({ debounce: { period: "10s" } });
+    expect(plain.flow.admit("fn", "r0", plain.event())).not.toHaveProperty("store");
+  });
+
   it("batching: one run per maxSize events or at timeout; `if` false runs alone", () => {
     const { flow, event, clock } = setup({
       batchEvents: { maxSize: 3, timeout: "5s", key: "event.data.org", if: "event.data.small == true" },

@@ -49,4 +49,22 @@ describe("KeyedMutex", () => {
     expect(order).toEqual(["pq", "qp", "q"]);
     expect(mutex.size).toBe(0);
   });
+
+  it("busy: a key with a call running or waiting, until it settles", async () => {
+    const mutex = new KeyedMutex();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = mutex.run(["a", "b"], () => gate);
+    expect([mutex.busy(["a"]), mutex.busy(["x", "b"]), mutex.busy(["x"]), mutex.busy([])]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    release();
+    await held;
+    expect(mutex.busy(["a", "b"])).toBe(false);
+  });
 });

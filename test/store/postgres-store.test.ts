@@ -1,11 +1,12 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, StoreError } from "../../src/errors/index.js";
+import { debounceChange } from "../../src/flow/pending-changes.js";
 import type { RunAdmission } from "../../src/flow/store-admission.js";
 import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
-import type { StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
+import type { AcceptEventsInput, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 import {
   dropSchema,
   lockWaiter,
@@ -516,6 +517,52 @@ describe("PostgreSQL store: rate limit, idempotency, singleton and throttle deci
     expect(again.runs[0]).toMatchObject({ status: "queued" });
   });
 
+  it("debounce: of 40 events joining one debounce through two workers at once under a rate limit of 3, 3 join it and 37 store their run skipped", async () => {
+    const [a, b] = await twoWorkers();
+    const rate = window("rateLimit:fn\u0000", 3, 60_000);
+    const debounce = debounceChange({ periodMs: 1000 }, T0);
+    /** One event joining `fn`'s debounce "k" with its rate limit (`DeferralAdmission`), as the engine sends it. */
+    const joining = (index: number): AcceptEventsInput => ({
+      now: T0,
+      events: [{ id: `e${index}`, name: "e", data: {}, ts: T0, receivedAt: T0 }],
+      runs: [],
+      flow: [
+        {
+          functionId: "fn",
+          kind: "debounce",
+          key: "k",
+          eventIndex: 0,
+          apply: debounce,
+          buildRun: () => undefined,
+          admission: { windows: [rate], refused: { run: run(`r${index}`) } },
+        },
+      ],
+    });
+    const indexes = Array.from({ length: 40 }, (_, index) => index);
+    const results = await Promise.all(
+      indexes.map((index) => (index % 2 ? a : b).acceptEvents(joining(index))),
+    );
+    const joined = indexes.filter((index) => results[index]?.runs.length === 0);
+    expect(joined).toHaveLength(3);
+    // A joining event wrote the entry; a refused one wrote nothing to it and stored its run skipped.
+    for (const index of joined) expect(results[index]?.flow).toHaveLength(1);
+    const stored = await outcomes(
+      a,
+      indexes.map((index) => `r${index}`),
+    );
+    expect(stored.filter((outcome) => outcome.status === undefined)).toHaveLength(3);
+    expect(stored.filter((outcome) => outcome.status === "skipped")).toEqual(
+      Array.from({ length: 37 }, () => ({ status: "skipped", skipReason: rate.reason })),
+    );
+    const [entry] = await a.listFlowPending();
+    expect(joined.map((index) => `e${index}`)).toContain(entry?.eventIds[0]);
+    // The joined events count in the window as runs do: a run of the scope is refused until it moves on.
+    const later = (id: string, now: number) =>
+      a.acceptEvents({ now, events: [], runs: [{ run: run(id), admission: { windows: [rate] } }] });
+    expect((await later("late1", T0 + 59_999)).runs[0]).toMatchObject({ status: "skipped" });
+    expect((await later("late2", T0 + 60_000)).runs[0]).toMatchObject({ status: "queued" });
+  });
+
   it("idempotency: two workers accepting one key at once create one run; the other is skipped, not dropped", async () => {
     const [a, b] = await twoWorkers();
     for (let round = 0; round < 10; round++) {
@@ -734,6 +781,100 @@ describe("PostgreSQL store: group commit against another worker", () => {
   });
 });
 
+describe("PostgreSQL store: a claim with slots or a throttle is decided, and leased, from when its turn comes", () => {
+  const HELD_MS = 250;
+  /**
+   * Holds the advisory lock of slot scope `scope` of `schema` from another connection until `claim` waits for
+   * it (a backend waits for that very lock), then `HELD_MS` more (by the server's clock), then lets it go. The
+   * claim's outcome and how long it took (ms).
+   */
+  async function behindLock<T>(
+    schema: string,
+    scope: string,
+    claim: () => Promise<T>,
+  ): Promise<{ outcome: T; tookMs: number }> {
+    const holder = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    const watcher = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await Promise.all([holder.connect(), watcher.connect()]);
+    const key = "hashtextextended('fairway:slot:' || $1 || ':' || $2, 0)";
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT pg_advisory_xact_lock(${key})`, [schema, scope]);
+      const started = performance.now();
+      const outcome = claim();
+      for (;;) {
+        const { rows } = await watcher.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+             AND ((classid::bigint << 32) | objid::bigint) = ${key}`,
+          [schema, scope],
+        );
+        if (rows.length > 0) break;
+      }
+      await holder.query("SELECT pg_sleep($1)", [HELD_MS / 1000]);
+      await holder.query("COMMIT");
+      const result = await outcome;
+      return { outcome: result, tookMs: performance.now() - started };
+    } finally {
+      await Promise.all([holder.end(), watcher.end()]);
+    }
+  }
+
+  it("a claim with slots that waited for another worker's lock on its scope gets its whole leaseMs from when it holds it", async () => {
+    const [a, , schema] = await twoWorkers();
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });
+    const slot = { scope: "fn:fn", limit: 1 };
+    const { outcome, tookMs } = await behindLock(schema, slot.scope, () =>
+      a.claimRun("r1", "wa", T0, 1000, [slot]),
+    );
+    const claimed = outcome && "run" in outcome ? outcome.run : undefined;
+    // Decided at T0 + the wait (at least HELD_MS, at most the whole call), leased 1000 ms from then.
+    expect(claimed?.startedAt).toBeGreaterThanOrEqual(T0 + HELD_MS);
+    expect(claimed?.startedAt).toBeLessThanOrEqual(T0 + Math.ceil(tookMs));
+    expect(claimed?.leaseExpiresAt).toBe((claimed?.startedAt ?? 0) + 1000);
+  });
+
+  it("a throttled claim that waited for the throttle's lock is decided by GCRA at the time it holds it", async () => {
+    const [a, b, schema] = await twoWorkers();
+    await a.acceptEvents({ now: T0, events: [], runs: ["t1", "t2"].map((id) => ({ run: run(id) })) });
+    const throttle = { scope: "fn", limit: 1, periodMs: HELD_MS - 50, burst: 0 };
+    expect(await a.claimRun("t1", "wa", T0, 1000, [], throttle)).toHaveProperty("run");
+    // At T0 the next start would be refused until T0 + 200; it waited HELD_MS for the lock, so it conforms.
+    const { outcome, tookMs } = await behindLock(schema, `throttle:${throttle.scope}`, () =>
+      b.claimRun("t2", "wb", T0, 1000, [], throttle),
+    );
+    const claimed = outcome && "run" in outcome ? outcome.run : undefined;
+    expect(claimed?.startedAt).toBeGreaterThanOrEqual(T0 + HELD_MS);
+    expect(claimed?.startedAt).toBeLessThanOrEqual(T0 + Math.ceil(tookMs));
+    expect(claimed?.leaseExpiresAt).toBe((claimed?.startedAt ?? 0) + 1000);
+  });
+
+  it("a claim that waited in this process for another claim of its scopes counts that wait (the store's monotonic clock), one that waited for none is decided at its now", async () => {
+    let monotonic = 0;
+    const store = testPostgresStore({ monotonicClock: () => monotonic });
+    opened.push(store);
+    await store.init();
+    await store.acceptEvents({ now: T0, events: [], runs: ["m1", "m2"].map((id) => ({ run: run(id) })) });
+    const slot = { scope: "fn:fn", limit: 2 };
+    const { outcome: both } = await behindLock(store.schema, slot.scope, async () => {
+      const first = store.claimRun("m1", "w1", T0, 1000, [slot]);
+      // Owner w2 does not share w1's batch: it waits in memory for w1's claim, which waits for the lock.
+      const second = store.claimRun("m2", "w2", T0, 1000, [slot]);
+      monotonic = 5000;
+      return Promise.all([first, second]);
+    });
+    const [first, second] = both.map((claimed) => (claimed && "run" in claimed ? claimed.run : undefined));
+    expect(first?.leaseExpiresAt).toBe((first?.startedAt ?? 0) + 1000);
+    expect(first?.startedAt).toBeGreaterThanOrEqual(T0 + HELD_MS);
+    expect(second).toMatchObject({ startedAt: T0 + 5000, leaseExpiresAt: T0 + 6000 });
+    await store.acceptEvents({ now: T0, events: [], runs: [{ run: run("m3") }] });
+    expect(
+      await store.claimRun("m3", "w3", T0 + 7000, 1000, [{ scope: "fn:other", limit: 1 }]),
+    ).toMatchObject({
+      run: { startedAt: T0 + 7000, leaseExpiresAt: T0 + 8000 },
+    });
+  });
+});
+
 describe("PostgreSQL store: migrations", () => {
   it("four workers starting at once apply each migration once; init again is a no-op", async () => {
     const schema = uniqueSchema();
@@ -852,6 +993,10 @@ describe("PostgreSQL store: text and configuration", () => {
       expect(
         () => new PostgresStore({ connectionString: TEST_DATABASE_URL, retry: { maxDelayMs: -1 } }),
       ).toThrow(/^retry\.maxDelayMs: must be a finite number of ms >= 0/);
+      const monotonicClock = 5 as unknown as () => number;
+      expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, monotonicClock })).toThrow(
+        /^monotonicClock: must be a function returning ms/,
+      );
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved;
     }

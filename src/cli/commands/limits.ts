@@ -4,15 +4,15 @@ import { ApiClient } from "../api-client.js";
 import { formatTable } from "../text-table.js";
 import { type ConnectionOptions, connectionOf } from "./connection.js";
 
-/** Flags of `fairway limits set`. Numbers arrive as strings; the server checks ranges and names the field. */
+/** Flags of `fairway limits set`. Numbers arrive checked by the CLI's parser (integers in the config's ranges). */
 export interface LimitsSetOptions extends ConnectionOptions {
-  concurrency?: string;
+  concurrency?: number;
   /** The key expression of the concurrency limit to override (functions with two keyed limits). */
   concurrencyKey?: string;
-  throttleLimit?: string;
+  throttleLimit?: number;
   throttlePeriod?: string;
-  throttleBurst?: string;
-  rateLimit?: string;
+  throttleBurst?: number;
+  rateLimit?: number;
   ratePeriod?: string;
   json?: boolean;
 }
@@ -29,7 +29,7 @@ const path = (functionId: string, key?: string) =>
  * `fairway limits set <function> <key>`: sets the override of one key value (PUT
  * `/api/functions/:id/limits/:key`) and prints it.
  *
- * @throws ConfigError naming the flag when a number flag is not a number or a throttle/rate flag lacks its pair;
+ * @throws ConfigError naming the flag when a throttle/rate flag lacks its pair;
  *   ApiRequestError when the server refuses the override (its message names the field and the rule).
  */
 export async function limitsSetCommand(
@@ -39,21 +39,19 @@ export async function limitsSetCommand(
 ): Promise<void> {
   const body: Record<string, unknown> = {};
   if (options.concurrency !== undefined) {
-    const limit = numberFlag(options.concurrency, "--concurrency");
+    const limit = options.concurrency;
     body.concurrency = options.concurrencyKey === undefined ? limit : { limit, key: options.concurrencyKey };
   }
   if (options.throttleLimit !== undefined || options.throttlePeriod !== undefined) {
     body.throttle = {
-      limit: numberFlag(required(options.throttleLimit, "--throttle-limit"), "--throttle-limit"),
+      limit: required(options.throttleLimit, "--throttle-limit"),
       period: required(options.throttlePeriod, "--throttle-period"),
-      ...(options.throttleBurst !== undefined && {
-        burst: numberFlag(options.throttleBurst, "--throttle-burst"),
-      }),
+      ...(options.throttleBurst !== undefined && { burst: options.throttleBurst }),
     };
   }
   if (options.rateLimit !== undefined || options.ratePeriod !== undefined) {
     body.rateLimit = {
-      limit: numberFlag(required(options.rateLimit, "--rate-limit"), "--rate-limit"),
+      limit: required(options.rateLimit, "--rate-limit"),
       period: required(options.ratePeriod, "--rate-period"),
     };
   }
@@ -113,13 +111,7 @@ function print(overrides: readonly LimitOverride[], json: boolean | undefined): 
   process.stdout.write(json ? `${JSON.stringify(overrides, null, 2)}\n` : `${formatOverrides(overrides)}\n`);
 }
 
-function numberFlag(value: string, flag: string): number {
-  const number = Number(value);
-  if (value.trim() === "" || !Number.isFinite(number)) throw new ConfigError(flag, "must be a number", value);
-  return number;
-}
-
-function required(value: string | undefined, flag: string): string {
+function required<T>(value: T | undefined, flag: string): T {
   if (value === undefined) throw new ConfigError(flag, "is required with the other flags of the same limit");
   return value;
 }

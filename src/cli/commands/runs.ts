@@ -8,7 +8,8 @@ export interface RunsOptions extends ConnectionOptions {
   function?: string;
   status?: string;
   concurrencyKey?: string;
-  limit?: string;
+  /** How many runs: an integer from 1 to 500 (checked by the CLI's parser). @default 20 */
+  limit?: number;
   follow?: boolean;
   json?: boolean;
   /** Also runs of other apps that share the server's store (a PostgreSQL schema); default: the server's app only. */
@@ -29,7 +30,7 @@ export interface RunsOptions extends ConnectionOptions {
  */
 export async function runsCommand(options: RunsOptions, signal?: AbortSignal): Promise<void> {
   const client = new ApiClient(connectionOf(options, "admin"));
-  const query = new URLSearchParams({ limit: options.limit ?? "20" });
+  const query = new URLSearchParams({ limit: String(options.limit ?? 20) });
   if (options.status) query.set("status", options.status);
   if (options.concurrencyKey) query.set("concurrencyKey", options.concurrencyKey);
   const functions = await shownFunctions(client, options);
@@ -125,7 +126,7 @@ class LiveRuns {
     private readonly functions: Set<string> | undefined,
   ) {
     this.#tty = process.stdout.isTTY === true && !options.json;
-    this.#limit = Number(options.limit ?? "20");
+    this.#limit = options.limit ?? 20;
   }
 
   seed(runs: RunRow[]): void {

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { parse as secureParse } from "secure-json-parse";
-import { MAX_EVENTS_PER_SEND } from "../../engine/event-validation.js";
 import { ApiClient } from "../api-client.js";
 import { bar, Progress } from "../progress.js";
 import type { ConnectionOptions } from "./connection.js";
@@ -11,7 +10,8 @@ export interface SendOptions extends ConnectionOptions {
   data?: string;
   id?: string;
   file?: string;
-  batch?: string;
+  /** Events per request with `file`: an integer from 1 to `MAX_EVENTS_PER_SEND` (checked by the CLI's parser). */
+  batch?: number;
 }
 
 /**
@@ -36,9 +36,7 @@ export async function sendCommand(name: string, options: SendOptions): Promise<v
     const value = parseObject(line, `${options.file}:${index + 1}`);
     return typeof value.name === "string" ? value : { name, data: value };
   });
-  const size = Number(options.batch ?? 500);
-  if (!Number.isInteger(size) || size < 1 || size > MAX_EVENTS_PER_SEND)
-    throw new Error(`--batch must be an integer from 1 to ${MAX_EVENTS_PER_SEND}`);
+  const size = options.batch ?? 500;
   const progress = new Progress();
   let sent = 0;
   for (let start = 0; start < events.length; start += size) {

@@ -10,7 +10,8 @@ import { watchLauncher } from "../watch-launcher.js";
 
 /** Options of `fairway dev` and `fairway start`. */
 export interface ServeOptions {
-  port?: string;
+  /** An integer from 0 (any free port) to 65535 (checked by the CLI's parser). */
+  port?: number;
   host?: string;
   databaseUrl?: string;
   /** Serve URLs of Inngest SDK apps to sync (`-u`, repeatable). */
@@ -32,7 +33,7 @@ export interface ServeOptions {
  * database (what several processes on one database share: `src/store/postgres/ARCHITECTURE.md`).
  *
  * @throws ConfigError naming the variables when `start` finds no key (before loading the app), or the
- *   app is invalid; naming `--database-url` when it is not a postgres:// URL or the app sets its own store; Error for a bad port or one that is taken.
+ *   app is invalid; naming `--database-url` when it is not a postgres:// URL or the app sets its own store; Error for a port that is taken.
  */
 export async function serveCommand(
   file: string | undefined,
@@ -61,9 +62,7 @@ export async function serveCommand(
       "`fairway start` needs keys: set FAIRWAY_SIGNING_KEY (run API, dashboard) and/or FAIRWAY_EVENT_KEYS (senders, comma-separated), or an Inngest SDK app's event key (--event-key or INNGEST_EVENT_KEY), each 16+ characters; `fairway dev` runs without them",
     );
   }
-  const port = Number(options.port ?? (file === undefined ? 8288 : 3010));
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error("--port must be an integer from 0 to 65535");
+  const port = options.port ?? (file === undefined ? 8288 : 3010);
   const progress = new Progress();
   progress.update(file === undefined ? "starting" : `loading ${file}`);
   // The app's `new Fairway({ id })` without a `store` opens DATABASE_URL: set it before the module loads.

@@ -4,7 +4,8 @@ import { DAY_MS, durationIn, fieldsOf, integerIn, optionalExpression, SECOND_MS 
 
 /** Largest `rateLimit.limit`: the exact sliding window keeps one timestamp per admission in the window. */
 export const MAX_RATE_LIMIT = 10_000;
-const MAX_THROTTLE_LIMIT = 1_000_000;
+/** Largest `throttle.limit` and `throttle.burst`. */
+export const MAX_THROTTLE_LIMIT = 1_000_000;
 
 /**
  * Normalises `throttle { limit, period, burst?, key? }`: limit ≥ 1, period 1s–7d, burst ≥ 0 (default 0).

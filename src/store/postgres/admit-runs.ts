@@ -29,13 +29,15 @@ interface AdmissionState {
 
 /**
  * Decides every candidate's admission at `now` (ms) inside `tx`, in order (a run counts for the ones after
- * it), skipping in place the runs that do not fit, and records what the others took. Returns the active
- * singleton holders (mode `cancel`) the admitted runs replaced, for the caller to cancel after the commit.
+ * it), skipping in place the runs that do not fit, and records what the others took. `locked`: scopes whose
+ * lock `tx` already holds (`admitDeferrals`); the others are locked here. Returns the active singleton
+ * holders (mode `cancel`) the admitted runs replaced, for the caller to cancel after the commit.
  */
 export async function admitRuns(
   tx: Transaction,
   candidates: readonly AdmissionCandidate[],
   now: number,
+  locked: ReadonlySet<string> = new Set(),
 ): Promise<Array<{ runId: string; by: string }>> {
   const asking = candidates.filter((candidate) => candidate.admission !== undefined);
   if (asking.length === 0) return [];
@@ -46,7 +48,8 @@ export async function admitRuns(
       if (!periods.has(window.scope)) periods.set(window.scope, window.periodMs);
     if (admission!.singleton) singletons.add(admission!.singleton.scope);
   }
-  await tx.query(statements.lockAdmissionScopes, [[...periods.keys(), ...singletons].sort()]);
+  const unlocked = [...periods.keys(), ...singletons].filter((scope) => !locked.has(scope));
+  if (unlocked.length > 0) await tx.query(statements.lockAdmissionScopes, [unlocked.sort()]);
   const state = await readState(tx, periods, singletons, now);
   const admitted = { scopes: [] as string[], runIds: [] as string[] };
   const replaced: Array<{ runId: string; by: string }> = [];

@@ -28,6 +28,11 @@ export class KeyedMutex {
     }
   }
 
+  /** Whether a call that names one of `keys` is running or waiting: a `run` of `keys` now would wait for it. */
+  busy(keys: readonly string[]): boolean {
+    return keys.some((key) => this.#tails.has(key));
+  }
+
   /** Keys with a call running or waiting (for tests: empty once every call settled). */
   get size(): number {
     return this.#tails.size;

@@ -7,7 +7,7 @@
  * @module
  */
 import type pg from "pg";
-import { FairwayError, StoreError } from "../../errors/index.js";
+import { FairwayError, StoreConnectionError, StoreError } from "../../errors/index.js";
 import { fullJitterMs } from "./full-jitter.js";
 import { decodeRow, encodeParams } from "./nul-safe-text.js";
 import { isTransientPgError } from "./transient-error.js";
@@ -44,6 +44,12 @@ const COMMIT: Statement = { name: "fw_commit", text: "COMMIT" };
 const ignore = () => {};
 
 /**
+ * SQLSTATEs with which the server refuses a connection for what the URL names (no retry can help): the
+ * database does not exist, the role does not exist or may not log in, the password is wrong.
+ */
+const REFUSED_CONNECTION = new Set(["3D000", "28000", "28P01"]);
+
+/**
  * True when the server itself aborted the work with a transaction-rollback SQLSTATE (class 40: deadlock,
  * serialization failure): nothing of it was committed, so it is safe to send again even if it is not
  * idempotent (a claim). A dropped connection, by contrast, leaves the outcome unknown.
@@ -69,11 +75,15 @@ export class PostgresDatabase {
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
 
+  /**
+   * @param url the pool's URL fit to print (no password: `printableUrl`), named by a `StoreConnectionError`.
+   */
   constructor(
     readonly pool: pg.Pool,
     retry: RetryOptions = {},
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly url = "postgres://…",
   ) {
     this.attempts = retry.attempts ?? 5;
     this.minDelayMs = retry.minDelayMs ?? 50;
@@ -173,6 +183,8 @@ export class PostgresDatabase {
   private storeError(label: string, error: unknown, transient: boolean, ambiguous: boolean, tries: number) {
     const detail = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && REFUSED_CONNECTION.has(code))
+      return new StoreConnectionError(this.url, code, detail, error);
     const why = !transient
       ? "the database refused it"
       : ambiguous

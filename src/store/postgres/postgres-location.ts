@@ -14,7 +14,8 @@ export function postgresLocation(connectionString: string, schema: string): stri
   return `${printableUrl(connectionString)} (schema "${schema}")`;
 }
 
-function printableUrl(connectionString: string): string {
+/** `connectionString` without its password (`***`), query and fragment; `postgres://…` if it does not parse. */
+export function printableUrl(connectionString: string): string {
   let url: URL;
   try {
     url = new URL(connectionString);

@@ -68,6 +68,7 @@ import type {
   WaitRow,
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
+import { admitDeferrals } from "./admit-deferrals.js";
 import { type AdmissionCandidate, admitRuns } from "./admit-runs.js";
 import { applyFlowUpdatesInTransaction } from "./apply-flow-updates.js";
 import { throttledStarts } from "./claim-throttle.js";
@@ -76,7 +77,7 @@ import { migrate } from "./migrations.js";
 import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
-import { postgresLocation } from "./postgres-location.js";
+import { postgresLocation, printableUrl } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { sweepRetention } from "./retention.js";
 import {
@@ -85,6 +86,7 @@ import {
   SlotClaimBatches,
   type SlotClaimSet,
   type SlotScopes,
+  waited,
 } from "./slot-claims.js";
 import { statements } from "./statements.js";
 import { isTransientPgError } from "./transient-error.js";
@@ -120,6 +122,14 @@ export interface PostgresStoreOptions {
    * `subscribe` listens to nothing (other workers find work by their sweeps). Default true.
    */
   notify?: boolean;
+  /**
+   * A monotonic clock (ms) that measures how long a claim with slots or a throttle waited in this process
+   * (for its scopes' turn, and for a throttled claim's locks) before it is decided: it is decided at the
+   * caller's `now` plus that wait, and its lease ends `leaseMs` after that (the wait on a batch's locks in
+   * the database is added there, see `statements.admitAndClaimRuns`). Tests inject one. Default
+   * `performance.now`.
+   */
+  monotonicClock?: () => number;
 }
 
 /** A `saveStep` call waiting for its statement (`WriteCoalescer`). */
@@ -308,6 +318,8 @@ export class PostgresStore implements Store {
   private readonly slotClaims = new SlotClaimBatches<ClaimedRun | ClaimRefused>((sets) =>
     this.claimWithSlots(sets),
   );
+  /** Measures a claim's wait for its scopes (`PostgresStoreOptions.monotonicClock`). */
+  private readonly monotonic: () => number;
   /** This store's id on the notice channel (it ignores its own notices). */
   private readonly sender = randomUUID();
   /** The notifier of the pool opened last (notices are sent after commits, never awaited by them). */
@@ -347,7 +359,10 @@ export class PostgresStore implements Store {
       if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0))
         throw new ConfigError(`retry.${field}`, "must be a finite number of ms >= 0", value);
     }
+    if (options.monotonicClock !== undefined && typeof options.monotonicClock !== "function")
+      throw new ConfigError("monotonicClock", "must be a function returning ms", options.monotonicClock);
     this.options = options;
+    this.monotonic = options.monotonicClock ?? (() => performance.now());
     this.connectionString = connectionString;
     this.schema = schema;
     this.location = postgresLocation(connectionString, schema);
@@ -372,7 +387,12 @@ export class PostgresStore implements Store {
       // An idle connection that dies (database restart) is dropped by the pool and reopened on the next
       // checkout; without a listener the event would crash the process.
       pool.on("error", () => {});
-      const database = new PostgresDatabase(pool, this.options.retry);
+      const database = new PostgresDatabase(
+        pool,
+        this.options.retry,
+        undefined,
+        printableUrl(this.connectionString),
+      );
       const coalescers: Coalescers = {
         checkpoints: new WriteCoalescer({
           key: ({ step }) => stepKey(step.runId, step.id),
@@ -526,11 +546,16 @@ export class PostgresStore implements Store {
   /** Body of `acceptEvents`, inside the caller's transaction. */
   private async accept(tx: Transaction, input: AcceptEventsInput): Promise<AcceptEventsResult> {
     const events = await this.insertEvents(tx, input.events);
-    const flow = await applyFlowUpdatesInTransaction(tx, input.flow ?? [], events);
+    const deferrals = await admitDeferrals(tx, input);
+    const flow = await applyFlowUpdatesInTransaction(tx, deferrals.updates, events);
     const runs: RunRecord[] = [];
     const candidates: AdmissionCandidate[] = [];
     let latestSeq: number | undefined;
-    const entries: Array<NewRun & { eventIndex?: number }> = [...input.runs, ...flow.runs];
+    const entries: Array<NewRun & { eventIndex?: number }> = [
+      ...input.runs,
+      ...deferrals.refused,
+      ...flow.runs,
+    ];
     for (const entry of entries) {
       if (entry.dedup) {
         const { functionId, key, expiresAt } = entry.dedup;
@@ -546,7 +571,7 @@ export class PostgresStore implements Store {
       runs.push(run);
       if (entry.admission) candidates.push({ run, admission: entry.admission });
     }
-    const replaced = await admitRuns(tx, candidates, input.now);
+    const replaced = await admitRuns(tx, candidates, input.now, deferrals.locked);
     if (runs.length > 0) await tx.query(statements.insertRuns, [jsonRows(runs.map(runRow))]);
     const result: AcceptEventsResult = input.flow ? { events, runs, flow: flow.written } : { events, runs };
     if (replaced.length > 0) result.replaced = replaced;
@@ -634,13 +659,15 @@ export class PostgresStore implements Store {
     const scopes = [...limits.keys()].sort();
     const scoped: SlotScopes = { scopes, limits: scopes.map((scope) => limits.get(scope)!) };
     if (throttle !== undefined) scoped.throttle = throttle;
-    return this.slotClaims.claim(scoped, {
+    const claim: SlotClaim = {
       runId,
       owner,
       now,
       leaseEnd: now + leaseMs,
       substitute: substitute && throttle === undefined,
-    });
+    };
+    if (this.slotClaims.busy(scoped)) claim.waitingSince = this.monotonic();
+    return this.slotClaims.claim(scoped, claim);
   }
 
   /**
@@ -649,12 +676,15 @@ export class PostgresStore implements Store {
    * runs `admitAndClaimRuns` per scope set in order, so the locks are never held across a client round trip;
    * then the steps of the claimed runs that had started before (a fresh snapshot, as `claimRuns`; a run
    * never claimed has written none, so a batch of fresh runs skips that round trip). The batch's latest `now`
-   * and lease end stand for all of its claims (each was asked no later than the batch leaves). A batch with a
-   * throttle (one scope set) is `claimThrottled`.
+   * and lease end stand for all of its claims, each moved by the time the claim waited here (`waited`); the
+   * routine adds the time it waited for the locks. A batch with a throttle (one scope set) is
+   * `claimThrottled`.
    */
   private async claimWithSlots(sets: SlotClaimSet[]): Promise<Map<string, ClaimedRun | ClaimRefused>> {
+    const sentAt = this.monotonic();
     const throttle = sets[0]!.scopes.throttle;
-    if (throttle !== undefined) return this.claimThrottled(sets[0]!.scopes, throttle, sets[0]!.claims);
+    if (throttle !== undefined)
+      return this.claimThrottled(sets[0]!.scopes, throttle, sets[0]!.claims, sentAt);
     const claims = sets.flatMap((set, index) => set.claims.map((claim) => ({ claim, set: index + 1 })));
     const scopes = sets.flatMap((set, index) =>
       set.scopes.scopes.map((scope, position) => ({
@@ -669,8 +699,8 @@ export class PostgresStore implements Store {
       claims.map(({ set }) => set),
       claims.map(({ claim }) => claim.substitute),
       claims[0]!.claim.owner,
-      Math.max(...claims.map(({ claim }) => claim.now)),
-      Math.max(...claims.map(({ claim }) => claim.leaseEnd)),
+      Math.max(...claims.map(({ claim }) => waited(claim, sentAt).now)),
+      Math.max(...claims.map(({ claim }) => waited(claim, sentAt).leaseEnd)),
       scopes.map(({ scope }) => encodeText(scope)),
       scopes.map(({ limit }) => limit),
       scopes.map(({ set }) => set),
@@ -692,19 +722,21 @@ export class PostgresStore implements Store {
     { scopes, limits, ...scoped }: SlotScopes,
     throttle: ThrottleRequest,
     claims: SlotClaim[],
+    sentAt: number,
   ): Promise<Map<string, ClaimedRun | ClaimRefused>> {
     const owner = claims[0]!.owner;
-    const now = Math.max(...claims.map((claim) => claim.now));
-    const leaseEnd = Math.max(...claims.map((claim) => claim.leaseEnd));
+    const now = Math.max(...claims.map((claim) => waited(claim, sentAt).now));
+    const leaseEnd = Math.max(...claims.map((claim) => waited(claim, sentAt).leaseEnd));
     const { starts, rows } = await this.transaction("claimRun", async (tx) => {
-      await tx.query(statements.lockSlotScopes, [
+      const [lock] = await tx.query<{ waited: number }>(statements.lockSlotScopes, [
         lockedScopes({ scopes, limits, ...scoped }).map(encodeText),
       ]);
+      // GCRA decides at the time the locks are held; `admitAndClaimRuns` adds the same wait itself.
       const starts = await throttledStarts(
         tx,
         claims.map((claim) => claim.runId),
         owner,
-        now,
+        now + (lock?.waited ?? 0),
         throttle,
       );
       if (starts.claim.length === 0) return { starts, rows: [] };

@@ -5,7 +5,8 @@
  *
  * `fairway_claim_slots` is a process's batch of claims with slots (`PostgresStore.claimWithSlots`,
  * `slot-claims.ts`), in ONE round trip and one transaction: the advisory lock of every scope of the batch in
- * the order given, then, per scope set in order, `statements.admitAndClaimRuns` for that set's claims (each a
+ * the order given (`statements.lockSlotScopes`, which also records how long they were waited for, so the
+ * claims are decided and leased from when they hold them), then, per scope set in order, `statements.admitAndClaimRuns` for that set's claims (each a
  * statement of its own, with a snapshot taken after the locks and after the sets before it, as one process
  * decides them one after another). Being PL/pgSQL, its statements are planned once per connection, not per
  * call (the inlined script it replaces was parsed and planned on every batch, ~2 ms while the scopes' locks
@@ -14,7 +15,7 @@
  *
  * @module
  */
-import { ADMIT_AND_CLAIM } from "./statements.js";
+import { ADMIT_AND_CLAIM, statements } from "./statements.js";
 
 /**
  * `admitAndClaimRuns`' parameters as the routine's variables (`$5` the set's scopes, `$7`/`$8` no throttle: a
@@ -53,8 +54,7 @@ DECLARE
   v_scopes text[];
   v_limits int[];
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended('fairway:slot:' || l.scope, 0))
-  FROM unnest(p_locks) WITH ORDINALITY AS l(scope, ord) ORDER BY l.ord;
+  PERFORM * FROM (${statements.lockSlotScopes.text.replace(/\$1(?!\d)/g, "p_locks")}) AS locks;
   FOR v_set IN SELECT DISTINCT s FROM unnest(p_sets) AS s ORDER BY s LOOP
     SELECT array_agg(c.id ORDER BY c.ord), array_agg(c.sub ORDER BY c.ord) INTO v_ids, v_substitute
     FROM unnest(p_ids, p_substitute, p_sets) WITH ORDINALITY AS c(id, sub, claim_set, ord)

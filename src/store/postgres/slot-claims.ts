@@ -27,12 +27,28 @@ import { KeyedMutex } from "./keyed-mutex.js";
 export interface SlotClaim {
   runId: string;
   owner: string;
-  /** The claimer's clock, epoch ms. */
+  /** The claimer's clock when it asked, epoch ms. */
   now: number;
-  /** When the lease ends, epoch ms. */
+  /** When the lease ends if the claim is decided at `now`, epoch ms. */
   leaseEnd: number;
   /** Whether the next backlogged run of the run's backlog may be claimed in its place (`Store.claimRun`). */
   substitute: boolean;
+  /**
+   * When it asked, on the store's monotonic clock (ms), if it had to wait for another claim of its scopes in
+   * this process; absent when they were free (it is decided at `now` exactly).
+   */
+  waitingSince?: number;
+}
+
+/**
+ * `claim`'s `now` and lease end moved by the time it waited for this process's other claims of its scopes,
+ * until `at` (the store's monotonic clock, ms, when its turn came): a claim is decided when its turn comes,
+ * and its lease runs `leaseMs` from then, never shorter because other claims held the scopes.
+ */
+export function waited(claim: SlotClaim, at: number): { now: number; leaseEnd: number } {
+  const since = claim.waitingSince;
+  const wait = since === undefined ? 0 : Math.max(0, Math.floor(at - since));
+  return { now: claim.now + wait, leaseEnd: claim.leaseEnd + wait };
 }
 
 /**
@@ -92,6 +108,11 @@ export class SlotClaimBatches<Result> {
     private readonly write: WriteSlotClaims<Result>,
     private readonly maxBatch = 64,
   ) {}
+
+  /** Whether a claim under `scopes` now would wait for a batch of this process in flight or queued. */
+  busy(scopes: SlotScopes): boolean {
+    return this.#mutex.busy(lockedScopes(scopes));
+  }
 
   /** Claims one run under `scopes`; its outcome, or undefined when the run was not claimable. */
   claim(scopes: SlotScopes, claim: SlotClaim): Promise<Result | undefined> {

@@ -54,18 +54,21 @@ const named = (name: string, text: string, idempotent = false): Statement => ({ 
  * and its final query, so the claim routine (`routines.ts`) runs the same statement per scope set.
  */
 export const ADMIT_AND_CLAIM = {
-  ctes: `WITH want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
+  ctes: `WITH clock AS MATERIALIZED (
+       SELECT $3::bigint + waited AS now, $4::bigint + waited AS lease_end
+       FROM (SELECT COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0) AS waited) AS w),
+     want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
      input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
      claimable AS (
        SELECT runs.id, runs.backlog_key, input.ord, runs.started_at IS NOT NULL AS resume,
-         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > $3, false) AS held
+         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > (SELECT now FROM clock), false) AS held
        FROM runs JOIN input USING (id)
-       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)),
+       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)),
      live AS (
        SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
        WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
-         AND r.lease_expires_at > $3 AND r.status NOT IN ${TERMINAL}
+         AND r.lease_expires_at > (SELECT now FROM clock) AND r.status NOT IN ${TERMINAL}
        GROUP BY s.scope),
      missing AS (
        SELECT input.id, input.ord, runs.backlog_key,
@@ -78,8 +81,8 @@ export const ADMIT_AND_CLAIM = {
        CROSS JOIN LATERAL (
          SELECT runs.id, runs.queue_score FROM runs
          WHERE runs.backlog_key = b.backlog_key AND runs.started_at IS NULL AND runs.ready_at <= runs.created_at
-           AND runs.ready_at <= $3 AND runs.status NOT IN ${TERMINAL}
-           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3)
+           AND runs.ready_at <= (SELECT now FROM clock) AND runs.status NOT IN ${TERMINAL}
+           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock))
            AND runs.id <> ALL($1::text[])
          ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
      substitutes AS (
@@ -96,7 +99,7 @@ export const ADMIT_AND_CLAIM = {
        GROUP BY want.scope),
      ahead AS (
        SELECT t.scope, COUNT(*) AS n FROM scope_turns t JOIN mine USING (scope)
-       WHERE t.waiting_until > $3 AND t.served_at < mine.served_at
+       WHERE t.waiting_until > (SELECT now FROM clock) AND t.served_at < mine.served_at
          AND t.backlog_key NOT IN (SELECT backlog_key FROM candidates)
        GROUP BY t.scope),
      rooms AS (
@@ -118,12 +121,12 @@ export const ADMIT_AND_CLAIM = {
         LIMIT (SELECT GREATEST(LEAST(fair, room - (SELECT COUNT(*) FROM candidates WHERE resume)), 0) FROM tightest))),
      locked AS (
        SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
-         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= $3
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= $3 OR runs.lease_owner = $2)
+         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
+         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)
        ORDER BY runs.id FOR UPDATE OF runs),
      claimed AS (
-       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, $3),
-         lease_owner = $2, lease_expires_at = $4
+       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, (SELECT now FROM clock)),
+         lease_owner = $2, lease_expires_at = (SELECT lease_end FROM clock)
        FROM locked WHERE runs.id = locked.id
        RETURNING runs.*, locked.resumed),
      stale AS (
@@ -139,8 +142,8 @@ export const ADMIT_AND_CLAIM = {
      turns AS (
        INSERT INTO scope_turns (scope, backlog_key, served_at, waiting_until)
        SELECT want.scope, outcome.backlog_key,
-         CASE WHEN outcome.served THEN $3 ELSE ${NEVER_SERVED} END,
-         CASE WHEN outcome.served THEN 0 ELSE $3 + ${TURN_KEPT_MS} END
+         CASE WHEN outcome.served THEN (SELECT now FROM clock) ELSE ${NEVER_SERVED} END,
+         CASE WHEN outcome.served THEN 0 ELSE (SELECT now FROM clock) + ${TURN_KEPT_MS} END
        FROM want CROSS JOIN outcome
        ON CONFLICT (scope, backlog_key) DO UPDATE SET
          served_at = CASE WHEN EXCLUDED.waiting_until = 0 THEN EXCLUDED.served_at ELSE scope_turns.served_at END,
@@ -247,10 +250,23 @@ export const statements = {
     "fw_claim_slots",
     "SELECT fairway_claim_slots($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS claim_row",
   ),
-  /** $1 sorted slot scopes: a transaction lock per scope, taken in order (two claims never deadlock). */
+  /**
+   * $1 sorted slot scopes: a transaction lock per scope of this schema (the key names `current_schema()`, so
+   * apps in other schemas of the database never wait for it), taken in order (two claims never deadlock) → `waited`,
+   * how long the claim waited for locks other transactions held, whole ms by the server's clock (from the
+   * statement's receipt, `statement_timestamp()`, to the last lock granted after a wait; exactly 0 when every
+   * lock was free, tried first with `pg_try_advisory_xact_lock`). Also kept in the transaction's setting
+   * `fairway.lock_wait`, where `admitAndClaimRuns` reads it: a claim is decided from when it holds the locks.
+   */
   lockSlotScopes: named(
     "fw_lock_slot_scopes",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:slot:' || s, 0)) FROM unnest($1::text[]) AS s",
+    `SELECT w.waited, set_config('fairway.lock_wait', w.waited::text, true) AS setting FROM (
+       SELECT COALESCE(floor(extract(epoch FROM max(granted) - statement_timestamp()) * 1000)::bigint, 0) AS waited
+       FROM (SELECT CASE WHEN pg_try_advisory_xact_lock(k) THEN NULL::timestamptz
+               ELSE (SELECT clock_timestamp() FROM (SELECT pg_advisory_xact_lock(k) OFFSET 0) AS held) END AS granted
+             FROM (SELECT hashtextextended('fairway:slot:' || current_schema() || ':' || s, 0) AS k
+                   FROM unnest($1::text[]) AS s) AS keys
+            ) AS locks) AS w`,
   ),
   /**
    * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
@@ -281,7 +297,10 @@ export const statements = {
    * ended), so a scope keeps about as many rows as it has holders; a row whose lease merely expired stays
    * (not counted) and counts again if its owner renews. Each backlog of the batch then records its turn per
    * scope: served now (and no longer waiting) if a run of it was claimed, else waiting until now +
-   * `TURN_KEPT_MS`.
+   * `TURN_KEPT_MS`. The claim's now and lease end are $3 and $4 moved by the lock wait `lockSlotScopes`
+   * measured in this transaction (`fairway.lock_wait`; 0 when unset): a batch sent with its lock statement as
+   * one query (`claimWithSlots`) is decided, and leased for `leaseMs`, from when it holds the locks. Only that
+   * duration comes from the server's clock; the times stay the claimer's.
    */
   admitAndClaimRuns: named(
     "fw_admit_and_claim_runs",
