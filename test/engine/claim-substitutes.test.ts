@@ -46,15 +46,17 @@ function substituting(
   return { store, claims, substitutable };
 }
 
+/** A memory store holding queued runs of function `f` with `ids`, due at 0. */
+async function withRuns(ids: string[]): Promise<MemoryStore> {
+  const memory = new MemoryStore();
+  await memory.acceptEvents({ now: 0, events: [], runs: ids.map((id) => ({ run: queuedRun(id, 0) })) });
+  return memory;
+}
+
 describe("claims answered with a substitute", () => {
   it("the substitute leaves the ready queue, takes the asked run's slot and executes once", async () => {
     const clock = new FakeClock();
-    const memory = new MemoryStore();
-    await memory.acceptEvents({
-      now: 0,
-      events: [],
-      runs: [{ run: queuedRun("a", 0) }, { run: queuedRun("b", 0) }, { run: queuedRun("c", 0) }],
-    });
+    const memory = await withRuns(["a", "b", "c"]);
     const { store, claims, substitutable } = substituting(memory, "a", "b");
     const fairway = new Fairway({ id: "app", store, clock, logger: silent, sweepMs: 3_600_000 });
     const entered: string[] = [];
@@ -79,12 +81,7 @@ describe("claims answered with a substitute", () => {
 
   it("a substitute whose own claim is in flight here is executed by that claim only", async () => {
     const clock = new FakeClock();
-    const memory = new MemoryStore();
-    await memory.acceptEvents({
-      now: 0,
-      events: [],
-      runs: [{ run: queuedRun("a", 0) }, { run: queuedRun("b", 0) }, { run: queuedRun("c", 0) }],
-    });
+    const memory = await withRuns(["a", "b", "c"]);
     // a's answer (b in its place) arrives after b's own claim was sent.
     const bAsked = signal();
     const { store, claims } = substituting(memory, "a", "b", bAsked.promise);

@@ -45,6 +45,22 @@ function waitRow(runId: string, eventName: string, afterSeq: number): WaitRow {
   return { id: `${runId}:w`, runId, stepId: "w", eventName, triggerEvent, expiresAt: T0 + 1000, afterSeq };
 }
 
+/** `owner` suspends its run `runId` at `now` (ms), asleep until `readyAt` (ms): its lease and slots go. */
+function sleepUntil(store: Store, runId: string, owner: string, now: number, readyAt: number) {
+  return store.suspendRun({
+    runId,
+    owner,
+    now,
+    status: "sleeping",
+    readyAt,
+    attempt: 0,
+    steps: [],
+    waits: [],
+    awaiting: [],
+    children: { now, events: [], runs: [] },
+  });
+}
+
 /** Stores opened by a test, closed after it (the schema-dropping one last). */
 const opened: Store[] = [];
 afterEach(async () => {
@@ -271,18 +287,7 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     expect(await b.claimRun("h0", "wb", T0, 1000, slots)).toMatchObject({ run: { id: "h0" } });
     // h2 started before (a resume): never taken in place of another run.
     expect(await b.claimRun("h2", "wb", T0, 1000, slots)).toMatchObject({ run: { id: "h2" } });
-    await b.suspendRun({
-      runId: "h2",
-      owner: "wb",
-      now: T0,
-      status: "sleeping",
-      readyAt: T0,
-      attempt: 0,
-      steps: [],
-      waits: [],
-      awaiting: [],
-      children: { now: T0, events: [], runs: [] },
-    });
+    await sleepUntil(b, "h2", "wb", T0, T0);
     // Without `substitute`, a run taken is not claimable.
     expect(await a.claimRun("h0", "wa", T0, 1000, slots)).toBeUndefined();
     // h0 and h1 asked at once: h1 is claimed, h0 is answered with h3 (h2 has started; h1 is in the batch).
@@ -346,18 +351,7 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
       ],
     });
     expect(await a.claimRun("h1", "wa", T0, 60_000, one)).toMatchObject({ run: { id: "h1" } });
-    await a.suspendRun({
-      runId: "h1",
-      owner: "wa",
-      now: T0 + 1,
-      status: "sleeping",
-      readyAt: T0 + 5,
-      attempt: 0,
-      steps: [],
-      waits: [],
-      awaiting: [],
-      children: { now: T0 + 1, events: [], runs: [] },
-    });
+    await sleepUntil(a, "h1", "wa", T0 + 1, T0 + 5);
     expect(await b.claimRun("l1", "wb", T0 + 2, 60_000, [{ scope: "fn:fn", limit: 0 }])).toEqual({
       refused: true,
       scope: "fn:fn",
@@ -393,18 +387,7 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     expect(await b.getRun("o2")).toMatchObject({ status: "queued" });
     expect((await b.getRun("o2"))?.leaseOwner).toBeUndefined();
     // k1 suspends (a sleep): its slots are free in the same transaction.
-    await a.suspendRun({
-      runId: "k1",
-      owner: "wa",
-      now: T0 + 1,
-      status: "sleeping",
-      readyAt: T0 + 500,
-      attempt: 0,
-      steps: [],
-      waits: [],
-      awaiting: [],
-      children: { now: T0 + 1, events: [], runs: [] },
-    });
+    await sleepUntil(a, "k1", "wa", T0 + 1, T0 + 500);
     expect(await b.claimRun("o2", "wb", T0 + 2, 1000, [fnWide, other])).toHaveProperty("run");
     expect(await a.claimRun("o3", "wa", T0 + 2, 1000, [fnWide, other])).toEqual({
       refused: true,
@@ -652,18 +635,7 @@ describe("PostgreSQL store: rate limit, idempotency, singleton and throttle deci
       undefined,
     ]);
     // x1 sleeps and resumes at once: a resume, not throttled although the throttle is at its limit.
-    await a.suspendRun({
-      runId: "x1",
-      owner: "wa",
-      now: T0 + 1,
-      status: "sleeping",
-      readyAt: T0 + 2,
-      attempt: 0,
-      steps: [],
-      waits: [],
-      awaiting: [],
-      children: { now: T0 + 1, events: [], runs: [] },
-    });
+    await sleepUntil(a, "x1", "wa", T0 + 1, T0 + 2);
     expect(await b.claimRun("x1", "wb", T0 + 2, 1000, [slot], throttle)).toHaveProperty("run");
   });
 
@@ -673,18 +645,7 @@ describe("PostgreSQL store: rate limit, idempotency, singleton and throttle deci
     await a.acceptEvents({ now: T0, events: [], runs: ids.map((id) => ({ run: run(id) })) });
     // "back" started before (a resume).
     expect(await b.claimRun("back", "wb", T0, 1000)).toHaveProperty("run");
-    await b.suspendRun({
-      runId: "back",
-      owner: "wb",
-      now: T0,
-      status: "sleeping",
-      readyAt: T0,
-      attempt: 0,
-      steps: [],
-      waits: [],
-      awaiting: [],
-      children: { now: T0, events: [], runs: [] },
-    });
+    await sleepUntil(b, "back", "wb", T0, T0);
     const twoPerSecond = { scope: "fn:t", limit: 2, periodMs: 1000, burst: 0 };
     const claims = await Promise.all(ids.map((id) => a.claimRun(id, "wa", T0, 1000, [], twoPerSecond)));
     expect(claims.map((claim) => (claim && "run" in claim ? claim.run.id : claim))).toEqual([

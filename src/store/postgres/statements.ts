@@ -18,6 +18,15 @@ const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).j
 const WALKED_BY_SCOPE = `SELECT (SELECT scope FROM batch ORDER BY scope DESC LIMIT 1) AS last,
        (SELECT COUNT(*) FROM batch)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS deleted`;
 
+/**
+ * The answer of a retention batch walked by a two-column key (`first`, `second`) over the `batch` it looked
+ * at and the rows `gone`: the last key looked at (`last`, `last_run`), `examined`, `deleted`.
+ */
+const walkedByPair = (first: string, second: string) =>
+  `last AS (SELECT ${first}, ${second} FROM batch ORDER BY ${first} DESC, ${second} DESC LIMIT 1)
+     SELECT (SELECT ${first} FROM last) AS last, (SELECT ${second} FROM last) AS last_run,
+       (SELECT COUNT(*) FROM batch)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS deleted`;
+
 /** Larger than any event `seq`: the bound when no run is live. */
 const NO_SEQ = "9223372036854775807";
 
@@ -751,9 +760,7 @@ ${ADMIT_AND_CLAIM.result}`,
        WHERE r.status IN ${TERMINAL} FOR UPDATE OF s SKIP LOCKED),
      gone AS (DELETE FROM run_slots s USING doomed d WHERE s.scope = d.scope AND s.run_id = d.run_id
        RETURNING 1),
-     last AS (SELECT scope, run_id FROM batch ORDER BY scope DESC, run_id DESC LIMIT 1)
-     SELECT (SELECT scope FROM last) AS last, (SELECT run_id FROM last) AS last_run,
-       (SELECT COUNT(*) FROM batch)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS deleted`,
+     ${walkedByPair("scope", "run_id")}`,
     true,
   ),
   /**
@@ -770,9 +777,7 @@ ${ADMIT_AND_CLAIM.result}`,
        WHERE t.waiting_until <= $3 AND t.served_at < $4 FOR UPDATE OF t SKIP LOCKED),
      gone AS (DELETE FROM scope_turns t USING doomed d WHERE t.scope = d.scope AND t.backlog_key = d.backlog_key
        RETURNING 1),
-     last AS (SELECT scope, backlog_key FROM batch ORDER BY scope DESC, backlog_key DESC LIMIT 1)
-     SELECT (SELECT scope FROM last) AS last, (SELECT backlog_key FROM last) AS last_run,
-       (SELECT COUNT(*) FROM batch)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS deleted`,
+     ${walkedByPair("scope", "backlog_key")}`,
     true,
   ),
 } satisfies Record<string, Statement>;
