@@ -76,11 +76,17 @@ const traceStage: ScheduleStage = (candidate) =>
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
 
+/** One line on stderr, `[fairway] message`, with the fields after it when there are any. */
+function printLine(message: string, fields: Record<string, unknown> | undefined): void {
+  if (fields === undefined) console.error(`[fairway] ${message}`);
+  else console.error(`[fairway] ${message}`, fields);
+}
+
 const defaultLogger: Logger = {
   debug: () => {},
   info: () => {},
-  warn: (message, fields) => console.error(`[fairway] ${message}`, fields ?? ""),
-  error: (message, fields) => console.error(`[fairway] ${message}`, fields ?? ""),
+  warn: (message, fields) => printLine(message, fields),
+  error: (message, fields) => printLine(message, fields),
 };
 
 /**

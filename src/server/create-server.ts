@@ -154,7 +154,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   if (auth.open) {
     app.use(hosts);
     logger.warn(
-      "fairway server: auth is OPEN (no keys configured): anyone who can reach this port can read and change runs. Set FAIRWAY_SIGNING_KEY and FAIRWAY_EVENT_KEYS outside development.",
+      "server auth is OPEN (development: keys are not checked): anyone who can reach this port can read and change runs. Outside development serve with `fairway start` and FAIRWAY_SIGNING_KEY / FAIRWAY_EVENT_KEYS.",
     );
     app.use(async (c, next) => {
       await next();

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Fairway } from "../../src/fairway.js";
 import { createServer, verifyTenantToken } from "../../src/server/index.js";
 import { EVENT_KEY, memoryLogger, SIGNING_KEY, type TestServer, testServer } from "./helpers/test-server.js";
@@ -91,6 +91,24 @@ describe("health, functions, tokens, dashboard", () => {
       expect(logger.lines.join("\n")).toMatch(/auth is OPEN/);
       expect(await (await server.app.request("/api/health")).json()).toMatchObject({ auth: "open" });
     } finally {
+      await server.close();
+    }
+  });
+
+  it("the default logger prints the open-auth warning as one line: one prefix, no trailing space", async () => {
+    const printed: unknown[][] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      printed.push(args);
+    });
+    const fairway = new Fairway({ id: "open-default-logger", store: "memory" });
+    const server = createServer({ client: fairway, auth: {} });
+    try {
+      const line = printed.find((args) => String(args[0]).includes("auth is OPEN"));
+      expect(line).toHaveLength(1);
+      expect(line?.[0]).toMatch(/^\[fairway\] server auth is OPEN \(development: keys are not checked\)/);
+      expect(String(line?.[0])).not.toMatch(/^\[fairway\] fairway|\s$/);
+    } finally {
+      spy.mockRestore();
       await server.close();
     }
   });

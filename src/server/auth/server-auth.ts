@@ -68,7 +68,10 @@ export function resolveServerAuth(options: ServerAuthOptions = {}, env = process
     authenticate(credential) {
       if (open) return { role: "admin" };
       if (!credential) {
-        throw new AuthError("missing", "Credentials required: send `Authorization: Bearer <key or token>`.");
+        throw new AuthError(
+          "missing",
+          "Credentials required: send `Authorization: Bearer <key or token>` (the CLI: --key or FAIRWAY_SIGNING_KEY / FAIRWAY_EVENT_KEY).",
+        );
       }
       if (isTenantToken(credential)) {
         if (!tokenSecret) throw new AuthError("invalid", "This server issues no tenant tokens.");
