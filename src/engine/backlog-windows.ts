@@ -299,9 +299,6 @@ export class BacklogWindows {
       window.stored = Math.max(0, window.stored - runs.length);
     }
     window.refilling = false;
-    if (process.env.TRACE_CLAIMS && backlogKey.includes("light"))
-      for (const run of runs)
-        console.error(`TRACE ${process.pid} ${performance.timeOrigin + performance.now()} ${run.id} read`);
     this.deps.deliver(runs);
     if (window.cursor !== undefined && window.inMemory <= window.size / 2) this.#refill(backlogKey, window);
     else if (window.cursor === undefined && window.inMemory <= 0) this.#drop(backlogKey, window);

@@ -179,18 +179,10 @@ export class Dispatcher {
     while (!this.closed && this.executing.size < this.deps.maxConcurrentRuns) {
       const next = this.queue.next(this.deps.clock.now());
       if (!next) return;
-      if (process.env.TRACE_CLAIMS)
-        console.error(
-          `TRACE ${process.pid} ${performance.timeOrigin + performance.now()} - pop ${next.backlogKey.includes("light") ? "light" : "heavy"} ${next.resume ? "resume" : "start"}`,
-        );
       /** What this execution runs: `next`, or the run the store claimed in its place (`substituted`). */
       const slot = { item: next };
       const done = this.run(slot).then((result) => {
         const { item } = slot;
-        if (process.env.TRACE_CLAIMS)
-          console.error(
-            `TRACE ${process.pid} ${performance.timeOrigin + performance.now()} - end ${result?.kind ?? "none"} exec=${this.executing.size}`,
-          );
         this.executing.delete(item.runId);
         if (result?.kind === "refused") {
           this.queue.refused(item, result.scope, result.retryAt);
@@ -225,13 +217,6 @@ export class Dispatcher {
         this.parkedIds.add(item.runId);
         return undefined;
       }
-      const T = (what: string) =>
-        process.env.TRACE_CLAIMS &&
-        item.backlogKey.includes("light") &&
-        console.error(
-          `TRACE ${process.pid} ${performance.timeOrigin + performance.now()} ${item.runId} ${what}`,
-        );
-      T("ask");
       const claimed = await store.claimRun(
         item.runId,
         owner,
@@ -240,15 +225,6 @@ export class Dispatcher {
         item.slots ?? [],
         item.throttle,
         !item.resume && item.throttle === undefined,
-      );
-      T(
-        claimed === undefined
-          ? "miss"
-          : "refused" in claimed
-            ? "refused"
-            : claimed.run.id === item.runId
-              ? "claimed"
-              : "substituted",
       );
       if (!claimed) {
         await this.deps.onClaimMissed(item.runId);

@@ -97,10 +97,6 @@ export class FlowReadyQueue implements ReadyQueue {
       return;
     }
     this.flow.scheduler.refused(queued, scope);
-    if (process.env.TRACE_CLAIMS)
-      console.error(
-        `TRACE ${process.pid} ${performance.timeOrigin + performance.now()} - block ${scope} ${refusedClaimDelayMs((this.#refused.get(scope)?.refusals ?? 0) + 1)}`,
-      );
     if (ready.backlogged) this.windows.entered(windowed(ready));
     const state = this.#refused.get(scope) ?? { refusals: 0 };
     this.#refused.set(scope, state);
@@ -108,10 +104,6 @@ export class FlowReadyQueue implements ReadyQueue {
     if (state.timer !== undefined) return;
     state.timer = this.clock.setTimeout(() => {
       state.timer = undefined;
-      if (process.env.TRACE_CLAIMS)
-        console.error(
-          `TRACE ${process.pid} ${performance.timeOrigin + performance.now()} - unblock-timer ${scope}`,
-        );
       this.flow.scheduler.unblock(scope);
       this.onWake();
     }, refusedClaimDelayMs(state.refusals));
