@@ -430,7 +430,7 @@ export class PostgresStore implements Store {
     return (await this.open()).database;
   }
 
-  /** The group commits (`saveStep`, `claimRun`, `finishRun`) of the pool. */
+  /** The group commits (`saveStep`, `claimRun`, `finishRun`, `setWaitReason`) of the pool. */
   private async coalescers(): Promise<Coalescers> {
     return (await this.open()).coalescers;
   }
@@ -460,7 +460,7 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Counters of the group commits (`saveStep`, `claimRun`, `finishRun`): statements sent (each its own
+   * Counters of the group commits (`saveStep`, `claimRun`, `finishRun`, `setWaitReason`): statements sent (each its own
    * transaction) and the calls they carried; their ratio is the batch size. Zero before first use.
    */
   commitStats(): { transactions: number; writes: number } {
@@ -694,13 +694,14 @@ export class PostgresStore implements Store {
       })),
     );
     const locks = [...new Set(sets.flatMap((set) => set.scopes.scopes))].sort();
+    const times = claims.map(({ claim }) => waited(claim, sentAt));
     const rows = await this.query<{ claim_row: ClaimRowDb }>(statements.claimSlots, [
       claims.map(({ claim }) => claim.runId),
       claims.map(({ set }) => set),
       claims.map(({ claim }) => claim.substitute),
       claims[0]!.claim.owner,
-      Math.max(...claims.map(({ claim }) => waited(claim, sentAt).now)),
-      Math.max(...claims.map(({ claim }) => waited(claim, sentAt).leaseEnd)),
+      Math.max(...times.map((time) => time.now)),
+      Math.max(...times.map((time) => time.leaseEnd)),
       scopes.map(({ scope }) => encodeText(scope)),
       scopes.map(({ limit }) => limit),
       scopes.map(({ set }) => set),
