@@ -18,6 +18,7 @@ import type { WatchedRun } from "../flow/run-watch.js";
 import { singletonReplacedReason } from "../flow/store-admission.js";
 import { PENDING_RUN_STATUSES } from "../store/run-statuses.js";
 import type {
+  AdmissionRecord,
   FlowPending,
   FlowPendingKind,
   NewRun,
@@ -124,23 +125,26 @@ export class EngineFlow {
   }
 
   /**
-   * Start-up: rebuilds the rate-limit and idempotency windows from the runs each function created within
-   * its window (skipped runs excluded), and the throttles' GCRA state from the runs that started within
+   * Start-up: rebuilds the rate-limit and idempotency windows from the admissions stored within the longest
+   * window (`Store.listAdmissions`: the runs created and the debounced events that joined a debounce, as
+   * they were counted), and the throttles' GCRA state from the runs that started within
    * their lookback (whenever they were created), so a restart admits and starts no more than the limits
    * allow; watches every pending run of the functions watched from creation (singleton, cancelOn,
    * timeouts; `FlowController.watchPending`, no keys kept); then re-arms the timers of the stored
    * debounces and batches (overdue ones fire at once), so a run they release meets the singleton holders.
-   * Reads `RESTORE_PAGE` runs per page.
+   * Reads `RESTORE_PAGE` admissions or runs per page.
    */
   async restore(store: Store, now: number): Promise<void> {
-    for (const { functionId, lookbackMs } of this.controller.windowedFunctions()) {
-      const runs: RunRecord[] = [];
-      for await (const page of runPages(store, { functionId, since: now - lookbackMs })) runs.push(...page);
-      runs.sort((a, b) => a.createdAt - b.createdAt);
-      for (const run of runs) {
-        const event = run.events[0];
-        if (event && run.status !== "skipped")
-          this.controller.restoreAdmission(functionId, event, run.createdAt, storedKeys(run));
+    const admissionLookback = this.controller.admissionLookback();
+    if (admissionLookback > 0) {
+      const since = now - admissionLookback;
+      let after: AdmissionRecord | undefined;
+      for (;;) {
+        const query = { since, limit: RESTORE_PAGE };
+        const admissions = await store.listAdmissions(after ? { ...query, after } : query);
+        for (const { scope, at } of admissions) this.controller.restoreAdmission(scope, at);
+        after = admissions.at(-1);
+        if (admissions.length < RESTORE_PAGE) break;
       }
     }
     for (const { functionId, lookbackMs } of this.controller.throttledFunctions()) {

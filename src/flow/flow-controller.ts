@@ -22,7 +22,10 @@ import { evaluateRunKeys, type RunFlowKeys, type StoredRunKeys } from "./run-key
 import { RunWatch, type WatchedRun } from "./run-watch.js";
 import {
   type AdmissionWindow,
+  admissionScope,
   idempotencyReason,
+  MAX_ADMISSION_WINDOW_MS,
+  parseAdmissionScope,
   type RunAdmission,
   rateLimitReason,
   singletonReplacedReason,
@@ -224,7 +227,7 @@ export class FlowController<T extends QueueItem = QueueItem> {
     if (limited && rate && flow.rateLimit) {
       const key = keys.rateLimitKey!;
       windows.push({
-        scope: `rateLimit:${functionId}\u0000${key}`,
+        scope: admissionScope("rateLimit", functionId, key),
         limit: rate.limit,
         periodMs: rate.periodMs,
         reason: rateLimitReason(rate.limit, rate.periodMs, key),
@@ -233,7 +236,7 @@ export class FlowController<T extends QueueItem = QueueItem> {
     if (limited && flow.idempotency) {
       const key = keys.idempotencyKey!;
       windows.push({
-        scope: `idempotency:${functionId}\u0000${key}`,
+        scope: admissionScope("idempotency", functionId, key),
         limit: 1,
         periodMs: IDEMPOTENCY_WINDOW_MS,
         reason: idempotencyReason(key),
@@ -269,19 +272,21 @@ export class FlowController<T extends QueueItem = QueueItem> {
   }
 
   /**
-   * Functions whose admissions depend on recent history (`rateLimit`, `idempotency`), with how far back
-   * it matters (ms). The engine replays their runs of that period with {@link restoreAdmission} on start-up.
+   * How far back the admissions of the functions defined matter (ms): the longest `rateLimit.period` (the
+   * longest window, 24 h, for a keyed one while limit overrides exist: an override may lengthen it), or 24 h
+   * with an `idempotency`; 0 when none has either. The engine replays the stored admissions of that period
+   * with {@link restoreAdmission} on start-up (after the overrides are loaded).
    */
-  windowedFunctions(): Array<{ functionId: string; lookbackMs: number }> {
-    const out: Array<{ functionId: string; lookbackMs: number }> = [];
-    for (const [functionId, { config }] of this.#functions) {
-      const lookbackMs = Math.max(
-        config.rateLimit?.periodMs ?? 0,
-        config.idempotency ? IDEMPOTENCY_WINDOW_MS : 0,
-      );
-      if (lookbackMs > 0) out.push({ functionId, lookbackMs });
+  admissionLookback(): number {
+    const overridden = this.scheduler.limits.size > 0;
+    let lookbackMs = 0;
+    for (const { config } of this.#functions.values()) {
+      const { rateLimit, idempotency } = config;
+      const rateMs =
+        rateLimit?.key !== undefined && overridden ? MAX_ADMISSION_WINDOW_MS : rateLimit?.periodMs;
+      lookbackMs = Math.max(lookbackMs, rateMs ?? 0, idempotency ? IDEMPOTENCY_WINDOW_MS : 0);
     }
-    return out;
+    return lookbackMs;
   }
 
   /**
@@ -302,20 +307,18 @@ export class FlowController<T extends QueueItem = QueueItem> {
   }
 
   /**
-   * Counts a run created at `at` (ms) before a restart against its function's rate limit and idempotency
-   * windows, under the keys `stored` on the run (a key it lacks is evaluated from `event`). Call in creation
-   * order, before new events are admitted.
+   * Counts an admission of window `scope` (`admissionScope`) made at `at` (ms) before a restart, as it was
+   * counted then (a run created, or a debounced event that joined its debounce). Call in `at` order, before
+   * new events are admitted. An admission of a function not defined, or of a window it no longer has, is
+   * ignored.
    */
-  restoreAdmission(functionId: string, event: FlowEvent, at: number, stored?: StoredRunKeys): void {
-    const flow = this.#functions.get(functionId);
-    if (!flow) return;
-    const { config, rateLimit, idempotency } = flow;
-    const rateKey = stored?.flowKeys?.rateLimit ?? this.#key(config.rateLimit?.key, event, "rateLimit.key");
-    rateLimit?.take(rateKey, at, this.#rateLimitOf(functionId, flow, rateKey));
-    idempotency?.take(
-      stored?.flowKeys?.idempotency ?? this.#key(config.idempotency, event, "idempotency"),
-      at,
-    );
+  restoreAdmission(scope: string, at: number): void {
+    const parsed = parseAdmissionScope(scope);
+    const flow = parsed && this.#functions.get(parsed.functionId);
+    if (!parsed || !flow) return;
+    const { kind, functionId, key } = parsed;
+    if (kind === "rateLimit") flow.rateLimit?.take(key, at, this.#rateLimitOf(functionId, flow, key));
+    else flow.idempotency?.take(key, at);
   }
 
   /**

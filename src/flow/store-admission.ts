@@ -15,9 +15,28 @@ import { DAY_MS } from "./config/validate.js";
  */
 export const MAX_ADMISSION_WINDOW_MS = DAY_MS;
 
+/** The windows an admission counts in: `rateLimit` (its limit and period) and `idempotency` (1 per 24 h). */
+export type AdmissionWindowKind = "rateLimit" | "idempotency";
+
+/** The scope of a window: `<kind>:<functionId>\u0000<key>` (a function id holds neither `:` nor U+0000). */
+export function admissionScope(kind: AdmissionWindowKind, functionId: string, key: string): string {
+  return `${kind}:${functionId}\u0000${key}`;
+}
+
+/** The parts of a scope {@link admissionScope} built; `undefined` for any other text. */
+export function parseAdmissionScope(
+  scope: string,
+): { kind: AdmissionWindowKind; functionId: string; key: string } | undefined {
+  const colon = scope.indexOf(":");
+  const nul = scope.indexOf("\u0000", colon);
+  const kind = scope.slice(0, colon);
+  if (colon < 0 || nul < 0 || (kind !== "rateLimit" && kind !== "idempotency")) return undefined;
+  return { kind, functionId: scope.slice(colon + 1, nul), key: scope.slice(nul + 1) };
+}
+
 /** "At most `limit` admissions of `scope` in any window of `periodMs`" (half-open `(t − periodMs, t]`). */
 export interface AdmissionWindow {
-  /** `rateLimit:<fn>\u0000<key>` or `idempotency:<fn>\u0000<key>`: a scope per function × key value. */
+  /** A scope per function × key value: `rateLimit:<fn>\u0000<key>` or `idempotency:<fn>\u0000<key>` ({@link admissionScope}). */
   scope: string;
   /** Integer ≥ 1 (the effective limit: a per-key override applied). */
   limit: number;

@@ -68,7 +68,8 @@ export interface FlowPendingUpdate {
   /**
    * The offered event's rate limit and idempotency (a debounce counts them when the event joins it), decided
    * again by a store several processes share (`Store.shared`) before it applies the update: see
-   * {@link DeferralAdmission}. A store only one process writes ignores it (the engine decided alone).
+   * {@link DeferralAdmission}. A store only one process writes does not decide it (the engine did) but records
+   * its admissions when it applies the update (`Store.listAdmissions`).
    */
   admission?: DeferralAdmission;
 }

@@ -1,7 +1,7 @@
 /**
  * Retention (Store contract, type-only, plus the one rule every store shares): what `Store.sweepRetention`
- * deletes. The tables that grow with use — events, event-id dedup keys and, on a store several processes
- * share, throttle times, singleton holders, rate-limit/idempotency admissions and concurrency slot rows —
+ * deletes. The tables that grow with use — events, event-id dedup keys, rate-limit/idempotency admissions and, on
+ * a store several processes share, throttle times, singleton holders and concurrency slot rows —
  * lose the rows that no decision and no reader can need any more, so that deleting them never changes
  * what the engine decides or reads:
  *

@@ -15,11 +15,13 @@ import type { RunAdmission } from "../flow/store-admission.js";
 import type { FlowPending, FlowPendingCursor, FlowPendingUpdate } from "./flow-pending.js";
 import type { WaitMatchKey } from "./wait-match.js";
 
+export type * from "./admission-record.js";
 export type * from "./flow-pending.js";
 export type * from "./limit-override.js";
 export type { RetentionInput, RetentionResult } from "./retention.js";
 export type * from "./usage-record.js";
 
+import type { AdmissionRecord, AdmissionsQuery } from "./admission-record.js";
 import type { LimitOverride } from "./limit-override.js";
 import type { RetentionInput, RetentionResult } from "./retention.js";
 import type { RunStatus } from "./run-statuses.js";
@@ -199,7 +201,8 @@ export interface NewRun {
   /**
    * Rate limit, idempotency and singleton, decided again by a store several processes share
    * (`Store.shared`) when it creates the run, after `dedup`: a run that does not fit is stored
-   * `skipped` with the reason (see `RunAdmission`). A store only one process writes ignores it.
+   * `skipped` with the reason (see `RunAdmission`). A store only one process writes does not decide it (the
+   * engine did), but every store records the windows' admissions of the run it creates (`listAdmissions`).
    */
   admission?: RunAdmission;
 }
@@ -581,6 +584,12 @@ export interface Store {
    * waits for a restart and none beyond that horizon is kept in memory.
    */
   listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]>;
+  /**
+   * One page of the rate-limit and idempotency admissions recorded after `query.since` (see
+   * `AdmissionRecord`), ordered by `at`, then scope, then run id, starting after `query.after`; at most
+   * `query.limit` (≥ 1). An index range scan: what the engine rebuilds its windows from at start-up.
+   */
+  listAdmissions(query: AdmissionsQuery): Promise<AdmissionRecord[]>;
   /** Every pending debounce and open batch (what the engine re-arms its timers from on start-up). */
   listFlowPending(): Promise<FlowPending[]>;
   /**
@@ -612,8 +621,8 @@ export interface Store {
 
   /**
    * One retention pass: deletes the rows that no decision and no reader can need any more (old events
-   * nothing reads, expired dedup keys; on a shared store also past throttle times, ended singleton holders,
-   * admissions older than every window, slot rows of ended runs; the rules are in `src/store/retention.ts`),
+   * nothing reads, expired dedup keys, admissions older than every window; on a shared store also past
+   * throttle times, ended singleton holders, slot rows of ended runs; the rules are in `src/store/retention.ts`),
    * in batches of at most `input.batchSize` rows, each its own short statement or transaction, so no lock
    * is held long and other writes go on between batches. Safe when several processes sweep one database at
    * once (a row is deleted by one of them; none fails). Returns the rows deleted, per kind.

@@ -368,10 +368,12 @@ describe("FlowController reads a run's keys from the stored run", () => {
     flow.runCreated({ id: "r1", functionId: "fn", event: empty, eventSeq: 1, createdAt: 5 }, stored);
     expect(flow.queueItem(due)).toEqual(admitted);
 
-    // Start-up's rebuilt windows and GCRA state take the stored keys too.
+    // Start-up's rebuilt windows (from the stored admissions' scopes) and GCRA state take the stored keys too.
+    const scopes = admission.store?.windows.map((window) => window.scope) ?? [];
+    expect(scopes).toEqual(["rateLimit:fn\u0000u1", "idempotency:fn\u0000x"]);
     const restarted = counted();
     restarted.evaluated.length = 0;
-    restarted.flow.restoreAdmission("fn", empty, 0, stored);
+    for (const scope of scopes) restarted.flow.restoreAdmission(scope, 0);
     restarted.flow.restoreThrottleStart("fn", empty, 0, 0, stored);
     expect([...evaluated, ...restarted.evaluated]).toEqual([]);
     // The idempotency key "x" was counted: the same event again is skipped.

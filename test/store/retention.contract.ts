@@ -1,9 +1,10 @@
 /**
  * The retention part of the Store contract (`Store.sweepRetention`, rules in `src/store/retention.ts`): what
- * every store deletes (old events nothing reads, expired dedup keys) and what it must keep, and that the
+ * every store deletes (old events nothing reads, expired dedup keys, admissions older than every window) and what it must keep, and that the
  * decisions after a sweep are those without it. Call `retentionContract(name, make)` from a store's test file.
  */
 import { describe, expect, it } from "vitest";
+import { MAX_ADMISSION_WINDOW_MS } from "../../src/flow/store-admission.js";
 import type { FlowPendingUpdate, RetentionInput, Store, StoredEvent } from "../../src/store/store.js";
 import { run, storePerTest, T0 } from "./store.contract.js";
 
@@ -152,6 +153,21 @@ export function retentionContract(name: string, make: () => Promise<Store>): voi
       expect(again.runs.map((r) => r.id)).toEqual(["a2"]);
       expect((await s.sweepRetention(sweep(T0, T0 + 9_999))).dedup).toBe(0);
       expect((await s.sweepRetention(sweep(T0, T0 + 10_200))).dedup).toBe(2);
+    });
+
+    it("deletes admissions older than the longest window; younger ones are still listed", async () => {
+      const s = await open();
+      const admission = {
+        windows: [{ scope: "rateLimit:fn\u0000", limit: 5, periodMs: 1000, reason: "full" }],
+      };
+      await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("old"), admission }] });
+      await s.acceptEvents({ now: T0 + 1, events: [], runs: [{ run: run("young"), admission }] });
+      // An admission at T0 counts in no window once `expiredBefore` is T0 + 24 h.
+      expect((await s.sweepRetention(sweep(T0, T0 + MAX_ADMISSION_WINDOW_MS - 1))).admissions).toBe(0);
+      expect((await s.sweepRetention(sweep(T0, T0 + MAX_ADMISSION_WINDOW_MS))).admissions).toBe(1);
+      expect(await s.listAdmissions({ since: 0, limit: 10 })).toEqual([
+        { scope: "rateLimit:fn\u0000", at: T0 + 1, runId: "young" },
+      ]);
     });
   });
 }

@@ -96,6 +96,45 @@ describe("SQLite migrations", () => {
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
   });
 
+  it("version 16 records the admissions of the last 24 h as the windows were rebuilt before it: runs not skipped", async () => {
+    const path = dbPath();
+    const store = new SqliteStore({ path });
+    await store.init();
+    const hour = 3_600_000;
+    const now = Date.now();
+    const keyed = (id: string, createdAt: number, fields: object = {}) => ({
+      run: {
+        ...queuedRun(id),
+        createdAt,
+        flowKeys: { priority: 0, rateLimit: "a", idempotency: "o1" },
+        ...fields,
+      },
+    });
+    await store.acceptEvents({
+      now,
+      events: [],
+      runs: [
+        keyed("recent", now - hour),
+        keyed("old", now - 25 * hour),
+        keyed("skipped", now - hour, { status: "skipped", skipReason: "rate limit", endedAt: now }),
+        keyed("unlimited", now - hour, { flowKeys: { priority: 0 } }),
+      ],
+    });
+    await store.close();
+    // The file as an older version left it: runs, no admissions.
+    const db = new Database(path);
+    db.exec("DROP TABLE run_admissions; DELETE FROM schema_migrations WHERE version = 16;");
+    migrate(db);
+    db.close();
+    const reopened = new SqliteStore({ path });
+    await reopened.init();
+    expect(await reopened.listAdmissions({ since: 0, limit: 10 })).toEqual([
+      { scope: "idempotency:fn\u0000o1", at: now - hour, runId: "recent" },
+      { scope: "rateLimit:fn\u0000a", at: now - hour, runId: "recent" },
+    ]);
+    await reopened.close();
+  });
+
   it("data survives reopening the file", async () => {
     const path = dbPath();
     const first = new SqliteStore({ path });

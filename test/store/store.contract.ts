@@ -211,6 +211,60 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       }
     });
 
+    it("listAdmissions pages the admissions of the runs created and the debounced events applied", async () => {
+      const s = await open();
+      const window = (scope: string) => ({ scope, limit: 10, periodMs: 60_000, reason: "full" });
+      const rate = window("rateLimit:fn\u0000a");
+      const once = window("idempotency:fn\u0000o1");
+      const dedup = { functionId: "fn", key: "k", expiresAt: T0 + 60_000 };
+      // A debounced event joins its debounce: it counts under its candidate run id (never created). Its
+      // accept comes first with a later `now` (another clock): the list is still in time order.
+      await s.acceptEvents({
+        now: T0 + 2,
+        events: [event("e2")],
+        runs: [],
+        flow: [
+          {
+            functionId: "fn",
+            kind: "debounce",
+            key: "",
+            eventIndex: 0,
+            apply: () => ({ eventIds: ["e2"], lastTs: T0, firstAt: T0 + 2, dueAt: T0 + 1000 }),
+            buildRun: () => undefined,
+            admission: { windows: [rate], refused: { run: run("d1") } },
+          },
+        ],
+      });
+      await s.acceptEvents({
+        now: T0,
+        events: [event("e1")],
+        runs: [
+          { run: run("r1"), eventIndex: 0, admission: { windows: [rate, once] } },
+          { run: run("r2"), eventIndex: 0, dedup, admission: { windows: [rate] } },
+          { run: run("plain"), eventIndex: 0 },
+        ],
+      });
+      // A run deduplicated by its event id is not created: it counts nowhere.
+      await s.acceptEvents({
+        now: T0 + 1,
+        events: [],
+        runs: [{ run: run("r3"), dedup, admission: { windows: [rate] } }],
+      });
+      const all = [
+        { scope: "idempotency:fn\u0000o1", at: T0, runId: "r1" },
+        { scope: "rateLimit:fn\u0000a", at: T0, runId: "r1" },
+        { scope: "rateLimit:fn\u0000a", at: T0, runId: "r2" },
+        { scope: "rateLimit:fn\u0000a", at: T0 + 2, runId: "d1" },
+      ];
+      expect(await s.listAdmissions({ since: T0 - 1, limit: 10 })).toEqual(all);
+      const first = await s.listAdmissions({ since: T0 - 1, limit: 2 });
+      expect(first).toEqual(all.slice(0, 2));
+      expect(await s.listAdmissions({ since: T0 - 1, limit: 2, after: first[1] })).toEqual(all.slice(2));
+      // `since` is exclusive, as a window's start.
+      expect(await s.listAdmissions({ since: T0, limit: 10 })).toEqual(all.slice(3));
+      expect(await s.getRun("d1")).toBeUndefined();
+    });
+
     it("claimRun lets the holder take its own live lease again (an abandoned execution's retry)", async () => {
       const s = await open();
       await s.acceptEvents({ now: T0, events: [], runs: [{ run: run("r1") }] });

@@ -5,6 +5,9 @@
  *
  * @module
  */
+import { MAX_ADMISSION_WINDOW_MS } from "../../flow/store-admission.js";
+import { deferralAdmissions, runAdmissions } from "../accepted-admissions.js";
+import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { isBacklogged, queueScoreOf } from "../backlogged.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
@@ -65,6 +68,8 @@ export class MemoryStore implements Store {
   private readonly flowPending = new Map<string, FlowPending>();
   private readonly limitOverrides = new Map<string, LimitOverride>();
   private readonly usage = new Map<string, UsageRecord>();
+  /** Rate-limit and idempotency admissions in (`at`, scope, run id) order (see `AdmissionRecord`). */
+  private admissions: AdmissionRecord[] = [];
 
   async init(): Promise<void> {}
 
@@ -82,6 +87,7 @@ export class MemoryStore implements Store {
       this.eventsById.set(stored.id, stored);
       return copy(stored);
     });
+    this.recordAdmissions(deferralAdmissions(input.flow ?? [], input.now));
     const flow = applyFlowUpdates(input.flow ?? [], events, {
       get: (functionId, kind, key) => {
         const entry = this.flowPending.get(flowId(functionId, kind, key));
@@ -109,11 +115,30 @@ export class MemoryStore implements Store {
       const seq = entry.eventIndex === undefined ? this.latestSeq() : (events[entry.eventIndex]?.seq ?? 0);
       const run = { ...copy(entry.run), eventSeq: seq };
       this.runs.set(run.id, run);
+      this.recordAdmissions(runAdmissions(entry, run, input.now));
       runs.push(copy(run));
     }
     const result = input.flow ? { events, runs, flow: flow.written.map(copy) } : { events, runs };
     if (!input.offer) return result;
     return { ...result, woken: [...offerEvents(events, input.offer, input.now, this.waitTable)] };
+  }
+
+  /** Inserts each admission at its place in order (at the end unless a clock went back); one kept is not repeated. */
+  private recordAdmissions(records: readonly AdmissionRecord[]): void {
+    for (const record of records) {
+      const index = countWhile(this.admissions, (kept) => compareAdmissions(kept, record) < 0);
+      const found = this.admissions[index];
+      if (found === undefined || compareAdmissions(found, record) !== 0)
+        this.admissions.splice(index, 0, { ...record });
+    }
+  }
+
+  async listAdmissions({ since, limit, after }: AdmissionsQuery): Promise<AdmissionRecord[]> {
+    const index = countWhile(
+      this.admissions,
+      (kept) => kept.at <= since || (after !== undefined && compareAdmissions(kept, after) <= 0),
+    );
+    return this.admissions.slice(index, index + limit).map(copy);
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
@@ -323,6 +348,9 @@ export class MemoryStore implements Store {
       this.dedup.delete(key);
       deleted.dedup += 1;
     }
+    const admittedBefore = input.expiredBefore - MAX_ADMISSION_WINDOW_MS;
+    deleted.admissions = countWhile(this.admissions, (kept) => kept.at <= admittedBefore);
+    this.admissions.splice(0, deleted.admissions);
     return deleted;
   }
 
@@ -524,4 +552,26 @@ function page(
     .sort((a, b) => key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, limit)
     .map(copy);
+}
+
+/** Orders admissions by `at`, then scope, then run id. */
+function compareAdmissions(a: AdmissionRecord, b: AdmissionRecord): number {
+  if (a.at !== b.at) return a.at - b.at;
+  if (a.scope !== b.scope) return a.scope < b.scope ? -1 : 1;
+  return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
+}
+
+/** How many of the ordered `admissions` come first with `before` true (a binary search: it must hold for a prefix). */
+function countWhile(
+  admissions: readonly AdmissionRecord[],
+  before: (kept: AdmissionRecord) => boolean,
+): number {
+  let low = 0;
+  let high = admissions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (before(admissions[middle]!)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

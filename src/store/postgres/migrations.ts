@@ -227,6 +227,15 @@ CREATE TABLE scope_turns (scope TEXT NOT NULL, backlog_key TEXT NOT NULL,
 CREATE INDEX scope_turns_waiting ON scope_turns (scope, waiting_until);
 `,
   },
+  {
+    // The engine rebuilds its rate-limit and idempotency windows from the admissions (Store.listAdmissions),
+    // page by page in (at, scope, run_id) order; retention deletes them by time with the same index.
+    version: 15,
+    sql: `
+CREATE INDEX run_admissions_order ON run_admissions (at, scope, run_id);
+DROP INDEX run_admissions_at;
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ConfigError, StoreError } from "../../errors/index.js";
+import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import {
   type FilterConditions,
@@ -992,6 +993,16 @@ export class PostgresStore implements Store {
 
   async listDueRuns(now: number, limit: number, after?: DueCursor): Promise<RunRecord[]> {
     return this.runsAfter(statements.dueRuns, [now, limit], after?.readyAt, after?.id);
+  }
+
+  async listAdmissions({ since, limit, after }: AdmissionsQuery): Promise<AdmissionRecord[]> {
+    const cursor = after ? [after.at, after.scope, after.runId] : [since, "", ""];
+    const rows = await this.query<{ scope: string; at: number; run_id: string }>(statements.listAdmissions, [
+      since,
+      limit,
+      ...cursor,
+    ]);
+    return rows.map((row) => ({ scope: row.scope, at: row.at, runId: row.run_id }));
   }
 
   async listFlowPending(): Promise<FlowPending[]> {

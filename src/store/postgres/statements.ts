@@ -670,6 +670,16 @@ ${ADMIT_AND_CLAIM.result}`,
      ORDER BY due_at, function_id, kind, key LIMIT $2`,
     true,
   ),
+  /**
+   * $1 since (ms, exclusive), $2 limit, $3 after at, $4 after scope, $5 after run id: the admissions after $1
+   * by (at, scope, run_id) on run_admissions_order (migration 15), what the engine rebuilds its windows from.
+   */
+  listAdmissions: named(
+    "fw_list_admissions",
+    `SELECT scope, at, run_id FROM run_admissions WHERE at > $1 AND (at, scope, run_id) > ($3, $4, $5)
+     ORDER BY at, scope, run_id LIMIT $2`,
+    true,
+  ),
 
   // Retention (`retention.ts`, rules in `src/store/retention.ts`). Each statement deletes one batch in its
   // own autocommit transaction and locks what it deletes with SKIP LOCKED: two workers sweeping at once take
@@ -709,7 +719,7 @@ ${ADMIT_AND_CLAIM.result}`,
      SELECT COUNT(*)::int AS n FROM gone`,
     true,
   ),
-  /** $1 admitted at or before (ms), $2 batch size → `n` admissions deleted, oldest first (`run_admissions_at`). */
+  /** $1 admitted at or before (ms), $2 batch size → `n` admissions deleted, oldest first (`run_admissions_order`). */
   deleteOldAdmissions: named(
     "fw_delete_old_admissions",
     `WITH doomed AS (

@@ -216,6 +216,26 @@ CREATE INDEX runs_live_event_seq ON runs (event_seq)
 CREATE INDEX dedup_expires ON dedup (expires_at);
 `,
   },
+  {
+    version: 16,
+    // Rate-limit and idempotency admissions (Store.listAdmissions, src/store/admission-record.ts), as
+    // PostgreSQL's run_admissions: what the engine rebuilds its windows from at start-up, including the
+    // debounced events that joined a debounce (their run is never created). Keyed by time for the rebuild
+    // and retention. The admissions of the last 24 h before this version are those the engine rebuilt its
+    // windows from until then: its runs created since, not skipped, under their stored keys.
+    sql: `
+CREATE TABLE run_admissions (at INTEGER NOT NULL, scope TEXT NOT NULL, run_id TEXT NOT NULL,
+  PRIMARY KEY (at, scope, run_id)) WITHOUT ROWID;
+INSERT OR IGNORE INTO run_admissions (at, scope, run_id)
+  SELECT created_at, kind || ':' || function_id || char(0) || value, id FROM (
+    SELECT created_at, 'rateLimit' AS kind, function_id, json_extract(flow_keys, '$.rateLimit') AS value, id, status
+    FROM runs
+    UNION ALL
+    SELECT created_at, 'idempotency', function_id, json_extract(flow_keys, '$.idempotency'), id, status FROM runs)
+  WHERE value IS NOT NULL AND status <> 'skipped'
+    AND created_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 86400000;
+`,
+  },
 ];
 
 /**

@@ -12,6 +12,9 @@ import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../errors/index.js";
+import { MAX_ADMISSION_WINDOW_MS } from "../../flow/store-admission.js";
+import { deferralAdmissions, runAdmissions } from "../accepted-admissions.js";
+import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
 import { applyFlowUpdates } from "../apply-flow-pending.js";
 import { checkRunFilter, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
@@ -48,6 +51,7 @@ import type {
 } from "../store.js";
 import type { UsageQuery, UsageRecord, UsageTotal } from "../usage-record.js";
 import { matchValue } from "../wait-match.js";
+import { admissionsTable } from "./admissions-table.js";
 import { workerCheckpointRunner } from "./checkpoint-worker.js";
 import { flowPendingTable } from "./flow-pending-table.js";
 import { GroupCommit, type GroupCommitStats } from "./group-commit.js";
@@ -150,6 +154,7 @@ export class SqliteStore implements Store {
   private limitsTable: ReturnType<typeof limitOverridesTable> | undefined;
   private usageRows: ReturnType<typeof usageTable> | undefined;
   private retentionRows: ReturnType<typeof retentionTable> | undefined;
+  private admissionRows: ReturnType<typeof admissionsTable> | undefined;
   /** Event names that may have a wait: `listWaits` reads nothing for the others (`wait-names.ts`). */
   private readonly waitNames = new WaitNames(() =>
     (this.db.prepare("SELECT DISTINCT event_name FROM waits").all() as Array<{ event_name: string }>).map(
@@ -239,6 +244,11 @@ export class SqliteStore implements Store {
     return this.retentionRows;
   }
 
+  private get admissions(): ReturnType<typeof admissionsTable> {
+    this.admissionRows ??= admissionsTable(this.db);
+    return this.admissionRows;
+  }
+
   async init(): Promise<void> {
     migrate(this.db);
     this.statements = prepareStatements(this.db);
@@ -313,14 +323,21 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** After `input`'s events and runs are stored: applies its flow changes and stores the runs they release. */
+  /**
+   * After `input`'s events and runs are stored: records its debounced events' admissions, applies its flow
+   * changes and stores the runs they release.
+   */
   private acceptFlow(input: AcceptEventsInput, events: StoredEvent[], runs: RunRecord[]): AcceptEventsResult {
+    this.admissions.record(deferralAdmissions(input.flow ?? [], input.now));
     const flow = applyFlowUpdates(input.flow ?? [], events, this.flow);
     runs.push(...this.insertRuns(flow.runs, events, input.now));
     return input.flow ? { events, runs, flow: flow.written } : { events, runs };
   }
 
-  /** Stores runs (skipping those whose dedup key is taken); `events` are the call's stored events. */
+  /**
+   * Stores runs (skipping those whose dedup key is taken) with their admissions; `events` are the call's
+   * stored events.
+   */
   private insertRuns(
     entries: Array<NewRun & { eventIndex?: number }>,
     events: StoredEvent[],
@@ -344,6 +361,7 @@ export class SqliteStore implements Store {
           : (events[entry.eventIndex]?.seq ?? 0);
       const run = { ...entry.run, eventSeq: seq };
       this.q.insertRun.run(runValues(run));
+      this.admissions.record(runAdmissions(entry, run, now));
       runs.push(run);
     }
     return runs;
@@ -644,9 +662,14 @@ export class SqliteStore implements Store {
     return this.usage.totals(query);
   }
 
+  async listAdmissions(query: AdmissionsQuery): Promise<AdmissionRecord[]> {
+    return this.admissions.list(query);
+  }
+
   /**
-   * See `Store.sweepRetention`: events and dedup keys (SQLite keeps no shared flow-control tables), a batch
-   * per group-commit write. A delete lost in a power loss is one not made yet, so none waits for an fsync.
+   * See `Store.sweepRetention`: events, dedup keys and admissions older than every window (SQLite keeps no
+   * other shared flow-control tables), a batch per group-commit write. A delete lost in a power loss is one
+   * not made yet, so none waits for an fsync.
    */
   async sweepRetention(input: RetentionInput): Promise<RetentionResult> {
     const { eventsBefore, expiredBefore, batchSize } = input;
@@ -656,6 +679,10 @@ export class SqliteStore implements Store {
     );
     deleted.dedup = await deleteInBatches(input, () =>
       this.writes.runUnsynced(() => this.retention.deleteDedup(expiredBefore, batchSize), ONE_STATEMENT),
+    );
+    const admittedBefore = expiredBefore - MAX_ADMISSION_WINDOW_MS;
+    deleted.admissions = await deleteInBatches(input, () =>
+      this.writes.runUnsynced(() => this.admissions.deleteOld(admittedBefore, batchSize), ONE_STATEMENT),
     );
     return deleted;
   }
