@@ -178,6 +178,14 @@ export const statements = {
      SELECT id, name, data, ts, v, user_id, received_at FROM json_populate_recordset(NULL::events, $1::json)
      RETURNING id, seq`,
   ),
+  /**
+   * An accept that only stores events and the runs they trigger, in one round trip and one transaction
+   * (`routines.ts`, `fairway_accept_events`, whose parameters these are in order: event names, event rows,
+   * run rows, each run's event id, whether to offer the events to waits) → `stored_id`, `stored_seq` per
+   * event; no rows (and nothing written) when a wait for one of the names exists and the events must be
+   * offered to it (`plain-accept.ts` then runs the whole accept).
+   */
+  acceptPlain: named("fw_accept_plain", "SELECT * FROM fairway_accept_events($1, $2, $3, $4, $5)"),
   /** $1 sorted event names: a shared lock per name, against `registerWait`'s exclusive one. */
   lockEventNamesShared: named(
     "fw_lock_event_names_shared",
