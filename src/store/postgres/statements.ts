@@ -178,15 +178,23 @@ export const statements = {
      SELECT id, name, data, ts, v, user_id, received_at FROM json_populate_recordset(NULL::events, $1::json)
      RETURNING id, seq`,
   ),
+  /**
+   * An accept that only stores events and the runs they trigger, in one round trip and one transaction
+   * (`routines.ts`, `fairway_accept_events`, whose parameters these are in order: event names, event rows,
+   * run rows, each run's event id, whether to offer the events to waits) → `stored_id`, `stored_seq` per
+   * event; no rows (and nothing written) when a wait for one of the names exists and the events must be
+   * offered to it (`plain-accept.ts` then runs the whole accept).
+   */
+  acceptPlain: named("fw_accept_plain", "SELECT * FROM fairway_accept_events($1, $2, $3, $4, $5)"),
   /** $1 sorted event names: a shared lock per name, against `registerWait`'s exclusive one. */
   lockEventNamesShared: named(
     "fw_lock_event_names_shared",
-    "SELECT pg_advisory_xact_lock_shared(hashtextextended('fairway:event:' || n, 0)) FROM unnest($1::text[]) AS n",
+    "SELECT pg_advisory_xact_lock_shared(hashtextextended('fairway:event:' || current_schema() || ':' || n, 0)) FROM unnest($1::text[]) AS n",
   ),
   /** $1 event name. */
   lockEventName: named(
     "fw_lock_event_name",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:event:' || $1, 0))",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:event:' || current_schema() || ':' || $1, 0))",
   ),
   /**
    * $1 run id: serializes the transactions that consume events for one run (`resolveStep` with an event,
@@ -195,7 +203,7 @@ export const statements = {
    */
   lockRunEvents: named(
     "fw_lock_run_events",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:run-events:' || $1, 0))",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:run-events:' || current_schema() || ':' || $1, 0))",
   ),
   /** $1 channel, $2 payload: a wake-up notice (`work-notifier.ts`), autocommit, after the commit it announces. */
   notifyWork: named("fw_notify_work", "SELECT pg_notify($1, $2)", true),
@@ -322,7 +330,7 @@ ${ADMIT_AND_CLAIM.result}`,
    */
   lockAdmissionScopes: named(
     "fw_lock_admission_scopes",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:admit:' || s, 0)) FROM unnest($1::text[]) AS s",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:admit:' || current_schema() || ':' || s, 0)) FROM unnest($1::text[]) AS s",
   ),
   /**
    * $1 window scopes (distinct), $2 each one's window start (now − period, ms), $3 singleton scopes → one
@@ -591,7 +599,7 @@ ${ADMIT_AND_CLAIM.result}`,
   /** $1 sorted lock keys of flow entries. */
   lockFlowKeys: named(
     "fw_lock_flow_keys",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:flow:' || k, 0)) FROM unnest($1::text[]) AS k",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:flow:' || current_schema() || ':' || k, 0)) FROM unnest($1::text[]) AS k",
   ),
   /** $1 function ids, $2 kinds, $3 keys (pairwise). */
   getFlowPending: named(
