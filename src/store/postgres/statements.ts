@@ -59,21 +59,44 @@ const REPLACE_STEP = `ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.nam
 const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
 
 /**
+ * SQL: how long this transaction waited for its slot scopes' locks (ms, `lockSlotScopes` keeps it in the
+ * setting `fairway.lock_wait`; 0 before or without it). A claim is decided and leased that much later than asked.
+ */
+export const LOCK_WAIT = "COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0)";
+
+/**
+ * SQL condition: run row `alias` may be claimed by `owner` at `now` (SQL expressions): due, not terminal, and its
+ * lease free, expired or `owner`'s (a retry of an execution it abandoned).
+ */
+export const claimableRun = (alias: string, now: string, owner: string) =>
+  `${alias}.status NOT IN ${TERMINAL} AND ${alias}.ready_at IS NOT NULL AND ${alias}.ready_at <= ${now}
+         AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now} OR ${alias}.lease_owner = ${owner})`;
+
+/**
+ * SQL condition: run row `alias` is a backlogged run (never started, due when created; `runs_backlog`) that a
+ * claim may take at `now` in place of a run of its backlog another worker took (a substitute): due, not
+ * terminal, its lease free or expired.
+ */
+export const spareRun = (alias: string, now: string) =>
+  `${alias}.started_at IS NULL AND ${alias}.ready_at <= ${alias}.created_at AND ${alias}.ready_at <= ${now}
+           AND ${alias}.status NOT IN ${TERMINAL}
+           AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now})`;
+
+/**
  * The body of `statements.admitAndClaimRuns` (documented there), in two parts: its common table expressions
  * and its final query, so the claim routine (`routines.ts`) runs the same statement per scope set.
  */
 export const ADMIT_AND_CLAIM = {
   ctes: `WITH clock AS MATERIALIZED (
        SELECT $3::bigint + waited AS now, $4::bigint + waited AS lease_end
-       FROM (SELECT COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0) AS waited) AS w),
+       FROM (SELECT ${LOCK_WAIT} AS waited) AS w),
      want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
      input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
      claimable AS (
        SELECT runs.id, runs.backlog_key, input.ord, runs.started_at IS NOT NULL AS resume,
          COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > (SELECT now FROM clock), false) AS held
        FROM runs JOIN input USING (id)
-       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)),
+       WHERE ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}),
      live AS (
        SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
        WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
@@ -89,9 +112,7 @@ export const ADMIT_AND_CLAIM = {
        FROM (SELECT backlog_key, COUNT(*) AS n FROM missing GROUP BY backlog_key) b
        CROSS JOIN LATERAL (
          SELECT runs.id, runs.queue_score FROM runs
-         WHERE runs.backlog_key = b.backlog_key AND runs.started_at IS NULL AND runs.ready_at <= runs.created_at
-           AND runs.ready_at <= (SELECT now FROM clock) AND runs.status NOT IN ${TERMINAL}
-           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock))
+         WHERE runs.backlog_key = b.backlog_key AND ${spareRun("runs", "(SELECT now FROM clock)")}
            AND runs.id <> ALL($1::text[])
          ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
      substitutes AS (
@@ -130,8 +151,7 @@ export const ADMIT_AND_CLAIM = {
         LIMIT (SELECT GREATEST(LEAST(fair, room - (SELECT COUNT(*) FROM candidates WHERE resume)), 0) FROM tightest))),
      locked AS (
        SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
-         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)
+         AND ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}
        ORDER BY runs.id FOR UPDATE OF runs),
      claimed AS (
        UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, (SELECT now FROM clock)),
