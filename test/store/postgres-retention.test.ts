@@ -10,7 +10,7 @@ import { MAX_ADMISSION_WINDOW_MS } from "../../src/flow/store-admission.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import { TURN_MEMORY_MS } from "../../src/store/postgres/statements.js";
 import type { RetentionInput, Store } from "../../src/store/store.js";
-import { TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
+import { frozenMonotonic, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
 import { run, T0 } from "./store.contract.js";
 
 /** Stores opened by a test, closed after it (the schema-dropping one last). */
@@ -23,7 +23,12 @@ afterEach(async () => {
 async function twoStores(): Promise<[Store, Store, string]> {
   const schema = uniqueSchema("retention");
   const first = testPostgresStore({ schema, maxConnections: 2 });
-  const second = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 });
+  const second = new PostgresStore({
+    connectionString: TEST_DATABASE_URL,
+    schema,
+    maxConnections: 2,
+    monotonicClock: frozenMonotonic,
+  });
   opened.push(first, second);
   await Promise.all([first.init(), second.init()]);
   return [first, second, schema];

@@ -11,6 +11,7 @@ import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { AcceptEventsInput, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 import {
   dropSchema,
+  frozenMonotonic,
   lockWaiter,
   TEST_DATABASE_URL,
   testPostgresStore,
@@ -73,7 +74,12 @@ afterEach(async () => {
 async function twoWorkers(): Promise<[Store, Store, string]> {
   const schema = uniqueSchema();
   const first = testPostgresStore({ schema });
-  const second = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
+  const second = new PostgresStore({
+    connectionString: TEST_DATABASE_URL,
+    schema,
+    maxConnections: 4,
+    monotonicClock: frozenMonotonic,
+  });
   opened.push(first, second);
   await Promise.all([first.init(), second.init()]);
   return [first, second, schema];
