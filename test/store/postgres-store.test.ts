@@ -1,10 +1,12 @@
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError, StoreError } from "../../src/errors/index.js";
 import { debounceChange } from "../../src/flow/pending-changes.js";
 import type { RunAdmission } from "../../src/flow/store-admission.js";
 import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
+import { isPlainAccept } from "../../src/store/postgres/plain-accept.js";
+import { PostgresDatabase } from "../../src/store/postgres/postgres-database.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { AcceptEventsInput, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 import {
@@ -210,6 +212,94 @@ describe("PostgreSQL store: two stores on one database race each other", () => {
   });
 });
 
+describe("PostgreSQL store: a plain accept is one statement (fairway_accept_events)", () => {
+  const event = (id: string, name: string) => ({ id, name, data: { id }, ts: T0, receivedAt: T0 });
+  const offer = { candidate: (e: StoredEvent) => e, resolves: (_: WaitRow, e: StoredEvent) => `"${e.id}"` };
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("stores the events and their runs, each run with its event's seq, without a transaction", async () => {
+    const [a] = await twoWorkers();
+    const transactions = vi.spyOn(PostgresDatabase.prototype, "transaction");
+    const result = await a.acceptEvents({
+      now: T0,
+      events: [event("e1", "go"), event("e\u00002", "go\u0000nul")],
+      runs: [
+        { run: run("r1"), eventIndex: 1 },
+        { run: run("r2", { concurrencyKeys: ["k\u0000"] }), eventIndex: 0 },
+        { run: run("r3"), eventIndex: 1 },
+      ],
+      offer,
+    });
+    expect(transactions).not.toHaveBeenCalled();
+    const [first, second] = result.events;
+    expect(second!.seq).toBeGreaterThan(first!.seq);
+    expect(result.runs.map((r) => [r.id, r.eventSeq])).toEqual([
+      ["r1", second!.seq],
+      ["r2", first!.seq],
+      ["r3", second!.seq],
+    ]);
+    expect(result.woken).toEqual([]);
+    for (const stored of result.runs) expect(await a.getRun(stored.id)).toEqual(stored);
+    expect(await a.getEvent("e\u00002")).toEqual(second);
+  });
+
+  it("with a wait for one of the names, writes nothing itself and the whole accept offers the events", async () => {
+    const [a] = await twoWorkers();
+    await a.acceptEvents({ now: T0, events: [], runs: [{ run: run("waiter") }] });
+    await a.claimRun("waiter", "w0", T0, 1000);
+    await a.registerWait({
+      lease: { owner: "w0", now: T0 },
+      wait: waitRow("waiter", "go", 0),
+      pending: waitingStep("waiter", "w"),
+      matches: () => false,
+      completed: (e) => ({ ...waitingStep("waiter", "w"), status: "completed", eventId: e.id }),
+    });
+    const transactions = vi.spyOn(PostgresDatabase.prototype, "transaction");
+    const result = await a.acceptEvents({
+      now: T0 + 1,
+      events: [event("other", "else"), event("e1", "go")],
+      runs: [{ run: run("r1"), eventIndex: 0 }],
+      offer,
+    });
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(result.woken).toEqual(["waiter"]);
+    expect((await a.getSteps("waiter"))[0]).toMatchObject({ status: "completed", eventId: "e1" });
+    expect(result.runs.map((r) => r.eventSeq)).toEqual([result.events[0]!.seq]);
+    // Stored once: the events' seqs are the first two of the schema.
+    expect(result.events.map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it("anything else decided with the events (dedup, admission, flow changes, a run without an event) is the whole accept", () => {
+    const base: AcceptEventsInput = {
+      now: T0,
+      events: [event("e1", "go")],
+      runs: [{ run: run("r1"), eventIndex: 0 }],
+    };
+    expect(isPlainAccept(base)).toBe(true);
+    expect(isPlainAccept({ ...base, flow: [] })).toBe(true);
+    expect(isPlainAccept({ ...base, events: [], runs: [] })).toBe(false);
+    expect(isPlainAccept({ ...base, runs: [{ run: run("r1") }] })).toBe(false);
+    const dedup = { functionId: "fn", key: "k", expiresAt: T0 + 1 };
+    expect(isPlainAccept({ ...base, runs: [{ run: run("r1"), eventIndex: 0, dedup }] })).toBe(false);
+    const admission: RunAdmission = { windows: [] };
+    expect(isPlainAccept({ ...base, runs: [{ run: run("r1"), eventIndex: 0, admission }] })).toBe(false);
+    const apply = debounceChange({ periodMs: 1000 }, T0);
+    const flow = [
+      {
+        functionId: "fn",
+        kind: "debounce" as const,
+        key: "k",
+        eventIndex: 0,
+        apply,
+        buildRun: () => undefined,
+      },
+    ];
+    expect(isPlainAccept({ ...base, flow })).toBe(false);
+  });
+});
+
 /** A completed `step.run` row of run `runId`. */
 function doneStep(runId: string, id: string): StepRow {
   return { ...waitingStep(runId, id), op: "run", status: "completed", outputText: `"${id}"`, endedAt: T0 };
@@ -302,6 +392,39 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     // The backlog has no backlogged run left: nothing in its place, and the light backlog's run is not taken.
     expect(await a.claimRun("h0", "wa", T0, 1000, slots, undefined, true)).toBeUndefined();
     expect(await a.getRun("l0")).toMatchObject({ status: "queued" });
+  });
+
+  it("one batch of several scope sets: sets whose runs were all taken elsewhere (no substitute) claim nothing, the rest are decided in order against the shared scope", async () => {
+    const [a, b] = await twoWorkers();
+    const tenant = (id: string, key: string) => run(id, { backlogKey: `fn\u0000${key}` });
+    await a.acceptEvents({
+      now: T0,
+      events: [],
+      runs: ["l1", "l2", "l3", "l3b", "l4", "l5"].map((id) => ({ run: tenant(id, id.slice(0, 2)) })),
+    });
+    const slotsOf = (key: string) => [
+      { scope: "fn:fn", limit: 3 },
+      { scope: `fn:fn:k=${key}`, limit: 1 },
+    ];
+    for (const id of ["l2", "l3", "l4"])
+      expect(await b.claimRun(id, "wb", T0, 1000, [{ scope: "fn:fn", limit: 3 }])).toMatchObject({
+        run: { id },
+      });
+    await sleepUntil(b, "l3", "wb", T0, T0 + 10_000);
+    await sleepUntil(b, "l4", "wb", T0, T0 + 10_000);
+    // One turn: five claims, five scope sets sharing "fn:fn" (limit 3, of which b's l2 holds one).
+    const outcomes = await Promise.all(
+      ["l1", "l2", "l3", "l4", "l5"].map((id) =>
+        a.claimRun(id, "wa", T0, 1000, slotsOf(id.slice(0, 2)), undefined, true),
+      ),
+    );
+    expect(outcomes).toEqual([
+      expect.objectContaining({ run: expect.objectContaining({ id: "l1" }) }),
+      undefined,
+      expect.objectContaining({ run: expect.objectContaining({ id: "l3b" }) }),
+      undefined,
+      { refused: true, scope: "fn:fn" },
+    ]);
   });
 
   it("turns across workers: a slot freed while a less recently served backlog waits is kept for it, whoever asks first; the turn lapses when its claimer stops asking", async () => {

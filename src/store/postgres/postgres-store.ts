@@ -24,13 +24,11 @@ import { type FlowPendingRowDb, toFlowPending } from "../sqlite/flow-pending-tab
 import { type LimitOverrideRowDb, toOverride } from "../sqlite/limit-overrides-table.js";
 import {
   type EventRowDb,
-  fromRun,
   fromStep,
   fromWait,
   type RunRowDb,
   type StepRowDb,
   toEvent,
-  toRun,
   toStep,
   toWait,
   type WaitRowDb,
@@ -76,10 +74,12 @@ import { loadPg } from "./load-pg.js";
 import { migrate } from "./migrations.js";
 import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js";
 import { offeredWaits } from "./offered-waits.js";
+import { acceptPlain, eventRows, isPlainAccept, storedEvents } from "./plain-accept.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation, printableUrl } from "./postgres-location.js";
 import { isPostgresUrl } from "./postgres-url.js";
 import { sweepRetention } from "./retention.js";
+import { runOf, runRow } from "./run-rows.js";
 import {
   lockedScopes,
   type SlotClaim,
@@ -256,20 +256,6 @@ function numberedConditions<F extends object>(
     return `$${values.length}`;
   });
   return { where, mask };
-}
-
-/** The row of `run`; its concurrency keys are NUL-safe inside their JSON too (the `listRuns` filter casts it to jsonb). */
-function runRow(run: RunRecord) {
-  return fromRun(
-    run.concurrencyKeys ? { ...run, concurrencyKeys: run.concurrencyKeys.map(encodeText) } : run,
-  );
-}
-
-/** The inverse of `runRow`. */
-function runOf(row: RunRowDb): RunRecord {
-  const run = toRun(row);
-  if (run.concurrencyKeys) run.concurrencyKeys = run.concurrencyKeys.map(decodeText);
-  return run;
 }
 
 /** The `schema` query parameter of a connection URL, if any (`pg` ignores parameters it does not know). */
@@ -536,7 +522,9 @@ export class PostgresStore implements Store {
   }
 
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
-    const result = await this.transaction("acceptEvents", (tx) => this.accept(tx, input));
+    const result =
+      (isPlainAccept(input) ? await acceptPlain(await this.database(), input) : undefined) ??
+      (await this.transaction("acceptEvents", (tx) => this.accept(tx, input)));
     this.notifier?.created(result.runs);
     if (result.woken && result.woken.length > 0) this.notifier?.due(input.now);
     if (result.flow) this.notifier?.pendingWritten(result.flow);
@@ -607,18 +595,8 @@ export class PostgresStore implements Store {
   private async insertEvents(tx: Transaction, events: AcceptEventsInput["events"]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     await tx.query(statements.lockEventNamesShared, [[...new Set(events.map((event) => event.name))].sort()]);
-    const rows = events.map((event) => ({
-      id: event.id,
-      name: event.name,
-      data: JSON.stringify(event.data),
-      ts: event.ts,
-      v: event.v ?? null,
-      user_id: event.userId ?? null,
-      received_at: event.receivedAt,
-    }));
-    const stored = await tx.query<{ id: string; seq: number }>(statements.insertEvents, [jsonRows(rows)]);
-    const seqOf = new Map(stored.map((row) => [row.id, row.seq]));
-    return events.map((event) => ({ ...structuredClone(event), seq: seqOf.get(event.id) ?? 0 }));
+    const stored = await tx.query<{ id: string; seq: number }>(statements.insertEvents, [eventRows(events)]);
+    return storedEvents(events, stored);
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {

@@ -59,21 +59,44 @@ const REPLACE_STEP = `ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.nam
 const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
 
 /**
+ * SQL: how long this transaction waited for its slot scopes' locks (ms, `lockSlotScopes` keeps it in the
+ * setting `fairway.lock_wait`; 0 before or without it). A claim is decided and leased that much later than asked.
+ */
+export const LOCK_WAIT = "COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0)";
+
+/**
+ * SQL condition: run row `alias` may be claimed by `owner` at `now` (SQL expressions): due, not terminal, and its
+ * lease free, expired or `owner`'s (a retry of an execution it abandoned).
+ */
+export const claimableRun = (alias: string, now: string, owner: string) =>
+  `${alias}.status NOT IN ${TERMINAL} AND ${alias}.ready_at IS NOT NULL AND ${alias}.ready_at <= ${now}
+         AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now} OR ${alias}.lease_owner = ${owner})`;
+
+/**
+ * SQL condition: run row `alias` is a backlogged run (never started, due when created; `runs_backlog`) that a
+ * claim may take at `now` in place of a run of its backlog another worker took (a substitute): due, not
+ * terminal, its lease free or expired.
+ */
+export const spareRun = (alias: string, now: string) =>
+  `${alias}.started_at IS NULL AND ${alias}.ready_at <= ${alias}.created_at AND ${alias}.ready_at <= ${now}
+           AND ${alias}.status NOT IN ${TERMINAL}
+           AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now})`;
+
+/**
  * The body of `statements.admitAndClaimRuns` (documented there), in two parts: its common table expressions
  * and its final query, so the claim routine (`routines.ts`) runs the same statement per scope set.
  */
 export const ADMIT_AND_CLAIM = {
   ctes: `WITH clock AS MATERIALIZED (
        SELECT $3::bigint + waited AS now, $4::bigint + waited AS lease_end
-       FROM (SELECT COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0) AS waited) AS w),
+       FROM (SELECT ${LOCK_WAIT} AS waited) AS w),
      want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
      input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
      claimable AS (
        SELECT runs.id, runs.backlog_key, input.ord, runs.started_at IS NOT NULL AS resume,
          COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > (SELECT now FROM clock), false) AS held
        FROM runs JOIN input USING (id)
-       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)),
+       WHERE ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}),
      live AS (
        SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
        WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
@@ -89,9 +112,7 @@ export const ADMIT_AND_CLAIM = {
        FROM (SELECT backlog_key, COUNT(*) AS n FROM missing GROUP BY backlog_key) b
        CROSS JOIN LATERAL (
          SELECT runs.id, runs.queue_score FROM runs
-         WHERE runs.backlog_key = b.backlog_key AND runs.started_at IS NULL AND runs.ready_at <= runs.created_at
-           AND runs.ready_at <= (SELECT now FROM clock) AND runs.status NOT IN ${TERMINAL}
-           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock))
+         WHERE runs.backlog_key = b.backlog_key AND ${spareRun("runs", "(SELECT now FROM clock)")}
            AND runs.id <> ALL($1::text[])
          ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
      substitutes AS (
@@ -130,8 +151,7 @@ export const ADMIT_AND_CLAIM = {
         LIMIT (SELECT GREATEST(LEAST(fair, room - (SELECT COUNT(*) FROM candidates WHERE resume)), 0) FROM tightest))),
      locked AS (
        SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
-         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)
+         AND ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}
        ORDER BY runs.id FOR UPDATE OF runs),
      claimed AS (
        UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, (SELECT now FROM clock)),
@@ -178,15 +198,23 @@ export const statements = {
      SELECT id, name, data, ts, v, user_id, received_at FROM json_populate_recordset(NULL::events, $1::json)
      RETURNING id, seq`,
   ),
+  /**
+   * An accept that only stores events and the runs they trigger, in one round trip and one transaction
+   * (`routines.ts`, `fairway_accept_events`, whose parameters these are in order: event names, event rows,
+   * run rows, each run's event id, whether to offer the events to waits) → `stored_id`, `stored_seq` per
+   * event; no rows (and nothing written) when a wait for one of the names exists and the events must be
+   * offered to it (`plain-accept.ts` then runs the whole accept).
+   */
+  acceptPlain: named("fw_accept_plain", "SELECT * FROM fairway_accept_events($1, $2, $3, $4, $5)"),
   /** $1 sorted event names: a shared lock per name, against `registerWait`'s exclusive one. */
   lockEventNamesShared: named(
     "fw_lock_event_names_shared",
-    "SELECT pg_advisory_xact_lock_shared(hashtextextended('fairway:event:' || n, 0)) FROM unnest($1::text[]) AS n",
+    "SELECT pg_advisory_xact_lock_shared(hashtextextended('fairway:event:' || current_schema() || ':' || n, 0)) FROM unnest($1::text[]) AS n",
   ),
   /** $1 event name. */
   lockEventName: named(
     "fw_lock_event_name",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:event:' || $1, 0))",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:event:' || current_schema() || ':' || $1, 0))",
   ),
   /**
    * $1 run id: serializes the transactions that consume events for one run (`resolveStep` with an event,
@@ -195,7 +223,7 @@ export const statements = {
    */
   lockRunEvents: named(
     "fw_lock_run_events",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:run-events:' || $1, 0))",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:run-events:' || current_schema() || ':' || $1, 0))",
   ),
   /** $1 channel, $2 payload: a wake-up notice (`work-notifier.ts`), autocommit, after the commit it announces. */
   notifyWork: named("fw_notify_work", "SELECT pg_notify($1, $2)", true),
@@ -322,7 +350,7 @@ ${ADMIT_AND_CLAIM.result}`,
    */
   lockAdmissionScopes: named(
     "fw_lock_admission_scopes",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:admit:' || s, 0)) FROM unnest($1::text[]) AS s",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:admit:' || current_schema() || ':' || s, 0)) FROM unnest($1::text[]) AS s",
   ),
   /**
    * $1 window scopes (distinct), $2 each one's window start (now − period, ms), $3 singleton scopes → one
@@ -591,7 +619,7 @@ ${ADMIT_AND_CLAIM.result}`,
   /** $1 sorted lock keys of flow entries. */
   lockFlowKeys: named(
     "fw_lock_flow_keys",
-    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:flow:' || k, 0)) FROM unnest($1::text[]) AS k",
+    "SELECT pg_advisory_xact_lock(hashtextextended('fairway:flow:' || current_schema() || ':' || k, 0)) FROM unnest($1::text[]) AS k",
   ),
   /** $1 function ids, $2 kinds, $3 keys (pairwise). */
   getFlowPending: named(
