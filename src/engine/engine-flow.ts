@@ -124,6 +124,15 @@ export class EngineFlow {
   }
 
   /**
+   * How far back (ms) {@link restore} reads runs: the longest rate-limit or idempotency window and throttle
+   * lookback of the functions defined (0 without any). Retention keeps ended runs at least this long.
+   */
+  historyMs(): number {
+    const lookbacks = [...this.controller.windowedFunctions(), ...this.controller.throttledFunctions()];
+    return Math.max(0, ...lookbacks.map((entry) => entry.lookbackMs));
+  }
+
+  /**
    * Start-up: rebuilds the rate-limit and idempotency windows from the runs each function created within
    * its window (skipped runs excluded), and the throttles' GCRA state from the runs that started within
    * their lookback (whenever they were created), so a restart admits and starts no more than the limits

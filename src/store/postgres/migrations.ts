@@ -227,6 +227,17 @@ CREATE TABLE scope_turns (scope TEXT NOT NULL, backlog_key TEXT NOT NULL,
 CREATE INDEX scope_turns_waiting ON scope_turns (scope, waiting_until);
 `,
   },
+  {
+    // Retention of runs (Store.sweepRetention, src/store/postgres/retention.ts): ended runs by end time; live
+    // invoked children by parent (a parent is kept while a child lives). Version 15 is left to a change made
+    // beside this one.
+    version: 16,
+    sql: `
+CREATE INDEX runs_ended ON runs (ended_at, id) WHERE status IN ('completed','failed','cancelled','skipped');
+CREATE INDEX runs_live_children ON runs (parent_run_id)
+  WHERE parent_run_id IS NOT NULL AND status NOT IN ('completed','failed','cancelled','skipped');
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

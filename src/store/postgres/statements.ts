@@ -762,33 +762,69 @@ ${ADMIT_AND_CLAIM.result}`,
   ),
   /**
    * $1 after scope (keyset; "" first), $2 batch size: looks at the next $2 singleton holders by scope and
-   * deletes those whose run has ended (the row, run id included, as read: a key another run took meanwhile
-   * stays) → `last` scope looked at, `examined`, `deleted`.
+   * deletes those whose run has ended or is gone (the row, run id included, as read: a key another run took
+   * meanwhile stays) → `last` scope looked at, `examined`, `deleted`.
    */
   deleteEndedHolders: named(
     "fw_delete_ended_holders",
     `WITH batch AS (SELECT scope, run_id FROM singleton_holders WHERE scope > $1 ORDER BY scope LIMIT $2),
      doomed AS (SELECT h.scope FROM singleton_holders h
-       JOIN batch b ON b.scope = h.scope AND b.run_id = h.run_id JOIN runs r ON r.id = h.run_id
-       WHERE r.status IN ${TERMINAL} FOR UPDATE OF h SKIP LOCKED),
+       JOIN batch b ON b.scope = h.scope AND b.run_id = h.run_id LEFT JOIN runs r ON r.id = h.run_id
+       WHERE r.id IS NULL OR r.status IN ${TERMINAL} FOR UPDATE OF h SKIP LOCKED),
      gone AS (DELETE FROM singleton_holders h USING doomed d WHERE h.scope = d.scope RETURNING 1)
      ${WALKED_BY_SCOPE}`,
     true,
   ),
   /**
    * $1 after scope, $2 after run id (keyset; "" first), $3 batch size: looks at the next $3 slot rows and
-   * deletes those whose run has ended → `last` scope and `last_run` looked at, `examined`, `deleted`.
+   * deletes those whose run has ended or is gone → `last` scope and `last_run` looked at, `examined`, `deleted`.
    */
   deleteEndedSlots: named(
     "fw_delete_ended_slots",
     `WITH batch AS (SELECT scope, run_id FROM run_slots WHERE (scope, run_id) > ($1, $2)
        ORDER BY scope, run_id LIMIT $3),
      doomed AS (SELECT s.scope, s.run_id FROM run_slots s
-       JOIN batch b ON b.scope = s.scope AND b.run_id = s.run_id JOIN runs r ON r.id = s.run_id
-       WHERE r.status IN ${TERMINAL} FOR UPDATE OF s SKIP LOCKED),
+       JOIN batch b ON b.scope = s.scope AND b.run_id = s.run_id LEFT JOIN runs r ON r.id = s.run_id
+       WHERE r.id IS NULL OR r.status IN ${TERMINAL} FOR UPDATE OF s SKIP LOCKED),
      gone AS (DELETE FROM run_slots s USING doomed d WHERE s.scope = d.scope AND s.run_id = d.run_id
        RETURNING 1),
      ${walkedByPair("scope", "run_id")}`,
+    true,
+  ),
+  /**
+   * $1 ended before (ms), $2 batch size: looks at up to $2 deletable runs — terminal, ended before $1, no live
+   * parent and no live child (`runs_live_children`) — oldest end first (`runs_ended`), locks them, and
+   * deletes the first of them whose runs and steps fit in $2 rows (at least one), steps included →
+   * `examined` runs, `runs` and `steps` deleted. `parent_run_id` has the database's collation and `id` "C":
+   * the child lookup compares in the former, so that it is a probe of `runs_live_children` (equality is
+   * the same in both), not a filter over every live child.
+   */
+  deleteEndedRuns: named(
+    "fw_delete_ended_runs",
+    `WITH candidates AS (
+       SELECT r.id, r.ended_at FROM runs r
+       WHERE r.status IN ${TERMINAL} AND r.ended_at < $1
+         AND NOT EXISTS (SELECT 1 FROM runs p WHERE p.id = r.parent_run_id AND p.status NOT IN ${TERMINAL})
+         AND NOT EXISTS (SELECT 1 FROM runs c
+           WHERE c.parent_run_id = r.id COLLATE "default" AND c.status NOT IN ${TERMINAL})
+       ORDER BY r.ended_at, r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
+     sized AS (SELECT c.id, c.ended_at, 1 + (SELECT COUNT(*) FROM steps s WHERE s.run_id = c.id) AS size
+       FROM candidates c),
+     counted AS (SELECT id, SUM(size) OVER (ORDER BY ended_at, id) AS upto,
+       ROW_NUMBER() OVER (ORDER BY ended_at, id) AS n FROM sized),
+     doomed AS (SELECT id FROM counted WHERE upto <= $2 OR n = 1),
+     steps_gone AS (DELETE FROM steps s USING doomed d WHERE s.run_id = d.id RETURNING 1),
+     gone AS (DELETE FROM runs r USING doomed d WHERE r.id = d.id RETURNING 1)
+     SELECT (SELECT COUNT(*) FROM candidates)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS runs,
+       (SELECT COUNT(*) FROM steps_gone)::int AS steps`,
+    true,
+  ),
+  /** $1 made before (ms), $2 batch size → `n` usage records deleted, oldest first (`usage_at`). */
+  deleteOldUsage: named(
+    "fw_delete_old_usage",
+    `WITH doomed AS (SELECT id FROM usage WHERE at < $1 ORDER BY at LIMIT $2 FOR UPDATE SKIP LOCKED),
+     gone AS (DELETE FROM usage u USING doomed d WHERE u.id = d.id RETURNING 1)
+     SELECT COUNT(*)::int AS n FROM gone`,
     true,
   ),
   /**
