@@ -183,6 +183,7 @@ export class Fairway<TEvents extends EventMap = {}> {
         clock: this.clock,
         logger: this.logger,
         firstDelayMs: Math.min(FIRST_RETENTION_MS, retention.intervalMs),
+        historyMs: () => this.flow.historyMs(),
       });
     this.hub = new RunEventHub(this.logger);
     this.owner = newLeaseOwner(this.newId());

@@ -125,6 +125,15 @@ export class EngineFlow {
   }
 
   /**
+   * How far back (ms) {@link restore} reads runs: the longest throttle lookback of the functions defined
+   * (0 without any). Retention keeps ended runs at least this long. (The rate-limit and idempotency windows
+   * are rebuilt from the stored admissions, which retention keeps for the longest window on its own.)
+   */
+  historyMs(): number {
+    return Math.max(0, ...this.controller.throttledFunctions().map((entry) => entry.lookbackMs));
+  }
+
+  /**
    * Start-up: rebuilds the rate-limit and idempotency windows from the admissions stored within the longest
    * window (`Store.listAdmissions`: the runs created and the debounced events that joined a debounce, as
    * they were counted), and the throttles' GCRA state from the runs that started within

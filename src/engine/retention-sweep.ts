@@ -3,7 +3,8 @@
  * what the store keeps only for a while (rules in `src/store/retention.ts`): events older than `eventsMs`
  * that no live run, wait, debounce or batch can still read, expired event-id dedup keys and, on a shared
  * store, past throttle times, ended singleton holders, admissions older than every window and slot rows of
- * ended runs. Every worker of a shared store runs its own; the store makes passes that overlap safe (each
+ * ended runs; and the history: runs ended more than `runsMs` ago with their steps, usage records older than
+ * `usageMs`. Every worker of a shared store runs its own; the store makes passes that overlap safe (each
  * row is deleted by one of them, none waits for the other).
  *
  * A row "stopped counting" only `RETENTION_MARGIN_MS` before `now`: workers' clocks differ a little (as
@@ -16,7 +17,7 @@
  *
  * @module
  */
-import { noneDeleted, type RetentionResult } from "../store/retention.js";
+import { noneDeleted, type RetentionInput, type RetentionResult } from "../store/retention.js";
 import type { Store } from "../store/store.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Logger } from "./types.js";
@@ -35,6 +36,15 @@ export interface RetentionSweepDeps {
   intervalMs: number;
   /** Events are kept at least this long after they were received, ms. */
   eventsMs: number;
+  /** Ended runs are kept at least this long after they ended, ms; `false`: for ever. */
+  runsMs: number | false;
+  /** Usage records are kept at least this long after the call, ms; `false`: for ever. */
+  usageMs: number | false;
+  /**
+   * How far back (ms) the engine reads ended runs when it starts (flow control's throttle lookbacks,
+   * `EngineFlow.historyMs`), read at each pass (functions are defined after the client).
+   */
+  historyMs: () => number;
   /** Delay of the first pass after `start`, ms. */
   firstDelayMs: number;
   /** Rows per batch. @default RETENTION_BATCH */
@@ -83,15 +93,9 @@ export class RetentionSweep {
   }
 
   private async pass(signal: AbortSignal): Promise<RetentionResult> {
-    const { store, clock, logger, eventsMs } = this.deps;
-    const now = clock.now();
+    const { store, clock, logger } = this.deps;
     try {
-      const deleted = await store.sweepRetention({
-        eventsBefore: now - eventsMs,
-        expiredBefore: now - RETENTION_MARGIN_MS,
-        batchSize: this.deps.batchSize ?? RETENTION_BATCH,
-        signal,
-      });
+      const deleted = await store.sweepRetention(this.input(clock.now(), signal));
       this.failing = false;
       if (Object.values(deleted).some((rows) => rows > 0)) logger.debug("retention sweep", { ...deleted });
       return deleted;
@@ -100,6 +104,24 @@ export class RetentionSweep {
       this.failing = true;
       return noneDeleted();
     }
+  }
+
+  /**
+   * What a pass at `now` deletes: runs that ended before `now − runsMs`, and never after `now − margin −
+   * historyMs()` (what a start-up reads back stays, on every worker's clock); usage before `now − usageMs`.
+   */
+  private input(now: number, signal: AbortSignal): RetentionInput {
+    const { eventsMs, runsMs, usageMs, historyMs } = this.deps;
+    const expiredBefore = now - RETENTION_MARGIN_MS;
+    const input: RetentionInput = {
+      eventsBefore: now - eventsMs,
+      expiredBefore,
+      batchSize: this.deps.batchSize ?? RETENTION_BATCH,
+      signal,
+    };
+    if (runsMs !== false) input.runsBefore = Math.min(now - runsMs, expiredBefore - historyMs());
+    if (usageMs !== false) input.usageBefore = now - usageMs;
+    return input;
   }
 
   private arm(delayMs: number): void {

@@ -56,7 +56,7 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
    * What the store keeps only for a while, deleted by a pass on the engine's clock (`Store.sweepRetention`,
    * `src/store/retention.ts`); `false` turns the passes off (everything is kept). Deleting never changes a
    * decision: a row goes only once nothing can count or read it (see {@link RetentionOptions}).
-   * @default { eventsMs: 7 days, intervalMs: 1 hour }
+   * @default { eventsMs: 7 days, runsMs: 30 days, usageMs: 400 days, intervalMs: 1 hour }
    */
   retention?: RetentionOptions | false;
   /**
@@ -80,10 +80,10 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
 }
 
 /**
- * Retention of the store's growing tables (`FairwayOptions.retention`). Kept for their own window, whatever
- * these options: event-id dedup keys (24 h), rate-limit and idempotency admissions (their period, at most
- * 24 h), throttle times (until past), singleton holders and concurrency slots (until their run ends); each
- * is deleted a few minutes after that (a margin for clocks of workers that differ).
+ * Retention of the store's growing tables and of the history (`FairwayOptions.retention`). Kept for their
+ * own window, whatever these options: event-id dedup keys (24 h), rate-limit and idempotency admissions
+ * (their period, at most 24 h), throttle times (until past), singleton holders and concurrency slots (until
+ * their run ends); each is deleted a few minutes after that (a margin for clocks of workers that differ).
  */
 export interface RetentionOptions {
   /**
@@ -94,6 +94,22 @@ export interface RetentionOptions {
    * @default 604800000 (7 days)
    */
   eventsMs?: number;
+  /**
+   * How long a run's history — the run, its steps (the run list, its timeline) — is kept after it ended
+   * (completed, failed, cancelled or skipped), ms; `false`: for ever. A run linked by `step.invoke` to a run
+   * that has not ended (its parent, or a child) is kept until that one has ended too and its own time is up.
+   * Never shorter than what flow control reads back at start-up (a function's rate-limit or idempotency
+   * window, at most 24 h, or its throttle's lookback) plus a few minutes. Integer ≥ 0 or `false`.
+   * @default 2592000000 (30 days; Inngest keeps 1 to 90 days of run history by plan)
+   */
+  runsMs?: number | false;
+  /**
+   * How long a usage record (one model call's tokens, what `fairway.usage()` sums) is kept after the call,
+   * ms; `false`: for ever. Totals over a window reaching further back lose those calls. At least `runsMs`
+   * (a kept run keeps its usage). Integer ≥ 0 or `false`.
+   * @default the longer of 34560000000 (400 days: a year of monthly totals and the month to compare) and `runsMs`
+   */
+  usageMs?: number | false;
   /** Time between two passes, ms; the first is one minute after start (or this, if shorter). Integer ≥ 1000. @default 3600000 (1 hour) */
   intervalMs?: number;
 }

@@ -622,7 +622,9 @@ export interface Store {
   /**
    * One retention pass: deletes the rows that no decision and no reader can need any more (old events
    * nothing reads, expired dedup keys, admissions older than every window; on a shared store also past
-   * throttle times, ended singleton holders, slot rows of ended runs; the rules are in `src/store/retention.ts`),
+   * throttle times, ended singleton holders, slot rows of ended runs) and the history older than asked (runs
+   * ended before `runsBefore` with their steps, unless a run they invoked or were invoked by is live; usage
+   * records before `usageBefore`; the rules are in `src/store/retention.ts`),
    * in batches of at most `input.batchSize` rows, each its own short statement or transaction, so no lock
    * is held long and other writes go on between batches. Safe when several processes sweep one database at
    * once (a row is deleted by one of them; none fails). Returns the rows deleted, per kind.

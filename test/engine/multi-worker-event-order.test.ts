@@ -12,7 +12,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Fairway } from "../../src/index.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { dropSchema, lockWaiter, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
+import {
+  dropSchema,
+  frozenMonotonic,
+  lockWaiter,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from "../helpers/postgres.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -28,7 +34,12 @@ describe("event order on two workers sharing one PostgreSQL schema", () => {
     const workers = ["a", "b"].map(() => {
       const fairway = new Fairway({
         id: "app",
-        store: new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+        store: new PostgresStore({
+          connectionString: TEST_DATABASE_URL,
+          schema,
+          maxConnections: 4,
+          monotonicClock: frozenMonotonic,
+        }),
         clock,
         logger: silent,
       });

@@ -201,4 +201,38 @@ describe.each(["memory", "sqlite", "postgres"] as const)("on %s", (kind) => {
     ]);
     await second.close();
   });
+
+  it("rate limit: the window outlives the runs retention deletes (runsMs 0), across a restart", async () => {
+    location = locationOf(kind);
+    const ran: unknown[] = [];
+    const retention = { runsMs: 0, intervalMs: 60_000 };
+    const open = (at?: number) => {
+      const { store, clock } = openProcess(location, at);
+      const fairway = new Fairway({ id: "app", store, clock, logger: silent, retention });
+      fairway.createFunction(
+        { id: "daily", rateLimit: { limit: 1, period: "24h" } },
+        { event: "daily" },
+        () => {
+          ran.push("daily");
+        },
+      );
+      return { fairway, clock };
+    };
+    const first = open();
+    await first.fairway.start();
+    await first.fairway.send({ name: "daily", data: {} });
+    // The run ended; past the retention margin, a pass deletes it.
+    await first.clock.advance("10m");
+    expect(ran).toEqual(["daily"]);
+    expect((await first.fairway.listRuns({ functionId: "daily" })).runs).toEqual([]);
+    await first.fairway.close();
+
+    const second = open(first.clock.now());
+    await second.fairway.start();
+    await second.fairway.send({ name: "daily", data: {} });
+    await second.clock.advance(0);
+    expect(ran).toEqual(["daily"]);
+    expect(await skipReasons(second.fairway, "daily")).toHaveLength(1);
+    await second.fairway.close();
+  });
 });

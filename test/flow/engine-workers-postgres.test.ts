@@ -3,7 +3,7 @@ import { gcraTake } from "../../src/flow/gcra.js";
 import { Fairway, type FunctionConfig, type HandlerContext } from "../../src/index.js";
 import { PostgresStore } from "../../src/store/postgres/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
+import { dropSchema, frozenMonotonic, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
 import { eventsFor, gatedHandler, statuses } from "./engine-helpers.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -26,7 +26,12 @@ async function twoWorkers(): Promise<{ workers: [Fairway, Fairway]; clock: FakeC
   const worker = () =>
     new Fairway({
       id: "test",
-      store: new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 }),
+      store: new PostgresStore({
+        connectionString: TEST_DATABASE_URL,
+        schema,
+        maxConnections: 2,
+        monotonicClock: frozenMonotonic,
+      }),
       clock,
       logger: silent,
       retryBackoffScale: 0,

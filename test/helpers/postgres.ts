@@ -23,7 +23,15 @@ export function uniqueSchema(label = "s"): string {
 }
 
 /**
- * A PostgresStore on a fresh schema of the test database; `close()` also drops the schema (every store on
+ * A monotonic clock that never moves, for stores under a fake clock: the store decides a claim with slots or a
+ * throttle at the engine's `now` plus the real time the claim waited in the process (`monotonicClock`), which
+ * would make a fake-clock test's starts depend on the machine's load (a throttled start let through 1 ms
+ * early under load). Tests of that wait inject a clock of their own.
+ */
+export const frozenMonotonic = (): number => 0;
+
+/**
+ * A PostgresStore on a fresh schema of the test database (its `monotonicClock` frozen unless given); `close()` also drops the schema (every store on
  * it must be closed first, or the drop waits for their locks).
  */
 export function testPostgresStore(options: PostgresStoreOptions & { schema?: string } = {}): PostgresStore {
@@ -31,6 +39,7 @@ export function testPostgresStore(options: PostgresStoreOptions & { schema?: str
   const store = new PostgresStore({
     connectionString: TEST_DATABASE_URL,
     maxConnections: 4,
+    monotonicClock: frozenMonotonic,
     ...options,
     schema,
   });
@@ -68,7 +77,12 @@ export function durableLocation(kind: "sqlite" | "postgres", dir: string): Durab
   const opened: Store[] = [];
   return {
     open() {
-      const store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 });
+      const store = new PostgresStore({
+        connectionString: TEST_DATABASE_URL,
+        schema,
+        maxConnections: 2,
+        monotonicClock: frozenMonotonic,
+      });
       opened.push(store);
       return store;
     },

@@ -8,7 +8,16 @@
  * `--ignore-scripts` and gets the binary this repository built. Everything else comes from the registry.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -154,4 +163,18 @@ main();
   it("installs the CLI: npx fairway --help", async () => {
     expect(await sh("npx", ["fairway", "--help"], app)).toMatch(/Usage: fairway/);
   }, 120_000);
+
+  it("ships the docs its README links to, and source maps that carry their sources (src/ is not shipped)", () => {
+    const installed = join(app, "node_modules/fairway-agents");
+    const readme = readFileSync(join(installed, "README.md"), "utf8");
+    const docs = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((match) => match[1]!);
+    expect(docs.length).toBeGreaterThan(5);
+    expect(docs.filter((path) => !existsSync(join(installed, path)))).toEqual([]);
+    const map = JSON.parse(readFileSync(join(installed, "dist/index.js.map"), "utf8")) as {
+      sources: string[];
+      sourcesContent?: string[];
+    };
+    expect(map.sourcesContent?.length).toBe(map.sources.length);
+    expect(map.sourcesContent?.[0]).toContain("export");
+  });
 });

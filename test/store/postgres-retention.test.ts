@@ -8,9 +8,9 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_ADMISSION_WINDOW_MS } from "../../src/flow/store-admission.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
-import { TURN_MEMORY_MS } from "../../src/store/postgres/statements.js";
-import type { RetentionInput, Store } from "../../src/store/store.js";
-import { TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
+import { statements, TURN_MEMORY_MS } from "../../src/store/postgres/statements.js";
+import type { RetentionInput, RetentionResult, Store } from "../../src/store/store.js";
+import { frozenMonotonic, TEST_DATABASE_URL, testPostgresStore, uniqueSchema } from "../helpers/postgres.js";
 import { run, T0 } from "./store.contract.js";
 
 /** Stores opened by a test, closed after it (the schema-dropping one last). */
@@ -23,7 +23,12 @@ afterEach(async () => {
 async function twoStores(): Promise<[Store, Store, string]> {
   const schema = uniqueSchema("retention");
   const first = testPostgresStore({ schema, maxConnections: 2 });
-  const second = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 });
+  const second = new PostgresStore({
+    connectionString: TEST_DATABASE_URL,
+    schema,
+    maxConnections: 2,
+    monotonicClock: frozenMonotonic,
+  });
   opened.push(first, second);
   await Promise.all([first.init(), second.init()]);
   return [first, second, schema];
@@ -127,6 +132,30 @@ describe("PostgreSQL store: retention of the shared flow-control tables", () => 
     expect((await a.sweepRetention(expired(later + 2000))).turns).toBe(1);
   });
 
+  it("a batch of runs deletes the oldest whose runs and steps fit in the batch size, at least one", async () => {
+    const [a, , schema] = await twoStores();
+    await a.acceptEvents({ now: T0, events: [], runs: ["r1", "r2", "r3"].map((id) => ({ run: run(id) })) });
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`SET search_path TO ${schema}`);
+      // r1 ended first with 5 steps, r2 and r3 then with 1 each.
+      await client.query(`UPDATE runs SET status = 'completed', ready_at = NULL,
+        ended_at = ${T0} + CAST(substr(id, 2) AS int)`);
+      await client.query(`INSERT INTO steps (run_id, id, name, op, status, position, attempts, started_at)
+        SELECT 'r1', 's' || j, 's', 'run', 'completed', j, 1, ${T0} FROM generate_series(1, 5) j
+        UNION ALL SELECT r, 's', 's', 'run', 'completed', 0, 1, ${T0} FROM unnest(ARRAY['r2', 'r3']) r`);
+      const batch = async () =>
+        (await client.query(statements.deleteEndedRuns.text, [T0 + 10, 4])).rows[0] as Record<string, number>;
+      // 6 rows > 4, but the first run goes whole; then r2 (2 rows) and r3 (2 rows) fit in one batch.
+      expect(await batch()).toEqual({ examined: 3, runs: 1, steps: 5 });
+      expect(await batch()).toEqual({ examined: 2, runs: 2, steps: 2 });
+      expect(await batch()).toEqual({ examined: 0, runs: 0, steps: 0 });
+    } finally {
+      await client.end();
+    }
+  });
+
   it("two stores sweeping one schema at once delete every doomed row once, keep the rest, and neither fails", async () => {
     const [a, b, schema] = await twoStores();
     const n = 1200;
@@ -146,38 +175,50 @@ describe("PostgreSQL store: retention of the shared flow-control tables", () => 
         `INSERT INTO run_admissions (scope, at, run_id)
          SELECT 'rateLimit:fn', ${T0 - MAX_ADMISSION_WINDOW_MS} - i, 'r' || i FROM generate_series(1, ${n}) i`,
         `INSERT INTO run_admissions (scope, at, run_id) VALUES ('rateLimit:fn', ${T0}, 'r-live')`,
-        `INSERT INTO runs (id, function_id, status, event_ids, events, created_at, event_seq, backlog_key)
-         SELECT 'ended' || i, 'fn', 'completed', '[]', '[]', ${T0}, 0, 'fn' FROM generate_series(1, ${n}) i`,
+        `INSERT INTO runs (id, function_id, status, event_ids, events, created_at, ended_at, event_seq, backlog_key)
+         SELECT 'ended' || i, 'fn', 'completed', '[]', '[]', ${T0}, ${T0} - i, 0, 'fn' FROM generate_series(1, ${n}) i`,
+        `INSERT INTO steps (run_id, id, name, op, status, position, attempts, started_at)
+         SELECT 'ended' || i, 's' || j, 's', 'run', 'completed', j, 1, ${T0}
+         FROM generate_series(1, ${n}) i, generate_series(1, 2) j`,
+        `INSERT INTO usage (id, run_id, function_id, tenant_key, model, at, input_tokens, output_tokens)
+         SELECT 'u' || i, 'ended' || i, 'fn', 't', 'm', ${T0} - i, 1, 1 FROM generate_series(1, ${n}) i`,
+        `INSERT INTO usage (id, run_id, function_id, tenant_key, model, at, input_tokens, output_tokens)
+         VALUES ('u-live', 'live', 'fn', 't', 'm', ${T0}, 1, 1)`,
         `INSERT INTO runs (id, function_id, status, event_ids, events, created_at, ready_at, event_seq, backlog_key)
          VALUES ('live', 'fn', 'queued', '[]', '[]', ${T0}, ${T0}, ${n + 1}, 'fn')`,
         `INSERT INTO singleton_holders (scope, run_id) SELECT 'singleton:' || i, 'ended' || i FROM generate_series(1, ${n}) i`,
-        `INSERT INTO singleton_holders (scope, run_id) VALUES ('singleton:live', 'live')`,
+        `INSERT INTO singleton_holders (scope, run_id) VALUES ('singleton:live', 'live'), ('singleton:gone', 'gone')`,
         `INSERT INTO run_slots (scope, run_id) SELECT 'fn:fn', 'ended' || i FROM generate_series(1, ${n}) i`,
-        `INSERT INTO run_slots (scope, run_id) VALUES ('fn:fn', 'live')`,
+        `INSERT INTO run_slots (scope, run_id) VALUES ('fn:fn', 'live'), ('fn:fn', 'gone')`,
         `INSERT INTO scope_turns (scope, backlog_key, served_at, waiting_until)
          SELECT 'fn:fn', 'b' || i, ${T0} - 600000 - i, 0 FROM generate_series(1, ${n}) i`,
         `INSERT INTO scope_turns (scope, backlog_key, served_at, waiting_until) VALUES ('fn:fn', 'waiting', 0, ${T0 + 100})`,
       ];
       for (const statement of seed) await client.query(statement);
-      const pass = { eventsBefore: T0 + 100, expiredBefore: T0, batchSize: 100 };
+      const pass = {
+        eventsBefore: T0 + 100,
+        expiredBefore: T0,
+        runsBefore: T0,
+        usageBefore: T0,
+        batchSize: 100,
+      };
       const [first, second] = await Promise.all([a.sweepRetention(pass), b.sweepRetention(pass)]);
-      const kinds = [
-        "events",
-        "dedup",
-        "throttles",
-        "singletonHolders",
-        "admissions",
-        "slots",
-        "turns",
-      ] as const;
-      for (const kind of kinds) expect(first[kind] + second[kind], kind).toBe(n);
+      // Slot rows and holders of a run that is gone ("gone": deleted, here never written) go too.
+      const expected: RetentionResult = {
+        ...{ events: n, dedup: n, throttles: n, admissions: n, turns: n, runs: n, steps: 2 * n, usage: n },
+        ...{ singletonHolders: n + 1, slots: n + 1 },
+      };
+      for (const [kind, rows] of Object.entries(expected) as Array<[keyof RetentionResult, number]>)
+        expect(first[kind] + second[kind], kind).toBe(rows);
       const left = await client.query(`SELECT
           (SELECT string_agg(id, ',') FROM events) AS events, (SELECT string_agg(key, ',') FROM dedup) AS dedup,
           (SELECT string_agg(scope, ',') FROM throttles) AS throttles,
           (SELECT string_agg(run_id, ',') FROM run_admissions) AS admissions,
           (SELECT string_agg(run_id, ',') FROM singleton_holders) AS holders,
           (SELECT string_agg(run_id, ',') FROM run_slots) AS slots,
-          (SELECT string_agg(backlog_key, ',') FROM scope_turns) AS turns`);
+          (SELECT string_agg(backlog_key, ',') FROM scope_turns) AS turns,
+          (SELECT string_agg(id, ',') FROM runs) AS runs, (SELECT COUNT(*)::int FROM steps) AS steps,
+          (SELECT string_agg(id, ',') FROM usage) AS usage`);
       expect(left.rows[0]).toEqual({
         events: "young",
         dedup: "live",
@@ -186,6 +227,9 @@ describe("PostgreSQL store: retention of the shared flow-control tables", () => 
         holders: "live",
         slots: "live",
         turns: "waiting",
+        runs: "live",
+        steps: 0,
+        usage: "u-live",
       });
     } finally {
       await client.end();

@@ -11,6 +11,7 @@ import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { AcceptEventsInput, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 import {
   dropSchema,
+  frozenMonotonic,
   lockWaiter,
   TEST_DATABASE_URL,
   testPostgresStore,
@@ -73,7 +74,12 @@ afterEach(async () => {
 async function twoWorkers(): Promise<[Store, Store, string]> {
   const schema = uniqueSchema();
   const first = testPostgresStore({ schema });
-  const second = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
+  const second = new PostgresStore({
+    connectionString: TEST_DATABASE_URL,
+    schema,
+    maxConnections: 4,
+    monotonicClock: frozenMonotonic,
+  });
   opened.push(first, second);
   await Promise.all([first.init(), second.init()]);
   return [first, second, schema];
@@ -392,6 +398,39 @@ describe("PostgreSQL store: concurrency slots decided in the claim across worker
     // The backlog has no backlogged run left: nothing in its place, and the light backlog's run is not taken.
     expect(await a.claimRun("h0", "wa", T0, 1000, slots, undefined, true)).toBeUndefined();
     expect(await a.getRun("l0")).toMatchObject({ status: "queued" });
+  });
+
+  it("one batch of several scope sets: sets whose runs were all taken elsewhere (no substitute) claim nothing, the rest are decided in order against the shared scope", async () => {
+    const [a, b] = await twoWorkers();
+    const tenant = (id: string, key: string) => run(id, { backlogKey: `fn\u0000${key}` });
+    await a.acceptEvents({
+      now: T0,
+      events: [],
+      runs: ["l1", "l2", "l3", "l3b", "l4", "l5"].map((id) => ({ run: tenant(id, id.slice(0, 2)) })),
+    });
+    const slotsOf = (key: string) => [
+      { scope: "fn:fn", limit: 3 },
+      { scope: `fn:fn:k=${key}`, limit: 1 },
+    ];
+    for (const id of ["l2", "l3", "l4"])
+      expect(await b.claimRun(id, "wb", T0, 1000, [{ scope: "fn:fn", limit: 3 }])).toMatchObject({
+        run: { id },
+      });
+    await sleepUntil(b, "l3", "wb", T0, T0 + 10_000);
+    await sleepUntil(b, "l4", "wb", T0, T0 + 10_000);
+    // One turn: five claims, five scope sets sharing "fn:fn" (limit 3, of which b's l2 holds one).
+    const outcomes = await Promise.all(
+      ["l1", "l2", "l3", "l4", "l5"].map((id) =>
+        a.claimRun(id, "wa", T0, 1000, slotsOf(id.slice(0, 2)), undefined, true),
+      ),
+    );
+    expect(outcomes).toEqual([
+      expect.objectContaining({ run: expect.objectContaining({ id: "l1" }) }),
+      undefined,
+      expect.objectContaining({ run: expect.objectContaining({ id: "l3b" }) }),
+      undefined,
+      { refused: true, scope: "fn:fn" },
+    ]);
   });
 
   it("turns across workers: a slot freed while a less recently served backlog waits is kept for it, whoever asks first; the turn lapses when its claimer stops asking", async () => {

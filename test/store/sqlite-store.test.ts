@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { ConfigError, MigrationError } from "../../src/errors/index.js";
 import { migrate, migrations } from "../../src/store/sqlite/migrations.js";
+import { retentionTable } from "../../src/store/sqlite/retention-table.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { retentionContract } from "./retention.contract.js";
 import { offerAtomicity, storeContract } from "./store.contract.js";
@@ -149,6 +150,31 @@ describe("SQLite migrations", () => {
     await second.init();
     expect(await second.getEvent("e1")).toMatchObject({ data: { a: 1 }, seq: 1 });
     await second.close();
+  });
+});
+
+describe("SQLite retention of runs", () => {
+  it("a batch deletes the oldest ended runs whose runs and steps fit in the batch size, at least one", () => {
+    const db = new Database(":memory:");
+    migrate(db);
+    // r1 ended first with 5 steps, r2 and r3 then with 1 each; r4 has not ended.
+    db.exec(`INSERT INTO runs (id, function_id, status, event_ids, events, created_at, ended_at, event_seq, backlog_key)
+      VALUES ('r1', 'fn', 'completed', '[]', '[]', 1, 11, 0, 'b'), ('r2', 'fn', 'failed', '[]', '[]', 1, 12, 0, 'b'),
+        ('r3', 'fn', 'cancelled', '[]', '[]', 1, 13, 0, 'b'), ('r4', 'fn', 'queued', '[]', '[]', 1, NULL, 0, 'b');
+      INSERT INTO steps (run_id, id, name, op, status, position, attempts, started_at)
+      VALUES ('r1', 'a', 'a', 'run', 'completed', 0, 1, 1), ('r1', 'b', 'b', 'run', 'completed', 1, 1, 1),
+        ('r1', 'c', 'c', 'run', 'completed', 2, 1, 1), ('r1', 'd', 'd', 'run', 'completed', 3, 1, 1),
+        ('r1', 'e', 'e', 'run', 'completed', 4, 1, 1), ('r2', 'a', 'a', 'run', 'completed', 0, 1, 1),
+        ('r3', 'a', 'a', 'run', 'completed', 0, 1, 1), ('r4', 'a', 'a', 'run', 'completed', 0, 1, 1);`);
+    const table = retentionTable(db);
+    // 6 rows > 4, but the first run goes whole; then r2 (2 rows) and r3 (2 rows) fit in one batch.
+    expect(table.deleteRuns(100, 4)).toEqual({ examined: 3, runs: 1, steps: 5 });
+    expect(table.deleteRuns(100, 4)).toEqual({ examined: 2, runs: 2, steps: 2 });
+    expect(table.deleteRuns(100, 4)).toEqual({ examined: 0, runs: 0, steps: 0 });
+    expect(db.prepare("SELECT run_id AS id FROM steps UNION ALL SELECT id FROM runs").all()).toEqual([
+      { id: "r4" },
+      { id: "r4" },
+    ]);
   });
 });
 

@@ -351,7 +351,34 @@ export class MemoryStore implements Store {
     const admittedBefore = input.expiredBefore - MAX_ADMISSION_WINDOW_MS;
     deleted.admissions = countWhile(this.admissions, (kept) => kept.at <= admittedBefore);
     this.admissions.splice(0, deleted.admissions);
+    if (input.runsBefore !== undefined) this.deleteEndedRuns(input.runsBefore, deleted);
+    if (input.usageBefore !== undefined) {
+      for (const [id, record] of this.usage) {
+        if (record.at >= input.usageBefore) continue;
+        this.usage.delete(id);
+        deleted.usage += 1;
+      }
+    }
     return deleted;
+  }
+
+  /** The runs rule of `src/store/retention.ts`: terminal, ended before `before`, no live parent or child. */
+  private deleteEndedRuns(before: number, deleted: RetentionResult): void {
+    const live = (runId: string | undefined) => {
+      const run = runId === undefined ? undefined : this.runs.get(runId);
+      return run !== undefined && !TERMINAL.has(run.status);
+    };
+    const liveParents = new Set<string>();
+    for (const run of this.runs.values())
+      if (run.parent && !TERMINAL.has(run.status)) liveParents.add(run.parent.runId);
+    for (const [id, run] of this.runs) {
+      if (!TERMINAL.has(run.status) || run.endedAt === undefined || run.endedAt >= before) continue;
+      if (live(run.parent?.runId) || liveParents.has(id)) continue;
+      this.runs.delete(id);
+      deleted.runs += 1;
+      deleted.steps += this.steps.get(id)?.size ?? 0;
+      this.steps.delete(id);
+    }
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

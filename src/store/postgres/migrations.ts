@@ -236,6 +236,16 @@ CREATE INDEX run_admissions_order ON run_admissions (at, scope, run_id);
 DROP INDEX run_admissions_at;
 `,
   },
+  {
+    // Retention of runs (Store.sweepRetention, src/store/postgres/retention.ts): ended runs by end time; live
+    // invoked children by parent (a parent is kept while a child lives).
+    version: 16,
+    sql: `
+CREATE INDEX runs_ended ON runs (ended_at, id) WHERE status IN ('completed','failed','cancelled','skipped');
+CREATE INDEX runs_live_children ON runs (parent_run_id)
+  WHERE parent_run_id IS NOT NULL AND status NOT IN ('completed','failed','cancelled','skipped');
+`,
+  },
 ];
 
 /** What `migrate` needs of a connection: one dedicated session (a pooled client, checked out). */

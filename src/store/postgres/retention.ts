@@ -1,14 +1,23 @@
 /**
  * `PostgresStore.sweepRetention`: the batches of `statements.ts` ("Retention"), kind after kind. The kinds
- * with an index on what makes a row deletable (events by `seq`, dedup keys by expiry, admissions by time)
- * delete a batch from the oldest until one comes back short; the kinds whose rows stop counting when their
- * run ends or their time passes and that have no such index (throttles, singleton holders, slot rows: about
- * one row per key) are walked by primary key, a batch of rows looked at per statement, with a cursor.
+ * with an index on what makes a row deletable (events by `seq`, dedup keys by expiry, admissions by time,
+ * ended runs by end, usage by time) delete a batch from the oldest until one comes back short (runs: until
+ * one looks at fewer runs than a batch, since a batch is bounded by the steps it deletes too); the kinds
+ * whose rows stop counting when their run ends or their time passes and that have no such index (throttles,
+ * singleton holders, slot rows: about one row per key) are walked by primary key, a batch of rows looked at
+ * per statement, with a cursor.
  *
  * @module
  */
 import { MAX_ADMISSION_WINDOW_MS } from "../../flow/store-admission.js";
-import { deleteInBatches, noneDeleted, type RetentionInput, type RetentionResult } from "../retention.js";
+import {
+  deleteInBatches,
+  deleteRunsInBatches,
+  noneDeleted,
+  type RetentionInput,
+  type RetentionResult,
+  type RunsBatch,
+} from "../retention.js";
 import type { PostgresDatabase, Statement } from "./postgres-database.js";
 import { statements, TURN_MEMORY_MS } from "./statements.js";
 
@@ -50,6 +59,20 @@ export async function sweepRetention(db: PostgresDatabase, input: RetentionInput
       batchSize,
     ]),
   );
+  const { runsBefore, usageBefore } = input;
+  if (runsBefore !== undefined)
+    await deleteRunsInBatches(
+      input,
+      async () =>
+        (await db.query<RunsBatch>(statements.deleteEndedRuns, [runsBefore, batchSize]))[0] ?? {
+          examined: 0,
+          runs: 0,
+          steps: 0,
+        },
+      deleted,
+    );
+  if (usageBefore !== undefined)
+    deleted.usage = await deleteInBatches(input, count(statements.deleteOldUsage, usageBefore));
   return deleted;
 }
 

@@ -59,21 +59,44 @@ const REPLACE_STEP = `ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.nam
 const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
 
 /**
+ * SQL: how long this transaction waited for its slot scopes' locks (ms, `lockSlotScopes` keeps it in the
+ * setting `fairway.lock_wait`; 0 before or without it). A claim is decided and leased that much later than asked.
+ */
+export const LOCK_WAIT = "COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0)";
+
+/**
+ * SQL condition: run row `alias` may be claimed by `owner` at `now` (SQL expressions): due, not terminal, and its
+ * lease free, expired or `owner`'s (a retry of an execution it abandoned).
+ */
+export const claimableRun = (alias: string, now: string, owner: string) =>
+  `${alias}.status NOT IN ${TERMINAL} AND ${alias}.ready_at IS NOT NULL AND ${alias}.ready_at <= ${now}
+         AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now} OR ${alias}.lease_owner = ${owner})`;
+
+/**
+ * SQL condition: run row `alias` is a backlogged run (never started, due when created; `runs_backlog`) that a
+ * claim may take at `now` in place of a run of its backlog another worker took (a substitute): due, not
+ * terminal, its lease free or expired.
+ */
+export const spareRun = (alias: string, now: string) =>
+  `${alias}.started_at IS NULL AND ${alias}.ready_at <= ${alias}.created_at AND ${alias}.ready_at <= ${now}
+           AND ${alias}.status NOT IN ${TERMINAL}
+           AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now})`;
+
+/**
  * The body of `statements.admitAndClaimRuns` (documented there), in two parts: its common table expressions
  * and its final query, so the claim routine (`routines.ts`) runs the same statement per scope set.
  */
 export const ADMIT_AND_CLAIM = {
   ctes: `WITH clock AS MATERIALIZED (
        SELECT $3::bigint + waited AS now, $4::bigint + waited AS lease_end
-       FROM (SELECT COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0) AS waited) AS w),
+       FROM (SELECT ${LOCK_WAIT} AS waited) AS w),
      want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
      input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
      claimable AS (
        SELECT runs.id, runs.backlog_key, input.ord, runs.started_at IS NOT NULL AS resume,
          COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > (SELECT now FROM clock), false) AS held
        FROM runs JOIN input USING (id)
-       WHERE runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)),
+       WHERE ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}),
      live AS (
        SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
        WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
@@ -89,9 +112,7 @@ export const ADMIT_AND_CLAIM = {
        FROM (SELECT backlog_key, COUNT(*) AS n FROM missing GROUP BY backlog_key) b
        CROSS JOIN LATERAL (
          SELECT runs.id, runs.queue_score FROM runs
-         WHERE runs.backlog_key = b.backlog_key AND runs.started_at IS NULL AND runs.ready_at <= runs.created_at
-           AND runs.ready_at <= (SELECT now FROM clock) AND runs.status NOT IN ${TERMINAL}
-           AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock))
+         WHERE runs.backlog_key = b.backlog_key AND ${spareRun("runs", "(SELECT now FROM clock)")}
            AND runs.id <> ALL($1::text[])
          ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
      substitutes AS (
@@ -130,8 +151,7 @@ export const ADMIT_AND_CLAIM = {
         LIMIT (SELECT GREATEST(LEAST(fair, room - (SELECT COUNT(*) FROM candidates WHERE resume)), 0) FROM tightest))),
      locked AS (
        SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
-         AND runs.status NOT IN ${TERMINAL} AND runs.ready_at IS NOT NULL AND runs.ready_at <= (SELECT now FROM clock)
-         AND (runs.lease_expires_at IS NULL OR runs.lease_expires_at <= (SELECT now FROM clock) OR runs.lease_owner = $2)
+         AND ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}
        ORDER BY runs.id FOR UPDATE OF runs),
      claimed AS (
        UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, (SELECT now FROM clock)),
@@ -752,33 +772,69 @@ ${ADMIT_AND_CLAIM.result}`,
   ),
   /**
    * $1 after scope (keyset; "" first), $2 batch size: looks at the next $2 singleton holders by scope and
-   * deletes those whose run has ended (the row, run id included, as read: a key another run took meanwhile
-   * stays) → `last` scope looked at, `examined`, `deleted`.
+   * deletes those whose run has ended or is gone (the row, run id included, as read: a key another run took
+   * meanwhile stays) → `last` scope looked at, `examined`, `deleted`.
    */
   deleteEndedHolders: named(
     "fw_delete_ended_holders",
     `WITH batch AS (SELECT scope, run_id FROM singleton_holders WHERE scope > $1 ORDER BY scope LIMIT $2),
      doomed AS (SELECT h.scope FROM singleton_holders h
-       JOIN batch b ON b.scope = h.scope AND b.run_id = h.run_id JOIN runs r ON r.id = h.run_id
-       WHERE r.status IN ${TERMINAL} FOR UPDATE OF h SKIP LOCKED),
+       JOIN batch b ON b.scope = h.scope AND b.run_id = h.run_id LEFT JOIN runs r ON r.id = h.run_id
+       WHERE r.id IS NULL OR r.status IN ${TERMINAL} FOR UPDATE OF h SKIP LOCKED),
      gone AS (DELETE FROM singleton_holders h USING doomed d WHERE h.scope = d.scope RETURNING 1)
      ${WALKED_BY_SCOPE}`,
     true,
   ),
   /**
    * $1 after scope, $2 after run id (keyset; "" first), $3 batch size: looks at the next $3 slot rows and
-   * deletes those whose run has ended → `last` scope and `last_run` looked at, `examined`, `deleted`.
+   * deletes those whose run has ended or is gone → `last` scope and `last_run` looked at, `examined`, `deleted`.
    */
   deleteEndedSlots: named(
     "fw_delete_ended_slots",
     `WITH batch AS (SELECT scope, run_id FROM run_slots WHERE (scope, run_id) > ($1, $2)
        ORDER BY scope, run_id LIMIT $3),
      doomed AS (SELECT s.scope, s.run_id FROM run_slots s
-       JOIN batch b ON b.scope = s.scope AND b.run_id = s.run_id JOIN runs r ON r.id = s.run_id
-       WHERE r.status IN ${TERMINAL} FOR UPDATE OF s SKIP LOCKED),
+       JOIN batch b ON b.scope = s.scope AND b.run_id = s.run_id LEFT JOIN runs r ON r.id = s.run_id
+       WHERE r.id IS NULL OR r.status IN ${TERMINAL} FOR UPDATE OF s SKIP LOCKED),
      gone AS (DELETE FROM run_slots s USING doomed d WHERE s.scope = d.scope AND s.run_id = d.run_id
        RETURNING 1),
      ${walkedByPair("scope", "run_id")}`,
+    true,
+  ),
+  /**
+   * $1 ended before (ms), $2 batch size: looks at up to $2 deletable runs — terminal, ended before $1, no live
+   * parent and no live child (`runs_live_children`) — oldest end first (`runs_ended`), locks them, and
+   * deletes the first of them whose runs and steps fit in $2 rows (at least one), steps included →
+   * `examined` runs, `runs` and `steps` deleted. `parent_run_id` has the database's collation and `id` "C":
+   * the child lookup compares in the former, so that it is a probe of `runs_live_children` (equality is
+   * the same in both), not a filter over every live child.
+   */
+  deleteEndedRuns: named(
+    "fw_delete_ended_runs",
+    `WITH candidates AS (
+       SELECT r.id, r.ended_at FROM runs r
+       WHERE r.status IN ${TERMINAL} AND r.ended_at < $1
+         AND NOT EXISTS (SELECT 1 FROM runs p WHERE p.id = r.parent_run_id AND p.status NOT IN ${TERMINAL})
+         AND NOT EXISTS (SELECT 1 FROM runs c
+           WHERE c.parent_run_id = r.id COLLATE "default" AND c.status NOT IN ${TERMINAL})
+       ORDER BY r.ended_at, r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
+     sized AS (SELECT c.id, c.ended_at, 1 + (SELECT COUNT(*) FROM steps s WHERE s.run_id = c.id) AS size
+       FROM candidates c),
+     counted AS (SELECT id, SUM(size) OVER (ORDER BY ended_at, id) AS upto,
+       ROW_NUMBER() OVER (ORDER BY ended_at, id) AS n FROM sized),
+     doomed AS (SELECT id FROM counted WHERE upto <= $2 OR n = 1),
+     steps_gone AS (DELETE FROM steps s USING doomed d WHERE s.run_id = d.id RETURNING 1),
+     gone AS (DELETE FROM runs r USING doomed d WHERE r.id = d.id RETURNING 1)
+     SELECT (SELECT COUNT(*) FROM candidates)::int AS examined, (SELECT COUNT(*) FROM gone)::int AS runs,
+       (SELECT COUNT(*) FROM steps_gone)::int AS steps`,
+    true,
+  ),
+  /** $1 made before (ms), $2 batch size → `n` usage records deleted, oldest first (`usage_at`). */
+  deleteOldUsage: named(
+    "fw_delete_old_usage",
+    `WITH doomed AS (SELECT id FROM usage WHERE at < $1 ORDER BY at LIMIT $2 FOR UPDATE SKIP LOCKED),
+     gone AS (DELETE FROM usage u USING doomed d WHERE u.id = d.id RETURNING 1)
+     SELECT COUNT(*)::int AS n FROM gone`,
     true,
   ),
   /**

@@ -236,6 +236,18 @@ INSERT OR IGNORE INTO run_admissions (at, scope, run_id)
     AND created_at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 86400000;
 `,
   },
+  {
+    version: 17,
+    // Retention of runs (Store.sweepRetention): ended runs by end time; live invoked children by parent (a
+    // parent is kept while a child lives).
+    sql: `
+CREATE INDEX runs_ended ON runs (ended_at, id)
+  WHERE status IN ('completed', 'failed', 'cancelled', 'skipped');
+CREATE INDEX runs_live_children ON runs (parent_run_id)
+  WHERE parent_run_id IS NOT NULL
+    AND (status <> 'completed' AND status <> 'failed' AND status <> 'cancelled' AND status <> 'skipped');
+`,
+  },
 ];
 
 /**

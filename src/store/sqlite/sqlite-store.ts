@@ -20,7 +20,13 @@ import { checkRunFilter, runsPage } from "../cursor.js";
 import { invokeOutcome } from "../invoke-outcome.js";
 import type { LimitOverride } from "../limit-override.js";
 import { offerEvents, type SyncWaitTable } from "../offer-waits.js";
-import { deleteInBatches, noneDeleted, type RetentionInput, type RetentionResult } from "../retention.js";
+import {
+  deleteInBatches,
+  deleteRunsInBatches,
+  noneDeleted,
+  type RetentionInput,
+  type RetentionResult,
+} from "../retention.js";
 import type {
   AcceptEventsInput,
   AcceptEventsResult,
@@ -667,9 +673,10 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * See `Store.sweepRetention`: events, dedup keys and admissions older than every window (SQLite keeps no
-   * other shared flow-control tables), a batch per group-commit write. A delete lost in a power loss is one
-   * not made yet, so none waits for an fsync.
+   * See `Store.sweepRetention`: events, dedup keys, admissions older than every window, ended runs with their
+   * steps and usage records (SQLite keeps no other shared flow-control tables), a batch per group-commit write
+   * (a batch of runs: one transaction). A delete lost in a power loss is one not made yet, so none waits for
+   * an fsync.
    */
   async sweepRetention(input: RetentionInput): Promise<RetentionResult> {
     const { eventsBefore, expiredBefore, batchSize } = input;
@@ -684,6 +691,17 @@ export class SqliteStore implements Store {
     deleted.admissions = await deleteInBatches(input, () =>
       this.writes.runUnsynced(() => this.admissions.deleteOld(admittedBefore, batchSize), ONE_STATEMENT),
     );
+    const { runsBefore, usageBefore } = input;
+    if (runsBefore !== undefined)
+      await deleteRunsInBatches(
+        input,
+        () => this.writes.runUnsynced(() => this.retention.deleteRuns(runsBefore, batchSize)),
+        deleted,
+      );
+    if (usageBefore !== undefined)
+      deleted.usage = await deleteInBatches(input, () =>
+        this.writes.runUnsynced(() => this.retention.deleteUsage(usageBefore, batchSize), ONE_STATEMENT),
+      );
     return deleted;
   }
 }
