@@ -184,7 +184,7 @@ DROP INDEX runs_due;
   },
   {
     // Concurrency slots decided in the claim across workers (claimRun's slots): the runs that took a slot
-    // of each scope. A row counts while its run holds a live lease (see statements.admitAndClaimRuns).
+    // of each scope. A row counts while its run holds a live lease (see fairway_admit_sets in admit-sets.ts).
     version: 8,
     sql: "CREATE TABLE run_slots (scope TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (scope, run_id));",
   },
@@ -217,7 +217,7 @@ CREATE INDEX run_admissions_at ON run_admissions (at);
 `,
   },
   {
-    // Fairness across workers in the claim (see statements.admitAndClaimRuns): per slot scope and backlog,
+    // Fairness across workers in the claim (see fairway_admit_sets in admit-sets.ts): per slot scope and backlog,
     // when a claim last took a slot (served_at, ms) and until when a refused claim keeps its turn
     // (waiting_until, ms). Versions 11 to 13 are left to changes made beside this one.
     version: 14,

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { fromEvent } from "../sqlite/rows.js";
 import type { AcceptEventsInput, AcceptEventsResult, StoredEvent } from "../store.js";
 import { jsonRows } from "./nul-safe-text.js";
 import type { PostgresDatabase } from "./postgres-database.js";
@@ -29,17 +30,7 @@ export function isPlainAccept(input: AcceptEventsInput): boolean {
 
 /** The event rows `insertEvents` takes (JSON, NUL-safe through `jsonRows`). */
 export function eventRows(events: AcceptEventsInput["events"]): string {
-  return jsonRows(
-    events.map((event) => ({
-      id: event.id,
-      name: event.name,
-      data: JSON.stringify(event.data),
-      ts: event.ts,
-      v: event.v ?? null,
-      user_id: event.userId ?? null,
-      received_at: event.receivedAt,
-    })),
-  );
+  return jsonRows(events.map(fromEvent));
 }
 
 /** `events` as stored: each with the `seq` the database gave it (`stored`: id and seq per event row). */

@@ -127,7 +127,7 @@ export interface PostgresStoreOptions {
    * A monotonic clock (ms) that measures how long a claim with slots or a throttle waited in this process
    * (for its scopes' turn, and for a throttled claim's locks) before it is decided: it is decided at the
    * caller's `now` plus that wait, and its lease ends `leaseMs` after that (the wait on a batch's locks in
-   * the database is added there, see `statements.admitAndClaimRuns`). Tests inject one. Default
+   * the database is added there, see `fairway_admit_sets` in `admit-sets.ts`). Tests inject one. Default
    * `performance.now`.
    */
   monotonicClock?: () => number;
@@ -218,7 +218,7 @@ async function writeWaitReasons(
 }
 
 /**
- * A row of `admitAndClaimRuns`: the run, whether it had started before, the full scope that refused it, and
+ * A row of `fairway_admit_sets`: the run, whether it had started before, the full scope that refused it, and
  * the run asked for when this one was claimed (or refused) in its place.
  */
 type ClaimRowDb = RunRowDb & { resumed: boolean; refused_scope: string | null; instead_of: string | null };
@@ -652,7 +652,7 @@ export class PostgresStore implements Store {
   /**
    * One transaction for a batch of claims of one owner (`slot-claims.ts`), one round trip: the
    * `fairway_claim_slots` routine (`routines.ts`) takes every scope's advisory lock in sorted order, then
-   * runs `admitAndClaimRuns` per scope set in order, so the locks are never held across a client round trip;
+   * runs `fairway_admit_sets` for every scope set at once, so the locks are never held across a client round trip;
    * then the steps of the claimed runs that had started before (a fresh snapshot, as `claimRuns`; a run
    * never claimed has written none, so a batch of fresh runs skips that round trip). The batch's latest `now`
    * and lease end stand for all of its claims, each moved by the time the claim waited here (`waited`); the
@@ -693,7 +693,7 @@ export class PostgresStore implements Store {
    * Claims with a throttle (one owner, scopes and throttle), one transaction: the advisory locks of the
    * scopes and of `throttle:<scope>` in sorted order; the runs' rows locked and the throttle's TAT read
    * (`throttledStarts`), GCRA applied to the first starts in the batch's order, the ones that do not conform
-   * refused with the time they would; then `admitAndClaimRuns` claims the rest while the scopes have room and
+   * refused with the time they would; then `fairway_admit_sets` claims the rest while the scopes have room and
    * stores the TAT of the first starts it claimed; then the steps of resumed runs. Round trips: BEGIN,
    * lock, state, claim, COMMIT (+ 1 for resumed runs' steps) for the whole batch, so one throttle key starts
    * as many runs per transaction as its GCRA and slots allow.
@@ -711,7 +711,7 @@ export class PostgresStore implements Store {
       const [lock] = await tx.query<{ waited: number }>(statements.lockSlotScopes, [
         lockedScopes({ scopes, limits, ...scoped }).map(encodeText),
       ]);
-      // GCRA decides at the time the locks are held; `admitAndClaimRuns` adds the same wait itself.
+      // GCRA decides at the time the locks are held; `fairway_admit_sets` adds the same wait itself.
       const starts = await throttledStarts(
         tx,
         claims.map((claim) => claim.runId),
@@ -720,18 +720,20 @@ export class PostgresStore implements Store {
         throttle,
       );
       if (starts.claim.length === 0) return { starts, rows: [] };
-      const rows = await tx.query<ClaimRowDb>(statements.admitAndClaimRuns, [
+      const rows = await tx.query<{ claim_row: ClaimRowDb }>(statements.admitSets, [
         starts.claim,
+        starts.claim.map(() => 1),
+        starts.claim.map(() => false),
         owner,
         now,
         leaseEnd,
         scopes.map(encodeText),
         limits,
+        scopes.map(() => 1),
         throttle.scope,
         starts.tats,
-        starts.claim.map(() => false),
       ]);
-      return { starts, rows };
+      return { starts, rows: rows.map(({ claim_row }) => decodeRow(claim_row)) };
     });
     const outcomes = await this.claimOutcomes(rows);
     for (const [runId, retryAt] of starts.refused)

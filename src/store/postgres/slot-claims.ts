@@ -8,7 +8,7 @@
  * Here the claims of this process wait in memory per scope (`KeyedMutex`), as before; when one's turn
  * comes, it takes every claim queued behind it with the same owner, scopes and limits (up to `maxBatch`)
  * and they leave as ONE transaction: the locks once, then one statement that admits them in queue order
- * while the scopes have room and names the full scope for the rest (`statements.admitAndClaimRuns`). A
+ * while the scopes have room and names the full scope for the rest (`fairway_admit_sets`, `admit-sets.ts`). A
  * claim a batch before it carried does nothing on its turn. So batches grow with load, as the group commit's
  * do, and a claim never waits for a later one.
  *

@@ -9,7 +9,7 @@ import { TERMINAL_RUN_STATUSES } from "../run-statuses.js";
 import type { Statement } from "./postgres-database.js";
 
 /** SQL list of the terminal statuses, e.g. `('completed','failed',...)`. */
-const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
+export const TERMINAL = `(${[...TERMINAL_RUN_STATUSES].map((status) => `'${status}'`).join(",")})`;
 
 /**
  * The answer of a retention batch that walks a table by `scope` (CTEs `batch`: the rows looked at, `gone`: those
@@ -37,13 +37,13 @@ const NO_SEQ = "9223372036854775807";
  */
 export const TURN_MEMORY_MS = 10 * 60_000;
 /** `scope_turns.served_at` of a backlog that never took a slot of the scope (or was forgotten): first in turn. */
-const NEVER_SERVED = Number.MIN_SAFE_INTEGER;
+export const NEVER_SERVED = Number.MIN_SAFE_INTEGER;
 /**
  * How long a refused claim keeps its backlog's turn (ms): twice the engine's longest pause before it claims
  * again after a refusal (`refusedClaimDelayMs`, 1 s), so a waiting backlog keeps its turn between two tries,
  * and a turn whose claimer died or whose run another worker started lapses by itself.
  */
-const TURN_KEPT_MS = 2000;
+export const TURN_KEPT_MS = 2000;
 
 const STEP_COLUMNS =
   "run_id, id, name, op, status, position, input, output, error, attempts, started_at, ended_at, wake_at, event_id, settled_seq";
@@ -81,114 +81,6 @@ export const spareRun = (alias: string, now: string) =>
   `${alias}.started_at IS NULL AND ${alias}.ready_at <= ${alias}.created_at AND ${alias}.ready_at <= ${now}
            AND ${alias}.status NOT IN ${TERMINAL}
            AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now})`;
-
-/**
- * The body of `statements.admitAndClaimRuns` (documented there), in two parts: its common table expressions
- * and its final query, so the claim routine (`routines.ts`) runs the same statement per scope set.
- */
-export const ADMIT_AND_CLAIM = {
-  ctes: `WITH clock AS MATERIALIZED (
-       SELECT $3::bigint + waited AS now, $4::bigint + waited AS lease_end
-       FROM (SELECT ${LOCK_WAIT} AS waited) AS w),
-     want AS (SELECT * FROM unnest($5::text[], $6::int[]) AS w(scope, lim)),
-     input AS (SELECT * FROM unnest($1::text[], $9::bool[]) WITH ORDINALITY AS c(id, may_substitute, ord)),
-     claimable AS (
-       SELECT runs.id, runs.backlog_key, input.ord, runs.started_at IS NOT NULL AS resume,
-         COALESCE(runs.lease_owner = $2 AND runs.lease_expires_at > (SELECT now FROM clock), false) AS held
-       FROM runs JOIN input USING (id)
-       WHERE ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}),
-     live AS (
-       SELECT s.scope, COUNT(*) AS n FROM run_slots s JOIN runs r ON r.id = s.run_id
-       WHERE s.scope = ANY($5::text[]) AND s.run_id NOT IN (SELECT id FROM claimable)
-         AND r.lease_expires_at > (SELECT now FROM clock) AND r.status NOT IN ${TERMINAL}
-       GROUP BY s.scope),
-     missing AS (
-       SELECT input.id, input.ord, runs.backlog_key,
-         ROW_NUMBER() OVER (PARTITION BY runs.backlog_key ORDER BY input.ord) AS rank
-       FROM input JOIN runs USING (id)
-       WHERE input.may_substitute AND input.id NOT IN (SELECT id FROM claimable)),
-     spare AS (
-       SELECT s.id, b.backlog_key, ROW_NUMBER() OVER (PARTITION BY b.backlog_key ORDER BY s.queue_score, s.id) AS rank
-       FROM (SELECT backlog_key, COUNT(*) AS n FROM missing GROUP BY backlog_key) b
-       CROSS JOIN LATERAL (
-         SELECT runs.id, runs.queue_score FROM runs
-         WHERE runs.backlog_key = b.backlog_key AND ${spareRun("runs", "(SELECT now FROM clock)")}
-           AND runs.id <> ALL($1::text[])
-         ORDER BY runs.queue_score, runs.id LIMIT b.n) s),
-     substitutes AS (
-       SELECT spare.id, spare.backlog_key, missing.ord, missing.id AS instead_of
-       FROM missing JOIN spare ON spare.backlog_key = missing.backlog_key AND spare.rank = missing.rank),
-     candidates AS (
-       SELECT id, backlog_key, ord, resume, NULL::text AS instead_of FROM claimable WHERE NOT held
-       UNION ALL
-       SELECT id, backlog_key, ord, false, instead_of FROM substitutes),
-     mine AS (
-       SELECT want.scope, COALESCE(MIN(t.served_at), ${NEVER_SERVED}) AS served_at
-       FROM want LEFT JOIN scope_turns t
-         ON t.scope = want.scope AND t.backlog_key IN (SELECT backlog_key FROM candidates)
-       GROUP BY want.scope),
-     ahead AS (
-       SELECT t.scope, COUNT(*) AS n FROM scope_turns t JOIN mine USING (scope)
-       WHERE t.waiting_until > (SELECT now FROM clock) AND t.served_at < mine.served_at
-         AND t.backlog_key NOT IN (SELECT backlog_key FROM candidates)
-       GROUP BY t.scope),
-     rooms AS (
-       SELECT want.scope, want.lim - COALESCE(live.n, 0) AS free,
-         want.lim - COALESCE(live.n, 0) - COALESCE(ahead.n, 0) AS fair_free
-       FROM want LEFT JOIN live USING (scope) LEFT JOIN ahead USING (scope)),
-     tightest AS (
-       SELECT rooms.scope,
-         (SELECT MIN(free) FROM rooms) - (SELECT COUNT(*) FROM claimable WHERE held) AS room,
-         (SELECT MIN(fair_free) FROM rooms) - (SELECT COUNT(*) FROM claimable WHERE held) AS fair
-       FROM rooms ORDER BY GREATEST(rooms.fair_free, 0), rooms.scope LIMIT 1),
-     admitted AS (
-       SELECT id, NULL::text AS instead_of FROM claimable WHERE held
-       UNION ALL
-       (SELECT id, instead_of FROM candidates WHERE resume ORDER BY ord
-        LIMIT (SELECT GREATEST(room, 0) FROM tightest))
-       UNION ALL
-       (SELECT id, instead_of FROM candidates WHERE NOT resume ORDER BY ord
-        LIMIT (SELECT GREATEST(LEAST(fair, room - (SELECT COUNT(*) FROM candidates WHERE resume)), 0) FROM tightest))),
-     locked AS (
-       SELECT runs.id, runs.started_at IS NOT NULL AS resumed FROM runs WHERE runs.id IN (SELECT id FROM admitted)
-         AND ${claimableRun("runs", "(SELECT now FROM clock)", "$2")}
-       ORDER BY runs.id FOR UPDATE OF runs),
-     claimed AS (
-       UPDATE runs SET status = 'running', started_at = COALESCE(runs.started_at, (SELECT now FROM clock)),
-         lease_owner = $2, lease_expires_at = (SELECT lease_end FROM clock)
-       FROM locked WHERE runs.id = locked.id
-       RETURNING runs.*, locked.resumed),
-     stale AS (
-       DELETE FROM run_slots s USING runs r
-       WHERE s.scope = ANY($5::text[]) AND s.run_id <> ALL($1::text[]) AND r.id = s.run_id
-         AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
-     taken AS (
-       INSERT INTO run_slots (scope, run_id) SELECT want.scope, claimed.id FROM want CROSS JOIN claimed
-       ON CONFLICT DO NOTHING),
-     outcome AS (
-       SELECT b.backlog_key, EXISTS (SELECT 1 FROM claimed WHERE claimed.backlog_key = b.backlog_key) AS served
-       FROM (SELECT backlog_key FROM claimable UNION SELECT backlog_key FROM candidates) b),
-     turns AS (
-       INSERT INTO scope_turns (scope, backlog_key, served_at, waiting_until)
-       SELECT want.scope, outcome.backlog_key,
-         CASE WHEN outcome.served THEN (SELECT now FROM clock) ELSE ${NEVER_SERVED} END,
-         CASE WHEN outcome.served THEN 0 ELSE (SELECT now FROM clock) + ${TURN_KEPT_MS} END
-       FROM want CROSS JOIN outcome
-       ON CONFLICT (scope, backlog_key) DO UPDATE SET
-         served_at = CASE WHEN EXCLUDED.waiting_until = 0 THEN EXCLUDED.served_at ELSE scope_turns.served_at END,
-         waiting_until = EXCLUDED.waiting_until),
-     throttled AS (
-       INSERT INTO throttles (scope, tat)
-       SELECT $7::text, ($8::float8[])[n.k] FROM (SELECT COUNT(*) AS k FROM claimed WHERE NOT claimed.resumed) n
-       WHERE $7::text IS NOT NULL AND n.k > 0
-       ON CONFLICT (scope) DO UPDATE SET tat = EXCLUDED.tat)`,
-  result: `     SELECT claimed.*, NULL::text AS refused_scope, admitted.instead_of
-     FROM claimed JOIN admitted ON admitted.id = claimed.id
-     UNION ALL
-     SELECT runs.*, false, tightest.scope, candidates.instead_of
-     FROM candidates JOIN runs USING (id) CROSS JOIN tightest
-     WHERE candidates.id NOT IN (SELECT id FROM admitted)`,
-};
 
 export const statements = {
   /** $1 JSON array of event rows (no seq) → id, seq of each, in insertion order. */
@@ -281,7 +173,7 @@ export const statements = {
   ),
   /**
    * A batch of claims with slots, one transaction (`routines.ts`, `fairway_claim_slots`, whose parameters
-   * these are in order) → one JSON object per outcome row of `admitAndClaimRuns`.
+   * these are in order) → one JSON object per outcome row of `fairway_admit_sets`.
    */
   claimSlots: named(
     "fw_claim_slots",
@@ -293,7 +185,7 @@ export const statements = {
    * how long the claim waited for locks other transactions held, whole ms by the server's clock (from the
    * statement's receipt, `statement_timestamp()`, to the last lock granted after a wait; exactly 0 when every
    * lock was free, tried first with `pg_try_advisory_xact_lock`). Also kept in the transaction's setting
-   * `fairway.lock_wait`, where `admitAndClaimRuns` reads it: a claim is decided from when it holds the locks.
+   * `fairway.lock_wait`, where `fairway_admit_sets` reads it: a claim is decided from when it holds the locks.
    */
   lockSlotScopes: named(
     "fw_lock_slot_scopes",
@@ -306,43 +198,14 @@ export const statements = {
             ) AS locks) AS w`,
   ),
   /**
-   * $1 run ids (distinct, in the order they should start), $2 owner, $3 now, $4 lease end, $5 slot scopes
-   * (sorted, distinct), $6 their limits, $7 a throttle scope whose TAT becomes `$8[k]` when `k` first starts
-   * are claimed (NULL: no throttle; `claim-throttle.ts` lists the conforming first starts), $9 per run of $1 whether another backlogged run
-   * of its backlog may be claimed in its place if it is not claimable (a first start of a function without a
-   * throttle) → one row per run that is claimable (due, not terminal, lease free,
-   * expired or `owner`'s): the claimed run (`refused_scope` NULL; `resumed`: it had started before, so it may
-   * have steps), or the run with `refused_scope` = the scope that has no room for it. A scope's holders are the slot rows of runs that hold a live lease and are not
-   * terminal, apart from the claimable runs of $1; the runs of $1 that `owner` holds live already (an
-   * abandoned execution's retry) are claimed again and count as holders. Turns (fairness across workers, as
-   * one process's least-recently-served rule, `src/flow/fair-scheduler.ts`): per scope, every other backlog
-   * whose claim was refused within the last `TURN_KEPT_MS` and that took a slot of the scope less recently
-   * than the batch's backlogs (`scope_turns`) keeps one slot free for itself, so a slot freed while a light
-   * tenant waits goes to it, whichever worker asks first. Resumes go first and are not held back by turns
-   * (as one process serves resumes before starts): the first `limit − holders` resumes in $1's order are
-   * claimed, then the first `min(limit − holders − turns kept, room left)` first starts; each takes a slot
-   * row per scope (all of them when
-   * $5 is empty: a throttled claim without slots), and the rest are
-   * refused, naming the first full scope in sorted order (or, if none was full before, the first with the
-   * least room). So the holders never exceed a limit the claims did not find exceeded. A run found claimable but changed by
-   * another transaction before its row lock was granted (re-checked, as `claimRuns`) is claimed or has no
-   * row. Substitutes: a run of $1 not claimable any more (another worker took it) and allowed by $9 is
-   * replaced by the next backlogged run of its backlog (same function, keys and limits; serving order, not in
-   * $1), which takes its place in the order and comes back with `instead_of` = the run asked for; so workers
-   * that read the same backlog do not spend their claims on each other's runs. Run under `lockSlotScopes` in the same transaction, so no other claim counts or takes a slot of
-   * these scopes meanwhile. It also deletes the scopes' rows of runs that hold no lease any more (suspended,
-   * ended), so a scope keeps about as many rows as it has holders; a row whose lease merely expired stays
-   * (not counted) and counts again if its owner renews. Each backlog of the batch then records its turn per
-   * scope: served now (and no longer waiting) if a run of it was claimed, else waiting until now +
-   * `TURN_KEPT_MS`. The claim's now and lease end are $3 and $4 moved by the lock wait `lockSlotScopes`
-   * measured in this transaction (`fairway.lock_wait`; 0 when unset): a batch sent with its lock statement as
-   * one query (`claimWithSlots`) is decided, and leased for `leaseMs`, from when it holds the locks. Only that
-   * duration comes from the server's clock; the times stay the claimer's.
+   * The admission and claim of a batch of claims with slots under the scope locks the transaction holds
+   * (`admit-sets.ts`, `fairway_admit_sets`, whose parameters these are in order) → one JSON object per
+   * claimable or substituted run. A throttled claim's transaction runs it for its one scope set with the
+   * throttle's scope and GCRA times.
    */
-  admitAndClaimRuns: named(
-    "fw_admit_and_claim_runs",
-    `${ADMIT_AND_CLAIM.ctes}
-${ADMIT_AND_CLAIM.result}`,
+  admitSets: named(
+    "fw_admit_sets",
+    "SELECT fairway_admit_sets($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS claim_row",
   ),
   /**
    * $1 sorted scopes of windows and singleton keys (`admit-runs.ts`): a transaction lock per scope, in order,

@@ -85,6 +85,19 @@ function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[
   if (value !== null && value !== undefined) target[key] = value;
 }
 
+/** The row of an event not stored yet (no `seq`: the store assigns it). The inverse of `toEvent`. */
+export function fromEvent(event: Omit<StoredEvent, "seq">): Omit<EventRowDb, "seq"> {
+  return {
+    id: event.id,
+    name: event.name,
+    data: JSON.stringify(event.data),
+    ts: event.ts,
+    v: event.v ?? null,
+    user_id: event.userId ?? null,
+    received_at: event.receivedAt,
+  };
+}
+
 export function toEvent(row: EventRowDb): StoredEvent {
   const event: StoredEvent = {
     id: row.id,

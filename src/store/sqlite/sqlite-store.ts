@@ -66,6 +66,7 @@ import { migrate } from "./migrations.js";
 import { retentionTable } from "./retention-table.js";
 import {
   type EventRowDb,
+  fromEvent,
   fromWait,
   type RunRowDb,
   runValues,
@@ -316,15 +317,7 @@ export class SqliteStore implements Store {
   /** Stores events; returns them with their `seq`. */
   private insertEvents(input: AcceptEventsInput["events"]): StoredEvent[] {
     return input.map((event) => {
-      const info = this.q.insertEvent.run({
-        id: event.id,
-        name: event.name,
-        data: JSON.stringify(event.data),
-        ts: event.ts,
-        v: event.v ?? null,
-        user_id: event.userId ?? null,
-        received_at: event.receivedAt,
-      });
+      const info = this.q.insertEvent.run(fromEvent(event));
       return { ...event, seq: Number(info.lastInsertRowid) };
     });
   }
