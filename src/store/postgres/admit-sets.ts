@@ -16,15 +16,17 @@
  *   batch's claimable runs apart, plus the batch's held runs (their rows exist), plus the runs admitted for
  *   earlier sets of the batch.
  * - **Room** of a set: the least, over its scopes, of its limit minus the holders. **Fair room**: minus, per
- *   scope, the backlogs waiting for a turn there (`scope_turns`, not the set's own) that were served less
+ *   scope, the backlogs waiting for a turn there (`scope_turns`, none of the batch's) that were served less
  *   recently than the set's least recently served backlog. Resumes take the room first (turns never hold one
  *   back); then first starts take up to the fair room, within what the resumes left.
  * - **Refused**: a candidate not admitted comes back with the set's tightest scope (least fair room, then name).
  * - **Turns**: each backlog of the batch records, per scope of its set, that it was served now (a run claimed)
  *   or waits until now + `TURN_KEPT_MS`.
- * A batch's turn records are made after the whole batch is decided, so a later set's fair room counts the
- * turns as they were before the batch (one process would count an earlier set's backlog as served): the
- * batch's sets never hold each other back, and turns only ever refuse, so no limit can be exceeded by it.
+ * A batch's turn records are made after the whole batch is decided, and a set's fair room leaves turns only to
+ * waiting backlogs outside the batch: the batch's sets never hold each other back (their order is the engine's
+ * serving order already), and turns only ever refuse, so no limit can be exceeded by it. (Counting the batch's
+ * other waiting backlogs too made a set give up room to sets served in the same batch: in S4 no key ever
+ * reached its per-key limit of 2.)
  *
  * @module
  */
@@ -122,8 +124,7 @@ BEGIN
           WHERE m.scope = ss.scope AND m.backlog_key IN (
             SELECT f.backlog_key FROM ${BATCH} WHERE f.claim_set = ss.claim_set AND NOT f.held)),
           ${NEVER_SERVED})
-        AND t.backlog_key NOT IN (
-          SELECT f.backlog_key FROM ${BATCH} WHERE f.claim_set = ss.claim_set AND NOT f.held))::int
+        AND t.backlog_key NOT IN (SELECT f.backlog_key FROM ${BATCH}))::int
       ORDER BY ss.ord)
   INTO v_ss_set, v_ss_scope, v_ss_lim, v_ss_ahead
   FROM unnest(p_scopes, p_limits, p_scope_sets) WITH ORDINALITY AS ss(scope, lim, claim_set, ord);
