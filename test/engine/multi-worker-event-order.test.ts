@@ -67,9 +67,11 @@ describe("event order on two workers sharing one PostgreSQL schema", () => {
       const overlapping = b.send({ name: "reply", id: "k", data: { from: "overlapping" } });
       await lockWaiter(watcher, "INSERT INTO dedup");
       await a.send({ name: "start" });
-      await b.send({ name: "reply", data: { from: "after" } });
+      // Sent after the trigger was acknowledged. The held send is let go at once: the waiter's registration
+      // (an exclusive lock on "reply") may queue behind it, and a later accept's shared lock behind that.
+      const after = b.send({ name: "reply", data: { from: "after" } });
       await holder.query("ROLLBACK");
-      await overlapping;
+      await Promise.all([overlapping, after]);
       await clock.advance("2m");
       const [waiter] = (await a.listRuns({ functionId: "waiter" })).runs;
       expect(waiter?.status).toBe("completed");
