@@ -18,7 +18,9 @@ export class ConfigError extends FairwayError {
   }
 }
 
+/** `value` as an error message shows it: JSON (cut at 80 characters), or its string when JSON has none (NaN, Infinity, a function). */
 function describe(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   try {
     const text = JSON.stringify(value);
     return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
