@@ -58,30 +58,6 @@ const REPLACE_STEP = `ON CONFLICT (run_id, id) DO UPDATE SET name = EXCLUDED.nam
 /** A statement with a name, from its SQL. */
 const named = (name: string, text: string, idempotent = false): Statement => ({ name, text, idempotent });
 
-/**
- * SQL: how long this transaction waited for its slot scopes' locks (ms, `lockSlotScopes` keeps it in the
- * setting `fairway.lock_wait`; 0 before or without it). A claim is decided and leased that much later than asked.
- */
-export const LOCK_WAIT = "COALESCE(NULLIF(current_setting('fairway.lock_wait', true), '')::bigint, 0)";
-
-/**
- * SQL condition: run row `alias` may be claimed by `owner` at `now` (SQL expressions): due, not terminal, and its
- * lease free, expired or `owner`'s (a retry of an execution it abandoned).
- */
-export const claimableRun = (alias: string, now: string, owner: string) =>
-  `${alias}.status NOT IN ${TERMINAL} AND ${alias}.ready_at IS NOT NULL AND ${alias}.ready_at <= ${now}
-         AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now} OR ${alias}.lease_owner = ${owner})`;
-
-/**
- * SQL condition: run row `alias` is a backlogged run (never started, due when created; `runs_backlog`) that a
- * claim may take at `now` in place of a run of its backlog another worker took (a substitute): due, not
- * terminal, its lease free or expired.
- */
-export const spareRun = (alias: string, now: string) =>
-  `${alias}.started_at IS NULL AND ${alias}.ready_at <= ${alias}.created_at AND ${alias}.ready_at <= ${now}
-           AND ${alias}.status NOT IN ${TERMINAL}
-           AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${now})`;
-
 export const statements = {
   /** $1 JSON array of event rows (no seq) → id, seq of each, in insertion order. */
   insertEvents: named(
