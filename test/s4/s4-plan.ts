@@ -1,8 +1,12 @@
 /**
- * The S4 scenario (issue 12), shared by the test and its worker processes: 1,000 keys (every key one run,
- * the first `hotKeys` keys `hotRuns` more, so per-key limits are reached), per-key concurrency 2 plus a
- * function-wide limit, a rate limit per key (decided when a worker stores the run: of a hot key's runs, sent
- * through all four workers, exactly `ratePerKey` are admitted), priorities, two recorded steps per run. The lease (5 s) is short for a test of
+ * The S4 scenario (issue 12), shared by the test and its worker processes: 1,000 keys, every key one run and
+ * the `hotKeys` hot keys `hotRuns` more, per-key concurrency 2 plus a function-wide limit, a rate limit per
+ * key (decided when a worker stores the run: of a hot key's runs, sent through all four workers, exactly
+ * `ratePerKey` are admitted), priorities, two recorded steps per run. The per-key limit is reached by
+ * construction, not by luck: the hot keys' events come last, so the runs left at the end are theirs alone, and
+ * `hotKeys × perKey ≤ functionWide`, so every hot key can hold its per-key limit at once (while cold keys
+ * wait, fairness across keys serves each hot key once per round; with 20 hot keys sent first, a key's two
+ * runs overlapped only by chance, and under load sometimes never). The lease (5 s) is short for a test of
  * recovery, long enough that a live worker on a loaded shared box does not lose its leases (a worker whose
  * lease runs out may still be inside a step body when another takes its slot: its writes are fenced, not
  * its code). The function's flow control is {@link s4Config}.
@@ -21,7 +25,7 @@ export interface S4Event {
 export const S4 = {
   workers: 4,
   keys: 1000,
-  hotKeys: 20,
+  hotKeys: 6,
   hotRuns: 7,
   perKey: 2,
   functionWide: 16,
@@ -32,10 +36,14 @@ export const S4 = {
   stepMs: 10,
   leaseMs: 5000,
   sweepMs: 200,
-  /** Every event, in a fixed order with fixed ids: key `k<n>`, priority 0, or 60 s for every fifth run. */
+  /**
+   * Every event, in a fixed order with fixed ids: the cold keys' (`k<hotKeys>` on), then the hot keys'
+   * (`k0` to `k<hotKeys - 1>`); priority 0, or 60 s for every fifth event.
+   */
   events(): S4Event[] {
     const events: S4Event[] = [];
-    for (let key = 0; key < this.keys; key++) {
+    const keys = Array.from({ length: this.keys }, (_, key) => (key + this.hotKeys) % this.keys);
+    for (const key of keys) {
       const runs = key < this.hotKeys ? 1 + this.hotRuns : 1;
       for (let n = 0; n < runs; n++) {
         const position = events.length;
