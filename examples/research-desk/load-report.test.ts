@@ -140,9 +140,31 @@ describe("report", () => {
       globalMaxRunning: 24,
     });
     expect(text).toContain("model: keyword-policy (offline, not an LLM)");
-    expect(text).toContain("202 questions accepted in 12.0s; at most 24 runs executing at once.");
+    expect(text).toContain(
+      "202 questions accepted in 12.0s: 192 admitted to run, 10 skipped without running.",
+    );
+    expect(text).toContain(
+      "Admitted runs: 32 completed, 0 failed or cancelled, 160 not ended yet; at most 24 executing at once.",
+    );
     expect(text).toContain("Skipped runs: 10\n  10 × rate limit exceeded for key heavy-user");
-    expect(text).toContain("Answers citing the right source file: 29/32 (90.6%)");
+    expect(text).toContain("Completed answers citing the right source file: 29 of 32 (90.6%)");
+  });
+
+  it("drops the not-ended count once every admitted run has ended", () => {
+    const text = renderSummary({
+      modelName: "m",
+      tenants: [{ ...tenants[1], userId: "u1", sent: 5, completed: 4, failed: 1, maxRunning: 3 }],
+      skipReasons: [],
+      citations: { correct: 0, checked: 0 },
+      elapsedMs: 900,
+      globalMaxRunning: 3,
+    });
+    expect(text.split("\n").slice(1, 3)).toEqual([
+      "5 questions accepted in 900ms: 5 admitted to run, 0 skipped without running.",
+      "Admitted runs: 4 completed, 1 failed or cancelled; at most 3 executing at once.",
+    ]);
+    expect(text).toContain("Skipped runs: none.");
+    expect(text).toContain("Completed answers citing the right source file: 0 of 0 (–)");
   });
 });
 

@@ -48,27 +48,40 @@ export interface SummaryInput {
   modelName: string;
   tenants: readonly TenantSnapshot[];
   skipReasons: ReadonlyArray<{ reason: string; count: number }>;
-  /** Completed answers that cite the file the question list names, and how many were checked. */
+  /** Completed answers that cite the file the question list names, out of `checked` completed answers. */
   citations: { correct: number; checked: number };
   elapsedMs: number;
   globalMaxRunning: number;
 }
 
-/** The final summary: per-user table, skipped runs with reasons, and source-citation accuracy. */
+function sum(tenants: readonly TenantSnapshot[], count: (tenant: TenantSnapshot) => number): number {
+  return tenants.reduce((total, tenant) => total + count(tenant), 0);
+}
+
+/**
+ * The final summary: what became of the accepted questions, the per-user table, skipped runs with reasons,
+ * and source-citation accuracy. Accepted = stored by the event API; skipped = ended by flow control (the
+ * rate limit here) without running; admitted = accepted − skipped, the runs that got to execute. The
+ * citation share is out of the completed answers.
+ */
 export function renderSummary(input: SummaryInput): string {
-  const accepted = input.tenants.reduce((sum, t) => sum + t.sent, 0);
-  const skipped = input.skipReasons.reduce((sum, s) => sum + s.count, 0);
+  const accepted = sum(input.tenants, (t) => t.sent);
+  const skipped = sum(input.tenants, (t) => t.skipped);
+  const completed = sum(input.tenants, (t) => t.completed);
+  const failed = sum(input.tenants, (t) => t.failed);
+  const unfinished = accepted - skipped - completed - failed;
   const { correct, checked } = input.citations;
   const share = checked === 0 ? "–" : `${((100 * correct) / checked).toFixed(1)}%`;
   const lines = [
     `Research desk summary — model: ${input.modelName}`,
-    `${accepted} questions accepted in ${formatMs(input.elapsedMs)}; at most ${input.globalMaxRunning} runs executing at once.`,
+    `${accepted} questions accepted in ${formatMs(input.elapsedMs)}: ${accepted - skipped} admitted to run, ${skipped} skipped without running.`,
+    `Admitted runs: ${completed} completed, ${failed} failed or cancelled${unfinished > 0 ? `, ${unfinished} not ended yet` : ""}; at most ${input.globalMaxRunning} executing at once.`,
     "",
     renderTenantTable(input.tenants),
     "",
     skipped === 0 ? "Skipped runs: none." : `Skipped runs: ${skipped}`,
     ...input.skipReasons.map((s) => `  ${s.count} × ${s.reason}`),
-    `Answers citing the right source file: ${correct}/${checked} (${share})`,
+    `Completed answers citing the right source file: ${correct} of ${checked} (${share})`,
   ];
   return lines.join("\n");
 }
