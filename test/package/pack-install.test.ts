@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,12 +164,17 @@ main();
     expect(await sh("npx", ["fairway", "--help"], app)).toMatch(/Usage: fairway/);
   }, 120_000);
 
-  it("ships the docs its README links to, and source maps that carry their sources (src/ is not shipped)", () => {
+  it("ships every file its .md files link to, and source maps that carry their sources (src/ is not shipped)", () => {
     const installed = join(app, "node_modules/fairway-agents");
-    const readme = readFileSync(join(installed, "README.md"), "utf8");
-    const docs = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((match) => match[1]!);
-    expect(docs.length).toBeGreaterThan(5);
-    expect(docs.filter((path) => !existsSync(join(installed, path)))).toEqual([]);
+    const links = shippedMarkdown(installed).flatMap((file) =>
+      relativeLinks(readFileSync(join(installed, file), "utf8")).map((target) => ({ file, target })),
+    );
+    expect(links.filter(({ file }) => file === "README.md").length).toBeGreaterThan(5);
+    expect(links.filter(({ file }) => file.startsWith("docs/")).length).toBeGreaterThan(5);
+    const dangling = links.filter(
+      ({ file, target }) => !existsSync(join(installed, dirname(file), decodeURIComponent(target))),
+    );
+    expect(dangling).toEqual([]);
     const map = JSON.parse(readFileSync(join(installed, "dist/index.js.map"), "utf8")) as {
       sources: string[];
       sourcesContent?: string[];
@@ -178,3 +183,26 @@ main();
     expect(map.sourcesContent?.[0]).toContain("export");
   });
 });
+
+/** The package's .md files, as paths relative to `dir` (its own node_modules excluded). */
+function shippedMarkdown(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(
+    (path) => path.endsWith(".md") && !path.split(sep).includes("node_modules"),
+  );
+}
+
+/**
+ * The relative link targets of a Markdown text, without their `#fragment`: inline links and images
+ * (`[text](target "title")`) and reference definitions (`[label]: target`), outside code blocks and
+ * code spans. URLs with a scheme (`https:`, `mailto:`) and same-page `#fragment` links are left out.
+ */
+function relativeLinks(markdown: string): string[] {
+  const prose = markdown.replace(/^ *(```|~~~)[\s\S]*?^ *\1/gm, "").replace(/`[^`\n]*`/g, "");
+  const targets = [
+    ...[...prose.matchAll(/\]\(\s*<?([^)\s>]+)/g)].map((match) => match[1]!),
+    ...[...prose.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((match) => match[1]!),
+  ];
+  return targets
+    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith("#"))
+    .map((target) => target.split("#")[0]!);
+}
