@@ -153,7 +153,19 @@ describe("report", () => {
   it("drops the not-ended count once every admitted run has ended", () => {
     const text = renderSummary({
       modelName: "m",
-      tenants: [{ ...tenants[1], userId: "u1", sent: 5, completed: 4, failed: 1, maxRunning: 3 }],
+      tenants: [
+        {
+          userId: "u1",
+          plan: "free",
+          sent: 5,
+          queued: 0,
+          running: 0,
+          completed: 4,
+          failed: 1,
+          skipped: 0,
+          maxRunning: 3,
+        },
+      ],
       skipReasons: [],
       citations: { correct: 0, checked: 0 },
       elapsedMs: 900,
