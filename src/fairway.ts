@@ -50,6 +50,7 @@ import {
 import { toRun, toStepRecord } from "./engine/views.js";
 import { ClosedError, ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
+import { fieldsOf } from "./flow/config/validate.js";
 import { openStore } from "./store/open-store.js";
 import type { FlowPending, RunFilter, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 import { toStoreError } from "./store/store-failures.js";
@@ -62,6 +63,22 @@ const SWEEP_PAGE = 1000;
 const WAKEUP_SWEEP_GAP_MS = 1000;
 /** The first retention pass after start, ms (or the interval, if shorter). */
 const FIRST_RETENTION_MS = 60_000;
+/** The options `new Fairway(...)` knows (the compiler keeps the list equal to `FairwayOptions`'s keys). */
+const OPTION_FIELDS = Object.keys({
+  id: true,
+  schemas: true,
+  store: true,
+  logger: true,
+  clock: true,
+  maxConcurrentRuns: true,
+  retryBackoffScale: true,
+  leaseMs: true,
+  sweepMs: true,
+  retention: true,
+  ordering: true,
+  limitsRefreshMs: true,
+  prices: true,
+} satisfies Record<keyof FairwayOptions, true>);
 
 /**
  * A client with any declared events: what code that serves or inspects any app takes (`createServer`).
@@ -140,10 +157,14 @@ export class Fairway<TEvents extends EventMap = {}> {
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
-  /** Throws ConfigError naming the option when an option is invalid. */
+  /**
+   * Throws ConfigError naming the option when an option is invalid or unknown (a misspelt `retentoin`: the
+   * message lists the known options; the same for the fields of `retention` and of each price).
+   */
   constructor(options: FairwayOptions<TEvents>) {
     if (typeof options?.id !== "string" || options.id === "")
       throw new ConfigError("id", "must be a non-empty string");
+    fieldsOf(options, "", OPTION_FIELDS);
     const maxConcurrentRuns = options.maxConcurrentRuns ?? 256;
     if (!Number.isInteger(maxConcurrentRuns) || maxConcurrentRuns < 1) {
       throw new ConfigError("maxConcurrentRuns", "must be an integer >= 1", options.maxConcurrentRuns);

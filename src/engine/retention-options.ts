@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError } from "../errors/index.js";
+import { fieldsOf } from "../flow/config/validate.js";
 import type { RetentionOptions } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -34,24 +35,32 @@ export interface Retention {
   intervalMs: number;
 }
 
+/** The fields of `RetentionOptions` (the compiler keeps the list equal to its keys). */
+const RETENTION_FIELDS = Object.keys({
+  eventsMs: true,
+  runsMs: true,
+  usageMs: true,
+  intervalMs: true,
+} satisfies Record<keyof RetentionOptions, true>);
+
 /**
  * The settings of `option` with the defaults filled in; `undefined` for `false` (no passes). `usageMs`
  * defaults to the longer of `DEFAULT_USAGE_MS` and `runsMs` (`false` when runs are kept for ever).
- * Throws ConfigError naming `retention`, `retention.eventsMs` (integer ≥ 0), `retention.runsMs` or
- * `retention.usageMs` (integer ≥ 0 or false; usage kept at least as long as runs) or
- * `retention.intervalMs` (integer ≥ 1000).
+ * Throws ConfigError naming `retention` (not an object or false), an unknown field (`retention.runMs`,
+ * listing the known ones), `retention.eventsMs` (integer from 0 to Number.MAX_SAFE_INTEGER),
+ * `retention.runsMs` or `retention.usageMs` (the same, or false; usage kept at least as long as runs) or
+ * `retention.intervalMs` (integer from 1000 to Number.MAX_SAFE_INTEGER).
  */
 export function normalizeRetention(option: RetentionOptions | false | undefined): Retention | undefined {
   if (option === false) return undefined;
-  if (option !== undefined && (typeof option !== "object" || option === null))
+  if (option !== undefined && (typeof option !== "object" || option === null || Array.isArray(option)))
     throw new ConfigError(
       "retention",
       "must be an object ({ eventsMs?, runsMs?, usageMs?, intervalMs? }) or false",
       option,
     );
-  const eventsMs = option?.eventsMs ?? DEFAULT_EVENTS_MS;
-  if (!Number.isInteger(eventsMs) || eventsMs < 0)
-    throw new ConfigError("retention.eventsMs", "must be an integer >= 0 (ms)", eventsMs);
+  if (option !== undefined) fieldsOf(option, "retention", RETENTION_FIELDS);
+  const eventsMs = spanMs("retention.eventsMs", option?.eventsMs ?? DEFAULT_EVENTS_MS, 0);
   const runsMs = keptFor("retention.runsMs", option?.runsMs ?? DEFAULT_RUNS_MS);
   const usageMs = keptFor(
     "retention.usageMs",
@@ -63,14 +72,29 @@ export function normalizeRetention(option: RetentionOptions | false | undefined)
       `must be >= retention.runsMs (${runsMs === false ? "false: for ever" : `${runsMs} ms`}): a kept run keeps its usage`,
       usageMs,
     );
-  const intervalMs = option?.intervalMs ?? DEFAULT_RETENTION_INTERVAL_MS;
-  if (!Number.isInteger(intervalMs) || intervalMs < 1000)
-    throw new ConfigError("retention.intervalMs", "must be an integer >= 1000 (ms)", intervalMs);
+  const intervalMs = spanMs(
+    "retention.intervalMs",
+    option?.intervalMs ?? DEFAULT_RETENTION_INTERVAL_MS,
+    1000,
+  );
   return { eventsMs, runsMs, usageMs, intervalMs };
 }
 
-/** `value` if it is a time to keep (integer ms ≥ 0) or `false` (for ever); else a ConfigError naming `field`. */
+/**
+ * `value` if it is an integer from `min` to `Number.MAX_SAFE_INTEGER` (ms), so that `now − value` is still
+ * an exact integer (1e20 is no span a timestamp can go back by); else a ConfigError naming `field`, whose
+ * rule ends with `orFalse`.
+ */
+function spanMs(field: string, value: unknown, min: number, orFalse = ""): number {
+  if (Number.isSafeInteger(value) && (value as number) >= min) return value as number;
+  throw new ConfigError(
+    field,
+    `must be an integer from ${min} to Number.MAX_SAFE_INTEGER (ms)${orFalse}`,
+    value,
+  );
+}
+
+/** `value` if it is a time to keep (a span as {@link spanMs} takes, from 0) or `false` (for ever). */
 function keptFor(field: string, value: unknown): number | false {
-  if (value === false || (Number.isInteger(value) && (value as number) >= 0)) return value as number | false;
-  throw new ConfigError(field, "must be an integer >= 0 (ms) or false (kept for ever)", value);
+  return value === false ? false : spanMs(field, value, 0, " or false (kept for ever)");
 }

@@ -90,7 +90,7 @@ export interface RetentionOptions {
    * How long an event is kept after it was received, ms (the store's event history, Inngest's "event
    * history"): longer while a run that has not ended may still wait for it (every event from the oldest such
    * run's trigger on) or a pending debounce or batch holds it. Runs keep their own trigger events, so the
-   * run list and reruns never need the events table. Integer ≥ 0.
+   * run list and reruns never need the events table. Integer from 0 to `Number.MAX_SAFE_INTEGER`.
    * @default 604800000 (7 days)
    */
   eventsMs?: number;
@@ -99,18 +99,18 @@ export interface RetentionOptions {
    * (completed, failed, cancelled or skipped), ms; `false`: for ever. A run linked by `step.invoke` to a run
    * that has not ended (its parent, or a child) is kept until that one has ended too and its own time is up.
    * Never shorter than what flow control reads back at start-up (a function's rate-limit or idempotency
-   * window, at most 24 h, or its throttle's lookback) plus a few minutes. Integer ≥ 0 or `false`.
+   * window, at most 24 h, or its throttle's lookback) plus a few minutes. Integer from 0 to `Number.MAX_SAFE_INTEGER`, or `false`.
    * @default 2592000000 (30 days; Inngest keeps 1 to 90 days of run history by plan)
    */
   runsMs?: number | false;
   /**
    * How long a usage record (one model call's tokens, what `fairway.usage()` sums) is kept after the call,
    * ms; `false`: for ever. Totals over a window reaching further back lose those calls. At least `runsMs`
-   * (a kept run keeps its usage). Integer ≥ 0 or `false`.
+   * (a kept run keeps its usage). Integer from 0 to `Number.MAX_SAFE_INTEGER`, or `false`.
    * @default the longer of 34560000000 (400 days: a year of monthly totals and the month to compare) and `runsMs`
    */
   usageMs?: number | false;
-  /** Time between two passes, ms; the first is one minute after start (or this, if shorter). Integer ≥ 1000. @default 3600000 (1 hour) */
+  /** Time between two passes, ms; the first is one minute after start (or this, if shorter). Integer from 1000 to `Number.MAX_SAFE_INTEGER`. @default 3600000 (1 hour) */
   intervalMs?: number;
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError } from "../errors/index.js";
+import { fieldsOf } from "../flow/config/validate.js";
 import type { UsageRecord, UsageTotal } from "../store/store.js";
 
 /** Price of one model, in a currency of your choice per 1 000 000 tokens. */
@@ -41,6 +42,13 @@ export interface RunUsage {
   calls: UsageRecord[];
 }
 
+/** The fields of a `ModelPrice` (the compiler keeps the list equal to its keys). */
+const PRICE_FIELDS = Object.keys({
+  input: true,
+  output: true,
+  cachedInput: true,
+} satisfies Record<keyof ModelPrice, true>);
+
 /**
  * Checks a price table: an object of model name → `{ input, output, cachedInput? }`, finite numbers ≥ 0.
  *
@@ -60,12 +68,7 @@ export function normalizePrices(value: unknown): PriceTable {
     const path = `prices[${JSON.stringify(model)}]`;
     if (typeof price !== "object" || price === null)
       throw new ConfigError(path, "must be { input, output }", price);
-    const fields = price as Record<string, unknown>;
-    for (const name of Object.keys(fields)) {
-      if (!["input", "output", "cachedInput"].includes(name)) {
-        throw new ConfigError(`${path}.${name}`, "is not a known field (known: input, output, cachedInput)");
-      }
-    }
+    const fields = fieldsOf(price, path, PRICE_FIELDS);
     const amount = (name: string, required: boolean): number | undefined => {
       const field = fields[name];
       if (field === undefined && !required) return undefined;

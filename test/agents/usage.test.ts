@@ -122,6 +122,11 @@ describe("usage accounting", () => {
     expect(
       () =>
         new Fairway({ id: "x", store: "memory", prices: { m: { input: 1, output: 1, extra: 1 } as never } }),
-    ).toThrow(/prices\["m"\]\.extra/);
+    ).toThrow(
+      new ConfigError('prices["m"].extra', "is not a known field (known: input, output, cachedInput)"),
+    );
+    expect(() => new Fairway({ id: "x", store: "memory", prices: { m: [1, 2] as never } })).toThrow(
+      new ConfigError('prices["m"]', "must be an object", [1, 2]),
+    );
   });
 });

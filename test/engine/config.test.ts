@@ -73,8 +73,18 @@ describe("function config", () => {
     [{ id: "x", leaseMs: 1 }, "leaseMs"],
     [{ id: "x", sweepMs: 99 }, "sweepMs"],
     [{ id: "x", sweepMs: 1.5e3 + 0.5 }, "sweepMs"],
+    [{ id: "x", retentoin: false }, "retentoin"],
+    [{ id: "x", leaseMS: 1000 }, "leaseMS"],
   ])("Fairway options %j fail naming %s", (options, path) => {
     expect(configError(() => new Fairway({ store: "memory", ...options } as never)).path).toBe(path);
+  });
+
+  it("an unknown option's error lists the known options", () => {
+    expect(
+      configError(() => new Fairway({ id: "x", store: "memory", maxConcurrency: 5 } as never)).message,
+    ).toBe(
+      "maxConcurrency: is not a known field (known: id, schemas, store, logger, clock, maxConcurrentRuns, retryBackoffScale, leaseMs, sweepMs, retention, ordering, limitsRefreshMs, prices)",
+    );
   });
 });
 

@@ -125,18 +125,22 @@ describe.each(storeKinds)("retention of runs on %s", (kind) => {
 describe("retention options", () => {
   it("are checked: a ConfigError names the field", () => {
     expect(() => makeFairway("memory", { retention: { eventsMs: -1 } })).toThrow(
-      new ConfigError("retention.eventsMs", "must be an integer >= 0 (ms)", -1),
+      new ConfigError("retention.eventsMs", "must be an integer from 0 to Number.MAX_SAFE_INTEGER (ms)", -1),
     );
     expect(() => makeFairway("memory", { retention: { intervalMs: 10 } })).toThrow(/retention\.intervalMs/);
     expect(() => makeFairway("memory", { retention: "often" as never })).toThrow(/retention/);
     expect(() => makeFairway("memory", { retention: { runsMs: 1.5 } })).toThrow(
-      new ConfigError("retention.runsMs", "must be an integer >= 0 (ms) or false (kept for ever)", 1.5),
+      new ConfigError(
+        "retention.runsMs",
+        "must be an integer from 0 to Number.MAX_SAFE_INTEGER (ms) or false (kept for ever)",
+        1.5,
+      ),
     );
     expect(() => makeFairway("memory", { retention: { runsMs: true as never } })).toThrow(
       /retention\.runsMs/,
     );
     expect(() => makeFairway("memory", { retention: { usageMs: -1 } })).toThrow(
-      /retention\.usageMs: must be an integer/,
+      /retention\.usageMs: must be an integer from 0/,
     );
     expect(() => makeFairway("memory", { retention: { runsMs: 2000, usageMs: 1000 } })).toThrow(
       new ConfigError(
@@ -148,6 +152,57 @@ describe("retention options", () => {
     expect(() => makeFairway("memory", { retention: { runsMs: false, usageMs: 1000 } })).toThrow(
       /retention\.usageMs: must be >= retention\.runsMs \(false: for ever\)/,
     );
+  });
+
+  it("reject an unknown field, naming it and the known ones", () => {
+    expect(() => makeFairway("memory", { retention: { runMs: 1000 } as never })).toThrow(
+      new ConfigError(
+        "retention.runMs",
+        "is not a known field (known: eventsMs, runsMs, usageMs, intervalMs)",
+      ),
+    );
+    expect(() => normalizeRetention({ eventsMs: 1000, interval: 5000 } as never)).toThrow(
+      /^retention\.interval: is not a known field/,
+    );
+    expect(() => normalizeRetention([] as never)).toThrow(
+      new ConfigError(
+        "retention",
+        "must be an object ({ eventsMs?, runsMs?, usageMs?, intervalMs? }) or false",
+        [],
+      ),
+    );
+  });
+
+  it.each([
+    ["eventsMs", "", 1e20],
+    ["runsMs", " or false (kept for ever)", 1e20],
+    ["usageMs", " or false (kept for ever)", Number.MAX_SAFE_INTEGER + 1],
+    ["eventsMs", "", Number.POSITIVE_INFINITY],
+  ])("reject retention.%s beyond Number.MAX_SAFE_INTEGER ms", (field, orFalse, value) => {
+    expect(() => normalizeRetention({ [field]: value })).toThrow(
+      new ConfigError(
+        `retention.${field}`,
+        `must be an integer from 0 to Number.MAX_SAFE_INTEGER (ms)${orFalse}`,
+        value,
+      ),
+    );
+  });
+
+  it("reject retention.intervalMs beyond Number.MAX_SAFE_INTEGER ms; accept that bound itself", () => {
+    expect(() => normalizeRetention({ intervalMs: 2 ** 60 })).toThrow(
+      new ConfigError(
+        "retention.intervalMs",
+        "must be an integer from 1000 to Number.MAX_SAFE_INTEGER (ms)",
+        2 ** 60,
+      ),
+    );
+    const max = Number.MAX_SAFE_INTEGER;
+    expect(normalizeRetention({ eventsMs: max, runsMs: max, usageMs: max, intervalMs: max })).toEqual({
+      eventsMs: max,
+      runsMs: max,
+      usageMs: max,
+      intervalMs: max,
+    });
   });
 
   it("default to 7 days of events, 30 days of runs, 400 days of usage (at least as long as runs), a pass an hour", () => {

@@ -14,14 +14,23 @@ export type DurationInput = number | string;
 export const SECOND_MS = 1000;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Asserts a plain object whose keys are all in `allowed`; unknown keys are an error, never ignored. */
+/**
+ * Asserts a plain object whose keys are all in `allowed`; unknown keys are an error, never ignored.
+ * `path` is the object's own path, `""` for a top-level options object (its fields are then named bare).
+ *
+ * @throws ConfigError naming `path` when `value` is not an object, or `path.field` for an unknown field
+ *   (the message lists the known ones).
+ */
 export function fieldsOf(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigError(path, "must be an object", value);
+    throw new ConfigError(path || "options", "must be an object", value);
   }
   for (const name of Object.keys(value)) {
     if (!allowed.includes(name)) {
-      throw new ConfigError(`${path}.${name}`, `is not a known field (known: ${allowed.join(", ")})`);
+      throw new ConfigError(
+        path === "" ? name : `${path}.${name}`,
+        `is not a known field (known: ${allowed.join(", ")})`,
+      );
     }
   }
   return value as Record<string, unknown>;
