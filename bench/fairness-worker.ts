@@ -1,6 +1,6 @@
 /**
  * One Fairway worker process of S1 with several workers (`fairness-workers.ts` forks it): opens the
- * PostgreSQL store at `argv[2]` (a `postgres://` URL with its `?schema=`), registers S1's function (20 ms of
+ * PostgreSQL store at `argv[2]` (a `postgres://` URL with its `?schema=`; a pool of `CONNECTIONS`), registers S1's function (20 ms of
  * simulated I/O; concurrency 32 for the function and 32 per tenant, decided across workers in the claim),
  * sends what the parent hands it (as a load balancer would), and reports each handler's start and end.
  *
@@ -11,15 +11,26 @@
  * so the parent compares them with its own.
  */
 import { Fairway } from "../src/index.js";
+import { PostgresStore } from "../src/store/postgres/index.js";
 import { epochMs, type FromWorker, type RunEnded, type RunStarted, type ToWorker } from "./fairness-ipc.js";
 import { CAPACITY, HANDLER_MS, type S1Job } from "./peers/scenarios.js";
 
 const REPORT_EVERY_MS = 50;
+/**
+ * Each worker's pool: the four workers then hold 8 connections on the 2-core server, 4 per core, as
+ * `PostgresStore`'s `maxConnections` advises (2–6 per server core over all workers; the default 4 each would
+ * be 8 per core here).
+ */
+const CONNECTIONS = 2;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 async function main(store: string): Promise<void> {
   const post = (message: FromWorker) => process.send!(message);
-  const fairway = new Fairway({ id: "bench-workers", store, logger: silent });
+  const fairway = new Fairway({
+    id: "bench-workers",
+    store: new PostgresStore({ connectionString: store, maxConnections: CONNECTIONS }),
+    logger: silent,
+  });
   let starts: RunStarted[] = [];
   let ends: RunEnded[] = [];
   fairway.createFunction(

@@ -1064,6 +1064,44 @@ describe("PostgreSQL store: text and configuration", () => {
     expect((await store.listRuns({ concurrencyKey: "a" })).runs).toEqual([]);
   });
 
+  it("opens at most 4 connections by default (maxConnections), however many reads wait", async () => {
+    const application_name = `fw_pool_${process.pid}_${Date.now().toString(36)}`;
+    // No idle timeout: every connection the pool opened is still there to count when the calls are done.
+    const store = testPostgresStore({
+      maxConnections: undefined,
+      pool: { application_name, idleTimeoutMillis: 0 },
+    });
+    opened.push(store);
+    await store.init();
+    const locker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await locker.connect();
+    const backends = async () =>
+      Number(
+        (
+          await locker.query("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1", [
+            application_name,
+          ])
+        ).rows[0].n,
+      );
+    try {
+      // While this lock on the runs table is held, no read ends, so each one sent needs a connection of its
+      // own. They are sent a round trip apart: a checkout made while a connection is idle waits for it
+      // (pg-pool) instead of opening another, and reads sent at once would share the one connection init left.
+      await locker.query("BEGIN");
+      await locker.query(`LOCK TABLE ${pg.escapeIdentifier(store.schema)}.runs IN ACCESS EXCLUSIVE MODE`);
+      const reads: Array<Promise<unknown>> = [];
+      for (let n = 0; n < 10; n++) {
+        reads.push(store.getRun(`r${n}`));
+        await locker.query("SELECT 1");
+      }
+      await locker.query("COMMIT");
+      expect(await Promise.all(reads)).toEqual(Array(10).fill(undefined));
+      expect(await backends()).toBe(4);
+    } finally {
+      await locker.end();
+    }
+  });
+
   it("names the field of a bad option (never echoing a connection string)", () => {
     const saved = process.env.DATABASE_URL;
     delete process.env.DATABASE_URL;

@@ -97,6 +97,9 @@ import { WorkNotifier } from "./work-notifier.js";
 import { WriteCoalescer } from "./write-coalescer.js";
 
 /** Options of `PostgresStore`. */
+/** Connections a store's pool opens when neither `maxConnections` nor `pool.max` says (see `maxConnections`). */
+const DEFAULT_MAX_CONNECTIONS = 4;
+
 export interface PostgresStoreOptions {
   /**
    * `postgres://user:password@host:5432/database` (or `postgresql://`). Default: the `DATABASE_URL`
@@ -108,7 +111,14 @@ export interface PostgresStoreOptions {
    * connection string's `schema` query parameter (`postgres://host/db?schema=app`), else `"fairway"`.
    */
   schema?: string;
-  /** Most connections the pool opens. Default 10. */
+  /**
+   * Most connections the pool opens. Default 4. The store batches its
+   * statements (group commit, claim batches), so a worker needs few; what costs is the number of busy
+   * backends on the database server: keep the sum over every worker on one database within about 2–6 per
+   * server core (the PostgreSQL wiki's "Number Of Database Connections": active connections near twice the
+   * cores). Measured on a 2-core server (`bench/fairness.ts --postgres --workers 4`): 4 workers with 10 each
+   * started light runs at p99 0.7–1.4 s, with 1–3 each at 0.14–0.25 s and more heavy runs per second.
+   */
   maxConnections?: number;
   /** How long to wait for a new connection before the try fails (and is retried), in ms. Default 5000. */
   connectTimeoutMs?: number;
@@ -361,7 +371,7 @@ export class PostgresStore implements Store {
       const pool = new driver.Pool({
         ...this.options.pool,
         connectionString: this.connectionString,
-        max: this.options.maxConnections ?? this.options.pool?.max ?? 10,
+        max: this.options.maxConnections ?? this.options.pool?.max ?? DEFAULT_MAX_CONNECTIONS,
         connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
         options: `-c search_path=${this.schema}`,
         types: {
