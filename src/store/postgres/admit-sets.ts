@@ -58,6 +58,14 @@ const spareRun = (alias: string, now: string) =>
 
 const NOW = "v_now";
 
+/**
+ * SQL: the `runs` row of each `input` row, looked up by its key. A plain join let the plan the session caches
+ * for the routine hash the whole runs table on every claim (a fresh or fast-growing table's statistics make a
+ * seq scan look cheap): 5,000 backlogged runs cost 1.5–5 ms per batch. `OFFSET 0` keeps the subquery from
+ * being turned into that join.
+ */
+const RUN_OF_INPUT = "CROSS JOIN LATERAL (SELECT * FROM runs WHERE runs.id = input.id OFFSET 0) AS runs";
+
 /** The batch's candidates as a relation (the arrays step 1 fills): one row per claimable or substituted run. */
 const BATCH = `unnest(v_b_id, v_b_set, v_b_ord, v_b_resume, v_b_held, v_b_instead, v_b_backlog)
     AS f(id, claim_set, ord, resume, held, instead_of, backlog_key)`;
@@ -98,12 +106,12 @@ BEGIN
     claimable AS (
       SELECT runs.id, input.claim_set, input.ord, runs.started_at IS NOT NULL AS resume,
         COALESCE(runs.lease_owner = p_owner AND runs.lease_expires_at > ${NOW}, false) AS held, runs.backlog_key
-      FROM runs JOIN input USING (id)
+      FROM input ${RUN_OF_INPUT}
       WHERE ${claimableRun("runs", NOW, "p_owner")}),
     missing AS (
       SELECT input.id, input.claim_set, input.ord, runs.backlog_key,
         ROW_NUMBER() OVER (PARTITION BY runs.backlog_key ORDER BY input.claim_set, input.ord) AS rank
-      FROM input JOIN runs USING (id)
+      FROM input ${RUN_OF_INPUT}
       WHERE input.may_substitute AND input.id NOT IN (SELECT id FROM claimable)),
     spare AS (
       SELECT s.id, b.backlog_key, ROW_NUMBER() OVER (PARTITION BY b.backlog_key ORDER BY s.queue_score, s.id) AS rank
@@ -204,10 +212,12 @@ BEGIN
       FROM locked WHERE runs.id = locked.id
       RETURNING runs.*, locked.resumed),
     set_scopes AS (SELECT * FROM unnest(p_scopes, p_scope_sets) AS x(scope, claim_set)),
+    -- Each slot row's run is looked up by its key (a correlated subquery is not turned into a join; as a
+    -- join, as with RUN_OF_INPUT, the whole runs table was hashed: 5.5 of 9 ms per batch).
     stale AS (
-      DELETE FROM run_slots s USING runs r
-      WHERE s.scope = ANY(p_scopes) AND s.run_id <> ALL(p_ids) AND r.id = s.run_id
-        AND (r.lease_owner IS NULL OR r.status IN ${TERMINAL})),
+      DELETE FROM run_slots s
+      WHERE s.scope = ANY(p_scopes) AND s.run_id <> ALL(p_ids)
+        AND (SELECT r.lease_owner IS NULL OR r.status IN ${TERMINAL} FROM runs r WHERE r.id = s.run_id)),
     taken AS (
       INSERT INTO run_slots (scope, run_id)
       SELECT set_scopes.scope, claimed.id FROM claimed JOIN batch f ON f.id = claimed.id
