@@ -31,7 +31,8 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
   schemas?: EventSchemas<TEvents>;
   /**
    * A Store instance, `"memory"`, a `postgres://`/`postgresql://` URL (a `PostgresStore`, schema
-   * `fairway`), or a SQLite file path.
+   * `fairway`), or a SQLite file path. Another URL scheme (`mysql://`, `postgress://`) or an empty string
+   * is a ConfigError naming `store`.
    * @default PostgreSQL at the `DATABASE_URL` environment variable when it is set, else SQLite at
    *   `.fairway/fairway.db` (relative to the working directory)
    */

@@ -14,6 +14,9 @@ import type { Store } from "./store.js";
 /** Where the SQLite store lives when no `store` is given: `.fairway/fairway.db` under the working directory. */
 export const DEFAULT_SQLITE_PATH = join(".fairway", "fairway.db");
 
+/** A URL's scheme (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`) and `://`, e.g. `mysql://`. */
+const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
+
 /**
  * `"memory"` → MemoryStore; a `postgres://` or `postgresql://` URL → PostgresStore; another string →
  * SqliteStore at that path; a Store → itself; nothing → PostgresStore on `DATABASE_URL` when it is set,
@@ -21,6 +24,9 @@ export const DEFAULT_SQLITE_PATH = join(".fairway", "fairway.db");
  * method surfaces as a `StoreError` (`toStoreError` in `store-failures.ts`).
  *
  * @throws ConfigError (`DATABASE_URL`) when `DATABASE_URL` is set but is not a postgres:// URL.
+ * @throws ConfigError (`store`) when the string is empty, or is a URL of another scheme (`mysql://`, a
+ *   misspelt `postgress://`), which would otherwise become a SQLite file of that name; the message shows
+ *   the scheme only, never the rest of the URL (it may hold a password).
  */
 export function openStore(option: Store | string | undefined): Store {
   if (option === undefined) {
@@ -32,9 +38,16 @@ export function openStore(option: Store | string | undefined): Store {
   }
   if (option === "memory") return new MemoryStore();
   if (typeof option === "string") {
-    return isPostgresUrl(option)
-      ? new PostgresStore({ connectionString: option })
-      : new SqliteStore({ path: option });
+    if (isPostgresUrl(option)) return new PostgresStore({ connectionString: option });
+    const scheme = URL_SCHEME.exec(option)?.[0];
+    if (scheme !== undefined)
+      throw new ConfigError(
+        "store",
+        `a URL store must be postgres:// or postgresql:// (got ${scheme}); a SQLite store is a file path`,
+      );
+    if (option === "")
+      throw new ConfigError("store", 'must be "memory", a postgres:// URL or a SQLite file path, not empty');
+    return new SqliteStore({ path: option });
   }
   return option;
 }

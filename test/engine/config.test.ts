@@ -79,6 +79,25 @@ describe("function config", () => {
     expect(configError(() => new Fairway({ store: "memory", ...options } as never)).path).toBe(path);
   });
 
+  it.each([
+    "postgress://postgres:s3cret@127.0.0.1:5432/test",
+    "mysql://app:s3cret@db/app",
+    "file:///tmp/fairway.db",
+  ])("a store URL of another scheme than postgres(ql) is a ConfigError naming store: %s", (store) => {
+    const error = configError(() => new Fairway({ id: "x", store }));
+    expect(error.path).toBe("store");
+    expect(error.message).toBe(
+      `store: a URL store must be postgres:// or postgresql:// (got ${store.slice(0, store.indexOf("://") + 3)}); a SQLite store is a file path`,
+    );
+    expect(error.message).not.toContain("s3cret");
+  });
+
+  it("an empty store string is a ConfigError naming store", () => {
+    expect(configError(() => new Fairway({ id: "x", store: "" })).message).toBe(
+      'store: must be "memory", a postgres:// URL or a SQLite file path, not empty',
+    );
+  });
+
   it("an unknown option's error lists the known options", () => {
     expect(
       configError(() => new Fairway({ id: "x", store: "memory", maxConcurrency: 5 } as never)).message,
