@@ -318,6 +318,28 @@ describe("SQLite group commit and durability", () => {
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow('synchronous: must be "full" or "normal" (received "off")');
   });
+
+  it.each([
+    [
+      { path: ":memory:", busyTimeout: 100 },
+      "busyTimeout: is not a known field (known: path, busyTimeoutMs, synchronous, commitsPerCheckpoint, onCheckpointError)",
+    ],
+    [{}, 'path: must be a non-empty file path (or ":memory:")'],
+    [{ path: "" }, 'path: must be a non-empty file path (or ":memory:") (received "")'],
+    [{ path: ":memory:", busyTimeoutMs: -1 }, "busyTimeoutMs: must be an integer >= 0 (ms) (received -1)"],
+    [
+      { path: ":memory:", busyTimeoutMs: "5000" },
+      'busyTimeoutMs: must be an integer >= 0 (ms) (received "5000")',
+    ],
+    [
+      { path: ":memory:", onCheckpointError: "warn" },
+      'onCheckpointError: must be a function (received "warn")',
+    ],
+  ])("options %j are a ConfigError: %s", (options, message) => {
+    const open = () => new SqliteStore(options as never);
+    expect(open).toThrow(ConfigError);
+    expect(open).toThrow(message);
+  });
 });
 
 describe("SQLite listWaits of event names no wait was registered for", () => {

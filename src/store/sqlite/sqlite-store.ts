@@ -12,6 +12,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../errors/index.js";
+import { fieldsOf } from "../../flow/config/validate.js";
 import { MAX_ADMISSION_WINDOW_MS } from "../../flow/store-admission.js";
 import { deferralAdmissions, runAdmissions } from "../accepted-admissions.js";
 import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
@@ -94,7 +95,7 @@ const ONE_STATEMENT = { oneStatement: true } as const;
 export interface SqliteStoreOptions {
   /** File path, or `":memory:"`. Parent directories are created. */
   path: string;
-  /** SQLite busy timeout in ms when another process holds the write lock. Default 5000. */
+  /** SQLite busy timeout in ms (an integer >= 0) when another process holds the write lock. Default 5000. */
   busyTimeoutMs?: number;
   /**
    * When a COMMIT is durable (SQLite's `synchronous` pragma, WAL journal):
@@ -125,6 +126,15 @@ export interface SqliteStoreOptions {
    */
   onCheckpointError?: (error: unknown) => void;
 }
+
+/** The fields of `SqliteStoreOptions` (the compiler keeps the list equal to its keys). */
+const OPTION_FIELDS = Object.keys({
+  path: true,
+  busyTimeoutMs: true,
+  synchronous: true,
+  commitsPerCheckpoint: true,
+  onCheckpointError: true,
+} satisfies Record<keyof SqliteStoreOptions, true>);
 
 /** `SqliteStore.commitStats`: group commit's counters, the WAL fsyncs and the WAL checkpoints made. */
 export interface SqliteCommitStats extends GroupCommitStats {
@@ -170,10 +180,20 @@ export class SqliteStore implements Store {
   );
 
   /**
-   * Throws ConfigError naming `synchronous` when it is not "full" or "normal", or `commitsPerCheckpoint`
-   * when it is not a positive integer.
+   * Throws ConfigError naming `path` when it is not a non-empty string, `busyTimeoutMs` when it is not an
+   * integer >= 0, `synchronous` when it is not "full" or "normal", `commitsPerCheckpoint` when it is not a
+   * positive integer, `onCheckpointError` when it is not a function, or an unknown field (`busyTimeout`:
+   * the message lists the known ones).
    */
   constructor(options: SqliteStoreOptions) {
+    fieldsOf(options, "", OPTION_FIELDS);
+    if (typeof options.path !== "string" || options.path === "")
+      throw new ConfigError("path", 'must be a non-empty file path (or ":memory:")', options.path);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
+      throw new ConfigError("busyTimeoutMs", "must be an integer >= 0 (ms)", options.busyTimeoutMs);
+    if (options.onCheckpointError !== undefined && typeof options.onCheckpointError !== "function")
+      throw new ConfigError("onCheckpointError", "must be a function", options.onCheckpointError);
     const synchronous = options.synchronous ?? "full";
     if (synchronous !== "full" && synchronous !== "normal")
       throw new ConfigError("synchronous", 'must be "full" or "normal"', options.synchronous);
@@ -189,7 +209,6 @@ export class SqliteStore implements Store {
     // loop before the callers resume, which is what SQLite's FULL does, on the main thread.
     this.walSync = synchronous === "full" && wal ? new WalSync(options.path) : undefined;
     this.db.pragma(`synchronous = ${this.walSync ? "NORMAL" : synchronous.toUpperCase()}`);
-    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (wal) {
       // Checkpoints run on a worker thread; a WAL a big write grew is cut back to 4 MiB when it restarts.
