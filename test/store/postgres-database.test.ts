@@ -160,4 +160,24 @@ describe("PostgresDatabase retries", () => {
     expect((error as Error).message).toMatch(/the database refused it: duplicate key .* \(23505\)$/);
     expect(waits).toEqual([]);
   });
+
+  it("says the host was not found for a name that does not resolve, retrying only EAI_AGAIN", async () => {
+    const notFound = code("ENOTFOUND", "getaddrinfo ENOTFOUND db.invalid");
+    const once = database(fakePool({ connectFailures: [notFound], answer: () => [] }).pool);
+    const error = await once.db.query(read).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ retryable: false, code: "store_failed" });
+    expect((error as Error).message).toBe(
+      "PostgreSQL store: fw_get failed: the database's host was not found: getaddrinfo ENOTFOUND db.invalid (ENOTFOUND)",
+    );
+    expect(once.waits).toEqual([]);
+    const again = code("EAI_AGAIN", "getaddrinfo EAI_AGAIN db.example");
+    const retried = database(fakePool({ connectFailures: Array(4).fill(again), answer: () => [] }).pool);
+    const lasting = await retried.db.query(read).catch((caught: unknown) => caught);
+    expect(lasting).toMatchObject({ retryable: true, code: "store_failed" });
+    expect((lasting as Error).message).toBe(
+      "PostgreSQL store: fw_get failed: the database's host was not found (4 tries): getaddrinfo EAI_AGAIN db.example (EAI_AGAIN)",
+    );
+    expect(retried.waits).toHaveLength(3);
+  });
 });

@@ -50,6 +50,12 @@ const ignore = () => {};
 const REFUSED_CONNECTION = new Set(["3D000", "28000", "28P01"]);
 
 /**
+ * `getaddrinfo` codes of a host name that did not resolve: not found (`ENOTFOUND`), or no answer from the
+ * resolver yet (`EAI_AGAIN`, transient). Either way the server was never asked.
+ */
+const HOST_NOT_FOUND = new Set(["ENOTFOUND", "EAI_AGAIN"]);
+
+/**
  * True when the server itself aborted the work with a transaction-rollback SQLSTATE (class 40: deadlock,
  * serialization failure): nothing of it was committed, so it is safe to send again even if it is not
  * idempotent (a claim). A dropped connection, by contrast, leaves the outcome unknown.
@@ -185,11 +191,15 @@ export class PostgresDatabase {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && REFUSED_CONNECTION.has(code))
       return new StoreConnectionError(this.url, code, detail, error);
-    const why = !transient
-      ? "the database refused it"
-      : ambiguous
-        ? "the connection dropped after the work was sent, so its outcome is unknown"
-        : `the database is unreachable or busy (${tries} tries)`;
+    const tried = transient ? ` (${tries} tries)` : "";
+    const why =
+      typeof code === "string" && HOST_NOT_FOUND.has(code)
+        ? `the database's host was not found${tried}`
+        : !transient
+          ? "the database refused it"
+          : ambiguous
+            ? "the connection dropped after the work was sent, so its outcome is unknown"
+            : `the database is unreachable or busy${tried}`;
     return new StoreError(
       `PostgreSQL store: ${label} failed: ${why}: ${detail}${typeof code === "string" ? ` (${code})` : ""}`,
       { cause: error, retryable: transient },
