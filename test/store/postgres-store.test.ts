@@ -7,7 +7,8 @@ import { openStore } from "../../src/store/open-store.js";
 import { migrate, postgresMigrations } from "../../src/store/postgres/migrations.js";
 import { isPlainAccept } from "../../src/store/postgres/plain-accept.js";
 import { PostgresDatabase } from "../../src/store/postgres/postgres-database.js";
-import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
+import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgres/postgres-store.js";
+import { workChannel } from "../../src/store/postgres/work-notice.js";
 import type { AcceptEventsInput, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 import {
   dropSchema,
@@ -1112,8 +1113,12 @@ describe("PostgreSQL store: text and configuration", () => {
       expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(
         /^schema: must be/,
       );
-      expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, maxConnections: 0 })).toThrow(
-        /^maxConnections: must be an integer >= 1/,
+      for (const maxConnections of [0, 1.5, 262_144])
+        expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, maxConnections })).toThrow(
+          /^maxConnections: must be an integer from 1 to 262143 \(PostgreSQL's largest max_connections\)/,
+        );
+      expect(new PostgresStore({ connectionString: TEST_DATABASE_URL, maxConnections: 262_143 }).kind).toBe(
+        "postgres",
       );
       expect(
         () => new PostgresStore({ connectionString: TEST_DATABASE_URL, retry: { attempts: 0 } }),
@@ -1127,6 +1132,80 @@ describe("PostgreSQL store: text and configuration", () => {
       );
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it("an unknown option or retry field is a ConfigError listing the known ones; pool's fields are pg's", () => {
+    const typo = { connectionString: TEST_DATABASE_URL, maxConnection: 2 } as PostgresStoreOptions;
+    expect(() => new PostgresStore(typo)).toThrow(ConfigError);
+    expect(() => new PostgresStore(typo)).toThrow(
+      "maxConnection: is not a known field (known: connectionString, schema, maxConnections, connectTimeoutMs, retry, pool, notify, monotonicClock)",
+    );
+    const retry = { attempt: 3 } as PostgresStoreOptions["retry"];
+    expect(() => new PostgresStore({ connectionString: TEST_DATABASE_URL, retry })).toThrow(
+      "retry.attempt: is not a known field (known: attempts, minDelayMs, maxDelayMs)",
+    );
+    const pool = { statement_timeout: 1000, idleTimeoutMillis: 0, application_name: "app" };
+    expect(new PostgresStore({ connectionString: TEST_DATABASE_URL, pool }).kind).toBe("postgres");
+  });
+
+  it('names its pool and LISTEN connections "fairway" in pg_stat_activity by default', async () => {
+    const store = testPostgresStore();
+    opened.push(store);
+    await store.init();
+    const unsubscribe = await store.subscribe(() => {});
+    const locker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await locker.connect();
+    const names = async (where: string, value: unknown) =>
+      (
+        await locker.query<{ application_name: string }>(
+          `SELECT application_name FROM pg_stat_activity WHERE ${where}`,
+          [value],
+        )
+      ).rows.map((row) => row.application_name);
+    try {
+      const listen = `LISTEN ${pg.escapeIdentifier(workChannel(store.schema))}`;
+      expect(await names("query = $1", listen)).toEqual(["fairway"]);
+      // A pooled connection: the one whose read waits for this client's lock on the store's runs table.
+      const pid = (await locker.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
+      await locker.query("BEGIN");
+      await locker.query(`LOCK TABLE ${pg.escapeIdentifier(store.schema)}.runs IN ACCESS EXCLUSIVE MODE`);
+      const read = store.getRun("r1");
+      let blocked: string[] = [];
+      while (blocked.length === 0) blocked = await names("$1 = ANY(pg_blocking_pids(pid))", pid);
+      await locker.query("COMMIT");
+      expect(await read).toBeUndefined();
+      expect(blocked).toEqual(["fairway"]);
+    } finally {
+      await locker.end();
+      await unsubscribe();
+    }
+  });
+
+  it("an application_name in the connection string wins over pool.application_name and the default", async () => {
+    const suffix = `${process.pid}_${Date.now().toString(36)}`;
+    const fromUrl = `fw_url_${suffix}`;
+    const fromPool = `fw_pool_${suffix}`;
+    // No idle timeout: the pool's connection from init() is still there to see.
+    const store = testPostgresStore({
+      connectionString: `${TEST_DATABASE_URL}?application_name=${fromUrl}`,
+      pool: { application_name: fromPool, idleTimeoutMillis: 0 },
+    });
+    opened.push(store);
+    await store.init();
+    const unsubscribe = await store.subscribe(() => {});
+    const observer = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await observer.connect();
+    const backends = async (where: string, values: unknown[]) =>
+      (await observer.query(`SELECT 1 FROM pg_stat_activity WHERE ${where}`, values)).rowCount;
+    try {
+      const listen = `LISTEN ${pg.escapeIdentifier(workChannel(store.schema))}`;
+      expect(await backends("query = $1 AND application_name = $2", [listen, fromUrl])).toBe(1);
+      expect(await backends("query <> $1 AND application_name = $2", [listen, fromUrl])).toBeGreaterThan(0);
+      expect(await backends("application_name = $1", [fromPool])).toBe(0);
+    } finally {
+      await observer.end();
+      await unsubscribe();
     }
   });
 

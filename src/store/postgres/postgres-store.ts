@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ConfigError, StoreError } from "../../errors/index.js";
+import { fieldsOf } from "../../flow/config/validate.js";
 import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import {
@@ -96,10 +97,19 @@ import { workChannel } from "./work-notice.js";
 import { WorkNotifier } from "./work-notifier.js";
 import { WriteCoalescer } from "./write-coalescer.js";
 
-/** Options of `PostgresStore`. */
 /** Connections a store's pool opens when neither `maxConnections` nor `pool.max` says (see `maxConnections`). */
 const DEFAULT_MAX_CONNECTIONS = 4;
 
+/** PostgreSQL's largest `max_connections` (262143): a pool larger than any server allows is a mistake. */
+const MAX_CONNECTIONS_LIMIT = 262_143;
+
+/**
+ * The name Fairway's connections show in `pg_stat_activity` (`application_name`) unless the connection
+ * string, `pool.application_name` or `PGAPPNAME` sets one: sent as `pg`'s `fallback_application_name`.
+ */
+const DEFAULT_APPLICATION_NAME = "fairway";
+
+/** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
   /**
    * `postgres://user:password@host:5432/database` (or `postgresql://`). Default: the `DATABASE_URL`
@@ -112,7 +122,8 @@ export interface PostgresStoreOptions {
    */
   schema?: string;
   /**
-   * Most connections the pool opens. Default 4. The store batches its
+   * Most connections the pool opens, an integer from 1 to 262143 (PostgreSQL's largest
+   * `max_connections`). Default 4 (or `pool.max`). The store batches its
    * statements (group commit, claim batches), so a worker needs few; what costs is the number of busy
    * backends on the database server: keep the sum over every worker on one database within about 2–6 per
    * server core (the PostgreSQL wiki's "Number Of Database Connections": active connections near twice the
@@ -124,7 +135,12 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Retry of transient failures (see `isTransientPgError`). Default 5 tries, backoff 50 ms up to 2 s. */
   retry?: RetryOptions;
-  /** More `pg.Pool` settings (ssl, application_name, …); the options above take precedence. */
+  /**
+   * More `pg.Pool` settings (ssl, application_name, …), passed on unchecked; the options above take
+   * precedence. `application_name` (what `pg_stat_activity` shows) defaults to `"fairway"` for the pool and
+   * the LISTEN connection; an `application_name` here, in the connection string (`?application_name=`) or
+   * in `PGAPPNAME` replaces it.
+   */
   pool?: pg.PoolConfig;
   /**
    * Wake-up notices between workers (LISTEN/NOTIFY on the schema's channel): a commit that makes work
@@ -248,6 +264,25 @@ interface Opened {
   notifier: WorkNotifier | undefined;
 }
 
+/** The fields of `PostgresStoreOptions` (the compiler keeps the list equal to its keys). */
+const OPTION_FIELDS = Object.keys({
+  connectionString: true,
+  schema: true,
+  maxConnections: true,
+  connectTimeoutMs: true,
+  retry: true,
+  pool: true,
+  notify: true,
+  monotonicClock: true,
+} satisfies Record<keyof PostgresStoreOptions, true>);
+
+/** The fields of `RetryOptions` (the compiler keeps the list equal to its keys). */
+const RETRY_FIELDS = Object.keys({
+  attempts: true,
+  minDelayMs: true,
+  maxDelayMs: true,
+} satisfies Record<keyof RetryOptions, true>);
+
 /** `listRuns` filter conditions (`$` is replaced by the parameter's number). */
 const FILTERS = runFilterConditions("concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text");
 
@@ -291,7 +326,9 @@ const INT8_OID = 20;
  * // or: new Fairway({ id: "app", store: "postgres://localhost/app" }), or DATABASE_URL alone.
  *
  * @throws ConfigError (when created) naming `connectionString` (missing, or not a postgres:// URL),
- *   `schema`, `maxConnections`, `connectTimeoutMs` or `retry.*`. Its methods throw StoreError (`store_failed`,
+ *   `schema`, `maxConnections`, `connectTimeoutMs`, `retry.*`, `monotonicClock`, or an unknown field
+ *   (`maxConnection`, `retry.attempt`: the message lists the known ones; `pool`'s fields are `pg`'s and
+ *   are not checked). Its methods throw StoreError (`store_failed`,
  *   `retryable` for transient failures that outlasted the retries).
  */
 export class PostgresStore implements Store {
@@ -324,6 +361,7 @@ export class PostgresStore implements Store {
   private readonly listeners = new Set<WorkListener>();
 
   constructor(options: PostgresStoreOptions = {}) {
+    fieldsOf(options, "", OPTION_FIELDS);
     const connectionString = options.connectionString ?? process.env.DATABASE_URL;
     if (connectionString === undefined || connectionString === "") {
       throw new ConfigError(
@@ -343,11 +381,19 @@ export class PostgresStore implements Store {
         schema,
       );
     }
-    for (const field of ["maxConnections", "connectTimeoutMs"] as const) {
-      const value = options[field];
-      if (value !== undefined && (!Number.isInteger(value) || value < 1))
-        throw new ConfigError(field, "must be an integer >= 1", value);
-    }
+    const { maxConnections, connectTimeoutMs } = options;
+    if (
+      maxConnections !== undefined &&
+      (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT)
+    )
+      throw new ConfigError(
+        "maxConnections",
+        `must be an integer from 1 to ${MAX_CONNECTIONS_LIMIT} (PostgreSQL's largest max_connections)`,
+        maxConnections,
+      );
+    if (connectTimeoutMs !== undefined && (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1))
+      throw new ConfigError("connectTimeoutMs", "must be an integer >= 1", connectTimeoutMs);
+    if (options.retry !== undefined) fieldsOf(options.retry, "retry", RETRY_FIELDS);
     const retry = options.retry ?? {};
     if (retry.attempts !== undefined && (!Number.isInteger(retry.attempts) || retry.attempts < 1))
       throw new ConfigError("retry.attempts", "must be an integer >= 1", retry.attempts);
@@ -365,14 +411,26 @@ export class PostgresStore implements Store {
     this.location = postgresLocation(connectionString, schema);
   }
 
+  /**
+   * What the pool's connections and the LISTEN connection share: `pool`'s settings, the URL, the connect
+   * timeout, and `application_name` "fairway" as the fallback (`pg` sends the fallback only when neither
+   * the URL, `pool.application_name` nor `PGAPPNAME` names the application).
+   */
+  private connectionConfig(): pg.PoolConfig {
+    return {
+      fallback_application_name: DEFAULT_APPLICATION_NAME,
+      ...this.options.pool,
+      connectionString: this.connectionString,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
+    };
+  }
+
   /** The pool and its group commits, created on first use. */
   private open(): Promise<Opened> {
     this.opening ??= loadPg().then(({ default: driver }) => {
       const pool = new driver.Pool({
-        ...this.options.pool,
-        connectionString: this.connectionString,
+        ...this.connectionConfig(),
         max: this.options.maxConnections ?? this.options.pool?.max ?? DEFAULT_MAX_CONNECTIONS,
-        connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
         options: `-c search_path=${this.schema}`,
         types: {
           getTypeParser: ((oid: number, format?: "text" | "binary") =>
@@ -506,12 +564,7 @@ export class PostgresStore implements Store {
     if (this.options.notify === false) return async () => {};
     const { default: driver } = await loadPg();
     const listener = new WorkListener({
-      client: () =>
-        new driver.Client({
-          ...this.options.pool,
-          connectionString: this.connectionString,
-          connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
-        }),
+      client: () => new driver.Client(this.connectionConfig()),
       channel: workChannel(this.schema),
       self: this.sender,
       onWork,
