@@ -36,6 +36,7 @@ import { tokenRoutes } from "./routes/tokens.js";
 import { usageRoutes } from "./routes/usage.js";
 import { defaultTenantOf, RunAccess, type TenantOf } from "./run-access.js";
 import { sameOriginWrites } from "./same-origin.js";
+import { startOnListen } from "./start-on-listen.js";
 import { ThreadStreams } from "./thread-streams.js";
 
 /** Options of {@link createServer}. */
@@ -201,6 +202,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   const stop = (): Promise<void> => {
     closing ??= (async () => {
       unsubscribe();
+      starter?.stop();
       appSync.stop();
       shutdown.abort();
       await closeHttp(server);
@@ -215,8 +217,11 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     stop().then(() => callback(), callback);
     return server;
   }
-  // As before the port (AgentKit's createServer): syncing Inngest SDK apps starts once the port listens.
+  // The client starts once the port listens (runs resume, crons arm) without waiting for a request; as
+  // AgentKit's createServer, syncing Inngest SDK apps starts then too.
+  let starter: { stop(): void } | undefined;
   server.once("listening", () => {
+    if (!closing) starter = startOnListen(client, logger);
     if (appSync.urls.length > 0) void appSync.start();
   });
   // Open mode (no keys) binds this machine only unless the caller names a host (DNS rebinding, §3 of docs/api.md).

@@ -1,0 +1,84 @@
+/*
+ * A server's client starts when the server listens, not at its first request: a standby or restarted worker
+ * resumes runs and fires crons though nobody calls it (a new user's standby worker left a dead worker's runs
+ * waiting 70 s, until a request reached it).
+ */
+import { once } from "node:events";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { StoreError } from "../../src/errors/index.js";
+import { Fairway } from "../../src/fairway.js";
+import { createServer, type FairwayServer } from "../../src/server/index.js";
+import { MemoryStore } from "../../src/store/memory/index.js";
+import { FakeClock } from "../../src/testing/fake-clock.js";
+import { memoryLogger } from "./helpers/test-server.js";
+
+let server: FairwayServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A memory store whose first `failures` calls of `init` throw a retryable StoreError (the database away). */
+function storeFailingInit(failures: number): MemoryStore {
+  const store = new MemoryStore();
+  const init = store.init.bind(store);
+  let left = failures;
+  store.init = async () => {
+    if (left-- > 0) throw new StoreError("PostgreSQL store: init failed: unreachable", { retryable: true });
+    return init();
+  };
+  return store;
+}
+
+describe("createServer starts its client when it listens", () => {
+  it("arms crons and resumes runs with no request: a cron fires a minute after listening", async () => {
+    const clock = new FakeClock();
+    const fairway = new Fairway({ id: "app", store: "memory", clock, logger: memoryLogger() });
+    const tick = fairway.createFunction({ id: "tick" }, { cron: "* * * * *" }, async () => "tick");
+    const start = vi.spyOn(fairway, "start");
+    server = createServer({ client: fairway, functions: [tick], auth: { signingKey: "k".repeat(24) } });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    expect(start).toHaveBeenCalledTimes(1);
+    await start.mock.results[0]?.value;
+    await clock.advance("1m");
+    // Read after the minute: had the client started only now (this read starts it), no cron would have fired.
+    expect((await fairway.listRuns({ functionId: "tick" })).runs).toHaveLength(1);
+  });
+
+  it("retries a start that failed (1 s, then 2 s …, on the client's clock) and logs each failure", async () => {
+    const clock = new FakeClock();
+    const logger = memoryLogger();
+    const fairway = new Fairway({ id: "app", store: storeFailingInit(2), clock, logger });
+    const start = vi.spyOn(fairway, "start");
+    server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    await expect(start.mock.results[0]?.value).rejects.toThrow(/unreachable/);
+    expect(logger.lines.filter((line) => line.startsWith("could not start the client"))).toHaveLength(1);
+    await clock.advance(999);
+    expect(start).toHaveBeenCalledTimes(1);
+    await clock.advance(1);
+    expect(start).toHaveBeenCalledTimes(2);
+    await expect(start.mock.results[1]?.value).rejects.toThrow(/unreachable/);
+    await clock.advance(1999);
+    expect(start).toHaveBeenCalledTimes(2);
+    await clock.advance(1);
+    expect(start).toHaveBeenCalledTimes(3);
+    await expect(start.mock.results[2]?.value).resolves.toBeUndefined();
+    expect(logger.lines.filter((line) => line.startsWith("could not start the client"))).toHaveLength(2);
+  });
+
+  it("stops retrying when the server closes", async () => {
+    const clock = new FakeClock();
+    const fairway = new Fairway({ id: "app", store: storeFailingInit(1), clock, logger: memoryLogger() });
+    const start = vi.spyOn(fairway, "start");
+    server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    await expect(start.mock.results[0]?.value).rejects.toThrow(/unreachable/);
+    await server.close();
+    await clock.advance("1m");
+    expect(start).toHaveBeenCalledTimes(1);
+  });
+});
