@@ -7,15 +7,12 @@ import { join } from "node:path";
 import { ConfigError } from "../errors/index.js";
 import { MemoryStore } from "./memory/memory-store.js";
 import { PostgresStore } from "./postgres/postgres-store.js";
-import { isPostgresUrl } from "./postgres/postgres-url.js";
+import { isPostgresUrl, requirePostgresUrl, urlScheme } from "./postgres/postgres-url.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
 
 /** Where the SQLite store lives when no `store` is given: `.fairway/fairway.db` under the working directory. */
 export const DEFAULT_SQLITE_PATH = join(".fairway", "fairway.db");
-
-/** A URL's scheme (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`) and `://`, e.g. `mysql://`. */
-const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 
 /**
  * `"memory"` → MemoryStore; a `postgres://` or `postgresql://` URL → PostgresStore; another string →
@@ -32,14 +29,13 @@ export function openStore(option: Store | string | undefined): Store {
   if (option === undefined) {
     const url = process.env.DATABASE_URL;
     if (url === undefined || url === "") return new SqliteStore({ path: DEFAULT_SQLITE_PATH });
-    if (!isPostgresUrl(url))
-      throw new ConfigError("DATABASE_URL", "must be a postgres:// or postgresql:// URL");
+    requirePostgresUrl("DATABASE_URL", url);
     return new PostgresStore({ connectionString: url });
   }
   if (option === "memory") return new MemoryStore();
   if (typeof option === "string") {
     if (isPostgresUrl(option)) return new PostgresStore({ connectionString: option });
-    const scheme = URL_SCHEME.exec(option)?.[0];
+    const scheme = urlScheme(option);
     if (scheme !== undefined)
       throw new ConfigError(
         "store",

@@ -1216,8 +1216,13 @@ describe("PostgreSQL store: text and configuration", () => {
     try {
       process.env.DATABASE_URL = "postgres://localhost/app";
       expect(openStore(undefined)).toBeInstanceOf(PostgresStore);
-      process.env.DATABASE_URL = "mysql://localhost/app";
-      expect(() => openStore(undefined)).toThrow(/^DATABASE_URL: must be a postgres:\/\//);
+      process.env.DATABASE_URL = "mysql://u:secret@localhost/app";
+      expect(() => openStore(undefined)).toThrow(
+        /^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL \(got mysql:\/\/\)/,
+      );
+      expect(() => openStore(undefined)).not.toThrow(/secret/);
+      process.env.DATABASE_URL = "localhost/app";
+      expect(() => openStore(undefined)).toThrow(/\(got no URL scheme\)/);
     } finally {
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;

@@ -3,7 +3,7 @@ import { ConfigError } from "../../errors/config-error.js";
 import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
-import { isPostgresUrl } from "../../store/postgres/postgres-url.js";
+import { requirePostgresUrl } from "../../store/postgres/postgres-url.js";
 import { loadApp } from "../load-app.js";
 import { Progress } from "../progress.js";
 import { watchLauncher } from "../watch-launcher.js";
@@ -40,9 +40,7 @@ export async function serveCommand(
   options: ServeOptions,
   mode: "dev" | "start",
 ): Promise<FairwayServer> {
-  if (options.databaseUrl !== undefined && !isPostgresUrl(options.databaseUrl)) {
-    throw new ConfigError("--database-url", "must be a postgres:// or postgresql:// URL");
-  }
+  if (options.databaseUrl !== undefined) requirePostgresUrl("--database-url", options.databaseUrl);
   const sdkUrls = options.sdkUrl ?? [];
   if (file === undefined && sdkUrls.length === 0) {
     throw new ConfigError(

@@ -79,7 +79,7 @@ import { offeredWaits } from "./offered-waits.js";
 import { acceptPlain, eventRows, isPlainAccept, storedEvents } from "./plain-accept.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
 import { postgresLocation, printableUrl } from "./postgres-location.js";
-import { isPostgresUrl } from "./postgres-url.js";
+import { requirePostgresUrl } from "./postgres-url.js";
 import { sweepRetention } from "./retention.js";
 import { runOf, runRow } from "./run-rows.js";
 import {
@@ -369,10 +369,7 @@ export class PostgresStore implements Store {
         "is required: pass a postgres:// URL or set the DATABASE_URL environment variable",
       );
     }
-    if (!isPostgresUrl(connectionString)) {
-      // Not echoed: a connection string may hold a password.
-      throw new ConfigError("connectionString", "must be a postgres:// or postgresql:// URL");
-    }
+    requirePostgresUrl("connectionString", connectionString);
     const schema = options.schema ?? schemaParameter(connectionString) ?? "fairway";
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new ConfigError(
