@@ -22,22 +22,17 @@ export function startOnListen(client: Pick<Fairway, "start" | "clock">, logger: 
   let stopped = false;
   const attempt = () => {
     retry = undefined;
-    client.start().then(
-      () => {
-        failures = 0;
-      },
-      (error: unknown) => {
-        if (stopped || (FairwayError.isInstance(error) && error.code === "client_closed")) return;
-        failures += 1;
-        const delayMs = abandonDelayMs(failures);
-        logger.error("could not start the client (open the store, resume runs); retrying", {
-          failures,
-          delayMs,
-          error,
-        });
-        retry = client.clock.setTimeout(attempt, delayMs);
-      },
-    );
+    client.start().catch((error: unknown) => {
+      if (stopped || (FairwayError.isInstance(error) && error.code === "client_closed")) return;
+      failures += 1;
+      const delayMs = abandonDelayMs(failures);
+      logger.error("could not start the client (open the store, resume runs); retrying", {
+        failures,
+        delayMs,
+        error,
+      });
+      retry = client.clock.setTimeout(attempt, delayMs);
+    });
   };
   attempt();
   return {
