@@ -10,31 +10,17 @@
  */
 import pg from "pg";
 import { PostgresStore } from "../src/store/postgres/index.js";
-import type { RunRecord } from "../src/store/store.js";
+import { run, T0 } from "../test/store/run-record.js";
 import { DATABASE_URL } from "./postgres-schema.js";
 
 const SETS = (process.env.SETS ?? "1,20").split(",").map(Number);
 const CALLS = 25;
 const WARMUP = 3;
-const T0 = 1_000_000;
 const FUNCTION_SCOPE = { scope: "fn:fn", limit: 32 };
 
-/** A backlogged run of backlog `key`, in serving order `queueScore`. */
-function backlogged(id: string, key: string, queueScore: number): RunRecord {
-  return {
-    id,
-    functionId: "fn",
-    status: "queued",
-    eventIds: [],
-    events: [{ name: "e", data: {}, id: "x", ts: T0 }],
-    attempt: 0,
-    createdAt: T0,
-    readyAt: T0,
-    eventSeq: 0,
-    backlogKey: `fn\u0000${key}`,
-    queueScore,
-  };
-}
+/** A backlogged run of backlog `key`, in serving order `queueScore` (the store suites' run). */
+const backlogged = (id: string, key: string, queueScore: number) =>
+  run(id, { backlogKey: `fn\u0000${key}`, queueScore });
 
 const heavyId = (index: number) => `h${String(index).padStart(5, "0")}`;
 

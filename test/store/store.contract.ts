@@ -13,27 +13,12 @@ import type {
   WaitRow,
 } from "../../src/store/store.js";
 
-export const T0 = 1_000_000;
+import { run, T0 } from "./run-record.js";
+
+export { run, T0 };
 
 function event(id: string, name = "e", userId?: string): Omit<StoredEvent, "seq"> {
   return { id, name, data: { id }, ts: T0, receivedAt: T0, ...(userId ? { userId } : {}) };
-}
-
-/** A queued run of function `fn`, due at T0 (fields override). */
-export function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {
-  return {
-    id,
-    functionId: "fn",
-    status: "queued",
-    eventIds: [],
-    events: [{ name: "e", data: {}, id: "x", ts: T0 }],
-    attempt: 0,
-    createdAt: T0,
-    readyAt: T0,
-    eventSeq: 0,
-    backlogKey: "fn\u0000",
-    ...fields,
-  };
 }
 
 function step(runId: string, id: string, fields: Partial<StepRow> = {}): StepRow {
