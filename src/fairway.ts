@@ -50,7 +50,7 @@ import {
 import { toRun, toStepRecord } from "./engine/views.js";
 import { ClosedError, ConfigError, NotFoundError } from "./errors/index.js";
 import { reportFirstFailure } from "./expr/cel.js";
-import { fieldsOf } from "./flow/config/validate.js";
+import { fieldsOf, knownFields } from "./flow/config/validate.js";
 import { openStore } from "./store/open-store.js";
 import type { FlowPending, RunFilter, Store, StoredBacklog, UsageQuery } from "./store/store.js";
 import { toStoreError } from "./store/store-failures.js";
@@ -63,8 +63,8 @@ const SWEEP_PAGE = 1000;
 const WAKEUP_SWEEP_GAP_MS = 1000;
 /** The first retention pass after start, ms (or the interval, if shorter). */
 const FIRST_RETENTION_MS = 60_000;
-/** The options `new Fairway(...)` knows (the compiler keeps the list equal to `FairwayOptions`'s keys). */
-const OPTION_FIELDS = Object.keys({
+/** The options `new Fairway(...)` knows. */
+const OPTION_FIELDS = knownFields<FairwayOptions>({
   id: true,
   schemas: true,
   store: true,
@@ -78,7 +78,7 @@ const OPTION_FIELDS = Object.keys({
   ordering: true,
   limitsRefreshMs: true,
   prices: true,
-} satisfies Record<keyof FairwayOptions, true>);
+});
 
 /**
  * A client with any declared events: what code that serves or inspects any app takes (`createServer`).

@@ -4,7 +4,7 @@
  * @module
  */
 import { ConfigError } from "../errors/index.js";
-import { fieldsOf } from "../flow/config/validate.js";
+import { fieldsOf, knownFields } from "../flow/config/validate.js";
 import type { RetentionOptions } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -35,13 +35,13 @@ export interface Retention {
   intervalMs: number;
 }
 
-/** The fields of `RetentionOptions` (the compiler keeps the list equal to its keys). */
-const RETENTION_FIELDS = Object.keys({
+/** The fields of `RetentionOptions`. */
+const RETENTION_FIELDS = knownFields<RetentionOptions>({
   eventsMs: true,
   runsMs: true,
   usageMs: true,
   intervalMs: true,
-} satisfies Record<keyof RetentionOptions, true>);
+});
 
 /**
  * The settings of `option` with the defaults filled in; `undefined` for `false` (no passes). `usageMs`

@@ -6,7 +6,7 @@
  * @module
  */
 import { ConfigError } from "../errors/index.js";
-import { fieldsOf } from "../flow/config/validate.js";
+import { fieldsOf, knownFields } from "../flow/config/validate.js";
 import type { UsageRecord, UsageTotal } from "../store/store.js";
 
 /** Price of one model, in a currency of your choice per 1 000 000 tokens. */
@@ -42,12 +42,12 @@ export interface RunUsage {
   calls: UsageRecord[];
 }
 
-/** The fields of a `ModelPrice` (the compiler keeps the list equal to its keys). */
-const PRICE_FIELDS = Object.keys({
+/** The fields of a `ModelPrice`. */
+const PRICE_FIELDS = knownFields<ModelPrice>({
   input: true,
   output: true,
   cachedInput: true,
-} satisfies Record<keyof ModelPrice, true>);
+});
 
 /**
  * Checks a price table: an object of model name → `{ input, output, cachedInput? }`, finite numbers ≥ 0.

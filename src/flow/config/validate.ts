@@ -15,6 +15,14 @@ export const SECOND_MS = 1000;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * The field names of an options type `T`, for {@link fieldsOf}: `knownFields<T>({ a: true, b: true })`. The
+ * compiler keeps the list equal to `T`'s keys (a missing one or an extra one does not compile).
+ */
+export function knownFields<T>(fields: Record<keyof T, true>): string[] {
+  return Object.keys(fields);
+}
+
+/**
  * Asserts a plain object whose keys are all in `allowed`; unknown keys are an error, never ignored.
  * `path` is the object's own path, `""` for a top-level options object (its fields are then named bare).
  *

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ConfigError, StoreError } from "../../errors/index.js";
-import { fieldsOf } from "../../flow/config/validate.js";
+import { fieldsOf, knownFields } from "../../flow/config/validate.js";
 import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import {
@@ -264,8 +264,8 @@ interface Opened {
   notifier: WorkNotifier | undefined;
 }
 
-/** The fields of `PostgresStoreOptions` (the compiler keeps the list equal to its keys). */
-const OPTION_FIELDS = Object.keys({
+/** The fields of `PostgresStoreOptions`. */
+const OPTION_FIELDS = knownFields<PostgresStoreOptions>({
   connectionString: true,
   schema: true,
   maxConnections: true,
@@ -274,14 +274,14 @@ const OPTION_FIELDS = Object.keys({
   pool: true,
   notify: true,
   monotonicClock: true,
-} satisfies Record<keyof PostgresStoreOptions, true>);
+});
 
-/** The fields of `RetryOptions` (the compiler keeps the list equal to its keys). */
-const RETRY_FIELDS = Object.keys({
+/** The fields of `RetryOptions`. */
+const RETRY_FIELDS = knownFields<RetryOptions>({
   attempts: true,
   minDelayMs: true,
   maxDelayMs: true,
-} satisfies Record<keyof RetryOptions, true>);
+});
 
 /** `listRuns` filter conditions (`$` is replaced by the parameter's number). */
 const FILTERS = runFilterConditions("concurrency_keys IS NOT NULL AND concurrency_keys::jsonb ? $::text");

@@ -12,7 +12,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../errors/index.js";
-import { fieldsOf } from "../../flow/config/validate.js";
+import { fieldsOf, knownFields } from "../../flow/config/validate.js";
 import { MAX_ADMISSION_WINDOW_MS } from "../../flow/store-admission.js";
 import { deferralAdmissions, runAdmissions } from "../accepted-admissions.js";
 import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
@@ -127,14 +127,14 @@ export interface SqliteStoreOptions {
   onCheckpointError?: (error: unknown) => void;
 }
 
-/** The fields of `SqliteStoreOptions` (the compiler keeps the list equal to its keys). */
-const OPTION_FIELDS = Object.keys({
+/** The fields of `SqliteStoreOptions`. */
+const OPTION_FIELDS = knownFields<SqliteStoreOptions>({
   path: true,
   busyTimeoutMs: true,
   synchronous: true,
   commitsPerCheckpoint: true,
   onCheckpointError: true,
-} satisfies Record<keyof SqliteStoreOptions, true>);
+});
 
 /** `SqliteStore.commitStats`: group commit's counters, the WAL fsyncs and the WAL checkpoints made. */
 export interface SqliteCommitStats extends GroupCommitStats {
