@@ -140,3 +140,39 @@ export async function twoWorkers(
   const [a, b] = workers as [Fairway, Fairway];
   return { a, b, clock, close: () => Promise.all(workers.map((fairway) => fairway.close())) };
 }
+
+/**
+ * How many connections a pool opens for `calls` calls that each wait for `table`: while an ACCESS EXCLUSIVE
+ * lock on it is held, no call ends, so each one sent needs a connection of its own. The calls are sent a
+ * round trip apart: a checkout made while a connection is idle waits for it (pg-pool) instead of opening
+ * another, and calls sent at once would share the one connection left idle before. Once the lock is
+ * released and every call ended, counts the backends named `applicationName` in `pg_stat_activity` (the
+ * pool's idle timeout must not have closed any by then).
+ */
+export async function connectionsOpened(options: {
+  table: string;
+  applicationName: string;
+  call: () => Promise<unknown>;
+  calls: number;
+}): Promise<number> {
+  const locker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await locker.connect();
+  try {
+    await locker.query("BEGIN");
+    await locker.query(`LOCK TABLE ${options.table} IN ACCESS EXCLUSIVE MODE`);
+    const sent: Array<Promise<unknown>> = [];
+    for (let n = 0; n < options.calls; n++) {
+      sent.push(options.call());
+      await locker.query("SELECT 1");
+    }
+    await locker.query("COMMIT");
+    await Promise.all(sent);
+    const { rows } = await locker.query(
+      "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1",
+      [options.applicationName],
+    );
+    return Number(rows[0].n);
+  } finally {
+    await locker.end();
+  }
+}

@@ -11,6 +11,7 @@ import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgr
 import { workChannel } from "../../src/store/postgres/work-notice.js";
 import type { AcceptEventsInput, StepRow, Store, StoredEvent, WaitRow } from "../../src/store/store.js";
 import {
+  connectionsOpened,
   dropSchema,
   frozenMonotonic,
   lockWaiter,
@@ -1074,33 +1075,13 @@ describe("PostgreSQL store: text and configuration", () => {
     });
     opened.push(store);
     await store.init();
-    const locker = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await locker.connect();
-    const backends = async () =>
-      Number(
-        (
-          await locker.query("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1", [
-            application_name,
-          ])
-        ).rows[0].n,
-      );
-    try {
-      // While this lock on the runs table is held, no read ends, so each one sent needs a connection of its
-      // own. They are sent a round trip apart: a checkout made while a connection is idle waits for it
-      // (pg-pool) instead of opening another, and reads sent at once would share the one connection init left.
-      await locker.query("BEGIN");
-      await locker.query(`LOCK TABLE ${pg.escapeIdentifier(store.schema)}.runs IN ACCESS EXCLUSIVE MODE`);
-      const reads: Array<Promise<unknown>> = [];
-      for (let n = 0; n < 10; n++) {
-        reads.push(store.getRun(`r${n}`));
-        await locker.query("SELECT 1");
-      }
-      await locker.query("COMMIT");
-      expect(await Promise.all(reads)).toEqual(Array(10).fill(undefined));
-      expect(await backends()).toBe(4);
-    } finally {
-      await locker.end();
-    }
+    const opens = await connectionsOpened({
+      table: `${pg.escapeIdentifier(store.schema)}.runs`,
+      applicationName: application_name,
+      call: () => store.getRun("r1"),
+      calls: 10,
+    });
+    expect(opens).toBe(4);
   });
 
   it("names the field of a bad option (never echoing a connection string)", () => {

@@ -1,5 +1,8 @@
 import type pg from "pg";
+import { ConfigError } from "../../errors/config-error.js";
+import { fieldsOf, knownFields } from "../../flow/config/validate.js";
 import { importPeer } from "../../peers/import-peer.js";
+import { checkMaxConnections, DEFAULT_MAX_CONNECTIONS } from "../../peers/pg-pool-size.js";
 import { threadMigrations } from "./thread-schema.js";
 import {
   type ThreadRecord,
@@ -13,12 +16,30 @@ const migrations = threadMigrations({ serial: "BIGSERIAL PRIMARY KEY", bigint: "
 
 /** Options of `postgresHistory`: a pool, or a connection string for a pool it owns. */
 export interface PostgresHistoryOptions {
+  /** A pool of yours to run on (its size is yours: `max`); `close()` leaves it open. */
   pool?: pg.Pool;
+  /** `postgres://user:password@host:5432/database` for the pool it opens (and ends on `close()`). */
   connectionString?: string;
+  /**
+   * Most connections the pool it opens holds, an integer from 1 to 262143 (PostgreSQL's largest
+   * `max_connections`). Default 4, as `PostgresStore`'s: keep the sum over every pool on one database
+   * (each worker's store and history) within about 2–6 per server core. Not with `pool`.
+   */
+  maxConnections?: number;
   /** Schema holding the tables; created if missing. Default `"public"`. */
   schema?: string;
+  /** The clock of `createdAt`/`updatedAt`, ms since the epoch. Default `Date.now`. */
   now?: () => number;
 }
+
+/** The fields of `PostgresHistoryOptions`. */
+const OPTION_FIELDS = knownFields<PostgresHistoryOptions>({
+  pool: true,
+  connectionString: true,
+  maxConnections: true,
+  schema: true,
+  now: true,
+});
 
 /**
  * A thread store on PostgreSQL (pg): pass it as a network's or agent's `history`. Threads are keyed by
@@ -27,11 +48,21 @@ export interface PostgresHistoryOptions {
  *
  * @example
  * const history = postgresHistory({ connectionString: process.env.DATABASE_URL });
+ *
+ * @throws ConfigError (when created) naming an unknown field (`maxConnection`: the message lists the known
+ *   ones), or `maxConnections` when it is not an integer from 1 to 262143 or comes with a `pool`.
  */
 export function postgresHistory(
   options: PostgresHistoryOptions = {},
 ): ThreadStore & { ready(): Promise<void> } {
+  fieldsOf(options, "", OPTION_FIELDS);
+  checkMaxConnections(options.maxConnections);
   const owned = options.pool === undefined;
+  if (!owned && options.maxConnections !== undefined)
+    throw new ConfigError(
+      "maxConnections",
+      "sizes the pool postgresHistory opens; with your own `pool`, set its `max` instead",
+    );
   // `pg` is an optional peer dependency: loaded on first use (MissingPeerError naming it when absent).
   let pool: pg.Pool | undefined = options.pool;
   let schema = "";
@@ -39,7 +70,10 @@ export function postgresHistory(
   const init = async (): Promise<pg.Pool> => {
     ready ??= (async () => {
       const { default: driver } = await importPeer(() => import("pg"), "pg", "postgresHistory");
-      pool ??= new driver.Pool({ connectionString: options.connectionString });
+      pool ??= new driver.Pool({
+        connectionString: options.connectionString,
+        max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      });
       schema = driver.escapeIdentifier(options.schema ?? "public");
       await migrate(pool, schema);
     })().catch((error: unknown) => {

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ConfigError, StoreError } from "../../errors/index.js";
 import { fieldsOf, knownFields } from "../../flow/config/validate.js";
+import { checkMaxConnections, DEFAULT_MAX_CONNECTIONS } from "../../peers/pg-pool-size.js";
 import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
 import {
@@ -96,12 +97,6 @@ import { WorkListener } from "./work-listener.js";
 import { workChannel } from "./work-notice.js";
 import { WorkNotifier } from "./work-notifier.js";
 import { WriteCoalescer } from "./write-coalescer.js";
-
-/** Connections a store's pool opens when neither `maxConnections` nor `pool.max` says (see `maxConnections`). */
-const DEFAULT_MAX_CONNECTIONS = 4;
-
-/** PostgreSQL's largest `max_connections` (262143): a pool larger than any server allows is a mistake. */
-const MAX_CONNECTIONS_LIMIT = 262_143;
 
 /**
  * The name Fairway's connections show in `pg_stat_activity` (`application_name`) unless the connection
@@ -378,16 +373,8 @@ export class PostgresStore implements Store {
         schema,
       );
     }
-    const { maxConnections, connectTimeoutMs } = options;
-    if (
-      maxConnections !== undefined &&
-      (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT)
-    )
-      throw new ConfigError(
-        "maxConnections",
-        `must be an integer from 1 to ${MAX_CONNECTIONS_LIMIT} (PostgreSQL's largest max_connections)`,
-        maxConnections,
-      );
+    checkMaxConnections(options.maxConnections);
+    const { connectTimeoutMs } = options;
     if (connectTimeoutMs !== undefined && (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1))
       throw new ConfigError("connectTimeoutMs", "must be an integer >= 1", connectTimeoutMs);
     if (options.retry !== undefined) fieldsOf(options.retry, "retry", RETRY_FIELDS);

@@ -1,0 +1,80 @@
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { postgresHistory, type ThreadStore } from "../../src/agents/history/index.js";
+import { ConfigError } from "../../src/errors/index.js";
+import { connectionsOpened, dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
+
+describe("postgresHistory: the pool it opens", () => {
+  const opened: Array<{ history: ThreadStore; schema: string }> = [];
+  let made = 0;
+  afterEach(async () => {
+    for (const { history, schema } of opened.splice(0)) {
+      await history.close();
+      await dropSchema(schema);
+    }
+  });
+
+  /** A history on a fresh schema whose connections show as a name of their own in `pg_stat_activity`. */
+  async function history(options: { maxConnections?: number }) {
+    const schema = uniqueSchema("history");
+    const applicationName = `fw_history_${process.pid}_${Date.now().toString(36)}_${made++}`;
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set("application_name", applicationName);
+    const store = postgresHistory({ connectionString: url.href, schema, ...options });
+    opened.push({ history: store, schema });
+    await store.ready();
+    return { store, schema, applicationName };
+  }
+
+  /** Connections opened for 10 reads that each wait for the messages table. */
+  const opens = ({ store, schema, applicationName }: Awaited<ReturnType<typeof history>>) =>
+    connectionsOpened({
+      table: `${pg.escapeIdentifier(schema)}.fairway_thread_messages`,
+      applicationName,
+      call: () => store.getThread("user-1", "thread-1"),
+      calls: 10,
+    });
+
+  it("holds at most 4 connections by default, as PostgresStore's pool, however many reads wait", async () => {
+    expect(await opens(await history({}))).toBe(4);
+  });
+
+  it("holds at most maxConnections", async () => {
+    expect(await opens(await history({ maxConnections: 2 }))).toBe(2);
+  });
+});
+
+describe("postgresHistory: bad options are ConfigErrors naming the field", () => {
+  it.each([0, 1.5, 262_144, Number.NaN, "4"])("maxConnections %s", (maxConnections) => {
+    expect(() =>
+      postgresHistory({ connectionString: TEST_DATABASE_URL, maxConnections: maxConnections as number }),
+    ).toThrow(
+      /^maxConnections: must be an integer from 1 to 262143 \(PostgreSQL's largest max_connections\)/,
+    );
+  });
+
+  it("maxConnections with a pool of yours: its max is yours to set", async () => {
+    const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
+    try {
+      const error = (() => {
+        try {
+          postgresHistory({ pool, maxConnections: 2 });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe(
+        "maxConnections: sizes the pool postgresHistory opens; with your own `pool`, set its `max` instead",
+      );
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("an unknown field lists the known ones", () => {
+    expect(() => postgresHistory({ connectionString: TEST_DATABASE_URL, maxConnection: 2 } as never)).toThrow(
+      "maxConnection: is not a known field (known: pool, connectionString, maxConnections, schema, now)",
+    );
+  });
+});
