@@ -124,6 +124,8 @@ export {
   StepError,
   StoreConnectionError,
   StoreError,
+  type StoreUrlOrigin,
+  type StoreUrlSource,
   TimeoutError,
   ToolCallError,
   UnknownToolError,

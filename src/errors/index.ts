@@ -23,7 +23,11 @@ export { RunSkippedError } from "./run-skipped-error.js";
 export { SerializationError } from "./serialization-error.js";
 export { StepCrashedError } from "./step-crashed-error.js";
 export { StepError } from "./step-error.js";
-export { StoreConnectionError } from "./store-connection-error.js";
+export {
+  StoreConnectionError,
+  type StoreUrlOrigin,
+  type StoreUrlSource,
+} from "./store-connection-error.js";
 export { StoreError } from "./store-error.js";
 export { TimeoutError } from "./timeout-error.js";
 export { ToolCallError } from "./tool-call-error.js";

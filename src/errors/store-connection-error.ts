@@ -1,40 +1,65 @@
 import { StoreError } from "./store-error.js";
 
 /**
+ * Where a PostgreSQL store's URL came from, by the name of what gave it: the `store` option of
+ * `new Fairway(...)` (a `postgres://` string), `new PostgresStore({ connectionString })`, the `DATABASE_URL`
+ * environment variable (no `store` option, or a `PostgresStore` without `connectionString`), or
+ * `fairway start --database-url`. A `StoreConnectionError` tells the user to fix it there.
+ */
+export type StoreUrlSource = "store" | "connectionString" | "DATABASE_URL" | "--database-url";
+
+/** A store's URL fit to print (password, query and fragment left out) and where it came from. */
+export interface StoreUrlOrigin {
+  url: string;
+  source: StoreUrlSource;
+}
+
+/**
  * The database server refused to open a connection for what the store's URL names, which no retry can
  * change: the database does not exist (SQLSTATE `3D000`), or the role or its password is wrong (`28000`,
- * `28P01`). `url` is the URL without its password (or query); the message names it and says how to fix it.
- * Code `store_connection_refused`, never retryable.
+ * `28P01`). The message names the URL without its password (or query) and how to fix it where the URL came
+ * from (`source`). Code `store_connection_refused`, never retryable.
  *
  * @example
  * // PostgreSQL database "nope" does not exist (postgres://app@db:5432/nope): create it (`createdb nope`)
- * // or point DATABASE_URL (`fairway start --database-url`, or the store's URL) at a database that exists
+ * // or point the DATABASE_URL environment variable at a database that exists
  */
 export class StoreConnectionError extends StoreError {
   /** The store's URL, password and query left out. */
   readonly url: string;
+  /** Where the URL came from: what the message says to fix. */
+  readonly source: StoreUrlSource;
   /** What the server answered (`3D000`, `28000` or `28P01`). */
   readonly sqlState: string;
+  /** The server's message (e.g. `database "nope" does not exist`). */
+  readonly detail: string;
 
-  /** `detail`: the server's message (e.g. `database "nope" does not exist`). */
-  constructor(url: string, sqlState: string, detail: string, cause?: unknown) {
-    super(`PostgreSQL ${detail} (${url}): ${fixOf(url, sqlState)}`, {
+  constructor(origin: StoreUrlOrigin, sqlState: string, detail: string, cause?: unknown) {
+    super(`PostgreSQL ${detail} (${origin.url}): ${fixOf(origin, sqlState)}`, {
       cause,
       retryable: false,
       code: "store_connection_refused",
     });
-    this.url = url;
+    this.url = origin.url;
+    this.source = origin.source;
     this.sqlState = sqlState;
+    this.detail = detail;
   }
 }
 
-const POINT_ELSEWHERE = "DATABASE_URL (`fairway start --database-url`, or the store's URL)";
+/** What the user changes for each source, worded to follow "point … at" and "in …". */
+const WHERE: Record<StoreUrlSource, string> = {
+  store: "the `store` option of `new Fairway({ ... })`",
+  connectionString: "the `connectionString` of `new PostgresStore({ ... })`",
+  DATABASE_URL: "the DATABASE_URL environment variable",
+  "--database-url": "`fairway start --database-url`",
+};
 
-function fixOf(url: string, sqlState: string): string {
-  if (sqlState !== "3D000") return `use a role that exists, with its password, in ${POINT_ELSEWHERE}`;
+function fixOf({ url, source }: StoreUrlOrigin, sqlState: string): string {
+  if (sqlState !== "3D000") return `use a role that exists, with its password, in ${WHERE[source]}`;
   const name = databaseOf(url);
   const create = name === undefined ? "create it" : `create it (\`createdb ${name}\`)`;
-  return `${create} or point ${POINT_ELSEWHERE} at a database that exists`;
+  return `${create} or point ${WHERE[source]} at a database that exists`;
 }
 
 function databaseOf(url: string): string | undefined {

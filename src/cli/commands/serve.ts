@@ -1,5 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { ConfigError } from "../../errors/config-error.js";
+import { FairwayError } from "../../errors/fairway-error.js";
+import { StoreConnectionError } from "../../errors/store-connection-error.js";
 import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
@@ -33,7 +35,9 @@ export interface ServeOptions {
  * database (what several processes on one database share: `src/store/postgres/ARCHITECTURE.md`).
  *
  * @throws ConfigError naming the variables when `start` finds no key (before loading the app), or the
- *   app is invalid; naming `--database-url` when it is not a postgres:// URL or the app sets its own store; Error for a port that is taken.
+ *   app is invalid; naming `--database-url` when it is not a postgres:// URL or the app sets its own store;
+ *   StoreConnectionError when the server refuses the store's URL at start (naming `--database-url` when
+ *   the flag gave it); Error for a port that is taken.
  */
 export async function serveCommand(
   file: string | undefined,
@@ -109,7 +113,9 @@ export async function serveCommand(
   // Started by `npx fairway …` or an npm script: npm's signals stop at its shell, so end with npm.
   watchLauncher(() => stop("npm process ended"));
   progress.update("opening the store");
-  await app.client.start();
+  await app.client.start().catch((error: unknown) => {
+    throw options.databaseUrl === undefined ? error : asFlagRefusal(error);
+  });
   const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");
   const address = await listen(server, port, host);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
@@ -131,6 +137,23 @@ export async function serveCommand(
     );
   }
   return server;
+}
+
+/**
+ * `error` told as a refusal of `--database-url` when it is the server refusing the URL the app's store read
+ * from DATABASE_URL (which the flag set): its message then says to fix the flag, not the variable. Any
+ * other error unchanged. Rebuilt from its fields, so an error of the app's copy of Fairway is told too.
+ */
+function asFlagRefusal(error: unknown): unknown {
+  if (!FairwayError.isInstance(error) || error.code !== "store_connection_refused") return error;
+  const refused = error as StoreConnectionError;
+  if (refused.source !== "DATABASE_URL") return error;
+  return new StoreConnectionError(
+    { url: refused.url, source: "--database-url" },
+    refused.sqlState,
+    refused.detail,
+    refused.cause,
+  );
 }
 
 /** Starts listening. @throws Error naming the port when it is taken or not allowed (instead of a crash). */

@@ -7,7 +7,7 @@
  * @module
  */
 import type pg from "pg";
-import { FairwayError, StoreConnectionError, StoreError } from "../../errors/index.js";
+import { FairwayError, StoreConnectionError, StoreError, type StoreUrlOrigin } from "../../errors/index.js";
 import { fullJitterMs } from "./full-jitter.js";
 import { decodeRow, encodeParams } from "./nul-safe-text.js";
 import { isTransientPgError } from "./transient-error.js";
@@ -82,14 +82,15 @@ export class PostgresDatabase {
   private readonly maxDelayMs: number;
 
   /**
-   * @param url the pool's URL fit to print (no password: `printableUrl`), named by a `StoreConnectionError`.
+   * @param origin the pool's URL fit to print (no password: `printableUrl`) and where it came from, named
+   *   by a `StoreConnectionError`.
    */
   constructor(
     readonly pool: pg.Pool,
     retry: RetryOptions = {},
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
-    private readonly url = "postgres://…",
+    private readonly origin: StoreUrlOrigin = { url: "postgres://…", source: "connectionString" },
   ) {
     this.attempts = retry.attempts ?? 5;
     this.minDelayMs = retry.minDelayMs ?? 50;
@@ -190,7 +191,7 @@ export class PostgresDatabase {
     const detail = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && REFUSED_CONNECTION.has(code))
-      return new StoreConnectionError(this.url, code, detail, error);
+      return new StoreConnectionError(this.origin, code, detail, error);
     const tried = transient ? ` (${tries} tries)` : "";
     const why =
       typeof code === "string" && HOST_NOT_FOUND.has(code)

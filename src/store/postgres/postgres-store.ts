@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { ConfigError, StoreError } from "../../errors/index.js";
+import { ConfigError, StoreError, type StoreUrlSource } from "../../errors/index.js";
 import { fieldsOf, knownFields } from "../../flow/config/validate.js";
 import { checkMaxConnections, DEFAULT_MAX_CONNECTIONS } from "../../peers/pg-pool-size.js";
 import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
@@ -320,11 +320,13 @@ const INT8_OID = 20;
  * const fairway = new Fairway({ id: "app", store: new PostgresStore({ connectionString: process.env.DATABASE_URL }) });
  * // or: new Fairway({ id: "app", store: "postgres://localhost/app" }), or DATABASE_URL alone.
  *
- * @throws ConfigError (when created) naming `connectionString` (missing, or not a postgres:// URL),
- *   `schema`, `maxConnections`, `connectTimeoutMs`, `retry.*`, `monotonicClock`, or an unknown field
- *   (`maxConnection`, `retry.attempt`: the message lists the known ones; `pool`'s fields are `pg`'s and
- *   are not checked). Its methods throw StoreError (`store_failed`,
- *   `retryable` for transient failures that outlasted the retries).
+ * @throws ConfigError (when created) naming `connectionString` (missing, or not a postgres:// URL; named
+ *   `DATABASE_URL` when that variable gave it), `schema`, `maxConnections`, `connectTimeoutMs`, `retry.*`,
+ *   `monotonicClock`, or an unknown field (`maxConnection`, `retry.attempt`: the message lists the known
+ *   ones; `pool`'s fields are `pg`'s and are not checked). Its methods throw StoreError (`store_failed`,
+ *   `retryable` for transient failures that outlasted the retries), and StoreConnectionError
+ *   (`store_connection_refused`) when the server refuses the URL's database, role or password: its message
+ *   says to fix the URL where it came from (`urlSource`).
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres";
@@ -335,6 +337,8 @@ export class PostgresStore implements Store {
   readonly schema: string;
   private readonly options: PostgresStoreOptions;
   private readonly connectionString: string;
+  /** Where `connectionString` came from (named by a `StoreConnectionError`). */
+  private readonly urlSource: StoreUrlSource;
   private opening: Promise<Opened> | undefined;
   /** The group commits of the pool opened last (for `commitStats`). */
   private coalescing: Coalescers | undefined;
@@ -355,7 +359,13 @@ export class PostgresStore implements Store {
   private notifier: WorkNotifier | undefined;
   private readonly listeners = new Set<WorkListener>();
 
-  constructor(options: PostgresStoreOptions = {}) {
+  /**
+   * @param urlSource where `connectionString` came from, what a `StoreConnectionError` tells the user to
+   *   fix and a bad URL's ConfigError names. Default `"connectionString"`, or `"DATABASE_URL"` when the
+   *   option is absent and the environment variable gives the URL; the client passes `"store"` for its
+   *   `store` option.
+   */
+  constructor(options: PostgresStoreOptions = {}, urlSource?: StoreUrlSource) {
     fieldsOf(options, "", OPTION_FIELDS);
     const connectionString = options.connectionString ?? process.env.DATABASE_URL;
     if (connectionString === undefined || connectionString === "") {
@@ -364,7 +374,9 @@ export class PostgresStore implements Store {
         "is required: pass a postgres:// URL or set the DATABASE_URL environment variable",
       );
     }
-    requirePostgresUrl("connectionString", connectionString);
+    const source =
+      urlSource ?? (options.connectionString === undefined ? "DATABASE_URL" : "connectionString");
+    requirePostgresUrl(source, connectionString);
     const schema = options.schema ?? schemaParameter(connectionString) ?? "fairway";
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new ConfigError(
@@ -391,6 +403,7 @@ export class PostgresStore implements Store {
     this.options = options;
     this.monotonic = options.monotonicClock ?? (() => performance.now());
     this.connectionString = connectionString;
+    this.urlSource = source;
     this.schema = schema;
     this.location = postgresLocation(connectionString, schema);
   }
@@ -426,12 +439,10 @@ export class PostgresStore implements Store {
       // An idle connection that dies (database restart) is dropped by the pool and reopened on the next
       // checkout; without a listener the event would crash the process.
       pool.on("error", () => {});
-      const database = new PostgresDatabase(
-        pool,
-        this.options.retry,
-        undefined,
-        printableUrl(this.connectionString),
-      );
+      const database = new PostgresDatabase(pool, this.options.retry, undefined, {
+        url: printableUrl(this.connectionString),
+        source: this.urlSource,
+      });
       const coalescers: Coalescers = {
         checkpoints: new WriteCoalescer({
           key: ({ step }) => stepKey(step.runId, step.id),
