@@ -30,9 +30,12 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
    */
   schemas?: EventSchemas<TEvents>;
   /**
-   * A Store instance, `"memory"`, a `postgres://`/`postgresql://` URL (a `PostgresStore`, schema
-   * `fairway`), or a SQLite file path. Another URL scheme (`mysql://`, `postgress://`) or an empty string
-   * is a ConfigError naming `store`.
+   * A Store instance, `"memory"` (the MemoryStore, nothing kept after the process), a
+   * `postgres://`/`postgresql://` URL (a `PostgresStore`, schema `fairway`), or a SQLite file path: one with
+   * a directory or an extension (`.fairway/fairway.db`, `./runs`, `runs.sqlite`), or `":memory:"` (SQLite's
+   * in-memory database, kept until `close()`). A ConfigError naming `store`, never a file of that name: an
+   * empty string, another URL scheme (`mysql://`, `postgress://`), another spelling of `"memory"`
+   * (`"Memory"`, `" memory"`), whitespace at either end, or a bare name (`"memroy"`).
    * @default PostgreSQL at the `DATABASE_URL` environment variable when it is set, else SQLite at
    *   `.fairway/fairway.db` (relative to the working directory)
    */
