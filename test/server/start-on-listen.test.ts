@@ -55,7 +55,10 @@ describe("createServer starts its client when it listens", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     await expect(start.mock.results[0]?.value).rejects.toThrow(/unreachable/);
-    expect(logger.lines.filter((line) => line.startsWith("could not start the client"))).toHaveLength(1);
+    const warnings = () => logger.entries.filter((entry) => entry.level === "warn");
+    expect(warnings().map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/^could not start the client .*unreachable.*; retrying in 1 s$/),
+    ]);
     await clock.advance(999);
     expect(start).toHaveBeenCalledTimes(1);
     await clock.advance(1);
@@ -66,7 +69,35 @@ describe("createServer starts its client when it listens", () => {
     await clock.advance(1);
     expect(start).toHaveBeenCalledTimes(3);
     await expect(start.mock.results[2]?.value).resolves.toBeUndefined();
-    expect(logger.lines.filter((line) => line.startsWith("could not start the client"))).toHaveLength(2);
+    expect(warnings().map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/retrying in 1 s$/),
+      expect.stringMatching(/retrying in 2 s$/),
+    ]);
+  });
+
+  it("with the default logger a failed start prints one line, no stack trace", async () => {
+    const printed: unknown[][] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      printed.push(args);
+    });
+    try {
+      const clock = new FakeClock();
+      const fairway = new Fairway({ id: "app", store: storeFailingInit(1), clock });
+      const start = vi.spyOn(fairway, "start");
+      server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
+      server.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      await expect(start.mock.results[0]?.value).rejects.toThrow(/unreachable/);
+      await clock.advance(0);
+      expect(printed).toEqual([
+        [
+          "[fairway] could not start the client (open the store, resume runs): PostgreSQL store: init failed: unreachable; retrying in 1 s",
+          { failures: 1, delayMs: 1000 },
+        ],
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("stops retrying when the server closes", async () => {

@@ -1,5 +1,5 @@
 // Dashboard entry: tabs, the auth mode badge and key form, and the start of each view.
-import { getKey, request, setKey } from "./api.js";
+import { getKey, health as readHealth, setKey } from "./api.js";
 import { notice } from "./dom.js";
 import { loadFunctions, loadTenants, startSendForm, startTenants } from "./panels.js";
 import { setFunctionOptions, startRuns } from "./runs.js";
@@ -19,7 +19,10 @@ function showTab(requested) {
 }
 
 async function main() {
-  const health = await request("GET", "/api/health");
+  const health = await readHealth();
+  const unready = document.getElementById("unready");
+  unready.textContent = health.status === "ok" ? "" : `Server not ready: ${health.reason}`;
+  unready.hidden = health.status === "ok";
   const mode = document.getElementById("mode");
   mode.textContent = health.auth === "open" ? "open (dev mode: no credentials required)" : "keys required";
   mode.classList.toggle("open", health.auth === "open");
