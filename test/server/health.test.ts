@@ -4,13 +4,13 @@
  * only when its client started and the store answers, else 503 with the reason.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { StoreError } from "../../src/errors/index.js";
 import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
 import { checkReadiness } from "../../src/server/readiness.js";
 import { StoreProbe } from "../../src/server/store-probe.js";
-import { MemoryStore } from "../../src/store/memory/index.js";
+import type { MemoryStore } from "../../src/store/memory/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { flakyStore } from "./helpers/flaky-store.js";
 import { memoryLogger } from "./helpers/test-server.js";
 
 let server: FairwayServer | undefined;
@@ -18,27 +18,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** A memory store whose `init` fails `initFailures` times, and whose `ping` fails while `down` is set. */
-function flakyStore(initFailures = 0) {
-  const store = new MemoryStore();
-  const init = store.init.bind(store);
-  let left = initFailures;
-  store.init = async () => {
-    if (left-- > 0) throw new StoreError("PostgreSQL store: init failed: unreachable", { retryable: true });
-    return init();
-  };
-  const control = { down: false, pings: 0 };
-  store.ping = async () => {
-    control.pings += 1;
-    if (control.down)
-      throw new StoreError(
-        "PostgreSQL store: ping failed: the database is unreachable or busy (1 try): connect ECONNREFUSED 127.0.0.1:5432 (ECONNREFUSED)",
-        { retryable: true },
-      );
-  };
-  return { store, control };
-}
 
 /** A server (never listening: its health check starts the client) on a fake clock, with one function. */
 function app(store: MemoryStore) {

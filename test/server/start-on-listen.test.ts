@@ -5,11 +5,10 @@
  */
 import { once } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { StoreError } from "../../src/errors/index.js";
 import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
-import { MemoryStore } from "../../src/store/memory/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { flakyStore } from "./helpers/flaky-store.js";
 import { memoryLogger } from "./helpers/test-server.js";
 
 let server: FairwayServer | undefined;
@@ -17,18 +16,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** A memory store whose first `failures` calls of `init` throw a retryable StoreError (the database away). */
-function storeFailingInit(failures: number): MemoryStore {
-  const store = new MemoryStore();
-  const init = store.init.bind(store);
-  let left = failures;
-  store.init = async () => {
-    if (left-- > 0) throw new StoreError("PostgreSQL store: init failed: unreachable", { retryable: true });
-    return init();
-  };
-  return store;
-}
 
 describe("createServer starts its client when it listens", () => {
   it("arms crons and resumes runs with no request: a cron fires a minute after listening", async () => {
@@ -49,7 +36,7 @@ describe("createServer starts its client when it listens", () => {
   it("retries a start that failed (1 s, then 2 s …, on the client's clock) and logs each failure", async () => {
     const clock = new FakeClock();
     const logger = memoryLogger();
-    const fairway = new Fairway({ id: "app", store: storeFailingInit(2), clock, logger });
+    const fairway = new Fairway({ id: "app", store: flakyStore(2).store, clock, logger });
     const start = vi.spyOn(fairway, "start");
     server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
     server.listen(0, "127.0.0.1");
@@ -82,7 +69,7 @@ describe("createServer starts its client when it listens", () => {
     });
     try {
       const clock = new FakeClock();
-      const fairway = new Fairway({ id: "app", store: storeFailingInit(1), clock });
+      const fairway = new Fairway({ id: "app", store: flakyStore(1).store, clock });
       const start = vi.spyOn(fairway, "start");
       server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
       server.listen(0, "127.0.0.1");
@@ -102,7 +89,7 @@ describe("createServer starts its client when it listens", () => {
 
   it("stops retrying when the server closes", async () => {
     const clock = new FakeClock();
-    const fairway = new Fairway({ id: "app", store: storeFailingInit(1), clock, logger: memoryLogger() });
+    const fairway = new Fairway({ id: "app", store: flakyStore(1).store, clock, logger: memoryLogger() });
     const start = vi.spyOn(fairway, "start");
     server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
     server.listen(0, "127.0.0.1");
