@@ -6,8 +6,9 @@
  * `fetch`, starts its client at the first health check instead.) A start that fails (the database
  * unreachable: a StoreError) is logged as one warning line naming the cause and the next try, and tried again
  * after 1 s, 2 s, 4 s … up to 60 s (`abandonDelayMs`, the engine's wait for a store), on the client's clock,
- * until it succeeds or the server closes; the full error (stack, cause) goes to the debug level. Where the
- * start stands is what `GET /api/health` reports while the client is not started.
+ * until it succeeds (after failures, logged as one info line) or the server closes; the full error (stack,
+ * cause) goes to the debug level. Where the start stands is what `GET /api/health` reports while the client
+ * is not started.
  *
  * @module
  */
@@ -65,7 +66,9 @@ export function startClient(client: Pick<Fairway, "start" | "clock">, logger: Lo
     }, delayMs);
   };
   const started = () => {
-    if (state.phase !== "stopped") state = { phase: "started" };
+    if (state.phase === "stopped") return;
+    state = { phase: "started" };
+    if (failures > 0) logger.info(`started the client (failed attempts before: ${failures})`, { failures });
   };
   const attempt = (): StartState => ({ phase: "starting", settled: client.start().then(started, failed) });
   let state = attempt();

@@ -186,7 +186,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     if (!closing) starter ??= startClient(client, logger);
     return starter?.state() ?? { phase: "stopped" };
   };
-  const probe = new StoreProbe({ ping: () => client.store.ping(), clock: client.clock });
+  const probe = new StoreProbe({ ping: () => client.store.ping(), clock: client.clock, logger });
   const readiness = () =>
     checkReadiness({ startState: startIfIdle, start: () => client.start(), probe, clock: client.clock });
   app.route(

@@ -2,7 +2,9 @@
  * Whether this server can serve now, as `GET /api/health` reports it: its client has started (the store
  * opened, runs resumed) and the store answered recently. A load balancer in front of several workers on one
  * database sends events only to the workers that are ready; one whose database is unreachable, or whose
- * client has not started yet, answers 503 with the reason instead of taking events it would answer 503.
+ * client has not started yet, answers 503 with the reason instead of taking events it would answer 503. The
+ * reason names only what is missing; the error behind it (which may name internal hosts, ports and database
+ * names) is kept apart as the `cause`, which the route shows only to the admin.
  *
  * @module
  */
@@ -13,8 +15,13 @@ import type { StartState } from "./client-starter.js";
 import { settleWithin } from "./settle-within.js";
 import { PROBE_TIMEOUT_MS, type StoreProbe } from "./store-probe.js";
 
-/** Ready, or not with the reason: one sentence naming what is missing and its cause. */
-export type Readiness = { ready: true } | { ready: false; reason: string };
+/**
+ * Ready, or not: `reason` is one sentence naming what is missing, with no detail of the infrastructure
+ * ("the store did not answer"); `cause` is the error behind it as one line (`causeText`: a driver's message,
+ * which may name a host, port or database), present when there is an error (not for a timeout, a start in
+ * flight or a closed client).
+ */
+export type Readiness = { ready: true } | { ready: false; reason: string; cause?: string };
 
 /** What {@link checkReadiness} looks at. */
 export interface ReadinessSources {
@@ -32,9 +39,9 @@ export interface ReadinessSources {
 
 /**
  * Ready when the client has started, is not closed, and the store answers (`StoreProbe`); else the reason:
- * the client is starting (a start in flight that did not end within `startWaitMs`), could not start (the
- * cause and when the next attempt is), is closed, or the store did not answer (its error, or the timeout).
- * Never rejects.
+ * the client is starting (a start in flight that did not end within `startWaitMs`), could not start (when
+ * the next attempt is; the start's error as the `cause`), is closed, or the store did not answer (its error
+ * as the `cause`, or the timeout in the reason). Never rejects.
  */
 export async function checkReadiness(sources: ReadinessSources): Promise<Readiness> {
   const { clock } = sources;
@@ -43,32 +50,34 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
     await settleWithin(state.settled, sources.startWaitMs ?? PROBE_TIMEOUT_MS, clock);
     state = sources.startState();
   }
-  if (state.phase !== "started") return { ready: false, reason: notStarted(state, clock.now()) };
+  if (state.phase !== "started") return notStarted(state, clock.now());
   const closed = await sources.start().then(
     () => false,
     () => true,
   );
-  if (closed) return { ready: false, reason: CLOSED };
+  if (closed) return CLOSED;
   const answer = await sources.probe.check();
   if (answer.ok) return { ready: true };
-  return {
-    ready: false,
-    reason: answer.timedOut
-      ? `the store did not answer within ${sources.probe.timeoutMs} ms`
-      : `the store did not answer: ${causeText(answer.error)}`,
-  };
+  if (answer.timedOut) {
+    return { ready: false, reason: `the store did not answer within ${sources.probe.timeoutMs} ms` };
+  }
+  return { ready: false, reason: "the store did not answer", cause: causeText(answer.error) };
 }
 
-const CLOSED = "the client is closed (the server is shutting down)";
+const CLOSED: Readiness = { ready: false, reason: "the client is closed (the server is shutting down)" };
 
 /** Why a client that has not started (or no longer runs) is not ready, at `now`. */
-function notStarted(state: Exclude<StartState, { phase: "started" }>, now: number): string {
+function notStarted(state: Exclude<StartState, { phase: "started" }>, now: number): Readiness {
   switch (state.phase) {
     case "starting":
-      return "the client is starting (opening the store, resuming runs)";
+      return { ready: false, reason: "the client is starting (opening the store, resuming runs)" };
     case "retrying": {
       const seconds = Math.max(0, Math.ceil((state.retryAt - now) / 1000));
-      return `the client could not start: ${causeText(state.error)}; next attempt in ${seconds} s`;
+      return {
+        ready: false,
+        reason: `the client could not start; next attempt in ${seconds} s`,
+        cause: causeText(state.error),
+      };
     }
     case "stopped":
       return CLOSED;

@@ -53,6 +53,19 @@ describe("startClient", () => {
     expect(debug).toHaveLength(2);
     expect(debug[0]?.fields?.error).toBeInstanceOf(StoreError);
     expect(logger.entries.filter((entry) => entry.level === "error")).toEqual([]);
+    // The start that succeeds after failures says so once (the server is ready again).
+    expect(logger.entries.filter((entry) => entry.level === "info")).toEqual([
+      { level: "info", message: "started the client (failed attempts before: 2)", fields: { failures: 2 } },
+    ]);
+  });
+
+  it("logs nothing when the first attempt starts the client", async () => {
+    const client = fakeClient([undefined]);
+    const logger = memoryLogger();
+    const starter = startClient(client, logger);
+    await client.clock.advance(0);
+    expect(starter.state()).toEqual({ phase: "started" });
+    expect(logger.entries).toEqual([]);
   });
 
   it("tells where the start stands: starting, retrying until when, started", async () => {

@@ -44,11 +44,12 @@ export async function request(method, path, body) {
 }
 
 /**
- * `GET /api/health`: `{ status, auth, functions }`, ready (`status` "ok") or not (503, `status`
- * "unavailable" with the `reason`); rejects with an ApiError for any other answer.
+ * `GET /api/health` with the key when there is one: `{ status, auth, functions }`, ready (`status` "ok") or
+ * not (503, `status` "unavailable" with the `reason`, and its `cause` for the signing key or on an open
+ * server); rejects with an ApiError for any other answer.
  */
 export async function health() {
-  const response = await fetch("/api/health");
+  const response = await fetch("/api/health", { headers: headers() });
   const payload = await response.json().catch(() => ({}));
   if (!response.ok && payload.status !== "unavailable") throw apiError(response, payload);
   return payload;

@@ -21,7 +21,7 @@ function showTab(requested) {
 async function main() {
   const health = await readHealth();
   const unready = document.getElementById("unready");
-  unready.textContent = health.status === "ok" ? "" : `Server not ready: ${health.reason}`;
+  unready.textContent = health.status === "ok" ? "" : unreadyText(health);
   unready.hidden = health.status === "ok";
   const mode = document.getElementById("mode");
   mode.textContent = health.auth === "open" ? "open (dev mode: no credentials required)" : "keys required";
@@ -55,6 +55,13 @@ async function main() {
       startTenants(functions);
     })
     .catch((error) => notice(error.message));
+}
+
+/** Why the server is not ready: the reason, and its cause when the server gave it (signing key, open mode). */
+function unreadyText({ reason, cause }) {
+  return cause === undefined
+    ? `Server not ready: ${reason}.`
+    : `Server not ready: ${reason}. Cause: ${cause}`;
 }
 
 /** The user a tenant token (`fwt1.<base64url JSON {userId, exp}>.<signature>`) is for; undefined for a key. */
