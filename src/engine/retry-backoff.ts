@@ -52,7 +52,7 @@ const ABANDON_MAX_MS = 60_000;
  * Delay in ms before a run whose execution was abandoned by a store error is claimed again, after
  * `failures` (≥ 1) abandonments in a row: 1 s, 2 s, 4 s … capped at 60 s. No jitter, no scale: it waits for
  * the store, not for the step (an abandonment is not an attempt of the step). A server's client whose start
- * failed tries again after the same pauses (`src/server/start-on-listen.ts`).
+ * failed tries again after the same pauses (`src/server/client-starter.ts`).
  */
 export function abandonDelayMs(failures: number): number {
   return Math.min(ABANDON_MAX_MS, ABANDON_BASE_MS * 2 ** Math.max(0, failures - 1));

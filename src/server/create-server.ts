@@ -19,9 +19,11 @@ import { allowedHosts } from "./allowed-hosts.js";
 import type { AuthVariables } from "./auth/guard.js";
 import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
 import { requestBodyLimit } from "./body-limit.js";
+import { type ClientStarter, type StartState, startClient } from "./client-starter.js";
 import { withDefaultHost } from "./default-host.js";
 import { EventBuffer } from "./event-buffer.js";
 import { sendError } from "./http-status.js";
+import { checkReadiness } from "./readiness.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { eventRoutes } from "./routes/events.js";
 import { flowRoutes } from "./routes/flow.js";
@@ -36,7 +38,7 @@ import { tokenRoutes } from "./routes/tokens.js";
 import { usageRoutes } from "./routes/usage.js";
 import { defaultTenantOf, RunAccess, type TenantOf } from "./run-access.js";
 import { sameOriginWrites } from "./same-origin.js";
-import { startOnListen } from "./start-on-listen.js";
+import { StoreProbe } from "./store-probe.js";
 import { ThreadStreams } from "./thread-streams.js";
 
 /** Options of {@link createServer}. */
@@ -176,9 +178,20 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   app.use("/api/*", limit);
   app.use("/e/*", limit);
   app.use("/fn/*", limit);
+  // The client starts when the port listens (runs resume, crons arm) without waiting for a request; a
+  // server that never listens (served through `fetch`) starts it at the first health check.
+  let starter: ClientStarter | undefined;
+  /** Starts the client if nothing has and the server is not closing; where its start stands. */
+  const startIfIdle = (): StartState => {
+    if (!closing) starter ??= startClient(client, logger);
+    return starter?.state() ?? { phase: "stopped" };
+  };
+  const probe = new StoreProbe({ ping: () => client.store.ping(), clock: client.clock, logger });
+  const readiness = () =>
+    checkReadiness({ startState: startIfIdle, start: () => client.start(), probe, clock: client.clock });
   app.route(
     "/",
-    healthRoutes(auth, () => client.functions().length),
+    healthRoutes(auth, () => client.functions().length, readiness),
   );
   app.route("/", eventRoutes(auth, client, log));
   app.route("/", inngestRoutes(auth, inngest, inngestOptions.signingKeys));
@@ -217,11 +230,9 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     stop().then(() => callback(), callback);
     return server;
   }
-  // The client starts once the port listens (runs resume, crons arm) without waiting for a request; as
-  // AgentKit's createServer, syncing Inngest SDK apps starts then too.
-  let starter: { stop(): void } | undefined;
+  // As AgentKit's createServer, syncing Inngest SDK apps starts when the port listens too.
   server.once("listening", () => {
-    if (!closing) starter = startOnListen(client, logger);
+    startIfIdle();
     if (appSync.urls.length > 0) void appSync.start();
   });
   // Open mode (no keys) binds this machine only unless the caller names a host (DNS rebinding, §3 of docs/api.md).

@@ -459,6 +459,14 @@ export interface Store {
   /** Creates or migrates the schema. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Whether the store answers now, for readiness checks (`GET /api/health`): resolves when it does, rejects
+   * with the failure (a StoreError naming its cause, never a credential) when it does not. One cheap round
+   * trip, tried once (no retry, no backoff): PostgreSQL sends `SELECT 1` on a pooled connection (waiting at
+   * most `connectTimeoutMs` for a new one); memory and SQLite live in this process and resolve at once.
+   * Needs no `init()`.
+   */
+  ping(): Promise<void>;
 
   /**
    * Stores events and creates the runs they start, in one transaction; dedup keys are checked and set here;

@@ -3,8 +3,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StoreError } from "../../src/errors/index.js";
 import { Fairway } from "../../src/fairway.js";
-import { createServer, type FairwayServer } from "../../src/server/index.js";
+import { createServer, type FairwayServer, type ServerAuthOptions } from "../../src/server/index.js";
+import { MemoryStore } from "../../src/store/memory/index.js";
 import { supportDesk } from "../server/helpers/support-desk.js";
 import { memoryLogger, SIGNING_KEY } from "../server/helpers/test-server.js";
 import { launchChromium } from "./helpers/chromium.js";
@@ -77,6 +79,7 @@ describe("dashboard in Chromium", { timeout: 60_000 }, () => {
     const page = await open();
     await expect.poll(() => page.textContent("#mode")).toMatch(/open \(dev mode/);
     await expect.poll(() => page.textContent("#live")).toBe("live");
+    expect(await page.isVisible("#unready")).toBe(false);
 
     await page.click('nav a[data-tab="send"]');
     await page.fill('#send-form input[name="name"]', "app/greet");
@@ -172,6 +175,59 @@ describe("dashboard in Chromium", { timeout: 60_000 }, () => {
       await page.close();
     } finally {
       await keyed.close();
+    }
+  });
+
+  /** A listening server whose store does not answer its ping (the database away), with `auth`. */
+  async function unreadyServer(auth: ServerAuthOptions) {
+    const store = new MemoryStore();
+    store.ping = async () => {
+      throw new StoreError("PostgreSQL store: ping failed: connect ECONNREFUSED 127.0.0.1:5432", {
+        retryable: true,
+      });
+    };
+    const fairway = new Fairway({ id: "unready-app", store, logger: memoryLogger() });
+    const unready = createServer({ client: fairway, logger: memoryLogger(), auth });
+    const address = await new Promise<{ port: number }>((resolve) =>
+      unready.listen(0, "127.0.0.1", () => resolve(unready.address() as AddressInfo)),
+    );
+    return { unready, url: `http://127.0.0.1:${address.port}/` };
+  }
+
+  it("loads when the server is not ready and shows why (health 503), with the cause on an open server", async () => {
+    const { unready, url } = await unreadyServer({ open: true });
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(url);
+      await expect.poll(() => page.textContent("#mode")).toMatch(/open \(dev mode/);
+      expect(await page.textContent("#unready")).toBe(
+        "Server not ready: the store did not answer. Cause: PostgreSQL store: ping failed: connect ECONNREFUSED 127.0.0.1:5432",
+      );
+      await page.close();
+    } finally {
+      await unready.close();
+    }
+  });
+
+  it("shows a keys server's generic reason without a key, and its cause once given the signing key", async () => {
+    const { unready, url } = await unreadyServer({ signingKey: SIGNING_KEY });
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(url);
+      await expect.poll(() => page.textContent("#mode")).toBe("keys required");
+      expect(await page.textContent("#unready")).toBe("Server not ready: the store did not answer.");
+      await page.fill("#key", SIGNING_KEY);
+      await page.click('#key-form button[type="submit"]');
+      await expect
+        .poll(() => page.textContent("#unready"))
+        .toBe(
+          "Server not ready: the store did not answer. Cause: PostgreSQL store: ping failed: connect ECONNREFUSED 127.0.0.1:5432",
+        );
+      await page.close();
+    } finally {
+      await unready.close();
     }
   });
 

@@ -5,11 +5,10 @@
  */
 import { once } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { StoreError } from "../../src/errors/index.js";
 import { Fairway } from "../../src/fairway.js";
 import { createServer, type FairwayServer } from "../../src/server/index.js";
-import { MemoryStore } from "../../src/store/memory/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { flakyStore } from "./helpers/flaky-store.js";
 import { memoryLogger } from "./helpers/test-server.js";
 
 let server: FairwayServer | undefined;
@@ -17,18 +16,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** A memory store whose first `failures` calls of `init` throw a retryable StoreError (the database away). */
-function storeFailingInit(failures: number): MemoryStore {
-  const store = new MemoryStore();
-  const init = store.init.bind(store);
-  let left = failures;
-  store.init = async () => {
-    if (left-- > 0) throw new StoreError("PostgreSQL store: init failed: unreachable", { retryable: true });
-    return init();
-  };
-  return store;
-}
 
 describe("createServer starts its client when it listens", () => {
   it("arms crons and resumes runs with no request: a cron fires a minute after listening", async () => {
@@ -49,13 +36,16 @@ describe("createServer starts its client when it listens", () => {
   it("retries a start that failed (1 s, then 2 s …, on the client's clock) and logs each failure", async () => {
     const clock = new FakeClock();
     const logger = memoryLogger();
-    const fairway = new Fairway({ id: "app", store: storeFailingInit(2), clock, logger });
+    const fairway = new Fairway({ id: "app", store: flakyStore(2).store, clock, logger });
     const start = vi.spyOn(fairway, "start");
     server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     await expect(start.mock.results[0]?.value).rejects.toThrow(/unreachable/);
-    expect(logger.lines.filter((line) => line.startsWith("could not start the client"))).toHaveLength(1);
+    const warnings = () => logger.entries.filter((entry) => entry.level === "warn");
+    expect(warnings().map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/^could not start the client .*unreachable.*; retrying in 1 s$/),
+    ]);
     await clock.advance(999);
     expect(start).toHaveBeenCalledTimes(1);
     await clock.advance(1);
@@ -66,12 +56,40 @@ describe("createServer starts its client when it listens", () => {
     await clock.advance(1);
     expect(start).toHaveBeenCalledTimes(3);
     await expect(start.mock.results[2]?.value).resolves.toBeUndefined();
-    expect(logger.lines.filter((line) => line.startsWith("could not start the client"))).toHaveLength(2);
+    expect(warnings().map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/retrying in 1 s$/),
+      expect.stringMatching(/retrying in 2 s$/),
+    ]);
+  });
+
+  it("with the default logger a failed start prints one line, no stack trace", async () => {
+    const printed: unknown[][] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      printed.push(args);
+    });
+    try {
+      const clock = new FakeClock();
+      const fairway = new Fairway({ id: "app", store: flakyStore(1).store, clock });
+      const start = vi.spyOn(fairway, "start");
+      server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
+      server.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      await expect(start.mock.results[0]?.value).rejects.toThrow(/unreachable/);
+      await clock.advance(0);
+      expect(printed).toEqual([
+        [
+          "[fairway] could not start the client (open the store, resume runs): PostgreSQL store: init failed: unreachable; retrying in 1 s",
+          { failures: 1, delayMs: 1000 },
+        ],
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("stops retrying when the server closes", async () => {
     const clock = new FakeClock();
-    const fairway = new Fairway({ id: "app", store: storeFailingInit(1), clock, logger: memoryLogger() });
+    const fairway = new Fairway({ id: "app", store: flakyStore(1).store, clock, logger: memoryLogger() });
     const start = vi.spyOn(fairway, "start");
     server = createServer({ client: fairway, auth: { signingKey: "k".repeat(24) } });
     server.listen(0, "127.0.0.1");

@@ -72,6 +72,18 @@ describe("PostgresDatabase retries", () => {
     expect(waits).toHaveLength(1);
   });
 
+  it("ping sends SELECT 1 once: a failed connect is reported, not retried", async () => {
+    const refused = code("ECONNREFUSED");
+    const { pool, log } = fakePool({ connectFailures: [refused], answer: () => [] });
+    const { db, waits } = database(pool);
+    const error = await db.ping().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "store_failed", retryable: true });
+    expect((error as Error).message).toMatch(/ping failed: the database is unreachable or busy \(1 try\)/);
+    expect(waits).toEqual([]);
+    await expect(db.ping()).resolves.toBeUndefined();
+    expect(log).toEqual(["SELECT 1"]);
+  });
+
   it("retries a whole transaction that failed before COMMIT, on a fresh connection", async () => {
     let failed = false;
     const { pool, log, released } = fakePool({

@@ -1224,5 +1224,11 @@ describe("PostgreSQL store: text and configuration", () => {
     expect(listening).toBeInstanceOf(StoreError);
     expect(listening).toMatchObject({ code: "store_failed", retryable: true });
     expect((listening as Error).message).toMatch(/subscribe failed.*ECONNREFUSED/);
+    // A readiness check tells at once: ping is tried once, whatever the retry options.
+    const ping = await store.ping().catch((caught: unknown) => caught);
+    expect(ping).toMatchObject({ code: "store_failed", retryable: true });
+    expect((ping as Error).message).toMatch(
+      /ping failed: the database is unreachable or busy \(1 try\).*ECONNREFUSED/,
+    );
   });
 });

@@ -82,6 +82,11 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     const open = storePerTest(make);
 
+    it("ping resolves while the store is reachable", async () => {
+      const s = await open();
+      await expect(s.ping()).resolves.toBeUndefined();
+    });
+
     it("acceptEvents assigns increasing seq and creates runs with the event's seq", async () => {
       const s = await open();
       const first = await s.acceptEvents({

@@ -43,12 +43,19 @@ export function guard(
   };
 }
 
-function credentialOf(c: Context, tokenInQuery: boolean): string | undefined {
+/**
+ * The credential of `Authorization: Bearer <credential>`: `undefined` when the request has no such header,
+ * `""` when the header is not of that form (`ServerAuth.authenticate` refuses it as missing).
+ */
+export function bearerCredential(c: Context): string | undefined {
   const header = c.req.header("authorization");
-  if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match?.[1] ?? "";
-  }
+  if (header === undefined) return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? "";
+}
+
+function credentialOf(c: Context, tokenInQuery: boolean): string | undefined {
+  const bearer = bearerCredential(c);
+  if (bearer !== undefined) return bearer;
   const token = c.req.query("token");
   if (token !== undefined && !tokenInQuery) {
     throw new AuthError(

@@ -1,14 +1,50 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
+import { AuthError } from "../../errors/auth-error.js";
+import { bearerCredential } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
+import type { Readiness } from "../readiness.js";
 
 /**
- * `GET /api/health` (no credentials): `{ status: "ok", auth: "open" | "keys", functions }` — enough for
- * a load balancer and for the dashboard to know whether to ask for a key; no run data.
+ * `GET /api/health` (no credentials), the readiness check: 200 `{ status: "ok", auth: "open" | "keys",
+ * functions }` when the server can serve (its client started, the store answers), else 503 `{ status:
+ * "unavailable", reason, cause?, auth, functions }`: the `reason` names what is missing and nothing of the
+ * infrastructure (see `checkReadiness`); the `cause` (the error behind it, which may name internal hosts,
+ * ports and databases) only for the admin: on an open server, or with `Authorization: Bearer <signing key>`
+ * (an event key, a tenant token or a bad credential gets the reply without it, never a 401). Enough for a
+ * load balancer to send work only to ready workers, and for the dashboard to know whether to ask for a key;
+ * no run data. `GET /api/health/live` (no credentials), the liveness check: 200 `{ status: "ok" }` whenever
+ * the process answers HTTP, whatever the store (restart a worker that fails it, never one whose database is
+ * away).
  */
-export function healthRoutes(auth: ServerAuth, functionCount: () => number): Hono {
+export function healthRoutes(
+  auth: ServerAuth,
+  functionCount: () => number,
+  readiness: () => Promise<Readiness>,
+): Hono {
   const app = new Hono();
-  app.get("/api/health", (c) =>
-    c.json({ status: "ok", auth: auth.open ? "open" : "keys", functions: functionCount() }),
-  );
+  app.get("/api/health", async (c) => {
+    const fields = { auth: auth.open ? "open" : "keys", functions: functionCount() };
+    const state = await readiness();
+    // The body depends on the credential: no cache may give the admin's reply to another caller.
+    c.header("Vary", "Authorization");
+    if (state.ready) return c.json({ status: "ok", ...fields });
+    const cause = state.cause !== undefined && isAdmin(auth, c) ? { cause: state.cause } : {};
+    return c.json({ status: "unavailable", reason: state.reason, ...cause, ...fields }, 503);
+  });
+  app.get("/api/health/live", (c) => c.json({ status: "ok" }));
   return app;
+}
+
+/**
+ * Whether the caller is the admin: the server is open, or the request carries the signing key. A missing,
+ * unknown or expired credential is no error here (health needs none): it is not the admin.
+ */
+function isAdmin(auth: ServerAuth, c: Context): boolean {
+  try {
+    return auth.authenticate(bearerCredential(c)).role === "admin";
+  } catch (error) {
+    if (error instanceof AuthError) return false;
+    throw error;
+  }
 }

@@ -75,6 +75,9 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {}
 
+  /** Always answers: the data is in this process. */
+  async ping(): Promise<void> {}
+
   async acceptEvents(input: AcceptEventsInput): Promise<AcceptEventsResult> {
     return this.accept(input);
   }

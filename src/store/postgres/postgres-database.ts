@@ -150,14 +150,24 @@ export class PostgresDatabase {
   }
 
   /**
+   * `SELECT 1` on a pooled connection, tried once whatever the retry options (a readiness check must tell
+   * now, not after backoff). Rejects with the StoreError a failed statement gets (`ping failed: …`).
+   */
+  async ping(): Promise<void> {
+    await this.withRetry("ping", (client) => client.query("SELECT 1"), true, 1);
+  }
+
+  /**
    * Checks out a client and runs `body`; on a transient error retries with backoff while it is safe:
    * before `sent()` was called, after the server rolled the work back (class 40), or always when
-   * `idempotent`. Wraps the last error in StoreError.
+   * `idempotent`, up to `attempts` tries in all (default: the retry options'). Wraps the last error in
+   * StoreError.
    */
   private async withRetry<T>(
     label: string,
     body: (client: pg.PoolClient, sent: () => void) => Promise<T>,
     idempotent: boolean,
+    attempts = this.attempts,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let sent = false;
@@ -180,7 +190,7 @@ export class PostgresDatabase {
         client?.release(transient ? (error as Error) : undefined);
         if (FairwayError.isInstance(error)) throw error;
         const ambiguous = sent && !idempotent && !rolledBack(error);
-        if (!transient || ambiguous || attempt >= this.attempts)
+        if (!transient || ambiguous || attempt >= attempts)
           throw this.storeError(label, error, transient, ambiguous, attempt);
         await this.sleep(fullJitterMs(this.minDelayMs, this.maxDelayMs, attempt - 1));
       }
@@ -192,7 +202,7 @@ export class PostgresDatabase {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && REFUSED_CONNECTION.has(code))
       return new StoreConnectionError(this.origin, code, detail, error);
-    const tried = transient ? ` (${tries} tries)` : "";
+    const tried = transient ? ` (${tries} ${tries === 1 ? "try" : "tries"})` : "";
     const why =
       typeof code === "string" && HOST_NOT_FOUND.has(code)
         ? `the database's host was not found${tried}`

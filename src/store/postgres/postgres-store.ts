@@ -534,6 +534,11 @@ export class PostgresStore implements Store {
     return this.migrated;
   }
 
+  /** `SELECT 1` on a pooled connection, tried once (see `Store.ping`). Opens the pool if needed. */
+  async ping(): Promise<void> {
+    await (await this.database()).ping();
+  }
+
   async close(): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;

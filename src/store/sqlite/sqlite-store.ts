@@ -291,6 +291,9 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  /** Always answers: the file is opened by this process (its failures surface in the calls that use it). */
+  async ping(): Promise<void> {}
+
   /**
    * One transaction. A big input (more than `ACCEPT_SLICE_ROWS` events and runs) is written a slice of rows
    * per event-loop turn (`GroupCommit.runSliced`), still in one transaction, so it does not block the process.

@@ -6,13 +6,24 @@ import { createServer, type FairwayServer, type ServerOptions } from "../../../s
 export const SIGNING_KEY = "test-signing-key-0123456789";
 export const EVENT_KEY = "test-event-key-0123456789";
 
-/** Collects log lines instead of printing them. */
-export function memoryLogger(): Logger & { lines: string[] } {
+/** A line a {@link memoryLogger} collected: its level, message and fields. */
+export interface LogEntry {
+  level: keyof Logger;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** Collects log lines instead of printing them: `lines` the messages of every level, `entries` all of it. */
+export function memoryLogger(): Logger & { lines: string[]; entries: LogEntry[] } {
   const lines: string[] = [];
-  const push = (message: string) => {
-    lines.push(message);
-  };
-  return { lines, debug: push, info: push, warn: push, error: push };
+  const entries: LogEntry[] = [];
+  const at =
+    (level: keyof Logger) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push(message);
+      entries.push({ level, message, ...(fields && { fields }) });
+    };
+  return { lines, entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
 export interface TestServer {

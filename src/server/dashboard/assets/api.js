@@ -27,16 +27,31 @@ export class ApiError extends Error {
   }
 }
 
+/** The ApiError of a failed response whose parsed body is `payload`. */
+function apiError(response, payload) {
+  const error = payload.error ?? {};
+  return new ApiError(response.status, error.code ?? "http_error", error.message ?? response.statusText);
+}
+
 /** Sends a JSON request; resolves with the parsed body or rejects with an ApiError. */
 export async function request(method, path, body) {
   const init = { method, headers: headers(body === undefined ? {} : { "content-type": "application/json" }) };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(path, init);
   const payload = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = payload.error ?? {};
-    throw new ApiError(response.status, error.code ?? "http_error", error.message ?? response.statusText);
-  }
+  if (!response.ok) throw apiError(response, payload);
+  return payload;
+}
+
+/**
+ * `GET /api/health` with the key when there is one: `{ status, auth, functions }`, ready (`status` "ok") or
+ * not (503, `status` "unavailable" with the `reason`, and its `cause` for the signing key or on an open
+ * server); rejects with an ApiError for any other answer.
+ */
+export async function health() {
+  const response = await fetch("/api/health", { headers: headers() });
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok && payload.status !== "unavailable") throw apiError(response, payload);
   return payload;
 }
 

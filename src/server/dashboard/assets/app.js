@@ -1,5 +1,5 @@
 // Dashboard entry: tabs, the auth mode badge and key form, and the start of each view.
-import { getKey, request, setKey } from "./api.js";
+import { getKey, health as readHealth, setKey } from "./api.js";
 import { notice } from "./dom.js";
 import { loadFunctions, loadTenants, startSendForm, startTenants } from "./panels.js";
 import { setFunctionOptions, startRuns } from "./runs.js";
@@ -19,7 +19,10 @@ function showTab(requested) {
 }
 
 async function main() {
-  const health = await request("GET", "/api/health");
+  const health = await readHealth();
+  const unready = document.getElementById("unready");
+  unready.textContent = health.status === "ok" ? "" : unreadyText(health);
+  unready.hidden = health.status === "ok";
   const mode = document.getElementById("mode");
   mode.textContent = health.auth === "open" ? "open (dev mode: no credentials required)" : "keys required";
   mode.classList.toggle("open", health.auth === "open");
@@ -52,6 +55,13 @@ async function main() {
       startTenants(functions);
     })
     .catch((error) => notice(error.message));
+}
+
+/** Why the server is not ready: the reason, and its cause when the server gave it (signing key, open mode). */
+function unreadyText({ reason, cause }) {
+  return cause === undefined
+    ? `Server not ready: ${reason}.`
+    : `Server not ready: ${reason}. Cause: ${cause}`;
 }
 
 /** The user a tenant token (`fwt1.<base64url JSON {userId, exp}>.<signature>`) is for; undefined for a key. */

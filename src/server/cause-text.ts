@@ -1,0 +1,25 @@
+/**
+ * One line naming why something failed, for a log line or a health reply: the error's message, and its
+ * `code` when the message does not already say it.
+ *
+ * @module
+ */
+
+import { FairwayError } from "../errors/fairway-error.js";
+
+/**
+ * `error` as one line: the message of an Error (its name when the message is empty, as Node's
+ * `AggregateError` of a refused dual-stack connect has), line breaks folded into spaces, followed by
+ * ` (code)` for a driver's or the system's string `code` (`ECONNREFUSED`, `57P01`) that the message does not
+ * name already (a FairwayError's message says it all: its `code` is left out); any other value as
+ * `String(value)`. Shows nothing the message does not (no stack, no cause): store errors name their database
+ * without its password.
+ */
+export function causeText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const message = (error.message || error.name).replace(/\s*\n\s*/g, " ");
+  const code = (error as { code?: unknown }).code;
+  const named =
+    typeof code !== "string" || code === "" || FairwayError.isInstance(error) || message.includes(code);
+  return named ? message : `${message} (${code})`;
+}
