@@ -202,6 +202,30 @@ describe("fairway CLI", { timeout: 60_000 }, () => {
       }),
     );
     expect(pg.stderr).toMatch(/--database-url: the app's client sets its own store \(sqlite\)/);
+    // A PostgreSQL store of the app's own (another database than the flag's) is refused too, not served.
+    const own = await failed(
+      run(
+        process.execPath,
+        [
+          launcher,
+          "start",
+          join(import.meta.dirname, "fixtures/own-store-app.ts"),
+          "--database-url",
+          "postgres://flag-host/db",
+        ],
+        {
+          env: {
+            ...env,
+            FAIRWAY_SIGNING_KEY: "sk-0123456789abcdef0123",
+            OWN_STORE_URL: "postgres://app-host/db",
+          },
+        },
+      ),
+    );
+    expect(own.code).toBe(1);
+    expect(own.stderr).toMatch(
+      /--database-url: the app's client sets its own store \(postgres, its URL from store\)/,
+    );
   });
 
   it("on SIGTERM lets the executing step finish, then exits 0", async () => {

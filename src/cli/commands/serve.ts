@@ -6,6 +6,7 @@ import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
 import { requirePostgresUrl } from "../../store/postgres/postgres-url.js";
+import type { Store } from "../../store/store.js";
 import { loadApp } from "../load-app.js";
 import { Progress } from "../progress.js";
 import { watchLauncher } from "../watch-launcher.js";
@@ -73,10 +74,10 @@ export async function serveCommand(
     file === undefined
       ? { client: new Fairway({ id: "fairway" }), agents: [], networks: [] }
       : await loadApp(file);
-  if (options.databaseUrl !== undefined && app.client.store.kind !== "postgres") {
+  if (options.databaseUrl !== undefined && !readsDatabaseUrl(app.client.store)) {
     throw new ConfigError(
       "--database-url",
-      `the app's client sets its own store (${app.client.store.kind}); remove \`store\` from its \`new Fairway({ ... })\` or drop --database-url`,
+      `the app's client sets its own store (${ownStore(app.client.store)}); remove \`store\` from its \`new Fairway({ ... })\` or drop --database-url`,
     );
   }
   const eventKeys = [
@@ -137,6 +138,20 @@ export async function serveCommand(
     );
   }
   return server;
+}
+
+/**
+ * Whether the app's store is the one `--database-url` names: a PostgreSQL store that read its URL from
+ * DATABASE_URL (which the flag set). Read from its fields, so the app's copy of Fairway is told too.
+ */
+function readsDatabaseUrl(store: Store): boolean {
+  return store.kind === "postgres" && (store as { urlSource?: unknown }).urlSource === "DATABASE_URL";
+}
+
+/** The app's own store as `--database-url`'s refusal names it: its kind, and where a PostgreSQL URL came from. */
+function ownStore(store: Store): string {
+  const source = (store as { urlSource?: unknown }).urlSource;
+  return typeof source === "string" ? `${store.kind}, its URL from ${source}` : store.kind;
 }
 
 /**

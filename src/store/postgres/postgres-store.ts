@@ -337,8 +337,13 @@ export class PostgresStore implements Store {
   readonly schema: string;
   private readonly options: PostgresStoreOptions;
   private readonly connectionString: string;
-  /** Where `connectionString` came from (named by a `StoreConnectionError`). */
-  private readonly urlSource: StoreUrlSource;
+  /**
+   * Where the URL came from: the client's `store` option, `connectionString`, `DATABASE_URL` (no
+   * `connectionString`), or `fairway start --database-url` (which sets `DATABASE_URL`). A
+   * `StoreConnectionError` says to fix it there; `fairway start --database-url` refuses an app whose store
+   * did not read `DATABASE_URL`.
+   */
+  readonly urlSource: StoreUrlSource;
   private opening: Promise<Opened> | undefined;
   /** The group commits of the pool opened last (for `commitStats`). */
   private coalescing: Coalescers | undefined;
