@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ConfigError } from "../errors/index.js";
 import { MemoryStore } from "./memory/memory-store.js";
 import { PostgresStore } from "./postgres/postgres-store.js";
-import { isPostgresUrl, urlScheme } from "./postgres/postgres-url.js";
+import { isPostgresUrl, malformedPostgresUrl, urlScheme } from "./postgres/postgres-url.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import { requireSqlitePath } from "./sqlite-path.js";
 import type { Store } from "./store.js";
@@ -25,10 +25,12 @@ export const DEFAULT_SQLITE_PATH = join(".fairway", "fairway.db");
  * names.
  *
  * @throws ConfigError (`DATABASE_URL`) when `DATABASE_URL` is set but is not a postgres:// URL.
- * @throws ConfigError (`store`) when the string is empty, is a URL of another scheme (`mysql://`, a
- *   misspelt `postgress://`; the message shows the scheme only, never the rest of the URL, which may hold a
- *   password), is another spelling of `"memory"` (`"Memory"`, `" memory"`), has whitespace at either end,
- *   or is a bare name (`"memroy"`): each would otherwise become a SQLite file of that name.
+ * @throws ConfigError (`store`) when the string is empty; starts with a URL scheme and a colon other than
+ *   `postgres://` (`mysql://`, a misspelt `postgress://`, `file:`, `postgres:/` missing a slash: said to be a
+ *   malformed PostgreSQL URL; the message shows the scheme only, never the rest, which may hold a
+ *   password; a Windows drive letter, `C:\…`, is a path); is another spelling of `"memory"` (`"Memory"`,
+ *   `" memory"`); has whitespace at either end; starts with `~`; or is a bare name (`"memroy"`): each would
+ *   otherwise become a SQLite file (and directories) of that name.
  */
 export function openStore(option: Store | string | undefined): Store {
   if (option === undefined) {
@@ -43,7 +45,8 @@ export function openStore(option: Store | string | undefined): Store {
   if (scheme !== undefined)
     throw new ConfigError(
       "store",
-      `a URL store must be postgres:// or postgresql:// (got ${scheme}); a SQLite store is a file path`,
+      malformedPostgresUrl(scheme) ??
+        `a URL store must be postgres:// or postgresql:// (got ${scheme}); a SQLite store is a file path`,
     );
   requireSqlitePath(option);
   return new SqliteStore({ path: option });

@@ -18,8 +18,10 @@ const PLAIN_NAME = /^[\w-]+$/;
 /**
  * Throws ConfigError naming `store` unless `value` (not `"memory"`, not a URL) is a SQLite file path: not
  * empty; not another spelling of `"memory"` or `":memory:"` (letter case, spaces); without whitespace at
- * either end; with a directory (a `/` or `\`) or an extension (`.db`, `.sqlite`, any other), or exactly
- * `":memory:"`. The message shows the value only when it is a misspelt in-memory name or a plain name.
+ * either end; not starting with `~` (Node does not expand it: `~/x.db` would create a directory `./~`); with
+ * a directory (a `/` or `\`) or an extension (`.db`, `.sqlite`, any other), or exactly `":memory:"`. The
+ * caller rejects URLs first (`open-store.ts`: any `scheme:`). The message shows the value only when it is a
+ * misspelt in-memory name or a plain name.
  */
 export function requireSqlitePath(value: string): void {
   if (value === "")
@@ -37,6 +39,12 @@ export function requireSqlitePath(value: string): void {
     throw new ConfigError(
       "store",
       'has whitespace at its start or end: remove it (a SQLite file path, a postgres:// URL or "memory")',
+    );
+  if (value.startsWith("~"))
+    throw new ConfigError(
+      "store",
+      "starts with ~, which Node does not expand to the home directory (it would become a directory named ~): " +
+        "use an absolute path, or join(os.homedir(), ...)",
     );
   if (/[/\\]/.test(value) || extname(value).length > 1) return;
   throw new ConfigError(

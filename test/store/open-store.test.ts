@@ -74,6 +74,49 @@ describe("the store option: a string that is not a SQLite path is a ConfigError,
   );
 });
 
+describe("the store option: a URL scheme and a colon, or a leading ~, is a ConfigError, never directories", () => {
+  it.each([
+    ["postgres:/u:Sup3rSecretPw@h/db", "postgres:"],
+    ["postgresql:/u:Sup3rSecretPw@h/db", "postgresql:"],
+    ["POSTGRES:u:Sup3rSecretPw@h/db", "POSTGRES:"],
+  ])("%j: a malformed PostgreSQL URL (the message shows the scheme only)", (store, scheme) => {
+    const error = storeError(store);
+    expect(error.path).toBe("store");
+    expect(error.message).toBe(
+      `store: looks like a malformed PostgreSQL URL (${scheme} without //): ` +
+        "write postgres://user:password@host:5432/database",
+    );
+    expect(error.message).not.toContain("Sup3rSecretPw");
+    expect(existsSync(scheme)).toBe(false);
+  });
+
+  it.each([
+    ["file:./f.db", "file:"],
+    ["sqlite:runs.db", "sqlite:"],
+    ["redis:u:Sup3rSecretPw@h", "redis:"],
+    ["mysql://u:Sup3rSecretPw@h/db", "mysql://"],
+    ["c:runs.db", "c:"],
+  ])("%j: another URL scheme (the message shows %j only)", (store, scheme) => {
+    const error = storeError(store);
+    expect(error.message).toBe(
+      `store: a URL store must be postgres:// or postgresql:// (got ${scheme}); a SQLite store is a file path`,
+    );
+    expect(error.message).not.toContain("Sup3rSecretPw");
+    expect(existsSync(scheme.replace(/\/+$/, ""))).toBe(false);
+  });
+
+  it.each(["~/x.db", "~", "~/.fairway/fairway.db", "~app/runs.db"])(
+    "%j: a leading ~ (Node does not expand it to the home directory)",
+    (store) => {
+      expect(storeError(store).message).toBe(
+        "store: starts with ~, which Node does not expand to the home directory (it would become a directory " +
+          "named ~): use an absolute path, or join(os.homedir(), ...)",
+      );
+      expect(existsSync("~")).toBe(false);
+    },
+  );
+});
+
 describe("the store option: what opens which store", () => {
   it('"memory" is the MemoryStore; a path with a directory or an extension is a SQLite file there', () => {
     expect(openStore("memory")).toBeInstanceOf(MemoryStore);
