@@ -126,6 +126,34 @@ const { sqliteHistory } = require("fairway-agents/history");
     expect(output).toEqual({ output: "Hello CJS", threads: [] });
   }, 120_000);
 
+  it("every subpath of package.json exports loads with require (react's only without its optional peer)", async () => {
+    writeFileSync(
+      join(app, "entries.cjs"),
+      `const entries = require("fairway-agents/package.json").exports;
+const loaded = {};
+for (const subpath of Object.keys(entries)) {
+  const specifier = "fairway-agents" + subpath.slice(1);
+  try {
+    loaded[subpath] = Object.keys(require(specifier)).length > 0 ? "loaded" : "empty";
+  } catch (error) {
+    loaded[subpath] = error.code + ": " + error.message.split("\\n")[0];
+  }
+}
+console.log(JSON.stringify(loaded));
+`,
+    );
+    const loaded = JSON.parse(await sh("node", ["entries.cjs"], app)) as Record<string, string>;
+    const exported = Object.keys(
+      (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: object }).exports,
+    );
+    expect(Object.keys(loaded)).toEqual(exported);
+    const { "./react": react, ...others } = loaded;
+    expect(others).toEqual(
+      Object.fromEntries(exported.filter((s) => s !== "./react").map((s) => [s, "loaded"])),
+    );
+    expect(react).toMatch(/^ERR_MODULE_NOT_FOUND: Cannot find package 'react' imported from /);
+  }, 120_000);
+
   it("works from TypeScript with tsx; a missing optional peer (pg, react) is an error naming it", async () => {
     writeFileSync(
       join(app, "app.ts"),
