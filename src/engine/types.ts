@@ -34,8 +34,9 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
    * `postgres://`/`postgresql://` URL (a `PostgresStore`, schema `fairway`), or a SQLite file path: one with
    * a directory or an extension (`.fairway/fairway.db`, `./runs`, `runs.sqlite`), or `":memory:"` (SQLite's
    * in-memory database, kept until `close()`). A ConfigError naming `store`, never a file of that name: an
-   * empty string, another URL scheme (`mysql://`, `postgress://`), another spelling of `"memory"`
-   * (`"Memory"`, `" memory"`), whitespace at either end, or a bare name (`"memroy"`).
+   * empty string, another URL scheme and colon (`mysql://`, `postgress://`, `file:`, `postgres:/` missing a
+   * slash; not a drive letter, `C:\\data`), a leading `~`, another spelling of `"memory"` (`"Memory"`,
+   * `" memory"`), whitespace at either end, or a bare name (`"memroy"`).
    * @default PostgreSQL at the `DATABASE_URL` environment variable when it is set, else SQLite at
    *   `.fairway/fairway.db` (relative to the working directory)
    */

@@ -3,10 +3,16 @@ import { StoreError } from "./store-error.js";
 /**
  * Where a PostgreSQL store's URL came from, by the name of what gave it: the `store` option of
  * `new Fairway(...)` (a `postgres://` string), `new PostgresStore({ connectionString })`, the `DATABASE_URL`
- * environment variable (no `store` option, or a `PostgresStore` without `connectionString`), or
- * `fairway start --database-url`. A `StoreConnectionError` tells the user to fix it there.
+ * environment variable (no `store` option, or a `PostgresStore` without `connectionString`),
+ * `fairway start --database-url`, or the `connectionString` of `postgresHistory({ ... })`. A
+ * `StoreConnectionError` tells the user to fix it there.
  */
-export type StoreUrlSource = "store" | "connectionString" | "DATABASE_URL" | "--database-url";
+export type StoreUrlSource =
+  | "store"
+  | "connectionString"
+  | "DATABASE_URL"
+  | "--database-url"
+  | "postgresHistory";
 
 /** A store's URL fit to print (password, query and fragment left out) and where it came from. */
 export interface StoreUrlOrigin {
@@ -18,7 +24,8 @@ export interface StoreUrlOrigin {
  * The database server refused to open a connection for what the store's URL names, which no retry can
  * change: the database does not exist (SQLSTATE `3D000`), or the role or its password is wrong (`28000`,
  * `28P01`). The message names the URL without its password (or query) and how to fix it where the URL came
- * from (`source`). Code `store_connection_refused`, never retryable.
+ * from (`source`); a URL that names no user is told to name one. The message starts with "PostgreSQL" unless
+ * the server's message already says it. Code `store_connection_refused`, never retryable.
  *
  * @example
  * // PostgreSQL database "nope" does not exist (postgres://app@db:5432/nope): create it (`createdb nope`)
@@ -35,11 +42,14 @@ export class StoreConnectionError extends StoreError {
   readonly detail: string;
 
   constructor(origin: StoreUrlOrigin, sqlState: string, detail: string, cause?: unknown) {
-    super(`PostgreSQL ${detail} (${origin.url}): ${fixOf(origin, sqlState)}`, {
-      cause,
-      retryable: false,
-      code: "store_connection_refused",
-    });
+    super(
+      `${/postgresql/i.test(detail) ? "" : "PostgreSQL "}${detail} (${origin.url}): ${fixOf(origin, sqlState)}`,
+      {
+        cause,
+        retryable: false,
+        code: "store_connection_refused",
+      },
+    );
     this.url = origin.url;
     this.source = origin.source;
     this.sqlState = sqlState;
@@ -53,19 +63,36 @@ const WHERE: Record<StoreUrlSource, string> = {
   connectionString: "the `connectionString` of `new PostgresStore({ ... })`",
   DATABASE_URL: "the DATABASE_URL environment variable",
   "--database-url": "`fairway start --database-url`",
+  postgresHistory: "the `connectionString` of `postgresHistory({ ... })`",
 };
 
 function fixOf({ url, source }: StoreUrlOrigin, sqlState: string): string {
-  if (sqlState !== "3D000") return `use a role that exists, with its password, in ${WHERE[source]}`;
-  const name = databaseOf(url);
+  const parsed = parse(url);
+  if (sqlState !== "3D000")
+    return parsed?.username === ""
+      ? `the URL names no user (pg then takes the USER environment variable): put a role that exists, with its ` +
+          `password, in ${WHERE[source]} (postgres://user:password@host:5432/database)`
+      : `use a role that exists, with its password, in ${WHERE[source]}`;
+  const name = databaseOf(parsed);
   const create = name === undefined ? "create it" : `create it (\`createdb ${name}\`)`;
   return `${create} or point ${WHERE[source]} at a database that exists`;
 }
 
-function databaseOf(url: string): string | undefined {
+/** The database `url` names, when it is a plain name fit for a shell command. */
+function databaseOf(url: URL | undefined): string | undefined {
+  if (url === undefined) return undefined;
   try {
-    const name = decodeURIComponent(new URL(url).pathname.slice(1));
+    const name = decodeURIComponent(url.pathname.slice(1));
     return /^[\w.-]+$/.test(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `url` parsed, or undefined when it does not parse (a printable URL may be `postgres://…`). */
+function parse(url: string): URL | undefined {
+  try {
+    return new URL(url);
   } catch {
     return undefined;
   }

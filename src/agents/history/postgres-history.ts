@@ -2,6 +2,7 @@ import type pg from "pg";
 import { ConfigError } from "../../errors/config-error.js";
 import { fieldsOf, knownFields } from "../../flow/config/validate.js";
 import { importPeer } from "../../peers/import-peer.js";
+import { FALLBACK_APPLICATION_NAME, printableUrl, refusedConnection } from "../../peers/pg-connection.js";
 import { checkMaxConnections, DEFAULT_MAX_CONNECTIONS } from "../../peers/pg-pool-size.js";
 import { threadMigrations } from "./thread-schema.js";
 import {
@@ -49,6 +50,11 @@ const OPTION_FIELDS = knownFields<PostgresHistoryOptions>({
  * @example
  * const history = postgresHistory({ connectionString: process.env.DATABASE_URL });
  *
+ * Its connections show as `fairway` in `pg_stat_activity` unless the URL's `?application_name=` or
+ * `PGAPPNAME` names them. When the server refuses the pool it opened for what the URL names (the database
+ * does not exist, the role or password is wrong), a call rejects with a StoreConnectionError naming the URL
+ * without its password and the fix, as the PostgreSQL store's does.
+ *
  * @throws ConfigError (when created) naming an unknown field (`maxConnection`: the message lists the known
  *   ones), or `maxConnections` when it is not an integer from 1 to 262143 or comes with a `pool`.
  */
@@ -63,6 +69,13 @@ export function postgresHistory(
       "maxConnections",
       "sizes the pool postgresHistory opens; with your own `pool`, set its `max` instead",
     );
+  const origin = { url: printableUrl(options.connectionString ?? ""), source: "postgresHistory" } as const;
+  /** `work`, whose refusal by the server (no such database, role or password) on the pool it opened is a
+   * StoreConnectionError naming the URL (without its password) and the fix; other errors pass as they are. */
+  const named = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((error: unknown) => {
+      throw (owned ? refusedConnection(origin, error) : undefined) ?? error;
+    });
   // `pg` is an optional peer dependency: loaded on first use (MissingPeerError naming it when absent).
   let pool: pg.Pool | undefined = options.pool;
   let schema = "";
@@ -71,11 +84,12 @@ export function postgresHistory(
     ready ??= (async () => {
       const { default: driver } = await importPeer(() => import("pg"), "pg", "postgresHistory");
       pool ??= new driver.Pool({
+        fallback_application_name: FALLBACK_APPLICATION_NAME,
         connectionString: options.connectionString,
         max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
       });
       schema = driver.escapeIdentifier(options.schema ?? "public");
-      await migrate(pool, schema);
+      await named(migrate(pool, schema));
     })().catch((error: unknown) => {
       ready = undefined;
       throw error;
@@ -83,7 +97,7 @@ export function postgresHistory(
     await ready;
     return pool as pg.Pool;
   };
-  const query = async (text: () => string, values: unknown[]) => (await init()).query(text(), values);
+  const query = async (text: () => string, values: unknown[]) => named((await init()).query(text(), values));
   const upsert =
     () => `INSERT INTO ${schema}.fairway_threads (user_id, thread_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
     ON CONFLICT (user_id, thread_id) DO UPDATE SET updated_at = EXCLUDED.updated_at`;
@@ -92,16 +106,18 @@ export function postgresHistory(
       await query(upsert, [userId, threadId, now]);
     },
     append: async (userId, threadId, records, now) => {
-      await inTransaction(await init(), async (client) => {
-        await client.query(upsert(), [userId, threadId, now]);
-        for (const r of records) {
-          await client.query(
-            `INSERT INTO ${schema}.fairway_thread_messages (user_id, thread_id, message_id, kind, agent_name, data, checksum, created_at)
+      await named(
+        inTransaction(await init(), async (client) => {
+          await client.query(upsert(), [userId, threadId, now]);
+          for (const r of records) {
+            await client.query(
+              `INSERT INTO ${schema}.fairway_thread_messages (user_id, thread_id, message_id, kind, agent_name, data, checksum, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id, thread_id, message_id) DO NOTHING`,
-            [userId, threadId, r.messageId, r.kind, r.agentName, r.data, r.checksum, r.createdAt],
-          );
-        }
-      });
+              [userId, threadId, r.messageId, r.kind, r.agentName, r.data, r.checksum, r.createdAt],
+            );
+          }
+        }),
+      );
     },
     read: async (userId, threadId) => {
       const { rows } = await query(

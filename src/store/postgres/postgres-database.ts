@@ -7,7 +7,8 @@
  * @module
  */
 import type pg from "pg";
-import { FairwayError, StoreConnectionError, StoreError, type StoreUrlOrigin } from "../../errors/index.js";
+import { FairwayError, StoreError, type StoreUrlOrigin } from "../../errors/index.js";
+import { refusedConnection } from "../../peers/pg-connection.js";
 import { fullJitterMs } from "./full-jitter.js";
 import { decodeRow, encodeParams } from "./nul-safe-text.js";
 import { isTransientPgError } from "./transient-error.js";
@@ -42,12 +43,6 @@ const BEGIN: Statement = { name: "fw_begin", text: "BEGIN" };
 const COMMIT: Statement = { name: "fw_commit", text: "COMMIT" };
 
 const ignore = () => {};
-
-/**
- * SQLSTATEs with which the server refuses a connection for what the URL names (no retry can help): the
- * database does not exist, the role does not exist or may not log in, the password is wrong.
- */
-const REFUSED_CONNECTION = new Set(["3D000", "28000", "28P01"]);
 
 /**
  * `getaddrinfo` codes of a host name that did not resolve: not found (`ENOTFOUND`), or no answer from the
@@ -198,10 +193,10 @@ export class PostgresDatabase {
   }
 
   private storeError(label: string, error: unknown, transient: boolean, ambiguous: boolean, tries: number) {
+    const refused = refusedConnection(this.origin, error);
+    if (refused !== undefined) return refused;
     const detail = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
-    if (typeof code === "string" && REFUSED_CONNECTION.has(code))
-      return new StoreConnectionError(this.origin, code, detail, error);
     const tried = transient ? ` (${tries} ${tries === 1 ? "try" : "tries"})` : "";
     const why =
       typeof code === "string" && HOST_NOT_FOUND.has(code)

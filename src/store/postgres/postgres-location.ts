@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { printableUrl } from "../../peers/pg-connection.js";
 
 /**
  * `connectionString` (a postgres:// URL) with its password replaced by `***` and its query string (which
@@ -12,18 +13,4 @@
  */
 export function postgresLocation(connectionString: string, schema: string): string {
   return `${printableUrl(connectionString)} (schema "${schema}")`;
-}
-
-/** `connectionString` without its password (`***`), query and fragment; `postgres://…` if it does not parse. */
-export function printableUrl(connectionString: string): string {
-  let url: URL;
-  try {
-    url = new URL(connectionString);
-  } catch {
-    return "postgres://…";
-  }
-  if (url.password !== "") url.password = "***";
-  url.search = "";
-  url.hash = "";
-  return url.href;
 }

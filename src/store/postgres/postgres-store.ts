@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ConfigError, StoreError, type StoreUrlSource } from "../../errors/index.js";
 import { fieldsOf, knownFields } from "../../flow/config/validate.js";
+import { FALLBACK_APPLICATION_NAME, printableUrl } from "../../peers/pg-connection.js";
 import { checkMaxConnections, DEFAULT_MAX_CONNECTIONS } from "../../peers/pg-pool-size.js";
 import type { AdmissionRecord, AdmissionsQuery } from "../admission-record.js";
 import { checkRunFilter, decodeCursor, runsPage } from "../cursor.js";
@@ -79,7 +80,7 @@ import { decodeRow, decodeText, encodeText, jsonRows } from "./nul-safe-text.js"
 import { offeredWaits } from "./offered-waits.js";
 import { acceptPlain, eventRows, isPlainAccept, storedEvents } from "./plain-accept.js";
 import { PostgresDatabase, type RetryOptions, type Transaction } from "./postgres-database.js";
-import { postgresLocation, printableUrl } from "./postgres-location.js";
+import { postgresLocation } from "./postgres-location.js";
 import { requirePostgresUrl } from "./postgres-url.js";
 import { sweepRetention } from "./retention.js";
 import { runOf, runRow } from "./run-rows.js";
@@ -97,12 +98,6 @@ import { WorkListener } from "./work-listener.js";
 import { workChannel } from "./work-notice.js";
 import { WorkNotifier } from "./work-notifier.js";
 import { WriteCoalescer } from "./write-coalescer.js";
-
-/**
- * The name Fairway's connections show in `pg_stat_activity` (`application_name`) unless the connection
- * string, `pool.application_name` or `PGAPPNAME` sets one: sent as `pg`'s `fallback_application_name`.
- */
-const DEFAULT_APPLICATION_NAME = "fairway";
 
 /** Options of `PostgresStore`. */
 export interface PostgresStoreOptions {
@@ -420,7 +415,7 @@ export class PostgresStore implements Store {
    */
   private connectionConfig(): pg.PoolConfig {
     return {
-      fallback_application_name: DEFAULT_APPLICATION_NAME,
+      fallback_application_name: FALLBACK_APPLICATION_NAME,
       ...this.options.pool,
       connectionString: this.connectionString,
       connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5000,
