@@ -7,6 +7,7 @@
  * @module
  */
 import type pg from "pg";
+import { causeText } from "../../errors/cause-text.js";
 import { FairwayError, StoreConnectionError, StoreError, type StoreUrlOrigin } from "../../errors/index.js";
 import { fullJitterMs } from "./full-jitter.js";
 import { decodeRow, encodeParams } from "./nul-safe-text.js";
@@ -198,10 +199,14 @@ export class PostgresDatabase {
   }
 
   private storeError(label: string, error: unknown, transient: boolean, ambiguous: boolean, tries: number) {
-    const detail = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && REFUSED_CONNECTION.has(code))
-      return new StoreConnectionError(this.origin, code, detail, error);
+      return new StoreConnectionError(
+        this.origin,
+        code,
+        error instanceof Error ? error.message : String(error),
+        error,
+      );
     const tried = transient ? ` (${tries} ${tries === 1 ? "try" : "tries"})` : "";
     const why =
       typeof code === "string" && HOST_NOT_FOUND.has(code)
@@ -211,9 +216,10 @@ export class PostgresDatabase {
           : ambiguous
             ? "the connection dropped after the work was sent, so its outcome is unknown"
             : `the database is unreachable or busy${tried}`;
-    return new StoreError(
-      `PostgreSQL store: ${label} failed: ${why}: ${detail}${typeof code === "string" ? ` (${code})` : ""}`,
-      { cause: error, retryable: transient },
-    );
+    // The driver's message with its code only when the message does not name it (`causeText`).
+    return new StoreError(`PostgreSQL store: ${label} failed: ${why}: ${causeText(error)}`, {
+      cause: error,
+      retryable: transient,
+    });
   }
 }
