@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.js";
+import { tcpProxy } from "../helpers/tcp-proxy.js";
 
 const launcher = join(import.meta.dirname, "../../src/cli/fairway.mjs");
 const app = join(import.meta.dirname, "fixtures/postgres-app.ts");
@@ -18,11 +19,14 @@ delete env.DATABASE_URL;
 
 const workers: ChildProcess[] = [];
 
-/** Starts `fairway start --database-url` on a free port; resolves with its URL and output once its banner is out. */
-function startWorker(): Promise<{ child: ChildProcess; url: string; output: string }> {
+/**
+ * Starts `fairway start --database-url` (the test database by default) on a free port; resolves with its URL
+ * and output once its banner is out.
+ */
+function startWorker(url = databaseUrl): Promise<{ child: ChildProcess; url: string; output: string }> {
   const child = spawn(
     process.execPath,
-    [launcher, "start", app, "--port", "0", "--host", "127.0.0.1", "--database-url", databaseUrl],
+    [launcher, "start", app, "--port", "0", "--host", "127.0.0.1", "--database-url", url],
     {
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -88,6 +92,37 @@ describe("fairway start --database-url", () => {
     const runs = await completed(b.url);
     expect(runs.map((run) => run.output?.n).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual([0, 2, 4, 6, 8, 10]);
     expect(new Set(runs.map((run) => run.output?.pid))).toEqual(new Set([a.child.pid, b.child.pid]));
+  });
+
+  it("serves while the database is not reachable yet: health answers 503, then the start succeeds once it is", async () => {
+    const database = new URL(TEST_DATABASE_URL);
+    const proxy = await tcpProxy({ host: database.hostname, port: Number(database.port || 5432) });
+    await proxy.down();
+    try {
+      const viaProxy = new URL(databaseUrl);
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const worker = await startWorker(viaProxy.href);
+      const health = async () => (await fetch(`${worker.url}/api/health`)).status;
+      await expect.poll(() => /store: not reachable yet/.test(worker.output), { timeout: 10_000 }).toBe(true);
+      expect(worker.output).not.toContain(password);
+      expect(await health()).toBe(503);
+      await proxy.up();
+      // The server's own start retries (after 1 s, 2 s …) find the database.
+      await expect.poll(health, { timeout: 20_000, interval: 100 }).toBe(200);
+      await api(worker.url, "/api/events", { name: "app/double", data: { n: 21 } });
+      type Listed = { runs: Array<{ status: string; output?: { n: number } }> };
+      await expect
+        .poll(
+          async () =>
+            ((await api(worker.url, "/api/runs?function=double&limit=100")) as Listed).runs.some(
+              (run) => run.status === "completed" && run.output?.n === 42,
+            ),
+          { timeout: 20_000, interval: 100 },
+        )
+        .toBe(true);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("rejects a URL that is not postgres://", async () => {

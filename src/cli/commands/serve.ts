@@ -2,8 +2,10 @@ import type { AddressInfo } from "node:net";
 import { ConfigError } from "../../errors/config-error.js";
 import { FairwayError } from "../../errors/fairway-error.js";
 import { StoreConnectionError } from "../../errors/store-connection-error.js";
+import type { StoreError } from "../../errors/store-error.js";
 import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
+import { causeText } from "../../server/cause-text.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
 import { requirePostgresUrl } from "../../store/postgres/postgres-url.js";
 import type { Store } from "../../store/store.js";
@@ -114,9 +116,13 @@ export async function serveCommand(
   // Started by `npx fairway …` or an npm script: npm's signals stop at its shell, so end with npm.
   watchLauncher(() => stop("npm process ended"));
   progress.update("opening the store");
-  await app.client.start().catch((error: unknown) => {
-    throw options.databaseUrl === undefined ? error : asFlagRefusal(error);
-  });
+  const unreachable = await app.client.start().then(
+    () => undefined,
+    (error: unknown) => {
+      if (isStoreUnreachable(error)) return error;
+      throw options.databaseUrl === undefined ? error : asFlagRefusal(error);
+    },
+  );
   const host = options.host ?? (mode === "dev" ? "127.0.0.1" : "0.0.0.0");
   const address = await listen(server, port, host);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
@@ -137,7 +143,23 @@ export async function serveCommand(
       `dashboard: ${url}/\nauth: OPEN (dev mode) — anyone who can reach this port can send events and read runs\n`,
     );
   }
+  if (unreachable !== undefined) {
+    process.stdout.write(
+      `store: not reachable yet (${causeText(unreachable)}); serving anyway: GET /api/health answers 503 and the start is tried again after 1 s, 2 s … 60 s\n`,
+    );
+  }
   return server;
+}
+
+/**
+ * Whether a failed start is the store being out of reach for now (a retryable StoreError: the database down,
+ * restarting, or not up yet), which the server outlasts — it listens, answers 503 on `/api/health` and tries
+ * the start again (`createServer`) — rather than a mistake to fix (a ConfigError, a database or role the
+ * server refuses: `StoreConnectionError`), on which the command exits. Read from its fields, so an error of
+ * the app's copy of Fairway is told too.
+ */
+function isStoreUnreachable(error: unknown): boolean {
+  return FairwayError.isInstance(error) && error.code === "store_failed" && (error as StoreError).retryable;
 }
 
 /**
