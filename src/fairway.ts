@@ -9,6 +9,7 @@ import { monotonicFactory } from "ulid";
 import { BacklogWindows } from "./engine/backlog-windows.js";
 import { type Clock, systemClock } from "./engine/clock.js";
 import { CronTriggers } from "./engine/cron-triggers.js";
+import { defaultLogger } from "./engine/default-logger.js";
 import { Dispatcher } from "./engine/dispatcher.js";
 import { EngineFlow, type FlowStateEntry } from "./engine/engine-flow.js";
 import { type EventMap, EventSchemas, type SendEventPayload } from "./engine/event-schemas.js";
@@ -92,19 +93,6 @@ const traceStage: ScheduleStage = (candidate) =>
 
 /** Which client defined each function (see `Fairway.clientOf`). */
 const owners = new WeakMap<FairwayFunction, Fairway>();
-
-/** One line on stderr, `[fairway] message`, with the fields after it when there are any. */
-function printLine(message: string, fields: Record<string, unknown> | undefined): void {
-  if (fields === undefined) console.error(`[fairway] ${message}`);
-  else console.error(`[fairway] ${message}`, fields);
-}
-
-const defaultLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: (message, fields) => printLine(message, fields),
-  error: (message, fields) => printLine(message, fields),
-};
 
 /**
  * A Fairway app: durable functions triggered by events, executed in this process.
@@ -194,7 +182,7 @@ export class Fairway<TEvents extends EventMap = {}> {
     this.id = options.id;
     this.schemas = options.schemas;
     this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? defaultLogger;
+    this.logger = options.logger ?? defaultLogger();
     this.store = this.activity.track(openStore(options.store), toStoreError);
     this.retention =
       retention &&

@@ -41,7 +41,12 @@ export interface FairwayOptions<TEvents extends EventMap = {}> {
    *   `.fairway/fairway.db` (relative to the working directory)
    */
   store?: Store | "memory" | string;
-  /** @default warnings and errors to `console.error`; debug/info dropped */
+  /**
+   * Receives every log entry with its fields as they are (Error objects included).
+   * @default warnings and errors to `console.error`, one entry per call; debug/info dropped; a field that is
+   *   a retryable StoreError (the database away or busy) shown as one line `StoreError (store_failed):
+   *   message`, other errors with their stack (see `src/engine/default-logger.ts`)
+   */
   logger?: Logger;
   /** @default the system clock */
   clock?: Clock;

@@ -12,3 +12,8 @@ export class StoreError extends FairwayError {
     this.retryable = options.retryable;
   }
 }
+
+/** True for a StoreError (or a subclass: StoreConnectionError, MigrationError), from any copy of the package. */
+export function isStoreError(value: unknown): value is StoreError {
+  return FairwayError.isInstance(value) && typeof (value as { retryable?: unknown }).retryable === "boolean";
+}

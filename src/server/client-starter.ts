@@ -6,8 +6,9 @@
  * `fetch`, starts its client at the first health check instead.) A start that fails (the database
  * unreachable: a StoreError) is logged as one warning line naming the cause and the next try, and tried again
  * after 1 s, 2 s, 4 s … up to 60 s (`abandonDelayMs`, the engine's wait for a store), on the client's clock,
- * until it succeeds (after failures, logged as one info line) or the server closes; the full error (stack,
- * cause) goes to the debug level. Where the start stands is what `GET /api/health` reports while the client
+ * until it succeeds (after failures, logged as one warning line: the level of the failures it ends, so a
+ * logger that shows the warnings, as the default one does, shows the recovery too) or the server closes;
+ * the full error (stack, cause) goes to the debug level. Where the start stands is what `GET /api/health` reports while the client
  * is not started.
  *
  * @module
@@ -16,9 +17,9 @@
 import type { TimerHandle } from "../engine/clock.js";
 import { abandonDelayMs } from "../engine/retry-backoff.js";
 import type { Logger } from "../engine/types.js";
+import { causeText } from "../errors/cause-text.js";
 import { FairwayError } from "../errors/index.js";
 import type { Fairway } from "../fairway.js";
-import { causeText } from "./cause-text.js";
 
 /** Where a {@link ClientStarter} stands. */
 export type StartState =
@@ -68,7 +69,7 @@ export function startClient(client: Pick<Fairway, "start" | "clock">, logger: Lo
   const started = () => {
     if (state.phase === "stopped") return;
     state = { phase: "started" };
-    if (failures > 0) logger.info(`started the client (failed attempts before: ${failures})`, { failures });
+    if (failures > 0) logger.warn(`started the client (failed attempts before: ${failures})`, { failures });
   };
   const attempt = (): StartState => ({ phase: "starting", settled: client.start().then(started, failed) });
   let state = attempt();

@@ -16,13 +16,13 @@ import { InngestApps } from "../inngest/inngest-apps.js";
 import { type InngestServerOptions, resolveInngestOptions } from "../inngest/inngest-options.js";
 import { agentFunctions } from "./agent-functions.js";
 import { allowedHosts } from "./allowed-hosts.js";
-import type { AuthVariables } from "./auth/guard.js";
+import { type AuthVariables, isAdminRequest } from "./auth/guard.js";
 import { resolveServerAuth, type ServerAuthOptions } from "./auth/server-auth.js";
 import { requestBodyLimit } from "./body-limit.js";
 import { type ClientStarter, type StartState, startClient } from "./client-starter.js";
 import { withDefaultHost } from "./default-host.js";
 import { EventBuffer } from "./event-buffer.js";
-import { sendError } from "./http-status.js";
+import { errorReplies } from "./http-status.js";
 import { checkReadiness } from "./readiness.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { eventRoutes } from "./routes/events.js";
@@ -147,7 +147,10 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   const runEvents = new EventBuffer<RunEvent>();
   const unsubscribe = client.onRunEvent((event) => runEvents.publish(event));
   const access = new RunAccess(client, options.tenantOf ?? defaultTenantOf);
-  const log = (message: string) => logger.error(message);
+  const errors = errorReplies(
+    (c) => isAdminRequest(auth, c),
+    (message) => logger.error(message),
+  );
   const shutdown = new AbortController();
   // Every open stream listens for shutdown: no listener cap (else Node warns of a leak past 10 streams).
   setMaxListeners(0, shutdown.signal);
@@ -171,7 +174,7 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
       const declared = Number(c.req.header("content-length"));
       const size = Number.isFinite(declared) ? declared : maxBodyBytes + 1;
       const hint = Number.isFinite(declared) ? "Send fewer events per request." : "Counted up to the limit.";
-      return sendError(c, new LimitError("request body", maxBodyBytes, size, "bytes", hint), log);
+      return errors.send(c, new LimitError("request body", maxBodyBytes, size, "bytes", hint));
     },
   });
   app.use(sameOriginWrites());
@@ -193,9 +196,9 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
     "/",
     healthRoutes(auth, () => client.functions().length, readiness),
   );
-  app.route("/", eventRoutes(auth, client, log));
-  app.route("/", inngestRoutes(auth, inngest, inngestOptions.signingKeys));
-  app.route("/", runRoutes({ auth, client, access, runEvents, signal: shutdown.signal }));
+  app.route("/", eventRoutes(auth, client, errors));
+  app.route("/", inngestRoutes(auth, inngest, inngestOptions.signingKeys, errors));
+  app.route("/", runRoutes({ auth, client, access, runEvents, signal: shutdown.signal, errors }));
   app.route(
     "/",
     functionRoutes(auth, () => client.functions()),
@@ -203,12 +206,12 @@ export function createServer(options: ServerOptions = {}): FairwayServer {
   app.route("/", flowRoutes(auth, client));
   app.route("/", limitRoutes(auth, client));
   app.route("/", usageRoutes(auth, client));
-  app.route("/", threadRoutes(auth, streams, shutdown.signal));
+  app.route("/", threadRoutes(auth, streams, shutdown.signal, errors));
   app.route("/", threadHistoryRoutes(auth, client, options.history));
   app.route("/", tokenRoutes(auth));
   if (options.dashboard !== false) app.route("/", dashboardRoutes());
-  app.notFound((c) => sendError(c, new NotFoundError("route", `${c.req.method} ${c.req.path}`), log));
-  app.onError((error, c) => sendError(c, error, log));
+  app.notFound((c) => errors.send(c, new NotFoundError("route", `${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => errors.send(c, error));
 
   const server = createHttpServer(getRequestListener(app.fetch)) as FairwayServer;
   let closing: Promise<void> | undefined;

@@ -10,7 +10,7 @@
  */
 
 import type { Clock } from "../engine/clock.js";
-import { causeText } from "./cause-text.js";
+import { causeText } from "../errors/cause-text.js";
 import type { StartState } from "./client-starter.js";
 import { settleWithin } from "./settle-within.js";
 import { PROBE_TIMEOUT_MS, type StoreProbe } from "./store-probe.js";

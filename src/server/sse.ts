@@ -28,6 +28,13 @@ export interface SseFeed<T> {
    * opened it expires, so a token is worth no more on an open stream than on a new request.
    */
   until?: number;
+  /**
+   * Called with what ended the stream early (a store failure while reading the snapshot or filtering), after
+   * which the stream closes without a message naming it (the client reconnects with `Last-Event-ID`).
+   * The server logs it here (`ErrorReplies.log`): one line for a store failure, never a driver's message
+   * to the reader.
+   */
+  onError: (error: unknown) => void;
   /** Comment line interval that keeps proxies from closing an idle stream, ms. @default 15000 */
   keepAliveMs?: number;
 }
@@ -47,7 +54,9 @@ export interface SseFeed<T> {
  */
 export function serveSse<T>(c: Context, feed: SseFeed<T>): Response {
   const lastEventId = parseLastEventId(c.req.header("last-event-id") ?? c.req.query("lastEventId"));
-  return streamSSE(c, (stream) => pump(stream, feed, lastEventId, () => destroySocket(c)));
+  return streamSSE(c, (stream) =>
+    pump(stream, feed, lastEventId, () => destroySocket(c)).catch((error: unknown) => feed.onError(error)),
+  );
 }
 
 /** Drops the TCP connection under `c` when the server is Node's (`@hono/node-server`'s bindings). */

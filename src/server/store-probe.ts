@@ -4,14 +4,15 @@
  * one round trip per `cacheMs`, whatever the polling rate. A ping that takes longer than `timeoutMs` counts
  * as a failure for the caller; it is not sent again while it is still in flight. The probe logs when the
  * store stops answering (one warning line with the cause; the full error at debug) and when it answers again
- * (one info line): once per change, however often health is polled.
+ * (one warning line too: the level of the failure it ends, so whoever saw the failure sees the recovery; the
+ * default logger drops info): once per change, however often health is polled.
  *
  * @module
  */
 
 import type { Clock } from "../engine/clock.js";
 import type { Logger } from "../engine/types.js";
-import { causeText } from "./cause-text.js";
+import { causeText } from "../errors/cause-text.js";
 import { settleWithin } from "./settle-within.js";
 
 /** How long a probe's outcome is reused, ms. */
@@ -81,7 +82,7 @@ export class StoreProbe {
     if (result.ok === !this.failing) return;
     this.failing = !result.ok;
     if (result.ok) {
-      logger.info("the store answers again: the server is ready");
+      logger.warn("the store answers again: the server is ready");
       return;
     }
     const cause = result.timedOut ? `no answer within ${this.timeoutMs} ms` : causeText(result.error);

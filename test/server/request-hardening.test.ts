@@ -19,6 +19,10 @@ function sseApp(buffer: EventBuffer<Item>, withSnapshot: boolean) {
   app.get("/s", (c) =>
     serveSse(c, {
       buffer,
+      // A stream that fails fails the test (an unhandled rejection).
+      onError: (error) => {
+        throw error;
+      },
       filter: () => true,
       toMessage: (item) => ({ event: item.name, data: item }),
       isEnd: (item) => item.name === "done",

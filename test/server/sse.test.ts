@@ -11,6 +11,10 @@ function appFor(buffer: EventBuffer<Item>, snapshot?: { name: string; ended: boo
   app.get("/stream/:topic", (c) =>
     serveSse(c, {
       buffer,
+      // A stream that fails fails the test (an unhandled rejection).
+      onError: (error) => {
+        throw error;
+      },
       filter: (item) => item.topic === c.req.param("topic"),
       toMessage: (item) => ({ event: item.name, data: item }),
       isEnd: (item) => item.name === "done",
@@ -70,6 +74,10 @@ describe("serveSse", () => {
     app.get("/s", (c) =>
       serveSse(c, {
         buffer,
+        // A stream that fails fails the test (an unhandled rejection).
+        onError: (error) => {
+          throw error;
+        },
         filter: () => true,
         toMessage: (item) => ({ event: item.name, data: {} }),
         isEnd: (item) => item.name === "stream.ended",

@@ -59,6 +59,7 @@ describe("createServer starts its client when it listens", () => {
     expect(warnings().map((entry) => entry.message)).toEqual([
       expect.stringMatching(/retrying in 1 s$/),
       expect.stringMatching(/retrying in 2 s$/),
+      "started the client (failed attempts before: 2)",
     ]);
   });
 
@@ -78,8 +79,7 @@ describe("createServer starts its client when it listens", () => {
       await clock.advance(0);
       expect(printed).toEqual([
         [
-          "[fairway] could not start the client (open the store, resume runs): PostgreSQL store: init failed: unreachable; retrying in 1 s",
-          { failures: 1, delayMs: 1000 },
+          "[fairway] could not start the client (open the store, resume runs): PostgreSQL store: init failed: unreachable; retrying in 1 s { failures: 1, delayMs: 1000 }",
         ],
       ]);
     } finally {

@@ -48,6 +48,7 @@ describe("store failures over HTTP", () => {
       error: {
         code: "store_failed",
         message: "The store failed (SQLITE_FULL) in acceptEvents; retry later.",
+        retryable: false,
       },
     });
     expect(logger.lines.some((line) => line.includes("SQLITE_FULL"))).toBe(true);

@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
+import { causeText } from "../../errors/cause-text.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { FairwayError } from "../../errors/fairway-error.js";
 import { StoreConnectionError } from "../../errors/store-connection-error.js";
 import type { StoreError } from "../../errors/store-error.js";
 import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
-import { causeText } from "../../server/cause-text.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
 import { requirePostgresUrl } from "../../store/postgres/postgres-url.js";
 import type { Store } from "../../store/store.js";

@@ -66,6 +66,20 @@ function credentialOf(c: Context, tokenInQuery: boolean): string | undefined {
   return token !== undefined && isTenantToken(token) ? token : undefined;
 }
 
+/**
+ * Whether the caller of `c` is the admin: the server is open, or `Authorization: Bearer` carries the signing
+ * key. A missing, unknown or expired credential is no error here: it is not the admin. What may be shown
+ * only to the admin (a store failure's cause, which names internal hosts) is decided by this.
+ */
+export function isAdminRequest(auth: ServerAuth, c: Context): boolean {
+  try {
+    return auth.authenticate(bearerCredential(c)).role === "admin";
+  } catch (error) {
+    if (error instanceof AuthError) return false;
+    throw error;
+  }
+}
+
 /** When the credential of `principal` stops being valid (ms since the epoch): tenant tokens expire, keys do not. */
 export function expiryOf(principal: Principal): number | undefined {
   return principal.role === "tenant" ? principal.expiresAt : undefined;

@@ -4,7 +4,7 @@ import type { EventPayload } from "../../engine/step-types.js";
 import { ForbiddenError } from "../../errors/forbidden-error.js";
 import { type AuthVariables, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
-import { errorBody, logFailure, statusOf } from "../http-status.js";
+import { type ErrorReplies, inngestErrorFields, statusOf } from "../http-status.js";
 import { readJsonBody } from "../read-input.js";
 
 /** Any JSON value: built once (a zod schema per request was a measurable share of the request's CPU). */
@@ -18,12 +18,13 @@ export interface EventSender {
 /**
  * Event API. `POST /api/events` (bearer event key or signing key) and Inngest's `POST /e/:eventKey`
  * (key in the path). Body: one event or an array (≤ 5,000); reply `{ ids, status: 200 }`, ids in input order.
- * `/e/:eventKey` answers errors in Inngest's shape too: `{ ids: [], status, error, code }`.
+ * `/e/:eventKey` answers errors in Inngest's shape too: `{ ids: [], status, error, code, retryable? }`
+ * (`retryable` for a store failure, whose message only the admin reads: see `errorBody`).
  */
 export function eventRoutes(
   auth: ServerAuth,
   client: EventSender,
-  log: (message: string) => void,
+  errors: ErrorReplies,
 ): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
   const accept = async (body: EventPayload | EventPayload[]) => {
@@ -46,11 +47,9 @@ export function eventRoutes(
       }
       return c.json(await accept(await read(c)));
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 500) throw error;
-      logFailure(error, status, log);
-      const { code, message } = errorBody(error).error;
-      return c.json({ ids: [], status, error: message, code }, status);
+      if (statusOf(error) === 500) throw error;
+      const { status, body } = errors.reply(c, error);
+      return c.json({ ids: [], ...inngestErrorFields(status, body) }, status);
     }
   });
   return app;

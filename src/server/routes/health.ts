@@ -1,7 +1,5 @@
-import type { Context } from "hono";
 import { Hono } from "hono";
-import { AuthError } from "../../errors/auth-error.js";
-import { bearerCredential } from "../auth/guard.js";
+import { isAdminRequest } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
 import type { Readiness } from "../readiness.js";
 
@@ -29,22 +27,9 @@ export function healthRoutes(
     // The body depends on the credential: no cache may give the admin's reply to another caller.
     c.header("Vary", "Authorization");
     if (state.ready) return c.json({ status: "ok", ...fields });
-    const cause = state.cause !== undefined && isAdmin(auth, c) ? { cause: state.cause } : {};
+    const cause = state.cause !== undefined && isAdminRequest(auth, c) ? { cause: state.cause } : {};
     return c.json({ status: "unavailable", reason: state.reason, ...cause, ...fields }, 503);
   });
   app.get("/api/health/live", (c) => c.json({ status: "ok" }));
   return app;
-}
-
-/**
- * Whether the caller is the admin: the server is open, or the request carries the signing key. A missing,
- * unknown or expired credential is no error here (health needs none): it is not the admin.
- */
-function isAdmin(auth: ServerAuth, c: Context): boolean {
-  try {
-    return auth.authenticate(bearerCredential(c)).role === "admin";
-  } catch (error) {
-    if (error instanceof AuthError) return false;
-    throw error;
-  }
 }

@@ -4,7 +4,7 @@ import type { InngestApps } from "../../inngest/inngest-apps.js";
 import { isSdkAuthorized } from "../../inngest/signing.js";
 import { registerBodySchema } from "../../inngest/wire.js";
 import type { ServerAuth } from "../auth/server-auth.js";
-import { errorBody, statusOf } from "../http-status.js";
+import { type ErrorReplies, inngestErrorFields, statusOf } from "../http-status.js";
 import { readJsonBody } from "../read-input.js";
 
 /**
@@ -14,7 +14,12 @@ import { readJsonBody } from "../read-input.js";
  * Credentials: the SDK's hashed signing key (`Authorization: Bearer signkey-…`) when `signingKeys` are
  * set; otherwise syncs are accepted only by an open (dev) server.
  */
-export function inngestRoutes(auth: ServerAuth, apps: InngestApps, signingKeys: readonly string[]): Hono {
+export function inngestRoutes(
+  auth: ServerAuth,
+  apps: InngestApps,
+  signingKeys: readonly string[],
+  errors: ErrorReplies,
+): Hono {
   const app = new Hono();
   app.post("/fn/register", async (c) => {
     try {
@@ -34,10 +39,9 @@ export function inngestRoutes(auth: ServerAuth, apps: InngestApps, signingKeys: 
       const body = await readJsonBody(c, registerBodySchema, "sync body");
       return c.json(apps.register(body));
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 500) throw error;
-      const { code, message } = errorBody(error).error;
-      return c.json({ status, error: message, code }, status);
+      if (statusOf(error) === 500) throw error;
+      const { status, body } = errors.reply(c, error);
+      return c.json(inngestErrorFields(status, body), status);
     }
   });
   return app;

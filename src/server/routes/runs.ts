@@ -6,6 +6,7 @@ import { TERMINAL_RUN_STATUSES } from "../../store/run-statuses.js";
 import { type AuthVariables, expiryOf, guard } from "../auth/guard.js";
 import type { Principal, ServerAuth } from "../auth/server-auth.js";
 import type { EventBuffer } from "../event-buffer.js";
+import type { ErrorReplies } from "../http-status.js";
 import { readJsonBody, readQuery } from "../read-input.js";
 import type { RunAccess } from "../run-access.js";
 import { cancelBodySchema, emptyBodySchema, listRunsQuerySchema, streamQuerySchema } from "../schemas.js";
@@ -24,6 +25,8 @@ export interface RunRouteDeps {
   runEvents: EventBuffer<RunEvent>;
   /** Aborted when the server shuts down: open streams end. */
   signal: AbortSignal;
+  /** Logs what ends a stream early (a store failure). */
+  errors: ErrorReplies;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface RunRouteDeps {
  * of one run and of all runs. Admins see every run; a tenant token sees only its user's runs.
  */
 export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }> {
-  const { auth, client, access, runEvents, signal } = deps;
+  const { auth, client, access, runEvents, signal, errors } = deps;
   const app = new Hono<{ Variables: AuthVariables }>();
   const readers = guard(auth, ["admin", "tenant"]);
   const streamReaders = guard(auth, ["admin", "tenant"], { tokenInQuery: true });
@@ -80,6 +83,7 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
     return serveSse(c, {
       buffer: runEvents,
       signal,
+      onError: (error) => errors.log(c, error),
       ...(until !== undefined && { until }),
       filter: (event) => event.runId === run.id,
       toMessage: (event) => ({ event: event.type, data: event }),
@@ -102,6 +106,7 @@ export function runRoutes(deps: RunRouteDeps): Hono<{ Variables: AuthVariables }
     return serveSse(c, {
       buffer: runEvents,
       signal,
+      onError: (error) => errors.log(c, error),
       ...(until !== undefined && { until }),
       filter: (event) => access.allowsId(principal, event.runId),
       toMessage: (event) => ({ event: event.type, data: event }),

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { type AuthVariables, expiryOf, guard } from "../auth/guard.js";
 import type { ServerAuth } from "../auth/server-auth.js";
+import type { ErrorReplies } from "../http-status.js";
 import { readQuery } from "../read-input.js";
 import { streamQuerySchema } from "../schemas.js";
 import { serveSse } from "../sse.js";
@@ -15,6 +16,7 @@ export function threadRoutes(
   auth: ServerAuth,
   streams: ThreadStreams,
   signal: AbortSignal,
+  errors: ErrorReplies,
 ): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
   app.get("/api/threads/:threadId/stream", guard(auth, ["admin", "tenant"], { tokenInQuery: true }), (c) => {
@@ -25,6 +27,7 @@ export function threadRoutes(
     return serveSse(c, {
       buffer: streams.buffer,
       signal,
+      onError: (error) => errors.log(c, error),
       ...(until !== undefined && { until }),
       filter: (chunk) =>
         chunk.data.threadId === threadId &&

@@ -7,6 +7,7 @@
  * @module
  */
 import type pg from "pg";
+import { causeText } from "../../errors/cause-text.js";
 import { FairwayError, StoreError, type StoreUrlOrigin } from "../../errors/index.js";
 import { refusedConnection } from "../../peers/pg-connection.js";
 import { fullJitterMs } from "./full-jitter.js";
@@ -195,7 +196,6 @@ export class PostgresDatabase {
   private storeError(label: string, error: unknown, transient: boolean, ambiguous: boolean, tries: number) {
     const refused = refusedConnection(this.origin, error);
     if (refused !== undefined) return refused;
-    const detail = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
     const tried = transient ? ` (${tries} ${tries === 1 ? "try" : "tries"})` : "";
     const why =
@@ -206,9 +206,10 @@ export class PostgresDatabase {
           : ambiguous
             ? "the connection dropped after the work was sent, so its outcome is unknown"
             : `the database is unreachable or busy${tried}`;
-    return new StoreError(
-      `PostgreSQL store: ${label} failed: ${why}: ${detail}${typeof code === "string" ? ` (${code})` : ""}`,
-      { cause: error, retryable: transient },
-    );
+    // The driver's message with its code only when the message does not name it (`causeText`).
+    return new StoreError(`PostgreSQL store: ${label} failed: ${why}: ${causeText(error)}`, {
+      cause: error,
+      retryable: transient,
+    });
   }
 }

@@ -21,7 +21,7 @@ export function flakyStore(initFailures = 0): {
     control.pings += 1;
     if (control.down)
       throw new StoreError(
-        "PostgreSQL store: ping failed: the database is unreachable or busy (1 try): connect ECONNREFUSED 127.0.0.1:5432 (ECONNREFUSED)",
+        "PostgreSQL store: ping failed: the database is unreachable or busy (1 try): connect ECONNREFUSED 127.0.0.1:5432",
         { retryable: true },
       );
   };

@@ -18,6 +18,10 @@ export function serveBuffer(buffer: EventBuffer<Item>): Promise<{ server: NodeSe
   app.get("/stream", (c) =>
     serveSse(c, {
       buffer,
+      // A stream that fails fails the test (an unhandled rejection).
+      onError: (error) => {
+        throw error;
+      },
       filter: () => true,
       toMessage: (item) => ({ event: "item", data: item }),
       isEnd: (item) => item.n < 0,

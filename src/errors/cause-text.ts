@@ -1,11 +1,11 @@
 /**
- * One line naming why something failed, for a log line or a health reply: the error's message, and its
- * `code` when the message does not already say it.
+ * One line naming why something failed, for a log line, a health reply or a store error's message: the
+ * error's message, and its `code` when the message does not already say it.
  *
  * @module
  */
 
-import { FairwayError } from "../errors/fairway-error.js";
+import { FairwayError } from "./fairway-error.js";
 
 /**
  * `error` as one line: the message of an Error (its name when the message is empty, as Node's
@@ -22,4 +22,12 @@ export function causeText(error: unknown): string {
   const named =
     typeof code !== "string" || code === "" || FairwayError.isInstance(error) || message.includes(code);
   return named ? message : `${message} (${code})`;
+}
+
+/**
+ * A FairwayError as one line with its class and code, `StoreError (store_failed): <causeText>`, for a log
+ * line that stands for the whole error (no stack, no cause).
+ */
+export function codedText(error: FairwayError): string {
+  return `${error.name} (${error.code}): ${causeText(error)}`;
 }
