@@ -21,7 +21,7 @@ const workers: ChildProcess[] = [];
 
 /**
  * Starts `fairway start --database-url` (the test database by default) on a free port; resolves with its URL
- * and output once its banner is out.
+ * and its output (read live) once its banner is out.
  */
 function startWorker(url = databaseUrl): Promise<{ child: ChildProcess; url: string; output: string }> {
   const child = spawn(
@@ -38,7 +38,15 @@ function startWorker(url = databaseUrl): Promise<{ child: ChildProcess; url: str
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)\n[\s\S]*functions: .*\n/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1], output });
+      // `output` reads what the worker printed so far, later lines included.
+      if (match?.[1])
+        resolve({
+          child,
+          url: match[1],
+          get output() {
+            return output;
+          },
+        });
     });
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
