@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultLogger } from "../../src/engine/default-logger.js";
 import { StoreError } from "../../src/errors/index.js";
+import { unreachableStoreError } from "../helpers/unreachable-store-error.js";
 
 /** The default logger writing into an array. */
 function printed() {
@@ -8,14 +9,7 @@ function printed() {
   return { lines, logger: defaultLogger((line) => lines.push(line)) };
 }
 
-const unreachable = () =>
-  new StoreError(
-    "PostgreSQL store: listLimitOverrides failed: the database is unreachable or busy (3 tries): connect ECONNREFUSED 127.0.0.1:5999",
-    {
-      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5999"), { code: "ECONNREFUSED" }),
-      retryable: true,
-    },
-  );
+const unreachable = () => unreachableStoreError("listLimitOverrides", 3, 5999);
 
 describe("the default logger", () => {
   it("prints a retryable StoreError field as one line with its code, no stack", () => {

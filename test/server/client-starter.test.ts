@@ -8,6 +8,7 @@ import { causeText } from "../../src/errors/cause-text.js";
 import { ClosedError, StoreError } from "../../src/errors/index.js";
 import { startClient } from "../../src/server/client-starter.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
+import { unreachableStoreError } from "../helpers/unreachable-store-error.js";
 import { memoryLogger } from "./helpers/test-server.js";
 
 /** A client whose `start()` answers with `outcomes` in turn (an Error rejects), and its clock. */
@@ -21,14 +22,7 @@ function fakeClient(outcomes: Array<Error | undefined>) {
   return { clock, start, calls: () => calls };
 }
 
-const unreachable = () =>
-  new StoreError(
-    "PostgreSQL store: init failed: the database is unreachable or busy (5 tries): connect ECONNREFUSED 127.0.0.1:5432",
-    {
-      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }),
-      retryable: true,
-    },
-  );
+const unreachable = () => unreachableStoreError("init", 5, 5432);
 
 describe("startClient", () => {
   it("logs one warning line per failed attempt with the cause and the next delay; the full error only at debug", async () => {
