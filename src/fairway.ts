@@ -272,7 +272,12 @@ export class Fairway<TEvents extends EventMap = {}> {
         this.flow.limitsChanged();
         this.dispatcher.requestPump();
       },
-      onError: (error) => this.logger.error("could not reload limit overrides", { error }),
+      onError: (error) =>
+        this.logger.warn(
+          "could not reload limit overrides: keeping the ones loaded, trying again (logged once, until it works)",
+          { error },
+        ),
+      onRecovered: () => this.logger.warn("limit overrides reload again"),
     });
     this.observeQueue = (result) => {
       for (const row of this.flowState()) {

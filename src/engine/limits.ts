@@ -29,12 +29,20 @@ export interface LimitsDeps {
   overrides: LimitOverrides;
   /** Called after the overrides changed: the scheduler re-checks parked and throttled backlogs. */
   changed: () => void;
+  /**
+   * A periodic reload failed after one that worked (or the first one failed): called once per run of
+   * failures, not on each (a database away for an hour is one line, not one every `everyMs`).
+   */
   onError: (error: unknown) => void;
+  /** A periodic reload worked after failures reported to `onError`. */
+  onRecovered: () => void;
 }
 
 export class Limits {
   #timer: TimerHandle | undefined;
   #stopped = false;
+  /** Whether the last periodic reload failed (reported to `onError`). */
+  #failing = false;
 
   constructor(private readonly deps: LimitsDeps) {}
 
@@ -87,15 +95,28 @@ export class Limits {
 
   /**
    * Reloads the overrides every `everyMs` (ms on the engine clock) until {@link stop}, so overrides set
-   * by another worker on the same store apply here within that time. `0` does nothing.
+   * by another worker on the same store apply here within that time. `0` does nothing. A failed reload keeps
+   * the overrides it had and tries again after `everyMs`; the first failure of a run and the reload that ends
+   * it are reported (`onError`, `onRecovered`).
    */
   refreshEvery(everyMs: number): void {
     if (everyMs <= 0 || this.#stopped) return;
     this.#timer = this.deps.clock.setTimeout(() => {
       this.refresh()
-        .catch(this.deps.onError)
+        .then(
+          () => this.#reloaded(false),
+          (error: unknown) => this.#reloaded(true, error),
+        )
         .finally(() => this.refreshEvery(everyMs));
     }, everyMs);
+  }
+
+  /** Reports the first failure of a run of failed reloads (`error`), and the reload that ends it. */
+  #reloaded(failed: boolean, error?: unknown): void {
+    if (failed === this.#failing) return;
+    this.#failing = failed;
+    if (failed) this.deps.onError(error);
+    else this.deps.onRecovered();
   }
 
   stop(): void {
