@@ -9,13 +9,13 @@
  */
 import { inspect } from "node:util";
 import { codedText } from "../errors/cause-text.js";
-import { isStoreError, type StoreError } from "../errors/store-error.js";
+import { isRetryableStoreError } from "../errors/store-error.js";
 import type { Logger } from "./types.js";
 
 /**
  * A Logger that writes `[fairway] message {fields}` with `write` (default `console.error`) for warn and
  * error, and drops debug and info. Fields are shown on the same line (Node's `inspect`, no line width);
- * a field whose value is an expected failure ({@link isExpectedFailure}) is shown as
+ * a field whose value is a retryable StoreError (`isRetryableStoreError`) is shown as
  * `Name (code): message` (`codedText`), any other Error as `inspect` shows it (with
  * its stack and cause).
  */
@@ -25,19 +25,11 @@ export function defaultLogger(write: (line: string) => void = (line) => console.
   return { debug: () => {}, info: () => {}, warn: print, error: print };
 }
 
-/**
- * True for an error that is an expected operational failure, not a fault: a retryable StoreError (code
- * `store_failed`, `retryable: true`: the database is away or busy), from this or another copy of the package.
- */
-export function isExpectedFailure(error: unknown): error is StoreError {
-  return isStoreError(error) && error.retryable;
-}
-
 function showFields(fields: Record<string, unknown>): string {
   const shown = Object.fromEntries(
     Object.entries(fields).map(([name, value]) => [
       name,
-      isExpectedFailure(value) ? codedText(value) : value,
+      isRetryableStoreError(value) ? codedText(value) : value,
     ]),
   );
   return inspect(shown, { breakLength: Number.POSITIVE_INFINITY });

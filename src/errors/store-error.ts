@@ -17,3 +17,11 @@ export class StoreError extends FairwayError {
 export function isStoreError(value: unknown): value is StoreError {
   return FairwayError.isInstance(value) && typeof (value as { retryable?: unknown }).retryable === "boolean";
 }
+
+/**
+ * True for a retryable StoreError (`retryable: true`: the database is away or busy, an expected operational
+ * failure the same call may survive, not a fault), from any copy of the package.
+ */
+export function isRetryableStoreError(value: unknown): value is StoreError {
+  return isStoreError(value) && value.retryable;
+}

@@ -3,7 +3,7 @@ import { causeText } from "../../errors/cause-text.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { FairwayError } from "../../errors/fairway-error.js";
 import { StoreConnectionError } from "../../errors/store-connection-error.js";
-import type { StoreError } from "../../errors/store-error.js";
+import { isRetryableStoreError } from "../../errors/store-error.js";
 import { Fairway } from "../../fairway.js";
 import { splitKeys } from "../../server/auth/server-auth.js";
 import { createServer, type FairwayServer } from "../../server/create-server.js";
@@ -119,7 +119,10 @@ export async function serveCommand(
   const unreachable = await app.client.start().then(
     () => undefined,
     (error: unknown) => {
-      if (isStoreUnreachable(error)) return error;
+      // The store out of reach for now (the database down, restarting, not up yet) is outlasted: the
+      // server listens, answers 503 on /api/health and tries the start again. A mistake to fix (a
+      // ConfigError, a database or role the server refuses) ends the command.
+      if (isRetryableStoreError(error)) return error;
       throw options.databaseUrl === undefined ? error : asFlagRefusal(error);
     },
   );
@@ -149,17 +152,6 @@ export async function serveCommand(
     );
   }
   return server;
-}
-
-/**
- * Whether a failed start is the store being out of reach for now (a retryable StoreError: the database down,
- * restarting, or not up yet), which the server outlasts — it listens, answers 503 on `/api/health` and tries
- * the start again (`createServer`) — rather than a mistake to fix (a ConfigError, a database or role the
- * server refuses: `StoreConnectionError`), on which the command exits. Read from its fields, so an error of
- * the app's copy of Fairway is told too.
- */
-function isStoreUnreachable(error: unknown): boolean {
-  return FairwayError.isInstance(error) && error.code === "store_failed" && (error as StoreError).retryable;
 }
 
 /**
